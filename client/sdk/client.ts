@@ -1,0 +1,149 @@
+import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
+import { HttpTransport } from './transport/http.js';
+import type {
+  AgencySector,
+  AgencyView,
+  AgreementVersion,
+  AuditEventView,
+  AuditVerifyReport,
+  DeviceView,
+  LoginResult,
+  MeView,
+  Role,
+  SessionView,
+  SignatureView,
+  UserView,
+} from './types.js';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  totp?: string;
+  recoveryCode?: string;
+}
+
+/**
+ * The typed Strongroom API for Node and the browser. Holds the session token; does the device-key
+ * crypto locally and sends only public keys and signatures.
+ */
+export class StrongroomClient {
+  readonly http: HttpTransport;
+
+  constructor(serverUrl: string, token?: string | null) {
+    this.http = new HttpTransport(serverUrl);
+    this.http.token = token ?? null;
+  }
+
+  get serverUrl(): string {
+    return this.http.baseUrl;
+  }
+  get token(): string | null {
+    return this.http.token;
+  }
+
+  // ── health ──
+  health = () => this.http.request<{ status: string }>('GET', '/health');
+  ready = () => this.http.request<{ status: string }>('GET', '/ready');
+
+  // ── sign-in and sessions ──
+  async login(input: LoginInput): Promise<LoginResult> {
+    const result = await this.http.request<LoginResult>('POST', '/auth/login', input);
+    this.http.token = result.token;
+    return result;
+  }
+  async logout(): Promise<void> {
+    await this.http.request('POST', '/auth/logout');
+    this.http.token = null;
+  }
+  logoutEverywhere = () => this.http.request<{ revoked: number }>('POST', '/auth/logout-all');
+  me = () => this.http.request<MeView>('GET', '/me');
+  sessions = () => this.http.request<SessionView[]>('GET', '/me/sessions');
+  revokeSession = (id: string) => this.http.request<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
+  acceptInvitation = (token: string, password: string) =>
+    this.http.request<{ user: UserView }>('POST', '/invitations/accept', { token, password });
+
+  /** Records that the user has read the agreement and sharing advice and accepts confidentiality. */
+  attest = (agreementVersionId: string) =>
+    this.http.request<{ id: string; attestedAt: string }>('POST', '/me/attestation', {
+      agreementVersionId,
+      readAgreement: true,
+      readSharingAdvice: true,
+      acceptConfidentiality: true,
+    });
+
+  // ── MFA ──
+  mfaEnrol = () => this.http.request<{ secret: string; otpauthUrl: string }>('POST', '/me/mfa/enrol');
+  mfaVerify = (code: string) =>
+    this.http.request<{ enabled: boolean; recoveryCodes: string[] }>('POST', '/me/mfa/verify', { code });
+
+  // ── agreements and agencies ──
+  agreements = () => this.http.request<AgreementVersion[]>('GET', '/agreements');
+  currentAgreement = () => this.http.request<AgreementVersion | null>('GET', '/agreements/current');
+  publishAgreement = (input: { label: string; publishedOn: string; textRef: string }) =>
+    this.http.request<AgreementVersion>('POST', '/agreements', input);
+  agencies = () => this.http.request<AgencyView[]>('GET', '/agencies');
+  agency = (id: string) => this.http.request<AgencyView>('GET', `/agencies/${encodeURIComponent(id)}`);
+  agencySignatures = (id: string) =>
+    this.http.request<SignatureView[]>('GET', `/agencies/${encodeURIComponent(id)}/signatures`);
+  registerAgency = (input: { name: string; sector: AgencySector; deaS35Partner?: boolean }) =>
+    this.http.request<AgencyView>('POST', '/agencies', input);
+  signAgency = (
+    id: string,
+    input: {
+      signatoryName: string;
+      signatoryTitle: string;
+      signatoryOrganisation?: string;
+      signedOn: string;
+      agreementVersionId?: string;
+    },
+  ) => this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/signatures`, input);
+  giveNotice = (id: string, noticeGivenAt?: string) =>
+    this.http.request<AgencyView>(
+      'POST',
+      `/agencies/${encodeURIComponent(id)}/withdrawal-notice`,
+      noticeGivenAt ? { noticeGivenAt } : {},
+    );
+  suspendAgency = (id: string, reason: string) =>
+    this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/suspend`, { reason });
+  reinstateAgency = (id: string) =>
+    this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/reinstate`);
+
+  // ── users ──
+  createUser = (input: { email: string; displayName: string; role: Role; agencyId?: string }) =>
+    this.http.request<{ user: UserView; invitation: { token: string; expiresAt: string } }>('POST', '/users', input);
+  users = (agencyId?: string) => this.http.request<UserView[]>('GET', '/users', undefined, { agencyId });
+  disableUser = (id: string, reason?: string) =>
+    this.http.request<{ user: UserView; sessionsRevoked: number }>(
+      'POST',
+      `/users/${encodeURIComponent(id)}/disable`,
+      reason ? { reason } : {},
+    );
+
+  // ── devices ──
+  myDevices = () => this.http.request<DeviceView[]>('GET', '/me/devices');
+  userDevices = (userId: string) =>
+    this.http.request<DeviceView[]>('GET', `/users/${encodeURIComponent(userId)}/devices`);
+  revokeDevice = (id: string, reason?: string) =>
+    this.http.request<DeviceView>('POST', `/devices/${encodeURIComponent(id)}/revoke`, reason ? { reason } : {});
+
+  /** Registers existing keys: the proof-of-possession signature is made here, locally. */
+  async registerDevice(userId: string, keys: DeviceKeys, label: string): Promise<DeviceView> {
+    return this.http.request<DeviceView>('POST', '/devices', {
+      label,
+      x25519PublicKey: keys.x25519.publicKey,
+      ed25519PublicKey: keys.ed25519.publicKey,
+      signature: await signDeviceProof(userId, keys),
+    });
+  }
+
+  /** Makes a new device key pair and registers its public half. The caller stores `keys` (encrypted). */
+  async createDevice(userId: string, label: string): Promise<{ device: DeviceView; keys: DeviceKeys }> {
+    const keys = await generateDeviceKeys();
+    return { device: await this.registerDevice(userId, keys, label), keys };
+  }
+
+  // ── audit ──
+  auditVerify = () => this.http.request<AuditVerifyReport>('GET', '/audit/verify');
+  auditEvents = (opts: { afterSeq?: number; limit?: number; agencyId?: string } = {}) =>
+    this.http.request<AuditEventView[]>('GET', '/audit/events', undefined, opts);
+}

@@ -1,0 +1,7 @@
+/** The Strongroom SDK: public API. Internals (transport details, store formats) are not re-exported. */
+export { StrongroomClient, type LoginInput } from './client.js';
+export { StrongroomApiError, StrongroomNetworkError } from './transport/http.js';
+export { fingerprint, generateDeviceKeys, type DeviceKeys } from './crypto/device-keys.js';
+export { WrongPassphraseError } from './crypto/key-wrap.js';
+export type { KeyStore, StoredDevice } from './store/key-store.js';
+export type * from './types.js';

@@ -1,0 +1,3 @@
+/** Node-only additions to the SDK (file system). Browsers import `./index.js` instead. */
+export * from './index.js';
+export { FileKeyStore } from './store/file-key-store.js';

@@ -1,0 +1,37 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { unwrapSecret, wrapSecret, type WrappedSecret } from '../crypto/key-wrap.js';
+import type { KeyStore, StoredDevice } from './key-store.js';
+
+/** One file per account, `<dir>/<userId>.keystore.json`, mode 0600, holding only the wrapped secret. */
+export class FileKeyStore implements KeyStore {
+  constructor(private readonly dir: string) {}
+
+  private file(userId: string): string {
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new Error('Invalid user id for the key store');
+    return path.join(this.dir, `${userId}.keystore.json`);
+  }
+
+  async exists(userId: string): Promise<boolean> {
+    return stat(this.file(userId)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async save(device: StoredDevice, passphrase: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase);
+    const target = this.file(device.userId);
+    const tmp = `${target}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ format: 'strongroom-keystore', ...wrapped }, null, 2) + '\n', {
+      mode: 0o600,
+    });
+    await rename(tmp, target);
+  }
+
+  async load(userId: string, passphrase: string): Promise<StoredDevice> {
+    const wrapped = JSON.parse(await readFile(this.file(userId), 'utf8')) as WrappedSecret;
+    return JSON.parse(new TextDecoder().decode(await unwrapSecret(wrapped, passphrase))) as StoredDevice;
+  }
+}

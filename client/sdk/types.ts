@@ -1,0 +1,123 @@
+/** Shapes of the server's responses, as the SDK exposes them. Dates arrive as ISO strings. */
+export type Role = 'isa_admin' | 'agency_admin' | 'practitioner' | 'mash_worker' | 'auditor';
+export type AgencyStatus = 'registered' | 'signed' | 'notice_given' | 'withdrawn' | 'suspended';
+export type AgencySector = 'local_authority' | 'police' | 'education' | 'health' | 'housing' | 'voluntary' | 'other';
+
+export interface UserView {
+  id: string;
+  agencyId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  status: 'invited' | 'active' | 'disabled';
+  mfaEnabled: boolean;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface SessionView {
+  id: string;
+  stage: 'full' | 'mfa_enrolment';
+  createdAt: string;
+  lastSeenAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current?: boolean;
+}
+
+export interface LoginResult {
+  token: string;
+  session: SessionView;
+  user: UserView;
+  agency: { id: string; name: string; status: AgencyStatus };
+}
+
+export interface MeView {
+  user: UserView;
+  agency: {
+    id: string;
+    name: string;
+    sector: AgencySector;
+    status: AgencyStatus;
+    withdrawalEffectiveAt: string | null;
+  };
+  session: SessionView;
+  mfa: { enabled: boolean; required: boolean };
+  attestation: {
+    required: boolean;
+    agreementVersionId: string | null;
+    agreementVersion: string | null;
+    adviceVersion: string;
+  };
+  access: { canShare: boolean; reasons: string[] };
+}
+
+export interface AgreementVersion {
+  id: string;
+  label: string;
+  publishedOn: string;
+  reviewDue: string;
+  textRef: string;
+  createdAt: string;
+}
+
+export interface AgencyView {
+  id: string;
+  name: string;
+  sector: AgencySector;
+  deaS35Partner: boolean;
+  status: AgencyStatus;
+  signedVersion: string | null;
+  signedOn: string | null;
+  resignatureDue: boolean;
+  noticeGivenAt: string | null;
+  withdrawalEffectiveAt: string | null;
+  withdrawnAt: string | null;
+  suspendedReason: string | null;
+}
+
+export interface SignatureView {
+  id: string;
+  agencyId: string;
+  agreementVersionId: string;
+  agreementLabel: string;
+  signatoryName: string;
+  signatoryTitle: string;
+  signatoryOrganisation: string;
+  signedOn: string;
+}
+
+export interface DeviceView {
+  id: string;
+  userId: string;
+  label: string;
+  x25519PublicKey: string;
+  ed25519PublicKey: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface AuditEventView {
+  seq: number;
+  occurredAt: string;
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  requestId: string | null;
+  sourceIp: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerifyReport {
+  ok: boolean;
+  eventsChecked: number;
+  head: { seq: number; hash: string };
+  firstBroken: { seq: number; reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' } | null;
+}

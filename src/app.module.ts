@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import type { Clock } from './common/clock.js';
+import { CommonModule } from './common/common.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { HealthController } from './health/health.controller.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  clock: Clock;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, databaseUrl, clock }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.forRoot(config, clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (req: IncomingMessage) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            },
+            // Never log credentials or bodies: only method, path, status and timing.
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+              remove: true,
+            },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url.split('?')[0],
+              }),
+            },
+            customProps: () => ({ service: 'strongroom' }),
+          },
+        }),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
+        AuditModule,
+        AgenciesModule,
+        IdentityModule,
+        JobsModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

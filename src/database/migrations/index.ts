@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+
+/** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
+export const migrations = [Foundation1764000000000];

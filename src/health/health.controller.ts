@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import { Access } from '../identity/auth-context.js';
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Liveness: the process answers. */
+  @Get('health')
+  @Access('public')
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the database answers and every migration is applied. */
+  @Get('ready')
+  @Access('public')
+  async ready() {
+    try {
+      await this.db.query('SELECT 1');
+    } catch {
+      throw new AppError(503, 'not_ready', 'The database is not reachable.');
+    }
+    if (await this.db.showMigrations()) throw new AppError(503, 'not_ready', 'Database migrations are pending.');
+    return { status: 'ready', database: 'ok', migrations: 'applied' };
+  }
+}

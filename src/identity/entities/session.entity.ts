@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * `mfa_enrolment` sessions belong to users whose role requires MFA but who have not enrolled yet:
+ * they can reach only their own profile and the enrolment endpoints.
+ */
+export type SessionStage = 'full' | 'mfa_enrolment';
+
+@Entity('sessions')
+export class Session {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') userId: string;
+  /** SHA-256 of the bearer token; the token itself is never stored. */
+  @Column('bytea') tokenHash: Buffer;
+  @Column('text') stage: SessionStage;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column('timestamptz') lastSeenAt: Date;
+  @Column('timestamptz') idleExpiresAt: Date;
+  @Column('timestamptz') absoluteExpiresAt: Date;
+  @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
+  @Column('text', { nullable: true }) revokedReason: string | null;
+  @Column('text', { nullable: true }) ip: string | null;
+  @Column('text', { nullable: true }) userAgent: string | null;
+}

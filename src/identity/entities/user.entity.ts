@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const ROLES = ['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') agencyId: string;
+  @Column('text') email: string;
+  @Column('text') displayName: string;
+  @Column('text') role: Role;
+  @Column('text') status: UserStatus;
+  @Column('text', { nullable: true }) passwordHash: string | null;
+  @Column('int') failedLoginCount: number;
+  @Column('timestamptz', { nullable: true }) lockedUntil: Date | null;
+  /** Base32 TOTP secret. Server-side by nature of TOTP; never returned after enrolment. */
+  @Column('text', { nullable: true }) mfaSecret: string | null;
+  @Column('text', { nullable: true }) mfaPendingSecret: string | null;
+  @Column('timestamptz', { nullable: true }) mfaEnabledAt: Date | null;
+  /** Last accepted TOTP time step: a code is accepted once (no replay within its window). */
+  @Column('bigint', {
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
+  mfaLastTimeStep: number | null;
+  @Column('uuid', { nullable: true }) createdBy: string | null;
+  @Column('timestamptz', { nullable: true }) disabledAt: Date | null;
+  @Column('text', { nullable: true }) disabledReason: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,49 @@
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { COMMON_PASSWORDS } from './common-passwords.js';
+
+// scrypt with N=2^15, r=8, p=1 (OWASP's minimum recommendation); 64 MiB of memory per hash.
+const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KEY_LEN = 32;
+
+function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, KEY_LEN, { ...opts, maxmem: 128 * opts.N! * opts.r! * 2 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
+}
+
+/** `scrypt$N$r$p$salt$key`, salt and key base64url. Parameters are stored so they can be raised later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, PARAMS);
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  const parts = (stored ?? DUMMY_HASH).split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, salt, key] = parts;
+  const expected = Buffer.from(key, 'base64url');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
+  // With no stored hash we still did the work, so timing does not reveal whether an account exists.
+  return stored !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LEN).toString('base64url')}`;
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** Why a password is unacceptable, or an empty list. Length and the common-password list (NCSC/ASVS). */
+export function passwordProblems(password: string, context: { email?: string } = {}): string[] {
+  const problems: string[] = [];
+  const chars = [...password].length;
+  if (chars < MIN_PASSWORD_LENGTH) problems.push(`must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (chars > MAX_PASSWORD_LENGTH) problems.push(`must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  if (COMMON_PASSWORDS.has(password.toLowerCase())) problems.push('is one of the most commonly used passwords');
+  const local = context.email?.split('@')[0]?.toLowerCase();
+  if (local && local.length >= 4 && password.toLowerCase().includes(local))
+    problems.push('must not contain your e-mail name');
+  return problems;
+}

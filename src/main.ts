@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { createApp } from './app.factory.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    process.stdout.write(
+      `Starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)…\n`,
+    );
+    embedded = await startEmbeddedPostgres({
+      clusterDir: path.join(config.DATA_DIR, 'pg'),
+      port: config.EMBEDDED_PG_PORT,
+      log:
+        config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
+          ? (l) => process.stdout.write(`[pg] ${l}\n`)
+          : undefined,
+    });
+    databaseUrl = embedded.url;
+  }
+
+  const app = await createApp({ config, databaseUrl });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received: stopping Strongroom…\n`);
+    await app.close().catch(() => undefined);
+    if (embedded) await embedded.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen(config.PORT, config.HOST);
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+
+  if (config.SEED_DEMO) {
+    if (config.NODE_ENV === 'production') {
+      process.stdout.write(
+        'SEED_DEMO is ignored in production: demo accounts and their passwords are never created there.\n',
+      );
+    } else {
+      await seedDemoIfEmpty(app, config);
+      await printDemoCredentials(config, url);
+    }
+  }
+  process.stdout.write(
+    `\nStrongroom is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/api/health\nPress Ctrl+C to stop.\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Strongroom failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

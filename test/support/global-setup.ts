@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+declare global {
+  var __strongroomTestPg: ChildProcess | undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/**
+ * One real PostgreSQL server for the whole run: the one in DATABASE_URL when given (CI uses the
+ * machine's server), otherwise an embedded one in a throw-away directory. Each test file then makes
+ * its own database on it (test/support/test-app.ts), so files never share state.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.end();
+    process.env.STRONGROOM_TEST_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const dir = `/tmp/strongroom-test-pg-${process.pid}`;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'pg-server.ts'), dir, String(await freePort())],
+    { stdio: ['pipe', 'pipe', 'inherit'], cwd: path.join(__dirname, '..', '..') },
+  );
+  globalThis.__strongroomTestPg = child;
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL for tests exited early (code ${code})`)));
+  });
+  const { adminUrl } = JSON.parse(line) as { adminUrl: string };
+  process.env.STRONGROOM_TEST_ADMIN_URL = adminUrl;
+}
