@@ -1,3 +1,4 @@
+import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink } from './crypto/audit-chain.js';
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
 import { HttpTransport } from './transport/http.js';
 import type {
@@ -146,4 +147,31 @@ export class StrongroomClient {
   auditVerify = () => this.http.request<AuditVerifyReport>('GET', '/audit/verify');
   auditEvents = (opts: { afterSeq?: number; limit?: number; agencyId?: string } = {}) =>
     this.http.request<AuditEventView[]>('GET', '/audit/events', undefined, opts);
+
+  /**
+   * Recomputes the whole audit hash chain here, from the events themselves, without trusting the
+   * server's own verdict. Pages through the log; `onProgress` hears how many events are checked so far.
+   */
+  async verifyAuditChainLocally(onProgress?: (eventsChecked: number) => void): Promise<{
+    ok: boolean;
+    eventsChecked: number;
+    head: ChainLink;
+    firstBroken: { seq: number; reason: ChainBreakReason } | null;
+  }> {
+    let last: ChainLink | undefined;
+    let checked = 0;
+    for (;;) {
+      const page = await this.auditEvents({ afterSeq: last?.seq ?? 0, limit: AUDIT_PAGE });
+      if (page.length === 0) break;
+      const result = await checkChain(page, last);
+      checked += result.firstBroken ? result.last.seq - (last?.seq ?? 0) : page.length;
+      last = result.last;
+      onProgress?.(checked);
+      if (result.firstBroken) return { ok: false, eventsChecked: checked, head: last, firstBroken: result.firstBroken };
+      if (page.length < AUDIT_PAGE) break;
+    }
+    return { ok: true, eventsChecked: checked, head: last ?? { seq: 0, hash: AUDIT_GENESIS_HASH }, firstBroken: null };
+  }
 }
+
+const AUDIT_PAGE = 1000;

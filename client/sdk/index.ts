@@ -5,3 +5,4 @@ export { fingerprint, generateDeviceKeys, type DeviceKeys } from './crypto/devic
 export { WrongPassphraseError } from './crypto/key-wrap.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
+export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';

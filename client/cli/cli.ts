@@ -1,0 +1,89 @@
+import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './commands/admin.js';
+import { registerAuthCommands } from './commands/auth.js';
+import { registerDeviceCommands } from './commands/device.js';
+import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
+import type { CliIO } from './io.js';
+
+/**
+ * Wraps a command handler: builds its context from the global options, and turns failures into a
+ * message and an exit code instead of a stack trace. Handlers get (ctx, options, ...positional args) and
+ * may return a non-zero exit code for an outcome that is not an error but not a success either.
+ */
+export type Action = <A extends unknown[], O>(
+  handler: (ctx: CliContext, opts: O, ...args: A) => Promise<void | number>,
+) => (...raw: unknown[]) => Promise<void>;
+
+class ExitSignal extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+function buildProgram(io: CliIO): Command {
+  const program = new Command('strongroom');
+  const action: Action =
+    (handler) =>
+    async (...raw: unknown[]) => {
+      const command = raw[raw.length - 1] as Command;
+      const opts = raw[raw.length - 2] as Parameters<typeof handler>[1];
+      // commander passes positional arguments first, then the options, then the command itself.
+      const args = raw.slice(0, -2) as Parameters<typeof handler> extends [unknown, unknown, ...infer R] ? R : never;
+      const ctx = new CliContext(io, command.optsWithGlobals<GlobalOptions>());
+      let code: void | number;
+      try {
+        code = await handler(ctx, opts, ...(args as never));
+      } catch (err) {
+        throw new ExitSignal(reportError(ctx, err));
+      }
+      if (code) throw new ExitSignal(code);
+    };
+
+  program
+    .description('Strongroom: end-to-end encrypted collaboration for Information Sharing Agreement partners.')
+    .option(
+      '--server <url>',
+      `the Strongroom server (default: STRONGROOM_URL, the server you signed in to, or ${DEFAULT_SERVER})`,
+    )
+    .option('--json', 'print machine-readable JSON instead of text')
+    .showHelpAfterError('(run with --help to see how to use it)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      '\nSecrets are never taken on the command line: you are asked for them, or scripts set\n' +
+        'STRONGROOM_PASSWORD, STRONGROOM_TOTP, STRONGROOM_PASSPHRASE (and STRONGROOM_INVITATION_TOKEN).\n' +
+        'Local state (session, encrypted device keys) lives in STRONGROOM_HOME, default ~/.strongroom.\n' +
+        'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable,\n' +
+        '4 local problem (e.g. wrong passphrase).\n\n' +
+        'Start with: strongroom login --email you@agency.example',
+    );
+  // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
+  registerAuthCommands(program, action);
+  registerDeviceCommands(program, action);
+  registerAdminCommands(program, action);
+  return program;
+}
+
+/** Runs one CLI invocation; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof ExitSignal) return err.exitCode;
+    if (err instanceof CommanderError) {
+      // Help and version are successes; anything else commander rejects is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
+        ? 0
+        : 2;
+    }
+    return reportError({ io, json: argv.includes('--json') }, err);
+  }
+}

@@ -1,0 +1,101 @@
+import { StrongroomApiError, StrongroomClient, StrongroomNetworkError } from '../sdk/node.js';
+import type { CliIO } from './io.js';
+import { loadSession, type CliSession } from './state.js';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
+
+/** A mistake in how the command was called, or something the person must do first. Exit code 2. */
+export class CliUsageError extends Error {}
+
+export interface GlobalOptions {
+  server?: string;
+  json?: boolean;
+}
+
+/** What every command gets: the I/O, the global options, and helpers for the session and secrets. */
+export class CliContext {
+  constructor(
+    readonly io: CliIO,
+    readonly opts: GlobalOptions,
+  ) {}
+
+  get json(): boolean {
+    return this.opts.json === true;
+  }
+
+  /** `--server`, else `STRONGROOM_URL`, else the server of the saved session, else the local default. */
+  serverUrl(session?: CliSession | null): string {
+    return this.opts.server || this.io.env.STRONGROOM_URL || session?.server || DEFAULT_SERVER;
+  }
+
+  /** A client without a session (login, accepting an invitation, health). */
+  async anonymousClient(): Promise<StrongroomClient> {
+    return new StrongroomClient(this.serverUrl(await loadSession(this.io.env)));
+  }
+
+  /** A client for the saved session; refuses clearly when there is none. */
+  async sessionClient(): Promise<{ client: StrongroomClient; session: CliSession }> {
+    const session = await loadSession(this.io.env);
+    if (!session) throw new CliUsageError('You are not signed in. Run `strongroom login` first.');
+    return { client: new StrongroomClient(this.serverUrl(session), session.token), session };
+  }
+
+  /**
+   * A secret from its environment variable (for scripts) or a hidden prompt (for people). Never from
+   * the command line, where it would land in shell history and the process list.
+   */
+  async secret(envName: string, question: string): Promise<string> {
+    const fromEnv = this.io.env[envName];
+    if (fromEnv) return fromEnv;
+    const answer = await this.io.ask(question, { secret: true });
+    if (answer === null) {
+      throw new CliUsageError(`No terminal to ask on: set ${envName} to pass this secret to a script.`);
+    }
+    if (!answer) throw new CliUsageError('Nothing was entered.');
+    return answer;
+  }
+
+  /** Prints `value` as JSON with --json, otherwise the human rendering. */
+  print(value: unknown, human: string | (() => string)): void {
+    if (this.json) this.io.out(JSON.stringify(value, null, 2) + '\n');
+    else this.io.out(typeof human === 'string' ? human : human());
+  }
+
+  /** Progress for long operations goes to stderr, so it never mixes with --json output. */
+  progress(text: string): void {
+    if (!this.json) this.io.err(text);
+  }
+}
+
+/** Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem. */
+export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): number {
+  if (err instanceof StrongroomApiError) {
+    if (ctx.json) {
+      ctx.io.out(
+        JSON.stringify(
+          { error: { status: err.status, code: err.code, message: err.message, details: err.details } },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      ctx.io.err(`Error: ${err.message} (${err.code}, HTTP ${err.status})\n`);
+      const fieldErrors = (err.details as { fields?: Record<string, string[]> } | undefined)?.fields;
+      for (const [field, problems] of Object.entries(fieldErrors ?? {}))
+        ctx.io.err(`  ${field}: ${problems.join('; ')}\n`);
+    }
+    return 1;
+  }
+  const code = err instanceof CliUsageError ? 2 : err instanceof StrongroomNetworkError ? 3 : 4;
+  const message = err instanceof Error ? err.message : String(err);
+  if (ctx.json)
+    ctx.io.out(
+      JSON.stringify(
+        { error: { code: code === 3 ? 'unreachable' : code === 2 ? 'usage' : 'local_error', message } },
+        null,
+        2,
+      ) + '\n',
+    );
+  else ctx.io.err(`Error: ${message}\n`);
+  return code;
+}

@@ -1,0 +1,425 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../client/cli/cli.js';
+import type { CliIO } from '../client/cli/io.js';
+import { FileKeyStore } from '../client/sdk/node.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { totpAt, uniqueEmail, World } from './support/world.js';
+
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * The `strongroom` command run in-process against the real server: real HTTP, real files in a
+ * throw-away STRONGROOM_HOME. `answers` are what a person would type at prompts; without them there is
+ * no terminal, as in a script.
+ */
+async function cli(home: string, t: TestApp, argv: string[], env: Record<string, string> = {}, answers?: string[]) {
+  let out = '';
+  let err = '';
+  const queue = answers ? [...answers] : null;
+  const io: CliIO = {
+    env: { STRONGROOM_HOME: home, STRONGROOM_URL: t.baseUrl, ...env },
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    ask: (q) => {
+      err += q;
+      return Promise.resolve(queue ? (queue.shift() ?? '') : null);
+    },
+  };
+  const code = await runCli(argv, io);
+  return { code, out, err } satisfies Result;
+}
+
+const json = <T>(r: Result): T => JSON.parse(r.out) as T;
+
+describe('the strongroom CLI, driven as a person and a script would', () => {
+  let t: TestApp;
+  let w: World;
+  let council: string;
+  let adminHome: string;
+  const admin = { email: '', password: '', totpSecret: '' };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    council = await w.agency('Council Early Help');
+    // The first ISA admin, as the demo seed makes one: MFA enrolled already.
+    const acct = await w.account(council, 'isa_admin', 'cli-admin');
+    const signedIn = await w.signIn(acct);
+    Object.assign(admin, { email: acct.email, password: acct.password, totpSecret: signedIn.totpSecret });
+    adminHome = await mkdtemp(path.join(os.tmpdir(), 'sr-cli-admin-'));
+  });
+  afterAll(async () => {
+    await t.close();
+    await rm(adminHome, { recursive: true, force: true });
+  });
+
+  const freshHome = () => mkdtemp(path.join(os.tmpdir(), 'sr-cli-'));
+
+  async function adminLogin(): Promise<void> {
+    t.clock.advance(30_000); // each TOTP code works once: move to a fresh time step
+    const r = await cli(adminHome, t, ['login', '--email', admin.email], {
+      STRONGROOM_PASSWORD: admin.password,
+      STRONGROOM_TOTP: await totpAt(admin.totpSecret, t),
+    });
+    expect(r).toMatchObject({ code: 0 });
+  }
+
+  it('prints help for the program and every command, and a usage error for a missing option', async () => {
+    const home = await freshHome();
+    const top = await cli(home, t, ['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of [
+      'login',
+      'logout',
+      'whoami',
+      'attest',
+      'mfa',
+      'sessions',
+      'device',
+      'agencies',
+      'agreements',
+      'users',
+      'audit',
+    ]) {
+      expect(top.out).toContain(`  ${cmd}`);
+    }
+    for (const argv of [
+      ['mfa', 'enrol'],
+      ['mfa', 'verify'],
+      ['sessions', 'list'],
+      ['sessions', 'revoke'],
+      ['device', 'init'],
+      ['agencies', 'list'],
+      ['agencies', 'register'],
+      ['agencies', 'sign'],
+      ['agencies', 'notice'],
+      ['agencies', 'suspend'],
+      ['agencies', 'reinstate'],
+      ['agreements', 'list'],
+      ['agreements', 'publish'],
+      ['users', 'create'],
+      ['users', 'disable'],
+      ['users', 'list'],
+      ['audit', 'verify'],
+    ]) {
+      const help = await cli(home, t, [...argv, '--help']);
+      expect({ argv, code: help.code }).toEqual({ argv, code: 0 });
+      expect(help.out).toContain(`Usage: strongroom ${argv.join(' ')}`);
+      expect(help.out).toContain('--json');
+    }
+    const missing = await cli(home, t, ['users', 'create', '--email', 'x@y.example']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("required option '--name <display name>' not specified");
+  });
+
+  it('signs in with secrets from the environment, asks for the TOTP code only when needed, and keeps the token private', async () => {
+    const home = await freshHome();
+    const noCode = await cli(home, t, ['login', '--email', admin.email], { STRONGROOM_PASSWORD: admin.password });
+    // No terminal and no STRONGROOM_TOTP: it says how to pass the code rather than hanging.
+    expect(noCode.code).toBe(2);
+    expect(noCode.err).toContain('set STRONGROOM_TOTP');
+    t.clock.advance(30_000);
+    const code = await totpAt(admin.totpSecret, t);
+    const prompted = await cli(home, t, ['login', '--email', admin.email], { STRONGROOM_PASSWORD: admin.password }, [
+      code,
+    ]);
+    expect(prompted.code).toBe(0);
+    expect(prompted.err).toContain('Authentication code:');
+    expect(prompted.out).toContain('Signed in to');
+    const file = path.join(home, 'session.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(saved).sort()).toEqual(['email', 'server', 'token', 'userId']); // never the password
+
+    const who = await cli(home, t, ['whoami', '--json']);
+    expect(json<{ user: { email: string; role: string } }>(who).user).toMatchObject({
+      email: admin.email,
+      role: 'isa_admin',
+    });
+  });
+
+  it('refuses a wrong password with exit code 1 and the server’s words, in text and in JSON', async () => {
+    const home = await freshHome();
+    const r = await cli(home, t, ['login', '--email', admin.email], { STRONGROOM_PASSWORD: 'definitely-not-it' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('The e-mail address or password is wrong. (invalid_credentials, HTTP 401)');
+    const j = await cli(home, t, ['--json', 'login', '--email', admin.email], {
+      STRONGROOM_PASSWORD: 'definitely-not-it',
+    });
+    expect(j.code).toBe(1);
+    expect(json<{ error: { code: string; status: number } }>(j).error).toMatchObject({
+      code: 'invalid_credentials',
+      status: 401,
+    });
+  });
+
+  it('says when the server cannot be reached (exit code 3)', async () => {
+    const home = await freshHome();
+    const r = await cli(home, t, ['--server', 'http://127.0.0.1:9', 'login', '--email', 'a@b.example'], {
+      STRONGROOM_PASSWORD: 'whatever-it-is',
+    });
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('Cannot reach the Strongroom server at http://127.0.0.1:9');
+  });
+
+  it('runs the ISA register end to end: register, sign, list, notice, suspend, reinstate, publish a version', async () => {
+    await adminLogin();
+    const reg = await cli(adminHome, t, [
+      '--json',
+      'agencies',
+      'register',
+      '--name',
+      'Westvale Youth Service',
+      '--sector',
+      'other',
+    ]);
+    expect(reg.code).toBe(0);
+    const agencyId = json<{ id: string; status: string }>(reg).id;
+    expect(json<{ status: string }>(reg).status).toBe('registered');
+
+    const bad = await cli(adminHome, t, [
+      'agencies',
+      'sign',
+      agencyId,
+      '--signatory-name',
+      'J Doe',
+      '--signatory-title',
+      'Director',
+      '--signed-on',
+      '01/11/2026',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('signedOn: must be a date as YYYY-MM-DD');
+
+    const signed = await cli(adminHome, t, [
+      'agencies',
+      'sign',
+      agencyId,
+      '--signatory-name',
+      'J Doe',
+      '--signatory-title',
+      'Director',
+      '--signed-on',
+      '2024-11-01',
+    ]);
+    expect(signed.code).toBe(0);
+    expect(signed.out).toMatch(/ISA status:\s+signed/);
+
+    const list = await cli(adminHome, t, ['agencies', 'list']);
+    expect(list.out).toMatch(/Westvale Youth Service\s+other\s+signed\s+v10\.0/);
+
+    const notice = await cli(adminHome, t, [
+      '--json',
+      'agencies',
+      'notice',
+      agencyId,
+      '--given-at',
+      '2024-01-31T10:00:00Z',
+    ]);
+    expect(json<{ status: string; withdrawalEffectiveAt: string }>(notice)).toMatchObject({
+      status: 'notice_given',
+      withdrawalEffectiveAt: '2024-02-29T10:00:00.000Z',
+    });
+    const suspended = await cli(adminHome, t, [
+      '--json',
+      'agencies',
+      'suspend',
+      agencyId,
+      '--reason',
+      'Data breach under investigation',
+    ]);
+    expect(json<{ status: string }>(suspended).status).toBe('suspended');
+    const reinstated = await cli(adminHome, t, ['--json', 'agencies', 'reinstate', agencyId]);
+    expect(json<{ status: string }>(reinstated).status).toBe('notice_given');
+
+    const published = await cli(adminHome, t, [
+      'agreements',
+      'publish',
+      '--label',
+      '10.1',
+      '--published-on',
+      '2025-01-01',
+      '--text-ref',
+      'ISA v10.1',
+    ]);
+    expect(published.code).toBe(0);
+    expect(published.out).toContain('review due 2028-01-01');
+    const versions = await cli(adminHome, t, ['--json', 'agreements', 'list']);
+    expect(json<{ label: string }[]>(versions).map((v) => v.label)).toEqual(['10.1', '10.0']);
+    // A new version needs a new confirmation: the admin attests again, from a script.
+    const attest = await cli(adminHome, t, ['attest', '--yes']);
+    expect(attest.code).toBe(0);
+    expect(attest.out).toContain('you confirmed agreement v10.1');
+  });
+
+  it('creates a user with an invitation; the person sets a password, attests, makes device keys, and is off-boarded', async () => {
+    await adminLogin();
+    const email = uniqueEmail('cli-worker');
+    const created = await cli(adminHome, t, [
+      '--json',
+      'users',
+      'create',
+      '--agency',
+      council,
+      '--email',
+      email,
+      '--name',
+      'Casey Worker',
+      '--role',
+      'practitioner',
+    ]);
+    expect(created.code).toBe(0);
+    const { user, invitation } = json<{ user: { id: string }; invitation: { token: string } }>(created);
+
+    const home = await freshHome();
+    const password = 'a-long-and-private-passphrase';
+    const typo = await cli(home, t, ['invitation', 'accept'], { STRONGROOM_INVITATION_TOKEN: invitation.token }, [
+      password,
+      'something-else-entirely',
+    ]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('The two passwords differ');
+    const accepted = await cli(home, t, ['invitation', 'accept'], { STRONGROOM_INVITATION_TOKEN: invitation.token }, [
+      password,
+      password,
+    ]);
+    expect(accepted).toMatchObject({ code: 0 });
+
+    const login = await cli(home, t, ['login', '--email', email], { STRONGROOM_PASSWORD: password });
+    expect(login.code).toBe(0);
+    expect(login.out).toContain('run `strongroom attest`');
+    // Nothing shared before the attestation; declining at the prompt records nothing.
+    const early = await cli(home, t, ['device', 'list']);
+    expect(early.code).toBe(1);
+    expect(early.err).toContain('attestation_required');
+    const declined = await cli(home, t, ['attest'], {}, ['no']);
+    expect(declined.code).toBe(2);
+    expect((await cli(home, t, ['--json', 'whoami'])).out).toContain('"required": true');
+    const agreed = await cli(home, t, ['attest'], {}, ['yes']);
+    expect(agreed.code).toBe(0);
+    expect(agreed.err).toContain('accept the duty of confidentiality');
+
+    const passphrase = 'correct horse battery staple';
+    const init = await cli(home, t, ['--json', 'device', 'init', '--label', 'Casey laptop'], {
+      STRONGROOM_PASSPHRASE: passphrase,
+    });
+    expect(init.code).toBe(0);
+    const { device, safetyNumber } = json<{ device: { id: string; ed25519PublicKey: string }; safetyNumber: string }>(
+      init,
+    );
+    expect(safetyNumber).toMatch(/^(\d{5} ){11}\d{5}$/);
+    // The private keys are on disk only encrypted: the file opens with the passphrase and not without it.
+    const keyDir = path.join(home, 'keys');
+    const [keyFile] = await readdir(keyDir);
+    expect((await stat(path.join(keyDir, keyFile))).mode & 0o777).toBe(0o600);
+    const stored = await new FileKeyStore(keyDir).load(user.id, passphrase);
+    expect(stored.deviceId).toBe(device.id);
+    expect(await readFile(path.join(keyDir, keyFile), 'utf8')).not.toContain(stored.keys.ed25519.privateKey);
+    await expect(new FileKeyStore(keyDir).load(user.id, 'wrong passphrase here')).rejects.toThrow('passphrase');
+    const again = await cli(home, t, ['device', 'init'], { STRONGROOM_PASSPHRASE: passphrase });
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('already holds device keys');
+    const devices = await cli(home, t, ['device', 'list']);
+    expect(devices.out).toContain('Casey laptop');
+    expect(devices.out).toContain(`Safety number: ${safetyNumber}`);
+
+    const sessions = await cli(home, t, ['--json', 'sessions', 'list']);
+    expect(json<unknown[]>(sessions)).toHaveLength(1);
+
+    // Off-boarding from the admin's CLI ends the worker's session at once.
+    const disabled = await cli(adminHome, t, ['users', 'disable', user.id, '--reason', 'Left the council']);
+    expect(disabled.code).toBe(0);
+    expect(disabled.out).toContain('1 session(s) ended');
+    const after = await cli(home, t, ['whoami']);
+    expect(after.code).toBe(1);
+    expect(after.err).toContain('invalid_session');
+    // Logging out with a dead session still forgets it locally.
+    expect((await cli(home, t, ['logout'])).code).toBe(0);
+    expect((await cli(home, t, ['whoami'])).err).toContain('not signed in');
+  });
+
+  it('enrols MFA for a role that requires it, printing recovery codes once', async () => {
+    const acct = await w.account(council, 'auditor', 'cli-auditor');
+    const home = await freshHome();
+    const login = await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password });
+    expect(login.out).toContain('run `strongroom mfa enrol`');
+    const enrol = await cli(home, t, ['--json', 'mfa', 'enrol']);
+    const { secret } = json<{ secret: string }>(enrol);
+    const wrong = await cli(home, t, ['mfa', 'verify'], { STRONGROOM_TOTP: '000000' });
+    expect(wrong.code).toBe(1);
+    const ok = await cli(home, t, ['mfa', 'verify'], { STRONGROOM_TOTP: await totpAt(secret, t) });
+    expect(ok.code).toBe(0);
+    expect(ok.out.match(/^ {2}\S+$/gm)).toHaveLength(10);
+    const who = await cli(home, t, ['whoami']);
+    expect(who.out).toMatch(/Two-factor:\s+enabled/);
+  });
+
+  it('audit verify checks the chain on the server and independently here, and both catch a row altered behind the trigger', async () => {
+    await adminLogin();
+    const intact = await cli(adminHome, t, ['--json', 'audit', 'verify']);
+    expect(intact.code).toBe(0);
+    const report = json<{
+      ok: boolean;
+      server: { head: { hash: string } };
+      local: { head: { hash: string }; eventsChecked: number };
+    }>(intact);
+    expect(report.ok).toBe(true);
+    expect(report.local.head.hash).toBe(report.server.head.hash);
+    expect(report.local.eventsChecked).toBeGreaterThan(10);
+
+    const { rows } = await t.sql('SELECT seq FROM audit_events ORDER BY seq LIMIT 1 OFFSET 4');
+    const seq = Number((rows[0] as { seq: string }).seq);
+    await t.sql(
+      `BEGIN; SET LOCAL session_replication_role = replica;
+       UPDATE audit_events SET outcome = 'failure' WHERE seq = ${seq}; COMMIT;`,
+    );
+    const broken = await cli(adminHome, t, ['audit', 'verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(new RegExp(`Server:\\s+BROKEN at event #${seq} \\(hash_mismatch\\)`));
+    expect(broken.out).toMatch(new RegExp(`This computer:\\s+BROKEN at event #${seq} \\(hash_mismatch\\)`));
+  });
+
+  it('a practitioner is refused the admin commands by the server (exit code 1)', async () => {
+    const p = await w.account(council, 'practitioner', 'cli-prac');
+    const home = await freshHome();
+    await cli(home, t, ['login', '--email', p.email], { STRONGROOM_PASSWORD: p.password });
+    await cli(home, t, ['attest', '--yes']);
+    const r = await cli(home, t, ['agencies', 'register', '--name', 'Nope', '--sector', 'other']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('forbidden_role');
+    const list = await cli(home, t, ['agencies', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('Council Early Help');
+  });
+
+  it('runs as `npx strongroom` from the repository: the bin entry works without a build', async () => {
+    const home = await freshHome();
+    const root = path.join(__dirname, '..');
+    const bin = path.join(root, 'client/cli/bin/strongroom.mjs');
+    const env = { ...process.env, STRONGROOM_HOME: home, STRONGROOM_URL: t.baseUrl };
+    const help = await run(process.execPath, [bin, '--help'], { cwd: root, env });
+    expect(help.stdout).toContain('Usage: strongroom');
+    const p = await w.account(council, 'practitioner', 'cli-bin');
+    const login = await run(process.execPath, [bin, '--json', 'login', '--email', p.email], {
+      cwd: root,
+      env: { ...env, STRONGROOM_PASSWORD: p.password },
+    });
+    expect(JSON.parse(login.stdout)).toMatchObject({ user: { email: p.email } });
+    await expect(
+      run(process.execPath, [bin, 'whoami'], { cwd: root, env: { ...env, STRONGROOM_HOME: await freshHome() } }),
+    ).rejects.toMatchObject({
+      code: 2,
+    });
+  });
+});
