@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
@@ -18,35 +19,48 @@ async function main(): Promise<void> {
   }
 
   let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    process.stdout.write(
-      `Starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)…\n`,
-    );
-    embedded = await startEmbeddedPostgres({
-      clusterDir: path.join(config.DATA_DIR, 'pg'),
-      port: config.EMBEDDED_PG_PORT,
-      log:
-        config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
-          ? (l) => process.stdout.write(`[pg] ${l}\n`)
-          : undefined,
-    });
-    databaseUrl = embedded.url;
-  }
-
-  const app = await createApp({ config, databaseUrl });
+  let app: NestExpressApplication | null = null;
+  // Signals are handled from the first moment, so the embedded cluster is stopped even when Ctrl+C
+  // comes during start-up, and a failed start never leaves a PostgreSQL server running behind it.
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal} received: stopping Strongroom…\n`);
-    await app.close().catch(() => undefined);
-    if (embedded) await embedded.stop().catch(() => undefined);
-    process.exit(0);
+    process.stdout.write(`\n${reason}: stopping Strongroom…\n`);
+    await app?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(`${signal} received`, 0));
+  }
 
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      process.stdout.write(
+        `Starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)…\n`,
+      );
+      embedded = await startEmbeddedPostgres({
+        clusterDir: path.join(config.DATA_DIR, 'pg'),
+        port: config.EMBEDDED_PG_PORT,
+        log:
+          config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
+            ? (l) => process.stdout.write(`[pg] ${l}\n`)
+            : undefined,
+      });
+      databaseUrl = embedded.url;
+    }
+    app = await createApp({ config, databaseUrl });
+    await serve(app, config);
+  } catch (err) {
+    process.stderr.write(`Strongroom failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await stop('Start-up failed', 1);
+  }
+}
+
+/** Listens, seeds the demo where asked (never in production) and tells the person where to go. */
+async function serve(app: NestExpressApplication, config: AppConfig): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
 
@@ -65,7 +79,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`Strongroom failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+void main();

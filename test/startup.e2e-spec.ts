@@ -1,0 +1,158 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { StrongroomClient } from '../client/sdk/index.js';
+import { createDatabase } from './support/test-app.js';
+
+const root = path.join(__dirname, '..');
+const main = path.join(root, 'dist/src/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+/** Runs the built server as `npm start` does, collecting its output until `until` appears. */
+function startServer(env: Record<string, string>, until: string) {
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(until)) resolve(out);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before "${until}":\n${out}`)));
+  });
+  ready.catch(() => undefined); // a test that expects an early exit never awaits `ready`
+  return { child, ready, exited, output: () => out };
+}
+
+/**
+ * The server process as a newcomer starts it: `npm start` builds and runs dist/src/main.js. These tests
+ * build the same way, then check start-up, the demo seed, refusal of bad configuration and clean stops.
+ */
+describe('starting the server process', () => {
+  beforeAll(async () => {
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
+  }, 120_000);
+
+  it('refuses to start on bad configuration, naming each variable, with a non-zero exit', async () => {
+    const { exited, output } = startServer({ PORT: 'eighty', LOG_LEVEL: 'chatty' }, 'never');
+    expect(await exited).toBe(2);
+    expect(output()).toContain('PORT');
+    expect(output()).toContain('LOG_LEVEL');
+    expect(output()).toContain('See .env.example');
+  });
+
+  it('with no DATABASE_URL, runs an embedded PostgreSQL, seeds the demo, serves, and stops both cleanly on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-start-'));
+    const [port, pgPort] = [await freePort(), await freePort()];
+    try {
+      const server = startServer(
+        { PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' },
+        'Press Ctrl+C to stop.',
+      );
+      const out = await server.ready;
+      expect(out).toContain(`Strongroom is running at http://127.0.0.1:${port}`);
+      const credentials = path.join(dataDir, 'demo-credentials.json');
+      expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+      const accounts = JSON.parse(await readFile(credentials, 'utf8')) as {
+        email: string;
+        password: string;
+        role: string;
+      }[];
+      expect(new Set(accounts.map((a) => a.role))).toEqual(
+        new Set(['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor']),
+      );
+      const practitioner = accounts.find((a) => a.email === 'early.help@northshire.example')!;
+      expect(out).toContain(practitioner.password); // printed at start-up, for the demo only
+
+      const client = new StrongroomClient(`http://127.0.0.1:${port}`);
+      await expect(client.ready()).resolves.toMatchObject({ status: 'ready' });
+      await client.login({ email: practitioner.email, password: practitioner.password });
+      const agencies = await client.agencies();
+      expect(agencies.filter((a) => a.status === 'signed')).toHaveLength(5);
+      expect(agencies.filter((a) => a.status === 'registered')).toHaveLength(1);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(await portOpen(pgPort)).toBe(false);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.secret`, { force: true });
+    }
+  }, 120_000);
+
+  it('when it cannot listen, says why, exits non-zero and leaves no PostgreSQL running behind it', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-busy-'));
+    const pgPort = await freePort();
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as net.AddressInfo;
+    try {
+      const server = startServer(
+        { PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'silent' },
+        'never',
+      );
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain('Strongroom failed to start');
+      expect(server.output()).toContain('EADDRINUSE');
+      expect(await portOpen(pgPort)).toBe(false);
+    } finally {
+      busy.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.secret`, { force: true });
+    }
+  }, 120_000);
+
+  it('in production mode never creates demo accounts, even when asked to', async () => {
+    const db = await createDatabase();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-prod-'));
+    const port = await freePort();
+    try {
+      const server = startServer(
+        {
+          NODE_ENV: 'production',
+          SEED_DEMO: 'true',
+          DATABASE_URL: db.url,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+        },
+        'Press Ctrl+C to stop.',
+      );
+      const out = await server.ready;
+      expect(out).toContain('SEED_DEMO is ignored in production');
+      expect(out).not.toContain('Demo partnership');
+      await expect(stat(path.join(dataDir, 'demo-credentials.json'))).rejects.toThrow('ENOENT');
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await db.drop();
+    }
+  }, 60_000);
+});
