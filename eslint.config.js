@@ -32,6 +32,7 @@ export default tseslint.config(
   {
     // The crypto layer is pure: no network, no storage (STYLE.md).
     files: ['client/sdk/crypto/**/*.ts'],
+    ignores: ['**/*.spec.ts'], // tests may read their vector files
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,0 +1,209 @@
+/**
+ * Crypto protocol v1 for channels (DESIGN.md §3): epoch keys sealed to member devices, signed epoch
+ * announcements, and messages as XChaCha20-Poly1305-IETF with the header as additional data and an
+ * Ed25519 signature over header, nonce and ciphertext. Pure functions on bytes: no I/O here.
+ *
+ * Every byte layout below is mirrored by the server's checks (src/channels/channel-proofs.ts) and by the
+ * independent Python implementation in test/vectors/, so a change here must change all three.
+ */
+import { canonicalize } from './audit-chain.js';
+import { fromB64, sodium, toB64 } from './sodium.js';
+
+export const PROTOCOL_VERSION = 1;
+const ENVELOPE_VERSION = 1;
+const BODY_VERSION = 1;
+export const EPOCH_KEY_BYTES = 32;
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function u32be(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, false);
+  return b;
+}
+
+function uuidBytes(id: string): Uint8Array {
+  const hex = id.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a UUID: ${id}`);
+  return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+}
+
+/** A fresh 32-byte epoch key. */
+export async function newEpochKey(): Promise<Uint8Array> {
+  const s = await sodium();
+  return s.crypto_aead_xchacha20poly1305_ietf_keygen();
+}
+
+/**
+ * Seals an epoch key to one device (`crypto_box_seal`). The sealed plaintext names the channel and the
+ * epoch, so an envelope cannot be replayed as the key of another channel or epoch.
+ * Layout: version(1) ‖ channel UUID(16) ‖ epoch u32 BE(4) ‖ key(32).
+ */
+export async function sealEpochKey(
+  key: Uint8Array,
+  channelId: string,
+  epoch: number,
+  recipientX25519PublicKey: string,
+): Promise<string> {
+  const s = await sodium();
+  const plaintext = concat(new Uint8Array([ENVELOPE_VERSION]), uuidBytes(channelId), u32be(epoch), key);
+  return toB64(s, s.crypto_box_seal(plaintext, fromB64(s, recipientX25519PublicKey)));
+}
+
+export class EnvelopeError extends Error {}
+
+/** Opens an envelope sealed to this device and checks it is the key of this channel and epoch. */
+export async function openEpochKey(
+  sealed: string,
+  channelId: string,
+  epoch: number,
+  x25519: { publicKey: string; privateKey: string },
+): Promise<Uint8Array> {
+  const s = await sodium();
+  let plaintext: Uint8Array;
+  try {
+    plaintext = s.crypto_box_seal_open(fromB64(s, sealed), fromB64(s, x25519.publicKey), fromB64(s, x25519.privateKey));
+  } catch {
+    throw new EnvelopeError('This key envelope was not sealed to this device, or was altered.');
+  }
+  const expected = concat(new Uint8Array([ENVELOPE_VERSION]), uuidBytes(channelId), u32be(epoch));
+  if (plaintext.length !== expected.length + EPOCH_KEY_BYTES || expected.some((b, i) => plaintext[i] !== b)) {
+    throw new EnvelopeError(`This key envelope is not for epoch ${epoch} of this channel.`);
+  }
+  return plaintext.slice(expected.length);
+}
+
+/** What the opener of an epoch signs: the channel, the epoch number and exactly who gets the key. */
+export function epochAnnouncementBytes(a: {
+  channelId: string;
+  epoch: number;
+  openerDeviceId: string;
+  recipientDeviceIds: readonly string[];
+}): Uint8Array {
+  const body = canonicalize({
+    v: PROTOCOL_VERSION,
+    type: 'epoch',
+    channelId: a.channelId,
+    epoch: a.epoch,
+    openerDeviceId: a.openerDeviceId,
+    recipients: [...a.recipientDeviceIds].sort(),
+  });
+  return utf8(`strongroom-epoch:v1\n${body}`);
+}
+
+export async function signDetached(message: Uint8Array, ed25519PrivateKey: string): Promise<string> {
+  const s = await sodium();
+  return toB64(s, s.crypto_sign_detached(message, fromB64(s, ed25519PrivateKey)));
+}
+
+export async function verifyDetached(
+  message: Uint8Array,
+  signature: string,
+  ed25519PublicKey: string,
+): Promise<boolean> {
+  const s = await sodium();
+  try {
+    return s.crypto_sign_verify_detached(fromB64(s, signature), message, fromB64(s, ed25519PublicKey));
+  } catch {
+    return false;
+  }
+}
+
+/** The message header; its canonical JSON is the AEAD additional data. */
+export interface MessageHeader {
+  v: 1;
+  channelId: string;
+  epoch: number;
+  senderDeviceId: string;
+  clientMessageId: string;
+}
+
+export const headerBytes = (h: MessageHeader): Uint8Array =>
+  utf8(
+    canonicalize({
+      v: h.v,
+      channelId: h.channelId,
+      epoch: h.epoch,
+      senderDeviceId: h.senderDeviceId,
+      clientMessageId: h.clientMessageId,
+    }),
+  );
+
+/** Signed bytes: a domain tag, then the header (length-prefixed), the nonce and the ciphertext. */
+export function messageSigningBytes(header: MessageHeader, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const h = headerBytes(header);
+  return concat(utf8('strongroom-msg:v1\n'), u32be(h.length), h, nonce, ciphertext);
+}
+
+/** A message as it travels: base64url binary, the header fields beside it in clear. */
+export interface SealedMessage {
+  header: MessageHeader;
+  nonce: string;
+  ciphertext: string;
+  signature: string;
+}
+
+/** The plaintext inside a message body (after its version byte). */
+export interface MessageContent {
+  type: string;
+  [field: string]: unknown;
+}
+
+export async function encryptMessage(
+  header: MessageHeader,
+  content: MessageContent,
+  epochKey: Uint8Array,
+  ed25519PrivateKey: string,
+  /** Known-answer tests only: a nonce must never be chosen, always random. */
+  fixedNonce?: Uint8Array,
+): Promise<SealedMessage> {
+  const s = await sodium();
+  const nonce = fixedNonce ?? s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const plaintext = concat(new Uint8Array([BODY_VERSION]), utf8(JSON.stringify(content)));
+  const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    plaintext,
+    headerBytes(header),
+    null,
+    nonce,
+    epochKey,
+  );
+  const signature = s.crypto_sign_detached(
+    messageSigningBytes(header, nonce, ciphertext),
+    fromB64(s, ed25519PrivateKey),
+  );
+  return { header, nonce: toB64(s, nonce), ciphertext: toB64(s, ciphertext), signature: toB64(s, signature) };
+}
+
+export class DecryptError extends Error {}
+
+/** Checks the sender's signature, then decrypts; either failing throws DecryptError. */
+export async function decryptMessage(
+  m: SealedMessage,
+  epochKey: Uint8Array,
+  senderEd25519PublicKey: string,
+): Promise<MessageContent> {
+  const s = await sodium();
+  const nonce = fromB64(s, m.nonce);
+  const ciphertext = fromB64(s, m.ciphertext);
+  const signed = messageSigningBytes(m.header, nonce, ciphertext);
+  const ok = await verifyDetached(signed, m.signature, senderEd25519PublicKey);
+  if (!ok) throw new DecryptError('The sender signature does not verify.');
+  let plaintext: Uint8Array;
+  try {
+    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, headerBytes(m.header), nonce, epochKey);
+  } catch {
+    throw new DecryptError('The message does not decrypt with this epoch key.');
+  }
+  if (plaintext[0] !== BODY_VERSION) throw new DecryptError(`Unsupported message body version ${plaintext[0]}.`);
+  return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as MessageContent;
+}
