@@ -6,6 +6,9 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
 
+/** How long open requests and sockets get to finish when the server stops. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -24,10 +27,20 @@ async function main(): Promise<void> {
   // comes during start-up, and a failed start never leaves a PostgreSQL server running behind it.
   let stopping = false;
   const stop = async (reason: string, code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl+C while stopping: the person wants out now.
+      process.exit(code || 130);
+    }
     stopping = true;
     process.stdout.write(`\n${reason}: stopping Strongroom…\n`);
-    await app?.close().catch(() => undefined);
+    // A close that hangs (a half-started app, a stuck connection) must not keep PostgreSQL running.
+    const closed = app?.close().catch(() => undefined);
+    const gaveUp = await Promise.race([
+      closed?.then(() => false) ?? false,
+      new Promise<boolean>((r) => setTimeout(() => r(true), SHUTDOWN_GRACE_MS).unref()),
+    ]);
+    if (gaveUp)
+      process.stderr.write(`The server did not close within ${SHUTDOWN_GRACE_MS / 1000}s; stopping anyway.\n`);
     await embedded?.stop().catch(() => undefined);
     process.exit(code);
   };

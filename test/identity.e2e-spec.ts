@@ -88,6 +88,31 @@ describe('identity: individual logins, MFA, sessions, attestation, off-boarding'
     await refused(dpLead.client.users(council), 403, 'other_agency');
   });
 
+  it('two accounts for one e-mail address created at once: exactly one is made, the others get 409 email_taken', async () => {
+    const admin = await w.person(council, 'isa_admin');
+    const email = uniqueEmail('twice');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        admin.client.createUser({ agencyId: police, email, displayName: 'Twice', role: 'practitioner' }).then(
+          () => 'created',
+          (e: StrongroomApiError) => `${e.status} ${e.code}`,
+        ),
+      ),
+    );
+    expect(results.filter((r) => r === 'created')).toHaveLength(1);
+    expect(results.filter((r) => r === '409 email_taken')).toHaveLength(5);
+    await refused(
+      admin.client.createUser({
+        agencyId: council,
+        email: email.toUpperCase(),
+        displayName: 'T',
+        role: 'practitioner',
+      }),
+      409,
+      'email_taken',
+    );
+  });
+
   it('a practitioner cannot create users at all', async () => {
     const p = await w.person(council, 'practitioner');
     await refused(

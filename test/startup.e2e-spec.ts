@@ -21,12 +21,17 @@ function freePort(): Promise<number> {
   });
 }
 
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
+/** PostgreSQL servers still running on this data directory (from their command lines in /proc). */
+async function postgresRunningIn(dataDir: string): Promise<number> {
+  const { readdir, readFile: read } = await import('node:fs/promises');
+  let n = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmd = await read(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('postgres') && cmd.includes(dataDir)) n++;
+  }
+  return n;
+}
 
 /** Runs the built server as `npm start` does, collecting its output until `until` appears. */
 function startServer(env: Record<string, string>, until: string) {
@@ -97,9 +102,10 @@ describe('starting the server process', () => {
       expect(agencies.filter((a) => a.status === 'signed')).toHaveLength(5);
       expect(agencies.filter((a) => a.status === 'registered')).toHaveLength(1);
 
+      expect(await postgresRunningIn(dataDir)).toBeGreaterThan(0); // the check below can see one
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
-      expect(await portOpen(pgPort)).toBe(false);
+      expect(await postgresRunningIn(dataDir)).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
       await rm(`${dataDir}.secret`, { force: true });
@@ -120,7 +126,8 @@ describe('starting the server process', () => {
       expect(await server.exited).toBe(1);
       expect(server.output()).toContain('Strongroom failed to start');
       expect(server.output()).toContain('EADDRINUSE');
-      expect(await portOpen(pgPort)).toBe(false);
+      expect(server.output()).not.toContain('Unhandled'); // a clean stop, not a crash
+      expect(await postgresRunningIn(dataDir)).toBe(0);
     } finally {
       busy.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { forbidden } from '../common/app-error.js';
-import { ApiZodBody, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Access, Auth, type AuthContext, Roles } from '../identity/auth-context.js';
 import { AgenciesService } from './agencies.service.js';
 import {
-  emptySchema,
   noticeSchema,
   publishAgreementSchema,
   registerAgencySchema,
@@ -114,7 +113,7 @@ export class AgenciesController {
   @Post(':id/reinstate')
   @HttpCode(200)
   @Roles('isa_admin')
-  reinstate(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string, @Body(zodPipe(emptySchema)) _: unknown) {
+  reinstate(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string, @Body(zodPipe(emptyBodySchema)) _: unknown) {
     return this.agencies.reinstate(auth, id);
   }
 }

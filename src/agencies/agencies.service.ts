@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, notFound } from '../common/app-error.js';
 import { addCalendarMonths, Clock } from '../common/clock.js';
+import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { NoticeDto, PublishAgreementDto, RegisterAgencyDto, SignAgencyDto, SuspendDto } from './dto/agency.dto.js';
@@ -77,12 +78,24 @@ export class AgenciesService {
   }
 
   async publishAgreement(auth: AuthContext | null, dto: PublishAgreementDto): Promise<AgreementVersion> {
+    // The newest version by publication date is current at once: a future date would make everyone
+    // attest to, and every agency re-sign, a version that cannot be signed yet (a signature can be dated
+    // neither in the future nor before publication).
+    if (dto.publishedOn > this.clock.now().toISOString().slice(0, 10)) {
+      throw badRequest('validation_failed', 'An agreement version cannot be published with a future date.', {
+        fields: { publishedOn: ['must not be in the future'] },
+      });
+    }
+    const duplicate = () =>
+      conflict('agreement_version_exists', `Agreement version "${dto.label}" is already published.`);
     return this.db.transaction(async (m) => {
       const exists = await m.getRepository(AgreementVersion).existsBy({ label: dto.label });
-      if (exists) throw conflict('agreement_version_exists', `Agreement version "${dto.label}" is already published.`);
+      if (exists) throw duplicate();
+      // A concurrent publication of the same label passes the check above; the unique constraint decides.
       const version = await m
         .getRepository(AgreementVersion)
-        .save(m.create(AgreementVersion, { ...dto, reviewDue: addYears(dto.publishedOn, 3) }));
+        .save(m.create(AgreementVersion, { ...dto, reviewDue: addYears(dto.publishedOn, 3) }))
+        .catch(onUniqueViolation('agreement_versions_label_key', duplicate));
       await this.audit.record(m, {
         actor: auth ? actorOf(auth) : null,
         action: 'agreement.published',
@@ -126,14 +139,19 @@ export class AgenciesService {
   }
 
   async register(auth: AuthContext | null, dto: RegisterAgencyDto): Promise<AgencyView> {
+    const duplicate = () => conflict('agency_exists', `An agency called "${dto.name}" is already registered.`);
     const agency = await this.db.transaction(async (m) => {
       const clash = await m
         .getRepository(Agency)
         .createQueryBuilder('a')
         .where('lower(a.name) = lower(:name)', { name: dto.name })
         .getExists();
-      if (clash) throw conflict('agency_exists', `An agency called "${dto.name}" is already registered.`);
-      const created = await m.getRepository(Agency).save(m.create(Agency, { ...dto, status: 'registered' }));
+      if (clash) throw duplicate();
+      // A concurrent registration of the same name passes the check above; the unique index decides.
+      const created = await m
+        .getRepository(Agency)
+        .save(m.create(Agency, { ...dto, status: 'registered' }))
+        .catch(onUniqueViolation('agencies_name_key', duplicate));
       await this.audit.record(m, {
         actor: auth ? actorOf(auth) : null,
         action: 'agency.registered',
@@ -276,6 +294,7 @@ export class AgenciesService {
         details: { status },
         meta: auth.meta,
       });
+      await this.events.emit(m, { type: 'agency.reinstated', agencyId });
     });
     return this.show(agencyId);
   }

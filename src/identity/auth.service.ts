@@ -6,6 +6,7 @@ import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
@@ -73,6 +74,7 @@ export class AuthService {
     private readonly agencies: AgenciesService,
     private readonly audit: AuditService,
     private readonly rateLimiter: RateLimiter,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -311,18 +313,17 @@ export class AuthService {
           currentAgreementVersionId: current?.id ?? null,
         });
       }
-      const existing = await m
-        .getRepository(Attestation)
-        .findOneBy({ userId: auth.user.id, agreementVersionId: current.id });
-      if (existing) return existing;
-      const attestation = await m.getRepository(Attestation).save(
-        m.create(Attestation, {
-          userId: auth.user.id,
-          agreementVersionId: current.id,
-          adviceVersion: SHARING_ADVICE_VERSION,
-          attestedAt: this.clock.now(),
-        }),
+      // Idempotent even when the same person attests twice at once (a double click): ON CONFLICT waits for
+      // the other transaction and then does nothing, so only the first attestation is stored and audited.
+      const inserted = await m.query<{ id: string }[]>(
+        `INSERT INTO attestations (user_id, agreement_version_id, advice_version, attested_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, agreement_version_id) DO NOTHING RETURNING id`,
+        [auth.user.id, current.id, SHARING_ADVICE_VERSION, this.clock.now()],
       );
+      const attestation = await m
+        .getRepository(Attestation)
+        .findOneByOrFail({ userId: auth.user.id, agreementVersionId: current.id });
+      if (!inserted.length) return attestation;
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'user.attested',
@@ -413,6 +414,12 @@ export class AuthService {
         details: { reason: sessionId === auth.session.id ? 'logout' : 'revoked_by_user' },
         meta: auth.meta,
       });
+      await this.events.emit(m, {
+        type: 'session.revoked',
+        sessionIds: [sessionId],
+        userId: auth.user.id,
+        reason: sessionId === auth.session.id ? 'logout' : 'revoked_by_user',
+      });
     });
   }
 
@@ -436,6 +443,7 @@ export class AuthService {
       await m
         .getRepository(Session)
         .update({ id: In(live.map((s) => s.id)) }, { revokedAt: this.clock.now(), revokedReason: reason });
+      await this.events.emit(m, { type: 'session.revoked', sessionIds: live.map((s) => s.id), userId, reason });
     }
     return live.map((s) => s.id);
   }

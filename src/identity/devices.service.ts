@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from './auth-context.js';
 import { deviceProofMessage, verifyEd25519 } from './device-proof.js';
@@ -42,21 +43,29 @@ export class DevicesService {
         'The proof-of-possession signature does not verify with this signing key.',
       );
     }
+    const exists = () => conflict('device_exists', 'A device with this signing key is already registered.');
     return this.db.transaction(async (m) => {
-      if (await m.getRepository(Device).existsBy({ ed25519PublicKey: ed })) {
-        throw conflict('device_exists', 'A device with this signing key is already registered.');
-      }
+      if (await m.getRepository(Device).existsBy({ ed25519PublicKey: ed })) throw exists();
+      // A concurrent registration of the same key passes the check above; the unique constraint decides.
       const device = await m
         .getRepository(Device)
-        .save(m.create(Device, { userId: auth.user.id, label: dto.label, x25519PublicKey: x, ed25519PublicKey: ed }));
+        .save(m.create(Device, { userId: auth.user.id, label: dto.label, x25519PublicKey: x, ed25519PublicKey: ed }))
+        .catch(onUniqueViolation('devices_ed25519_public_key_key', exists));
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'device.registered',
         target: { type: 'device', id: device.id },
         meta: auth.meta,
       });
+      await this.events.emit(m, { type: 'device.registered', deviceId: device.id, userId: auth.user.id });
       return deviceView(device);
     });
+  }
+
+  async get(deviceId: string) {
+    const device = await this.db.getRepository(Device).findOneBy({ id: deviceId });
+    if (!device) throw notFound('Device');
+    return deviceView(device);
   }
 
   async listActive(userId: string) {

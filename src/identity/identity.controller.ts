@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Meta, type RequestMeta } from '../common/request-context.js';
-import { ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiZodBody, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Access, Auth, type AuthContext, Roles } from './auth-context.js';
 import { AuthService } from './auth.service.js';
 import { DevicesService } from './devices.service.js';
@@ -11,6 +11,7 @@ import {
   createUserSchema,
   disableUserSchema,
   listUsersQuery,
+  lookupUserQuery,
   loginSchema,
   mfaVerifySchema,
   registerDeviceSchema,
@@ -42,7 +43,7 @@ export class AuthController {
   @HttpCode(204)
   @Access('enrolment')
   @ApiBearerAuth()
-  async logout(@Auth() auth: AuthContext) {
+  async logout(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown) {
     await this.auth.revokeSession(auth, auth.session.id);
   }
 
@@ -50,7 +51,7 @@ export class AuthController {
   @HttpCode(200)
   @Access('session')
   @ApiBearerAuth()
-  logoutAll(@Auth() auth: AuthContext) {
+  logoutAll(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown) {
     return this.auth.logoutEverywhere(auth);
   }
 }
@@ -94,7 +95,7 @@ export class MeController {
 
   @Post('mfa/enrol')
   @Access('enrolment')
-  enrol(@Auth() auth: AuthContext) {
+  enrol(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown) {
     return this.auth.startMfaEnrolment(auth);
   }
 
@@ -148,6 +149,16 @@ export class UsersController {
     return this.users.list(auth, q.agencyId);
   }
 
+  /**
+   * Finds a colleague to add to a channel by their exact work e-mail address: only active people of
+   * agencies party to the agreement, and only what a partner needs (no listing of everyone).
+   */
+  @Get('lookup')
+  @ApiZodQuery(lookupUserQuery)
+  lookup(@Query(zodPipe(lookupUserQuery)) q: { email: string }) {
+    return this.users.lookup(q.email);
+  }
+
   @Post(':id/disable')
   @HttpCode(200)
   @Roles('isa_admin', 'agency_admin')
@@ -177,6 +188,12 @@ export class DevicesController {
   @ApiZodBody(registerDeviceSchema)
   register(@Auth() auth: AuthContext, @Body(zodPipe(registerDeviceSchema)) dto: RegisterDeviceDto) {
     return this.devices.register(auth, dto);
+  }
+
+  /** One device's public keys, revoked ones too: clients need them to check the signatures of older messages. */
+  @Get(':id')
+  get(@Param('id', uuidParam) id: string) {
+    return this.devices.get(id);
   }
 
   @Post(':id/revoke')

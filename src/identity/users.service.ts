@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { AgenciesService } from '../agencies/agencies.service.js';
+import { agencyCanShare, AgenciesService } from '../agencies/agencies.service.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
@@ -49,6 +51,7 @@ export class UsersService {
         );
       }
     }
+    const emailTaken = () => conflict('email_taken', 'An account with that e-mail address already exists.');
     return this.db.transaction(async (m) => {
       const agency = await this.agencies.get(agencyId, m);
       if (agency.status === 'withdrawn')
@@ -58,18 +61,22 @@ export class UsersService {
         .createQueryBuilder('u')
         .where('lower(u.email) = :email', { email: dto.email })
         .getExists();
-      if (taken) throw conflict('email_taken', 'An account with that e-mail address already exists.');
-      const user = await m.getRepository(User).save(
-        m.create(User, {
-          agencyId,
-          email: dto.email,
-          displayName: dto.displayName,
-          role: dto.role,
-          status: 'invited',
-          failedLoginCount: 0,
-          createdBy: auth?.user.id ?? null,
-        }),
-      );
+      if (taken) throw emailTaken();
+      // A concurrent creation for the same address passes the check above; the unique index decides.
+      const user = await m
+        .getRepository(User)
+        .save(
+          m.create(User, {
+            agencyId,
+            email: dto.email,
+            displayName: dto.displayName,
+            role: dto.role,
+            status: 'invited',
+            failedLoginCount: 0,
+            createdBy: auth?.user.id ?? null,
+          }),
+        )
+        .catch(onUniqueViolation('users_email_key', emailTaken));
       const invitation = await this.issueInvitation(m, user.id);
       await this.audit.record(m, {
         actor: auth ? actorOf(auth) : null,
@@ -135,6 +142,36 @@ export class UsersService {
       order: { displayName: 'ASC' },
     });
     return users.map(userView);
+  }
+
+  /** A partner directory entry by exact e-mail: active people of agencies party to the agreement only. */
+  async lookup(email: string) {
+    const [row] = await this.db.query<
+      {
+        id: string;
+        display_name: string;
+        role: string;
+        agency_id: string;
+        agency_name: string;
+        agency_status: Agency['status'];
+        withdrawal_effective_at: Date | null;
+      }[]
+    >(
+      `SELECT u.id, u.display_name, u.role, u.agency_id, a.name AS agency_name, a.status AS agency_status,
+              a.withdrawal_effective_at
+         FROM users u JOIN agencies a ON a.id = u.agency_id
+        WHERE lower(u.email) = $1 AND u.status = 'active'`,
+      [email],
+    );
+    const agency = row && ({ status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at } as Agency);
+    if (!row || !agencyCanShare(agency, this.clock.now())) throw notFound('Person');
+    return {
+      id: row.id,
+      displayName: row.display_name,
+      role: row.role,
+      agencyId: row.agency_id,
+      agencyName: row.agency_name,
+    };
   }
 
   /**

@@ -38,6 +38,8 @@ export type CreateUserDto = z.infer<typeof createUserSchema>;
 
 export const listUsersQuery = z.strictObject({ agencyId: z.uuid().optional() });
 
+export const lookupUserQuery = z.strictObject({ email });
+
 export const disableUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 export type DisableUserDto = z.infer<typeof disableUserSchema>;
 

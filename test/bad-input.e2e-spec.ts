@@ -1,0 +1,621 @@
+import { generateDeviceKeys } from '../client/sdk/index.js';
+import { signDeviceProof } from '../client/sdk/crypto/device-keys.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { type Person, World } from './support/world.js';
+
+/**
+ * Bad input of every kind on every endpoint (DESIGN.md §7): each is refused with a 4xx in the error shape
+ * `{"error":{"code","message","details"}}`, validation refusals name the field, no stack trace ever leaves,
+ * and nothing in the database changes. Each bad request is built around a body that would otherwise be
+ * accepted, so a check that went missing would show up as a success and as a changed table.
+ */
+
+/** Values filled in once the app is up; the table below reads them lazily. */
+interface Ctx {
+  admin: Person;
+  victim: Person;
+  agreementId: string;
+  council: string;
+  unsignedAgency: string;
+  signedAgency: string;
+  suspendedAgency: string;
+  inviteToken: string;
+  deviceId: string;
+  deviceBody: Record<string, unknown>;
+  today: string;
+  now: string;
+}
+const ctx = {} as Ctx;
+
+interface BodySpec {
+  /** A body that passes validation: every bad case is this with one thing wrong. */
+  valid: () => Record<string, unknown>;
+  /** Per field, values of the wrong type, format or length; each must be refused naming the field. */
+  bad: Record<string, unknown[]>;
+  required: string[];
+  /** Free-text fields, probed with a NUL character. */
+  text: string[];
+}
+
+interface Endpoint {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  /** A real id for `:id`, so that only the part under test is wrong. */
+  id?: () => string;
+  auth: boolean;
+  /** POST with a JSON body schema. */
+  body?: BodySpec;
+  /** POST that takes no input: only `{}` or nothing. */
+  emptyBody?: boolean;
+  /** Query parameters and values each refused naming the parameter. */
+  query?: Record<string, string[]>;
+}
+
+const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64url');
+const UUID = '5b0f7a4e-3c1d-4e8f-9a2b-6c7d8e9f0a1b';
+
+/** The controllers this sweep covers (health is checked separately); later features add their own prefixes. */
+const PREFIXES = [
+  'auth',
+  'invitations',
+  'me',
+  'users',
+  'devices',
+  'agencies',
+  'agreements',
+  'audit',
+  'health',
+  'ready',
+];
+
+/** Every route those controllers declare. */
+const ENDPOINTS: Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    auth: false,
+    body: {
+      valid: () => ({ email: ctx.victim.email, password: ctx.victim.password }),
+      bad: {
+        email: [5, 'not-an-email', `${'a'.repeat(250)}@x.example`, null],
+        password: [123, '', null, ['x']],
+        totp: ['12345', 123456, 'abcdef'],
+        recoveryCode: ['short', 5],
+      },
+      required: ['email', 'password'],
+      text: ['email', 'password'],
+    },
+  },
+  { method: 'POST', path: '/api/auth/logout', auth: true, emptyBody: true },
+  { method: 'POST', path: '/api/auth/logout-all', auth: true, emptyBody: true },
+  {
+    method: 'POST',
+    path: '/api/invitations/accept',
+    auth: false,
+    body: {
+      valid: () => ({ token: ctx.inviteToken, password: 'a-perfectly-good-passphrase' }),
+      bad: { token: [12345, 'short', 'x'.repeat(201)], password: [1234567890123, null, 'x'.repeat(1025)] },
+      required: ['token', 'password'],
+      text: ['password'],
+    },
+  },
+  { method: 'GET', path: '/api/me', auth: true },
+  {
+    method: 'POST',
+    path: '/api/me/attestation',
+    auth: true,
+    body: {
+      valid: () => ({
+        agreementVersionId: ctx.agreementId,
+        readAgreement: true,
+        readSharingAdvice: true,
+        acceptConfidentiality: true,
+      }),
+      bad: {
+        agreementVersionId: ['nope', 5],
+        readAgreement: [false, 'true', 1],
+        readSharingAdvice: [false],
+        acceptConfidentiality: [null],
+      },
+      required: ['agreementVersionId', 'readAgreement', 'readSharingAdvice', 'acceptConfidentiality'],
+      text: [],
+    },
+  },
+  { method: 'POST', path: '/api/me/mfa/enrol', auth: true, emptyBody: true },
+  {
+    method: 'POST',
+    path: '/api/me/mfa/verify',
+    auth: true,
+    body: {
+      valid: () => ({ code: '123456' }),
+      bad: { code: ['12345', 123456, '12345a', '1234567'] },
+      required: ['code'],
+      text: ['code'],
+    },
+  },
+  { method: 'GET', path: '/api/me/sessions', auth: true },
+  { method: 'DELETE', path: '/api/me/sessions/:id', id: () => UUID, auth: true },
+  { method: 'GET', path: '/api/me/devices', auth: true },
+  {
+    method: 'POST',
+    path: '/api/users',
+    auth: true,
+    body: {
+      valid: () => ({
+        agencyId: ctx.council,
+        email: 'sweep.new@test.example',
+        displayName: 'Sweep',
+        role: 'practitioner',
+      }),
+      bad: {
+        agencyId: ['nope', 5],
+        email: ['nope', 5, null],
+        displayName: ['', '   ', 'x'.repeat(201), 5],
+        role: ['god', 'ISA_ADMIN', 5],
+      },
+      required: ['email', 'displayName', 'role'],
+      text: ['email', 'displayName'],
+    },
+  },
+  { method: 'GET', path: '/api/users', auth: true, query: { agencyId: ['nope', '5', ''] } },
+  { method: 'GET', path: '/api/users/lookup', auth: true, query: { email: ['nope', '', 'a@b@c.example'] } },
+  {
+    method: 'POST',
+    path: '/api/users/:id/disable',
+    id: () => ctx.victim.id,
+    auth: true,
+    body: {
+      valid: () => ({ reason: 'Left the service' }),
+      bad: { reason: [5, '', 'x'.repeat(501), ['a']] },
+      required: [],
+      text: ['reason'],
+    },
+  },
+  { method: 'GET', path: '/api/users/:id/devices', id: () => ctx.admin.id, auth: true },
+  {
+    method: 'POST',
+    path: '/api/devices',
+    auth: true,
+    body: {
+      valid: () => ctx.deviceBody,
+      bad: {
+        label: ['', 5, 'x'.repeat(101)],
+        x25519PublicKey: ['short', 5, `${b64(32)}=`, b64(31), b64(33), 'a+b/'.repeat(11)],
+        ed25519PublicKey: [b64(16), null],
+        signature: ['x', b64(63), 5],
+      },
+      required: ['label', 'x25519PublicKey', 'ed25519PublicKey', 'signature'],
+      text: ['label'],
+    },
+  },
+  { method: 'GET', path: '/api/devices/:id', id: () => ctx.deviceId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/devices/:id/revoke',
+    id: () => ctx.deviceId,
+    auth: true,
+    body: { valid: () => ({ reason: 'Lost' }), bad: { reason: [5, ''] }, required: [], text: ['reason'] },
+  },
+  { method: 'GET', path: '/api/agencies', auth: true },
+  { method: 'GET', path: '/api/agencies/:id', id: () => ctx.council, auth: true },
+  { method: 'GET', path: '/api/agencies/:id/signatures', id: () => ctx.council, auth: true },
+  {
+    method: 'POST',
+    path: '/api/agencies',
+    auth: true,
+    body: {
+      valid: () => ({ name: 'Sweep Agency', sector: 'other', deaS35Partner: false }),
+      bad: { name: ['', 5, 'x'.repeat(201), null], sector: ['mafia', 5], deaS35Partner: ['true', 1, null] },
+      required: ['name', 'sector'],
+      text: ['name'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/agencies/:id/signatures',
+    id: () => ctx.unsignedAgency,
+    auth: true,
+    body: {
+      valid: () => ({
+        agreementVersionId: ctx.agreementId,
+        signatoryName: 'Sam',
+        signatoryTitle: 'CEO',
+        signatoryOrganisation: 'Org',
+        signedOn: ctx.today,
+      }),
+      bad: {
+        agreementVersionId: ['nope'],
+        signatoryName: ['', 5],
+        signatoryTitle: [null],
+        signatoryOrganisation: [5, ''],
+        signedOn: ['2026-02-30', '01/02/2020', '0000-01-01', 20200101, '2020-1-1', `${'2020-06-01'}T00:00:00Z`],
+      },
+      required: ['signatoryName', 'signatoryTitle', 'signedOn'],
+      text: ['signatoryName', 'signatoryTitle', 'signatoryOrganisation'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/agencies/:id/withdrawal-notice',
+    id: () => ctx.signedAgency,
+    auth: true,
+    body: {
+      valid: () => ({ noticeGivenAt: ctx.now }),
+      bad: {
+        noticeGivenAt: [
+          'yesterday',
+          '2026-01-01',
+          '0000-01-01T00:00:00Z',
+          5,
+          '2026-13-01T00:00:00Z',
+          '1899-12-31T23:59:59Z',
+        ],
+      },
+      required: [],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/agencies/:id/suspend',
+    id: () => ctx.signedAgency,
+    auth: true,
+    body: {
+      valid: () => ({ reason: 'Investigation' }),
+      bad: { reason: ['', 5, 'x'.repeat(1001)] },
+      required: ['reason'],
+      text: ['reason'],
+    },
+  },
+  { method: 'POST', path: '/api/agencies/:id/reinstate', id: () => ctx.suspendedAgency, auth: true, emptyBody: true },
+  { method: 'GET', path: '/api/agreements', auth: true },
+  { method: 'GET', path: '/api/agreements/current', auth: true },
+  {
+    method: 'POST',
+    path: '/api/agreements',
+    auth: true,
+    body: {
+      valid: () => ({ label: '11.0', publishedOn: '2020-06-01', textRef: 'ISA v11' }),
+      bad: {
+        label: ['', 5, 'x'.repeat(41)],
+        publishedOn: ['2020-02-30', '0000-01-01', 'soon', 2020],
+        textRef: ['', null],
+      },
+      required: ['label', 'publishedOn', 'textRef'],
+      text: ['label', 'textRef'],
+    },
+  },
+  { method: 'GET', path: '/api/audit/verify', auth: true },
+  {
+    method: 'GET',
+    path: '/api/audit/events',
+    auth: true,
+    query: {
+      afterSeq: ['-1', 'abc', '1.5', '1e400', '99999999999999999999'],
+      limit: ['0', '1001', 'abc', ''],
+      agencyId: ['nope'],
+    },
+  },
+];
+
+interface Case {
+  name: string;
+  method: string;
+  path: () => string;
+  /** Whose token to send: the ISA admin's (default), none, or this literal Authorization header. */
+  auth?: { header: string } | 'none';
+  body?: () => string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  status: number;
+  code?: string;
+  /** The field `details.fields` must name. */
+  field?: string;
+}
+
+const deepNesting = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+function casesFor(e: Endpoint): Case[] {
+  const route = `${e.method} ${e.path}`;
+  const url = (id?: string) => () => e.path.replace(':id', encodeURIComponent(id ?? e.id?.() ?? ''));
+  const rawUrl = (id: string) => () => e.path.replace(':id', id);
+  const valid = e.body?.valid ?? (e.emptyBody ? () => ({}) : undefined);
+  const validBody = valid && (() => JSON.stringify(valid()));
+  const cases: Case[] = [];
+  const add = (what: string, c: Omit<Case, 'name' | 'method' | 'path'> & { path?: () => string }) =>
+    cases.push({ name: `${route}: ${what}`, method: e.method, path: url(), body: validBody, ...c });
+
+  if (e.auth) {
+    add('no token', { auth: 'none', status: 401, code: 'unauthenticated' });
+    add('a malformed Authorization header', {
+      auth: { header: 'Basic dXNlcjpwYXNz' },
+      status: 401,
+      code: 'unauthenticated',
+    });
+    add('an unknown bearer token', {
+      auth: { header: `Bearer ${'A'.repeat(43)}` },
+      status: 401,
+      code: 'invalid_session',
+    });
+  }
+  if (e.path.includes(':id')) {
+    for (const id of ['not-a-uuid', '12345', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g', ' '])
+      add(`path id ${JSON.stringify(id)}`, { path: url(id), status: 400, code: 'validation_failed', field: 'id' });
+    add('a path id that is not valid percent-encoding', { path: rawUrl('%E0%A4%A'), status: 400 });
+  }
+  if (e.method === 'POST') {
+    for (const raw of ['{"name":', "{'a': 1}", '{"a": 1}}', 'nul', '"just a string"', '42'])
+      add(`malformed JSON ${raw}`, { body: () => raw, status: 400, code: 'malformed_json' });
+    add('a JSON array instead of an object', {
+      body: () => '[]',
+      status: 400,
+      code: 'validation_failed',
+      field: '(body)',
+    });
+    add('an array nested 100,000 deep', { body: () => deepNesting(100_000), status: 400 });
+    add('an unknown field', {
+      body: () => JSON.stringify({ ...valid!(), unexpectedField: true }),
+      status: 400,
+      code: 'validation_failed',
+      field: 'unexpectedField',
+    });
+    add('an unknown field named __proto__', {
+      // JSON.stringify cannot write this key (it is the prototype), so splice it into the text.
+      body: () => {
+        const rest = JSON.stringify(valid!()).slice(1);
+        return `{"__proto__": {"role": "isa_admin"}${rest === '}' ? '' : ','}${rest}`;
+      },
+      status: 400,
+      code: 'validation_failed',
+      field: '__proto__',
+    });
+    add('a body over 256 kB', {
+      body: () => JSON.stringify({ ...valid!(), padding: 'x'.repeat(300 * 1024) }),
+      status: 413,
+      code: 'payload_too_large',
+    });
+    add('an unsupported charset', {
+      contentType: 'application/json; charset=latin1',
+      status: 415,
+      code: 'unsupported_media_type',
+    });
+    add('a body that claims gzip but is not', { headers: { 'content-encoding': 'gzip' }, status: 400 });
+  }
+  if (e.body) {
+    const spec = e.body;
+    for (const [field, values] of Object.entries(spec.bad)) {
+      for (const value of values) {
+        add(`${field} = ${JSON.stringify(value).slice(0, 40)}`, {
+          body: () => JSON.stringify({ ...spec.valid(), [field]: value }),
+          status: 400,
+          code: 'validation_failed',
+          field,
+        });
+      }
+      add(`${field} nested 10,000 deep`, {
+        body: () => JSON.stringify({ ...spec.valid(), [field]: '<deep>' }).replace('"<deep>"', deepNesting(10_000)),
+        status: 400,
+        code: 'validation_failed',
+        field,
+      });
+    }
+    for (const field of spec.required) {
+      add(`missing ${field}`, {
+        body: () => JSON.stringify({ ...spec.valid(), [field]: undefined }),
+        status: 400,
+        code: 'validation_failed',
+        field,
+      });
+    }
+    for (const field of spec.text) {
+      add(`a NUL character in ${field}`, {
+        body: () => JSON.stringify({ ...spec.valid(), [field]: `a\u0000b` }),
+        status: 400,
+        code: 'validation_failed',
+        field,
+      });
+    }
+    if (spec.required.length) {
+      add('no body at all', { body: undefined, status: 400, code: 'validation_failed' });
+      add('the right JSON sent as text/plain', { contentType: 'text/plain', status: 400, code: 'validation_failed' });
+    }
+  }
+  for (const [param, values] of Object.entries(e.query ?? {})) {
+    for (const value of values) {
+      add(`?${param}=${value}`, {
+        path: () => `${e.path}?${param}=${encodeURIComponent(value)}`,
+        status: 400,
+        code: 'validation_failed',
+        field: param,
+      });
+    }
+    add(`?${param} given twice`, {
+      path: () => `${e.path}?${param}=1&${param}=2`,
+      status: 400,
+      code: 'validation_failed',
+      field: param,
+    });
+  }
+  if (e.query) {
+    add('an unknown query parameter', {
+      path: () => `${e.path}?unexpectedParam=1`,
+      status: 400,
+      code: 'validation_failed',
+      field: 'unexpectedParam',
+    });
+  }
+  return cases;
+}
+
+const CASES = ENDPOINTS.flatMap(casesFor);
+
+/** Tables whose rows no refused request may touch (audit_events and rate_limit_hits may grow). */
+const TABLES = [
+  'agreement_versions',
+  'agencies',
+  'agency_signatures',
+  'users',
+  'invitations',
+  'recovery_codes',
+  'sessions',
+  'attestations',
+  'devices',
+];
+
+const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const STACK = /\n\s+at |node_modules|\.[cm]?[jt]s:\d+|Error:/;
+
+/** Checks one response is exactly the DESIGN.md §7 error shape and carries no trace of the server's insides. */
+function expectErrorShape(status: number, contentType: string | null, text: string) {
+  expect(status).toBeGreaterThanOrEqual(400);
+  expect(status).toBeLessThan(500);
+  expect(contentType).toMatch(/^application\/json/);
+  expect(text).not.toMatch(STACK);
+  const body = JSON.parse(text) as { error: { code: unknown; message: unknown; details?: unknown } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(Object.keys(body.error).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
+  expect(body.error.code).toMatch(SNAKE);
+  expect(typeof body.error.message).toBe('string');
+  expect((body.error.message as string).length).toBeGreaterThan(0);
+  if ('details' in body.error) {
+    expect(body.error.details).toEqual(expect.any(Object));
+    expect(Array.isArray(body.error.details)).toBe(false);
+  }
+  return body.error as { code: string; message: string; details?: { fields?: Record<string, unknown> } };
+}
+
+describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a stack, nothing changed', () => {
+  let t: TestApp;
+  let w: World;
+  let before: Record<string, { n: number; digest: string }>;
+
+  async function snapshot(): Promise<Record<string, { n: number; digest: string }>> {
+    const out: Record<string, { n: number; digest: string }> = {};
+    for (const table of TABLES) {
+      const { rows } = await t.sql(
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS digest FROM ${table} r`,
+      );
+      out[table] = rows[0] as { n: number; digest: string };
+    }
+    return out;
+  }
+
+  async function send(c: Case): Promise<Response> {
+    const headers: Record<string, string> = { ...c.headers };
+    if (c.auth === undefined) headers.authorization = `Bearer ${ctx.admin.client.token}`;
+    else if (c.auth !== 'none') headers.authorization = c.auth.header;
+    const body = c.body?.();
+    if (body !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
+    return fetch(`${t.baseUrl}${c.path()}`, { method: c.method, headers, body });
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    ctx.agreementId = await w.agreement();
+    ctx.council = await w.agency('Council');
+    ctx.unsignedAgency = await w.agency('Unsigned', { signed: false });
+    ctx.signedAgency = await w.agency('Signed');
+    ctx.suspendedAgency = await w.agency('Suspended');
+    ctx.admin = await w.person(ctx.council, 'isa_admin');
+    ctx.victim = await w.person(ctx.council, 'practitioner', 'victim');
+    ctx.inviteToken = (
+      await w.users.create(null, {
+        agencyId: ctx.council,
+        email: 'invited@test.example',
+        displayName: 'I',
+        role: 'practitioner',
+      })
+    ).invitation.token;
+    await ctx.admin.client.suspendAgency(ctx.suspendedAgency, 'Investigation');
+    ctx.deviceId = (await ctx.admin.client.createDevice(ctx.admin.id, 'Existing')).device.id;
+    const keys = await generateDeviceKeys();
+    ctx.deviceBody = {
+      label: 'Sweep device',
+      x25519PublicKey: keys.x25519.publicKey,
+      ed25519PublicKey: keys.ed25519.publicKey,
+      signature: await signDeviceProof(ctx.admin.id, keys),
+    };
+    ctx.today = t.clock.now().toISOString().slice(0, 10);
+    ctx.now = t.clock.now().toISOString();
+    before = await snapshot();
+  });
+  afterAll(() => t.close());
+
+  it('covers every route the running app serves for these controllers (health checks are tested below)', () => {
+    // Read from Express's router, so a route added later without a row in ENDPOINTS fails here.
+    const express = t.app.getHttpAdapter().getInstance() as {
+      router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    };
+    const served = express.router.stack
+      .flatMap((layer) =>
+        layer.route
+          ? Object.keys(layer.route.methods)
+              .filter((m) => m !== '_all')
+              .map((m) => `${m.toUpperCase()} ${layer.route!.path}`)
+          : [],
+      )
+      .filter((r) => PREFIXES.includes(r.split('/')[2]))
+      .sort();
+    const tested = [...ENDPOINTS.map((e) => `${e.method} ${e.path}`), 'GET /api/health', 'GET /api/ready'].sort();
+    expect(served).toEqual(tested);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const res = await send(c);
+    const text = await res.text();
+    const error = expectErrorShape(res.status, res.headers.get('content-type'), text);
+    expect({ status: res.status, code: c.code ? error.code : undefined }).toEqual({ status: c.status, code: c.code });
+    if (c.field) {
+      const problems = error.details?.fields?.[c.field];
+      expect(problems).toEqual(expect.arrayContaining([expect.any(String)]));
+    }
+  });
+
+  it('after the sweep, no table has changed and the admin is still signed in', async () => {
+    expect(await snapshot()).toEqual(before);
+    await expect(ctx.admin.client.me()).resolves.toMatchObject({ user: { id: ctx.admin.id } });
+    expect((await ctx.admin.client.agency(ctx.suspendedAgency)).status).toBe('suspended');
+    // The valid bodies really were valid: the same requests, minus the fault, succeed.
+    await expect(ctx.admin.client.registerAgency({ name: 'Sweep Agency', sector: 'other' })).resolves.toMatchObject({
+      status: 'registered',
+    });
+    await expect(ctx.admin.client.http.request('POST', '/devices', ctx.deviceBody)).resolves.toMatchObject({
+      label: 'Sweep device',
+    });
+  });
+
+  it('an unknown route is a 404 in the error shape, inside /api and out', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/nope'],
+      ['GET', '/api'],
+      ['POST', '/api/agencies/x/y/z'],
+      ['PUT', '/api/agencies'],
+      ['DELETE', '/api/agencies'],
+      ['GET', '/nope'],
+      ['POST', '/'],
+      ['GET', '/api/../etc/passwd'],
+    ]) {
+      const res = await fetch(`${t.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ctx.admin.client.token}` },
+      });
+      const error = expectErrorShape(res.status, res.headers.get('content-type'), await res.text());
+      expect({ method, path, status: res.status, code: error.code }).toEqual({
+        method,
+        path,
+        status: 404,
+        code: 'not_found',
+      });
+    }
+  });
+
+  it('health and readiness answer 200 without a token', async () => {
+    const health = await fetch(`${t.baseUrl}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.baseUrl}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'applied' });
+  });
+});
