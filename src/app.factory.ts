@@ -8,6 +8,7 @@ import { AppModule, type AppOptions } from './app.module.js';
 import { AllExceptionsFilter, toErrorResponse } from './common/all-exceptions.filter.js';
 import { SystemClock } from './common/clock.js';
 import { runMigrations } from './database/data-source.js';
+import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
 
 /** JSON bodies above this are refused with 413 before they reach a handler. */
 export const BODY_LIMIT = '256kb';
@@ -44,6 +45,9 @@ export async function createApp(
     { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
   app.useLogger(app.get(Logger));
+  const io = new StrongroomIoAdapter(app, config, options.databaseUrl);
+  await io.connect();
+  app.useWebSocketAdapter(io);
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: BODY_LIMIT });
@@ -56,8 +60,13 @@ export async function createApp(
     next();
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path !== '/') return next();
-    res.type('html').send(LANDING_PAGE);
+    if (req.path === '/api' || req.path.startsWith('/api/')) return next();
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/') {
+      res.type('html').send(LANDING_PAGE);
+      return;
+    }
+    // Nest's not-found handler covers only the `/api` prefix; anything else would get Express's HTML page.
+    res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.' } });
   });
   if (config.CORS_ORIGINS.length) app.enableCors({ origin: config.CORS_ORIGINS, credentials: false });
   app.setGlobalPrefix('api');

@@ -3,43 +3,12 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runCli } from '../client/cli/cli.js';
-import type { CliIO } from '../client/cli/io.js';
 import { FileKeyStore } from '../client/sdk/node.js';
+import { cli, json } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { totpAt, uniqueEmail, World } from './support/world.js';
 
 const run = promisify(execFile);
-
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/**
- * The `strongroom` command run in-process against the real server: real HTTP, real files in a
- * throw-away STRONGROOM_HOME. `answers` are what a person would type at prompts; without them there is
- * no terminal, as in a script.
- */
-async function cli(home: string, t: TestApp, argv: string[], env: Record<string, string> = {}, answers?: string[]) {
-  let out = '';
-  let err = '';
-  const queue = answers ? [...answers] : null;
-  const io: CliIO = {
-    env: { STRONGROOM_HOME: home, STRONGROOM_URL: t.baseUrl, ...env },
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    ask: (q) => {
-      err += q;
-      return Promise.resolve(queue ? (queue.shift() ?? '') : null);
-    },
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err } satisfies Result;
-}
-
-const json = <T>(r: Result): T => JSON.parse(r.out) as T;
 
 describe('the strongroom CLI, driven as a person and a script would', () => {
   let t: TestApp;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAuthCommands } from './commands/auth.js';
+import { registerChannelCommands } from './commands/channels.js';
 import { registerDeviceCommands } from './commands/device.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
@@ -62,6 +63,7 @@ function buildProgram(io: CliIO): Command {
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
   registerAuthCommands(program, action);
   registerDeviceCommands(program, action);
+  registerChannelCommands(program, action);
   registerAdminCommands(program, action);
   return program;
 }

@@ -1,6 +1,14 @@
-import { StrongroomApiError, StrongroomClient, StrongroomNetworkError } from '../sdk/node.js';
+import path from 'node:path';
+import {
+  FileKeyStore,
+  FileTrustStore,
+  SecureSession,
+  StrongroomApiError,
+  StrongroomClient,
+  StrongroomNetworkError,
+} from '../sdk/node.js';
 import type { CliIO } from './io.js';
-import { loadSession, type CliSession } from './state.js';
+import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
@@ -38,6 +46,21 @@ export class CliContext {
     const session = await loadSession(this.io.env);
     if (!session) throw new CliUsageError('You are not signed in. Run `strongroom login` first.');
     return { client: new StrongroomClient(this.serverUrl(session), session.token), session };
+  }
+
+  /**
+   * The signed-in session with this computer's device keys unlocked (passphrase from
+   * STRONGROOM_PASSPHRASE or a prompt): what every end-to-end encrypted command needs.
+   */
+  async secureSession(): Promise<SecureSession> {
+    const { client, session } = await this.sessionClient();
+    const store = new FileKeyStore(keyStoreDir(this.io.env));
+    if (!(await store.exists(session.userId))) {
+      throw new CliUsageError('This computer has no device keys for you yet. Run `strongroom device init` first.');
+    }
+    const device = await store.load(session.userId, await this.secret('STRONGROOM_PASSPHRASE', 'Device passphrase: '));
+    const trust = new FileTrustStore(path.join(homeDir(this.io.env), 'trust', `${session.userId}.json`));
+    return new SecureSession(client, device, trust);
   }
 
   /**
@@ -86,6 +109,7 @@ export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): nu
     }
     return 1;
   }
+  // 4 covers this computer's own refusals: a wrong passphrase, a changed key (KeyChangedError), no key.
   const code = err instanceof CliUsageError ? 2 : err instanceof StrongroomNetworkError ? 3 : 4;
   const message = err instanceof Error ? err.message : String(err);
   if (ctx.json)

@@ -11,6 +11,10 @@ export interface CliIO {
   err(text: string): void;
   /** Asks a question on the terminal; `secret` hides the answer. Null when there is no terminal to ask. */
   ask(question: string, opts?: { secret?: boolean }): Promise<string | null>;
+  /** All of standard input (for `send <channel> -`). */
+  readStdin(): Promise<string>;
+  /** Resolves when the person asks to stop (Ctrl+C), for long-running commands such as `tail`. */
+  interrupted(): Promise<void>;
 }
 
 /** The real terminal: answers are read from a TTY only, so a script never hangs waiting for input. */
@@ -20,6 +24,12 @@ export function processIO(): CliIO {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     ask: (question, opts) => (process.stdin.isTTY ? askTty(question, opts?.secret ?? false) : Promise.resolve(null)),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    interrupted: () => new Promise((resolve) => process.once('SIGINT', () => resolve())),
   };
 }
 

@@ -7,7 +7,15 @@ import type {
   AgreementVersion,
   AuditEventView,
   AuditVerifyReport,
+  ChannelKind,
+  ChannelSummary,
+  ChannelView,
   DeviceView,
+  EpochKeyView,
+  MemberDeviceView,
+  MemberRole,
+  MessagePage,
+  StoredMessageView,
   LoginResult,
   MeView,
   Role,
@@ -113,6 +121,14 @@ export class StrongroomClient {
   createUser = (input: { email: string; displayName: string; role: Role; agencyId?: string }) =>
     this.http.request<{ user: UserView; invitation: { token: string; expiresAt: string } }>('POST', '/users', input);
   users = (agencyId?: string) => this.http.request<UserView[]>('GET', '/users', undefined, { agencyId });
+  /** A colleague in a partner agency, by exact e-mail address (to add them to a channel). */
+  lookupUser = (email: string) =>
+    this.http.request<{ id: string; displayName: string; role: Role; agencyId: string; agencyName: string }>(
+      'GET',
+      '/users/lookup',
+      undefined,
+      { email },
+    );
   disableUser = (id: string, reason?: string) =>
     this.http.request<{ user: UserView; sessionsRevoked: number }>(
       'POST',
@@ -172,6 +188,71 @@ export class StrongroomClient {
     }
     return { ok: true, eventsChecked: checked, head: last ?? { seq: 0, hash: AUDIT_GENESIS_HASH }, firstBroken: null };
   }
+
+  // ── channels (ciphertext only: the crypto is in SecureSession) ──
+  createChannel = (input: {
+    kind: ChannelKind;
+    members: { userId: string; role?: MemberRole }[];
+    retentionDays?: number;
+  }) => this.http.request<ChannelView>('POST', '/channels', input);
+  channels = () => this.http.request<ChannelSummary[]>('GET', '/channels');
+  channel = (id: string) => this.http.request<ChannelView>('GET', `/channels/${encodeURIComponent(id)}`);
+  addMember = (channelId: string, input: { userId: string; role?: MemberRole; endsAt?: string }) =>
+    this.http.request<ChannelView>('POST', `/channels/${encodeURIComponent(channelId)}/members`, input);
+  removeMember = (channelId: string, userId: string) =>
+    this.http.request<void>(
+      'DELETE',
+      `/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(userId)}`,
+    );
+  leaveChannel = (channelId: string) =>
+    this.http.request<void>('POST', `/channels/${encodeURIComponent(channelId)}/leave`, {});
+  channelDevices = (channelId: string) =>
+    this.http.request<{ currentEpoch: number; rotationRequired: boolean; devices: MemberDeviceView[] }>(
+      'GET',
+      `/channels/${encodeURIComponent(channelId)}/devices`,
+    );
+  openEpoch = (
+    channelId: string,
+    input: {
+      epoch: number;
+      openerDeviceId: string;
+      signature: string;
+      envelopes: { deviceId: string; sealed: string }[];
+      title?: string;
+    },
+  ) =>
+    this.http.request<{ epoch: number; recipients: number }>(
+      'POST',
+      `/channels/${encodeURIComponent(channelId)}/epochs`,
+      input,
+    );
+  channelKeys = (channelId: string, deviceId: string, fromEpoch = 0) =>
+    this.http.request<EpochKeyView[]>('GET', `/channels/${encodeURIComponent(channelId)}/keys`, undefined, {
+      deviceId,
+      fromEpoch,
+    });
+  shareHistory = (
+    channelId: string,
+    input: { fromDeviceId: string; envelopes: { epoch: number; deviceId: string; sealed: string }[] },
+  ) =>
+    this.http.request<{ shared: number }>('POST', `/channels/${encodeURIComponent(channelId)}/history-shares`, input);
+  sendMessage = (
+    channelId: string,
+    input: {
+      epoch: number;
+      senderDeviceId: string;
+      clientMessageId: string;
+      nonce: string;
+      ciphertext: string;
+      signature: string;
+    },
+  ) => this.http.request<StoredMessageView>('POST', `/channels/${encodeURIComponent(channelId)}/messages`, input);
+  messages = (channelId: string, opts: { after?: number; limit?: number } = {}) =>
+    this.http.request<MessagePage>('GET', `/channels/${encodeURIComponent(channelId)}/messages`, undefined, opts);
+  deleteMessage = (channelId: string, seq: number) =>
+    this.http.request<void>('DELETE', `/channels/${encodeURIComponent(channelId)}/messages/${seq}`);
+  /** Any device's public keys, revoked ones included (to check the signatures of old messages). */
+  device = (id: string) => this.http.request<DeviceView>('GET', `/devices/${encodeURIComponent(id)}`);
 }
 
 const AUDIT_PAGE = 1000;

@@ -6,3 +6,7 @@ export { WrongPassphraseError } from './crypto/key-wrap.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
+export { SecureSession, UnableToDecryptError, type DecryptedMessage } from './secure-session.js';
+export { KeyChangedError, MemoryTrustStore, type PinnedDevice, type TrustStore } from './store/trust-store.js';
+export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';
+export type { MessageContent } from './crypto/channel-crypto.js';

@@ -57,6 +57,34 @@ export const configSchema = z.object({
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
   TRUST_PROXY: bool.default(false),
+  /** Redis for socket.io fan-out between instances; without it the PostgreSQL adapter is used. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  /** Default retention per channel kind, in days; a channel's own is fixed at creation within the bounds. */
+  RETENTION_DAYS_DIRECT: z.coerce.number().int().min(1).default(90),
+  RETENTION_DAYS_MEETING: z.coerce.number().int().min(1).default(365),
+  RETENTION_DAYS_REFERRAL: z.coerce.number().int().min(1).default(365),
+  RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(1),
+  RETENTION_MAX_DAYS: z.coerce.number().int().min(1).default(3650),
+  /** An epoch key serves at most this long or this many messages, whichever comes first (DESIGN.md §3). */
+  EPOCH_MAX_AGE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(24 * 7),
+  EPOCH_MAX_MESSAGES: z.coerce.number().int().min(1).max(500).default(500),
+  /** Largest message ciphertext accepted, in bytes (413 above). */
+  MESSAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(64 * 1024),
+  /** How many expired messages one expiry transaction deletes at most. */
+  EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -3,12 +3,17 @@ import { AgencySignature } from '../agencies/entities/agency-signature.entity.js
 import { Agency } from '../agencies/entities/agency.entity.js';
 import { AgreementVersion } from '../agencies/entities/agreement-version.entity.js';
 import { AuditEvent } from '../audit/entities/audit-event.entity.js';
+import { ChannelEpoch } from '../channels/entities/channel-epoch.entity.js';
+import { ChannelMember } from '../channels/entities/channel-member.entity.js';
+import { Channel } from '../channels/entities/channel.entity.js';
+import { KeyEnvelope } from '../channels/entities/key-envelope.entity.js';
 import { Attestation } from '../identity/entities/attestation.entity.js';
 import { Device } from '../identity/entities/device.entity.js';
 import { Invitation } from '../identity/entities/invitation.entity.js';
 import { RecoveryCode } from '../identity/entities/recovery-code.entity.js';
 import { Session } from '../identity/entities/session.entity.js';
 import { User } from '../identity/entities/user.entity.js';
+import { Message } from '../messages/entities/message.entity.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
@@ -23,6 +28,11 @@ export const entities = [
   Attestation,
   Device,
   AuditEvent,
+  Channel,
+  ChannelMember,
+  ChannelEpoch,
+  KeyEnvelope,
+  Message,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

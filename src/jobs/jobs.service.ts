@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { RetentionService } from '../retention/retention.service.js';
 
 /**
  * Periodic work. Every job is safe to run on several instances at once (row locks with SKIP LOCKED,
@@ -17,6 +18,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly agencies: AgenciesService,
     private readonly rateLimiter: RateLimiter,
+    private readonly retention: RetentionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,6 +38,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.running ??= (async () => {
       for (const [name, job] of [
         ['withdrawals', () => this.agencies.applyDueWithdrawals()],
+        ['message-expiry', () => this.retention.expireMessages()],
         ['rate-limit-prune', () => this.rateLimiter.prune()],
       ] as const) {
         try {

@@ -207,3 +207,48 @@ export async function decryptMessage(
   if (plaintext[0] !== BODY_VERSION) throw new DecryptError(`Unsupported message body version ${plaintext[0]}.`);
   return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as MessageContent;
 }
+
+const titleAd = (channelId: string, epoch: number) => utf8(`strongroom-title:v1\n${channelId}\n${epoch}`);
+
+/** A channel title under an epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext, bound to channel and epoch. */
+export async function encryptTitle(
+  title: string,
+  channelId: string,
+  epoch: number,
+  epochKey: Uint8Array,
+): Promise<string> {
+  const s = await sodium();
+  const nonce = s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    concat(new Uint8Array([BODY_VERSION]), utf8(title)),
+    titleAd(channelId, epoch),
+    null,
+    nonce,
+    epochKey,
+  );
+  return toB64(s, concat(nonce, ct));
+}
+
+export async function decryptTitle(
+  sealed: string,
+  channelId: string,
+  epoch: number,
+  epochKey: Uint8Array,
+): Promise<string> {
+  const s = await sodium();
+  const bytes = fromB64(s, sealed);
+  const n = s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  let plaintext: Uint8Array;
+  try {
+    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      bytes.slice(n),
+      titleAd(channelId, epoch),
+      bytes.slice(0, n),
+      epochKey,
+    );
+  } catch {
+    throw new DecryptError('The channel title does not decrypt with this epoch key.');
+  }
+  return new TextDecoder().decode(plaintext.slice(1));
+}

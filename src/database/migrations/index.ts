@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+import { Channels1764100000000 } from './1764100000000-Channels.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
-export const migrations = [Foundation1764000000000];
+export const migrations = [Foundation1764000000000, Channels1764100000000];

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A message as the server holds it: ciphertext, the header fields in clear, and its place in the channel. */
+@Entity('messages')
+export class Message {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') channelId: string;
+  @Column('bigint') seq: string;
+  @Column('integer') epoch: number;
+  @Column('uuid') senderUserId: string;
+  @Column('uuid') senderDeviceId: string;
+  @Column('uuid') clientMessageId: string;
+  @Column('bytea', { nullable: true }) nonce: Buffer | null;
+  @Column('bytea', { nullable: true }) ciphertext: Buffer | null;
+  @Column('bytea', { nullable: true }) signature: Buffer | null;
+  @Column('timestamptz') createdAt: Date;
+  /** Set by the server from the channel's retention at write time; no client can move it. */
+  @Column('timestamptz') expiresAt: Date;
+  /** A tombstone: the sender deleted it; the ciphertext is gone, the sequence number stays. */
+  @Column('timestamptz', { nullable: true }) deletedAt: Date | null;
+}

@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+import { channelRoom, sessionRoom, userRoom, type ServerEvent, type ServerEventMap } from './realtime-events.js';
+
+/**
+ * Tells connected clients what changed, on every instance (the socket.io adapter carries each call to
+ * the others). Real time is only the fast path: clients catch up by sequence number, so a lost
+ * notification delays, never loses. Every call is best-effort and never throws into a request.
+ */
+@Injectable()
+export class Notifier {
+  private readonly logger = new Logger(Notifier.name);
+  private nsp: Namespace | null = null;
+
+  /** Called by the gateway once the `/rt` namespace exists. */
+  bind(nsp: Namespace): void {
+    this.nsp = nsp;
+  }
+
+  toChannel<E extends ServerEvent>(channelId: string, event: E, payload: ServerEventMap[E]): void {
+    this.nsp?.to(channelRoom(channelId)).emit(event, payload);
+  }
+
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventMap[E]): void {
+    this.nsp?.to(userRoom(userId)).emit(event, payload);
+  }
+
+  /** Puts every socket of a user into a channel's room (after they were added as a member). */
+  joinChannel(userId: string, channelId: string): void {
+    this.safely(() => this.nsp?.in(userRoom(userId)).socketsJoin(channelRoom(channelId)));
+  }
+
+  /** Takes every socket of a user out of a channel's room: they hear nothing more from it. */
+  leaveChannel(userId: string, channelId: string): void {
+    this.safely(() => this.nsp?.in(userRoom(userId)).socketsLeave(channelRoom(channelId)));
+  }
+
+  /** Cuts every socket of a user (disabled leaver, withdrawn agency), on every instance. */
+  disconnectUser(userId: string, reason: string): void {
+    this.safely(() => {
+      this.nsp?.to(userRoom(userId)).emit('session.revoked', { reason });
+      this.nsp?.in(userRoom(userId)).disconnectSockets(true);
+    });
+  }
+
+  disconnectSessions(sessionIds: string[], reason: string): void {
+    for (const id of sessionIds) {
+      this.safely(() => {
+        this.nsp?.to(sessionRoom(id)).emit('session.revoked', { reason });
+        this.nsp?.in(sessionRoom(id)).disconnectSockets(true);
+      });
+    }
+  }
+
+  private safely(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.warn({ err }, 'real-time notification failed');
+    }
+  }
+}

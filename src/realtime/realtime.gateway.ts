@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Namespace, Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { toErrorResponse } from '../common/all-exceptions.filter.js';
+import { AppError } from '../common/app-error.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { parseOrThrow } from '../common/zod.js';
+import type { AuthContext } from '../identity/auth-context.js';
+import { AuthService } from '../identity/auth.service.js';
+import { sendMessageSchema } from '../messages/dto/message.dto.js';
+import { MessagesService, type MessageView } from '../messages/messages.service.js';
+import { Notifier } from '../notifications/notifier.js';
+import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
+
+/** Every acknowledgement: the result, or the same error shape as HTTP (never Nest's "Internal server error"). */
+export type Ack<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number; error: { code: string; message: string; details?: Record<string, unknown> } };
+
+const socketSendSchema = sendMessageSchema.extend({ channelId: z.uuid() });
+
+interface SocketData {
+  token: string;
+}
+
+/**
+ * The `/rt` namespace. A socket authenticates in the handshake through the same AuthService as HTTP,
+ * and the server, never the client, puts it in rooms: its user, its session and each channel it is a
+ * member of. Every inbound event authenticates again and the services re-check membership, so a
+ * revoked session, a disabled user or a removed member is refused at once even on a socket that is
+ * still open. Clients never name a room.
+ */
+@WebSocketGateway({ namespace: '/rt' })
+export class RealtimeGateway implements OnGatewayInit {
+  private readonly logger = new Logger(RealtimeGateway.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly auth: AuthService,
+    private readonly messages: MessagesService,
+    private readonly notifier: Notifier,
+  ) {}
+
+  afterInit(nsp: Namespace): void {
+    this.notifier.bind(nsp);
+    nsp.use((socket, next) => {
+      void this.admit(socket).then(
+        () => next(),
+        (err: unknown) => {
+          const { body } = toErrorResponse(err, '');
+          // The client sees `connect_error` with this message and `data` in our error shape.
+          const refusal = Object.assign(new Error(body.error.message), { data: body });
+          next(refusal);
+        },
+      );
+    });
+  }
+
+  private meta(socket: Socket): RequestMeta {
+    const ua = socket.handshake.headers['user-agent'];
+    return {
+      requestId: randomUUID(),
+      ip: socket.handshake.address ?? null,
+      userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
+    };
+  }
+
+  private async admit(socket: Socket): Promise<void> {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const auth = await this.authenticate(socket, typeof token === 'string' ? token : undefined);
+    (socket.data as SocketData).token = token as string;
+    const channels = await this.db.query<{ channel_id: string }[]>(
+      'SELECT channel_id FROM channel_members WHERE user_id = $1',
+      [auth.user.id],
+    );
+    await socket.join([
+      userRoom(auth.user.id),
+      sessionRoom(auth.session.id),
+      ...channels.map((c) => channelRoom(c.channel_id)),
+    ]);
+  }
+
+  /** The HTTP path exactly: session, user, agency party to the ISA, attestation. */
+  private async authenticate(socket: Socket, token: string | undefined): Promise<AuthContext> {
+    const auth = await this.auth.authenticate(token, this.meta(socket));
+    await this.auth.authorise(auth, 'shared', undefined);
+    return auth;
+  }
+
+  /** Runs one inbound event: authenticate again, then the handler; any failure becomes `{ ok: false }`. */
+  private async handle<T>(socket: Socket, fn: (auth: AuthContext) => Promise<T>): Promise<Ack<T>> {
+    try {
+      const auth = await this.authenticate(socket, (socket.data as SocketData).token);
+      return { ok: true, data: await fn(auth) };
+    } catch (err) {
+      const { status, body } = toErrorResponse(err, '');
+      if (status >= 500) this.logger.error({ err }, 'socket event failed');
+      // A socket whose session or access has gone is cut after hearing why.
+      if (status === 401 || (err instanceof AppError && err.code === 'agency_not_signed')) {
+        setImmediate(() => socket.disconnect(true));
+      }
+      return { ok: false, status, error: body.error };
+    }
+  }
+
+  /** Sends a sealed message; the acknowledgement carries the stored sequence number. */
+  @SubscribeMessage('message.send')
+  send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<MessageView>> {
+    return this.handle(socket, async (auth) => {
+      const { channelId, ...dto } = parseOrThrow(socketSendSchema, body, 'message');
+      return (await this.messages.send(auth, channelId, dto)).message;
+    });
+  }
+}

@@ -1,0 +1,180 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cli, json } from './support/cli.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World } from './support/world.js';
+
+interface Account {
+  email: string;
+  password: string;
+  id: string;
+  home: string;
+}
+
+describe('the strongroom CLI for encrypted channels', () => {
+  let t: TestApp;
+  let w: World;
+  const homes: string[] = [];
+  let alice: Account;
+  let bob: Account;
+  let carol: Account;
+  const PASS = 'a long device passphrase';
+
+  /** A person set up as they would be: signed in, attested, with device keys made on "their computer". */
+  async function person(agencyId: string, prefix: string): Promise<Account> {
+    const acct = await w.account(agencyId, 'practitioner', prefix);
+    const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
+    homes.push(home);
+    expect((await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password })).code).toBe(0);
+    expect((await cli(home, t, ['attest', '--yes'])).code).toBe(0);
+    expect(
+      (await cli(home, t, ['device', 'init', '--label', `${prefix} laptop`], { STRONGROOM_PASSPHRASE: PASS })).code,
+    ).toBe(0);
+    return { email: acct.email, password: acct.password, id: acct.id, home };
+  }
+  const as = (p: Account, argv: string[], env: Record<string, string> = {}) =>
+    cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: PASS, ...env });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    const police = await w.agency('Police', { sector: 'police' });
+    alice = await person(council, 'alice');
+    bob = await person(police, 'bob');
+    carol = await person(police, 'carol');
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const h of homes) await rm(h, { recursive: true, force: true });
+  });
+
+  it('creates a titled channel with members by e-mail, sends, reads and follows it, all decrypted on the client', async () => {
+    const created = await as(alice, [
+      '--json',
+      'channels',
+      'create',
+      '--kind',
+      'locality_meeting',
+      '--title',
+      'North locality',
+      '--member',
+      bob.email,
+    ]);
+    expect(created.code).toBe(0);
+    const { id } = json<{ id: string }>(created);
+
+    const list = await as(bob, ['channels', 'list']);
+    expect(list.out).toMatch(/North locality\s+locality_meeting\s+member\s+2/);
+
+    const sent = await as(alice, ['send', id, 'Strategy meeting moved to 2pm']);
+    expect(sent.out).toContain('Sent as #1');
+    const piped = await as(alice, ['send', id, '-'], { STDIN: 'Minutes follow\n' });
+    expect(piped.code).toBe(0);
+
+    const read = await as(bob, ['read', id]);
+    expect(read.out).toMatch(/#1 .* alice person: Strategy meeting moved to 2pm/);
+    expect(read.out).toMatch(/#2 .* alice person: Minutes follow/);
+    const since = await as(bob, ['--json', 'read', id, '--since', '1']);
+    expect(
+      json<{ messages: { seq: number; content: { body: string } }[] }>(since).messages.map((m) => m.content.body),
+    ).toEqual(['Minutes follow']);
+
+    const tail = as(bob, ['--json', 'tail', id, '--since', '2', '--exit-after', '2']);
+    await new Promise((r) => setTimeout(r, 300));
+    await as(alice, ['send', id, 'live one']);
+    await as(alice, ['send', id, 'live two']);
+    const followed = await tail;
+    expect(followed.code).toBe(0);
+    expect(
+      followed.out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { content: { body: string } }).content.body),
+    ).toEqual(['live one', 'live two']);
+
+    const show = await as(bob, ['channels', 'show', id]);
+    expect(show.out).toMatch(/Channel:\s+North locality/);
+    expect(show.out).toContain('alice person');
+  });
+
+  it('adds a newcomer who sees only new messages until history is shared with them', async () => {
+    const { id } = json<{ id: string }>(
+      await as(alice, ['--json', 'channels', 'create', '--kind', 'family_meeting', '--member', bob.email]),
+    );
+    await as(alice, ['send', id, 'before carol']);
+    expect((await as(alice, ['channels', 'add', id, carol.email])).code).toBe(0);
+    await as(alice, ['send', id, 'after carol']);
+    const first = await as(carol, ['--json', 'read', id]);
+    expect(json<{ messages: { content: { body: string } }[] }>(first).messages.map((m) => m.content.body)).toEqual([
+      'after carol',
+    ]);
+    const share = await as(alice, ['share-history', id, carol.email]);
+    expect(share.out).toContain('recorded in the audit log');
+    const all = await as(carol, ['--json', 'read', id]);
+    expect(json<{ messages: { content: { body: string } }[] }>(all).messages.map((m) => m.content.body)).toEqual([
+      'before carol',
+      'after carol',
+    ]);
+
+    expect((await as(alice, ['channels', 'remove', id, carol.email])).code).toBe(0);
+    const gone = await as(carol, ['read', id]);
+    expect(gone.code).toBe(1);
+    expect(gone.err).toContain('not_a_member');
+  });
+
+  it('shows safety numbers, and refuses to encrypt to a device whose keys changed until the person is re-verified', async () => {
+    const fp = await as(alice, ['fingerprint', bob.email]);
+    expect(fp.out).toMatch(/Safety number: (\d{5} ){11}\d{5}/);
+    const { id } = json<{ id: string }>(
+      await as(alice, ['--json', 'channels', 'create', '--kind', 'professionals_meeting', '--member', bob.email]),
+    );
+    await as(alice, ['send', id, 'pins bob’s keys']);
+
+    // The server (or someone who broke into it) swaps bob's device key for one they control.
+    const trust = JSON.parse(
+      await readFile(path.join(alice.home, 'trust', `${(await aliceUserId()).id}.json`), 'utf8'),
+    ) as {
+      deviceId: string;
+      userId: string;
+    }[];
+    const bobDevice = trust.find((d) => d.userId === bob.id)!.deviceId;
+    const { generateDeviceKeys } = await import('../client/sdk/crypto/device-keys.js');
+    const evil = await generateDeviceKeys();
+    await t.sql('UPDATE devices SET x25519_public_key = $2 WHERE id = $1', [
+      bobDevice,
+      Buffer.from(evil.x25519.publicKey, 'base64url'),
+    ]);
+    await t.sql('UPDATE channels SET rotation_required = true WHERE id = $1', [id]);
+
+    const refused = await as(alice, ['send', id, 'must not be sealed to the swapped key']);
+    expect(refused.code).toBe(4);
+    expect(refused.err).toContain('keys of a device');
+    const { rows } = await t.sql('SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [id]);
+    expect(rows[0]).toEqual({ n: 1 });
+
+    const verified = await as(alice, ['verify', bob.email, '--yes']);
+    expect(verified.code).toBe(0);
+    expect((await as(alice, ['send', id, 'after re-verifying'])).code).toBe(0);
+  });
+
+  async function aliceUserId() {
+    return json<{ user: { id: string } }>(await as(alice, ['--json', 'whoami'])).user;
+  }
+
+  it('says what to do when the device keys are missing or the passphrase is wrong', async () => {
+    const acct = await w.account((await w.agencies.list())[0].id, 'practitioner', 'nodevice');
+    const home = await mkdtemp(path.join(os.tmpdir(), 'sr-nodevice-'));
+    homes.push(home);
+    await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password });
+    await cli(home, t, ['attest', '--yes']);
+    const none = await cli(home, t, ['channels', 'list'], { STRONGROOM_PASSPHRASE: PASS });
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('strongroom device init');
+    const wrong = await as(alice, ['channels', 'list'], { STRONGROOM_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).toBe(4);
+    expect(wrong.err).toContain('passphrase does not open');
+  });
+});

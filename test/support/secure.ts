@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { MemoryTrustStore, SecureSession, type StrongroomClient } from '../../client/sdk/index.js';
+import type { TestApp } from './test-app.js';
+
+/** Registers a fresh device for a signed-in client (real libsodium keys) and opens a secure session on it. */
+export async function secureSession(
+  client: StrongroomClient,
+  label = 'test device',
+  t?: TestApp,
+): Promise<SecureSession> {
+  const me = await client.me();
+  const { device, keys } = await client.createDevice(me.user.id, label);
+  return new SecureSession(
+    client,
+    { userId: me.user.id, deviceId: device.id, serverUrl: client.serverUrl, keys },
+    new MemoryTrustStore(),
+    t ? () => t.clock.now() : undefined,
+  );
+}
+
+/**
+ * The whole database as text: `pg_dump` when one that fits the server is installed, otherwise every row
+ * of every table cast to text (bytea as hex), which holds the same bytes.
+ */
+export async function dumpDatabase(url: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', '--dbname', url], {
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    return stdout;
+  } catch {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+      );
+      const parts: string[] = [];
+      for (const { table_name } of tables) {
+        const { rows } = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${table_name}" t`);
+        parts.push(`-- ${table_name}\n${rows.map((r) => r.row).join('\n')}`);
+      }
+      return parts.join('\n');
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+/** Every way a marker could sit in a dump: as text, as the hex of bytea, as base64 or base64url. */
+export function markerForms(marker: string): string[] {
+  const bytes = Buffer.from(marker, 'utf8');
+  return [marker, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url')];
+}
