@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { StrongroomApiError, type SecureSession } from '../client/sdk/index.js';
+import type { SecureSession } from '../client/sdk/index.js';
 import { dumpDatabase, markerForms, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { refused } from './support/refused.js';
 import { World, type Person } from './support/world.js';
-
-async function refused(p: Promise<unknown>, status: number, code: string): Promise<StrongroomApiError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StrongroomApiError);
-  expect({ status: (err as StrongroomApiError).status, code: (err as StrongroomApiError).code }).toEqual({
-    status,
-    code,
-  });
-  return err as StrongroomApiError;
-}
 
 describe('end-to-end encrypted channels', () => {
   let t: TestApp;

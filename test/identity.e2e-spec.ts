@@ -1,20 +1,7 @@
 import { StrongroomApiError } from '../client/sdk/index.js';
+import { refused } from './support/refused.js';
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { totpAt, uniqueEmail, World } from './support/world.js';
-
-/** Expects a call to be refused with this status and code (and returns the error for more checks). */
-async function refused(p: Promise<unknown>, status: number, code: string): Promise<StrongroomApiError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StrongroomApiError);
-  expect({ status: (err as StrongroomApiError).status, code: (err as StrongroomApiError).code }).toEqual({
-    status,
-    code,
-  });
-  return err as StrongroomApiError;
-}
 
 describe('identity: individual logins, MFA, sessions, attestation, off-boarding', () => {
   let t: TestApp;

@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { StrongroomApiError, type SecureSession } from '../client/sdk/index.js';
+import type { SecureSession } from '../client/sdk/index.js';
 import { encryptMessage, type MessageHeader } from '../client/sdk/crypto/channel-crypto.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { refused } from './support/refused.js';
 import { World, type Person } from './support/world.js';
-
-async function refused(p: Promise<unknown>, status: number, code: string): Promise<StrongroomApiError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StrongroomApiError);
-  expect({ status: (err as StrongroomApiError).status, code: (err as StrongroomApiError).code }).toEqual({
-    status,
-    code,
-  });
-  return err as StrongroomApiError;
-}
 
 /** A message sealed by hand with the session's own keys, so a test can bend one thing at a time. */
 async function seal(
