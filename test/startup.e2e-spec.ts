@@ -6,20 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { StrongroomClient } from '../client/sdk/index.js';
 import { createDatabase } from './support/test-app.js';
+import { freePort } from './support/free-port.js';
 
 const root = path.join(__dirname, '..');
 const main = path.join(root, 'dist/src/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** PostgreSQL servers still running on this data directory (from their command lines in /proc). */
 async function postgresRunningIn(dataDir: string): Promise<number> {
