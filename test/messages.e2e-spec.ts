@@ -145,6 +145,18 @@ describe('messages: what the server accepts, refuses, orders and expires', () =>
     await aliceS.rotate(channelId);
     await refused(auditorS.send(channelId, 'an auditor tries to write'), 403, 'observer_read_only');
     expect((await auditorS.read(channelId)).messages.every((m) => !m.error)).toBe(true);
+    // Past the observer's end date the channel is closed to them.
+    await t.sql('UPDATE channel_members SET ends_at = $3 WHERE channel_id = $1 AND user_id = $2', [
+      channelId,
+      auditor.id,
+      new Date(t.clock.now().getTime() - 1000),
+    ]);
+    await refused(auditor.client.messages(channelId), 403, 'membership_ended');
+    await t.sql('UPDATE channel_members SET ends_at = $3 WHERE channel_id = $1 AND user_id = $2', [
+      channelId,
+      auditor.id,
+      new Date(t.clock.now().getTime() + 86_400_000),
+    ]);
 
     await refused(
       bob.client.sendMessage(channelId, await seal(aliceS, channelId, 'not bob’s device')),

@@ -174,9 +174,15 @@ export class ChannelsService implements OnModuleInit {
     }
   }
 
-  /** The caller's membership, or the refusal: 404 for no such channel, 403 for not a member. */
+  /**
+   * The caller's membership, or the refusal: 404 for no such channel, 403 for not a member or for an
+   * observer whose end date has passed (removal and key rotation follow with the audit-grant job).
+   */
   async membership(m: EntityManager, channelId: string, userId: string): Promise<ChannelMember> {
     const member = await m.getRepository(ChannelMember).findOneBy({ channelId, userId });
+    if (member?.endsAt && member.endsAt <= this.clock.now()) {
+      throw forbidden('membership_ended', 'Your time-limited access to this channel has ended.');
+    }
     if (member) return member;
     if (!(await m.getRepository(Channel).existsBy({ id: channelId }))) throw notFound('Channel');
     throw forbidden('not_a_member', 'You are not a member of this channel.');

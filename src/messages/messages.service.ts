@@ -73,10 +73,10 @@ export class MessagesService {
     const signature = Buffer.from(dto.signature, 'base64url');
     try {
       const stored = await this.db.transaction(async (m) => {
-        const existing = await this.findRetry(m, auth, channelId, dto, signature);
-        if (existing) return { message: existing, duplicate: true };
         const member = await this.channels.membership(m, channelId, auth.user.id);
         if (member.role === 'observer') throw forbidden('observer_read_only', 'Observers can read but not send.');
+        const existing = await this.findRetry(m, auth, channelId, dto, signature);
+        if (existing) return { message: existing, duplicate: true };
         const [device] = await m.query<{ ed25519_public_key: Buffer }[]>(
           'SELECT ed25519_public_key FROM devices WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL',
           [dto.senderDeviceId, auth.user.id],

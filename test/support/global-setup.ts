@@ -1,11 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { freePort } from './free-port.js';
 
 declare global {
   var __strongroomTestPg: ChildProcess | undefined;
+}
+
+// Its own copy of test/support/free-port.ts: jest loads global setup without the `.js` → `.ts` mapping.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 /**
