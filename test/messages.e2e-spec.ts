@@ -5,6 +5,7 @@ import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { countOf } from './support/db.js';
 import { refused } from './support/refused.js';
 import { World, type Person } from './support/world.js';
 
@@ -57,10 +58,7 @@ describe('messages: what the server accepts, refuses, orders and expires', () =>
   const signInAgain = (...people: Person[]) =>
     Promise.all(people.map((p) => p.client.login({ email: p.email, password: p.password })));
 
-  const count = async (id: string) =>
-    Number(
-      ((await t.sql('SELECT count(*) AS n FROM messages WHERE channel_id = $1', [id])).rows[0] as { n: string }).n,
-    );
+  const count = (id: string) => countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [id]);
 
   beforeAll(async () => {
     t = await startTestApp();

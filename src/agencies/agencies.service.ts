@@ -28,7 +28,7 @@ export interface AgencyView {
 }
 
 /** True while the agency is party to the ISA: signed, or in its notice month and not yet past the effective date. */
-export function agencyCanShare(agency: Agency, now: Date): boolean {
+export function agencyCanShare(agency: Pick<Agency, 'status' | 'withdrawalEffectiveAt'>, now: Date): boolean {
   if (!SHARING_STATUSES.includes(agency.status)) return false;
   return !(agency.status === 'notice_given' && agency.withdrawalEffectiveAt && agency.withdrawalEffectiveAt <= now);
 }

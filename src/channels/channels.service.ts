@@ -162,8 +162,7 @@ export class ChannelsService implements OnModuleInit {
     if (row.status !== 'active') {
       throw conflict('user_not_active', 'That person’s account is not active.', { userId });
     }
-    const agency = { status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at } as Agency;
-    if (!agencyCanShare(agency, now)) {
+    if (!agencyCanShare({ status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at }, now)) {
       throw forbidden(
         'agency_not_signed',
         `${row.agency_name} is not a signatory of the agreement: its staff cannot join.`,
@@ -233,6 +232,7 @@ export class ChannelsService implements OnModuleInit {
   async show(auth: AuthContext, channelId: string) {
     await this.membership(this.db.manager, channelId, auth.user.id);
     const channel = await this.db.getRepository(Channel).findOneByOrFail({ id: channelId });
+    const due = this.rotationDue(channel);
     const members = await this.db.query<
       {
         user_id: string;
@@ -257,8 +257,8 @@ export class ChannelsService implements OnModuleInit {
       retentionDays: channel.retentionDays,
       currentEpoch: channel.currentEpoch,
       epochOpenedAt: channel.epochOpenedAt,
-      rotationRequired: this.rotationDue(channel) !== null,
-      rotationReason: this.rotationDue(channel),
+      rotationRequired: due !== null,
+      rotationReason: due,
       lastSeq: Number(channel.lastSeq),
       title: channel.titleCiphertext ? { epoch: channel.titleEpoch, ciphertext: b64(channel.titleCiphertext) } : null,
       createdAt: channel.createdAt,
@@ -427,10 +427,7 @@ export class ChannelsService implements OnModuleInit {
     return rows
       .filter(
         (r) =>
-          agencyCanShare(
-            { status: r.agency_status, withdrawalEffectiveAt: r.withdrawal_effective_at } as Agency,
-            now,
-          ) &&
+          agencyCanShare({ status: r.agency_status, withdrawalEffectiveAt: r.withdrawal_effective_at }, now) &&
           (!r.ends_at || r.ends_at > now),
       )
       .map((r) => ({

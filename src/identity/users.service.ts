@@ -163,8 +163,15 @@ export class UsersService {
         WHERE lower(u.email) = $1 AND u.status = 'active'`,
       [email],
     );
-    const agency = row && ({ status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at } as Agency);
-    if (!row || !agencyCanShare(agency, this.clock.now())) throw notFound('Person');
+    if (
+      !row ||
+      !agencyCanShare(
+        { status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at },
+        this.clock.now(),
+      )
+    ) {
+      throw notFound('Person');
+    }
     return {
       id: row.id,
       displayName: row.display_name,
