@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.cjs',
       'eslint.config.js',
       'client/cli/bin/*.mjs',
+      'bench/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -4,12 +4,12 @@
  * Not a test: nothing here passes or fails; docs/performance.md records the numbers and the targets.
  */
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
-import { io as ioClient, type Socket } from 'socket.io-client';
 import {
   decryptMessage,
   encryptMessage,
@@ -20,18 +20,38 @@ import {
 } from '../client/sdk/crypto/channel-crypto.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { sodium } from '../client/sdk/crypto/sodium.js';
-import { RealtimeConnection, type SecureSession } from '../client/sdk/index.js';
+import type { SecureSession } from '../client/sdk/index.js';
+import type { LoadResult, LoadTask } from './load-worker.js';
 import { startBench, type Bench } from './setup.js';
 
 const log = (s: string) => void process.stderr.write(s);
 const now = () => performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 const median = (xs: number[]) => pct(xs, 50);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Runs one task on a fresh client thread (bench/load-worker.ts). */
+async function onClientThread<K extends LoadTask['kind']>(
+  task: Extract<LoadTask, { kind: K }>,
+): Promise<Extract<LoadResult, { kind: K }>> {
+  const worker = new Worker(new URL('./load-worker.mjs', import.meta.url));
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once(
+        'message',
+        (m: { ok: true; result: Extract<LoadResult, { kind: K }> } | { ok: false; error: string }) =>
+          m.ok ? resolve(m.result) : reject(new Error(m.error)),
+      );
+      worker.postMessage(task);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
 
 async function payload(s: SecureSession, channelId: string, epoch: number, key: Uint8Array, body: string) {
   const header = { v: 1 as const, channelId, epoch, senderDeviceId: s.deviceId, clientMessageId: randomUUID() };
@@ -57,37 +77,39 @@ async function channelWith(owner: SecureSession, members: { id: string }[]) {
 }
 
 // ── 1. persisted sends per second vs raw INSERTs ────────────────────────────────────────────────────
-async function sendsPerSecond(b: Bench, reader: { id: string }) {
-  const SENDERS = 16;
-  const PER = 150;
-  log(`[1/4] persisted sends: ${SENDERS} senders × ${PER} messages…\n`);
-  const senders = await Promise.all(Array.from({ length: SENDERS }, (_, i) => b.person(`sender${i}`)));
-  const work = [];
-  for (const s of senders) {
-    const c = await channelWith(s.session, [reader]);
-    const rt = await s.session.connect();
-    const payloads = [];
-    for (let i = 0; i < PER; i++)
-      payloads.push(await payload(s.session, c.channelId, c.epoch, c.key, `bench message ${i} `.padEnd(200, '.')));
-    work.push({ rt, payloads });
+async function sendsPerSecond(b: Bench, reader: { id: string }, senderCounts: number[], perRun: number) {
+  const runs = [];
+  let sample: Awaited<ReturnType<typeof payload>> | null = null;
+  for (const count of senderCounts) {
+    const per = Math.ceil(perRun / count);
+    log(`[1/4] persisted sends: ${count} senders × ${per} messages…\n`);
+    const senders = await Promise.all(Array.from({ length: count }, (_, i) => b.person(`sender${count}-${i}`)));
+    const jobs = [];
+    for (const s of senders) {
+      const c = await channelWith(s.session, [reader]);
+      const payloads = [];
+      for (let i = 0; i < per; i++)
+        payloads.push(await payload(s.session, c.channelId, c.epoch, c.key, `bench message ${i} `.padEnd(200, '.')));
+      jobs.push({ token: s.session.client.token!, payloads });
+    }
+    sample ??= jobs[0].payloads[0];
+    const { ms, failed } = await onClientThread({ kind: 'sends', url: `${b.baseUrl}/rt`, event: 'message.send', jobs });
+    if (failed) log(`  ${failed} sends were refused\n`);
+
+    runs.push({ senders: count, messagesEach: per, serverSendsPerSecond: round((count * per) / (ms / 1000), 0) });
+    for (const s of senders) s.session.close();
   }
-  let t0 = now();
-  await Promise.all(
-    work.map(async ({ rt, payloads }) => {
-      for (const p of payloads) await rt.request('message.send', p);
-    }),
-  );
-  const serverRate = (SENDERS * PER) / ((now() - t0) / 1000);
 
   // Reference: the same rows as single-row INSERTs, one commit each, over 16 connections.
-  const sample = work[0].payloads[0];
+  const CONNECTIONS = 16;
+  const PER = Math.ceil(perRun / CONNECTIONS);
   const { rows } = await b.pool.query<{ channel_id: string; sender_user_id: string; sender_device_id: string }>(
     'SELECT channel_id, sender_user_id, sender_device_id FROM messages LIMIT 1',
   );
   const proto = rows[0];
-  t0 = now();
+  const t0 = now();
   await Promise.all(
-    Array.from({ length: SENDERS }, async (_, conn) => {
+    Array.from({ length: CONNECTIONS }, async (_, conn) => {
       const client = await b.pool.connect();
       try {
         for (let i = 0; i < PER; i++) {
@@ -100,9 +122,9 @@ async function sendsPerSecond(b: Bench, reader: { id: string }) {
               proto.sender_user_id,
               proto.sender_device_id,
               randomUUID(),
-              Buffer.from(sample.nonce, 'base64url'),
-              Buffer.from(sample.ciphertext, 'base64url'),
-              Buffer.from(sample.signature, 'base64url'),
+              Buffer.from(sample!.nonce, 'base64url'),
+              Buffer.from(sample!.ciphertext, 'base64url'),
+              Buffer.from(sample!.signature, 'base64url'),
             ],
           );
         }
@@ -111,15 +133,11 @@ async function sendsPerSecond(b: Bench, reader: { id: string }) {
       }
     }),
   );
-  const rawRate = (SENDERS * PER) / ((now() - t0) / 1000);
-  for (const { rt } of work) rt.close();
-  for (const s of senders) s.session.close();
+  const rawRate = (CONNECTIONS * PER) / ((now() - t0) / 1000);
   return {
-    senders: SENDERS,
-    messagesEach: PER,
-    serverSendsPerSecond: round(serverRate, 0),
+    rawConnections: CONNECTIONS,
     rawInsertsPerSecond: round(rawRate, 0),
-    ratio: round(serverRate / rawRate),
+    runs: runs.map((r) => ({ ...r, ratio: round(r.serverSendsPerSecond / rawRate) })),
     target: '>= 1.0',
   };
 }
@@ -143,40 +161,21 @@ async function latency(b: Bench, sizes: number[], rate: number, seconds: number)
     rotation[size] = round(now() - r0, 1);
     const epoch = (await sender.session.client.channel(c.channelId)).currentEpoch;
     const key = await sender.session.keyFor(c.channelId, epoch);
-    const arrivals = new Map<string, number[]>();
-    const conns = await Promise.all(
-      members.map(async (m) => {
-        const rt = new RealtimeConnection(b.baseUrl, m.session.client.token!);
-        await rt.connect();
-        rt.on('message.new', (e) => {
-          const t = now();
-          const list = arrivals.get(e.message.clientMessageId) ?? [];
-          list.push(t);
-          arrivals.set(e.message.clientMessageId, list);
-        });
-        return rt;
-      }),
-    );
-    const rt = await sender.session.connect();
     const total = rate * seconds;
     const payloads = [];
     for (let i = 0; i < total; i++)
       payloads.push(await payload(sender.session, c.channelId, epoch, key, `latency ${i} `.padEnd(200, '.')));
-    const sent = new Map<string, number>();
-    const t0 = now();
-    const acks = [];
-    for (let i = 0; i < total; i++) {
-      await sleep(t0 + (i * 1000) / rate - now());
-      sent.set(payloads[i].clientMessageId, now());
-      acks.push(rt.request('message.send', payloads[i]).catch(() => undefined));
-    }
-    await Promise.all(acks);
-    await sleep(1000);
-    const lat: number[] = [];
-    for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) lat.push(a - t);
+    const { latencies: lat } = await onClientThread({
+      kind: 'latency',
+      url: `${b.baseUrl}/rt`,
+      event: 'message.send',
+      shape: 'strongroom',
+      receiverTokens: members.map((m) => m.session.client.token!),
+      senderToken: sender.session.client.token!,
+      payloads,
+      rate,
+    });
     const delivered = lat.length / (total * members.length);
-    for (const c2 of conns) c2.close();
-    sender.session.close();
     const relay = await bareRelay(size, rate, seconds);
     results.push({
       members: size,
@@ -206,40 +205,15 @@ async function bareRelay(size: number, rate: number, seconds: number) {
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const arrivals = new Map<string, number[]>();
-  const receivers: Socket[] = [];
-  for (let i = 0; i < size - 1; i++) {
-    const s = ioClient(url, { transports: ['websocket'] });
-    s.on('message.new', (p: { id: string }) => {
-      const list = arrivals.get(p.id) ?? [];
-      list.push(now());
-      arrivals.set(p.id, list);
-    });
-    await new Promise<void>((r) => s.once('connect', () => r()));
-    receivers.push(s);
-  }
-  const sender = ioClient(url, { transports: ['websocket'] });
-  await new Promise<void>((r) => sender.once('connect', () => r()));
-  const total = rate * seconds;
-  const sent = new Map<string, number>();
-  const t0 = now();
-  const acks = [];
-  for (let i = 0; i < total; i++) {
-    await sleep(t0 + (i * 1000) / rate - now());
-    const id = randomUUID();
-    sent.set(id, now());
-    acks.push(
-      sender
-        .timeout(5000)
-        .emitWithAck('send', { id, body: 'x'.repeat(300) })
-        .catch(() => undefined),
-    );
-  }
-  await Promise.all(acks);
-  await sleep(500);
-  const lat: number[] = [];
-  for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) lat.push(a - t);
-  for (const s of [...receivers, sender]) s.close();
+  const { latencies: lat } = await onClientThread({
+    kind: 'latency',
+    url,
+    event: 'send',
+    shape: 'relay',
+    receiverTokens: Array.from({ length: size - 1 }, () => undefined),
+    payloads: Array.from({ length: rate * seconds }, () => ({ id: randomUUID(), body: 'x'.repeat(300) })),
+    rate,
+  });
   await io.close();
   return { p50: pct(lat, 50), p99: pct(lat, 99) };
 }
@@ -378,23 +352,37 @@ async function rotationCost(sizes: number[]) {
   return out;
 }
 
+const PARTS = ['sends', 'latency', 'catchup', 'rotation'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `npm run bench` runs every part; `npm run bench -- sends latency` runs just those. */
+function partsWanted(argv: string[]): Set<Part> {
+  const unknown = argv.filter((a) => !PARTS.includes(a as Part));
+  if (unknown.length) {
+    log(`Unknown part(s): ${unknown.join(', ')}. Choose from: ${PARTS.join(', ')} (none means all).\n`);
+    process.exit(2);
+  }
+  return new Set((argv.length ? argv : PARTS) as Part[]);
+}
+
 async function main() {
+  const want = partsWanted(process.argv.slice(2));
   const started = new Date();
   const b = await startBench(log);
   try {
     const reader = await b.person('reader');
-    const sends = await sendsPerSecond(b, reader);
-    const lat = await latency(b, [2, 20, 100], 200, 2);
-    const catchup = await catchUp(b);
-    const rotation = await rotationCost([10, 100, 500]);
+    const sends = want.has('sends') ? await sendsPerSecond(b, reader, [16, 64], 2560) : null;
+    const lat = want.has('latency') ? await latency(b, [2, 20, 100], 200, 2) : null;
+    const catchup = want.has('catchup') ? await catchUp(b) : null;
+    const rotation = want.has('rotation') ? await rotationCost([10, 100, 500]) : null;
     const report = {
       startedAt: started.toISOString(),
       node: process.version,
       cpus: (await import('node:os')).cpus().length,
       database: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
       sends,
-      latency: lat.results,
-      rotationEndToEndMs: lat.rotationEndToEndMs,
+      latency: lat?.results ?? null,
+      rotationEndToEndMs: lat?.rotationEndToEndMs ?? null,
       catchup,
       rotation,
     };
@@ -404,29 +392,40 @@ async function main() {
     await writeFile(file, JSON.stringify(report, null, 2) + '\n');
     const out = (s: string) => void process.stdout.write(s);
     out('\nStrongroom benchmark (ratios against references measured in this run)\n\n');
-    out(
-      `1. persisted sends/s, ${sends.senders} senders: server ${sends.serverSendsPerSecond}, raw INSERT ${sends.rawInsertsPerSecond}, ratio ${sends.ratio} (target ${sends.target})\n`,
-    );
-    out(
-      '2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n',
-    );
-    for (const r of lat.results)
+    if (sends) {
       out(
-        `   ${String(r.members).padEnd(8)} ${String(r.rate).padEnd(5)} ${String(r.p50ms).padEnd(7)} ${String(r.p99ms).padEnd(7)} ${String(r.relayP50ms).padEnd(10)} ${String(r.relayP99ms).padEnd(10)} ${String(r.p99Ratio).padEnd(10)} ${r.delivered}${r.members === 20 ? '  (target p99 ratio <= 3)' : ''}\n`,
+        `1. persisted sends/s vs raw single-row INSERTs at ${sends.rawConnections} connections (${sends.rawInsertsPerSecond}/s):\n`,
       );
-    out(
-      `3. catch-up of ${catchup.messages}: SDK ${catchup.sdkMs} ms, raw SELECT+decrypt ${catchup.rawSelectAndDecryptMs} ms, ratio ${catchup.ratio} (target ${catchup.target}); unable to decrypt: ${catchup.unableToDecrypt}\n`,
-    );
-    out('4. rotation (seal + sign) vs raw seals (ms):\n');
-    for (const r of rotation)
+      for (const r of sends.runs)
+        out(
+          `   ${String(r.senders).padEnd(3)} senders: server ${r.serverSendsPerSecond}/s, ratio ${r.ratio} (target ${sends.target})\n`,
+        );
+    }
+    if (lat) {
       out(
-        `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}\n`,
+        '2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n',
       );
-    out(
-      `   end to end through the server: ${Object.entries(lat.rotationEndToEndMs)
-        .map(([k, v]) => `${k} members ${v} ms`)
-        .join(', ')}\n`,
-    );
+      for (const r of lat.results)
+        out(
+          `   ${String(r.members).padEnd(8)} ${String(r.rate).padEnd(5)} ${String(r.p50ms).padEnd(7)} ${String(r.p99ms).padEnd(7)} ${String(r.relayP50ms).padEnd(10)} ${String(r.relayP99ms).padEnd(10)} ${String(r.p99Ratio).padEnd(10)} ${r.delivered}${r.members === 20 ? '  (target p99 ratio <= 3)' : ''}\n`,
+        );
+      out(
+        `   rotation end to end through the server: ${Object.entries(lat.rotationEndToEndMs)
+          .map(([k, v]) => `${k} members ${v} ms`)
+          .join(', ')}\n`,
+      );
+    }
+    if (catchup)
+      out(
+        `3. catch-up of ${catchup.messages}: SDK ${catchup.sdkMs} ms, raw SELECT+decrypt ${catchup.rawSelectAndDecryptMs} ms, ratio ${catchup.ratio} (target ${catchup.target}); unable to decrypt: ${catchup.unableToDecrypt}\n`,
+      );
+    if (rotation) {
+      out('4. rotation (seal + sign) vs raw seals (ms):\n');
+      for (const r of rotation)
+        out(
+          `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}\n`,
+        );
+    }
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {
     await b.close();

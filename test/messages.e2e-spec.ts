@@ -1,46 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SecureSession } from '../client/sdk/index.js';
-import { encryptMessage, type MessageHeader } from '../client/sdk/crypto/channel-crypto.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { RetentionService } from '../src/retention/retention.service.js';
-import { secureSession } from './support/secure.js';
+import { seal, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { countOf } from './support/db.js';
 import { refused } from './support/refused.js';
 import { World, type Person } from './support/world.js';
-
-/** A message sealed by hand with the session's own keys, so a test can bend one thing at a time. */
-async function seal(
-  s: SecureSession,
-  channelId: string,
-  body: string,
-  over: Partial<MessageHeader> = {},
-  signer?: string,
-) {
-  const epoch = over.epoch ?? (await s.client.channel(channelId)).currentEpoch;
-  const header: MessageHeader = {
-    v: 1,
-    channelId,
-    epoch,
-    senderDeviceId: s.deviceId,
-    clientMessageId: randomUUID(),
-    ...over,
-  };
-  const sealed = await encryptMessage(
-    header,
-    { type: 'text', body },
-    await s.keyFor(channelId, epoch),
-    signer ?? s.device.keys.ed25519.privateKey,
-  );
-  return {
-    epoch: header.epoch,
-    senderDeviceId: header.senderDeviceId,
-    clientMessageId: header.clientMessageId,
-    nonce: sealed.nonce,
-    ciphertext: sealed.ciphertext,
-    signature: sealed.signature,
-  };
-}
 
 describe('messages: what the server accepts, refuses, orders and expires', () => {
   let t: TestApp;

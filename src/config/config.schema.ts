@@ -83,6 +83,13 @@ export const configSchema = z.object({
     .min(1024)
     .max(1024 * 1024)
     .default(64 * 1024),
+  /**
+   * Group commit: concurrent sends are stored together, at most this many in one transaction, with at
+   * most SEND_BATCH_CONCURRENCY such transactions in flight per instance. Each send is acknowledged
+   * only after its transaction commits.
+   */
+  SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(128),
+  SEND_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** How many expired messages one expiry transaction deletes at most. */
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
 });

@@ -4,11 +4,18 @@ import type { RequestMeta } from '../common/request-context.js';
 import type { Session } from './entities/session.entity.js';
 import type { Role, User } from './entities/user.entity.js';
 
-/** Who is asking: resolved once per request (or socket) by the same code path. */
+/** The current agreement version, and whether this user has confirmed reading it (ISA 8.4.1). */
+export interface AttestationState {
+  current: { id: string; label: string } | null;
+  attested: boolean;
+}
+
+/** Who is asking: resolved once per request (or socket event) by the same code path, in one query. */
 export interface AuthContext {
   user: User;
   agency: Agency;
   session: Session;
+  attestation: AttestationState;
   meta: RequestMeta;
 }
 

@@ -2,15 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { agencyBlockReason, AgenciesService } from '../agencies/agencies.service.js';
-import type { Agency } from '../agencies/entities/agency.entity.js';
+import { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, conflict, forbidden, notFound, tooManyRequests, unauthorized } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
+import { hydrate, selectColumns } from '../common/hydrate.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
-import { actorOf, type AccessLevel, type AuthContext } from './auth-context.js';
+import { actorOf, type AccessLevel, type AttestationState, type AuthContext } from './auth-context.js';
 import type { AttestDto, LoginDto, MfaVerifyDto } from './dto/identity.dto.js';
 import { Attestation } from './entities/attestation.entity.js';
 import { RecoveryCode } from './entities/recovery-code.entity.js';
@@ -67,6 +68,8 @@ type LoginOutcome = { ok: true; token: string; session: Session; user: User } | 
 /** Sign-in, sessions, MFA and attestation: who someone is and what their session may reach. */
 @Injectable()
 export class AuthService {
+  private authSql: string | undefined;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,54 +82,122 @@ export class AuthService {
 
   /**
    * Resolves a bearer token to its user, agency and session: the single path used by HTTP and
-   * sockets alike. Reads the database every time, so a disabled user or revoked session is refused
-   * on the very next request, on every instance.
+   * sockets alike. Reads the database every time (one query), so a disabled user or revoked session
+   * is refused on the very next request, on every instance.
    */
   async authenticate(token: string | undefined, meta: RequestMeta): Promise<AuthContext> {
-    if (!token) throw unauthorized('unauthenticated', 'Sign in first: this needs a bearer token.');
+    const [result] = await this.authenticateMany(this.db.manager, [{ token, meta }]);
+    if (result instanceof AppError) throw result;
+    return result;
+  }
+
+  /**
+   * `authenticate` for many tokens in one query (group-committed sends re-check every sender this
+   * way): each answer is the context, or the error `authenticate` would throw. Idle expiry moves on
+   * at most every TOUCH_EVERY_MS per session, in one UPDATE for all of them.
+   */
+  async authenticateMany(
+    m: EntityManager,
+    requests: { token: string | undefined; meta: RequestMeta }[],
+  ): Promise<(AuthContext | AppError)[]> {
     const now = this.clock.now();
-    const session = await this.db.getRepository(Session).findOneBy({ tokenHash: hashToken(token) });
-    if (!session || session.revokedAt) {
-      throw unauthorized('invalid_session', 'This session has ended or was revoked. Sign in again.');
+    const hashes = requests.flatMap((r) => (r.token ? [hashToken(r.token)] : []));
+    const found = new Map<string, { session: Session; user: User; agency: Agency; attestation: AttestationState }>();
+    if (hashes.length) {
+      const rows = await m.query<Record<string, unknown>[]>(this.authenticateSql(), [hashes]);
+      for (const row of rows) {
+        const session = hydrate(this.db, Session, 's', row);
+        found.set(session.tokenHash.toString('hex'), {
+          session,
+          user: hydrate(this.db, User, 'u', row),
+          agency: hydrate(this.db, Agency, 'a', row),
+          attestation: {
+            current: row.cur_id ? { id: row.cur_id as string, label: row.cur_label as string } : null,
+            attested: row.attested as boolean,
+          },
+        });
+      }
     }
-    if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
-      throw unauthorized('session_expired', 'This session has expired. Sign in again.');
-    }
-    const user = await this.db.getRepository(User).findOneBy({ id: session.userId });
-    if (!user || user.status !== 'active') {
-      throw unauthorized('account_disabled', 'This account is disabled.');
-    }
-    const agency = await this.agencies.get(user.agencyId);
-    if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      const idle = new Date(
-        Math.min(now.getTime() + this.config.SESSION_IDLE_MINUTES * 60_000, session.absoluteExpiresAt.getTime()),
+    const touch: Session[] = [];
+    const results = requests.map(({ token, meta }): AuthContext | AppError => {
+      if (!token) return unauthorized('unauthenticated', 'Sign in first: this needs a bearer token.');
+      const hit = found.get(hashToken(token).toString('hex'));
+      if (!hit || hit.session.revokedAt) {
+        return unauthorized('invalid_session', 'This session has ended or was revoked. Sign in again.');
+      }
+      const { session, user, agency, attestation } = hit;
+      if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
+        return unauthorized('session_expired', 'This session has expired. Sign in again.');
+      }
+      if (user.status !== 'active') return unauthorized('account_disabled', 'This account is disabled.');
+      if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS && !touch.includes(session)) {
+        session.lastSeenAt = now;
+        session.idleExpiresAt = new Date(
+          Math.min(now.getTime() + this.config.SESSION_IDLE_MINUTES * 60_000, session.absoluteExpiresAt.getTime()),
+        );
+        touch.push(session);
+      }
+      return { user, agency, session, attestation, meta };
+    });
+    if (touch.length) {
+      await m.query(
+        `UPDATE sessions s SET last_seen_at = t.seen, idle_expires_at = t.idle
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS t(id, seen, idle)
+          WHERE s.id = t.id`,
+        [touch.map((s) => s.id), touch.map((s) => s.lastSeenAt), touch.map((s) => s.idleExpiresAt)],
       );
-      await this.db.getRepository(Session).update({ id: session.id }, { lastSeenAt: now, idleExpiresAt: idle });
-      session.lastSeenAt = now;
-      session.idleExpiresAt = idle;
     }
-    return { user, agency, session, meta };
+    return results;
+  }
+
+  /** Session, user, agency, current agreement and this user's attestation of it: one query, built once. */
+  private authenticateSql(): string {
+    this.authSql ??= `
+      SELECT ${selectColumns(this.db, Session, 's')}, ${selectColumns(this.db, User, 'u')},
+             ${selectColumns(this.db, Agency, 'a')}, cur.id AS cur_id, cur.label AS cur_label,
+             EXISTS (SELECT 1 FROM attestations t WHERE t.user_id = u.id AND t.agreement_version_id = cur.id) AS attested
+        FROM sessions s
+        JOIN users u ON u.id = s.user_id
+        JOIN agencies a ON a.id = u.agency_id
+        LEFT JOIN LATERAL (
+          SELECT v.id, v.label FROM agreement_versions v ORDER BY v.published_on DESC, v.created_at DESC LIMIT 1
+        ) cur ON true
+       WHERE s.token_hash = ANY ($1::bytea[])`;
+    return this.authSql;
+  }
+
+  /**
+   * Why this session may not reach shared spaces (ISA: a signatory agency, a full session, the
+   * current agreement attested), or null if it may. Reads nothing: `authenticate` fetched it all.
+   */
+  sharedRefusal(auth: AuthContext): AppError | null {
+    if (auth.session.stage !== 'full') return this.enrolmentRefusal();
+    const reason = agencyBlockReason(auth.agency, this.clock.now());
+    if (reason) return forbidden('agency_not_signed', reason, { agencyStatus: auth.agency.status });
+    const { current, attested } = auth.attestation;
+    if (current && !attested) {
+      return forbidden(
+        'attestation_required',
+        `Confirm you have read agreement version ${current.label} and the information-sharing advice before using shared spaces.`,
+        { agreementVersionId: current.id, agreementVersion: current.label },
+      );
+    }
+    return null;
+  }
+
+  private enrolmentRefusal(): AppError {
+    return forbidden(
+      'mfa_enrolment_required',
+      'Your role requires two-factor authentication: enrol an authenticator first.',
+    );
   }
 
   /** Enforces an access level and role list; throws the 403 that explains what is missing. */
   async authorise(auth: AuthContext, level: AccessLevel, roles: Role[] | undefined): Promise<void> {
-    if (level !== 'enrolment' && auth.session.stage !== 'full') {
-      throw forbidden(
-        'mfa_enrolment_required',
-        'Your role requires two-factor authentication: enrol an authenticator first.',
-      );
-    }
+    if (level !== 'enrolment' && auth.session.stage !== 'full') throw this.enrolmentRefusal();
     if (level === 'shared') {
-      const reason = agencyBlockReason(auth.agency, this.clock.now());
-      if (reason) throw forbidden('agency_not_signed', reason, { agencyStatus: auth.agency.status });
-      const current = await this.agencies.currentAgreement();
-      if (current && !(await this.hasAttested(auth.user.id, current.id))) {
-        throw forbidden(
-          'attestation_required',
-          `Confirm you have read agreement version ${current.label} and the information-sharing advice before using shared spaces.`,
-          { agreementVersionId: current.id, agreementVersion: current.label },
-        );
-      }
+      const refusal = this.sharedRefusal(auth);
+      if (refusal) throw refusal;
     }
     if (roles && !roles.includes(auth.user.role)) {
       await this.audit.recordAlone({

@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 /**
  * The bytes a device signs to prove it holds its Ed25519 key. Binding the user id stops one user
@@ -10,12 +10,28 @@ export function deviceProofMessage(userId: string, x25519PublicKey: string, ed25
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-/** Node's native Ed25519 verify, from a raw 32-byte public key. */
-export function verifyEd25519(publicKey: Buffer, message: Buffer, signature: Buffer): boolean {
+/** A raw 32-byte Ed25519 public key as a Node key object (build once, verify many times). */
+export function ed25519PublicKey(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+}
+
+/** Node's native Ed25519 verify, from a raw 32-byte public key or one already built. */
+export function verifyEd25519(publicKey: Buffer | KeyObject, message: Buffer, signature: Buffer): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    const key = Buffer.isBuffer(publicKey) ? ed25519PublicKey(publicKey) : publicKey;
     return verify(null, message, key, signature);
   } catch {
     return false;
   }
+}
+
+/** `verifyEd25519` on libuv's thread pool, off the event loop: for the hot path of every message sent. */
+export function verifyEd25519Async(publicKey: KeyObject, message: Buffer, signature: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify(null, message, publicKey, signature, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }

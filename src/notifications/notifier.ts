@@ -2,6 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { channelRoom, sessionRoom, userRoom, type ServerEvent, type ServerEventMap } from './realtime-events.js';
 
+export type NewMessage = ServerEventMap['message.new'];
+
+/** The instance-to-instance event that carries a batch of new messages (never sent to a client). */
+const NEW_MESSAGES = 'strongroom:new-messages';
+
 /**
  * Tells connected clients what changed, on every instance (the socket.io adapter carries each call to
  * the others). Real time is only the fast path: clients catch up by sequence number, so a lost
@@ -15,6 +20,21 @@ export class Notifier {
   /** Called by the gateway once the `/rt` namespace exists. */
   bind(nsp: Namespace): void {
     this.nsp = nsp;
+    nsp.on(NEW_MESSAGES, (items: NewMessage[]) => this.safely(() => this.deliverLocally(items)));
+  }
+
+  /**
+   * Messages one group commit stored: this instance's sockets hear at once, and the other instances
+   * get the whole batch in one publication (one NOTIFY, or one Redis message) rather than one each.
+   */
+  newMessages(items: NewMessage[]): void {
+    if (!this.nsp || !items.length) return;
+    this.safely(() => this.deliverLocally(items));
+    this.safely(() => this.nsp?.serverSideEmit(NEW_MESSAGES, items));
+  }
+
+  private deliverLocally(items: NewMessage[]): void {
+    for (const item of items) this.nsp?.local.to(channelRoom(item.channelId)).emit('message.new', item);
   }
 
   toChannel<E extends ServerEvent>(channelId: string, event: E, payload: ServerEventMap[E]): void {

@@ -18,7 +18,8 @@ import { parseOrThrow } from '../common/zod.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
 import { sendMessageSchema } from '../messages/dto/message.dto.js';
-import { MessagesService, type MessageView } from '../messages/messages.service.js';
+import { MessageWriter } from '../messages/message-writer.js';
+import type { MessageView } from '../messages/message-view.js';
 import { Notifier } from '../notifications/notifier.js';
 import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
 
@@ -31,6 +32,7 @@ const socketSendSchema = sendMessageSchema.extend({ channelId: z.uuid() });
 
 interface SocketData {
   token: string;
+  userId: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export class RealtimeGateway implements OnGatewayInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly auth: AuthService,
-    private readonly messages: MessagesService,
+    private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
   ) {}
 
@@ -78,7 +80,7 @@ export class RealtimeGateway implements OnGatewayInit {
   private async admit(socket: Socket): Promise<void> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const auth = await this.authenticate(socket, typeof token === 'string' ? token : undefined);
-    (socket.data as SocketData).token = token as string;
+    Object.assign(socket.data as SocketData, { token: token as string, userId: auth.user.id });
     const channels = await this.db.query<{ channel_id: string }[]>(
       'SELECT channel_id FROM channel_members WHERE user_id = $1',
       [auth.user.id],
@@ -97,11 +99,13 @@ export class RealtimeGateway implements OnGatewayInit {
     return auth;
   }
 
-  /** Runs one inbound event: authenticate again, then the handler; any failure becomes `{ ok: false }`. */
-  private async handle<T>(socket: Socket, fn: (auth: AuthContext) => Promise<T>): Promise<Ack<T>> {
+  /**
+   * Runs one inbound event and turns any failure into `{ ok: false }`. `fn` must authenticate the
+   * event again: through `authenticate` here, or inside the batch that stores it (sends).
+   */
+  private async handle<T>(socket: Socket, fn: () => Promise<T>): Promise<Ack<T>> {
     try {
-      const auth = await this.authenticate(socket, (socket.data as SocketData).token);
-      return { ok: true, data: await fn(auth) };
+      return { ok: true, data: await fn() };
     } catch (err) {
       const { status, body } = toErrorResponse(err, '');
       if (status >= 500) this.logger.error({ err }, 'socket event failed');
@@ -113,12 +117,18 @@ export class RealtimeGateway implements OnGatewayInit {
     }
   }
 
-  /** Sends a sealed message; the acknowledgement carries the stored sequence number. */
+  /**
+   * Sends a sealed message; the acknowledgement carries the stored sequence number and comes after
+   * the commit. The session, agency and membership are re-checked inside the group-commit
+   * transaction that stores it, for every send in the batch at once.
+   */
   @SubscribeMessage('message.send')
   send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<MessageView>> {
-    return this.handle(socket, async (auth) => {
+    return this.handle(socket, async () => {
       const { channelId, ...dto } = parseOrThrow(socketSendSchema, body, 'message');
-      return (await this.messages.send(auth, channelId, dto)).message;
+      const { token, userId } = socket.data as SocketData;
+      const sender = { kind: 'token' as const, token, userId, meta: this.meta(socket) };
+      return (await this.writer.submit(sender, channelId, dto)).message;
     });
   }
 }

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { MemoryTrustStore, SecureSession, type StrongroomClient } from '../../client/sdk/index.js';
+import { encryptMessage, type MessageHeader } from '../../client/sdk/crypto/channel-crypto.js';
 import type { TestApp } from './test-app.js';
 
 /** Registers a fresh device for a signed-in client (real libsodium keys) and opens a secure session on it. */
@@ -53,4 +55,37 @@ export async function dumpDatabase(url: string): Promise<string> {
 export function markerForms(marker: string): string[] {
   const bytes = Buffer.from(marker, 'utf8');
   return [marker, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url')];
+}
+
+/** A message sealed by hand with the session's own keys, so a test can bend one thing at a time. */
+export async function seal(
+  s: SecureSession,
+  channelId: string,
+  body: string,
+  over: Partial<MessageHeader> = {},
+  signer?: string,
+) {
+  const epoch = over.epoch ?? (await s.client.channel(channelId)).currentEpoch;
+  const header: MessageHeader = {
+    v: 1,
+    channelId,
+    epoch,
+    senderDeviceId: s.deviceId,
+    clientMessageId: randomUUID(),
+    ...over,
+  };
+  const sealed = await encryptMessage(
+    header,
+    { type: 'text', body },
+    await s.keyFor(channelId, epoch),
+    signer ?? s.device.keys.ed25519.privateKey,
+  );
+  return {
+    epoch: header.epoch,
+    senderDeviceId: header.senderDeviceId,
+    clientMessageId: header.clientMessageId,
+    nonce: sealed.nonce,
+    ciphertext: sealed.ciphertext,
+    signature: sealed.signature,
+  };
 }

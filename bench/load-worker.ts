@@ -1,0 +1,92 @@
+/**
+ * The bench's clients, on a thread of their own: socket.io clients that send and receive, so that the
+ * server under test (on the main thread) does not also pay for its clients' work, as it would not in
+ * production. The same code drives Strongroom and the bare relay, so the two are measured alike.
+ */
+import { parentPort } from 'node:worker_threads';
+import { io, type Socket } from 'socket.io-client';
+
+export type LoadTask =
+  | { kind: 'sends'; url: string; event: string; jobs: { token?: string; payloads: unknown[] }[] }
+  | {
+      kind: 'latency';
+      url: string;
+      event: string;
+      /** `strongroom`: `message.new` carries `{ message: { clientMessageId } }`; `relay`: `{ id }`. */
+      shape: 'strongroom' | 'relay';
+      receiverTokens: (string | undefined)[];
+      senderToken?: string;
+      payloads: ({ clientMessageId: string } | { id: string })[];
+      rate: number;
+    };
+
+export type LoadResult = { kind: 'sends'; ms: number; failed: number } | { kind: 'latency'; latencies: number[] };
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function connect(url: string, token: string | undefined): Promise<Socket> {
+  const s = io(url, { transports: ['websocket'], auth: token ? { token } : undefined, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
+async function ack(s: Socket, event: string, payload: unknown): Promise<boolean> {
+  const res = (await s.timeout(30_000).emitWithAck(event, payload)) as { ok?: boolean } | undefined;
+  return res?.ok !== false;
+}
+
+async function sends(task: Extract<LoadTask, { kind: 'sends' }>): Promise<LoadResult> {
+  const sockets = await Promise.all(task.jobs.map((j) => connect(task.url, j.token)));
+  let failed = 0;
+  const t0 = now();
+  await Promise.all(
+    task.jobs.map(async (j, i) => {
+      for (const p of j.payloads) if (!(await ack(sockets[i], task.event, p))) failed++;
+    }),
+  );
+  const ms = now() - t0;
+  for (const s of sockets) s.close();
+  return { kind: 'sends', ms, failed };
+}
+
+async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<LoadResult> {
+  const arrivals = new Map<string, number[]>();
+  const receivers = await Promise.all(task.receiverTokens.map((t) => connect(task.url, t)));
+  for (const r of receivers) {
+    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) => {
+      const t = now();
+      const id = task.shape === 'relay' ? p.id! : p.message!.clientMessageId;
+      const list = arrivals.get(id) ?? [];
+      list.push(t);
+      arrivals.set(id, list);
+    });
+  }
+  const sender = await connect(task.url, task.senderToken);
+  const idOf = (p: { clientMessageId: string } | { id: string }) => ('id' in p ? p.id : p.clientMessageId);
+  const sent = new Map<string, number>();
+  const acks: Promise<unknown>[] = [];
+  const t0 = now();
+  for (let i = 0; i < task.payloads.length; i++) {
+    await sleep(t0 + (i * 1000) / task.rate - now());
+    const p = task.payloads[i];
+    sent.set(idOf(p), now());
+    acks.push(ack(sender, task.event, p).catch(() => false));
+  }
+  await Promise.all(acks);
+  await sleep(1000);
+  const latencies: number[] = [];
+  for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) latencies.push(a - t);
+  for (const s of [...receivers, sender]) s.close();
+  return { kind: 'latency', latencies };
+}
+
+parentPort?.on('message', (task: LoadTask) => {
+  void (task.kind === 'sends' ? sends(task) : latency(task)).then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (err: unknown) => parentPort!.postMessage({ ok: false, error: String(err) }),
+  );
+});

@@ -1,0 +1,24 @@
+import type { ServerEventMap } from '../notifications/realtime-events.js';
+import type { Message } from './entities/message.entity.js';
+
+/** A message as the API and the socket events show it: ciphertext and header, base64url. */
+export type MessageView = ServerEventMap['message.new']['message'] & { deleted: boolean };
+
+const b64 = (b: Buffer | null) => (b ? b.toString('base64url') : '');
+
+export function messageView(m: Message): MessageView {
+  return {
+    id: m.id,
+    seq: Number(m.seq),
+    epoch: m.epoch,
+    senderUserId: m.senderUserId,
+    senderDeviceId: m.senderDeviceId,
+    clientMessageId: m.clientMessageId,
+    nonce: b64(m.nonce),
+    ciphertext: b64(m.ciphertext),
+    signature: b64(m.signature),
+    createdAt: m.createdAt.toISOString(),
+    expiresAt: m.expiresAt.toISOString(),
+    deleted: m.deletedAt !== null,
+  };
+}

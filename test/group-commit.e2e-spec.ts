@@ -1,0 +1,162 @@
+import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
+import type { RealtimeConnection, SecureSession } from '../client/sdk/index.js';
+import type { MessageView } from '../src/messages/message-view.js';
+import { countOf, firstRow } from './support/db.js';
+import { refused } from './support/refused.js';
+import { seal, secureSession } from './support/secure.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World, type Person } from './support/world.js';
+
+/**
+ * Group commit (MessageWriter): concurrent sends share a transaction. With one batch in flight at a
+ * time, sends fired together queue up and are stored together; these tests fire them together and
+ * check that each one still gets exactly its own verdict, that acknowledged means committed, and
+ * that sequence numbers stay gapless and in each sender's order.
+ */
+describe('group commit: concurrent sends stored together, each with its own verdict', () => {
+  let t: TestApp;
+  let w: World;
+  let council: string;
+  const people: Record<string, Person> = {};
+  const secure: Record<string, SecureSession> = {};
+  const sockets: Record<string, RealtimeConnection> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { SEND_BATCH_CONCURRENCY: '1', SEND_BATCH_MAX: '64' } });
+    w = new World(t);
+    await w.agreement();
+    council = await w.agency('Council');
+    for (const name of ['alice', 'bob', 'carol', 'dan', 'olive', 'mallory']) {
+      people[name] = await w.person(council, 'practitioner', name);
+      secure[name] = await secureSession(people[name].client, `${name} laptop`, t);
+      sockets[name] = await secure[name].connect();
+    }
+  });
+  afterAll(async () => {
+    for (const s of Object.values(secure)) s.close();
+    await t.close();
+  });
+
+  const send = (who: string, channelId: string, payload: object) =>
+    sockets[who].request<MessageView>('message.send', { channelId, ...payload });
+
+  async function meeting(): Promise<string> {
+    return secure.alice.createChannel({
+      kind: 'locality_meeting',
+      members: [
+        { userId: people.bob.id },
+        { userId: people.carol.id },
+        { userId: people.dan.id },
+        { userId: people.olive.id, role: 'observer' },
+      ],
+    });
+  }
+
+  it('forty sends fired at once by four members: each acknowledged only once committed, seqs 1..40, each sender in order', async () => {
+    const channelId = await meeting();
+    const senders = ['alice', 'bob', 'carol', 'dan'];
+    const payloads = await Promise.all(
+      senders.map(async (who) => {
+        const list = [];
+        for (let i = 0; i < 10; i++) list.push(await seal(secure[who], channelId, `${who} ${i}`));
+        return list;
+      }),
+    );
+    const committedAtAck: boolean[] = [];
+    const acks = await Promise.all(
+      senders.map((who, k) =>
+        Promise.all(
+          payloads[k].map((p) =>
+            send(who, channelId, p).then(async (m) => {
+              // Read from another connection the moment the acknowledgement arrives.
+              committedAtAck.push(
+                (await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE id = $1', [m.id])) === 1,
+              );
+              return m;
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(committedAtAck).toHaveLength(40);
+    expect(committedAtAck.every(Boolean)).toBe(true);
+    const seqs = acks.flat().map((m) => m.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    for (const mine of acks) {
+      const own = mine.map((m) => m.seq);
+      expect(own).toEqual([...own].sort((a, b) => a - b)); // a sender's sends keep their order
+    }
+    const { rows } = await t.sql('SELECT last_seq, epoch_message_count FROM channels WHERE id = $1', [channelId]);
+    expect(rows[0]).toEqual({ last_seq: '40', epoch_message_count: 40 });
+    // Rows written by one transaction share its id (xmin): forty sends took far fewer commits.
+    const commits = await countOf(
+      t,
+      'SELECT count(DISTINCT xmin::text)::int AS n FROM messages WHERE channel_id = $1',
+      [channelId],
+    );
+    expect(commits).toBeLessThan(20);
+    // Everyone can read all forty back, decrypted.
+    const read = await secure.olive.readAll(channelId);
+    expect(read.filter((m) => !m.error)).toHaveLength(40);
+  });
+
+  it('one batch, many verdicts: good sends are stored while each bad one gets its own refusal and stores nothing', async () => {
+    const channelId = await meeting();
+    const stale = await seal(secure.carol, channelId, 'sealed before the rotation');
+    await secure.alice.rotate(channelId);
+    const good1 = await seal(secure.alice, channelId, 'good one');
+    const good2 = await seal(secure.bob, channelId, 'good two');
+    const forger = await generateDeviceKeys();
+    const forged = await seal(secure.bob, channelId, 'forged', {}, forger.ed25519.privateKey);
+    const fromObserver = await seal(secure.olive, channelId, 'observers cannot send');
+    const outsiderChannel = await secure.mallory.createChannel({ kind: 'professionals_meeting', members: [] });
+    const fromOutsider = { ...(await seal(secure.mallory, outsiderChannel, 'not a member here')) };
+    const fromDan = await seal(secure.dan, channelId, 'after my session was revoked');
+    const before = await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId]);
+    // Dan's session ends behind his socket's back (as if revoked on an instance whose notice never
+    // arrived): the batch re-checks it, refuses his send and cuts his socket.
+    await t.sql(`UPDATE sessions SET revoked_at = now(), revoked_reason = 'test' WHERE user_id = $1`, [people.dan.id]);
+
+    const results = await Promise.allSettled([
+      send('alice', channelId, good1),
+      send('alice', channelId, good1), // the same send twice in one batch: stored once
+      send('bob', channelId, good2),
+      send('bob', channelId, forged),
+      send('olive', channelId, fromObserver),
+      send('mallory', channelId, fromOutsider),
+      send('carol', channelId, stale),
+      send('dan', channelId, fromDan),
+    ]);
+    const [a1, a2, b1] = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+    expect(a1?.seq).toBeGreaterThan(0);
+    expect(a2).toEqual(a1);
+    expect(b1?.seq).toBe((a1?.seq ?? 0) === 1 ? 2 : 1);
+    const refusal = (i: number) => Promise.reject((results[i] as PromiseRejectedResult).reason as Error);
+    await refused(refusal(3), 400, 'invalid_signature');
+    await refused(refusal(4), 403, 'observer_read_only');
+    await refused(refusal(5), 403, 'not_a_member');
+    const staleErr = await refused(refusal(6), 409, 'epoch_stale');
+    expect(staleErr.details).toMatchObject({ reason: 'epoch_changed' });
+    await refused(refusal(7), 401, 'invalid_session');
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(
+      before + 2,
+    );
+    expect(await firstRow(t, 'SELECT last_seq FROM channels WHERE id = $1', [channelId])).toEqual({ last_seq: '2' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.dan.connected).toBe(false);
+  });
+
+  it('one client message id sent to two channels at once: the first is stored, the other refused as reused', async () => {
+    const first = await meeting();
+    const second = await meeting();
+    const a = await seal(secure.alice, first, 'for the first');
+    const b = await seal(secure.alice, second, 'for the second', { clientMessageId: a.clientMessageId });
+    const [ra, rb] = await Promise.allSettled([send('alice', first, a), send('alice', second, b)]);
+    expect(ra).toMatchObject({ status: 'fulfilled' });
+    await refused(Promise.reject((rb as PromiseRejectedResult).reason as Error), 409, 'client_message_id_reused');
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE client_message_id = $1', [a.clientMessageId]),
+    ).toBe(1);
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [second])).toBe(0);
+  });
+});
