@@ -6,6 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
+import { ConsentModule } from './consent/consent.module.js';
+import { FamiliesModule } from './families/families.module.js';
 import type { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -61,6 +63,8 @@ export class AppModule {
         IdentityModule,
         ChannelsModule,
         MessagesModule,
+        FamiliesModule,
+        ConsentModule,
         RealtimeModule,
         JobsModule,
       ],

@@ -10,7 +10,14 @@ import type {
   ChannelKind,
   ChannelSummary,
   ChannelView,
+  ConsentInput,
+  ConsentRegisterView,
   DeviceView,
+  FamilyMemberRole,
+  FamilySummary,
+  FamilyView,
+  LawfulBasisKind,
+  SealedField,
   EpochKeyView,
   MemberDeviceView,
   MemberRole,
@@ -253,6 +260,38 @@ export class StrongroomClient {
     this.http.request<void>('DELETE', `/channels/${encodeURIComponent(channelId)}/messages/${seq}`);
   /** Any device's public keys, revoked ones included (to check the signatures of old messages). */
   device = (id: string) => this.http.request<DeviceView>('GET', `/devices/${encodeURIComponent(id)}`);
+
+  // ── families and consent ──
+  /** Opens a family (new pseudonymous ref and channel) with you as its lead worker. */
+  createFamily = () => this.http.request<FamilyView>('POST', '/families', {});
+  families = () => this.http.request<FamilySummary[]>('GET', '/families');
+  family = (id: string) => this.http.request<FamilyView>('GET', `/families/${encodeURIComponent(id)}`);
+  addFamilyMember = (familyId: string, input: { role: FamilyMemberRole; details?: SealedField }) =>
+    this.http.request<FamilyView['members'][number]>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/members`,
+      input,
+    );
+  handOverFamily = (familyId: string, userId: string) =>
+    this.http.request<FamilyView>('POST', `/families/${encodeURIComponent(familyId)}/lead`, { userId });
+  consentRegister = (familyId: string) =>
+    this.http.request<ConsentRegisterView>('GET', `/families/${encodeURIComponent(familyId)}/consent`);
+  recordConsent = (familyId: string, memberId: string, input: ConsentInput) =>
+    this.http.request<ConsentRegisterView>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/consent`,
+      input,
+    );
+  recordNotice = (familyId: string, memberId: string, input: { noticeVersion: string; givenOn: string }) =>
+    this.http.request<ConsentRegisterView>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/notices`,
+      input,
+    );
+  recordLawfulBasis = (
+    familyId: string,
+    input: { agencyId: string; basis: LawfulBasisKind; justification: SealedField; approvedBy: string },
+  ) => this.http.request<ConsentRegisterView>('POST', `/families/${encodeURIComponent(familyId)}/lawful-bases`, input);
 }
 
 const AUDIT_PAGE = 1000;

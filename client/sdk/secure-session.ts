@@ -1,7 +1,9 @@
 import { StrongroomClient } from './client.js';
 import {
+  decryptField,
   decryptMessage,
   decryptTitle,
+  encryptField,
   encryptMessage,
   encryptTitle,
   epochAnnouncementBytes,
@@ -232,6 +234,40 @@ export class SecureSession {
     if (rotationRequired || currentEpoch === 0) return this.rotate(channelId);
     this.epochs.set(channelId, currentEpoch);
     return currentEpoch;
+  }
+
+  // ── sealed fields (family records) ──────────────────────────────────────────────────────────────
+
+  /**
+   * Seals a value for a record kept beside a channel (a family member's name and date of birth, a
+   * competence rationale, a lawful-basis justification): only the channel's members can open it.
+   */
+  async sealField(channelId: string, purpose: string, value: unknown): Promise<{ epoch: number; ciphertext: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const epoch = await this.sendEpoch(channelId);
+      try {
+        const key = await this.keyFor(channelId, epoch);
+        return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key) };
+      } catch (err) {
+        if (!(err instanceof UnableToDecryptError) || attempt >= 1) throw err;
+        this.epochs.delete(channelId);
+        await this.rotate(channelId);
+      }
+    }
+  }
+
+  async openField<T = unknown>(
+    channelId: string,
+    purpose: string,
+    sealed: { epoch: number; ciphertext: string },
+  ): Promise<T> {
+    return decryptField<T>(
+      sealed.ciphertext,
+      purpose,
+      channelId,
+      sealed.epoch,
+      await this.keyFor(channelId, sealed.epoch),
+    );
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────

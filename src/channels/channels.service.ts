@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { agencyCanShare } from '../agencies/agencies.service.js';
+import type { SharingPolicy } from './sharing-policy.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
@@ -44,6 +45,18 @@ export class ChannelsService implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
   ) {}
+
+  private policy: SharingPolicy | null = null;
+
+  /** The consent module's rules for family channels (see SharingPolicy). */
+  useSharingPolicy(policy: SharingPolicy): void {
+    this.policy = policy;
+  }
+
+  /** The agencies among `agencyIds` that may not share into this channel now (empty when none). */
+  async sharingRefusals(m: EntityManager, channelId: string, agencyIds: string[]): Promise<Map<string, AppError>> {
+    return this.policy ? this.policy.refusals(m, channelId, agencyIds) : new Map<string, AppError>();
+  }
 
   onModuleInit(): void {
     this.events.on('user.disabled', (e, m) => this.removeUserEverywhere(m, e.userId, 'user_disabled'));
@@ -143,6 +156,44 @@ export class ChannelsService implements OnModuleInit {
     }
   }
 
+  /**
+   * A family's channel, inside the caller's transaction (the families module creates the family and
+   * its channel together). The creator is its chair; call `joined` after the commit.
+   */
+  async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
+    const retentionDays = this.defaultRetention('family_meeting');
+    const created = await m.getRepository(Channel).save(
+      m.create(Channel, {
+        kind: 'family_meeting',
+        owningAgencyId: auth.user.agencyId,
+        createdBy: auth.user.id,
+        retentionDays,
+        currentEpoch: 0,
+        epochMessageCount: 0,
+        rotationRequired: true,
+        rotationReason: 'no_epoch_yet',
+        lastSeq: '0',
+        directPair: null,
+      }),
+    );
+    await m.getRepository(ChannelMember).insert({
+      channelId: created.id,
+      userId: auth.user.id,
+      role: 'chair',
+      joinedAt: this.clock.now(),
+      visibleFromSeq: '0',
+      addedBy: auth.user.id,
+    });
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.created',
+      target: { type: 'channel', id: created.id },
+      details: { kind: 'family_meeting', members: 1, retentionDays },
+      meta: auth.meta,
+    });
+    return { channelId: created.id, joined: () => this.notifier.joinChannel(auth.user.id, created.id) };
+  }
+
   private defaultRetention(kind: ChannelKind): number {
     if (kind === 'direct') return this.config.RETENTION_DAYS_DIRECT;
     if (kind === 'referral') return this.config.RETENTION_DAYS_REFERRAL;
@@ -150,11 +201,17 @@ export class ChannelsService implements OnModuleInit {
   }
 
   /** Only an active user of an agency that is party to the ISA can be in a channel. */
-  private async assertCanJoin(m: EntityManager, userId: string, now: Date): Promise<void> {
+  private async assertCanJoin(m: EntityManager, userId: string, now: Date): Promise<string> {
     const [row] = await m.query<
-      { status: string; agency_name: string; agency_status: Agency['status']; withdrawal_effective_at: Date | null }[]
+      {
+        status: string;
+        agency_id: string;
+        agency_name: string;
+        agency_status: Agency['status'];
+        withdrawal_effective_at: Date | null;
+      }[]
     >(
-      `SELECT u.status, a.name AS agency_name, a.status AS agency_status, a.withdrawal_effective_at
+      `SELECT u.status, u.agency_id, a.name AS agency_name, a.status AS agency_status, a.withdrawal_effective_at
          FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1`,
       [userId],
     );
@@ -171,6 +228,7 @@ export class ChannelsService implements OnModuleInit {
         },
       );
     }
+    return row.agency_id;
   }
 
   /**
@@ -262,6 +320,8 @@ export class ChannelsService implements OnModuleInit {
       lastSeq: Number(channel.lastSeq),
       title: channel.titleCiphertext ? { epoch: channel.titleEpoch, ciphertext: b64(channel.titleCiphertext) } : null,
       createdAt: channel.createdAt,
+      // Why new content is limited to some agencies (a family's consent withdrawn), or null.
+      sharingRestriction: (await this.policy?.restriction(this.db.manager, channelId)) ?? null,
       members: members.map((mm) => ({
         userId: mm.user_id,
         displayName: mm.display_name,
@@ -276,38 +336,57 @@ export class ChannelsService implements OnModuleInit {
   }
 
   async addMember(auth: AuthContext, channelId: string, dto: AddMemberDto) {
-    const now = this.clock.now();
     await this.db.transaction(async (m) => {
       const channel = await this.lockChannel(m, channelId);
       const me = await this.membership(m, channelId, auth.user.id);
       if (channel.kind === 'direct') throw conflict('direct_channel', 'A direct channel has exactly two people.');
       if (me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can add members.');
-      if (await m.getRepository(ChannelMember).existsBy({ channelId, userId: dto.userId })) {
-        throw conflict('already_member', 'That person is already a member.');
-      }
-      await this.assertCanJoin(m, dto.userId, now);
-      await m.getRepository(ChannelMember).insert({
-        channelId,
-        userId: dto.userId,
-        role: dto.role,
-        joinedAt: now,
-        // Need-to-know: a newcomer sees messages from their join on, unless history is shared with them.
-        visibleFromSeq: channel.lastSeq,
-        addedBy: auth.user.id,
-        endsAt: dto.endsAt ? new Date(dto.endsAt) : null,
-      });
-      await this.markRotation(m, channelId, 'member_added');
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'channel.member_added',
-        target: { type: 'channel', id: channelId },
-        details: { userId: dto.userId, role: dto.role },
-        meta: auth.meta,
-      });
+      await this.admitMember(m, auth, channel, dto);
     });
-    this.notifier.joinChannel(dto.userId, channelId);
-    this.notifier.toChannel(channelId, 'member.added', { channelId, userId: dto.userId, role: dto.role });
     return this.show(auth, channelId);
+  }
+
+  /**
+   * Adds someone inside the caller's transaction, after the caller's own permission checks (the chair
+   * adding a member, or a family's lead worker being handed over): signed agency, sharing policy,
+   * need-to-know visibility, rotation, audit; sockets join after the commit.
+   */
+  async admitMember(m: EntityManager, auth: AuthContext, channel: Channel, dto: AddMemberDto): Promise<void> {
+    const channelId = channel.id;
+    if (await m.getRepository(ChannelMember).existsBy({ channelId, userId: dto.userId })) {
+      throw conflict('already_member', 'That person is already a member.');
+    }
+    const now = this.clock.now();
+    const agencyId = await this.assertCanJoin(m, dto.userId, now);
+    const refusal = await this.policy?.admit(m, { channelId, userId: dto.userId, agencyId, decidedBy: auth.user.id });
+    if (refusal) throw refusal;
+    await m.getRepository(ChannelMember).insert({
+      channelId,
+      userId: dto.userId,
+      role: dto.role,
+      joinedAt: now,
+      // Need-to-know: a newcomer sees messages from their join on, unless history is shared with them.
+      visibleFromSeq: channel.lastSeq,
+      addedBy: auth.user.id,
+      endsAt: dto.endsAt ? new Date(dto.endsAt) : null,
+    });
+    await this.markRotation(m, channelId, 'member_added');
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.member_added',
+      target: { type: 'channel', id: channelId },
+      details: { userId: dto.userId, role: dto.role },
+      meta: auth.meta,
+    });
+    this.events.afterCommit(m, () => {
+      this.notifier.joinChannel(dto.userId, channelId);
+      this.notifier.toChannel(channelId, 'member.added', { channelId, userId: dto.userId, role: dto.role });
+    });
+  }
+
+  /** Locks a channel row for the caller's transaction (404 if there is none). */
+  lock(m: EntityManager, channelId: string): Promise<Channel> {
+    return this.lockChannel(m, channelId);
   }
 
   /** The chair removes someone, or anyone removes themself (leaving). */
@@ -412,10 +491,11 @@ export class ChannelsService implements OnModuleInit {
         agency_status: Agency['status'];
         withdrawal_effective_at: Date | null;
         ends_at: Date | null;
+        agency_id: string;
       }[]
     >(
       `SELECT d.id, d.user_id, d.x25519_public_key, d.ed25519_public_key, a.status AS agency_status,
-              a.withdrawal_effective_at, cm.ends_at
+              a.withdrawal_effective_at, cm.ends_at, u.agency_id
          FROM channel_members cm
          JOIN users u ON u.id = cm.user_id AND u.status = 'active'
          JOIN agencies a ON a.id = u.agency_id
@@ -424,11 +504,14 @@ export class ChannelsService implements OnModuleInit {
         ORDER BY d.id`,
       [channelId],
     );
+    // An agency that may not share into this channel (a family's consent withdrawn) gets no new keys.
+    const refused = await this.sharingRefusals(m, channelId, [...new Set(rows.map((r) => r.agency_id))]);
     return rows
       .filter(
         (r) =>
           agencyCanShare({ status: r.agency_status, withdrawalEffectiveAt: r.withdrawal_effective_at }, now) &&
-          (!r.ends_at || r.ends_at > now),
+          (!r.ends_at || r.ends_at > now) &&
+          !refused.has(r.agency_id),
       )
       .map((r) => ({
         deviceId: r.id,

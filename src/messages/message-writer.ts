@@ -294,7 +294,18 @@ export class MessageWriter implements BeforeApplicationShutdown {
       existingIds.length ? (await m.getRepository(Message).findBy({ id: In(existingIds) })).map((x) => [x.id, x]) : [],
     );
 
-    (await senders).forEach((who, i) => who instanceof AppError && refuse(i, who));
+    const who = await senders;
+    who.forEach((w, i) => w instanceof AppError && refuse(i, w));
+    // Family channels: an agency without a basis to share (consent withdrawn) posts nothing new.
+    const sharing = new Map<string, Map<string, AppError>>();
+    for (const c of channels.values()) {
+      if (c.kind !== 'family_meeting') continue;
+      const agencies = batch.flatMap((p, i) => {
+        const w = who[i];
+        return p.channelId === c.id && !(w instanceof AppError) ? [w.user.agencyId] : [];
+      });
+      sharing.set(c.id, await this.channels.sharingRefusals(m, c.id, [...new Set(agencies)]));
+    }
     // 4. Decide each send in arrival order; sequence numbers follow that order per channel.
     const accepted = new Map<string, { index: number; message: Message }>(); // device:clientMessageId
     const rows: Message[] = [];
@@ -312,6 +323,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
         );
       }
       if (f.role === 'observer') return refuse(i, forbidden('observer_read_only', 'Observers can read but not send.'));
+      const notShared = sharing.get(p.channelId)?.get((who[i] as AuthContext).user.agencyId);
+      if (notShared) return refuse(i, notShared);
       const key = `${p.dto.senderDeviceId}:${p.dto.clientMessageId}`;
       const earlier = f.existing_id ? existing.get(f.existing_id) : accepted.get(key)?.message;
       if (earlier) {

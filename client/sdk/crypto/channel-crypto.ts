@@ -252,3 +252,55 @@ export async function decryptTitle(
   }
   return new TextDecoder().decode(plaintext.slice(1));
 }
+
+const fieldAd = (purpose: string, channelId: string, epoch: number) =>
+  utf8(`strongroom-field:v1\n${purpose}\n${channelId}\n${epoch}`);
+
+/**
+ * A field of a record (a family member's details, a competence rationale, a lawful-basis
+ * justification) under a channel's epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext of a version
+ * byte and JSON, bound to its purpose, channel and epoch so it cannot be moved to another field.
+ */
+export async function encryptField(
+  value: unknown,
+  purpose: string,
+  channelId: string,
+  epoch: number,
+  epochKey: Uint8Array,
+): Promise<string> {
+  const s = await sodium();
+  const nonce = s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    concat(new Uint8Array([BODY_VERSION]), utf8(JSON.stringify(value))),
+    fieldAd(purpose, channelId, epoch),
+    null,
+    nonce,
+    epochKey,
+  );
+  return toB64(s, concat(nonce, ct));
+}
+
+export async function decryptField<T = unknown>(
+  sealed: string,
+  purpose: string,
+  channelId: string,
+  epoch: number,
+  epochKey: Uint8Array,
+): Promise<T> {
+  const s = await sodium();
+  const bytes = fromB64(s, sealed);
+  const n = s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  let plaintext: Uint8Array;
+  try {
+    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      bytes.slice(n),
+      fieldAd(purpose, channelId, epoch),
+      bytes.slice(0, n),
+      epochKey,
+    );
+  } catch {
+    throw new DecryptError(`The ${purpose} does not decrypt with this epoch key.`);
+  }
+  return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as T;
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
+import { Auth, type AuthContext } from '../identity/auth-context.js';
+import { addFamilyMemberSchema, handOverSchema, type AddFamilyMemberDto, type HandOverDto } from './dto/family.dto.js';
+import { FamiliesService } from './families.service.js';
+
+/** Families (pseudonymous), their members and lead worker. Visible to the family channel's members. */
+@ApiTags('families')
+@ApiBearerAuth()
+@Controller('families')
+export class FamiliesController {
+  constructor(private readonly families: FamiliesService) {}
+
+  /** Opens a family: a new reference, its channel, and the caller as lead worker. */
+  @Post()
+  create(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown) {
+    return this.families.create(auth);
+  }
+
+  @Get()
+  list(@Auth() auth: AuthContext) {
+    return this.families.list(auth);
+  }
+
+  @Get(':id')
+  show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
+    return this.families.show(auth, id);
+  }
+
+  @Post(':id/members')
+  @ApiZodBody(addFamilyMemberSchema)
+  addMember(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(addFamilyMemberSchema)) dto: AddFamilyMemberDto,
+  ) {
+    return this.families.addMember(auth, id, dto);
+  }
+
+  /** Hands the family to another lead worker (recorded; consent re-checked for their agency). */
+  @Post(':id/lead')
+  @ApiZodBody(handOverSchema)
+  handOver(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(handOverSchema)) dto: HandOverDto,
+  ) {
+    return this.families.handOver(auth, id, dto);
+  }
+}
