@@ -24,6 +24,8 @@ interface Ctx {
   deviceBody: Record<string, unknown>;
   today: string;
   now: string;
+  familyId: string;
+  memberId: string;
 }
 const ctx = {} as Ctx;
 
@@ -52,6 +54,14 @@ interface Endpoint {
 }
 
 const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64url');
+/** Sealed fields (`{epoch, ciphertext}`) that are not. */
+const SEALED_BAD: unknown[] = [
+  { epoch: 1 },
+  'sealed',
+  { epoch: 0, ciphertext: b64(60) },
+  { epoch: 1, ciphertext: '!!not-base64!!' },
+  { epoch: 1, ciphertext: b64(8) },
+];
 const UUID = '5b0f7a4e-3c1d-4e8f-9a2b-6c7d8e9f0a1b';
 
 /** The controllers this sweep covers (health is checked separately); later features add their own prefixes. */
@@ -64,6 +74,7 @@ const PREFIXES = [
   'agencies',
   'agreements',
   'audit',
+  'families',
   'health',
   'ready',
 ];
@@ -296,6 +307,100 @@ const ENDPOINTS: Endpoint[] = [
       agencyId: ['nope'],
     },
   },
+  { method: 'POST', path: '/api/families', auth: true, emptyBody: true },
+  { method: 'GET', path: '/api/families', auth: true },
+  { method: 'GET', path: '/api/families/:id', id: () => ctx.familyId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/families/:id/members',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({ role: 'child' }),
+      bad: { role: ['baby', 5, null], details: SEALED_BAD },
+      required: ['role'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/families/:id/lead',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({ userId: ctx.victim.id }),
+      bad: { userId: ['me', 5, null] },
+      required: ['userId'],
+      text: [],
+    },
+  },
+  { method: 'GET', path: '/api/families/:id/consent', id: () => ctx.familyId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/families/:id/members/:memberId/consent',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({
+        kind: 'share',
+        status: 'given',
+        givenBy: 'self',
+        method: 'written',
+        decidedOn: ctx.today,
+        formVersion: 'v3',
+        agencyIds: [ctx.signedAgency],
+      }),
+      bad: {
+        kind: ['all', 1],
+        status: ['maybe', null],
+        givenBy: ['neighbour'],
+        method: ['telepathy'],
+        decidedOn: ['2020-02-30', 'yesterday', 20200101],
+        formVersion: ['', 'x'.repeat(101), 7],
+        agencyIds: ['everyone', ['nope'], [5]],
+        competence: [
+          'yes',
+          { assessedBy: 'x', assessedOn: '2020-01-01', rationale: { epoch: 1, ciphertext: b64(60) } },
+        ],
+      },
+      required: ['kind', 'status', 'givenBy', 'method', 'decidedOn', 'formVersion'],
+      text: ['formVersion'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/families/:id/members/:memberId/notices',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({ noticeVersion: 'Privacy notice 2026', givenOn: ctx.today }),
+      bad: { noticeVersion: ['', 5, 'x'.repeat(101)], givenOn: ['2021-13-01', 'today'] },
+      required: ['noticeVersion', 'givenOn'],
+      text: ['noticeVersion'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/families/:id/lawful-bases',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({
+        agencyId: ctx.signedAgency,
+        basis: 'safeguarding',
+        justification: { epoch: 1, ciphertext: b64(60) },
+        approvedBy: ctx.victim.id,
+      }),
+      bad: {
+        agencyId: ['nope', 3],
+        basis: ['because', null],
+        justification: SEALED_BAD,
+        approvedBy: ['boss'],
+      },
+      required: ['agencyId', 'basis', 'justification', 'approvedBy'],
+      text: [],
+    },
+  },
 ];
 
 interface Case {
@@ -317,8 +422,10 @@ const deepNesting = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 function casesFor(e: Endpoint): Case[] {
   const route = `${e.method} ${e.path}`;
-  const url = (id?: string) => () => e.path.replace(':id', encodeURIComponent(id ?? e.id?.() ?? ''));
-  const rawUrl = (id: string) => () => e.path.replace(':id', id);
+  // A second path parameter (a family member) is always the real one: only `:id` is probed.
+  const withMember = (path: string) => path.replace(':memberId', ctx.memberId);
+  const url = (id?: string) => () => withMember(e.path.replace(':id', encodeURIComponent(id ?? e.id?.() ?? '')));
+  const rawUrl = (id: string) => () => withMember(e.path.replace(':id', id));
   const valid = e.body?.valid ?? (e.emptyBody ? () => ({}) : undefined);
   const validBody = valid && (() => JSON.stringify(valid()));
   const cases: Case[] = [];
@@ -460,6 +567,13 @@ const TABLES = [
   'sessions',
   'attestations',
   'devices',
+  'families',
+  'family_members',
+  'family_lead_changes',
+  'consent_records',
+  'fair_processing_notices',
+  'lawful_bases',
+  'sharing_decisions',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -538,6 +652,9 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     };
     ctx.today = t.clock.now().toISOString().slice(0, 10);
     ctx.now = t.clock.now().toISOString();
+    const family = await ctx.victim.client.createFamily();
+    ctx.familyId = family.id;
+    ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
     before = await snapshot();
   });
   afterAll(() => t.close());
@@ -567,8 +684,11 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     const error = expectErrorShape(res.status, res.headers.get('content-type'), text);
     expect({ status: res.status, code: c.code ? error.code : undefined }).toEqual({ status: c.status, code: c.code });
     if (c.field) {
-      const problems = error.details?.fields?.[c.field];
-      expect(problems).toEqual(expect.arrayContaining([expect.any(String)]));
+      // The field itself, or a part of it (`details.ciphertext`, `agencyIds.0`) for nested values.
+      const fields = error.details?.fields ?? {};
+      const named = Object.keys(fields).filter((k) => k === c.field || k.startsWith(`${c.field}.`));
+      expect(named.length).toBeGreaterThan(0);
+      for (const k of named) expect(fields[k]).toEqual(expect.arrayContaining([expect.any(String)]));
     }
   });
 
