@@ -3,6 +3,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerChannelCommands } from './commands/channels.js';
 import { registerDeviceCommands } from './commands/device.js';
+import { registerFamilyCommands } from './commands/families.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 
@@ -64,6 +65,7 @@ function buildProgram(io: CliIO): Command {
   registerAuthCommands(program, action);
   registerDeviceCommands(program, action);
   registerChannelCommands(program, action);
+  registerFamilyCommands(program, action);
   registerAdminCommands(program, action);
   return program;
 }
