@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { FamiliesModule } from './families/families.module.js';
+import { MeetingsModule } from './meetings/meetings.module.js';
 import type { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -65,6 +66,7 @@ export class AppModule {
         MessagesModule,
         FamiliesModule,
         ConsentModule,
+        MeetingsModule,
         RealtimeModule,
         JobsModule,
       ],

@@ -26,6 +26,8 @@ interface Ctx {
   now: string;
   familyId: string;
   memberId: string;
+  meetingId: string;
+  familyChannelId: string;
 }
 const ctx = {} as Ctx;
 
@@ -75,6 +77,7 @@ const PREFIXES = [
   'agreements',
   'audit',
   'families',
+  'meetings',
   'health',
   'ready',
 ];
@@ -305,6 +308,109 @@ const ENDPOINTS: Endpoint[] = [
       afterSeq: ['-1', 'abc', '1.5', '1e400', '99999999999999999999'],
       limit: ['0', '1001', 'abc', ''],
       agencyId: ['nope'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meetings',
+    auth: true,
+    body: {
+      valid: () => ({ channelId: ctx.familyChannelId, kind: 'family', scheduledAt: ctx.now }),
+      bad: {
+        channelId: ['x', 5],
+        kind: ['party', null],
+        scheduledAt: ['tomorrow', '2020-13-01T00:00:00Z', 5],
+        place: SEALED_BAD,
+        agenda: SEALED_BAD,
+        minuteTakerId: ['me'],
+        invitees: ['all', ['x'], Array.from({ length: 201 }, () => UUID)],
+      },
+      required: ['channelId', 'kind', 'scheduledAt'],
+      text: [],
+    },
+  },
+  { method: 'GET', path: '/api/meetings', auth: true },
+  { method: 'GET', path: '/api/meetings/:id', id: () => ctx.meetingId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/invitations',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ userIds: [ctx.victim.id] }),
+      bad: { userIds: [[], 'x', ['x']] },
+      required: ['userIds'],
+      text: [],
+    },
+  },
+  { method: 'POST', path: '/api/meetings/:id/start', id: () => ctx.meetingId, auth: true, emptyBody: true },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/attendance',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ people: [{ userId: ctx.victim.id, attendance: 'present' }] }),
+      bad: {
+        people: ['all', [{ userId: 'x', attendance: 'present' }], [{ userId: UUID, attendance: 'late' }]],
+        familyMembers: [[{ memberId: UUID, present: 'yes' }], 'x'],
+      },
+      required: [],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/minutes',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ baseVersion: 0, minutes: { epoch: 1, ciphertext: b64(60) } }),
+      bad: { baseVersion: [-1, 1.5, '0'], minutes: SEALED_BAD },
+      required: ['baseVersion', 'minutes'],
+      text: [],
+    },
+  },
+  { method: 'GET', path: '/api/meetings/:id/minutes', id: () => ctx.meetingId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/entries',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ agendaItem: 'plan', kind: 'decision', content: { epoch: 1, ciphertext: b64(60) } }),
+      bad: { agendaItem: ['', 'has spaces', 'x'.repeat(65), 5], kind: ['gossip'], content: SEALED_BAD },
+      required: ['agendaItem', 'kind', 'content'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/close',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ version: 1, deviceId: ctx.deviceId, signature: b64(64) }),
+      bad: { version: [0, 'one'], deviceId: ['x'], signature: [b64(63), 'x', 5] },
+      required: ['version', 'deviceId', 'signature'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/amendments',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({
+        number: 1,
+        amendment: { epoch: 1, ciphertext: b64(60) },
+        deviceId: ctx.deviceId,
+        signature: b64(64),
+      }),
+      bad: { number: [0, -2, 'x'], amendment: SEALED_BAD, deviceId: [5], signature: [b64(65)] },
+      required: ['number', 'amendment', 'deviceId', 'signature'],
+      text: [],
     },
   },
   { method: 'POST', path: '/api/families', auth: true, emptyBody: true },
@@ -574,6 +680,12 @@ const TABLES = [
   'fair_processing_notices',
   'lawful_bases',
   'sharing_decisions',
+  'meetings',
+  'meeting_invitations',
+  'meeting_family_attendance',
+  'minutes_versions',
+  'minutes_amendments',
+  'meeting_entries',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -655,6 +767,10 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     const family = await ctx.victim.client.createFamily();
     ctx.familyId = family.id;
     ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
+    ctx.familyChannelId = family.channelId;
+    ctx.meetingId = (
+      await ctx.victim.client.scheduleMeeting({ channelId: family.channelId, kind: 'family', scheduledAt: ctx.now })
+    ).id;
     before = await snapshot();
   });
   afterAll(() => t.close());

@@ -18,6 +18,11 @@ import type {
   FamilyView,
   LawfulBasisKind,
   SealedField,
+  Attendance,
+  MeetingSummary,
+  MeetingView,
+  MinutesVersionView,
+  ScheduleMeetingInput,
   EpochKeyView,
   MemberDeviceView,
   MemberRole,
@@ -292,6 +297,41 @@ export class StrongroomClient {
     familyId: string,
     input: { agencyId: string; basis: LawfulBasisKind; justification: SealedField; approvedBy: string },
   ) => this.http.request<ConsentRegisterView>('POST', `/families/${encodeURIComponent(familyId)}/lawful-bases`, input);
+
+  // ── meetings ──
+  scheduleMeeting = (input: ScheduleMeetingInput) => this.http.request<MeetingView>('POST', '/meetings', input);
+  /** Meetings you are invited to. */
+  meetings = () => this.http.request<MeetingSummary[]>('GET', '/meetings');
+  channelMeetings = (channelId: string) =>
+    this.http.request<MeetingSummary[]>('GET', `/channels/${encodeURIComponent(channelId)}/meetings`);
+  meeting = (id: string) => this.http.request<MeetingView>('GET', `/meetings/${encodeURIComponent(id)}`);
+  inviteToMeeting = (id: string, userIds: string[]) =>
+    this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/invitations`, { userIds });
+  startMeeting = (id: string) =>
+    this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/start`, {});
+  setAttendance = (
+    id: string,
+    input: {
+      people?: { userId: string; attendance: Attendance }[];
+      familyMembers?: { memberId: string; present: boolean }[];
+    },
+  ) => this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/attendance`, input);
+  saveMinutes = (id: string, input: { baseVersion: number; minutes: SealedField }) =>
+    this.http.request<{ meetingId: string; version: number }>(
+      'POST',
+      `/meetings/${encodeURIComponent(id)}/minutes`,
+      input,
+    );
+  minutesVersions = (id: string) =>
+    this.http.request<MinutesVersionView[]>('GET', `/meetings/${encodeURIComponent(id)}/minutes`);
+  addMeetingEntry = (
+    id: string,
+    input: { agendaItem: string; kind: 'information' | 'decision' | 'action'; content: SealedField },
+  ) => this.http.request<{ id: string }>('POST', `/meetings/${encodeURIComponent(id)}/entries`, input);
+  closeMeeting = (id: string, input: { version: number; deviceId: string; signature: string }) =>
+    this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/close`, input);
+  amendMinutes = (id: string, input: { number: number; amendment: SealedField; deviceId: string; signature: string }) =>
+    this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/amendments`, input);
 }
 
 const AUDIT_PAGE = 1000;

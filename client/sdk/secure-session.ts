@@ -14,6 +14,7 @@ import {
   verifyDetached,
   type MessageContent,
 } from './crypto/channel-crypto.js';
+import { signMinutes, verifyMinutes } from './crypto/minutes.js';
 import type { StoredDevice } from './store/key-store.js';
 import { KeyChangedError, MemoryTrustStore, type TrustStore } from './store/trust-store.js';
 import { StrongroomApiError } from './transport/http.js';
@@ -268,6 +269,104 @@ export class SecureSession {
       sealed.epoch,
       await this.keyFor(channelId, sealed.epoch),
     );
+  }
+
+  // ── meetings ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Saves the minutes (any JSON document, e.g. sections and the family's voice) as a new version. */
+  async saveMinutes(meetingId: string, document: unknown, baseVersion: number): Promise<number> {
+    const meeting = await this.client.meeting(meetingId);
+    const minutes = await this.sealField(meeting.channelId, 'minutes', document);
+    return (await this.client.saveMinutes(meetingId, { baseVersion, minutes })).version;
+  }
+
+  /** The latest minutes, decrypted, with their version (null before the first save). */
+  async readMinutes<T = unknown>(meetingId: string): Promise<{ version: number; document: T } | null> {
+    const meeting = await this.client.meeting(meetingId);
+    if (!meeting.minutes) return null;
+    return {
+      version: meeting.minutes.version,
+      document: await this.openField<T>(meeting.channelId, 'minutes', meeting.minutes),
+    };
+  }
+
+  /** Closes the meeting: this device signs the latest version of the minutes, which locks them. */
+  async closeMeeting(meetingId: string) {
+    const meeting = await this.client.meeting(meetingId);
+    if (!meeting.minutes) throw new Error('Write the minutes before closing the meeting.');
+    const signature = await signMinutes(
+      meetingId,
+      'final',
+      meeting.minutes.version,
+      meeting.minutes.ciphertext,
+      this.device.keys.ed25519.privateKey,
+    );
+    return this.client.closeMeeting(meetingId, {
+      version: meeting.minutes.version,
+      deviceId: this.deviceId,
+      signature,
+    });
+  }
+
+  /** A signed correction to closed minutes, with its reason; the original is kept. */
+  async amendMinutes(meetingId: string, correction: { text: string; reason: string }) {
+    const meeting = await this.client.meeting(meetingId);
+    const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction);
+    const number = meeting.amendments.length + 1;
+    const signature = await signMinutes(
+      meetingId,
+      'amendment',
+      number,
+      amendment.ciphertext,
+      this.device.keys.ed25519.privateKey,
+    );
+    return this.client.amendMinutes(meetingId, { number, amendment, deviceId: this.deviceId, signature });
+  }
+
+  /**
+   * Checks the final minutes and every amendment against the signer's device key (pinned on first use)
+   * and decrypts them: what an auditor or an export relies on.
+   */
+  async verifiedMinutes<T = unknown>(meetingId: string) {
+    const meeting = await this.client.meeting(meetingId);
+    if (!meeting.final) throw new Error('The meeting is not closed: its minutes are not final yet.');
+    const versions = await this.client.minutesVersions(meetingId);
+    const final = versions.find((v) => v.version === meeting.final!.version)!;
+    const signer = await this.deviceKeys(meeting.final.deviceId);
+    if (
+      signer.userId !== meeting.chairId ||
+      !(await verifyMinutes(
+        meetingId,
+        'final',
+        final.version,
+        final.ciphertext,
+        meeting.final.signature,
+        signer.ed25519PublicKey,
+      ))
+    ) {
+      throw new UnableToDecryptError('The final minutes are not signed by the chair’s device.');
+    }
+    const amendments = [];
+    for (const a of meeting.amendments) {
+      const author = await this.deviceKeys(a.deviceId);
+      if (
+        author.userId !== a.authorId ||
+        !(await verifyMinutes(meetingId, 'amendment', a.number, a.ciphertext, a.signature, author.ed25519PublicKey))
+      ) {
+        throw new UnableToDecryptError(`Amendment ${a.number} is not signed by its author’s device.`);
+      }
+      amendments.push({
+        number: a.number,
+        authorId: a.authorId,
+        createdAt: a.createdAt,
+        ...(await this.openField<{ text: string; reason: string }>(meeting.channelId, 'minutes-amendment', a)),
+      });
+    }
+    return {
+      version: final.version,
+      document: await this.openField<T>(meeting.channelId, 'minutes', final),
+      amendments,
+    };
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────

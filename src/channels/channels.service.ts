@@ -384,6 +384,22 @@ export class ChannelsService implements OnModuleInit {
     });
   }
 
+  /**
+   * A sealed field (`{epoch, ciphertext}` under the channel's key) must name an epoch the channel has:
+   * the server cannot open it, but it can refuse one nobody could.
+   */
+  async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
+    const [row] = await m.query<unknown[]>('SELECT 1 FROM channel_epochs WHERE channel_id = $1 AND epoch = $2', [
+      channelId,
+      epoch,
+    ]);
+    if (!row) {
+      throw badRequest('validation_failed', `The ${field} is sealed under a key epoch this channel does not have.`, {
+        fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
+      });
+    }
+  }
+
   /** Locks a channel row for the caller's transaction (404 if there is none). */
   lock(m: EntityManager, channelId: string): Promise<Channel> {
     return this.lockChannel(m, channelId);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
+import { conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { returningRows } from '../common/sql.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
@@ -141,20 +141,8 @@ export class FamiliesService {
   }
 
   /** A sealed field must be under a key the family's channel actually has. */
-  async assertSealedFor(m: EntityManager, family: FamilyRow, field: SealedField, name: string): Promise<void> {
-    const [epoch] = await m.query<unknown[]>('SELECT 1 FROM channel_epochs WHERE channel_id = $1 AND epoch = $2', [
-      family.channel_id,
-      field.epoch,
-    ]);
-    if (!epoch) {
-      throw badRequest(
-        'validation_failed',
-        `The ${name} is sealed under a key epoch this family’s channel does not have.`,
-        {
-          fields: { [`${name}.epoch`]: ['is not an epoch of the family channel'] },
-        },
-      );
-    }
+  assertSealedFor(m: EntityManager, family: FamilyRow, field: SealedField, name: string): Promise<void> {
+    return this.channels.assertSealedEpoch(m, family.channel_id, field.epoch, name);
   }
 
   async addMember(auth: AuthContext, familyId: string, dto: AddFamilyMemberDto) {

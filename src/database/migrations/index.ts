@@ -1,6 +1,12 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation.js';
 import { Channels1764100000000 } from './1764100000000-Channels.js';
 import { Families1764200000000 } from './1764200000000-Families.js';
+import { Meetings1764300000000 } from './1764300000000-Meetings.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
-export const migrations = [Foundation1764000000000, Channels1764100000000, Families1764200000000];
+export const migrations = [
+  Foundation1764000000000,
+  Channels1764100000000,
+  Families1764200000000,
+  Meetings1764300000000,
+];

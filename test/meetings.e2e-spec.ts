@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { SecureSession } from '../client/sdk/index.js';
+import { refused } from './support/refused.js';
+import { dumpDatabase, markerForms, secureSession } from './support/secure.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World, type Person } from './support/world.js';
+
+interface Minutes {
+  sections: { item: string; notes: string }[];
+  familyVoice: string;
+}
+
+/**
+ * A Family Meeting run as a user would run it, through the SDK: schedule in the family's channel,
+ * invite three agencies, start, record attendance (family members by ref), minute in versions, add
+ * typed entries, close with the chair's signature, amend with a signed correction, and verify it all
+ * on another member's device. Then every rule broken on purpose.
+ */
+describe('meetings: minutes written in the open meeting, locked and signed at close, amended only by signature', () => {
+  let t: TestApp;
+  let w: World;
+  const agency: Record<string, string> = {};
+  let admin: Person;
+  let lead: Person;
+  let officer: Person;
+  let teacher: Person;
+  let nurse: Person;
+  let leadS: SecureSession;
+  let officerS: SecureSession;
+  let family: { id: string; channelId: string; members: { id: string; ref: string }[] };
+  const marker = `Minutes-Marker-${randomUUID()}`;
+  const voice = `Family-Voice-${randomUUID()}`;
+  const sessions: SecureSession[] = [];
+
+  const today = () => t.clock.now().toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    agency.council = await w.agency('Council');
+    agency.police = await w.agency('Police', { sector: 'police' });
+    agency.school = await w.agency('School', { sector: 'education' });
+    agency.health = await w.agency('Health', { sector: 'health' });
+    admin = await w.person(agency.council, 'isa_admin', 'admin');
+    lead = await w.person(agency.council, 'practitioner', 'lead');
+    officer = await w.person(agency.police, 'practitioner', 'officer');
+    teacher = await w.person(agency.school, 'practitioner', 'teacher');
+    nurse = await w.person(agency.health, 'practitioner', 'nurse');
+    leadS = await secureSession(lead.client, 'lead laptop', t);
+    officerS = await secureSession(officer.client, 'officer laptop', t);
+    sessions.push(leadS, officerS);
+
+    // The family, with consent to share with all three partner agencies, and its people in the channel.
+    const f = await lead.client.createFamily();
+    const child = await lead.client.addFamilyMember(f.id, { role: 'child' });
+    const parent = await lead.client.addFamilyMember(f.id, { role: 'parent' });
+    const covers = [agency.police, agency.school, agency.health];
+    const base = { kind: 'share' as const, status: 'given' as const, method: 'written' as const, formVersion: 'v3' };
+    await lead.client.recordConsent(f.id, parent.id, {
+      ...base,
+      givenBy: 'self',
+      decidedOn: today(),
+      agencyIds: covers,
+    });
+    await lead.client.recordConsent(f.id, child.id, {
+      ...base,
+      givenBy: 'parent',
+      decidedOn: today(),
+      agencyIds: covers,
+    });
+    for (const p of [officer, teacher, nurse]) await lead.client.addMember(f.channelId, { userId: p.id });
+    family = { id: f.id, channelId: f.channelId, members: [child, parent] };
+  });
+  afterAll(async () => {
+    for (const s of sessions) s.close();
+    await t.close();
+  });
+
+  it('runs a Family Meeting from scheduling to a signed, amended, verified record', async () => {
+    const agenda = [
+      { id: 'welcome', title: 'Welcome and introductions' },
+      { id: 'plan', title: 'Whole-family plan review' },
+    ];
+    const meeting = await lead.client.scheduleMeeting({
+      channelId: family.channelId,
+      kind: 'family',
+      scheduledAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
+      place: await leadS.sealField(family.channelId, 'meeting-place', { text: 'Family Hub, room 2' }),
+      agenda: await leadS.sealField(family.channelId, 'meeting-agenda', agenda),
+      invitees: [officer.id, teacher.id, nurse.id],
+    });
+    expect(meeting.status).toBe('scheduled');
+    expect(meeting.invitees.map((i) => i.agencyId).sort()).toEqual(
+      [agency.council, agency.police, agency.school, agency.health].sort(),
+    );
+    expect(await officerS.openField(family.channelId, 'meeting-agenda', meeting.agenda!)).toEqual(agenda);
+    expect((await officer.client.meetings()).map((m) => m.id)).toContain(meeting.id);
+
+    // Minutes cannot be written before the meeting starts.
+    await refused(leadS.saveMinutes(meeting.id, { sections: [] }, 0), 409, 'invalid_status');
+    await lead.client.startMeeting(meeting.id);
+    await lead.client.setAttendance(meeting.id, {
+      people: [
+        { userId: lead.id, attendance: 'present' },
+        { userId: officer.id, attendance: 'present' },
+        { userId: teacher.id, attendance: 'apologies' },
+        { userId: nurse.id, attendance: 'absent' },
+      ],
+      familyMembers: [
+        { memberId: family.members[1].id, present: true },
+        { memberId: family.members[0].id, present: false },
+      ],
+    });
+
+    const draft: Minutes = { sections: [{ item: 'welcome', notes: 'All introduced' }], familyVoice: '' };
+    expect(await leadS.saveMinutes(meeting.id, draft, 0)).toBe(1);
+    const full: Minutes = {
+      sections: [...draft.sections, { item: 'plan', notes: `School attendance improving ${marker}` }],
+      familyVoice: voice,
+    };
+    expect(await leadS.saveMinutes(meeting.id, full, 1)).toBe(2);
+    // A second writer who started from version 1 does not overwrite version 2.
+    await refused(leadS.saveMinutes(meeting.id, draft, 1), 409, 'minutes_conflict');
+    const decision = await leadS.sealField(family.channelId, 'meeting-entry', { text: 'Weekly check-ins agreed' });
+    await lead.client.addMeetingEntry(meeting.id, { agendaItem: 'plan', kind: 'decision', content: decision });
+
+    // The police read the live minutes, decrypted on their device.
+    expect(await officerS.readMinutes<Minutes>(meeting.id)).toEqual({ version: 2, document: full });
+
+    const closed = await leadS.closeMeeting(meeting.id);
+    expect(closed.status).toBe('closed');
+    expect(closed.final?.version).toBe(2);
+    expect(closed.familyAttendance.map((f) => [f.memberRef, f.present])).toEqual([
+      [family.members[0].ref, false],
+      [family.members[1].ref, true],
+    ]);
+
+    // Locked: no edits, no entries, no attendance; a signed amendment instead, and the original stays.
+    await refused(leadS.saveMinutes(meeting.id, draft, 2), 409, 'minutes_locked');
+    await refused(
+      lead.client.addMeetingEntry(meeting.id, { agendaItem: 'plan', kind: 'information', content: decision }),
+      409,
+      'minutes_locked',
+    );
+    await leadS.amendMinutes(meeting.id, { text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' });
+
+    const verified = await officerS.verifiedMinutes<Minutes>(meeting.id);
+    expect(verified.version).toBe(2);
+    expect(verified.document).toEqual(full);
+    expect(verified.amendments).toEqual([
+      expect.objectContaining({
+        number: 1,
+        authorId: lead.id,
+        text: 'Check-ins are fortnightly',
+        reason: 'Recorded wrongly',
+      }),
+    ]);
+    expect((await lead.client.minutesVersions(meeting.id)).map((v) => v.version)).toEqual([1, 2]);
+
+    const dump = await dumpDatabase(t.databaseUrl);
+    for (const form of [...markerForms(marker), ...markerForms(voice)]) expect(dump).not.toContain(form);
+  });
+
+  it('refuses every broken meeting rule with a clear error', async () => {
+    const schedule = (over: object = {}) =>
+      lead.client.scheduleMeeting({
+        channelId: family.channelId,
+        kind: 'family',
+        scheduledAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+        ...over,
+      });
+    // Kind must fit the channel; only a chair schedules; invitees are channel members of signed agencies.
+    await refused(schedule({ kind: 'locality' }), 409, 'wrong_channel_kind');
+    await refused(
+      officer.client.scheduleMeeting({
+        channelId: family.channelId,
+        kind: 'family',
+        scheduledAt: t.clock.now().toISOString(),
+      }),
+      403,
+      'chair_only',
+    );
+    const stranger = await w.person(agency.police, 'practitioner', 'stranger');
+    await refused(schedule({ invitees: [stranger.id] }), 409, 'not_a_channel_member');
+    await admin.client.suspendAgency(agency.health, 'Data breach under investigation');
+    await refused(schedule({ invitees: [nurse.id] }), 403, 'agency_not_signed');
+    await admin.client.reinstateAgency(agency.health);
+
+    const meeting = await schedule({ invitees: [officer.id] });
+    await refused(officer.client.startMeeting(meeting.id), 403, 'chair_only');
+    await lead.client.startMeeting(meeting.id);
+    await refused(lead.client.startMeeting(meeting.id), 409, 'invalid_status');
+    // Only the chair or minute-taker writes; attendance only for invitees.
+    await refused(officerS.saveMinutes(meeting.id, { notes: 'mine' }, 0), 403, 'minute_taker_only');
+    await refused(
+      lead.client.setAttendance(meeting.id, { people: [{ userId: teacher.id, attendance: 'present' }] }),
+      409,
+      'not_invited',
+    );
+    // Closing needs minutes, the latest version, and the chair's own device signature.
+    await refused(
+      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: leadS.deviceId, signature: 'A'.repeat(86) }),
+      409,
+      'no_minutes',
+    );
+    await leadS.saveMinutes(meeting.id, { notes: 'short meeting' }, 0);
+    const latest = (await lead.client.meeting(meeting.id)).minutes!;
+    await refused(
+      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: leadS.deviceId, signature: 'A'.repeat(86) }),
+      400,
+      'invalid_signature',
+    );
+    await refused(
+      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: officerS.deviceId, signature: 'A'.repeat(86) }),
+      403,
+      'not_your_device',
+    );
+    await refused(officerS.closeMeeting(meeting.id), 403, 'chair_only');
+    expect(latest.version).toBe(1);
+    await leadS.closeMeeting(meeting.id);
+    // An amendment whose signature does not match is refused; strangers cannot read the meeting.
+    const view = await lead.client.meeting(meeting.id);
+    const amendment = await leadS.sealField(family.channelId, 'minutes-amendment', { text: 'x', reason: 'y' });
+    await refused(
+      lead.client.amendMinutes(meeting.id, {
+        number: 1,
+        amendment,
+        deviceId: leadS.deviceId,
+        signature: view.final!.signature,
+      }),
+      400,
+      'invalid_signature',
+    );
+    await refused(stranger.client.meeting(meeting.id), 403, 'not_a_member');
+  });
+});
