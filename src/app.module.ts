@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ActionsModule } from './actions/actions.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
@@ -67,6 +68,7 @@ export class AppModule {
         FamiliesModule,
         ConsentModule,
         MeetingsModule,
+        ActionsModule,
         RealtimeModule,
         JobsModule,
       ],

@@ -1,5 +1,6 @@
 import { generateDeviceKeys } from '../client/sdk/index.js';
 import { signDeviceProof } from '../client/sdk/crypto/device-keys.js';
+import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { type Person, World } from './support/world.js';
 
@@ -28,6 +29,7 @@ interface Ctx {
   memberId: string;
   meetingId: string;
   familyChannelId: string;
+  actionId: string;
 }
 const ctx = {} as Ctx;
 
@@ -78,6 +80,7 @@ const PREFIXES = [
   'audit',
   'families',
   'meetings',
+  'actions',
   'health',
   'ready',
 ];
@@ -413,6 +416,54 @@ const ENDPOINTS: Endpoint[] = [
       text: [],
     },
   },
+  {
+    method: 'POST',
+    path: '/api/actions',
+    auth: true,
+    body: {
+      valid: () => ({
+        channelId: ctx.familyChannelId,
+        description: { epoch: 1, ciphertext: b64(60) },
+        ownerId: ctx.victim.id,
+        dueOn: ctx.today,
+      }),
+      bad: {
+        channelId: ['x'],
+        meetingId: ['x', 5],
+        description: SEALED_BAD,
+        ownerId: [null, 'me'],
+        dueOn: ['2020-02-30', 'soon', 20200101],
+      },
+      required: ['channelId', 'description', 'ownerId', 'dueOn'],
+      text: [],
+    },
+  },
+  { method: 'GET', path: '/api/actions/mine', auth: true },
+  { method: 'GET', path: '/api/actions/:id', id: () => ctx.actionId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/actions/:id/updates',
+    id: () => ctx.actionId,
+    auth: true,
+    body: {
+      valid: () => ({ status: 'in_progress' }),
+      bad: { status: ['finished', 5], note: SEALED_BAD },
+      required: [],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/actions/:id/reassign',
+    id: () => ctx.actionId,
+    auth: true,
+    body: {
+      valid: () => ({ ownerId: ctx.victim.id }),
+      bad: { ownerId: ['someone', 5], reason: SEALED_BAD },
+      required: ['ownerId'],
+      text: [],
+    },
+  },
   { method: 'POST', path: '/api/families', auth: true, emptyBody: true },
   { method: 'GET', path: '/api/families', auth: true },
   { method: 'GET', path: '/api/families/:id', id: () => ctx.familyId, auth: true },
@@ -686,6 +737,8 @@ const TABLES = [
   'minutes_versions',
   'minutes_amendments',
   'meeting_entries',
+  'actions',
+  'action_updates',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -768,6 +821,17 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.familyId = family.id;
     ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
     ctx.familyChannelId = family.channelId;
+    const victimS = await secureSession(ctx.victim.client, 'victim laptop');
+    await victimS.rotate(family.channelId);
+    ctx.actionId = (
+      await ctx.victim.client.createAction({
+        channelId: family.channelId,
+        description: await victimS.sealField(family.channelId, 'action', { text: 'x' }),
+        ownerId: ctx.victim.id,
+        dueOn: ctx.today,
+      })
+    ).id;
+    victimS.close();
     ctx.meetingId = (
       await ctx.victim.client.scheduleMeeting({ channelId: family.channelId, kind: 'family', scheduledAt: ctx.now })
     ).id;

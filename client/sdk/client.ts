@@ -19,6 +19,9 @@ import type {
   LawfulBasisKind,
   SealedField,
   Attendance,
+  ActionDetailView,
+  ActionStatus,
+  ActionView,
   MeetingSummary,
   MeetingView,
   MinutesVersionView,
@@ -332,6 +335,24 @@ export class StrongroomClient {
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/close`, input);
   amendMinutes = (id: string, input: { number: number; amendment: SealedField; deviceId: string; signature: string }) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/amendments`, input);
+
+  // ── actions ──
+  createAction = (input: {
+    channelId: string;
+    meetingId?: string;
+    description: SealedField;
+    ownerId: string;
+    dueOn: string;
+  }) => this.http.request<ActionDetailView>('POST', '/actions', input);
+  /** Your actions across every channel, overdue first. */
+  myActions = () => this.http.request<ActionView[]>('GET', '/actions/mine');
+  channelActions = (channelId: string) =>
+    this.http.request<ActionView[]>('GET', `/channels/${encodeURIComponent(channelId)}/actions`);
+  action = (id: string) => this.http.request<ActionDetailView>('GET', `/actions/${encodeURIComponent(id)}`);
+  updateAction = (id: string, input: { status?: ActionStatus; note?: SealedField }) =>
+    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/updates`, input);
+  reassignAction = (id: string, input: { ownerId: string; reason?: SealedField }) =>
+    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/reassign`, input);
 }
 
 const AUDIT_PAGE = 1000;

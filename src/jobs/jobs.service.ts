@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ActionsService } from '../actions/actions.service.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
@@ -19,6 +20,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly agencies: AgenciesService,
     private readonly rateLimiter: RateLimiter,
     private readonly retention: RetentionService,
+    private readonly actions: ActionsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,6 +42,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         ['withdrawals', () => this.agencies.applyDueWithdrawals()],
         ['message-expiry', () => this.retention.expireMessages()],
         ['rate-limit-prune', () => this.rateLimiter.prune()],
+        ['action-reminders', () => this.actions.sendReminders()],
       ] as const) {
         try {
           await job();

@@ -27,7 +27,8 @@ export interface ServerEventMap {
   'member.added': { channelId: string; userId: string; role: string };
   'member.removed': { channelId: string; userId: string; reason: string };
   'minutes.updated': { channelId: string; meetingId: string };
-  'action.updated': { channelId: string; actionId: string };
+  /** Also a reminder to the owner, once each: `due_soon` (within two days) and `overdue`. */
+  'action.updated': { channelId: string; actionId: string; reminder?: 'due_soon' | 'overdue' };
   'referral.updated': { referralId: string };
   'session.revoked': { reason: string };
 }

@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-Foundation.js';
 import { Channels1764100000000 } from './1764100000000-Channels.js';
 import { Families1764200000000 } from './1764200000000-Families.js';
 import { Meetings1764300000000 } from './1764300000000-Meetings.js';
+import { Actions1764400000000 } from './1764400000000-Actions.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Channels1764100000000,
   Families1764200000000,
   Meetings1764300000000,
+  Actions1764400000000,
 ];
