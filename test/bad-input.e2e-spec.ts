@@ -430,6 +430,7 @@ const ENDPOINTS: Endpoint[] = [
       bad: {
         channelId: ['x'],
         meetingId: ['x', 5],
+        planObjective: ['', 'has space', 'x'.repeat(65)],
         description: SEALED_BAD,
         ownerId: [null, 'me'],
         dueOn: ['2020-02-30', 'soon', 20200101],
@@ -492,6 +493,41 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/families/:id/consent', id: () => ctx.familyId, auth: true },
+  { method: 'GET', path: '/api/families/:id/plan', id: () => ctx.familyId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/families/:id/plan',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({
+        baseVersion: 0,
+        plan: { epoch: 1, ciphertext: b64(60) },
+        reviewOn: ctx.today,
+        coveredMemberIds: [ctx.memberId],
+      }),
+      bad: {
+        baseVersion: [-1, 'zero'],
+        plan: SEALED_BAD,
+        reviewOn: ['2020-02-30', 'next month'],
+        coveredMemberIds: [[], ['x'], 'all'],
+      },
+      required: ['baseVersion', 'plan', 'reviewOn', 'coveredMemberIds'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/families/:id/plan/progress',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({ objective: 'school', kind: 'professional', report: { epoch: 1, ciphertext: b64(60) } }),
+      bad: { objective: ['', 'with space', 7], kind: ['neighbour'], report: SEALED_BAD },
+      required: ['objective', 'kind', 'report'],
+      text: [],
+    },
+  },
   {
     method: 'POST',
     path: '/api/families/:id/members/:memberId/consent',
@@ -739,6 +775,8 @@ const TABLES = [
   'meeting_entries',
   'actions',
   'action_updates',
+  'family_plan_versions',
+  'family_plan_progress',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

@@ -234,4 +234,94 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     );
     await refused(stranger.client.meeting(meeting.id), 403, 'not_a_member');
   });
+
+  it('keeps a whole-family plan: versioned objectives, members covered, progress by professionals and the family, actions linked', async () => {
+    const objectives = [
+      {
+        id: 'school',
+        objective: 'Sam attends school every day',
+        outcome: '95% attendance',
+        measure: 'School register',
+      },
+      { id: 'housing', objective: 'Stable housing', outcome: 'Tenancy secured', measure: 'Tenancy agreement' },
+    ];
+    const [child, parent] = family.members;
+    const empty = await lead.client.familyPlan(family.id);
+    expect(empty.plan).toBeNull();
+    await refused(
+      lead.client.reportPlanProgress(family.id, {
+        objective: 'school',
+        kind: 'professional',
+        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }),
+      }),
+      409,
+      'no_plan',
+    );
+    const plan = await leadS.sealField(family.channelId, 'family-plan', {
+      objectives,
+      familyVoice: 'We want stability',
+    });
+    const reviewOn = new Date(t.clock.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+    await lead.client.saveFamilyPlan(family.id, { baseVersion: 0, plan, reviewOn, coveredMemberIds: [child.id] });
+    let view = await officer.client.familyPlan(family.id);
+    expect(view.plan).toMatchObject({ version: 1, reviewOn, reviewOverdue: false, coveredMemberIds: [child.id] });
+    expect(view.uncoveredMembers.map((u) => u.memberRef)).toEqual([parent.ref]);
+    expect(await officerS.openField(family.channelId, 'family-plan', view.plan!)).toEqual({
+      objectives,
+      familyVoice: 'We want stability',
+    });
+    // A stale edit is refused; a member of another family is not covered; only the lead (or chair) edits.
+    await refused(
+      lead.client.saveFamilyPlan(family.id, { baseVersion: 0, plan, reviewOn, coveredMemberIds: [child.id] }),
+      409,
+      'plan_conflict',
+    );
+    await refused(
+      lead.client.saveFamilyPlan(family.id, { baseVersion: 1, plan, reviewOn, coveredMemberIds: [randomUUID()] }),
+      400,
+      'validation_failed',
+    );
+    await refused(
+      officer.client.saveFamilyPlan(family.id, { baseVersion: 1, plan, reviewOn, coveredMemberIds: [child.id] }),
+      403,
+      'lead_worker_only',
+    );
+    await lead.client.saveFamilyPlan(family.id, {
+      baseVersion: 1,
+      plan,
+      reviewOn,
+      coveredMemberIds: [child.id, parent.id],
+    });
+
+    // Progress: the police report on an objective; the family's own view is recorded by the lead worker.
+    await officer.client.reportPlanProgress(family.id, {
+      objective: 'school',
+      kind: 'professional',
+      report: await officerS.sealField(family.channelId, 'plan-progress', { text: 'No missed days this month' }),
+    });
+    const familyView = await leadS.sealField(family.channelId, 'plan-progress', { text: 'Mornings are easier now' });
+    await refused(
+      officer.client.reportPlanProgress(family.id, { objective: 'school', kind: 'family', report: familyView }),
+      403,
+      'lead_worker_only',
+    );
+    await lead.client.reportPlanProgress(family.id, { objective: 'school', kind: 'family', report: familyView });
+    view = await lead.client.familyPlan(family.id);
+    expect(view.plan?.version).toBe(2);
+    expect(view.uncoveredMembers).toEqual([]);
+    expect(view.progress.map((p) => [p.objective, p.kind, p.authorId])).toEqual([
+      ['school', 'professional', officer.id],
+      ['school', 'family', lead.id],
+    ]);
+
+    // An action serving an objective names it.
+    const action = await lead.client.createAction({
+      channelId: family.channelId,
+      planObjective: 'school',
+      description: await leadS.sealField(family.channelId, 'action', { text: 'Walking bus referral' }),
+      ownerId: teacher.id,
+      dueOn: reviewOn,
+    });
+    expect(action.planObjective).toBe('school');
+  });
 });

@@ -22,6 +22,7 @@ import type {
   ActionDetailView,
   ActionStatus,
   ActionView,
+  FamilyPlanView,
   MeetingSummary,
   MeetingView,
   MinutesVersionView,
@@ -340,6 +341,8 @@ export class StrongroomClient {
   createAction = (input: {
     channelId: string;
     meetingId?: string;
+    /** The whole-family plan objective it serves. */
+    planObjective?: string;
     description: SealedField;
     ownerId: string;
     dueOn: string;
@@ -353,6 +356,23 @@ export class StrongroomClient {
     this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/updates`, input);
   reassignAction = (id: string, input: { ownerId: string; reason?: SealedField }) =>
     this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/reassign`, input);
+
+  // ── whole-family plan ──
+  familyPlan = (familyId: string) =>
+    this.http.request<FamilyPlanView>('GET', `/families/${encodeURIComponent(familyId)}/plan`);
+  saveFamilyPlan = (
+    familyId: string,
+    input: { baseVersion: number; plan: SealedField; reviewOn: string; coveredMemberIds: string[] },
+  ) =>
+    this.http.request<{ familyId: string; version: number }>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/plan`,
+      input,
+    );
+  reportPlanProgress = (
+    familyId: string,
+    input: { objective: string; kind: 'professional' | 'family'; report: SealedField },
+  ) => this.http.request<{ id: string }>('POST', `/families/${encodeURIComponent(familyId)}/plan/progress`, input);
 }
 
 const AUDIT_PAGE = 1000;

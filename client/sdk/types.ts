@@ -370,6 +370,7 @@ export interface ActionView {
   id: string;
   channelId: string;
   meetingId: string | null;
+  planObjective: string | null;
   description: SealedField;
   ownerId: string;
   ownerAgencyId: string;
@@ -391,6 +392,30 @@ export interface ActionDetailView extends ActionView {
     fromUserId: string | null;
     toUserId: string | null;
     note: SealedField | null;
+    createdAt: string;
+  }[];
+}
+
+// ── whole-family plan ──
+export interface FamilyPlanView {
+  familyId: string;
+  plan:
+    | (SealedField & {
+        version: number;
+        reviewOn: string;
+        reviewOverdue: boolean;
+        coveredMemberIds: string[];
+        authorId: string;
+        savedAt: string;
+      })
+    | null;
+  uncoveredMembers: { memberId: string; memberRef: string; role: FamilyMemberRole }[];
+  progress: {
+    id: string;
+    objective: string;
+    kind: 'professional' | 'family';
+    report: SealedField;
+    authorId: string;
     createdAt: string;
   }[];
 }

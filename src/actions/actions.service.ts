@@ -28,10 +28,12 @@ interface ActionRow {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+  plan_objective: string | null;
 }
 
 const SELECT_ACTION = `SELECT a.id, a.channel_id, a.meeting_id, a.description_ciphertext, a.description_epoch, a.owner_id,
-  a.owner_agency_id, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.status, a.created_by, a.created_at, a.updated_at
+  a.owner_agency_id, to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.status, a.created_by, a.created_at, a.updated_at,
+  a.plan_objective
   FROM actions a`;
 const DUE_SOON_DAYS = 2;
 const REMINDER_BATCH = 500;
@@ -146,8 +148,8 @@ export class ActionsService {
       const ownerAgency = await this.assertOwner(m, dto.channelId, dto.ownerId);
       const [{ id: actionId }] = await m.query<{ id: string }[]>(
         `INSERT INTO actions (channel_id, meeting_id, description_ciphertext, description_epoch, owner_id, owner_agency_id,
-            due_on, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+            due_on, created_by, created_at, updated_at, plan_objective)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
         [
           dto.channelId,
           dto.meetingId ?? null,
@@ -157,7 +159,7 @@ export class ActionsService {
           ownerAgency,
           dto.dueOn,
           auth.user.id,
-          now,
+          now, dto.planObjective ?? null,
         ],
       );
       await this.audit.record(m, {
@@ -269,6 +271,7 @@ export class ActionsService {
       id: a.id,
       channelId: a.channel_id,
       meetingId: a.meeting_id,
+      planObjective: a.plan_objective,
       description: sealedView(a.description_ciphertext, a.description_epoch)!,
       ownerId: a.owner_id,
       ownerAgencyId: a.owner_agency_id,

@@ -2,15 +2,28 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Auth, type AuthContext } from '../identity/auth-context.js';
-import { addFamilyMemberSchema, handOverSchema, type AddFamilyMemberDto, type HandOverDto } from './dto/family.dto.js';
+import {
+  addFamilyMemberSchema,
+  handOverSchema,
+  planProgressSchema,
+  savePlanSchema,
+  type AddFamilyMemberDto,
+  type HandOverDto,
+  type PlanProgressDto,
+  type SavePlanDto,
+} from './dto/family.dto.js';
 import { FamiliesService } from './families.service.js';
+import { FamilyPlansService } from './family-plans.service.js';
 
 /** Families (pseudonymous), their members and lead worker. Visible to the family channel's members. */
 @ApiTags('families')
 @ApiBearerAuth()
 @Controller('families')
 export class FamiliesController {
-  constructor(private readonly families: FamiliesService) {}
+  constructor(
+    private readonly families: FamiliesService,
+    private readonly plans: FamilyPlansService,
+  ) {}
 
   /** Opens a family: a new reference, its channel, and the caller as lead worker. */
   @Post()
@@ -47,5 +60,31 @@ export class FamiliesController {
     @Body(zodPipe(handOverSchema)) dto: HandOverDto,
   ) {
     return this.families.handOver(auth, id, dto);
+  }
+
+  /** The whole-family plan (latest version), progress reports and members it does not cover. */
+  @Get(':id/plan')
+  plan(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
+    return this.plans.show(auth, id);
+  }
+
+  @Post(':id/plan')
+  @ApiZodBody(savePlanSchema)
+  savePlan(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(savePlanSchema)) dto: SavePlanDto,
+  ) {
+    return this.plans.save(auth, id, dto);
+  }
+
+  @Post(':id/plan/progress')
+  @ApiZodBody(planProgressSchema)
+  planProgress(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(planProgressSchema)) dto: PlanProgressDto,
+  ) {
+    return this.plans.progress(auth, id, dto);
   }
 }

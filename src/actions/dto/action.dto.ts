@@ -9,6 +9,13 @@ const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 export const createActionSchema = z.strictObject({
   channelId: z.uuid(),
   meetingId: z.uuid().optional(),
+  /** The whole-family plan objective this action serves (its id in the sealed plan). */
+  planObjective: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be an objective id (letters, digits, - and _)')
+    .optional(),
   description: sealedField,
   ownerId: z.uuid(),
   dueOn: isoDate,

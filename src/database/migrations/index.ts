@@ -3,6 +3,7 @@ import { Channels1764100000000 } from './1764100000000-Channels.js';
 import { Families1764200000000 } from './1764200000000-Families.js';
 import { Meetings1764300000000 } from './1764300000000-Meetings.js';
 import { Actions1764400000000 } from './1764400000000-Actions.js';
+import { FamilyPlans1764500000000 } from './1764500000000-FamilyPlans.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Families1764200000000,
   Meetings1764300000000,
   Actions1764400000000,
+  FamilyPlans1764500000000,
 ];

@@ -23,3 +23,28 @@ export type AddFamilyMemberDto = z.infer<typeof addFamilyMemberSchema>;
 
 export const handOverSchema = z.strictObject({ userId: z.uuid() });
 export type HandOverDto = z.infer<typeof handOverSchema>;
+
+const objectiveId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an objective id (letters, digits, - and _)');
+
+export const savePlanSchema = z.strictObject({
+  /** The version this edit started from (0 for the first): a stale one is refused, never overwritten. */
+  baseVersion: z.number().int().min(0).max(1_000_000),
+  /** Objectives, outcomes and measures (and their ids), sealed by the client. */
+  plan: sealedField,
+  reviewOn: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }),
+  /** The family members the plan covers (ISA 3.3.11: every relevant one). */
+  coveredMemberIds: z.array(z.uuid()).min(1).max(50),
+});
+export type SavePlanDto = z.infer<typeof savePlanSchema>;
+
+export const planProgressSchema = z.strictObject({
+  objective: objectiveId,
+  /** `professional`: the named professional's report; `family`: the family's own assessment. */
+  kind: z.enum(['professional', 'family']),
+  report: sealedField,
+});
+export type PlanProgressDto = z.infer<typeof planProgressSchema>;
