@@ -159,7 +159,8 @@ export class ActionsService {
           ownerAgency,
           dto.dueOn,
           auth.user.id,
-          now, dto.planObjective ?? null,
+          now,
+          dto.planObjective ?? null,
         ],
       );
       await this.audit.record(m, {
