@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { agencyCanShare } from '../agencies/agencies.service.js';
-import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden, notFound } from '../common/app-error.js';
@@ -69,43 +67,17 @@ export class ActionsService {
 
   /** The owner of an action must be an active member of its channel whose agency is a signatory now. */
   private async assertOwner(m: EntityManager, channelId: string, userId: string): Promise<string> {
-    const [row] = await m.query<
-      {
-        status: string;
-        agency_id: string;
-        agency_name: string;
-        agency_status: Agency['status'];
-        withdrawal_effective_at: Date | null;
-        member: boolean;
-      }[]
-    >(
-      `SELECT u.status, u.agency_id, a.name AS agency_name, a.status AS agency_status, a.withdrawal_effective_at,
-              EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = $2 AND cm.user_id = u.id) AS member
-         FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1`,
-      [userId, channelId],
-    );
-    if (!row) throw notFound('User');
-    if (row.status !== 'active') throw conflict('user_not_active', 'That person’s account is not active.', { userId });
-    if (
-      !agencyCanShare(
-        { status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at },
-        this.clock.now(),
-      )
-    ) {
-      throw forbidden(
-        'agency_not_signed',
-        `${row.agency_name} is not a signatory of the agreement: its staff cannot own actions.`,
-        {
-          userId,
-        },
-      );
-    }
-    if (!row.member) {
+    const agencyId = await this.channels.assertCanJoin(m, userId);
+    const [member] = await m.query<unknown[]>('SELECT 1 FROM channel_members WHERE channel_id = $1 AND user_id = $2', [
+      channelId,
+      userId,
+    ]);
+    if (!member) {
       throw conflict('not_a_channel_member', 'An action’s owner must be a member of its channel: add them first.', {
         userId,
       });
     }
-    return row.agency_id;
+    return agencyId;
   }
 
   /** Who may steer an action: its chair (meeting chair, else a channel chair) and the family's lead worker. */

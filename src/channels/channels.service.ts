@@ -105,20 +105,7 @@ export class ChannelsService implements OnModuleInit {
           }
         }
         for (const other of others) await this.assertCanJoin(m, other.userId, now);
-        const created = await m.getRepository(Channel).save(
-          m.create(Channel, {
-            kind: dto.kind,
-            owningAgencyId: auth.user.agencyId,
-            createdBy: auth.user.id,
-            retentionDays,
-            currentEpoch: 0,
-            epochMessageCount: 0,
-            rotationRequired: true,
-            rotationReason: 'no_epoch_yet',
-            lastSeq: '0',
-            directPair,
-          }),
-        );
+        const created = await this.insertChannel(m, auth, dto.kind, retentionDays, directPair);
         const members = [
           { userId: auth.user.id, role: (dto.kind === 'direct' ? 'member' : 'chair') as MemberRole },
           ...others,
@@ -156,15 +143,17 @@ export class ChannelsService implements OnModuleInit {
     }
   }
 
-  /**
-   * A family's channel, inside the caller's transaction (the families module creates the family and
-   * its channel together). The creator is its chair; call `joined` after the commit.
-   */
-  async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
-    const retentionDays = this.defaultRetention('family_meeting');
-    const created = await m.getRepository(Channel).save(
+  /** A new channel row with no epoch yet (the creator's SDK opens the first one). */
+  private insertChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    kind: ChannelKind,
+    retentionDays: number,
+    directPair: string | null,
+  ): Promise<Channel> {
+    return m.getRepository(Channel).save(
       m.create(Channel, {
-        kind: 'family_meeting',
+        kind,
         owningAgencyId: auth.user.agencyId,
         createdBy: auth.user.id,
         retentionDays,
@@ -173,9 +162,18 @@ export class ChannelsService implements OnModuleInit {
         rotationRequired: true,
         rotationReason: 'no_epoch_yet',
         lastSeq: '0',
-        directPair: null,
+        directPair,
       }),
     );
+  }
+
+  /**
+   * A family's channel, inside the caller's transaction (the families module creates the family and
+   * its channel together). The creator is its chair; call `joined` after the commit.
+   */
+  async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
+    const retentionDays = this.defaultRetention('family_meeting');
+    const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null);
     await m.getRepository(ChannelMember).insert({
       channelId: created.id,
       userId: auth.user.id,
@@ -201,7 +199,7 @@ export class ChannelsService implements OnModuleInit {
   }
 
   /** Only an active user of an agency that is party to the ISA can be in a channel. */
-  private async assertCanJoin(m: EntityManager, userId: string, now: Date): Promise<string> {
+  async assertCanJoin(m: EntityManager, userId: string, now: Date = this.clock.now()): Promise<string> {
     const [row] = await m.query<
       {
         status: string;

@@ -7,18 +7,11 @@ import {
   type SecureSession,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
-import { CliUsageError, type CliContext } from '../context.js';
+import { CliUsageError } from '../context.js';
+import { isId, resolveUser, withSession } from '../secure.js';
 import { fields, table } from '../output.js';
 
 const KINDS = 'direct, locality_meeting, family_meeting, professionals_meeting, referral';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A person named by user id or by work e-mail address. */
-async function resolveUser(session: SecureSession, who: string): Promise<string> {
-  if (UUID.test(who)) return who;
-  if (!who.includes('@')) throw new CliUsageError(`"${who}" is neither a user id nor an e-mail address.`);
-  return (await session.client.lookupUser(who)).id;
-}
 
 /** Display names of a channel's members, to print who said what. */
 async function names(session: SecureSession, channelId: string): Promise<Map<string, string>> {
@@ -44,15 +37,6 @@ const plain = (m: DecryptedMessage) => ({
   content: m.content,
   ...(m.error ? { error: m.error } : {}),
 });
-
-async function withSession<T>(ctx: CliContext, fn: (s: SecureSession) => Promise<T>): Promise<T> {
-  const session = await ctx.secureSession();
-  try {
-    return await fn(session);
-  } finally {
-    session.close();
-  }
-}
 
 /** Channels and messages, end to end encrypted: every command here unlocks this device's keys. */
 export function registerChannelCommands(program: Command, action: Action): void {
@@ -257,7 +241,7 @@ export function registerChannelCommands(program: Command, action: Action): void 
     .action(
       action(async (ctx, _opts, who: string) => {
         const { client } = await ctx.sessionClient();
-        const userId = UUID.test(who) ? who : (await client.lookupUser(who)).id;
+        const userId = isId(who) ? who : (await client.lookupUser(who)).id;
         const devices = await client.userDevices(userId);
         if (!devices.length) throw new CliUsageError('That person has no registered device yet.');
         const safetyNumber = await fingerprint(devices.map((d) => d.ed25519PublicKey));

@@ -8,10 +8,10 @@ import type {
   SecureSession,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
-import { CliUsageError, type CliContext } from '../context.js';
+import { CliUsageError } from '../context.js';
+import { isId, resolveUser, withSession } from '../secure.js';
 import { fields, table } from '../output.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ROLES = ['child', 'parent', 'carer', 'other'];
 const BASES = ['safeguarding', 'crime_prevention', 'dea_s35', 'other'];
@@ -22,18 +22,9 @@ interface MemberDetails {
   dateOfBirth?: string;
 }
 
-async function withSession<T>(ctx: CliContext, fn: (s: SecureSession) => Promise<T>): Promise<T> {
-  const session = await ctx.secureSession();
-  try {
-    return await fn(session);
-  } finally {
-    session.close();
-  }
-}
-
 /** A family named by id or by its reference (EH-2026-0042). */
 async function resolveFamily(s: SecureSession, which: string): Promise<FamilyView> {
-  if (UUID.test(which)) return s.client.family(which);
+  if (isId(which)) return s.client.family(which);
   const found = (await s.client.families()).find((f) => f.ref.toLowerCase() === which.toLowerCase());
   if (!found) throw new CliUsageError(`No family "${which}" among yours: give its id or reference (EH-…).`);
   return s.client.family(found.id);
@@ -49,18 +40,12 @@ function resolveMember(family: FamilyView, which: string): FamilyView['members']
   return found;
 }
 
-async function resolveUser(s: SecureSession, who: string): Promise<string> {
-  if (UUID.test(who)) return who;
-  if (!who.includes('@')) throw new CliUsageError(`"${who}" is neither a user id nor an e-mail address.`);
-  return (await s.client.lookupUser(who)).id;
-}
-
 /** Agencies by id or by name (case-insensitive). */
 async function resolveAgencies(s: SecureSession, names: string[]): Promise<string[]> {
-  if (names.every((n) => UUID.test(n))) return names;
+  if (names.every((n) => isId(n))) return names;
   const all = await s.client.agencies();
   return names.map((n) => {
-    if (UUID.test(n)) return n;
+    if (isId(n)) return n;
     const a = all.find((x) => x.name.toLowerCase() === n.toLowerCase());
     if (!a) throw new CliUsageError(`No agency called "${n}": see \`strongroom agencies list\`.`);
     return a.id;

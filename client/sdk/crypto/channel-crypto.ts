@@ -210,18 +210,13 @@ export async function decryptMessage(
 
 const titleAd = (channelId: string, epoch: number) => utf8(`strongroom-title:v1\n${channelId}\n${epoch}`);
 
-/** A channel title under an epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext, bound to channel and epoch. */
-export async function encryptTitle(
-  title: string,
-  channelId: string,
-  epoch: number,
-  epochKey: Uint8Array,
-): Promise<string> {
+/** nonce ‖ XChaCha20-Poly1305(0x01 ‖ body) under an epoch key, bound to `ad`: titles and sealed fields. */
+async function sealUnder(body: Uint8Array, ad: Uint8Array, epochKey: Uint8Array): Promise<string> {
   const s = await sodium();
   const nonce = s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    concat(new Uint8Array([BODY_VERSION]), utf8(title)),
-    titleAd(channelId, epoch),
+    concat(new Uint8Array([BODY_VERSION]), body),
+    ad,
     null,
     nonce,
     epochKey,
@@ -229,28 +224,26 @@ export async function encryptTitle(
   return toB64(s, concat(nonce, ct));
 }
 
-export async function decryptTitle(
-  sealed: string,
-  channelId: string,
-  epoch: number,
-  epochKey: Uint8Array,
-): Promise<string> {
+async function openUnder(sealed: string, ad: Uint8Array, epochKey: Uint8Array, what: string): Promise<string> {
   const s = await sodium();
   const bytes = fromB64(s, sealed);
   const n = s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   let plaintext: Uint8Array;
   try {
-    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      bytes.slice(n),
-      titleAd(channelId, epoch),
-      bytes.slice(0, n),
-      epochKey,
-    );
+    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.slice(n), ad, bytes.slice(0, n), epochKey);
   } catch {
-    throw new DecryptError('The channel title does not decrypt with this epoch key.');
+    throw new DecryptError(`The ${what} does not decrypt with this epoch key.`);
   }
   return new TextDecoder().decode(plaintext.slice(1));
+}
+
+/** A channel title under an epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext, bound to channel and epoch. */
+export function encryptTitle(title: string, channelId: string, epoch: number, epochKey: Uint8Array): Promise<string> {
+  return sealUnder(utf8(title), titleAd(channelId, epoch), epochKey);
+}
+
+export function decryptTitle(sealed: string, channelId: string, epoch: number, epochKey: Uint8Array): Promise<string> {
+  return openUnder(sealed, titleAd(channelId, epoch), epochKey, 'channel title');
 }
 
 const fieldAd = (purpose: string, channelId: string, epoch: number) =>
@@ -258,26 +251,17 @@ const fieldAd = (purpose: string, channelId: string, epoch: number) =>
 
 /**
  * A field of a record (a family member's details, a competence rationale, a lawful-basis
- * justification) under a channel's epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext of a version
- * byte and JSON, bound to its purpose, channel and epoch so it cannot be moved to another field.
+ * justification, minutes) under a channel's epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext of a
+ * version byte and JSON, bound to its purpose, channel and epoch so it cannot be moved elsewhere.
  */
-export async function encryptField(
+export function encryptField(
   value: unknown,
   purpose: string,
   channelId: string,
   epoch: number,
   epochKey: Uint8Array,
 ): Promise<string> {
-  const s = await sodium();
-  const nonce = s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    concat(new Uint8Array([BODY_VERSION]), utf8(JSON.stringify(value))),
-    fieldAd(purpose, channelId, epoch),
-    null,
-    nonce,
-    epochKey,
-  );
-  return toB64(s, concat(nonce, ct));
+  return sealUnder(utf8(JSON.stringify(value)), fieldAd(purpose, channelId, epoch), epochKey);
 }
 
 export async function decryptField<T = unknown>(
@@ -287,20 +271,5 @@ export async function decryptField<T = unknown>(
   epoch: number,
   epochKey: Uint8Array,
 ): Promise<T> {
-  const s = await sodium();
-  const bytes = fromB64(s, sealed);
-  const n = s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  let plaintext: Uint8Array;
-  try {
-    plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      bytes.slice(n),
-      fieldAd(purpose, channelId, epoch),
-      bytes.slice(0, n),
-      epochKey,
-    );
-  } catch {
-    throw new DecryptError(`The ${purpose} does not decrypt with this epoch key.`);
-  }
-  return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as T;
+  return JSON.parse(await openUnder(sealed, fieldAd(purpose, channelId, epoch), epochKey, purpose)) as T;
 }
