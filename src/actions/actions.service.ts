@@ -65,21 +65,6 @@ export class ActionsService {
     return row;
   }
 
-  /** The owner of an action must be an active member of its channel whose agency is a signatory now. */
-  private async assertOwner(m: EntityManager, channelId: string, userId: string): Promise<string> {
-    const agencyId = await this.channels.assertCanJoin(m, userId);
-    const [member] = await m.query<unknown[]>('SELECT 1 FROM channel_members WHERE channel_id = $1 AND user_id = $2', [
-      channelId,
-      userId,
-    ]);
-    if (!member) {
-      throw conflict('not_a_channel_member', 'An action’s owner must be a member of its channel: add them first.', {
-        userId,
-      });
-    }
-    return agencyId;
-  }
-
   /** Who may steer an action: its chair (meeting chair, else a channel chair) and the family's lead worker. */
   private async steers(m: EntityManager, auth: AuthContext, a: ActionRow): Promise<boolean> {
     if (a.meeting_id) {
@@ -117,7 +102,7 @@ export class ActionsService {
         );
       }
       await this.channels.assertSealedEpoch(m, dto.channelId, dto.description.epoch, 'description');
-      const ownerAgency = await this.assertOwner(m, dto.channelId, dto.ownerId);
+      const ownerAgency = await this.channels.assertParticipant(m, dto.channelId, dto.ownerId, 'An action’s owner');
       const [{ id: actionId }] = await m.query<{ id: string }[]>(
         `INSERT INTO actions (channel_id, meeting_id, description_ciphertext, description_epoch, owner_id, owner_agency_id,
             due_on, created_by, created_at, updated_at, plan_objective)
@@ -205,7 +190,7 @@ export class ActionsService {
       }
       if (dto.ownerId === a.owner_id) throw conflict('no_change', 'That person already owns the action.');
       if (dto.reason) await this.channels.assertSealedEpoch(m, a.channel_id, dto.reason.epoch, 'reason');
-      const agencyId = await this.assertOwner(m, a.channel_id, dto.ownerId);
+      const agencyId = await this.channels.assertParticipant(m, a.channel_id, dto.ownerId, 'An action’s owner');
       const now = this.clock.now();
       await m.query('UPDATE actions SET owner_id = $2, owner_agency_id = $3, updated_at = $4 WHERE id = $1', [
         actionId,

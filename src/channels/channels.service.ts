@@ -230,17 +230,41 @@ export class ChannelsService implements OnModuleInit {
   }
 
   /**
+   * `userId` may take a part in the channel now (own an action, be invited or take minutes): an active
+   * member whose agency is a signatory. Returns their agency.
+   */
+  async assertParticipant(m: EntityManager, channelId: string, userId: string, who: string): Promise<string> {
+    const agencyId = await this.assertCanJoin(m, userId);
+    if (!(await m.getRepository(ChannelMember).existsBy({ channelId, userId }))) {
+      throw conflict('not_a_channel_member', `${who} must be a member of the channel: add them to it first.`, {
+        userId,
+      });
+    }
+    return agencyId;
+  }
+
+  /**
    * The caller's membership, or the refusal: 404 for no such channel, 403 for not a member or for an
    * observer whose end date has passed (removal and key rotation follow with the audit-grant job).
    */
   async membership(m: EntityManager, channelId: string, userId: string): Promise<ChannelMember> {
     const member = await m.getRepository(ChannelMember).findOneBy({ channelId, userId });
-    if (member?.endsAt && member.endsAt <= this.clock.now()) {
-      throw forbidden('membership_ended', 'Your time-limited access to this channel has ended.');
+    const exists = member !== null || (await m.getRepository(Channel).existsBy({ id: channelId }));
+    const refusal = this.membershipRefusal(member, exists, this.clock.now());
+    if (refusal) throw refusal;
+    return member!;
+  }
+
+  /**
+   * The membership rule on rows already read (group-committed sends check many at once): null when
+   * `member` may use the channel, else the refusal.
+   */
+  membershipRefusal(member: Pick<ChannelMember, 'endsAt'> | null, channelExists: boolean, now: Date): AppError | null {
+    if (member?.endsAt && member.endsAt <= now) {
+      return forbidden('membership_ended', 'Your time-limited access to this channel has ended.');
     }
-    if (member) return member;
-    if (!(await m.getRepository(Channel).existsBy({ id: channelId }))) throw notFound('Channel');
-    throw forbidden('not_a_member', 'You are not a member of this channel.');
+    if (member) return null;
+    return channelExists ? forbidden('not_a_member', 'You are not a member of this channel.') : notFound('Channel');
   }
 
   private async lockChannel(m: EntityManager, channelId: string): Promise<Channel> {

@@ -30,6 +30,16 @@ export interface SharingState {
   lawful: Map<string, string>; // agency id → lawful basis id
 }
 
+interface SharingDecision {
+  familyId: string;
+  agencyId: string;
+  what: 'channel_member_added' | 'lawful_basis_recorded';
+  subjectUserId: string | null;
+  basis: SharingBasis | null;
+  lawfulBasisId: string | null;
+  decidedBy: string;
+}
+
 const today = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
@@ -128,39 +138,56 @@ export class ConsentService implements SharingPolicy, OnModuleInit {
     if (!family) return null;
     const s = await this.state(m, family);
     const basis = this.basisFor(s, input.agencyId);
-    const decision = [
-      family.id,
-      input.agencyId,
-      'channel_member_added',
-      input.userId,
-      basis ? 'shared' : 'refused',
-      basis ?? 'none',
-      basis === 'lawful_basis' ? s.lawful.get(input.agencyId) : null,
-      input.decidedBy,
-      this.clock.now(),
-    ];
-    const insert = `INSERT INTO sharing_decisions
-      (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+    const decision: SharingDecision = {
+      familyId: family.id,
+      agencyId: input.agencyId,
+      what: 'channel_member_added',
+      subjectUserId: input.userId,
+      basis,
+      lawfulBasisId: basis === 'lawful_basis' ? (s.lawful.get(input.agencyId) ?? null) : null,
+      decidedBy: input.decidedBy,
+    };
     if (basis) {
-      await m.query(insert, decision);
+      await this.recordDecision(m, decision);
       return null;
     }
     // The refusal is a decision too: it is kept even though the caller's transaction rolls back.
-    await this.db.query(insert, decision);
+    await this.recordDecision(this.db.manager, decision);
     return this.refusal(s, input.agencyId);
+  }
+
+  /** One row of `sharing_decisions`: shared on `basis`, or refused when there is none. */
+  private async recordDecision(m: EntityManager, d: SharingDecision): Promise<void> {
+    await m.query(
+      `INSERT INTO sharing_decisions
+         (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        d.familyId,
+        d.agencyId,
+        d.what,
+        d.subjectUserId,
+        d.basis ? 'shared' : 'refused',
+        d.basis ?? 'none',
+        d.lawfulBasisId,
+        d.decidedBy,
+        this.clock.now(),
+      ],
+    );
   }
 
   async restriction(m: EntityManager, channelId: string) {
     const family = await this.families.forChannel(m, channelId);
-    if (!family) return null;
-    const s = await this.state(m, family);
+    return family ? this.restrictionOf(await this.state(m, family)) : null;
+  }
+
+  private restrictionOf(s: SharingState) {
     const withdrawn = this.withdrawn(s);
     if (!withdrawn.length) return null;
     return {
       reason: 'consent_withdrawn',
       message: `Consent to share was withdrawn for ${withdrawn.join(', ')}: new information stays with the lead worker’s agency${s.lawful.size ? ' and agencies with a recorded lawful basis' : ''}.`,
-      agencyIds: [family.lead_agency_id, ...s.lawful.keys()],
+      agencyIds: [s.family.lead_agency_id, ...s.lawful.keys()],
     };
   }
 
@@ -363,11 +390,15 @@ export class ConsentService implements SharingPolicy, OnModuleInit {
           now,
         ],
       );
-      await m.query(
-        `INSERT INTO sharing_decisions (family_id, agency_id, what, outcome, basis, lawful_basis_id, decided_by, decided_at)
-         VALUES ($1, $2, 'lawful_basis_recorded', 'shared', 'lawful_basis', $3, $4, $5)`,
-        [familyId, dto.agencyId, id, auth.user.id, now],
-      );
+      await this.recordDecision(m, {
+        familyId,
+        agencyId: dto.agencyId,
+        what: 'lawful_basis_recorded',
+        subjectUserId: null,
+        basis: 'lawful_basis',
+        lawfulBasisId: id,
+        decidedBy: auth.user.id,
+      });
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'consent.lawful_basis_recorded',
@@ -504,7 +535,7 @@ export class ConsentService implements SharingPolicy, OnModuleInit {
       })),
       sharing: {
         leadAgencyId: family.lead_agency_id,
-        restriction: await this.restriction(m, family.channel_id),
+        restriction: this.restrictionOf(s),
         agencies: agencies.flatMap((a) => {
           const basis = this.basisFor(s, a.id);
           return basis ? [{ agencyId: a.id, agencyName: a.name, basis }] : [];

@@ -101,7 +101,8 @@ export class AuthService {
     requests: { token: string | undefined; meta: RequestMeta }[],
   ): Promise<(AuthContext | AppError)[]> {
     const now = this.clock.now();
-    const hashes = requests.flatMap((r) => (r.token ? [hashToken(r.token)] : []));
+    const hashed = requests.map((r) => (r.token ? hashToken(r.token) : null));
+    const hashes = hashed.filter((h) => h !== null);
     const found = new Map<string, { session: Session; user: User; agency: Agency; attestation: AttestationState }>();
     if (hashes.length) {
       const rows = await m.query<Record<string, unknown>[]>(this.authenticateSql(), [hashes]);
@@ -119,9 +120,10 @@ export class AuthService {
       }
     }
     const touch: Session[] = [];
-    const results = requests.map(({ token, meta }): AuthContext | AppError => {
-      if (!token) return unauthorized('unauthenticated', 'Sign in first: this needs a bearer token.');
-      const hit = found.get(hashToken(token).toString('hex'));
+    const results = requests.map(({ meta }, i): AuthContext | AppError => {
+      const hash = hashed[i];
+      if (!hash) return unauthorized('unauthenticated', 'Sign in first: this needs a bearer token.');
+      const hit = found.get(hash.toString('hex'));
       if (!hit || hit.session.revokedAt) {
         return unauthorized('invalid_session', 'This session has ended or was revoked. Sign in again.');
       }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { agencyCanShare } from '../agencies/agencies.service.js';
-import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
@@ -121,54 +119,14 @@ export class MeetingsService {
 
   /** Invitees must be channel members now, and their agency a signatory now (not suspended or withdrawn). */
   private async invite(m: EntityManager, auth: AuthContext, meeting: MeetingRow, userIds: string[]): Promise<void> {
-    const now = this.clock.now();
-    const rows = await m.query<
-      {
-        user_id: string;
-        agency_id: string;
-        agency_name: string;
-        status: Agency['status'];
-        withdrawal_effective_at: Date | null;
-        user_status: string;
-        member: boolean;
-      }[]
-    >(
-      `SELECT u.id AS user_id, u.agency_id, a.name AS agency_name, a.status, a.withdrawal_effective_at,
-              u.status AS user_status, cm.user_id IS NOT NULL AS member
-         FROM users u JOIN agencies a ON a.id = u.agency_id
-         LEFT JOIN channel_members cm ON cm.channel_id = $2 AND cm.user_id = u.id
-        WHERE u.id = ANY ($1::uuid[])`,
-      [userIds, meeting.channel_id],
-    );
-    for (const id of userIds) {
-      const r = rows.find((x) => x.user_id === id);
-      if (!r) throw notFound('User');
-      if (!agencyCanShare({ status: r.status, withdrawalEffectiveAt: r.withdrawal_effective_at }, now)) {
-        throw forbidden(
-          'agency_not_signed',
-          `${r.agency_name} is not a signatory of the agreement: its staff cannot be invited.`,
-          {
-            userId: id,
-          },
-        );
-      }
-      if (r.user_status !== 'active')
-        throw conflict('user_not_active', 'That person’s account is not active.', { userId: id });
-      if (!r.member) {
-        throw conflict(
-          'not_a_channel_member',
-          'Invite only members of the meeting’s channel: add them to the channel first.',
-          {
-            userId: id,
-          },
-        );
-      }
-    }
+    const agencyIds: string[] = [];
+    for (const id of userIds)
+      agencyIds.push(await this.channels.assertParticipant(m, meeting.channel_id, id, 'An invitee'));
     await m.query(
       `INSERT INTO meeting_invitations (meeting_id, user_id, agency_id, invited_by, invited_at)
        SELECT $1, r.user_id, r.agency_id, $3, $4 FROM unnest($2::uuid[], $5::uuid[]) AS r (user_id, agency_id)
        ON CONFLICT DO NOTHING`,
-      [meeting.id, userIds, auth.user.id, now, userIds.map((id) => rows.find((r) => r.user_id === id)!.agency_id)],
+      [meeting.id, userIds, auth.user.id, this.clock.now(), agencyIds],
     );
   }
 
@@ -194,15 +152,7 @@ export class MeetingsService {
         if (value) await this.channels.assertSealedEpoch(m, dto.channelId, value.epoch, field);
       }
       if (dto.minuteTakerId) {
-        const taker = await m.query<unknown[]>('SELECT 1 FROM channel_members WHERE channel_id = $1 AND user_id = $2', [
-          dto.channelId,
-          dto.minuteTakerId,
-        ]);
-        if (!taker.length) {
-          throw conflict('not_a_channel_member', 'The minute-taker must be a member of the channel.', {
-            userId: dto.minuteTakerId,
-          });
-        }
+        await this.channels.assertParticipant(m, dto.channelId, dto.minuteTakerId, 'The minute-taker');
       }
       const [{ id: meetingId }] = await m.query<{ id: string }[]>(
         `INSERT INTO meetings (channel_id, kind, scheduled_at, place_ciphertext, place_epoch, agenda_ciphertext, agenda_epoch,

@@ -254,14 +254,14 @@ export class MessageWriter implements BeforeApplicationShutdown {
     const outcomes: (Outcome | null)[] = batch.map(() => null);
     const refuse = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
 
-    // 2. Lock the channels, in id order so that concurrent batches never deadlock; fresh rows.
+    // 1. Lock the channels, in id order so that concurrent batches never deadlock; fresh rows.
     const channelIds = [...new Set(batch.map((p) => p.channelId))].sort();
     this.lockSql ??= `SELECT ${selectColumns(this.db, Channel, 'c')} FROM channels c
                         WHERE c.id = ANY ($1::uuid[]) ORDER BY c.id FOR UPDATE`;
     const locked = await m.query<Record<string, unknown>[]>(this.lockSql, [channelIds]);
     const channels = new Map(locked.map((row) => hydrate(this.db, Channel, 'c', row)).map((c) => [c.id, c]));
 
-    // 3. Membership, device, epoch recipients and earlier copies, for every send at once.
+    // 2. Membership, device, epoch recipients and earlier copies, for every send at once.
     const facts = await m.query<
       {
         ord: number;
@@ -294,9 +294,10 @@ export class MessageWriter implements BeforeApplicationShutdown {
       existingIds.length ? (await m.getRepository(Message).findBy({ id: In(existingIds) })).map((x) => [x.id, x]) : [],
     );
 
+    // 3. Who is sending (authenticated meanwhile on another connection), and for family channels
+    // whether their agency may share.
     const who = await senders;
     who.forEach((w, i) => w instanceof AppError && refuse(i, w));
-    // Family channels: an agency without a basis to share (consent withdrawn) posts nothing new.
     const sharing = new Map<string, Map<string, AppError>>();
     for (const c of channels.values()) {
       if (c.kind !== 'family_meeting') continue;
@@ -307,26 +308,19 @@ export class MessageWriter implements BeforeApplicationShutdown {
       sharing.set(c.id, await this.channels.sharingRefusals(m, c.id, [...new Set(agencies)]));
     }
     // 4. Decide each send in arrival order; sequence numbers follow that order per channel.
-    const accepted = new Map<string, { index: number; message: Message }>(); // device:clientMessageId
+    const accepted = new Map<string, Message>(); // device:clientMessageId
     const rows: Message[] = [];
     batch.forEach((p, i) => {
       if (outcomes[i]) return;
       const f = facts[i];
       const channel = channels.get(p.channelId);
-      if (f.role && f.ends_at && f.ends_at <= now) {
-        return refuse(i, forbidden('membership_ended', 'Your time-limited access to this channel has ended.'));
-      }
-      if (!f.role) {
-        return refuse(
-          i,
-          channel ? forbidden('not_a_member', 'You are not a member of this channel.') : notFound('Channel'),
-        );
-      }
+      const notMember = this.channels.membershipRefusal(f.role ? { endsAt: f.ends_at } : null, !!channel, now);
+      if (notMember) return refuse(i, notMember);
       if (f.role === 'observer') return refuse(i, forbidden('observer_read_only', 'Observers can read but not send.'));
       const notShared = sharing.get(p.channelId)?.get((who[i] as AuthContext).user.agencyId);
       if (notShared) return refuse(i, notShared);
       const key = `${p.dto.senderDeviceId}:${p.dto.clientMessageId}`;
-      const earlier = f.existing_id ? existing.get(f.existing_id) : accepted.get(key)?.message;
+      const earlier = f.existing_id ? existing.get(f.existing_id) : accepted.get(key);
       if (earlier) {
         if (
           earlier.senderUserId !== p.userId ||
@@ -389,7 +383,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
         expiresAt: new Date(now.getTime() + channel.retentionDays * 86_400_000),
         deletedAt: null,
       });
-      accepted.set(key, { index: i, message });
+      accepted.set(key, message);
       rows.push(message);
       outcomes[i] = { ok: true, result: { message: messageView(message), duplicate: false } };
     });
