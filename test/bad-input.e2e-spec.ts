@@ -530,6 +530,30 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'POST',
+    path: '/api/families/:id/plan/exports',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      valid: () => ({ exportId: UUID }),
+      bad: { exportId: ['not-a-uuid', 7, null, ''] },
+      required: ['exportId'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/meetings/:id/exports',
+    id: () => ctx.meetingId,
+    auth: true,
+    body: {
+      valid: () => ({ exportId: UUID }),
+      bad: { exportId: ['not-a-uuid', 7, null, ''] },
+      required: ['exportId'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
     path: '/api/families/:id/members/:memberId/consent',
     id: () => ctx.familyId,
     auth: true,

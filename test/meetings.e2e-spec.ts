@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { SecureSession } from '../client/sdk/index.js';
+import {
+  RecordExporter,
+  renderExportHtml,
+  verifyExport,
+  verifyExportText,
+  type SecureSession,
+  type SignedExport,
+} from '../client/sdk/index.js';
 import { refused } from './support/refused.js';
 import { dumpDatabase, markerForms, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -31,6 +38,8 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
   const marker = `Minutes-Marker-${randomUUID()}`;
   const voice = `Family-Voice-${randomUUID()}`;
   const sessions: SecureSession[] = [];
+  /** The Family Meeting the first test closes and amends; exported in a later one. */
+  let closedMeetingId: string;
 
   const today = () => t.clock.now().toISOString().slice(0, 10);
 
@@ -124,6 +133,16 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     await refused(leadS.saveMinutes(meeting.id, draft, 1), 409, 'minutes_conflict');
     const decision = await leadS.sealField(family.channelId, 'meeting-entry', { text: 'Weekly check-ins agreed' });
     await lead.client.addMeetingEntry(meeting.id, { agendaItem: 'plan', kind: 'decision', content: decision });
+    await lead.client.createAction({
+      channelId: family.channelId,
+      meetingId: meeting.id,
+      description: await leadS.sealField(family.channelId, 'action', { text: 'Book the school nurse visit' }),
+      ownerId: nurse.id,
+      dueOn: today(),
+    });
+    // An unclosed meeting is not exported: its minutes are not final.
+    await expect(new RecordExporter(officerS).meeting(meeting.id)).rejects.toThrow(/Close the meeting first/);
+    await refused(officer.client.recordMeetingExport(meeting.id, randomUUID()), 409, 'invalid_status');
 
     // The police read the live minutes, decrypted on their device.
     expect(await officerS.readMinutes<Minutes>(meeting.id)).toEqual({ version: 2, document: full });
@@ -160,6 +179,71 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
 
     const dump = await dumpDatabase(t.databaseUrl);
     for (const form of [...markerForms(marker), ...markerForms(voice)]) expect(dump).not.toContain(form);
+    closedMeetingId = meeting.id;
+  });
+
+  it('exports the closed meeting to a case record: signed on the device, verified offline, any edit detected', async () => {
+    // The police officer promotes the meeting to the police case record.
+    const doc = await new RecordExporter(officerS).meeting(closedMeetingId);
+    if (doc.kind !== 'meeting') throw new Error('expected a meeting export');
+    const r = doc.record;
+    expect(doc.exportedBy).toMatchObject({ userId: officer.id, agencyId: agency.police, deviceId: officerS.deviceId });
+    expect(r.meeting).toMatchObject({ kind: 'family', status: 'closed', place: 'Family Hub, room 2' });
+    expect(r.agenda.map((a) => a.id)).toEqual(['welcome', 'plan']);
+    expect(r.minutes.version).toBe(2);
+    expect(r.minutes.document).toEqual({
+      sections: [
+        { item: 'welcome', notes: 'All introduced' },
+        { item: 'plan', notes: `School attendance improving ${marker}` },
+      ],
+      familyVoice: voice,
+    });
+    expect(r.minutes.signedBy.userId).toBe(lead.id);
+    expect(r.attendance.map((a) => [a.userId, a.attendance])).toEqual(
+      expect.arrayContaining([
+        [officer.id, 'present'],
+        [teacher.id, 'apologies'],
+        [nurse.id, 'absent'],
+      ]),
+    );
+    expect(r.familyAttendance).toEqual([
+      { memberRef: family.members[0].ref, present: false },
+      { memberRef: family.members[1].ref, present: true },
+    ]);
+    expect(r.entries).toEqual([
+      expect.objectContaining({ agendaItem: 'plan', kind: 'decision', text: 'Weekly check-ins agreed' }),
+    ]);
+    expect(r.actions).toEqual([
+      expect.objectContaining({
+        description: 'Book the school nurse visit',
+        owner: expect.objectContaining({ userId: nurse.id }),
+      }),
+    ]);
+    expect(r.amendments).toEqual([
+      expect.objectContaining({ number: 1, text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' }),
+    ]);
+
+    // Offline: the JSON as filed, and the HTML page, verify with nothing but the file.
+    const filed = JSON.parse(JSON.stringify(doc)) as SignedExport;
+    expect((await verifyExport(filed)).valid).toBe(true);
+    const html = renderExportHtml(doc);
+    expect(html).toContain(voice);
+    expect(html).toContain('<html lang="en-GB">');
+    const checked = await verifyExportText(html);
+    expect(checked.checks.every((c) => c.ok)).toBe(true);
+    expect(checked.checks).toHaveLength(4); // exporter, chair's final minutes, amendment 1, the page itself
+    expect((await verifyExportText(html.replace('Weekly check-ins agreed', 'Monthly check-ins agreed'))).valid).toBe(
+      false,
+    );
+    const edited = JSON.parse(JSON.stringify(doc)) as SignedExport & { kind: 'meeting' };
+    edited.record.minutes.document = { sections: [], familyVoice: 'changed' };
+    expect((await verifyExport(edited)).valid).toBe(false);
+
+    // The server knows an export was made, by whom, and its id; never what it says.
+    const events = await admin.client.auditEvents({ limit: 1000 });
+    expect(
+      events.filter((e) => e.action === 'meeting.exported').map((e) => [e.actorUserId, e.targetId, e.details]),
+    ).toEqual([[officer.id, closedMeetingId, { exportId: doc.exportId }]]);
   });
 
   it('refuses every broken meeting rule with a clear error', async () => {
@@ -248,6 +332,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     const [child, parent] = family.members;
     const empty = await lead.client.familyPlan(family.id);
     expect(empty.plan).toBeNull();
+    await refused(lead.client.recordPlanExport(family.id, randomUUID()), 409, 'no_plan');
     await refused(
       lead.client.reportPlanProgress(family.id, {
         objective: 'school',
@@ -323,5 +408,23 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       dueOn: reviewOn,
     });
     expect(action.planObjective).toBe('school');
+
+    // The plan promoted to the police case record, and checked offline.
+    const exported = await new RecordExporter(officerS).familyPlan(family.id);
+    if (exported.kind !== 'family-plan') throw new Error('expected a plan export');
+    expect(exported.record.plan).toMatchObject({ version: 2, reviewOn });
+    expect(exported.record.plan.document).toEqual({ objectives, familyVoice: 'We want stability' });
+    expect(exported.record.members.map((m) => m.covered)).toEqual([true, true]);
+    expect(exported.record.progress.map((p) => [p.kind, p.text])).toEqual([
+      ['professional', 'No missed days this month'],
+      ['family', 'Mornings are easier now'],
+    ]);
+    expect(exported.record.actions.map((a) => [a.planObjective, a.description])).toEqual([
+      ['school', 'Walking bus referral'],
+    ]);
+    expect((await verifyExportText(renderExportHtml(exported))).valid).toBe(true);
+    const tampered = JSON.parse(JSON.stringify(exported)) as SignedExport & { kind: 'family-plan' };
+    tampered.record.plan.reviewOn = '2099-01-01';
+    expect((await verifyExport(tampered)).valid).toBe(false);
   });
 });

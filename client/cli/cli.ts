@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerActionCommands } from './commands/actions.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerChannelCommands } from './commands/channels.js';
 import { registerDeviceCommands } from './commands/device.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerFamilyCommands } from './commands/families.js';
+import { registerMeetingCommands } from './commands/meetings.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 
@@ -66,6 +69,9 @@ function buildProgram(io: CliIO): Command {
   registerDeviceCommands(program, action);
   registerChannelCommands(program, action);
   registerFamilyCommands(program, action);
+  registerMeetingCommands(program, action);
+  registerActionCommands(program, action);
+  registerExportCommands(program, action);
   registerAdminCommands(program, action);
   return program;
 }

@@ -6,8 +6,9 @@ function text(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function table(rows: Record<string, unknown>[], columns: [key: string, heading: string][]): string {
-  if (rows.length === 0) return '(none)\n';
+export function table(objects: object[], columns: [key: string, heading: string][]): string {
+  if (objects.length === 0) return '(none)\n';
+  const rows = objects as Record<string, unknown>[];
   const widths = columns.map(([key, heading]) => Math.max(heading.length, ...rows.map((r) => text(r[key]).length)));
   const line = (values: string[]) =>
     values

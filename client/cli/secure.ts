@@ -1,6 +1,8 @@
-import type { SecureSession } from '../sdk/node.js';
+import { readFile } from 'node:fs/promises';
+import type { FamilyView, SecureSession } from '../sdk/node.js';
 import { CliUsageError, type CliContext } from './context.js';
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True for a UUID (an id given on the command line rather than a name). */
@@ -21,4 +23,96 @@ export async function resolveUser(session: SecureSession, who: string): Promise<
   if (isId(who)) return who;
   if (!who.includes('@')) throw new CliUsageError(`"${who}" is neither a user id nor an e-mail address.`);
   return (await session.client.lookupUser(who)).id;
+}
+
+/** A family named by id or by its reference (EH-2026-0042). */
+export async function resolveFamily(s: SecureSession, which: string): Promise<FamilyView> {
+  if (isId(which)) return s.client.family(which);
+  const found = (await s.client.families()).find((f) => f.ref.toLowerCase() === which.toLowerCase());
+  if (!found) throw new CliUsageError(`No family "${which}" among yours: give its id or reference (EH-…).`);
+  return s.client.family(found.id);
+}
+
+/** A family member named by id or by member reference (EH-2026-0042-M1, or just M1). */
+export function resolveMember(family: FamilyView, which: string): FamilyView['members'][number] {
+  const w = which.toLowerCase();
+  const found = family.members.find(
+    (m) => m.id === which || m.ref.toLowerCase() === w || m.ref.toLowerCase().endsWith(`-${w}`),
+  );
+  if (!found) throw new CliUsageError(`${family.ref} has no member "${which}".`);
+  return found;
+}
+
+export function date(value: string | undefined, flag: string, fallback?: string): string {
+  const v = value ?? fallback;
+  if (!v || !DATE.test(v)) throw new CliUsageError(`${flag} takes a date as YYYY-MM-DD.`);
+  return v;
+}
+
+export const todayIso = () => new Date().toISOString().slice(0, 10);
+
+/** A channel named by id, or a family's channel by the family's reference. */
+export async function resolveChannel(s: SecureSession, which: string): Promise<string> {
+  if (isId(which)) return which;
+  return (await resolveFamily(s, which)).channelId;
+}
+
+/** A meeting named by id, or by the first characters of its id (as `meetings list` shows them). */
+export async function resolveMeeting(s: SecureSession, which: string): Promise<string> {
+  if (isId(which)) return which;
+  if (which.length < 4) throw new CliUsageError('Give a meeting id, or at least its first 4 characters.');
+  const found = (await s.client.meetings()).filter((m) => m.id.startsWith(which.toLowerCase()));
+  if (found.length === 1) return found[0].id;
+  throw new CliUsageError(
+    found.length
+      ? `"${which}" matches ${found.length} of your meetings: give more of the id.`
+      : `None of your meetings has an id starting "${which}": see \`strongroom meetings list\`.`,
+  );
+}
+
+/** An action named by id or by the first characters of its id, among yours and (if given) a channel's. */
+export async function resolveAction(s: SecureSession, which: string): Promise<string> {
+  if (isId(which)) return which;
+  if (which.length < 4) throw new CliUsageError('Give an action id, or at least its first 4 characters.');
+  const found = (await s.client.myActions()).filter((a) => a.id.startsWith(which.toLowerCase()));
+  if (found.length === 1) return found[0].id;
+  throw new CliUsageError(
+    found.length
+      ? `"${which}" matches ${found.length} of your actions: give more of the id.`
+      : `None of your actions has an id starting "${which}": give the whole id (see \`strongroom actions list\`).`,
+  );
+}
+
+/** Opens a sealed `{ text }` field; an unreadable one is shown as such rather than failing the command. */
+export async function openText(
+  s: SecureSession,
+  channelId: string,
+  purpose: string,
+  sealed: { epoch: number; ciphertext: string } | null,
+): Promise<string> {
+  if (!sealed) return '';
+  try {
+    const v = await s.openField<{ text?: unknown }>(channelId, purpose, sealed);
+    return typeof v?.text === 'string' ? v.text : JSON.stringify(v);
+  } catch {
+    return '(unable to decrypt)';
+  }
+}
+
+/** A JSON document from a file, or from standard input for `-`. */
+export async function readJsonFile(ctx: CliContext, file: string): Promise<unknown> {
+  const text = file === '-' ? await ctx.io.readStdin() : await readFile(file, 'utf8').catch(() => null);
+  if (text === null) throw new CliUsageError(`Cannot read ${file}.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliUsageError(`${file === '-' ? 'Standard input' : file} is not valid JSON.`);
+  }
+}
+
+/** Maps one after another (decrypting pins device keys on first sight; one at a time keeps that orderly). */
+export async function mapInOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
 }

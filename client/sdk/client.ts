@@ -336,6 +336,11 @@ export class StrongroomClient {
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/close`, input);
   amendMinutes = (id: string, input: { number: number; amendment: SealedField; deviceId: string; signature: string }) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/amendments`, input);
+  /** Records (audited) that this user exported the closed meeting to their case record. */
+  recordMeetingExport = (id: string, exportId: string) =>
+    this.http.request<{ exportId: string; recordedAt: string }>('POST', `/meetings/${encodeURIComponent(id)}/exports`, {
+      exportId,
+    });
 
   // ── actions ──
   createAction = (input: {
@@ -373,6 +378,13 @@ export class StrongroomClient {
     familyId: string,
     input: { objective: string; kind: 'professional' | 'family'; report: SealedField },
   ) => this.http.request<{ id: string }>('POST', `/families/${encodeURIComponent(familyId)}/plan/progress`, input);
+  /** Records (audited) that this user exported the family's plan to their case record. */
+  recordPlanExport = (familyId: string, exportId: string) =>
+    this.http.request<{ exportId: string; recordedAt: string }>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/plan/exports`,
+      { exportId },
+    );
 }
 
 const AUDIT_PAGE = 1000;

@@ -10,3 +10,15 @@ export { SecureSession, UnableToDecryptError, type DecryptedMessage } from './se
 export { KeyChangedError, MemoryTrustStore, type PinnedDevice, type TrustStore } from './store/trust-store.js';
 export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';
 export type { MessageContent } from './crypto/channel-crypto.js';
+export { RecordExporter } from './export/build.js';
+export {
+  EXPORT_FORMAT,
+  exportSigningBytes,
+  signExport,
+  verifyExport,
+  type ExportVerification,
+  type FamilyPlanExport,
+  type MeetingExport,
+  type SignedExport,
+} from './export/record-export.js';
+export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';

@@ -106,7 +106,7 @@ export class SecureSession {
   }
 
   /** A device's public keys, from the pins or (checked and pinned) from the server. */
-  private async deviceKeys(deviceId: string): Promise<MemberDeviceView> {
+  async deviceKeys(deviceId: string): Promise<MemberDeviceView> {
     const pinned = await this.trust.get(deviceId);
     if (pinned) return pinned;
     const d = await this.client.device(deviceId);

@@ -6,10 +6,12 @@ import {
   addFamilyMemberSchema,
   handOverSchema,
   planProgressSchema,
+  recordExportSchema,
   savePlanSchema,
   type AddFamilyMemberDto,
   type HandOverDto,
   type PlanProgressDto,
+  type RecordExportDto,
   type SavePlanDto,
 } from './dto/family.dto.js';
 import { FamiliesService } from './families.service.js';
@@ -86,5 +88,16 @@ export class FamiliesController {
     @Body(zodPipe(planProgressSchema)) dto: PlanProgressDto,
   ) {
     return this.plans.progress(auth, id, dto);
+  }
+
+  /** Records that the caller exported the plan to their agency's case record (audited). */
+  @Post(':id/plan/exports')
+  @ApiZodBody(recordExportSchema)
+  planExported(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(recordExportSchema)) dto: RecordExportDto,
+  ) {
+    return this.plans.recordExport(auth, id, dto);
   }
 }

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
-import type { PlanProgressDto, SavePlanDto } from './dto/family.dto.js';
+import type { PlanProgressDto, RecordExportDto, SavePlanDto } from './dto/family.dto.js';
 import { FamiliesService } from './families.service.js';
 
 const b64 = (b: Buffer) => b.toString('base64url');
@@ -109,6 +109,27 @@ export class FamilyPlansService {
       return reportId;
     });
     return { id };
+  }
+
+  /** Records that a member exported the plan (made and signed on their device) to their case record. */
+  async recordExport(auth: AuthContext, familyId: string, dto: RecordExportDto) {
+    return this.db.transaction(async (m) => {
+      await this.families.readable(m, auth, familyId);
+      const [plan] = await m.query<{ version: number }[]>(
+        'SELECT max(version)::int AS version FROM family_plan_versions WHERE family_id = $1',
+        [familyId],
+      );
+      if (!plan?.version) throw conflict('no_plan', 'The family has no plan to export yet.');
+      const recordedAt = this.clock.now().toISOString();
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'family.plan_exported',
+        target: { type: 'family', id: familyId },
+        details: { exportId: dto.exportId, version: plan.version },
+        meta: auth.meta,
+      });
+      return { exportId: dto.exportId, recordedAt };
+    });
   }
 
   async show(auth: AuthContext, familyId: string) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
+import { recordExportSchema, type RecordExportDto } from '../families/dto/family.dto.js';
 import { Auth, type AuthContext } from '../identity/auth-context.js';
 import {
   amendSchema,
@@ -107,5 +108,16 @@ export class MeetingsController {
   @ApiZodBody(amendSchema)
   amend(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string, @Body(zodPipe(amendSchema)) dto: AmendDto) {
     return this.meetings.amend(auth, id, dto);
+  }
+
+  /** Records that the caller exported this closed meeting to their agency's case record (audited). */
+  @Post('meetings/:id/exports')
+  @ApiZodBody(recordExportSchema)
+  exported(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(recordExportSchema)) dto: RecordExportDto,
+  ) {
+    return this.meetings.recordExport(auth, id, dto);
   }
 }

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { returningRows } from '../common/sql.js';
 import { sealedView } from '../families/families.service.js';
-import type { SealedField } from '../families/dto/family.dto.js';
+import type { RecordExportDto, SealedField } from '../families/dto/family.dto.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { verifyEd25519 } from '../identity/device-proof.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -384,6 +384,30 @@ export class MeetingsService {
   }
 
   /** A signed correction to closed minutes; the original stays as it was. */
+  /**
+   * Records that a member exported the closed meeting to their agency's case record. The export itself
+   * is made and signed on their device; the server keeps only who, when and the export's id.
+   */
+  async recordExport(auth: AuthContext, meetingId: string, dto: RecordExportDto) {
+    return this.db.transaction(async (m) => {
+      const { meeting } = await this.readable(m, auth, meetingId);
+      if (meeting.status !== 'closed') {
+        throw conflict('invalid_status', 'Only a closed meeting, with signed minutes, is exported to a case record.', {
+          status: meeting.status,
+        });
+      }
+      const recordedAt = this.clock.now().toISOString();
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'meeting.exported',
+        target: { type: 'meeting', id: meetingId },
+        details: { exportId: dto.exportId },
+        meta: auth.meta,
+      });
+      return { exportId: dto.exportId, recordedAt };
+    });
+  }
+
   async amend(auth: AuthContext, meetingId: string, dto: AmendDto) {
     await this.db.transaction(async (m) => {
       const { meeting } = await this.readable(m, auth, meetingId, true);

@@ -157,7 +157,7 @@ export function registerAdminCommands(program: Command, action: Action): void {
         const { client } = await ctx.sessionClient();
         const list = await client.agreements();
         ctx.print(list, () =>
-          table(list as unknown as Record<string, unknown>[], [
+          table(list, [
             ['label', 'VERSION'],
             ['publishedOn', 'PUBLISHED'],
             ['reviewDue', 'REVIEW DUE'],
@@ -219,7 +219,7 @@ export function registerAdminCommands(program: Command, action: Action): void {
         const { client } = await ctx.sessionClient();
         const list = await client.users(opts.agency);
         ctx.print(list, () =>
-          table(list as unknown as Record<string, unknown>[], [
+          table(list, [
             ['displayName', 'NAME'],
             ['email', 'E-MAIL'],
             ['role', 'ROLE'],

@@ -63,7 +63,7 @@ export function registerDeviceCommands(program: Command, action: Action): void {
         ctx.print(
           { devices, safetyNumber },
           () =>
-            table(devices as unknown as Record<string, unknown>[], [
+            table(devices, [
               ['id', 'DEVICE'],
               ['label', 'LABEL'],
               ['createdAt', 'REGISTERED'],

@@ -9,10 +9,9 @@ import type {
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
 import { CliUsageError } from '../context.js';
-import { isId, resolveUser, withSession } from '../secure.js';
+import { date, isId, resolveFamily, resolveMember, resolveUser, todayIso, withSession } from '../secure.js';
 import { fields, table } from '../output.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ROLES = ['child', 'parent', 'carer', 'other'];
 const BASES = ['safeguarding', 'crime_prevention', 'dea_s35', 'other'];
 
@@ -20,24 +19,6 @@ const BASES = ['safeguarding', 'crime_prevention', 'dea_s35', 'other'];
 interface MemberDetails {
   name?: string;
   dateOfBirth?: string;
-}
-
-/** A family named by id or by its reference (EH-2026-0042). */
-async function resolveFamily(s: SecureSession, which: string): Promise<FamilyView> {
-  if (isId(which)) return s.client.family(which);
-  const found = (await s.client.families()).find((f) => f.ref.toLowerCase() === which.toLowerCase());
-  if (!found) throw new CliUsageError(`No family "${which}" among yours: give its id or reference (EH-…).`);
-  return s.client.family(found.id);
-}
-
-/** A family member named by id or by member reference (EH-2026-0042-M1, or just M1). */
-function resolveMember(family: FamilyView, which: string): FamilyView['members'][number] {
-  const w = which.toLowerCase();
-  const found = family.members.find(
-    (m) => m.id === which || m.ref.toLowerCase() === w || m.ref.toLowerCase().endsWith(`-${w}`),
-  );
-  if (!found) throw new CliUsageError(`${family.ref} has no member "${which}".`);
-  return found;
 }
 
 /** Agencies by id or by name (case-insensitive). */
@@ -51,14 +32,6 @@ async function resolveAgencies(s: SecureSession, names: string[]): Promise<strin
     return a.id;
   });
 }
-
-function date(value: string | undefined, flag: string, fallback?: string): string {
-  const v = value ?? fallback;
-  if (!v || !DATE.test(v)) throw new CliUsageError(`${flag} takes a date as YYYY-MM-DD.`);
-  return v;
-}
-
-const todayIso = () => new Date().toISOString().slice(0, 10);
 
 async function details(s: SecureSession, family: FamilyView, m: FamilyView['members'][number]): Promise<string> {
   if (!m.details) return '-';

@@ -14,6 +14,10 @@ export const sealedField = z.strictObject({
 });
 export type SealedField = z.infer<typeof sealedField>;
 
+/** Notice that a client exported a record to an agency's case system: the export's own id, nothing of its content. */
+export const recordExportSchema = z.strictObject({ exportId: z.uuid() });
+export type RecordExportDto = z.infer<typeof recordExportSchema>;
+
 export const addFamilyMemberSchema = z.strictObject({
   role: z.enum(FAMILY_MEMBER_ROLES),
   /** Name, date of birth and the like, sealed by the client. */

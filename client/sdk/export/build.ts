@@ -1,0 +1,231 @@
+import type { SecureSession } from '../secure-session.js';
+import type { ActionView, ChannelView, MeetingView } from '../types.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  signExport,
+  type ExportAction,
+  type ExportPerson,
+  type FamilyPlanExport,
+  type MeetingExport,
+  type SignedExport,
+  type UnsignedExport,
+} from './record-export.js';
+
+/** What the SDK's own clients seal as free text (entries, action descriptions, progress reports). */
+interface TextField {
+  text: string;
+}
+
+/** Names for the user ids a record mentions, from the channel's members and the meeting's invitees. */
+class People {
+  private readonly known = new Map<string, ExportPerson>();
+
+  constructor(channel: ChannelView, extra: { userId: string; displayName: string; agencyName: string }[] = []) {
+    for (const p of [...channel.members, ...extra]) {
+      this.known.set(p.userId, { userId: p.userId, displayName: p.displayName, agencyName: p.agencyName });
+    }
+  }
+
+  /** Someone who has since left the channel is still named by id. */
+  of(userId: string): ExportPerson {
+    return this.known.get(userId) ?? { userId, displayName: userId, agencyName: null };
+  }
+}
+
+const textOf = (v: unknown): string =>
+  typeof v === 'object' && v !== null && typeof (v as TextField).text === 'string'
+    ? (v as TextField).text
+    : JSON.stringify(v);
+
+/**
+ * Builds signed exports of closed meetings and whole-family plans. Everything is decrypted here, on
+ * this device, and the signature is this device's: the server only ever sees that an export was made.
+ */
+export class RecordExporter {
+  constructor(
+    private readonly session: SecureSession,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A closed meeting: attendance, the signed final minutes and amendments, entries and actions. */
+  async meeting(meetingId: string): Promise<SignedExport> {
+    const { client } = this.session;
+    const meeting: MeetingView = await client.meeting(meetingId);
+    if (!meeting.final) {
+      throw new Error('Close the meeting first: only signed, final minutes are promoted to the case record.');
+    }
+    const channelId = meeting.channelId;
+    const channel = await client.channel(channelId);
+    const people = new People(channel, meeting.invitees);
+    const verified = await this.session.verifiedMinutes(meetingId);
+    const versions = await client.minutesVersions(meetingId);
+    const final = versions.find((v) => v.version === meeting.final!.version)!;
+    const chairKey = await this.session.deviceKeys(meeting.final.deviceId);
+    const agenda = meeting.agenda
+      ? await this.session.openField<{ id: string; title: string }[]>(channelId, 'meeting-agenda', meeting.agenda)
+      : [];
+    const place = meeting.place
+      ? textOf(await this.session.openField(channelId, 'meeting-place', meeting.place))
+      : null;
+    const entries = [];
+    for (const e of meeting.entries) {
+      entries.push({
+        agendaItem: e.agendaItem,
+        kind: e.kind,
+        text: textOf(await this.session.openField(channelId, 'meeting-entry', e.content)),
+        author: people.of(e.authorId),
+        createdAt: e.createdAt,
+      });
+    }
+    const amendments = [];
+    for (const a of meeting.amendments) {
+      const opened = verified.amendments.find((v) => v.number === a.number)!;
+      amendments.push({
+        number: a.number,
+        author: people.of(a.authorId),
+        createdAt: a.createdAt,
+        text: opened.text,
+        reason: opened.reason,
+        proof: {
+          deviceId: a.deviceId,
+          publicKey: (await this.session.deviceKeys(a.deviceId)).ed25519PublicKey,
+          ciphertext: a.ciphertext,
+          signature: a.signature,
+        },
+      });
+    }
+    const actions = (await client.channelActions(channelId)).filter((a) => a.meetingId === meetingId);
+    const family = (await client.families()).find((f) => f.channelId === channelId);
+    return this.sign(
+      {
+        kind: 'meeting',
+        record: {
+          meeting: {
+            id: meeting.id,
+            kind: meeting.kind,
+            channelId,
+            familyRef: family?.ref ?? null,
+            status: meeting.status,
+            scheduledAt: meeting.scheduledAt,
+            startedAt: meeting.startedAt,
+            closedAt: meeting.closedAt,
+            place,
+            chair: people.of(meeting.chairId),
+            minuteTaker: meeting.minuteTakerId ? people.of(meeting.minuteTakerId) : null,
+          },
+          agenda,
+          attendance: meeting.invitees.map((i) => ({
+            userId: i.userId,
+            displayName: i.displayName,
+            agencyId: i.agencyId,
+            agencyName: i.agencyName,
+            attendance: i.attendance,
+          })),
+          familyAttendance: meeting.familyAttendance.map((f) => ({ memberRef: f.memberRef, present: f.present })),
+          minutes: {
+            version: final.version,
+            document: verified.document,
+            signedBy: people.of(meeting.chairId),
+            proof: {
+              deviceId: meeting.final.deviceId,
+              publicKey: chairKey.ed25519PublicKey,
+              ciphertext: final.ciphertext,
+              signature: meeting.final.signature,
+            },
+          },
+          amendments,
+          entries,
+          actions: await this.actions(channelId, actions, people),
+        },
+      },
+      (exportId) => client.recordMeetingExport(meetingId, exportId),
+    );
+  }
+
+  /** A family's whole-family plan: objectives, the members it covers, progress reports and linked actions. */
+  async familyPlan(familyId: string): Promise<SignedExport> {
+    const { client } = this.session;
+    const family = await client.family(familyId);
+    const view = await client.familyPlan(familyId);
+    if (!view.plan) throw new Error(`${family.ref} has no whole-family plan yet: write one first.`);
+    const channelId = family.channelId;
+    const people = new People(await client.channel(channelId));
+    const progress = [];
+    for (const p of view.progress) {
+      progress.push({
+        objective: p.objective,
+        kind: p.kind,
+        text: textOf(await this.session.openField(channelId, 'plan-progress', p.report)),
+        author: people.of(p.authorId),
+        createdAt: p.createdAt,
+      });
+    }
+    const covered = new Set(view.plan.coveredMemberIds);
+    const actions = (await client.channelActions(channelId)).filter((a) => a.planObjective !== null);
+    return this.sign(
+      {
+        kind: 'family-plan',
+        record: {
+          family: { id: family.id, ref: family.ref, channelId, leadWorker: people.of(family.leadWorker.userId) },
+          members: family.members.map((m) => ({ memberRef: m.ref, role: m.role, covered: covered.has(m.id) })),
+          plan: {
+            version: view.plan.version,
+            reviewOn: view.plan.reviewOn,
+            reviewOverdue: view.plan.reviewOverdue,
+            savedAt: view.plan.savedAt,
+            author: people.of(view.plan.authorId),
+            document: await this.session.openField(channelId, 'family-plan', view.plan),
+          },
+          progress,
+          actions: await this.actions(channelId, actions, people),
+        },
+      },
+      (exportId) => client.recordPlanExport(familyId, exportId),
+    );
+  }
+
+  private async actions(channelId: string, actions: ActionView[], people: People): Promise<ExportAction[]> {
+    const out: ExportAction[] = [];
+    for (const a of actions) {
+      out.push({
+        id: a.id,
+        description: textOf(await this.session.openField(channelId, 'action', a.description)),
+        owner: people.of(a.ownerId),
+        dueOn: a.dueOn,
+        status: a.status,
+        planObjective: a.planObjective,
+        meetingId: a.meetingId,
+      });
+    }
+    return out;
+  }
+
+  /** Signs with this device, after the server has recorded (audited) that the export is being made. */
+  private async sign(
+    body: Pick<MeetingExport, 'kind' | 'record'> | Pick<FamilyPlanExport, 'kind' | 'record'>,
+    record: (exportId: string) => Promise<unknown>,
+  ): Promise<SignedExport> {
+    const me = await this.session.client.me();
+    const exportId = globalThis.crypto.randomUUID();
+    await record(exportId);
+    const doc = {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      kind: body.kind,
+      exportId,
+      exportedAt: this.now().toISOString(),
+      source: this.session.client.serverUrl,
+      exportedBy: {
+        userId: me.user.id,
+        displayName: me.user.displayName,
+        agencyId: me.agency.id,
+        agencyName: me.agency.name,
+        deviceId: this.session.deviceId,
+        publicKey: this.session.device.keys.ed25519.publicKey,
+      },
+      record: body.record,
+    } as UnsignedExport;
+    return signExport(doc, this.session.device.keys.ed25519.privateKey);
+  }
+}
