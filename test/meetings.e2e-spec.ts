@@ -213,11 +213,8 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     expect(r.entries).toEqual([
       expect.objectContaining({ agendaItem: 'plan', kind: 'decision', text: 'Weekly check-ins agreed' }),
     ]);
-    expect(r.actions).toEqual([
-      expect.objectContaining({
-        description: 'Book the school nurse visit',
-        owner: expect.objectContaining({ userId: nurse.id }),
-      }),
+    expect(r.actions.map((a) => [a.description, a.owner.userId, a.meetingId])).toEqual([
+      ['Book the school nurse visit', nurse.id, closedMeetingId],
     ]);
     expect(r.amendments).toEqual([
       expect.objectContaining({ number: 1, text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' }),

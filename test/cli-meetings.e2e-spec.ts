@@ -1,0 +1,304 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ActionDetailView, FamilyView, MeetingView, SignedExport } from '../client/sdk/index.js';
+import { cli, json } from './support/cli.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World } from './support/world.js';
+
+interface Account {
+  email: string;
+  id: string;
+  home: string;
+}
+
+/**
+ * A Family Meeting and a whole-family plan run entirely through the `strongroom` command, as a lead
+ * worker and a police officer would: schedule, start, attendance, minutes, a decision, an action, close
+ * (signed), amend, then export to a case record and check the export offline.
+ */
+describe('the strongroom CLI for meetings, minutes, actions, the plan and exports', () => {
+  let t: TestApp;
+  let w: World;
+  const dirs: string[] = [];
+  let lead: Account;
+  let officer: Account;
+  let family: FamilyView;
+  let meetingId: string;
+  const PASS = 'a long device passphrase';
+
+  const tempDir = async (prefix: string) => {
+    const d = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
+    dirs.push(d);
+    return d;
+  };
+  async function person(agencyId: string, prefix: string): Promise<Account> {
+    const acct = await w.account(agencyId, 'practitioner', prefix);
+    const home = await tempDir(prefix);
+    expect((await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password })).code).toBe(0);
+    expect((await cli(home, t, ['attest', '--yes'])).code).toBe(0);
+    expect((await cli(home, t, ['device', 'init', '--label', prefix], { STRONGROOM_PASSPHRASE: PASS })).code).toBe(0);
+    return { email: acct.email, id: acct.id, home };
+  }
+  const as = (p: Account, argv: string[], env: Record<string, string> = {}) =>
+    cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: PASS, ...env });
+  const ok = async (p: Account, argv: string[]) => {
+    const r = await as(p, argv);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    const police = await w.agency('Police', { sector: 'police' });
+    lead = await person(council, 'lead');
+    officer = await person(police, 'officer');
+
+    family = json<FamilyView>(await ok(lead, ['--json', 'families', 'create']));
+    await ok(lead, ['families', 'add-member', family.ref, '--role', 'child', '--name', 'Sam Example']);
+    await ok(lead, ['families', 'add-member', family.ref, '--role', 'parent', '--name', 'Alex Example']);
+    for (const [member, by] of [
+      ['M1', 'parent'],
+      ['M2', 'self'],
+    ]) {
+      await ok(lead, ['consent', 'record', family.ref, member, '--by', by, '--form', 'v3', '--agency', 'Police']);
+    }
+    await ok(lead, ['channels', 'add', family.channelId, officer.email]);
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('runs a Family Meeting from the command line, through a signed close and an amendment', async () => {
+    const scheduled = json<MeetingView>(
+      await ok(lead, [
+        '--json',
+        'meetings',
+        'schedule',
+        family.ref,
+        '--kind',
+        'family',
+        '--at',
+        '2026-12-01T10:00',
+        '--place',
+        'Family Hub, room 2',
+        '--agenda',
+        'Welcome',
+        'School attendance',
+        '--invite',
+        officer.email,
+      ]),
+    );
+    meetingId = scheduled.id;
+    const short = meetingId.slice(0, 8);
+    expect(scheduled.status).toBe('scheduled');
+    expect((await ok(officer, ['meetings', 'list'])).out).toContain(short);
+    const shown = await ok(officer, ['meetings', 'show', short]);
+    expect(shown.out).toContain('Family Hub, room 2');
+    expect(shown.out).toContain('2. School attendance');
+
+    // Not started: no minutes. The refusal is the server's, in words.
+    const early = await as(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'x']);
+    expect(early.code).toBe(1);
+    expect(early.err).toContain('invalid_status');
+
+    await ok(lead, ['meetings', 'start', short]);
+    await ok(lead, [
+      'attendance',
+      'set',
+      short,
+      '--present',
+      lead.email,
+      officer.email,
+      '--family-present',
+      'M2',
+      '--family-absent',
+      'M1',
+    ]);
+    expect((await ok(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'All introduced'])).out).toContain(
+      'version 1',
+    );
+    await ok(lead, ['minutes', 'edit', short, '--item', 'school attendance', '--notes', 'Attendance improving']);
+    await ok(lead, ['minutes', 'edit', short, '--item', '2', '--append', 'Walking bus suggested']);
+    await ok(lead, ['minutes', 'edit', short, '--family-voice', 'Mornings are easier now']);
+    const notOnAgenda = await as(lead, ['minutes', 'edit', short, '--item', 'Housing', '--notes', 'x']);
+    expect(notOnAgenda.code).toBe(2);
+    expect(notOnAgenda.err).toContain('not on the agenda');
+    await ok(lead, ['decisions', 'add', short, '--item', '2', '--text', 'Weekly check-ins agreed']);
+    const action = json<ActionDetailView>(
+      await ok(lead, [
+        '--json',
+        'actions',
+        'add',
+        '--meeting',
+        short,
+        '--owner',
+        officer.email,
+        '--due',
+        '2026-12-10',
+        '--text',
+        'Call the school',
+      ]),
+    );
+    expect(action).toMatchObject({ meetingId, ownerId: officer.id, dueOn: '2026-12-10', status: 'open' });
+
+    // The officer sees the live minutes and their action, and moves it on.
+    const draft = await ok(officer, ['minutes', 'show', short]);
+    expect(draft.out).toContain('Draft minutes, version 4');
+    expect(draft.out).toContain('Attendance improving\n\nWalking bus suggested');
+    expect(draft.out).toContain('## The family’s voice\nMornings are easier now');
+    const mine = await ok(officer, ['actions', 'mine']);
+    expect(mine.out).toMatch(new RegExp(`${action.id.slice(0, 8)}\\s+open\\s+2026-12-10\\s+you\\s+Call the school`));
+    await ok(officer, ['actions', 'update', action.id.slice(0, 8), '--status', 'in_progress', '--note', 'Rang twice']);
+    const history = await ok(officer, ['actions', 'show', action.id]);
+    expect(history.out).toContain('open → in_progress');
+    expect(history.out).toContain('Rang twice');
+
+    const closed = await ok(lead, ['meetings', 'close', short]);
+    expect(closed.out).toContain('Minutes version 4 are signed by this device and locked');
+    const locked = await as(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'Rewritten']);
+    expect(locked.code).toBe(1);
+    expect(locked.err).toContain('minutes_locked');
+    await ok(lead, ['minutes', 'amend', short, '--text', 'Check-ins are fortnightly', '--reason', 'Recorded wrongly']);
+    const final = await ok(officer, ['minutes', 'show', short]);
+    expect(final.out).toContain('Final minutes, version 4: signature by the chair’s device checked.');
+    expect(final.out).toMatch(/## Amendment 1 .*\nCheck-ins are fortnightly\nReason: Recorded wrongly/);
+    const shownAfter = json<Omit<MeetingView, 'entries'> & { entries: { text: string }[] }>(
+      await ok(officer, ['--json', 'meetings', 'show', short]),
+    );
+    expect(shownAfter.status).toBe('closed');
+    expect(shownAfter.entries.map((e) => e.text)).toEqual(['Weekly check-ins agreed']);
+  });
+
+  it('exports the meeting to a case record and verifies it offline; an edited copy fails', async () => {
+    const out = await tempDir('export');
+    const made = json<{ files: string[]; exportId: string }>(
+      await ok(officer, ['--json', 'export', 'meeting', meetingId.slice(0, 8), '--out', out]),
+    );
+    expect(made.files.map((f) => path.extname(f)).sort()).toEqual(['.html', '.json']);
+    expect((await readdir(out)).length).toBe(2);
+    const htmlFile = made.files.find((f) => f.endsWith('.html'))!;
+    const jsonFile = made.files.find((f) => f.endsWith('.json'))!;
+    expect((await stat(htmlFile)).mode & 0o777).toBe(0o600);
+    const doc = JSON.parse(await readFile(jsonFile, 'utf8')) as SignedExport;
+    if (doc.kind !== 'meeting') throw new Error('expected a meeting export');
+    expect(doc.exportId).toBe(made.exportId);
+    const html = await readFile(htmlFile, 'utf8');
+    expect(html).toContain('Weekly check-ins agreed');
+    expect(html).toContain('Mornings are easier now');
+
+    // Verification needs nothing but the file: a home with no sign-in and no keys.
+    const stranger = { email: '', id: '', home: await tempDir('stranger') };
+    for (const file of [htmlFile, jsonFile]) {
+      const v = await as(stranger, ['export', 'verify', file]);
+      expect(v.code).toBe(0);
+      expect(v.out).toContain('The export verifies.');
+      expect(v.out).toContain('ok    final minutes (version 4) signed by the chair’s device');
+    }
+    const expected = await as(stranger, ['export', 'verify', jsonFile, '--key', doc.exportedBy.publicKey]);
+    expect(expected.code).toBe(0);
+    const wrongKey = await as(stranger, ['export', 'verify', jsonFile, '--key', doc.record.minutes.proof.publicKey]);
+    expect(wrongKey.code).toBe(1);
+
+    const edited = path.join(out, 'edited.html');
+    await writeFile(edited, html.replace('Weekly check-ins agreed', 'Monthly check-ins agreed'));
+    const bad = await as(stranger, ['export', 'verify', edited]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('FAIL  the readable page shows exactly the signed record');
+    expect(bad.out).toContain('does NOT verify');
+    const badJson = await as(stranger, ['--json', 'export', 'verify', edited]);
+    expect(json<{ valid: boolean }>(badJson).valid).toBe(false);
+
+    // An existing file is not overwritten unless asked.
+    const again = await as(officer, ['export', 'meeting', meetingId, '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('already exists');
+  });
+
+  it('keeps the whole-family plan from the command line, links an action to it, and exports it', async () => {
+    const first = await ok(lead, [
+      'plan',
+      'edit',
+      family.ref,
+      '--objective',
+      'school',
+      '--text',
+      'Sam attends school every day',
+      '--outcome',
+      '95% attendance',
+      '--measure',
+      'School register',
+    ]);
+    expect(first.out).toContain('version 1');
+    const second = await ok(lead, [
+      'plan',
+      'edit',
+      family.ref,
+      '--objective',
+      'housing',
+      '--text',
+      'Stable housing',
+      '--cover',
+      'M1',
+      '--review-on',
+      '2027-02-01',
+    ]);
+    expect(second.out).toContain('version 2; review by 2027-02-01');
+    expect(second.out).toContain(`Not covered yet: ${family.ref}-M2`);
+    const notLead = await as(officer, ['plan', 'edit', family.ref, '--family-voice', 'x']);
+    expect(notLead.code).toBe(1);
+    expect(notLead.err).toContain('lead_worker_only');
+
+    await ok(officer, ['plan', 'progress', family.ref, '--objective', 'school', '--report', 'No missed days']);
+    await ok(lead, ['plan', 'progress', family.ref, '--objective', 'school', '--report', 'Easier now', '--family']);
+    await ok(lead, [
+      'actions',
+      'add',
+      '--in',
+      family.ref,
+      '--owner',
+      lead.email,
+      '--due',
+      '2027-01-15',
+      '--text',
+      'Walking bus referral',
+      '--objective',
+      'school',
+    ]);
+    const listed = await ok(officer, ['actions', 'list', family.ref]);
+    expect(listed.out).toContain('Walking bus referral');
+    expect(listed.out).toContain('Call the school');
+
+    const shown = await ok(officer, ['plan', 'show', family.ref]);
+    expect(shown.out).toMatch(/school\s+Sam attends school every day\s+95% attendance\s+School register/);
+    expect(shown.out).toContain(`Not covered: ${family.ref}-M2 (parent)`);
+    expect(shown.out).toContain('No missed days');
+    expect(shown.out).toMatch(/school\s+family\s+\S+\s+Easier now/);
+
+    const out = await tempDir('plan-export');
+    const made = json<{ files: string[] }>(
+      await ok(officer, ['--json', 'export', 'plan', family.ref, '--out', out, '--format', 'json']),
+    );
+    expect(made.files).toHaveLength(1);
+    const doc = JSON.parse(await readFile(made.files[0], 'utf8')) as SignedExport;
+    if (doc.kind !== 'family-plan') throw new Error('expected a plan export');
+    expect(doc.record.plan.reviewOn).toBe('2027-02-01');
+    expect(doc.record.actions.map((a) => a.description)).toEqual(['Walking bus referral']);
+    expect((await as(officer, ['export', 'verify', made.files[0]])).code).toBe(0);
+  });
+
+  it('explains itself: help for each new command group', async () => {
+    for (const group of ['meetings', 'minutes', 'attendance', 'decisions', 'actions', 'plan', 'export']) {
+      const help = await as(lead, [group, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.out).toMatch(/Usage: strongroom \S+/);
+    }
+    const usage = await as(lead, ['actions', 'add', '--owner', lead.email, '--due', '2027-01-01', '--text', 'x']);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('--meeting or --in');
+  });
+});
