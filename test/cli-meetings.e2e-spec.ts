@@ -142,6 +142,8 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
         '2026-12-10',
         '--text',
         'Call the school',
+        '--item',
+        '2',
       ]),
     );
     expect(action).toMatchObject({ meetingId, ownerId: officer.id, dueOn: '2026-12-10', status: 'open' });
@@ -171,7 +173,10 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       await ok(officer, ['--json', 'meetings', 'show', short]),
     );
     expect(shownAfter.status).toBe('closed');
-    expect(shownAfter.entries.map((e) => e.text)).toEqual(['Weekly check-ins agreed']);
+    expect(shownAfter.entries.map((e) => e.text)).toEqual([
+      'Weekly check-ins agreed',
+      `Call the school (owner ${officer.email}, due 2026-12-10)`,
+    ]);
   });
 
   it('exports the meeting to a case record and verifies it offline; an edited copy fails', async () => {
@@ -190,6 +195,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     const html = await readFile(htmlFile, 'utf8');
     expect(html).toContain('Weekly check-ins agreed');
     expect(html).toContain('Mornings are easier now');
+    expect(html).toContain('<h2>Actions as minuted</h2>');
 
     // Verification needs nothing but the file: a home with no sign-in and no keys.
     const stranger = { email: '', id: '', home: await tempDir('stranger') };

@@ -3,6 +3,7 @@ import type { ActionStatus, ActionView, FamilyView, SecureSession } from '../../
 import type { Action } from '../cli.js';
 import { CliUsageError } from '../context.js';
 import { fields, table } from '../output.js';
+import { addEntry } from './meetings.js';
 import {
   date,
   mapInOrder,
@@ -65,26 +66,42 @@ export function registerActionCommands(program: Command, action: Action): void {
     .requiredOption('--text <description>', 'what is to be done (encrypted)')
     .option('--meeting <meeting>', 'the meeting that set it (its channel is used)')
     .option('--in <channel>', 'the channel (id) or family (reference), when not set in a meeting')
+    .option('--item <item>', 'with --meeting: also minute it as an action entry against this agenda item')
     .option('--objective <id>', 'the whole-family plan objective it serves')
     .action(
       action(
         async (
           ctx,
-          o: { owner: string; due: string; text: string; meeting?: string; in?: string; objective?: string },
+          o: {
+            owner: string;
+            due: string;
+            text: string;
+            meeting?: string;
+            in?: string;
+            item?: string;
+            objective?: string;
+          },
         ) =>
           withSession(ctx, async (s) => {
             if (!o.meeting && !o.in) throw new CliUsageError('Say where the action belongs: --meeting or --in.');
+            if (o.item && !o.meeting) throw new CliUsageError('--item needs --meeting: whose agenda is it on?');
             const meetingId = o.meeting ? await resolveMeeting(s, o.meeting) : undefined;
             const channelId = meetingId
               ? (await s.client.meeting(meetingId)).channelId
               : await resolveChannel(s, o.in!);
+            const dueOn = date(o.due, '--due');
+            const ownerId = await resolveUser(s, o.owner);
+            if (meetingId && o.item) {
+              // Minuted first: a closed meeting refuses the entry before any action exists.
+              await addEntry(s, meetingId, o.item, 'action', `${o.text} (owner ${o.owner}, due ${dueOn})`);
+            }
             const a = await s.client.createAction({
               channelId,
               meetingId,
               planObjective: o.objective,
               description: await s.sealField(channelId, 'action', { text: o.text }),
-              ownerId: await resolveUser(s, o.owner),
-              dueOn: date(o.due, '--due'),
+              ownerId,
+              dueOn,
             });
             ctx.print(a, `Action ${a.id.slice(0, 8)} set, due ${a.dueOn} (id ${a.id}).\n`);
           }),

@@ -416,14 +416,26 @@ export function registerMeetingCommands(program: Command, action: Action): void 
       action(async (ctx, o: { item: string; text: string }, which: string) =>
         withSession(ctx, async (s) => {
           const id = await resolveMeeting(s, which);
-          const m = await s.client.meeting(id);
-          const item = agendaItem(await agendaOf(s, m), o.item);
-          const content = await s.sealField(m.channelId, 'meeting-entry', { text: o.text });
-          const entry = await s.client.addMeetingEntry(id, { agendaItem: item, kind: 'decision', content });
-          ctx.print({ ...entry, meetingId: id, agendaItem: item }, `Decision recorded against item ${item}.\n`);
+          const entry = await addEntry(s, id, o.item, 'decision', o.text);
+          ctx.print(entry, `Decision recorded against item ${entry.agendaItem}.\n`);
         }),
       ),
     );
+}
+
+/** A typed entry (encrypted text) against an agenda item of a meeting in progress. */
+export async function addEntry(
+  s: SecureSession,
+  meetingId: string,
+  which: string,
+  kind: 'information' | 'decision' | 'action',
+  text: string,
+): Promise<{ id: string; meetingId: string; agendaItem: string; kind: string }> {
+  const m = await s.client.meeting(meetingId);
+  const item = agendaItem(await agendaOf(s, m), which);
+  const content = await s.sealField(m.channelId, 'meeting-entry', { text });
+  const { id } = await s.client.addMeetingEntry(meetingId, { agendaItem: item, kind, content });
+  return { id, meetingId, agendaItem: item, kind };
 }
 
 /** Family members' attendance, by reference, for a meeting in a family's channel. */
