@@ -160,6 +160,17 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(history.out).toContain('open → in_progress');
     expect(history.out).toContain('Rang twice');
 
+    // The officer goes on leave: the chair hands the action on, with a reason, on the record.
+    const notChair = await as(officer, ['actions', 'reassign', action.id, lead.email]);
+    expect(notChair.code).toBe(1);
+    expect(notChair.err).toContain('chair_only');
+    await ok(lead, ['actions', 'reassign', action.id, lead.email, '--reason', 'Officer on leave']);
+    const handed = await ok(lead, ['actions', 'show', action.id]);
+    expect(handed.out).toMatch(/reassigned \S.* \(Police\) → you/);
+    expect(handed.out).toContain('Officer on leave');
+    expect((await ok(officer, ['actions', 'mine'])).out).not.toContain('Call the school');
+    expect((await ok(lead, ['actions', 'mine'])).out).toContain('Call the school');
+
     const closed = await ok(lead, ['meetings', 'close', short]);
     expect(closed.out).toContain('Minutes version 4 are signed by this device and locked');
     const locked = await as(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'Rewritten']);
@@ -283,7 +294,8 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(shown.out).toMatch(/school\s+Sam attends school every day\s+95% attendance\s+School register/);
     expect(shown.out).toContain(`Not covered: ${family.ref}-M2 (parent)`);
     expect(shown.out).toContain('No missed days');
-    expect(shown.out).toMatch(/school\s+family\s+\S+\s+Easier now/);
+    expect(shown.out).toMatch(/school\s+the family\s+\S+\s+Easier now/);
+    expect(shown.out).toMatch(/school\s+you\s+\S+\s+No missed days/);
 
     const out = await tempDir('plan-export');
     const made = json<{ files: string[] }>(

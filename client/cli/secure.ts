@@ -116,3 +116,27 @@ export async function mapInOrder<T, R>(items: readonly T[], fn: (item: T) => Pro
   for (const item of items) out.push(await fn(item));
   return out;
 }
+
+/** People's names for the user ids a table shows, from the members of the channels involved. */
+export class Names {
+  private readonly byId = new Map<string, string>();
+  private readonly loaded = new Set<string>();
+
+  constructor(private readonly s: SecureSession) {}
+
+  /** Learns the names of a channel's members (once per channel). */
+  async load(channelId: string): Promise<this> {
+    if (this.loaded.has(channelId)) return this;
+    this.loaded.add(channelId);
+    for (const m of (await this.s.client.channel(channelId)).members) {
+      this.byId.set(m.userId, `${m.displayName} (${m.agencyName})`);
+    }
+    return this;
+  }
+
+  /** "you", a name with its agency, or the id of someone no longer in the channel. */
+  of(userId: string | null): string {
+    if (!userId) return '-';
+    return userId === this.s.userId ? 'you' : (this.byId.get(userId) ?? userId);
+  }
+}

@@ -7,6 +7,7 @@ import { addEntry } from './meetings.js';
 import {
   date,
   mapInOrder,
+  Names,
   openText,
   readJsonFile,
   resolveAction,
@@ -28,11 +29,12 @@ export interface PlanDocument {
 
 /** Actions with their descriptions decrypted here, for tables and --json alike. */
 async function described(s: SecureSession, actions: ActionView[]) {
+  const names = new Names(s);
   return mapInOrder(actions, async (a) => ({
     ...a,
     text: await openText(s, a.channelId, 'action', a.description),
     short: a.id.slice(0, 8),
-    owner: a.ownerId === s.userId ? 'you' : a.ownerId,
+    owner: (await names.load(a.channelId)).of(a.ownerId),
   }));
 }
 
@@ -158,6 +160,7 @@ export function registerActionCommands(program: Command, action: Action): void {
       action(async (ctx, _o, which: string) =>
         withSession(ctx, async (s) => {
           const a = await s.client.action(await resolveAction(s, which));
+          const names = await new Names(s).load(a.channelId);
           const text = await openText(s, a.channelId, 'action', a.description);
           const updates = await mapInOrder(a.updates, async (u) => ({
             ...u,
@@ -169,7 +172,7 @@ export function registerActionCommands(program: Command, action: Action): void {
               fields([
                 ['Action', text],
                 ['Id', a.id],
-                ['Owner', a.ownerId === s.userId ? 'you' : a.ownerId],
+                ['Owner', names.of(a.ownerId)],
                 ['Due', a.dueOn],
                 ['Status', a.status],
                 ['Plan objective', a.planObjective],
@@ -183,12 +186,12 @@ export function registerActionCommands(program: Command, action: Action): void {
                     u.kind === 'status'
                       ? `${u.statusFrom} → ${u.statusTo}`
                       : u.kind === 'reassigned'
-                        ? `reassigned ${u.fromUserId} → ${u.toUserId}`
+                        ? `reassigned ${names.of(u.fromUserId)} → ${names.of(u.toUserId)}`
                         : 'progress',
                 })),
                 [
                   ['createdAt', 'WHEN'],
-                  ['authorId', 'BY'],
+                  ['by', 'BY'],
                   ['change', 'CHANGE'],
                   ['noteText', 'NOTE'],
                 ],
@@ -234,6 +237,7 @@ export function registerActionCommands(program: Command, action: Action): void {
             return;
           }
           const doc = await s.openField<PlanDocument>(f.channelId, 'family-plan', view.plan);
+          const names = await new Names(s).load(f.channelId);
           const progress = await mapInOrder(view.progress, async (p) => ({
             ...p,
             text: await openText(s, f.channelId, 'plan-progress', p.report),
@@ -257,7 +261,7 @@ export function registerActionCommands(program: Command, action: Action): void {
               (doc.familyVoice ? `\nThe family’s voice: ${doc.familyVoice}\n` : '') +
               '\nProgress:\n' +
               table(
-                progress.map((p) => ({ ...p, from: p.kind === 'family' ? 'family' : p.authorId })),
+                progress.map((p) => ({ ...p, from: p.kind === 'family' ? 'the family' : names.of(p.authorId) })),
                 [
                   ['objective', 'OBJECTIVE'],
                   ['from', 'FROM'],

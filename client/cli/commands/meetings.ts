@@ -5,6 +5,7 @@ import { CliUsageError } from '../context.js';
 import { fields, table } from '../output.js';
 import {
   mapInOrder,
+  Names,
   openText,
   readJsonFile,
   resolveChannel,
@@ -127,9 +128,11 @@ export function registerMeetingCommands(program: Command, action: Action): void 
           const rows = o.channel
             ? await s.client.channelMeetings(await resolveChannel(s, o.channel))
             : await s.client.meetings();
+          const names = new Names(s);
+          for (const r of rows) await names.load(r.channelId);
           ctx.print(rows, () =>
             table(
-              rows.map((r) => ({ ...r, short: r.id.slice(0, 8), chair: r.chairId === s.userId ? 'you' : r.chairId })),
+              rows.map((r) => ({ ...r, short: r.id.slice(0, 8), chair: names.of(r.chairId) })),
               [
                 ['short', 'ID'],
                 ['kind', 'KIND'],
@@ -320,6 +323,7 @@ export function registerMeetingCommands(program: Command, action: Action): void 
           const family = m.kind === 'family';
           if (m.final) {
             const v = await s.verifiedMinutes<MinutesDocument>(id);
+            const names = await new Names(s).load(m.channelId);
             ctx.print(
               { meetingId: id, status: m.status, signed: true, ...v },
               `Final minutes, version ${v.version}: signature by the chair’s device checked.\n` +
@@ -327,7 +331,7 @@ export function registerMeetingCommands(program: Command, action: Action): void 
                 v.amendments
                   .map(
                     (a) =>
-                      `\n## Amendment ${a.number} (${a.createdAt}, by ${a.authorId})\n${a.text}\nReason: ${a.reason}\n`,
+                      `\n## Amendment ${a.number} (${a.createdAt}, by ${names.of(a.authorId)})\n${a.text}\nReason: ${a.reason}\n`,
                   )
                   .join(''),
             );
