@@ -1,40 +1,20 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cli, json } from './support/cli.js';
+import { CLI_PASSPHRASE, cli, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
-
-interface Account {
-  email: string;
-  password: string;
-  id: string;
-  home: string;
-}
 
 describe('the strongroom CLI for encrypted channels', () => {
   let t: TestApp;
   let w: World;
   const homes: string[] = [];
-  let alice: Account;
-  let bob: Account;
-  let carol: Account;
-  const PASS = 'a long device passphrase';
+  let alice: CliAccount;
+  let bob: CliAccount;
+  let carol: CliAccount;
 
-  /** A person set up as they would be: signed in, attested, with device keys made on "their computer". */
-  async function person(agencyId: string, prefix: string): Promise<Account> {
-    const acct = await w.account(agencyId, 'practitioner', prefix);
-    const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
-    homes.push(home);
-    expect((await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password })).code).toBe(0);
-    expect((await cli(home, t, ['attest', '--yes'])).code).toBe(0);
-    expect(
-      (await cli(home, t, ['device', 'init', '--label', `${prefix} laptop`], { STRONGROOM_PASSPHRASE: PASS })).code,
-    ).toBe(0);
-    return { email: acct.email, password: acct.password, id: acct.id, home };
-  }
-  const as = (p: Account, argv: string[], env: Record<string, string> = {}) =>
-    cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: PASS, ...env });
+  const person = (agencyId: string, prefix: string) => cliPerson(t, w, agencyId, prefix, homes);
+  const as = (p: CliAccount, argv: string[], env: Record<string, string> = {}) => cliAs(t, p, argv, env);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -170,7 +150,7 @@ describe('the strongroom CLI for encrypted channels', () => {
     homes.push(home);
     await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password });
     await cli(home, t, ['attest', '--yes']);
-    const none = await cli(home, t, ['channels', 'list'], { STRONGROOM_PASSPHRASE: PASS });
+    const none = await cli(home, t, ['channels', 'list'], { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE });
     expect(none.code).toBe(2);
     expect(none.err).toContain('strongroom device init');
     const wrong = await as(alice, ['channels', 'list'], { STRONGROOM_PASSPHRASE: 'not the passphrase' });

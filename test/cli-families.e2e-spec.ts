@@ -1,36 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { ConsentRegisterView, FamilyView } from '../client/sdk/index.js';
-import { cli, json } from './support/cli.js';
+import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
-
-interface Account {
-  email: string;
-  id: string;
-  home: string;
-}
 
 describe('the strongroom CLI for families and consent', () => {
   let t: TestApp;
   let w: World;
   const homes: string[] = [];
-  let lead: Account;
-  let manager: Account;
-  let officer: Account;
-  const PASS = 'a long device passphrase';
+  let lead: CliAccount;
+  let manager: CliAccount;
+  let officer: CliAccount;
 
-  async function person(agencyId: string, prefix: string): Promise<Account> {
-    const acct = await w.account(agencyId, 'practitioner', prefix);
-    const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
-    homes.push(home);
-    expect((await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password })).code).toBe(0);
-    expect((await cli(home, t, ['attest', '--yes'])).code).toBe(0);
-    expect((await cli(home, t, ['device', 'init', '--label', prefix], { STRONGROOM_PASSPHRASE: PASS })).code).toBe(0);
-    return { email: acct.email, id: acct.id, home };
-  }
-  const as = (p: Account, argv: string[]) => cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: PASS });
+  const person = (agencyId: string, prefix: string) => cliPerson(t, w, agencyId, prefix, homes);
+  const as = (p: CliAccount, argv: string[]) => cliAs(t, p, argv);
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -2,15 +2,9 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import type { ActionDetailView, FamilyView, MeetingView, SignedExport } from '../client/sdk/index.js';
-import { cli, json } from './support/cli.js';
+import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
-
-interface Account {
-  email: string;
-  id: string;
-  home: string;
-}
 
 /**
  * A Family Meeting and a whole-family plan run entirely through the `strongroom` command, as a lead
@@ -20,29 +14,20 @@ interface Account {
 describe('the strongroom CLI for meetings, minutes, actions, the plan and exports', () => {
   let t: TestApp;
   let w: World;
-  const dirs: string[] = [];
-  let lead: Account;
-  let officer: Account;
+  const homes: string[] = [];
+  let lead: CliAccount;
+  let officer: CliAccount;
   let family: FamilyView;
   let meetingId: string;
-  const PASS = 'a long device passphrase';
 
   const tempDir = async (prefix: string) => {
     const d = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
-    dirs.push(d);
+    homes.push(d);
     return d;
   };
-  async function person(agencyId: string, prefix: string): Promise<Account> {
-    const acct = await w.account(agencyId, 'practitioner', prefix);
-    const home = await tempDir(prefix);
-    expect((await cli(home, t, ['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password })).code).toBe(0);
-    expect((await cli(home, t, ['attest', '--yes'])).code).toBe(0);
-    expect((await cli(home, t, ['device', 'init', '--label', prefix], { STRONGROOM_PASSPHRASE: PASS })).code).toBe(0);
-    return { email: acct.email, id: acct.id, home };
-  }
-  const as = (p: Account, argv: string[], env: Record<string, string> = {}) =>
-    cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: PASS, ...env });
-  const ok = async (p: Account, argv: string[]) => {
+  const person = (agencyId: string, prefix: string) => cliPerson(t, w, agencyId, prefix, homes);
+  const as = (p: CliAccount, argv: string[], env: Record<string, string> = {}) => cliAs(t, p, argv, env);
+  const ok = async (p: CliAccount, argv: string[]) => {
     const r = await as(p, argv);
     if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.err}${r.out}`);
     return r;
@@ -70,7 +55,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
   });
   afterAll(async () => {
     await t.close();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
+    for (const d of homes) await rm(d, { recursive: true, force: true });
   });
 
   it('runs a Family Meeting from the command line, through a signed close and an amendment', async () => {
@@ -209,7 +194,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(html).toContain('<h2>Actions as minuted</h2>');
 
     // Verification needs nothing but the file: a home with no sign-in and no keys.
-    const stranger = { email: '', id: '', home: await tempDir('stranger') };
+    const stranger = { email: '', password: '', id: '', home: await tempDir('stranger') };
     for (const file of [htmlFile, jsonFile]) {
       const v = await as(stranger, ['export', 'verify', file]);
       expect(v.code).toBe(0);

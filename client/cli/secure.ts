@@ -57,31 +57,31 @@ export async function resolveChannel(s: SecureSession, which: string): Promise<s
   return (await resolveFamily(s, which)).channelId;
 }
 
-/** A meeting named by id, or by the first characters of its id (as `meetings list` shows them). */
-export async function resolveMeeting(s: SecureSession, which: string): Promise<string> {
+/** One of `list` named by its id or by the first characters of it, as the CLI's tables show them. */
+async function byIdPrefix(
+  which: string,
+  noun: string,
+  list: () => Promise<{ id: string }[]>,
+  seeAlso: string,
+): Promise<string> {
   if (isId(which)) return which;
-  if (which.length < 4) throw new CliUsageError('Give a meeting id, or at least its first 4 characters.');
-  const found = (await s.client.meetings()).filter((m) => m.id.startsWith(which.toLowerCase()));
+  if (which.length < 4) throw new CliUsageError(`Give ${noun} id, or at least its first 4 characters.`);
+  const found = (await list()).filter((x) => x.id.startsWith(which.toLowerCase()));
   if (found.length === 1) return found[0].id;
   throw new CliUsageError(
     found.length
-      ? `"${which}" matches ${found.length} of your meetings: give more of the id.`
-      : `None of your meetings has an id starting "${which}": see \`strongroom meetings list\`.`,
+      ? `"${which}" matches ${found.length} of yours: give more of the id.`
+      : `Nothing of yours has an id starting "${which}": see \`strongroom ${seeAlso}\`, or give the whole id.`,
   );
 }
 
-/** An action named by id or by the first characters of its id, among yours and (if given) a channel's. */
-export async function resolveAction(s: SecureSession, which: string): Promise<string> {
-  if (isId(which)) return which;
-  if (which.length < 4) throw new CliUsageError('Give an action id, or at least its first 4 characters.');
-  const found = (await s.client.myActions()).filter((a) => a.id.startsWith(which.toLowerCase()));
-  if (found.length === 1) return found[0].id;
-  throw new CliUsageError(
-    found.length
-      ? `"${which}" matches ${found.length} of your actions: give more of the id.`
-      : `None of your actions has an id starting "${which}": give the whole id (see \`strongroom actions list\`).`,
-  );
-}
+/** A meeting you are invited to, by id or its first characters (as `meetings list` shows them). */
+export const resolveMeeting = (s: SecureSession, which: string) =>
+  byIdPrefix(which, 'a meeting', () => s.client.meetings(), 'meetings list');
+
+/** An action by id, or one of yours by its first characters (as `actions mine` shows them). */
+export const resolveAction = (s: SecureSession, which: string) =>
+  byIdPrefix(which, 'an action', () => s.client.myActions(), 'actions mine');
 
 /** Opens a sealed `{ text }` field; an unreadable one is shown as such rather than failing the command. */
 export async function openText(

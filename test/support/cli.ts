@@ -1,6 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli } from '../../client/cli/cli.js';
 import type { CliIO } from '../../client/cli/io.js';
 import type { TestApp } from './test-app.js';
+import type { World } from './world.js';
 
 export interface Result {
   code: number;
@@ -39,3 +43,42 @@ export async function cli(
 }
 
 export const json = <T>(r: Result): T => JSON.parse(r.out) as T;
+
+export const CLI_PASSPHRASE = 'a long device passphrase';
+
+export interface CliAccount {
+  email: string;
+  password: string;
+  id: string;
+  home: string;
+}
+
+/**
+ * A practitioner set up as they would be: signed in, attested, with device keys made on "their
+ * computer" (a fresh STRONGROOM_HOME, added to `homes` for the caller to remove).
+ */
+export async function cliPerson(
+  t: TestApp,
+  w: World,
+  agencyId: string,
+  prefix: string,
+  homes: string[],
+): Promise<CliAccount> {
+  const acct = await w.account(agencyId, 'practitioner', prefix);
+  const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
+  homes.push(home);
+  const steps: [string[], Record<string, string>][] = [
+    [['login', '--email', acct.email], { STRONGROOM_PASSWORD: acct.password }],
+    [['attest', '--yes'], {}],
+    [['device', 'init', '--label', `${prefix} laptop`], { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE }],
+  ];
+  for (const [argv, env] of steps) {
+    const r = await cli(home, t, argv, env);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.err}`);
+  }
+  return { email: acct.email, password: acct.password, id: acct.id, home };
+}
+
+/** Runs a command as that person, with their device passphrase in the environment as a script would. */
+export const cliAs = (t: TestApp, p: CliAccount, argv: string[], env: Record<string, string> = {}) =>
+  cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE, ...env });
