@@ -383,7 +383,6 @@ export class MeetingsService {
     return this.show(auth, meetingId);
   }
 
-  /** A signed correction to closed minutes; the original stays as it was. */
   /**
    * Records that a member exported the closed meeting to their agency's case record. The export itself
    * is made and signed on their device; the server keeps only who, when and the export's id.
@@ -408,6 +407,7 @@ export class MeetingsService {
     });
   }
 
+  /** A signed correction to closed minutes; the original stays as it was. */
   async amend(auth: AuthContext, meetingId: string, dto: AmendDto) {
     await this.db.transaction(async (m) => {
       const { meeting } = await this.readable(m, auth, meetingId, true);
