@@ -157,7 +157,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect((await ok(lead, ['actions', 'mine'])).out).toContain('Call the school');
 
     const closed = await ok(lead, ['meetings', 'close', short]);
-    expect(closed.out).toContain('Minutes version 4 are signed by this device and locked');
+    expect(closed.out).toContain('The minutes (version 4) are signed by this device and locked');
     const locked = await as(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'Rewritten']);
     expect(locked.code).toBe(1);
     expect(locked.err).toContain('minutes_locked');

@@ -245,7 +245,7 @@ export function registerMeetingCommands(program: Command, action: Action): void 
           const m = await s.closeMeeting(await resolveMeeting(s, which));
           ctx.print(
             m,
-            `Closed. Minutes version ${m.final?.version} are signed by this device and locked;\n` +
+            `Closed. The minutes (version ${m.final?.version}) are signed by this device and locked;\n` +
               `corrections from now on are signed amendments (\`strongroom minutes amend\`).\n`,
           );
         }),
