@@ -7,8 +7,8 @@ import { conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { returningRows } from '../common/sql.js';
-import { FamiliesService, sealedView } from '../families/families.service.js';
-import type { SealedField } from '../families/dto/family.dto.js';
+import { sealedBytes, sealedView } from '../common/sealed.js';
+import { FamiliesService } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
 import type { ActionStatus, CreateActionDto, ReassignActionDto, UpdateActionDto } from './dto/action.dto.js';
@@ -35,8 +35,6 @@ const SELECT_ACTION = `SELECT a.id, a.channel_id, a.meeting_id, a.description_ci
   FROM actions a`;
 const DUE_SOON_DAYS = 2;
 const REMINDER_BATCH = 500;
-
-const sealed = (f: SealedField) => Buffer.from(f.ciphertext, 'base64url');
 
 /**
  * Actions with a named owner, their agency and a due date (ISA 1.2). Only the owner, the chair (of
@@ -110,7 +108,7 @@ export class ActionsService {
         [
           dto.channelId,
           dto.meetingId ?? null,
-          sealed(dto.description),
+          sealedBytes(dto.description),
           dto.description.epoch,
           dto.ownerId,
           ownerAgency,
@@ -163,7 +161,7 @@ export class ActionsService {
           changes ? 'status' : 'progress',
           changes ? a.status : null,
           changes ? dto.status : null,
-          dto.note ? sealed(dto.note) : null,
+          dto.note ? sealedBytes(dto.note) : null,
           dto.note?.epoch ?? null,
           now,
         ],
@@ -206,7 +204,7 @@ export class ActionsService {
           auth.user.id,
           a.owner_id,
           dto.ownerId,
-          dto.reason ? sealed(dto.reason) : null,
+          dto.reason ? sealedBytes(dto.reason) : null,
           dto.reason?.epoch ?? null,
           now,
         ],

@@ -10,6 +10,7 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { returningRows } from '../common/sql.js';
+import { b64, sealedView } from '../common/sealed.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { verifyEd25519 } from '../identity/device-proof.js';
@@ -28,8 +29,6 @@ export interface MemberDevice {
   x25519PublicKey: string;
   ed25519PublicKey: string;
 }
-
-const b64 = (b: Buffer) => b.toString('base64url');
 
 /**
  * Channels, their members and their key epochs. The server decides who is in a channel and checks
@@ -304,7 +303,7 @@ export class ChannelsService implements OnModuleInit {
       rotationRequired: r.rotation_required,
       lastSeq: Number(r.last_seq),
       memberCount: Number(r.member_count),
-      title: r.title_ciphertext ? { epoch: r.title_epoch, ciphertext: b64(r.title_ciphertext) } : null,
+      title: sealedView(r.title_ciphertext, r.title_epoch),
       createdAt: r.created_at,
     }));
   }
@@ -340,7 +339,7 @@ export class ChannelsService implements OnModuleInit {
       rotationRequired: due !== null,
       rotationReason: due,
       lastSeq: Number(channel.lastSeq),
-      title: channel.titleCiphertext ? { epoch: channel.titleEpoch, ciphertext: b64(channel.titleCiphertext) } : null,
+      title: sealedView(channel.titleCiphertext, channel.titleEpoch),
       createdAt: channel.createdAt,
       // Why new content is limited to some agencies (a family's consent withdrawn), or null.
       sharingRestriction: (await this.policy?.restriction(this.db.manager, channelId)) ?? null,

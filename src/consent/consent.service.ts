@@ -6,9 +6,10 @@ import { ChannelsService } from '../channels/channels.service.js';
 import type { SharingPolicy } from '../channels/sharing-policy.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { sealedBytes, sealedView } from '../common/sealed.js';
 import { agencyCanShare } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
-import { FamiliesService, sealedView, type FamilyRow } from '../families/families.service.js';
+import { FamiliesService, type FamilyRow } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { RecordConsentDto, RecordLawfulBasisDto, RecordNoticeDto } from './dto/consent.dto.js';
 
@@ -289,7 +290,7 @@ export class ConsentService implements SharingPolicy, OnModuleInit {
           dto.kind === 'share' && dto.status === 'given' ? agencyIds : [],
           dto.competence?.assessedBy ?? null,
           dto.competence?.assessedOn ?? null,
-          dto.competence ? Buffer.from(dto.competence.rationale.ciphertext, 'base64url') : null,
+          dto.competence ? sealedBytes(dto.competence.rationale) : null,
           dto.competence?.rationale.epoch ?? null,
           auth.user.id,
           now,
@@ -383,7 +384,7 @@ export class ConsentService implements SharingPolicy, OnModuleInit {
           familyId,
           dto.agencyId,
           dto.basis,
-          Buffer.from(dto.justification.ciphertext, 'base64url'),
+          sealedBytes(dto.justification),
           dto.justification.epoch,
           dto.approvedBy,
           auth.user.id,

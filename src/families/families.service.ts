@@ -6,6 +6,7 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { returningRows } from '../common/sql.js';
+import { sealedBytes, sealedView } from '../common/sealed.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { AddFamilyMemberDto, FamilyMemberRole, HandOverDto, SealedField } from './dto/family.dto.js';
 
@@ -29,10 +30,6 @@ export interface FamilyMemberRow {
   details_epoch: number | null;
   created_at: Date;
 }
-
-const b64 = (b: Buffer) => b.toString('base64url');
-export const sealedView = (ciphertext: Buffer | null, epoch: number | null) =>
-  ciphertext && epoch ? { epoch, ciphertext: b64(ciphertext) } : null;
 
 /**
  * Families, known to the server only by a pseudonymous reference (EH-2026-0042) and their members by
@@ -161,7 +158,7 @@ export class FamiliesService {
           familyId,
           `${family.ref}-M${n + 1}`,
           dto.role,
-          dto.details ? Buffer.from(dto.details.ciphertext, 'base64url') : null,
+          dto.details ? sealedBytes(dto.details) : null,
           dto.details?.epoch ?? null,
           auth.user.id,
           now,

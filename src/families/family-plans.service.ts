@@ -4,11 +4,10 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { b64, sealedBytes } from '../common/sealed.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { PlanProgressDto, RecordExportDto, SavePlanDto } from './dto/family.dto.js';
 import { FamiliesService } from './families.service.js';
-
-const b64 = (b: Buffer) => b.toString('base64url');
 
 /**
  * The whole-family plan (ISA 3.3.11): one per family, versioned like minutes. The lead worker (or the
@@ -55,7 +54,7 @@ export class FamilyPlansService {
         [
           familyId,
           latest + 1,
-          Buffer.from(dto.plan.ciphertext, 'base64url'),
+          sealedBytes(dto.plan),
           dto.plan.epoch,
           dto.reviewOn,
           [...new Set(dto.coveredMemberIds)],
@@ -89,15 +88,7 @@ export class FamilyPlansService {
       const [{ id: reportId }] = await m.query<{ id: string }[]>(
         `INSERT INTO family_plan_progress (family_id, objective, kind, ciphertext, epoch, author_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [
-          familyId,
-          dto.objective,
-          dto.kind,
-          Buffer.from(dto.report.ciphertext, 'base64url'),
-          dto.report.epoch,
-          auth.user.id,
-          this.clock.now(),
-        ],
+        [familyId, dto.objective, dto.kind, sealedBytes(dto.report), dto.report.epoch, auth.user.id, this.clock.now()],
       );
       await this.audit.record(m, {
         actor: actorOf(auth),

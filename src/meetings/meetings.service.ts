@@ -7,8 +7,8 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../common/a
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { returningRows } from '../common/sql.js';
-import { sealedView } from '../families/families.service.js';
-import type { RecordExportDto, SealedField } from '../families/dto/family.dto.js';
+import { b64, sealedBytes, sealedView } from '../common/sealed.js';
+import type { RecordExportDto } from '../families/dto/family.dto.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { verifyEd25519 } from '../identity/device-proof.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -51,9 +51,6 @@ const CHANNEL_KINDS: Record<MeetingKind, string[]> = {
   family: ['family_meeting'],
   professionals: ['professionals_meeting', 'family_meeting'],
 };
-
-const sealed = (f: SealedField | undefined) => (f ? Buffer.from(f.ciphertext, 'base64url') : null);
-const b64 = (b: Buffer) => b.toString('base64url');
 
 /**
  * Locality, family and professionals' meetings (ISA 3.3.14). A meeting lives in a channel: its members
@@ -162,9 +159,9 @@ export class MeetingsService {
           dto.channelId,
           dto.kind,
           new Date(dto.scheduledAt),
-          sealed(dto.place),
+          dto.place ? sealedBytes(dto.place) : null,
           dto.place?.epoch ?? null,
-          sealed(dto.agenda),
+          dto.agenda ? sealedBytes(dto.agenda) : null,
           dto.agenda?.epoch ?? null,
           auth.user.id,
           dto.minuteTakerId ?? null,
@@ -295,7 +292,7 @@ export class MeetingsService {
       await m.query(
         `INSERT INTO minutes_versions (meeting_id, version, ciphertext, epoch, author_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [meetingId, latest + 1, sealed(dto.minutes), dto.minutes.epoch, auth.user.id, this.clock.now()],
+        [meetingId, latest + 1, sealedBytes(dto.minutes), dto.minutes.epoch, auth.user.id, this.clock.now()],
       );
       this.events.afterCommit(m, () =>
         this.notifier.toChannel(meeting.channel_id, 'minutes.updated', { channelId: meeting.channel_id, meetingId }),
@@ -314,7 +311,15 @@ export class MeetingsService {
       const [{ id: entryId }] = await m.query<{ id: string }[]>(
         `INSERT INTO meeting_entries (meeting_id, agenda_item, kind, ciphertext, epoch, author_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [meetingId, dto.agendaItem, dto.kind, sealed(dto.content), dto.content.epoch, auth.user.id, this.clock.now()],
+        [
+          meetingId,
+          dto.agendaItem,
+          dto.kind,
+          sealedBytes(dto.content),
+          dto.content.epoch,
+          auth.user.id,
+          this.clock.now(),
+        ],
       );
       this.events.afterCommit(m, () =>
         this.notifier.toChannel(meeting.channel_id, 'minutes.updated', { channelId: meeting.channel_id, meetingId }),
@@ -429,7 +434,7 @@ export class MeetingsService {
       if (dto.number !== next) {
         throw conflict('amendment_conflict', `The next amendment is number ${next}: sign that one.`, { next });
       }
-      const ciphertext = sealed(dto.amendment)!;
+      const ciphertext = sealedBytes(dto.amendment);
       await this.verifyDevice(
         m,
         auth,
