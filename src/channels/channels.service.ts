@@ -104,28 +104,11 @@ export class ChannelsService implements OnModuleInit {
           }
         }
         for (const other of others) await this.assertCanJoin(m, other.userId, now);
-        const created = await this.insertChannel(m, auth, dto.kind, retentionDays, directPair);
         const members = [
           { userId: auth.user.id, role: (dto.kind === 'direct' ? 'member' : 'chair') as MemberRole },
           ...others,
         ];
-        await m.getRepository(ChannelMember).insert(
-          members.map((mm) => ({
-            channelId: created.id,
-            userId: mm.userId,
-            role: mm.role,
-            joinedAt: now,
-            visibleFromSeq: '0',
-            addedBy: auth.user.id,
-          })),
-        );
-        await this.audit.record(m, {
-          actor: actorOf(auth),
-          action: 'channel.created',
-          target: { type: 'channel', id: created.id },
-          details: { kind: dto.kind, members: members.length, retentionDays },
-          meta: auth.meta,
-        });
+        const created = await this.insertChannel(m, auth, dto.kind, retentionDays, directPair, members);
         return { channel: created, members };
       });
       for (const mm of channel.members) this.notifier.joinChannel(mm.userId, channel.channel.id);
@@ -142,15 +125,19 @@ export class ChannelsService implements OnModuleInit {
     }
   }
 
-  /** A new channel row with no epoch yet (the creator's SDK opens the first one). */
-  private insertChannel(
+  /**
+   * A new channel with no epoch yet (the creator's SDK opens the first one), its first members and
+   * the audit record of its creation, in the caller's transaction.
+   */
+  private async insertChannel(
     m: EntityManager,
     auth: AuthContext,
     kind: ChannelKind,
     retentionDays: number,
     directPair: string | null,
+    members: { userId: string; role: MemberRole }[],
   ): Promise<Channel> {
-    return m.getRepository(Channel).save(
+    const created = await m.getRepository(Channel).save(
       m.create(Channel, {
         kind,
         owningAgencyId: auth.user.agencyId,
@@ -164,6 +151,25 @@ export class ChannelsService implements OnModuleInit {
         directPair,
       }),
     );
+    const joinedAt = this.clock.now();
+    await m.getRepository(ChannelMember).insert(
+      members.map((mm) => ({
+        channelId: created.id,
+        userId: mm.userId,
+        role: mm.role,
+        joinedAt,
+        visibleFromSeq: '0',
+        addedBy: auth.user.id,
+      })),
+    );
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.created',
+      target: { type: 'channel', id: created.id },
+      details: { kind, members: members.length, retentionDays },
+      meta: auth.meta,
+    });
+    return created;
   }
 
   /**
@@ -172,22 +178,9 @@ export class ChannelsService implements OnModuleInit {
    */
   async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
     const retentionDays = this.defaultRetention('family_meeting');
-    const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null);
-    await m.getRepository(ChannelMember).insert({
-      channelId: created.id,
-      userId: auth.user.id,
-      role: 'chair',
-      joinedAt: this.clock.now(),
-      visibleFromSeq: '0',
-      addedBy: auth.user.id,
-    });
-    await this.audit.record(m, {
-      actor: actorOf(auth),
-      action: 'channel.created',
-      target: { type: 'channel', id: created.id },
-      details: { kind: 'family_meeting', members: 1, retentionDays },
-      meta: auth.meta,
-    });
+    const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null, [
+      { userId: auth.user.id, role: 'chair' },
+    ]);
     return { channelId: created.id, joined: () => this.notifier.joinChannel(auth.user.id, created.id) };
   }
 
