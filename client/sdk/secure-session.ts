@@ -19,7 +19,14 @@ import type { StoredDevice } from './store/key-store.js';
 import { KeyChangedError, MemoryTrustStore, type TrustStore } from './store/trust-store.js';
 import { StrongroomApiError } from './transport/http.js';
 import { RealtimeConnection } from './transport/realtime.js';
-import type { ChannelKind, MemberDeviceView, MemberRole, RealtimeMessage, StoredMessageView } from './types.js';
+import type {
+  ChannelKind,
+  MeetingView,
+  MemberDeviceView,
+  MemberRole,
+  RealtimeMessage,
+  StoredMessageView,
+} from './types.js';
 
 /** A message after decryption. `content` is null for a tombstone and when it cannot be read (`error`). */
 export interface DecryptedMessage {
@@ -325,10 +332,12 @@ export class SecureSession {
 
   /**
    * Checks the final minutes and every amendment against the signer's device key (pinned on first use)
-   * and decrypts them: what an auditor or an export relies on.
+   * and decrypts them: what an auditor or an export relies on. Each comes with the proof that was
+   * checked (signer device and key, the sealed bytes, the signature), so it can be checked again
+   * elsewhere. Pass the meeting if it was just fetched.
    */
-  async verifiedMinutes<T = unknown>(meetingId: string) {
-    const meeting = await this.client.meeting(meetingId);
+  async verifiedMinutes<T = unknown>(meetingId: string, fetched?: MeetingView) {
+    const meeting = fetched ?? (await this.client.meeting(meetingId));
     if (!meeting.final) throw new Error('The meeting is not closed: its minutes are not final yet.');
     const versions = await this.client.minutesVersions(meetingId);
     const final = versions.find((v) => v.version === meeting.final!.version)!;
@@ -360,11 +369,23 @@ export class SecureSession {
         authorId: a.authorId,
         createdAt: a.createdAt,
         ...(await this.openField<{ text: string; reason: string }>(meeting.channelId, 'minutes-amendment', a)),
+        proof: {
+          deviceId: a.deviceId,
+          publicKey: author.ed25519PublicKey,
+          ciphertext: a.ciphertext,
+          signature: a.signature,
+        },
       });
     }
     return {
       version: final.version,
       document: await this.openField<T>(meeting.channelId, 'minutes', final),
+      proof: {
+        deviceId: meeting.final.deviceId,
+        publicKey: signer.ed25519PublicKey,
+        ciphertext: final.ciphertext,
+        signature: meeting.final.signature,
+      },
       amendments,
     };
   }

@@ -322,7 +322,7 @@ export function registerMeetingCommands(program: Command, action: Action): void 
           const agenda = await agendaOf(s, m);
           const family = m.kind === 'family';
           if (m.final) {
-            const v = await s.verifiedMinutes<MinutesDocument>(id);
+            const v = await s.verifiedMinutes<MinutesDocument>(id, m);
             const names = await new Names(s).load(m.channelId);
             ctx.print(
               { meetingId: id, status: m.status, signed: true, ...v },

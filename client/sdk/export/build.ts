@@ -58,10 +58,7 @@ export class RecordExporter {
     const channelId = meeting.channelId;
     const channel = await client.channel(channelId);
     const people = new People(channel, meeting.invitees);
-    const verified = await this.session.verifiedMinutes(meetingId);
-    const versions = await client.minutesVersions(meetingId);
-    const final = versions.find((v) => v.version === meeting.final!.version)!;
-    const chairKey = await this.session.deviceKeys(meeting.final.deviceId);
+    const verified = await this.session.verifiedMinutes(meetingId, meeting);
     const agenda = meeting.agenda
       ? await this.session.openField<{ id: string; title: string }[]>(channelId, 'meeting-agenda', meeting.agenda)
       : [];
@@ -76,23 +73,6 @@ export class RecordExporter {
         text: textOf(await this.session.openField(channelId, 'meeting-entry', e.content)),
         author: people.of(e.authorId),
         createdAt: e.createdAt,
-      });
-    }
-    const amendments = [];
-    for (const a of meeting.amendments) {
-      const opened = verified.amendments.find((v) => v.number === a.number)!;
-      amendments.push({
-        number: a.number,
-        author: people.of(a.authorId),
-        createdAt: a.createdAt,
-        text: opened.text,
-        reason: opened.reason,
-        proof: {
-          deviceId: a.deviceId,
-          publicKey: (await this.session.deviceKeys(a.deviceId)).ed25519PublicKey,
-          ciphertext: a.ciphertext,
-          signature: a.signature,
-        },
       });
     }
     const actions = (await client.channelActions(channelId)).filter((a) => a.meetingId === meetingId);
@@ -124,17 +104,12 @@ export class RecordExporter {
           })),
           familyAttendance: meeting.familyAttendance.map((f) => ({ memberRef: f.memberRef, present: f.present })),
           minutes: {
-            version: final.version,
+            version: verified.version,
             document: verified.document,
             signedBy: people.of(meeting.chairId),
-            proof: {
-              deviceId: meeting.final.deviceId,
-              publicKey: chairKey.ed25519PublicKey,
-              ciphertext: final.ciphertext,
-              signature: meeting.final.signature,
-            },
+            proof: verified.proof,
           },
-          amendments,
+          amendments: verified.amendments.map(({ authorId, ...a }) => ({ ...a, author: people.of(authorId) })),
           entries,
           actions: await this.actions(channelId, actions, people),
         },
