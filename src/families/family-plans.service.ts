@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { nextVersion } from '../common/versions.js';
 import { b64, sealedBytes } from '../common/sealed.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { PlanProgressDto, RecordExportDto, SavePlanDto } from './dto/family.dto.js';
@@ -35,25 +36,20 @@ export class FamilyPlansService {
           fields: { coveredMemberIds: [`not members of this family: ${unknown.join(', ')}`] },
         });
       }
-      const [{ latest }] = await m.query<{ latest: number }[]>(
+      const next = await nextVersion(
+        m,
         'SELECT coalesce(max(version), 0)::int AS latest FROM family_plan_versions WHERE family_id = $1',
-        [familyId],
+        familyId,
+        dto.baseVersion,
+        'plan_conflict',
+        (latest) => `The plan changed since you opened it: merge version ${latest} and save again.`,
       );
-      if (dto.baseVersion !== latest) {
-        throw conflict(
-          'plan_conflict',
-          `The plan changed since you opened it: merge version ${latest} and save again.`,
-          {
-            latestVersion: latest,
-          },
-        );
-      }
       await m.query(
         `INSERT INTO family_plan_versions (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           familyId,
-          latest + 1,
+          next,
           sealedBytes(dto.plan),
           dto.plan.epoch,
           dto.reviewOn,
@@ -66,10 +62,10 @@ export class FamilyPlansService {
         actor: actorOf(auth),
         action: 'family.plan_saved',
         target: { type: 'family', id: familyId },
-        details: { version: latest + 1, reviewOn: dto.reviewOn },
+        details: { version: next, reviewOn: dto.reviewOn },
         meta: auth.meta,
       });
-      return latest + 1;
+      return next;
     });
     return { familyId, version };
   }

@@ -7,6 +7,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../common/a
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { returningRows } from '../common/sql.js';
+import { nextVersion } from '../common/versions.js';
 import { b64, sealedBytes, sealedView } from '../common/sealed.js';
 import type { RecordExportDto } from '../families/dto/family.dto.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
@@ -276,28 +277,23 @@ export class MeetingsService {
       this.requireMinuter(meeting, auth);
       this.requireStatus(meeting, 'in_progress', 'writing minutes');
       await this.channels.assertSealedEpoch(m, meeting.channel_id, dto.minutes.epoch, 'minutes');
-      const [{ latest }] = await m.query<{ latest: number }[]>(
+      const next = await nextVersion(
+        m,
         'SELECT coalesce(max(version), 0)::int AS latest FROM minutes_versions WHERE meeting_id = $1',
-        [meetingId],
+        meetingId,
+        dto.baseVersion,
+        'minutes_conflict',
+        (latest) => `The minutes changed since you opened them: merge version ${latest} and save again.`,
       );
-      if (dto.baseVersion !== latest) {
-        throw conflict(
-          'minutes_conflict',
-          'The minutes changed since you opened them: merge version ' + latest + ' and save again.',
-          {
-            latestVersion: latest,
-          },
-        );
-      }
       await m.query(
         `INSERT INTO minutes_versions (meeting_id, version, ciphertext, epoch, author_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [meetingId, latest + 1, sealedBytes(dto.minutes), dto.minutes.epoch, auth.user.id, this.clock.now()],
+        [meetingId, next, sealedBytes(dto.minutes), dto.minutes.epoch, auth.user.id, this.clock.now()],
       );
       this.events.afterCommit(m, () =>
         this.notifier.toChannel(meeting.channel_id, 'minutes.updated', { channelId: meeting.channel_id, meetingId }),
       );
-      return latest + 1;
+      return next;
     });
     return { meetingId, version };
   }
