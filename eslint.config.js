@@ -30,6 +30,42 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
+  // Boundaries (docs/ARCHITECTURE.md): the client never reaches into the server, the server never into
+  // the client, and contracts/ stands alone so both sides (and a browser) can load it.
+  {
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: 'client/ imports contracts/, never the server (src/).' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/client/**'], message: 'src/ imports contracts/, never the client.' }] },
+      ],
+    },
+  },
+  {
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./)',
+              message: 'contracts/ imports only zod and its own files: both sides and the browser load it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // The crypto layer is pure: no network, no storage (STYLE.md).
     files: ['client/sdk/crypto/**/*.ts'],
@@ -41,6 +77,7 @@ export default tseslint.config(
           patterns: [
             {
               group: [
+                '**/src/**', // the client boundary above, which this rule replaces for these files
                 '**/transport/**',
                 '**/store/**',
                 'socket.io-client',

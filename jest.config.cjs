@@ -24,7 +24,11 @@ module.exports = {
   // A global option in Jest (projects ignore it): integration tests drive a real server and database.
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/contracts/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -20,6 +20,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -69,6 +70,7 @@ export class AppModule {
         ConsentModule,
         MeetingsModule,
         ActionsModule,
+        RetentionModule,
         RealtimeModule,
         JobsModule,
       ],

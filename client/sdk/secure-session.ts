@@ -425,7 +425,7 @@ export class SecureSession {
       };
       try {
         return this.rt?.connected && this.rt.token === this.client.token
-          ? await this.rt.request<StoredMessageView>('message.send', { channelId, ...payload })
+          ? await this.rt.request('message.send', { channelId, ...payload })
           : await this.client.sendMessage(channelId, payload);
       } catch (err) {
         if (!(err instanceof StrongroomApiError) || err.code !== 'epoch_stale') throw err;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -6,6 +6,7 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
+import { JobRegistry } from '../common/jobs.js';
 import { returningRows } from '../common/sql.js';
 import { sealedBytes, sealedView } from '../common/sealed.js';
 import { FamiliesService } from '../families/families.service.js';
@@ -42,7 +43,7 @@ const REMINDER_BATCH = 500;
  * status; the chair or the lead worker reassigns it. Overdue is derived from the date, never stored.
  */
 @Injectable()
-export class ActionsService {
+export class ActionsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
@@ -51,7 +52,12 @@ export class ActionsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
+    private readonly jobs: JobRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register('action-reminders', () => this.sendReminders());
+  }
 
   private today(): string {
     return this.clock.now().toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../common/app-error.js';
 import { addCalendarMonths, Clock } from '../common/clock.js';
 import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
+import { JobRegistry } from '../common/jobs.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import type { NoticeDto, PublishAgreementDto, RegisterAgencyDto, SignAgencyDto, SuspendDto } from './dto/agency.dto.js';
 import { AgencySignature } from './entities/agency-signature.entity.js';
@@ -54,7 +55,7 @@ const addYears = (isoDate: string, years: number) => {
 };
 
 @Injectable()
-export class AgenciesService {
+export class AgenciesService implements OnModuleInit {
   private readonly logger = new Logger(AgenciesService.name);
 
   constructor(
@@ -62,7 +63,12 @@ export class AgenciesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly jobs: JobRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register('withdrawals', () => this.applyDueWithdrawals());
+  }
 
   currentAgreement(m: EntityManager = this.db.manager): Promise<AgreementVersion | null> {
     return m

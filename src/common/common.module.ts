@@ -2,9 +2,10 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { Clock } from './clock.js';
 import { DomainEvents } from './domain-events.js';
+import { JobRegistry } from './jobs.js';
 import { RateLimiter } from './rate-limiter.js';
 
-/** Process-wide singletons with no state of their own: configuration, the clock, domain events. */
+/** Process-wide singletons with no state of their own: configuration, the clock, domain events, the job list. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -15,9 +16,10 @@ export class CommonModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
         DomainEvents,
+        JobRegistry,
         RateLimiter,
       ],
-      exports: [APP_CONFIG, Clock, DomainEvents, RateLimiter],
+      exports: [APP_CONFIG, Clock, DomainEvents, JobRegistry, RateLimiter],
     };
   }
 }

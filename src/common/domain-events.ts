@@ -2,15 +2,17 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 
-/** Events other modules react to, inside the transaction that caused them. */
-export type DomainEvent =
-  | { type: 'agency.withdrawn'; agencyId: string }
-  | { type: 'agency.suspended'; agencyId: string }
-  | { type: 'agency.reinstated'; agencyId: string }
-  | { type: 'user.disabled'; userId: string; agencyId: string }
-  | { type: 'session.revoked'; sessionIds: string[]; userId: string; reason: string }
-  | { type: 'device.registered'; deviceId: string; userId: string }
-  | { type: 'device.revoked'; deviceId: string; userId: string };
+/**
+ * Events other modules react to, inside the transaction that caused them, by type. Empty here: the
+ * module that emits an event declares it in its own `<feature>.events.ts`, by augmenting this interface
+ * (`declare module '../common/domain-events.js' { interface DomainEventMap { … } }`), so a new domain
+ * adds its events without editing a central list.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+export interface DomainEventMap {}
+
+/** One event: its type and its payload. */
+export type DomainEvent = { [K in keyof DomainEventMap]: { type: K } & DomainEventMap[K] }[keyof DomainEventMap];
 
 type Handler<E extends DomainEvent> = (event: E, manager: EntityManager) => Promise<void>;
 

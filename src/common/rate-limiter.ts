@@ -1,19 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { tooManyRequests } from './app-error.js';
 import { Clock } from './clock.js';
+import { JobRegistry } from './jobs.js';
 
 /**
  * Fixed-window counters kept in PostgreSQL, so every instance counts against the same limit.
  * One upsert per hit; old windows are pruned by the jobs runner.
  */
 @Injectable()
-export class RateLimiter {
+export class RateLimiter implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly jobs: JobRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register('rate-limit-prune', () => this.prune());
+  }
 
   async hit(key: string, limit: number, windowSeconds: number, message: string): Promise<void> {
     const now = this.clock.now().getTime();

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ErrorCode } from '../../contracts/errors.js';
 import { conflict } from './app-error.js';
 
 /**
@@ -12,7 +13,7 @@ export async function nextVersion(
   latestSql: string,
   id: string,
   baseVersion: number,
-  code: string,
+  code: ErrorCode,
   message: (latest: number) => string,
 ): Promise<number> {
   const [{ latest }] = await m.query<{ latest: number }[]>(latestSql, [id]);

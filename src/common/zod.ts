@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, type PipeTransform, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError } from './app-error.js';
 
@@ -110,4 +110,26 @@ export const ApiZodBody = (schema: z.ZodType) => applyDecorators(ApiBody({ schem
 export function ApiZodQuery(schema: z.ZodObject) {
   const props = (jsonSchema(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
   return applyDecorators(...Object.entries(props).map(([name, s]) => ApiQuery({ name, required: false, schema: s })));
+}
+
+/**
+ * Documents an endpoint in OpenAPI: a one-line summary and the response schema from contracts/. The
+ * schema is the same one whose type the service returns and the SDK reads, so the document cannot
+ * drift from either. `status` is the success status (200 unless the route says otherwise); pass `null`
+ * as the schema for an empty response (204).
+ */
+export function ApiDoc(summary: string, response: z.ZodType | null, status = response ? 200 : 204) {
+  return applyDecorators(
+    ApiOperation({ summary }),
+    response
+      ? status === 200
+        ? ApiOkResponse({ schema: responseSchema(response) })
+        : ApiResponse({ status, schema: responseSchema(response) })
+      : ApiResponse({ status, description: 'No content.' }),
+  );
+}
+
+function responseSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+  return rest;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ErrorCode } from '../../contracts/errors.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { agencyBlockReason, AgenciesService } from '../agencies/agencies.service.js';
@@ -244,7 +245,7 @@ export class AuthService {
       .setLock('pessimistic_write')
       .where('lower(u.email) = :email', { email: dto.email })
       .getOne();
-    const fail = async (code: string, message: string, reason: string, count = true): Promise<LoginOutcome> => {
+    const fail = async (code: ErrorCode, message: string, reason: string, count = true): Promise<LoginOutcome> => {
       if (user && count) await this.countFailure(m, user, now);
       await this.audit.record(m, {
         actor: user ? { userId: user.id, agencyId: user.agencyId } : null,

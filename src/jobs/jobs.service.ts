@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ActionsService } from '../actions/actions.service.js';
-import { AgenciesService } from '../agencies/agencies.service.js';
-import { RateLimiter } from '../common/rate-limiter.js';
+import { JobRegistry } from '../common/jobs.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
-import { RetentionService } from '../retention/retention.service.js';
 
 /**
- * Periodic work. Every job is safe to run on several instances at once (row locks with SKIP LOCKED,
+ * Periodic work, as the modules registered it (withdrawals, message expiry, rate-limit pruning, action
+ * reminders, …). Every job is safe to run on several instances at once (row locks with SKIP LOCKED,
  * idempotent deletes), so each instance simply runs them all on its own timer.
  */
 @Injectable()
@@ -17,10 +15,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly agencies: AgenciesService,
-    private readonly rateLimiter: RateLimiter,
-    private readonly retention: RetentionService,
-    private readonly actions: ActionsService,
+    private readonly registry: JobRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,12 +33,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   /** Runs every job once; a failing job is logged and does not stop the others. */
   runAll(): Promise<void> {
     this.running ??= (async () => {
-      for (const [name, job] of [
-        ['withdrawals', () => this.agencies.applyDueWithdrawals()],
-        ['message-expiry', () => this.retention.expireMessages()],
-        ['rate-limit-prune', () => this.rateLimiter.prune()],
-        ['action-reminders', () => this.actions.sendReminders()],
-      ] as const) {
+      for (const [name, job] of this.registry.entries()) {
         try {
           await job();
         } catch (err) {

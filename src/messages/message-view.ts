@@ -1,8 +1,8 @@
-import type { ServerEventMap } from '../notifications/realtime-events.js';
+import type { StoredMessageView } from '../../contracts/messages.js';
 import type { Message } from './entities/message.entity.js';
 
 /** A message as the API and the socket events show it: ciphertext and header, base64url. */
-export type MessageView = ServerEventMap['message.new']['message'] & { deleted: boolean };
+export type MessageView = StoredMessageView;
 
 const b64 = (b: Buffer | null) => (b ? b.toString('base64url') : '');
 

@@ -15,7 +15,7 @@ import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
 import { ed25519PublicKey, verifyEd25519Async } from '../identity/device-proof.js';
 import { Notifier, type NewMessage } from '../notifications/notifier.js';
-import type { SendMessageDto } from './dto/message.dto.js';
+import type { SendMessageInput as SendMessageDto } from '../../contracts/messages.js';
 import { Message } from './entities/message.entity.js';
 import { messageView, type MessageView } from './message-view.js';
 

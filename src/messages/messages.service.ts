@@ -7,7 +7,7 @@ import { Clock } from '../common/clock.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
-import type { ListMessagesQuery, SendMessageDto } from './dto/message.dto.js';
+import type { ListMessagesQuery, SendMessageInput as SendMessageDto } from '../../contracts/messages.js';
 import { Message } from './entities/message.entity.js';
 import { MessageWriter, type SendResult } from './message-writer.js';
 import { messageView } from './message-view.js';

@@ -1,8 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
-import { channelRoom, sessionRoom, userRoom, type ServerEvent, type ServerEventMap } from './realtime-events.js';
+import type {
+  ClientToServerEvents,
+  ServerEventName,
+  ServerEventPayloads,
+  ServerToClientEvents,
+} from '../../contracts/realtime.js';
+import { channelRoom, sessionRoom, userRoom } from './realtime-events.js';
 
-export type NewMessage = ServerEventMap['message.new'];
+export type NewMessage = ServerEventPayloads['message.new'];
+/** The instance-to-instance events (never sent to a client). */
+interface InterServerEvents {
+  'strongroom:new-messages': (items: NewMessage[]) => void;
+}
+type RtNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 /** The instance-to-instance event that carries a batch of new messages (never sent to a client). */
 const NEW_MESSAGES = 'strongroom:new-messages';
@@ -15,10 +26,10 @@ const NEW_MESSAGES = 'strongroom:new-messages';
 @Injectable()
 export class Notifier {
   private readonly logger = new Logger(Notifier.name);
-  private nsp: Namespace | null = null;
+  private nsp: RtNamespace | null = null;
 
   /** Called by the gateway once the `/rt` namespace exists. */
-  bind(nsp: Namespace): void {
+  bind(nsp: RtNamespace): void {
     this.nsp = nsp;
     nsp.on(NEW_MESSAGES, (items: NewMessage[]) => this.safely(() => this.deliverLocally(items)));
   }
@@ -37,12 +48,12 @@ export class Notifier {
     for (const item of items) this.nsp?.local.to(channelRoom(item.channelId)).emit('message.new', item);
   }
 
-  toChannel<E extends ServerEvent>(channelId: string, event: E, payload: ServerEventMap[E]): void {
-    this.nsp?.to(channelRoom(channelId)).emit(event, payload);
+  toChannel<E extends ServerEventName>(channelId: string, event: E, payload: ServerEventPayloads[E]): void {
+    this.nsp?.to(channelRoom(channelId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }
 
-  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerEventMap[E]): void {
-    this.nsp?.to(userRoom(userId)).emit(event, payload);
+  toUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayloads[E]): void {
+    this.nsp?.to(userRoom(userId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }
 
   /** Puts every socket of a user into a channel's room (after they were added as a member). */

@@ -8,27 +8,23 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Socket as IoSocket } from 'socket.io';
+import type { Ack } from '../../contracts/errors.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime.js';
+import { socketSendSchema } from '../../contracts/messages.js';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { AppError } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { parseOrThrow } from '../common/zod.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
-import { sendMessageSchema } from '../messages/dto/message.dto.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import type { MessageView } from '../messages/message-view.js';
 import { Notifier } from '../notifications/notifier.js';
 import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
 
-/** Every acknowledgement: the result, or the same error shape as HTTP (never Nest's "Internal server error"). */
-export type Ack<T> =
-  | { ok: true; data: T }
-  | { ok: false; status: number; error: { code: string; message: string; details?: Record<string, unknown> } };
-
-const socketSendSchema = sendMessageSchema.extend({ channelId: z.uuid() });
+type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
 interface SocketData {
   token: string;
@@ -53,7 +49,7 @@ export class RealtimeGateway implements OnGatewayInit {
     private readonly notifier: Notifier,
   ) {}
 
-  afterInit(nsp: Namespace): void {
+  afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
     this.notifier.bind(nsp);
     nsp.use((socket, next) => {
       void this.admit(socket).then(

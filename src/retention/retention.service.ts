@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { JobRegistry } from '../common/jobs.js';
 import { returningRows } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -21,7 +22,7 @@ export interface ExpiryReport {
  * message left are destroyed too: the keys are gone with the messages they protected.
  */
 @Injectable()
-export class RetentionService {
+export class RetentionService implements OnModuleInit {
   private readonly logger = new Logger(RetentionService.name);
 
   constructor(
@@ -30,7 +31,12 @@ export class RetentionService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notifier: Notifier,
+    private readonly jobs: JobRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register('message-expiry', () => this.expireMessages());
+  }
 
   async expireMessages(now: Date = this.clock.now()): Promise<ExpiryReport> {
     const report: ExpiryReport = { messagesDeleted: 0, envelopesDeleted: 0, batches: 0 };

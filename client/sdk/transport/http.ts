@@ -1,13 +1,15 @@
+import type { ErrorBody, ErrorCode } from '../../../contracts/errors.js';
+
 /** The error shape every Strongroom endpoint returns (DESIGN.md §7). */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+export type ApiErrorBody = ErrorBody;
+/** A server's code, or `http_error` when a response (from a proxy, say) carried no Strongroom error body. */
+export type ApiErrorCode = ErrorCode | 'http_error';
 
 /** A refusal from the server, with its stable code, human message and details. */
 export class StrongroomApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {

@@ -1,26 +1,25 @@
 import { io, type Socket } from 'socket.io-client';
-import type { RealtimeMessage } from '../types.js';
+import type { Ack, ErrorCode } from '../../../contracts/errors.js';
+import type {
+  ClientToServerEvents,
+  ServerEventName,
+  ServerEventPayloads,
+  ServerToClientEvents,
+} from '../../../contracts/realtime.js';
 import { StrongroomApiError } from './http.js';
 
-/** What the server emits on `/rt` (mirrors src/notifications/realtime-events.ts). */
-export interface RealtimeEventMap {
-  'message.new': { channelId: string; message: RealtimeMessage };
-  'message.deleted': { channelId: string; seq: number };
-  'message.expired': { channelId: string; seqs: number[] };
-  'channel.rotation_required': { channelId: string; reason: string };
-  'member.added': { channelId: string; userId: string; role: string };
-  'member.removed': { channelId: string; userId: string; reason: string };
-  'minutes.updated': { channelId: string; meetingId: string };
-  /** Also a reminder to the owner, once each: `due_soon` (within two days) and `overdue`. */
-  'action.updated': { channelId: string; actionId: string; reminder?: 'due_soon' | 'overdue' };
-  'referral.updated': { referralId: string };
-  'session.revoked': { reason: string };
-}
-export type RealtimeEvent = keyof RealtimeEventMap;
+/** What the server emits on `/rt`, by event (contracts/realtime.ts). */
+export type RealtimeEventMap = ServerEventPayloads;
+export type RealtimeEvent = ServerEventName;
 
-type Ack<T> =
-  | { ok: true; data: T }
-  | { ok: false; status: number; error: { code: string; message: string; details?: Record<string, unknown> } };
+/** The data a client event's acknowledgement carries when it succeeds. */
+type AckData<E extends keyof ClientToServerEvents> = Parameters<
+  Parameters<ClientToServerEvents[E]>[1]
+>[0] extends infer A
+  ? A extends { ok: true; data: infer T }
+    ? T
+    : never
+  : never;
 
 /**
  * The socket.io connection to `/rt`. The token goes in the handshake; the server decides the rooms.
@@ -28,7 +27,7 @@ type Ack<T> =
  * catches up by sequence number.
  */
 export class RealtimeConnection {
-  readonly socket: Socket;
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 
   constructor(
     serverUrl: string,
@@ -52,7 +51,7 @@ export class RealtimeConnection {
         this.socket.off('connect_error', fail);
         resolve();
       };
-      const fail = (err: Error & { data?: { error?: { code: string; message: string } } }) => {
+      const fail = (err: Error & { data?: { error?: { code: ErrorCode; message: string } } }) => {
         this.socket.off('connect', ok);
         const e = err.data?.error;
         reject(e ? new StrongroomApiError(401, e.code, e.message) : err);
@@ -64,10 +63,10 @@ export class RealtimeConnection {
   }
 
   on<E extends RealtimeEvent>(event: E, handler: (payload: RealtimeEventMap[E]) => void): () => void {
-    const h = handler as (payload: unknown) => void;
-    const name: string = event; // socket.io's typing of reserved event names is in the way here
-    this.socket.on(name, h);
-    return () => void this.socket.off(name, h);
+    // socket.io types a listener per event name; a generic E needs the cast back to that listener.
+    const h = handler as unknown as ServerToClientEvents[E];
+    this.socket.on(event, h as never);
+    return () => void this.socket.off(event, h as never);
   }
 
   onConnect(handler: () => void): () => void {
@@ -85,8 +84,16 @@ export class RealtimeConnection {
   }
 
   /** Emits and waits for the acknowledgement; a refusal throws the same error as HTTP would. */
-  async request<T>(event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
-    const ack = (await this.socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
+  async request<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+    timeoutMs = 10_000,
+  ): Promise<AckData<E>> {
+    // socket.io's typings cannot follow a generic event name through emitWithAck; the contract above can.
+    const timed = this.socket.timeout(timeoutMs) as unknown as {
+      emitWithAck(e: E, p: unknown): Promise<Ack<AckData<E>>>;
+    };
+    const ack = await timed.emitWithAck(event, payload);
     if (ack.ok) return ack.data;
     throw new StrongroomApiError(ack.status, ack.error.code, ack.error.message, ack.error.details);
   }

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the server sends, in `{"error":{"code", "message", "details"}}` (DESIGN.md §7). The
+ * server's `AppError` takes only these, and the SDK's `StrongroomApiError.code` is typed with them, so a
+ * misspelt code fails the build on either side. The HTTP status stays at the throw site (one code,
+ * `lead_worker_role`, is a 403 when the wrong kind of person opens a family and a 409 when the named
+ * successor is not eligible).
+ */
+export const ERROR_CODES = [
+  // generic, from the error filter (status-derived codes and body parsing)
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'malformed_json',
+  'validation_failed',
+  'internal_error',
+  'not_ready',
+  // sign-in, sessions and two-factor authentication
+  'unauthenticated',
+  'invalid_session',
+  'session_expired',
+  'invalid_credentials',
+  'account_disabled',
+  'account_locked',
+  'mfa_required',
+  'invalid_mfa_code',
+  'mfa_enrolment_required',
+  'mfa_already_enabled',
+  'mfa_not_started',
+  'invitation_invalid',
+  'weak_password',
+  'attestation_required',
+  // agencies, agreements and users
+  'agency_not_signed',
+  'agency_exists',
+  'agency_withdrawn',
+  'agreement_version_exists',
+  'no_agreement',
+  'not_current_agreement',
+  'email_taken',
+  'user_not_active',
+  'already_disabled',
+  'cannot_disable_self',
+  'forbidden_role',
+  'role_not_grantable',
+  'other_agency',
+  // devices
+  'device_exists',
+  'already_revoked',
+  'not_your_device',
+  'invalid_signature',
+  // channels and keys
+  'not_a_member',
+  'membership_ended',
+  'already_member',
+  'chair_only',
+  'observer_read_only',
+  'direct_channel',
+  'direct_exists',
+  'title_required',
+  'not_a_channel_member',
+  'not_a_member_device',
+  'membership_changed',
+  'epoch_exists',
+  'epoch_gap',
+  'epoch_stale',
+  'epoch_not_held',
+  // messages
+  'message_too_large',
+  'client_message_id_reused',
+  'not_your_message',
+  // families and consent
+  'lead_worker_only',
+  'lead_worker_role',
+  'already_lead',
+  'no_sharing_basis',
+  'consent_withdrawn',
+  'consent_not_given',
+  'not_dea_s35_partner',
+  // meetings, minutes, actions and the plan
+  'wrong_channel_kind',
+  'not_invited',
+  'minute_taker_only',
+  'invalid_status',
+  'minutes_conflict',
+  'minutes_locked',
+  'no_minutes',
+  'amendment_conflict',
+  'not_action_owner',
+  'no_change',
+  'no_plan',
+  'plan_conflict',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The codes after which the SDK opens a new key epoch and tries again (DESIGN.md §3, rotation). */
+export const ROTATE_AND_RETRY_CODES = [
+  'epoch_stale',
+  'membership_changed',
+  'epoch_exists',
+] as const satisfies readonly ErrorCode[];
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+/** The one error shape of every endpoint and every refused socket event. */
+export type ErrorBody = z.infer<typeof errorBody>;
+
+/** A socket event's acknowledgement: the data, or the refusal with the status HTTP would have used. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; status: number; error: ErrorBody['error'] };

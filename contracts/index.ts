@@ -1,0 +1,10 @@
+/**
+ * One definition of every contract between the Strongroom server and its clients: request and
+ * response schemas per feature, enums, socket events, error codes and the documents behind each
+ * sealed-field purpose. Imports only `zod`; neither `src/` nor `client/` is imported from here.
+ */
+export * from './common.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './realtime.js';
+export * from './sealed.js';

@@ -1,0 +1,32 @@
+import type { Ack } from './errors.js';
+import type { RealtimeMessage, SocketSendInput, StoredMessageView } from './messages.js';
+
+/**
+ * The socket.io contract of `/rt` (DESIGN.md §7), used as socket.io's type parameters on both sides:
+ * `Namespace<ClientToServerEvents, ServerToClientEvents>` on the server, `Socket<ServerToClientEvents,
+ * ClientToServerEvents>` in the SDK. Payloads carry identifiers, sequence numbers and, for the fast
+ * path, a message's ciphertext; never plaintext.
+ */
+export interface ServerEventPayloads {
+  'message.new': { channelId: string; message: RealtimeMessage };
+  /** A message was deleted by its sender: its place in the sequence stays, its content is gone. */
+  'message.deleted': { channelId: string; seq: number };
+  'message.expired': { channelId: string; seqs: number[] };
+  'channel.rotation_required': { channelId: string; reason: string };
+  'member.added': { channelId: string; userId: string; role: string };
+  'member.removed': { channelId: string; userId: string; reason: string };
+  'minutes.updated': { channelId: string; meetingId: string };
+  /** Also a reminder to the owner, once each: `due_soon` (within two days) and `overdue`. */
+  'action.updated': { channelId: string; actionId: string; reminder?: 'due_soon' | 'overdue' };
+  /** This socket's session ended (revoked, signed out everywhere, account disabled, agency withdrawn). */
+  'session.revoked': { reason: string };
+}
+export type ServerEventName = keyof ServerEventPayloads;
+
+/** What the server emits, in the shape socket.io's typings want. */
+export type ServerToClientEvents = { [E in ServerEventName]: (payload: ServerEventPayloads[E]) => void };
+
+/** What a client may emit; each is acknowledged with data or the same error body HTTP would send. */
+export interface ClientToServerEvents {
+  'message.send': (payload: SocketSendInput, ack: (result: Ack<StoredMessageView>) => void) => void;
+}
