@@ -5,6 +5,15 @@
  */
 export * from './common.js';
 export * from './errors.js';
-export * from './messages.js';
 export * from './realtime.js';
 export * from './sealed.js';
+export * from './health.js';
+export * from './identity.js';
+export * from './agencies.js';
+export * from './audit.js';
+export * from './channels.js';
+export * from './messages.js';
+export * from './families.js';
+export * from './consent.js';
+export * from './meetings.js';
+export * from './actions.js';

@@ -2,7 +2,9 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { healthView, readyView, type HealthView, type ReadyView } from '../../contracts/health.js';
 import { AppError } from '../common/app-error.js';
+import { ApiDoc } from '../common/zod.js';
 import { Access } from '../identity/auth-context.js';
 
 @ApiTags('health')
@@ -12,15 +14,17 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('health')
+  @ApiDoc('Liveness: the process answers', healthView)
   @Access('public')
-  health() {
+  health(): HealthView {
     return { status: 'ok' };
   }
 
   /** Readiness: the database answers and every migration is applied. */
   @Get('ready')
+  @ApiDoc('Readiness: the database answers and every migration is applied', readyView)
   @Access('public')
-  async ready() {
+  async ready(): Promise<ReadyView> {
     try {
       await this.db.query('SELECT 1');
     } catch {

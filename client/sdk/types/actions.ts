@@ -1,5 +1,5 @@
 /** Shapes of the server's responses (actions), as the SDK exposes them. Dates arrive as ISO strings. */
-import type { FamilyMemberRole, SealedField } from './families.js';
+import type { SealedField } from './families.js';
 
 // ── actions ──
 export type ActionStatus = 'open' | 'in_progress' | 'done' | 'cancelled';
@@ -30,30 +30,6 @@ export interface ActionDetailView extends ActionView {
     fromUserId: string | null;
     toUserId: string | null;
     note: SealedField | null;
-    createdAt: string;
-  }[];
-}
-
-// ── whole-family plan ──
-export interface FamilyPlanView {
-  familyId: string;
-  plan:
-    | (SealedField & {
-        version: number;
-        reviewOn: string;
-        reviewOverdue: boolean;
-        coveredMemberIds: string[];
-        authorId: string;
-        savedAt: string;
-      })
-    | null;
-  uncoveredMembers: { memberId: string; memberRef: string; role: FamilyMemberRole }[];
-  progress: {
-    id: string;
-    objective: string;
-    kind: 'professional' | 'family';
-    report: SealedField;
-    authorId: string;
     createdAt: string;
   }[];
 }

@@ -92,3 +92,27 @@ export interface ConsentRegisterView {
     decidedAt: string;
   }[];
 }
+
+// ── whole-family plan ──
+export interface FamilyPlanView {
+  familyId: string;
+  plan:
+    | (SealedField & {
+        version: number;
+        reviewOn: string;
+        reviewOverdue: boolean;
+        coveredMemberIds: string[];
+        authorId: string;
+        savedAt: string;
+      })
+    | null;
+  uncoveredMembers: { memberId: string; memberRef: string; role: FamilyMemberRole }[];
+  progress: {
+    id: string;
+    objective: string;
+    kind: 'professional' | 'family';
+    report: SealedField;
+    authorId: string;
+    createdAt: string;
+  }[];
+}
