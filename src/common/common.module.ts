@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { Clock } from './clock.js';
 import { DomainEvents } from './domain-events.js';
 import { JobRegistry } from './jobs.js';
+import { RateLimitRepository } from './rate-limit.repository.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Process-wide singletons with no state of their own: configuration, the clock, domain events, the job list. */
@@ -18,6 +19,7 @@ export class CommonModule {
         DomainEvents,
         JobRegistry,
         RateLimiter,
+        RateLimitRepository,
       ],
       exports: [APP_CONFIG, Clock, DomainEvents, JobRegistry, RateLimiter],
     };
