@@ -27,7 +27,12 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/contracts/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/contracts/**/*.spec.ts',
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/client/**/*.spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
+      ],
     },
     {
       ...common,
