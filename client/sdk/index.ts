@@ -7,6 +7,22 @@ export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
 export { SecureSession, UnableToDecryptError, type DecryptedMessage } from './secure-session.js';
+export type { NewChannel } from './session/channel-keys.js';
+export type { ListedDevice } from './session/device-trust.js';
+export type { DecryptedPage, SubscribeOptions } from './session/message-stream.js';
+export type { MinutesProof, VerifiedAmendment, VerifiedMinutes } from './session/sealed-records.js';
+export {
+  SEALED_PURPOSES,
+  type AgendaItem,
+  type FamilyMemberDetails,
+  type MinutesAmendment,
+  type MinutesDocument,
+  type PlanDocument,
+  type SealedDocument,
+  type SealedDocuments,
+  type SealedPurpose,
+  type TextDocument,
+} from '../../contracts/sealed.js';
 export { KeyChangedError, MemoryTrustStore, type PinnedDevice, type TrustStore } from './store/trust-store.js';
 export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';
 export type { MessageContent } from './crypto/channel-crypto.js';

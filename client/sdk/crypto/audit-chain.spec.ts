@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- a test, not the SDK: it proves the SDK and the server hash the chain alike.
 import { chainHash } from '../../../src/audit/audit-chain.js';
 import { AUDIT_GENESIS_HASH, checkChain, eventHash, type ChainedEvent } from './audit-chain.js';
 

@@ -1,3 +1,4 @@
+import type { TextDocument } from '../../../contracts/sealed.js';
 import type { SecureSession } from '../secure-session.js';
 import type { ActionView, ChannelView, MeetingView } from '../types.js';
 import {
@@ -11,11 +12,6 @@ import {
   type SignedExport,
   type UnsignedExport,
 } from './record-export.js';
-
-/** What the SDK's own clients seal as free text (entries, action descriptions, progress reports). */
-interface TextField {
-  text: string;
-}
 
 /** Names for the user ids a record mentions, from the channel's members and the meeting's invitees. */
 class People {
@@ -33,10 +29,16 @@ class People {
   }
 }
 
-const textOf = (v: unknown): string =>
-  typeof v === 'object' && v !== null && typeof (v as TextField).text === 'string'
-    ? (v as TextField).text
+/**
+ * The text of a free-text field. The registry says what a purpose holds, but the bytes came from some
+ * member's client: a field that is not `{ text }` is shown as its JSON rather than failing the export.
+ */
+const textOf = (doc: TextDocument): string => {
+  const v: unknown = doc;
+  return typeof v === 'object' && v !== null && typeof (v as Partial<TextDocument>).text === 'string'
+    ? doc.text
     : JSON.stringify(v);
+};
 
 /**
  * Builds signed exports of closed meetings and whole-family plans. Everything is decrypted here, on
@@ -59,9 +61,7 @@ export class RecordExporter {
     const channel = await client.channel(channelId);
     const people = new People(channel, meeting.invitees);
     const verified = await this.session.verifiedMinutes(meetingId, meeting);
-    const agenda = meeting.agenda
-      ? await this.session.openField<{ id: string; title: string }[]>(channelId, 'meeting-agenda', meeting.agenda)
-      : [];
+    const agenda = meeting.agenda ? await this.session.openField(channelId, 'meeting-agenda', meeting.agenda) : [];
     const place = meeting.place
       ? textOf(await this.session.openField(channelId, 'meeting-place', meeting.place))
       : null;

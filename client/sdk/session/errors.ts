@@ -1,0 +1,24 @@
+import { ROTATE_AND_RETRY_CODES, type ErrorCode } from '../../../contracts/errors.js';
+import { StrongroomApiError } from '../transport/http.js';
+
+/** Something this device cannot decrypt or trust (no key for the epoch, a bad signature, a forged sender). */
+export class UnableToDecryptError extends Error {}
+
+/** A refusal after which the SDK opens (or fetches) a newer key epoch and tries again. */
+export type RotateAndRetryCode = (typeof ROTATE_AND_RETRY_CODES)[number];
+
+const ROTATE_AND_RETRY: ReadonlySet<string> = new Set<ErrorCode>(ROTATE_AND_RETRY_CODES);
+
+/**
+ * Whether a server refused with one of the rotate-and-retry codes. Callers then switch over `err.code`
+ * exhaustively (ending in `unhandledCode`), so a code added to `ROTATE_AND_RETRY_CODES` fails the build
+ * until each retry loop decides what it means there.
+ */
+export function isRotateAndRetry(err: unknown): err is StrongroomApiError & { readonly code: RotateAndRetryCode } {
+  return err instanceof StrongroomApiError && ROTATE_AND_RETRY.has(err.code);
+}
+
+/** The end of an exhaustive switch: unreachable while every case is handled. */
+export function unhandledCode(code: never): never {
+  throw new Error(`Unhandled error code: ${String(code)}`);
+}

@@ -1,0 +1,62 @@
+import type { MessageContent } from '../crypto/channel-crypto.js';
+
+/** A message after decryption. `content` is null for a tombstone and when it cannot be read (`error`). */
+export interface DecryptedMessage {
+  channelId: string;
+  id: string;
+  seq: number;
+  epoch: number;
+  senderUserId: string;
+  senderDeviceId: string;
+  createdAt: string;
+  expiresAt: string;
+  deleted: boolean;
+  content: MessageContent | null;
+  /** Why this message could not be read; the goal is that this never happens. */
+  error?: string;
+}
+
+/**
+ * What this device holds of each channel's messages, in memory. Retention is enforced here too: a message
+ * past its expiry by this device's clock is dropped, whether or not the server's `message.expired` event
+ * arrived.
+ */
+export class MessageCache {
+  private readonly byChannel = new Map<string, Map<number, DecryptedMessage>>();
+
+  constructor(private readonly now: () => Date) {}
+
+  remember(m: DecryptedMessage): void {
+    let c = this.byChannel.get(m.channelId);
+    if (!c) this.byChannel.set(m.channelId, (c = new Map<number, DecryptedMessage>()));
+    c.set(m.seq, m);
+  }
+
+  /** Forgets messages by sequence number (deleted by their sender, or expired on the server). */
+  forget(channelId: string, seqs: Iterable<number>): void {
+    const c = this.byChannel.get(channelId);
+    if (!c) return;
+    for (const s of seqs) c.delete(s);
+  }
+
+  /** What this device holds of a channel, never including a message past its expiry by this device's clock. */
+  cached(channelId: string): DecryptedMessage[] {
+    this.purgeExpired();
+    return [...(this.byChannel.get(channelId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Drops expired messages; returns how many. */
+  purgeExpired(): number {
+    const now = this.now().getTime();
+    let dropped = 0;
+    for (const c of this.byChannel.values()) {
+      for (const [seq, m] of c) {
+        if (Date.parse(m.expiresAt) <= now) {
+          c.delete(seq);
+          dropped++;
+        }
+      }
+    }
+    return dropped;
+  }
+}

@@ -1,0 +1,252 @@
+import type { StrongroomClient } from '../client.js';
+import { decryptMessage, encryptMessage, type MessageContent } from '../crypto/channel-crypto.js';
+import type { StoredDevice } from '../store/key-store.js';
+import { RealtimeConnection } from '../transport/realtime.js';
+import type { RealtimeMessage, StoredMessageView } from '../types.js';
+import type { ChannelKeys } from './channel-keys.js';
+import type { DeviceTrust } from './device-trust.js';
+import { isRotateAndRetry, UnableToDecryptError, unhandledCode } from './errors.js';
+import type { DecryptedMessage, MessageCache } from './message-cache.js';
+
+/** How often a send is tried: each stale epoch or missing key costs one attempt. */
+const MAX_ATTEMPTS = 6;
+const PAGE = 500;
+
+/** One page of decrypted messages and where the next page starts. */
+export interface DecryptedPage {
+  messages: DecryptedMessage[];
+  lastSeq: number;
+  nextAfter: number;
+  more: boolean;
+}
+
+/** What `subscribe` takes besides the channel: where to start, and who hears of expiries. */
+export interface SubscribeOptions {
+  after?: number;
+  onExpired?: (seqs: number[]) => void;
+}
+
+/**
+ * A channel's messages for this device: encrypt, sign and send (over the socket when one is open, else
+ * HTTP), decrypt and check what arrives, page through history, and deliver live in order. Each message
+ * read is remembered in the cache; the socket's events keep the cache and the send epoch current.
+ */
+export class MessageStream {
+  private rt: RealtimeConnection | null = null;
+
+  constructor(
+    private readonly client: StrongroomClient,
+    private readonly device: StoredDevice,
+    private readonly keys: ChannelKeys,
+    private readonly trust: DeviceTrust,
+    private readonly cache: MessageCache,
+    private readonly now: () => Date,
+  ) {}
+
+  private get deviceId(): string {
+    return this.device.deviceId;
+  }
+
+  /**
+   * Encrypts, signs and sends. A stale epoch (membership or device change, or the clock) is handled by
+   * rotating and sending again with the same client message id, so a retry never duplicates.
+   */
+  async send(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
+    const body: MessageContent = typeof content === 'string' ? { type: 'text', body: content } : content;
+    const clientMessageId = globalThis.crypto.randomUUID();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const epoch = await this.keys.sendEpoch(channelId);
+      let key: Uint8Array;
+      try {
+        key = await this.keys.keyFor(channelId, epoch);
+      } catch (err) {
+        if (!(err instanceof UnableToDecryptError)) throw err;
+        // This device was not in the current epoch (new device, or just reinstated): open the next one.
+        lastError = err;
+        await this.keys.reopen(channelId);
+        continue;
+      }
+      const header = { v: 1 as const, channelId, epoch, senderDeviceId: this.deviceId, clientMessageId };
+      const sealed = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
+      const payload = {
+        epoch,
+        senderDeviceId: this.deviceId,
+        clientMessageId,
+        nonce: sealed.nonce,
+        ciphertext: sealed.ciphertext,
+        signature: sealed.signature,
+      };
+      try {
+        return this.rt?.connected && this.rt.token === this.client.token
+          ? await this.rt.request('message.send', { channelId, ...payload })
+          : await this.client.sendMessage(channelId, payload);
+      } catch (err) {
+        if (!isRotateAndRetry(err)) throw err;
+        switch (err.code) {
+          case 'epoch_stale':
+            lastError = err;
+            this.keys.forgetSendEpoch(channelId);
+            if (err.details?.rotationRequired) await this.keys.rotate(channelId);
+            break;
+          case 'membership_changed':
+          case 'epoch_exists':
+            // Refusals of opening an epoch (ChannelKeys.rotate handles them); a send is never refused so.
+            throw err;
+          default:
+            return unhandledCode(err.code);
+        }
+      }
+    }
+    throw lastError instanceof Error ? lastError : new Error('Could not send the message.');
+  }
+
+  /** Decrypts one stored message; a failure is reported on the message, never thrown. */
+  async decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
+    const base = {
+      channelId,
+      id: m.id,
+      seq: m.seq,
+      epoch: m.epoch,
+      senderUserId: m.senderUserId,
+      senderDeviceId: m.senderDeviceId,
+      createdAt: m.createdAt,
+      expiresAt: m.expiresAt,
+      deleted: 'deleted' in m ? m.deleted : false,
+    };
+    if (base.deleted) return { ...base, content: null };
+    try {
+      const sender = await this.trust.deviceKeys(m.senderDeviceId);
+      if (sender.userId !== m.senderUserId)
+        throw new UnableToDecryptError('The sender device belongs to someone else.');
+      const key = await this.keys.keyFor(channelId, m.epoch);
+      const content = await decryptMessage(
+        {
+          header: {
+            v: 1,
+            channelId,
+            epoch: m.epoch,
+            senderDeviceId: m.senderDeviceId,
+            clientMessageId: m.clientMessageId,
+          },
+          nonce: m.nonce,
+          ciphertext: m.ciphertext,
+          signature: m.signature,
+        },
+        key,
+        sender.ed25519PublicKey,
+      );
+      return { ...base, content };
+    } catch (err) {
+      return { ...base, content: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** One page of messages after `after`, decrypted, expired ones left out. */
+  async read(channelId: string, opts: { after?: number; limit?: number } = {}): Promise<DecryptedPage> {
+    const page = await this.client.messages(channelId, { after: opts.after ?? 0, limit: opts.limit ?? PAGE });
+    const now = this.now().getTime();
+    const out: DecryptedMessage[] = [];
+    for (const m of page.messages) {
+      if (Date.parse(m.expiresAt) <= now) continue;
+      const d = await this.decrypt(channelId, m);
+      this.cache.remember(d);
+      out.push(d);
+    }
+    const last = page.messages.length ? page.messages[page.messages.length - 1].seq : (opts.after ?? 0);
+    return {
+      messages: out,
+      lastSeq: page.lastSeq,
+      nextAfter: last,
+      more: page.messages.length === (opts.limit ?? PAGE),
+    };
+  }
+
+  /** Everything after `after`, page by page: how a device catches up after a gap or days away. */
+  async readAll(channelId: string, after = 0, onProgress?: (count: number) => void): Promise<DecryptedMessage[]> {
+    const all: DecryptedMessage[] = [];
+    for (let cursor = after; ;) {
+      const page = await this.read(channelId, { after: cursor, limit: PAGE });
+      all.push(...page.messages);
+      onProgress?.(all.length);
+      if (!page.more) return all;
+      cursor = page.nextAfter;
+    }
+  }
+
+  /** Deletes one of this user's messages on the server (a tombstone stays) and drops it here. */
+  async deleteMessage(channelId: string, seq: number): Promise<void> {
+    await this.client.deleteMessage(channelId, seq);
+    this.cache.forget(channelId, [seq]);
+  }
+
+  /** Opens the socket; sends then go over it (acknowledged with the stored sequence number). */
+  async connect(): Promise<RealtimeConnection> {
+    // A new sign-in means a new session: the old socket belongs to the old one.
+    if (this.rt && this.rt.token !== this.client.token) this.close();
+    if (this.rt) return this.rt;
+    if (!this.client.token) throw new Error('Sign in first.');
+    const rt = new RealtimeConnection(this.client.serverUrl, this.client.token);
+    rt.on('message.expired', ({ channelId, seqs }) => this.cache.forget(channelId, seqs));
+    rt.on('channel.rotation_required', ({ channelId }) => this.keys.forgetSendEpoch(channelId));
+    await rt.connect();
+    this.rt = rt;
+    return rt;
+  }
+
+  /**
+   * Delivers a channel's messages in order, live. Real time is the fast path; a gap in sequence numbers,
+   * a reconnect or a missed packet triggers catch-up over HTTP from the last delivered number, so nothing
+   * is ever skipped. Returns a function that stops the subscription.
+   */
+  async subscribe(
+    channelId: string,
+    onMessage: (m: DecryptedMessage) => void,
+    opts: SubscribeOptions = {},
+  ): Promise<() => void> {
+    const rt = await this.connect();
+    let last = opts.after ?? (await this.client.channel(channelId)).lastSeq;
+    let queue = Promise.resolve();
+    const deliver = (m: DecryptedMessage) => {
+      if (m.seq <= last) return;
+      last = m.seq;
+      onMessage(m);
+    };
+    const catchUp = () => {
+      queue = queue
+        .then(async () => {
+          for (const m of await this.readAll(channelId, last)) deliver(m);
+        })
+        .catch(() => undefined);
+    };
+    const offs = [
+      rt.on('message.new', (p) => {
+        if (p.channelId !== channelId) return;
+        queue = queue
+          .then(async () => {
+            if (p.message.seq <= last) return;
+            if (p.message.seq !== last + 1) {
+              for (const m of await this.readAll(channelId, last)) deliver(m);
+              return;
+            }
+            const d = await this.decrypt(channelId, p.message);
+            this.cache.remember(d);
+            deliver(d);
+          })
+          .catch(() => undefined);
+      }),
+      rt.on('message.expired', (p) => {
+        if (p.channelId === channelId) opts.onExpired?.(p.seqs);
+      }),
+      rt.onConnect(catchUp),
+    ];
+    catchUp();
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Closes the socket, if one is open; sends go over HTTP until the next `connect`. */
+  close(): void {
+    this.rt?.close();
+    this.rt = null;
+  }
+}

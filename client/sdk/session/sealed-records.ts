@@ -1,0 +1,199 @@
+import type { SealedField } from '../../../contracts/common.js';
+import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../../contracts/sealed.js';
+import type { StrongroomClient } from '../client.js';
+import { decryptField, encryptField } from '../crypto/channel-crypto.js';
+import { signMinutes, verifyMinutes } from '../crypto/minutes.js';
+import type { ExportMinutesProof } from '../export/record-export.js';
+import type { StoredDevice } from '../store/key-store.js';
+import type { MeetingView } from '../types.js';
+import type { ChannelKeys } from './channel-keys.js';
+import type { DeviceTrust } from './device-trust.js';
+import { UnableToDecryptError } from './errors.js';
+
+/** What was checked to trust signed minutes: the signer's device and key, the sealed bytes, the signature. */
+export type MinutesProof = ExportMinutesProof;
+
+/** An amendment to final minutes, its author's signature checked, decrypted. */
+export interface VerifiedAmendment extends MinutesAmendment {
+  number: number;
+  authorId: string;
+  createdAt: string;
+  proof: MinutesProof;
+}
+
+/** Final minutes and their amendments, every signature checked, decrypted, each with the proof checked. */
+export interface VerifiedMinutes<T extends MinutesDocument = MinutesDocument> {
+  version: number;
+  document: T;
+  proof: MinutesProof;
+  amendments: VerifiedAmendment[];
+}
+
+/**
+ * Records kept beside a channel whose content only its members can read: sealed fields (a family
+ * member's details, a rationale, a meeting's agenda…, typed by purpose in contracts/sealed.ts) and the
+ * meeting minutes, which are also signed by a device at close and at each amendment.
+ */
+export class SealedRecords {
+  constructor(
+    private readonly client: StrongroomClient,
+    private readonly device: StoredDevice,
+    private readonly keys: ChannelKeys,
+    private readonly trust: DeviceTrust,
+  ) {}
+
+  /**
+   * Seals a value under the channel's send epoch. When this device holds no key for that epoch it opens
+   * the next one once and tries again.
+   */
+  async sealField<P extends SealedPurpose>(
+    channelId: string,
+    purpose: P,
+    value: SealedDocument<P>,
+  ): Promise<SealedField> {
+    for (let attempt = 0; ; attempt++) {
+      const epoch = await this.keys.sendEpoch(channelId);
+      try {
+        const key = await this.keys.keyFor(channelId, epoch);
+        return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key) };
+      } catch (err) {
+        if (!(err instanceof UnableToDecryptError) || attempt >= 1) throw err;
+        await this.keys.reopen(channelId);
+      }
+    }
+  }
+
+  /**
+   * Opens a sealed field. The purpose is bound into the ciphertext, so a field sealed for another purpose
+   * does not open; the document type is what the registry says that purpose holds.
+   */
+  async openField<P extends SealedPurpose>(
+    channelId: string,
+    purpose: P,
+    sealed: SealedField,
+  ): Promise<SealedDocument<P>> {
+    return decryptField<SealedDocument<P>>(
+      sealed.ciphertext,
+      purpose,
+      channelId,
+      sealed.epoch,
+      await this.keys.keyFor(channelId, sealed.epoch),
+    );
+  }
+
+  /** Saves the minutes as a new version on top of `baseVersion`; returns the new version. */
+  async saveMinutes(meetingId: string, document: MinutesDocument, baseVersion: number): Promise<number> {
+    const meeting = await this.client.meeting(meetingId);
+    const minutes = await this.sealField(meeting.channelId, 'minutes', document);
+    return (await this.client.saveMinutes(meetingId, { baseVersion, minutes })).version;
+  }
+
+  /** The latest minutes, decrypted, with their version (null before the first save). */
+  async readMinutes<T extends MinutesDocument = MinutesDocument>(
+    meetingId: string,
+  ): Promise<{ version: number; document: T } | null> {
+    const meeting = await this.client.meeting(meetingId);
+    if (!meeting.minutes) return null;
+    return {
+      version: meeting.minutes.version,
+      // A caller may name a narrower document it wrote itself; what the registry promises is MinutesDocument.
+      document: (await this.openField(meeting.channelId, 'minutes', meeting.minutes)) as T,
+    };
+  }
+
+  /** Closes the meeting: this device signs the latest version of the minutes, which locks them. */
+  async closeMeeting(meetingId: string): ReturnType<StrongroomClient['closeMeeting']> {
+    const meeting = await this.client.meeting(meetingId);
+    if (!meeting.minutes) throw new Error('Write the minutes before closing the meeting.');
+    const signature = await signMinutes(
+      meetingId,
+      'final',
+      meeting.minutes.version,
+      meeting.minutes.ciphertext,
+      this.device.keys.ed25519.privateKey,
+    );
+    return this.client.closeMeeting(meetingId, {
+      version: meeting.minutes.version,
+      deviceId: this.device.deviceId,
+      signature,
+    });
+  }
+
+  /** A signed correction to closed minutes, with its reason; the original is kept. */
+  async amendMinutes(meetingId: string, correction: MinutesAmendment): ReturnType<StrongroomClient['amendMinutes']> {
+    const meeting = await this.client.meeting(meetingId);
+    const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction);
+    const number = meeting.amendments.length + 1;
+    const signature = await signMinutes(
+      meetingId,
+      'amendment',
+      number,
+      amendment.ciphertext,
+      this.device.keys.ed25519.privateKey,
+    );
+    return this.client.amendMinutes(meetingId, { number, amendment, deviceId: this.device.deviceId, signature });
+  }
+
+  /**
+   * Checks the final minutes and every amendment against the signer's device key (pinned on first use)
+   * and decrypts them: what an auditor or an export relies on. Each comes with the proof that was
+   * checked (signer device and key, the sealed bytes, the signature), so it can be checked again
+   * elsewhere. Pass the meeting if it was just fetched.
+   */
+  async verifiedMinutes<T extends MinutesDocument = MinutesDocument>(
+    meetingId: string,
+    fetched?: MeetingView,
+  ): Promise<VerifiedMinutes<T>> {
+    const meeting = fetched ?? (await this.client.meeting(meetingId));
+    if (!meeting.final) throw new Error('The meeting is not closed: its minutes are not final yet.');
+    const versions = await this.client.minutesVersions(meetingId);
+    const final = versions.find((v) => v.version === meeting.final!.version)!;
+    const signer = await this.trust.deviceKeys(meeting.final.deviceId);
+    if (
+      signer.userId !== meeting.chairId ||
+      !(await verifyMinutes(
+        meetingId,
+        'final',
+        final.version,
+        final.ciphertext,
+        meeting.final.signature,
+        signer.ed25519PublicKey,
+      ))
+    ) {
+      throw new UnableToDecryptError('The final minutes are not signed by the chair’s device.');
+    }
+    const amendments: VerifiedAmendment[] = [];
+    for (const a of meeting.amendments) {
+      const author = await this.trust.deviceKeys(a.deviceId);
+      if (
+        author.userId !== a.authorId ||
+        !(await verifyMinutes(meetingId, 'amendment', a.number, a.ciphertext, a.signature, author.ed25519PublicKey))
+      ) {
+        throw new UnableToDecryptError(`Amendment ${a.number} is not signed by its author’s device.`);
+      }
+      amendments.push({
+        number: a.number,
+        authorId: a.authorId,
+        createdAt: a.createdAt,
+        ...(await this.openField(meeting.channelId, 'minutes-amendment', a)),
+        proof: {
+          deviceId: a.deviceId,
+          publicKey: author.ed25519PublicKey,
+          ciphertext: a.ciphertext,
+          signature: a.signature,
+        },
+      });
+    }
+    return {
+      version: final.version,
+      document: (await this.openField(meeting.channelId, 'minutes', final)) as T,
+      proof: {
+        deviceId: meeting.final.deviceId,
+        publicKey: signer.ed25519PublicKey,
+        ciphertext: final.ciphertext,
+        signature: meeting.final.signature,
+      },
+      amendments,
+    };
+  }
+}
