@@ -1,3 +1,4 @@
+import type { ChannelKind } from '../../contracts/channels.js';
 import type { MeetingKind, MeetingStatus } from '../../contracts/meetings.js';
 import { conflict, forbidden } from '../common/app-error.js';
 
@@ -9,7 +10,7 @@ export interface MeetingRoles {
 }
 
 /** Which channels each kind of meeting is held in (professionals' meetings may use a family's channel). */
-export const CHANNEL_KINDS: Record<MeetingKind, string[]> = {
+export const MEETING_CHANNEL_KINDS: Record<MeetingKind, readonly ChannelKind[]> = {
   locality: ['locality_meeting'],
   family: ['family_meeting'],
   professionals: ['professionals_meeting', 'family_meeting'],

@@ -104,7 +104,7 @@ export class MeetingsController {
   @Post('meetings/:id/attendance')
   @ApiDoc('Record who attended (chair or minute-taker)', meetingView, 201)
   @ApiZodBody(attendanceSchema)
-  attendanceOf(
+  recordAttendance(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
     @Body(zodPipe(attendanceSchema)) dto: AttendanceParsed,

@@ -14,7 +14,7 @@ import { conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { MeetingAttendanceService } from './meeting-attendance.service.js';
-import { CHANNEL_KINDS, requireChair, requireStatus } from './meeting-rules.js';
+import { MEETING_CHANNEL_KINDS, requireChair, requireStatus } from './meeting-rules.js';
 import { MeetingViewService } from './meeting-view.service.js';
 import { MeetingsRepository, toMeetingSummary } from './meetings.repository.js';
 
@@ -41,10 +41,10 @@ export class MeetingsService {
       const channel = await this.channels.lock(m, dto.channelId);
       const me = await this.channels.membership(m, dto.channelId, auth.user.id);
       if (me.role !== 'chair') throw forbidden('chair_only', 'Only a chair of the channel can schedule its meetings.');
-      if (!CHANNEL_KINDS[dto.kind].includes(channel.kind)) {
+      if (!MEETING_CHANNEL_KINDS[dto.kind].includes(channel.kind)) {
         throw conflict(
           'wrong_channel_kind',
-          `A ${dto.kind} meeting is held in a ${CHANNEL_KINDS[dto.kind].join(' or ')} channel.`,
+          `A ${dto.kind} meeting is held in a ${MEETING_CHANNEL_KINDS[dto.kind].join(' or ')} channel.`,
           {
             channelKind: channel.kind,
           },
