@@ -1,5 +1,5 @@
 import { RealtimeConnection, type RealtimeEventMap, type SecureSession } from '../client/sdk/index.js';
-import { ActionsService } from '../src/actions/actions.service.js';
+import { ActionRemindersService } from '../src/actions/action-reminders.service.js';
 import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -124,7 +124,7 @@ describe('actions: owners, due dates, status rules, my actions, reminders', () =
     sockets.push(rt);
     await rt.connect();
     rt.on('action.updated', (e) => heard.push(e));
-    const reminders = t.app.get(ActionsService);
+    const reminders = t.app.get(ActionRemindersService);
     await reminders.sendReminders();
     await reminders.sendReminders(); // a second run (or another instance) sends nothing again
     const waitFor = async (n: number) => {

@@ -18,10 +18,19 @@ import type {
   FamilyView,
   LawfulBasisKind,
   SealedField,
-  Attendance,
   ActionDetailView,
-  ActionStatus,
   ActionView,
+  AmendInput,
+  AttendanceInput,
+  CloseMeetingInput,
+  CreateActionInput,
+  EntryInput,
+  MeetingEntryCreated,
+  MeetingExportRecorded,
+  MinutesSaved,
+  ReassignActionInput,
+  SaveMinutesInput,
+  UpdateActionInput,
   FamilyPlanView,
   MeetingSummary,
   MeetingView,
@@ -313,53 +322,32 @@ export class StrongroomClient {
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/invitations`, { userIds });
   startMeeting = (id: string) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/start`, {});
-  setAttendance = (
-    id: string,
-    input: {
-      people?: { userId: string; attendance: Attendance }[];
-      familyMembers?: { memberId: string; present: boolean }[];
-    },
-  ) => this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/attendance`, input);
-  saveMinutes = (id: string, input: { baseVersion: number; minutes: SealedField }) =>
-    this.http.request<{ meetingId: string; version: number }>(
-      'POST',
-      `/meetings/${encodeURIComponent(id)}/minutes`,
-      input,
-    );
+  setAttendance = (id: string, input: AttendanceInput) =>
+    this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/attendance`, input);
+  saveMinutes = (id: string, input: SaveMinutesInput) =>
+    this.http.request<MinutesSaved>('POST', `/meetings/${encodeURIComponent(id)}/minutes`, input);
   minutesVersions = (id: string) =>
     this.http.request<MinutesVersionView[]>('GET', `/meetings/${encodeURIComponent(id)}/minutes`);
-  addMeetingEntry = (
-    id: string,
-    input: { agendaItem: string; kind: 'information' | 'decision' | 'action'; content: SealedField },
-  ) => this.http.request<{ id: string }>('POST', `/meetings/${encodeURIComponent(id)}/entries`, input);
-  closeMeeting = (id: string, input: { version: number; deviceId: string; signature: string }) =>
+  addMeetingEntry = (id: string, input: EntryInput) =>
+    this.http.request<MeetingEntryCreated>('POST', `/meetings/${encodeURIComponent(id)}/entries`, input);
+  closeMeeting = (id: string, input: CloseMeetingInput) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/close`, input);
-  amendMinutes = (id: string, input: { number: number; amendment: SealedField; deviceId: string; signature: string }) =>
+  amendMinutes = (id: string, input: AmendInput) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/amendments`, input);
   /** Records (audited) that this user exported the closed meeting to their case record. */
   recordMeetingExport = (id: string, exportId: string) =>
-    this.http.request<{ exportId: string; recordedAt: string }>('POST', `/meetings/${encodeURIComponent(id)}/exports`, {
-      exportId,
-    });
+    this.http.request<MeetingExportRecorded>('POST', `/meetings/${encodeURIComponent(id)}/exports`, { exportId });
 
   // ── actions ──
-  createAction = (input: {
-    channelId: string;
-    meetingId?: string;
-    /** The whole-family plan objective it serves. */
-    planObjective?: string;
-    description: SealedField;
-    ownerId: string;
-    dueOn: string;
-  }) => this.http.request<ActionDetailView>('POST', '/actions', input);
+  createAction = (input: CreateActionInput) => this.http.request<ActionDetailView>('POST', '/actions', input);
   /** Your actions across every channel, overdue first. */
   myActions = () => this.http.request<ActionView[]>('GET', '/actions/mine');
   channelActions = (channelId: string) =>
     this.http.request<ActionView[]>('GET', `/channels/${encodeURIComponent(channelId)}/actions`);
   action = (id: string) => this.http.request<ActionDetailView>('GET', `/actions/${encodeURIComponent(id)}`);
-  updateAction = (id: string, input: { status?: ActionStatus; note?: SealedField }) =>
+  updateAction = (id: string, input: UpdateActionInput) =>
     this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/updates`, input);
-  reassignAction = (id: string, input: { ownerId: string; reason?: SealedField }) =>
+  reassignAction = (id: string, input: ReassignActionInput) =>
     this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/reassign`, input);
 
   // ── whole-family plan ──

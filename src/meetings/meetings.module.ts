@@ -1,12 +1,32 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+import { MeetingAttendanceService } from './meeting-attendance.service.js';
+import { MeetingEntriesService } from './meeting-entries.service.js';
+import { MeetingInviteesReadModel } from './meeting-invitees.read-model.js';
+import { MeetingMinutesService } from './meeting-minutes.service.js';
+import { MeetingViewService } from './meeting-view.service.js';
 import { MeetingsController } from './meetings.controller.js';
+import { MeetingsRepository } from './meetings.repository.js';
 import { MeetingsService } from './meetings.service.js';
+import { MinutesRepository } from './minutes.repository.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule],
-  providers: [MeetingsService],
+  imports: [AuditModule, ChannelsModule, FamiliesModule],
+  providers: [
+    MeetingsRepository,
+    MinutesRepository,
+    MeetingInviteesReadModel,
+    IdentityTablesPending,
+    MeetingViewService,
+    MeetingAttendanceService,
+    MeetingMinutesService,
+    MeetingEntriesService,
+    MeetingsService,
+  ],
   controllers: [MeetingsController],
+  exports: [MeetingsRepository],
 })
 export class MeetingsModule {}

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AmendInput,
+  CloseMeetingInput,
+  MeetingView,
+  MinutesSaved,
+  MinutesVersionView,
+  SaveMinutesInput,
+} from '../../contracts/meetings.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { AppError, conflict, forbidden } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { sealedBytes } from '../common/sealed.js';
+import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { verifyEd25519 } from '../identity/device-proof.js';
+import { Notifier } from '../notifications/notifier.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+import { requireChair, requireMinuter, requireStatus } from './meeting-rules.js';
+import { MeetingViewService } from './meeting-view.service.js';
+import { MeetingsRepository } from './meetings.repository.js';
+import { minutesSigningBytes } from './minutes-proofs.js';
+import { MinutesRepository, toMinutesVersionView } from './minutes.repository.js';
+
+/**
+ * The minutes: versioned ciphertext written while the meeting is in progress; closing locks them under
+ * the chair's device signature over the final version; corrections after that are signed amendments.
+ */
+@Injectable()
+export class MeetingMinutesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly channels: ChannelsService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly notifier: Notifier,
+    private readonly meetings: MeetingsRepository,
+    private readonly minutes: MinutesRepository,
+    private readonly devices: IdentityTablesPending,
+    private readonly view: MeetingViewService,
+  ) {}
+
+  /** A new version of the minutes, from the version the writer started with (a stale base is refused). */
+  async saveMinutes(auth: AuthContext, meetingId: string, dto: SaveMinutesInput): Promise<MinutesSaved> {
+    const version = await this.db.transaction(async (m) => {
+      const { meeting } = await this.view.readable(m, auth, meetingId, true);
+      requireMinuter(meeting, auth.user.id);
+      requireStatus(meeting, 'in_progress', 'writing minutes');
+      await this.channels.assertSealedEpoch(m, meeting.channel_id, dto.minutes.epoch, 'minutes');
+      const next = await this.minutes.nextVersion(m, meetingId, dto.baseVersion);
+      await this.minutes.insertVersion(m, meetingId, next, dto.minutes, auth.user.id, this.clock.now());
+      this.minutesUpdated(m, meeting.channel_id, meetingId);
+      return next;
+    });
+    return { meetingId, version };
+  }
+
+  /** Every saved version of the minutes (the history behind the latest). */
+  async versions(auth: AuthContext, meetingId: string): Promise<MinutesVersionView[]> {
+    const m = this.db.manager;
+    await this.view.readable(m, auth, meetingId);
+    return (await this.minutes.versions(m, meetingId)).map(toMinutesVersionView);
+  }
+
+  /** The chair closes the meeting: the latest version of the minutes, signed by the chair's device, is final. */
+  async close(auth: AuthContext, meetingId: string, dto: CloseMeetingInput): Promise<MeetingView> {
+    await this.db.transaction(async (m) => {
+      const { meeting } = await this.view.readable(m, auth, meetingId, true);
+      requireChair(meeting, auth.user.id);
+      requireStatus(meeting, 'in_progress', 'closing');
+      const latest = await this.minutes.latestVersion(m, meetingId);
+      if (!latest) throw conflict('no_minutes', 'Write the minutes before closing the meeting.');
+      if (latest.version !== dto.version) {
+        throw conflict('minutes_conflict', `Sign the latest version of the minutes (${latest.version}).`, {
+          latestVersion: latest.version,
+        });
+      }
+      await this.verifyDevice(
+        m,
+        auth,
+        dto.deviceId,
+        minutesSigningBytes(meetingId, 'final', dto.version, latest.ciphertext),
+        dto.signature,
+      );
+      await this.meetings.markClosed(
+        m,
+        meetingId,
+        this.clock.now(),
+        dto.version,
+        Buffer.from(dto.signature, 'base64url'),
+        dto.deviceId,
+      );
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'meeting.closed',
+        target: { type: 'meeting', id: meetingId },
+        details: { version: dto.version, deviceId: dto.deviceId },
+        meta: auth.meta,
+      });
+      this.minutesUpdated(m, meeting.channel_id, meetingId);
+    });
+    return this.view.show(auth, meetingId);
+  }
+
+  /** A signed correction to closed minutes; the original stays as it was. */
+  async amend(auth: AuthContext, meetingId: string, dto: AmendInput): Promise<MeetingView> {
+    await this.db.transaction(async (m) => {
+      const { meeting } = await this.view.readable(m, auth, meetingId, true);
+      requireMinuter(meeting, auth.user.id);
+      if (meeting.status !== 'closed') {
+        throw conflict(
+          'invalid_status',
+          'Amendments are for closed minutes; while the meeting is in progress, edit them.',
+          {
+            status: meeting.status,
+          },
+        );
+      }
+      await this.channels.assertSealedEpoch(m, meeting.channel_id, dto.amendment.epoch, 'amendment');
+      const next = await this.minutes.nextAmendmentNumber(m, meetingId);
+      if (dto.number !== next) {
+        throw conflict('amendment_conflict', `The next amendment is number ${next}: sign that one.`, { next });
+      }
+      const ciphertext = sealedBytes(dto.amendment);
+      await this.verifyDevice(
+        m,
+        auth,
+        dto.deviceId,
+        minutesSigningBytes(meetingId, 'amendment', dto.number, ciphertext),
+        dto.signature,
+      );
+      await this.minutes.insertAmendment(m, meetingId, {
+        number: dto.number,
+        ciphertext,
+        epoch: dto.amendment.epoch,
+        author_id: auth.user.id,
+        device_id: dto.deviceId,
+        signature: Buffer.from(dto.signature, 'base64url'),
+        created_at: this.clock.now(),
+      });
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'meeting.minutes_amended',
+        target: { type: 'meeting', id: meetingId },
+        details: { number: dto.number },
+        meta: auth.meta,
+      });
+      this.minutesUpdated(m, meeting.channel_id, meetingId);
+    });
+    return this.view.show(auth, meetingId);
+  }
+
+  /** `signature` must be by one of the caller's own active devices over `signed`. */
+  private async verifyDevice(
+    m: EntityManager,
+    auth: AuthContext,
+    deviceId: string,
+    signed: Buffer,
+    signature: string,
+  ): Promise<void> {
+    const publicKey = await this.devices.activeDeviceSigningKey(m, deviceId, auth.user.id);
+    if (!publicKey) throw forbidden('not_your_device', 'Sign with one of your own active devices.');
+    if (!verifyEd25519(publicKey, signed, Buffer.from(signature, 'base64url'))) {
+      throw new AppError(400, 'invalid_signature', 'The signature does not verify for these minutes and this device.');
+    }
+  }
+
+  /** Members with the meeting open refetch it once the change has committed. */
+  private minutesUpdated(m: EntityManager, channelId: string, meetingId: string): void {
+    this.events.afterCommit(m, () => this.notifier.toChannel(channelId, 'minutes.updated', { channelId, meetingId }));
+  }
+}
