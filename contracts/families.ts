@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { dateString, isoDate, sealedField, sealedView, timestamp } from './common.js';
+
 /** Families (by pseudonymous reference), their members and the whole-family plan. */
 export const FAMILY_MEMBER_ROLES = ['child', 'parent', 'carer', 'other'] as const;
 export type FamilyMemberRole = (typeof FAMILY_MEMBER_ROLES)[number];
@@ -5,3 +8,138 @@ export type FamilyMemberRole = (typeof FAMILY_MEMBER_ROLES)[number];
 /** `professional`: the named professional's report; `family`: the family's own assessment. */
 export const PROGRESS_KINDS = ['professional', 'family'] as const;
 export type ProgressKind = (typeof PROGRESS_KINDS)[number];
+
+// ── requests ──
+
+/**
+ * Notice that a client exported a record (a family's plan, a closed meeting) to an agency's case system:
+ * the export's own id, nothing of its content.
+ */
+export const recordExportSchema = z.strictObject({ exportId: z.uuid() });
+export type RecordExportInput = z.infer<typeof recordExportSchema>;
+
+export const addFamilyMemberSchema = z.strictObject({
+  role: z.enum(FAMILY_MEMBER_ROLES),
+  /** Name, date of birth and the like, sealed by the client. */
+  details: sealedField.optional(),
+});
+export type AddFamilyMemberInput = z.infer<typeof addFamilyMemberSchema>;
+
+export const handOverSchema = z.strictObject({ userId: z.uuid() });
+export type HandOverInput = z.infer<typeof handOverSchema>;
+
+const objectiveId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an objective id (letters, digits, - and _)');
+
+export const savePlanSchema = z.strictObject({
+  /** The version this edit started from (0 for the first): a stale one is refused, never overwritten. */
+  baseVersion: z.number().int().min(0).max(1_000_000),
+  /** Objectives, outcomes and measures (and their ids), sealed by the client. */
+  plan: sealedField,
+  reviewOn: isoDate,
+  /** The family members the plan covers (ISA 3.3.11: every relevant one). */
+  coveredMemberIds: z.array(z.uuid()).min(1).max(50),
+});
+export type SavePlanInput = z.infer<typeof savePlanSchema>;
+
+export const planProgressSchema = z.strictObject({
+  /** The id of the plan objective (inside the sealed plan) the report is about. */
+  objective: objectiveId,
+  kind: z.enum(PROGRESS_KINDS),
+  report: sealedField,
+});
+export type PlanProgressInput = z.infer<typeof planProgressSchema>;
+
+// ── responses ──
+
+/** A family member as the server knows them: a member ref, a role and sealed details. */
+export const familyMemberView = z.object({
+  id: z.uuid(),
+  /** Pseudonymous member reference, e.g. EH-2026-0042-M1. */
+  ref: z.string(),
+  role: z.enum(FAMILY_MEMBER_ROLES),
+  details: sealedView.nullable(),
+  createdAt: timestamp,
+});
+export type FamilyMemberView = z.infer<typeof familyMemberView>;
+
+/** One change of lead worker; the first has no `fromUserId` (the family was opened). */
+export const leadChangeView = z.object({
+  fromUserId: z.uuid().nullable(),
+  toUserId: z.uuid(),
+  changedBy: z.uuid(),
+  changedAt: timestamp,
+});
+export type LeadChangeView = z.infer<typeof leadChangeView>;
+
+export const familyView = z.object({
+  id: z.uuid(),
+  /** Pseudonymous family reference, e.g. EH-2026-0042. */
+  ref: z.string(),
+  /** The family's encrypted channel, where its professionals meet. */
+  channelId: z.uuid(),
+  owningAgencyId: z.uuid(),
+  leadWorker: z.object({ userId: z.uuid(), displayName: z.string(), agencyId: z.uuid() }),
+  createdAt: timestamp,
+  members: z.array(familyMemberView),
+  leadHistory: z.array(leadChangeView),
+});
+export type FamilyView = z.infer<typeof familyView>;
+
+/** A family in the list of families whose channel the caller is in. */
+export const familySummary = z.object({
+  id: z.uuid(),
+  ref: z.string(),
+  channelId: z.uuid(),
+  leadWorkerId: z.uuid(),
+  youAreLead: z.boolean(),
+});
+export type FamilySummary = z.infer<typeof familySummary>;
+
+/** The answer to a plan save: the version it made. */
+export const planSavedView = z.object({ familyId: z.uuid(), version: z.number().int() });
+export type PlanSavedView = z.infer<typeof planSavedView>;
+
+/** The answer to a progress report: its id. */
+export const planProgressRecordedView = z.object({ id: z.uuid() });
+export type PlanProgressRecordedView = z.infer<typeof planProgressRecordedView>;
+
+/** The answer to an export notice (plan or meeting): the export's id and when the server recorded it. */
+export const exportRecordedView = z.object({ exportId: z.uuid(), recordedAt: timestamp });
+export type ExportRecordedView = z.infer<typeof exportRecordedView>;
+
+/** The latest version of the whole-family plan: sealed content, with what the server may see in clear. */
+export const familyPlanVersionView = sealedView.extend({
+  version: z.number().int(),
+  reviewOn: dateString,
+  /** The review date is before today (UTC). */
+  reviewOverdue: z.boolean(),
+  coveredMemberIds: z.array(z.uuid()),
+  authorId: z.uuid(),
+  savedAt: timestamp,
+});
+export type FamilyPlanVersionView = z.infer<typeof familyPlanVersionView>;
+
+export const planProgressView = z.object({
+  id: z.uuid(),
+  /** The plan objective's id (inside the sealed plan). */
+  objective: z.string(),
+  kind: z.enum(PROGRESS_KINDS),
+  report: sealedView,
+  authorId: z.uuid(),
+  createdAt: timestamp,
+});
+export type PlanProgressView = z.infer<typeof planProgressView>;
+
+export const familyPlanView = z.object({
+  familyId: z.uuid(),
+  /** Null until the first version is saved. */
+  plan: familyPlanVersionView.nullable(),
+  /** Family members the plan does not cover (yet): a prompt, since relevance is a judgement. */
+  uncoveredMembers: z.array(z.object({ memberId: z.uuid(), memberRef: z.string(), role: z.enum(FAMILY_MEMBER_ROLES) })),
+  progress: z.array(planProgressView),
+});
+export type FamilyPlanView = z.infer<typeof familyPlanView>;

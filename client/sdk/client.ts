@@ -13,10 +13,17 @@ import type {
   ConsentInput,
   ConsentRegisterView,
   DeviceView,
-  FamilyMemberRole,
+  AddFamilyMemberInput,
+  ExportRecordedView,
+  FamilyMemberView,
   FamilySummary,
   FamilyView,
-  LawfulBasisKind,
+  PlanProgressInput,
+  PlanProgressRecordedView,
+  PlanSavedView,
+  RecordLawfulBasisInput,
+  RecordNoticeInput,
+  SavePlanInput,
   SealedField,
   ActionDetailView,
   ActionView,
@@ -284,12 +291,8 @@ export class StrongroomClient {
   createFamily = () => this.http.request<FamilyView>('POST', '/families', {});
   families = () => this.http.request<FamilySummary[]>('GET', '/families');
   family = (id: string) => this.http.request<FamilyView>('GET', `/families/${encodeURIComponent(id)}`);
-  addFamilyMember = (familyId: string, input: { role: FamilyMemberRole; details?: SealedField }) =>
-    this.http.request<FamilyView['members'][number]>(
-      'POST',
-      `/families/${encodeURIComponent(familyId)}/members`,
-      input,
-    );
+  addFamilyMember = (familyId: string, input: AddFamilyMemberInput) =>
+    this.http.request<FamilyMemberView>('POST', `/families/${encodeURIComponent(familyId)}/members`, input);
   handOverFamily = (familyId: string, userId: string) =>
     this.http.request<FamilyView>('POST', `/families/${encodeURIComponent(familyId)}/lead`, { userId });
   consentRegister = (familyId: string) =>
@@ -300,16 +303,14 @@ export class StrongroomClient {
       `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/consent`,
       input,
     );
-  recordNotice = (familyId: string, memberId: string, input: { noticeVersion: string; givenOn: string }) =>
+  recordNotice = (familyId: string, memberId: string, input: RecordNoticeInput) =>
     this.http.request<ConsentRegisterView>(
       'POST',
       `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/notices`,
       input,
     );
-  recordLawfulBasis = (
-    familyId: string,
-    input: { agencyId: string; basis: LawfulBasisKind; justification: SealedField; approvedBy: string },
-  ) => this.http.request<ConsentRegisterView>('POST', `/families/${encodeURIComponent(familyId)}/lawful-bases`, input);
+  recordLawfulBasis = (familyId: string, input: RecordLawfulBasisInput) =>
+    this.http.request<ConsentRegisterView>('POST', `/families/${encodeURIComponent(familyId)}/lawful-bases`, input);
 
   // ── meetings ──
   scheduleMeeting = (input: ScheduleMeetingInput) => this.http.request<MeetingView>('POST', '/meetings', input);
@@ -353,26 +354,19 @@ export class StrongroomClient {
   // ── whole-family plan ──
   familyPlan = (familyId: string) =>
     this.http.request<FamilyPlanView>('GET', `/families/${encodeURIComponent(familyId)}/plan`);
-  saveFamilyPlan = (
-    familyId: string,
-    input: { baseVersion: number; plan: SealedField; reviewOn: string; coveredMemberIds: string[] },
-  ) =>
-    this.http.request<{ familyId: string; version: number }>(
+  saveFamilyPlan = (familyId: string, input: SavePlanInput) =>
+    this.http.request<PlanSavedView>('POST', `/families/${encodeURIComponent(familyId)}/plan`, input);
+  reportPlanProgress = (familyId: string, input: PlanProgressInput) =>
+    this.http.request<PlanProgressRecordedView>(
       'POST',
-      `/families/${encodeURIComponent(familyId)}/plan`,
+      `/families/${encodeURIComponent(familyId)}/plan/progress`,
       input,
     );
-  reportPlanProgress = (
-    familyId: string,
-    input: { objective: string; kind: 'professional' | 'family'; report: SealedField },
-  ) => this.http.request<{ id: string }>('POST', `/families/${encodeURIComponent(familyId)}/plan/progress`, input);
   /** Records (audited) that this user exported the family's plan to their case record. */
   recordPlanExport = (familyId: string, exportId: string) =>
-    this.http.request<{ exportId: string; recordedAt: string }>(
-      'POST',
-      `/families/${encodeURIComponent(familyId)}/plan/exports`,
-      { exportId },
-    );
+    this.http.request<ExportRecordedView>('POST', `/families/${encodeURIComponent(familyId)}/plan/exports`, {
+      exportId,
+    });
 }
 
 const AUDIT_PAGE = 1000;

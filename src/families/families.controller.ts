@@ -1,19 +1,34 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
-import { Auth, type AuthContext } from '../identity/auth-context.js';
+import { z } from 'zod';
 import {
   addFamilyMemberSchema,
+  exportRecordedView,
+  familyMemberView,
+  familyPlanView,
+  familySummary,
+  familyView,
   handOverSchema,
+  planProgressRecordedView,
   planProgressSchema,
+  planSavedView,
   recordExportSchema,
   savePlanSchema,
-  type AddFamilyMemberDto,
-  type HandOverDto,
-  type PlanProgressDto,
-  type RecordExportDto,
-  type SavePlanDto,
-} from './dto/family.dto.js';
+  type AddFamilyMemberInput,
+  type ExportRecordedView,
+  type FamilyMemberView,
+  type FamilyPlanView,
+  type FamilySummary,
+  type FamilyView,
+  type HandOverInput,
+  type PlanProgressInput,
+  type PlanProgressRecordedView,
+  type PlanSavedView,
+  type RecordExportInput,
+  type SavePlanInput,
+} from '../../contracts/families.js';
+import { ApiDoc, ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
+import { Auth, type AuthContext } from '../identity/auth-context.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyPlansService } from './family-plans.service.js';
 
@@ -29,75 +44,84 @@ export class FamiliesController {
 
   /** Opens a family: a new reference, its channel, and the caller as lead worker. */
   @Post()
-  create(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown) {
+  @ApiDoc('Open a family with you as its lead worker', familyView, 201)
+  create(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<FamilyView> {
     return this.families.create(auth);
   }
 
   @Get()
-  list(@Auth() auth: AuthContext) {
+  @ApiDoc('Families whose channel you are in', z.array(familySummary))
+  list(@Auth() auth: AuthContext): Promise<FamilySummary[]> {
     return this.families.list(auth);
   }
 
   @Get(':id')
-  show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
+  @ApiDoc('A family: its members, lead worker and lead-worker history', familyView)
+  show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<FamilyView> {
     return this.families.show(auth, id);
   }
 
   @Post(':id/members')
+  @ApiDoc('Add a member to a family (details sealed)', familyMemberView, 201)
   @ApiZodBody(addFamilyMemberSchema)
   addMember(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(addFamilyMemberSchema)) dto: AddFamilyMemberDto,
-  ) {
+    @Body(zodPipe(addFamilyMemberSchema)) dto: AddFamilyMemberInput,
+  ): Promise<FamilyMemberView> {
     return this.families.addMember(auth, id, dto);
   }
 
   /** Hands the family to another lead worker (recorded; consent re-checked for their agency). */
   @Post(':id/lead')
+  @ApiDoc('Hand the family to another lead worker', familyView, 201)
   @ApiZodBody(handOverSchema)
   handOver(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(handOverSchema)) dto: HandOverDto,
-  ) {
+    @Body(zodPipe(handOverSchema)) dto: HandOverInput,
+  ): Promise<FamilyView> {
     return this.families.handOver(auth, id, dto);
   }
 
   /** The whole-family plan (latest version), progress reports and members it does not cover. */
   @Get(':id/plan')
-  plan(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
+  @ApiDoc('The whole-family plan, its progress and the members it does not cover', familyPlanView)
+  plan(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<FamilyPlanView> {
     return this.plans.show(auth, id);
   }
 
   @Post(':id/plan')
+  @ApiDoc('Save a new version of the whole-family plan', planSavedView, 201)
   @ApiZodBody(savePlanSchema)
   savePlan(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(savePlanSchema)) dto: SavePlanDto,
-  ) {
+    @Body(zodPipe(savePlanSchema)) dto: SavePlanInput,
+  ): Promise<PlanSavedView> {
     return this.plans.save(auth, id, dto);
   }
 
   @Post(':id/plan/progress')
+  @ApiDoc('Report progress on an objective of the plan', planProgressRecordedView, 201)
   @ApiZodBody(planProgressSchema)
   planProgress(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(planProgressSchema)) dto: PlanProgressDto,
-  ) {
+    @Body(zodPipe(planProgressSchema)) dto: PlanProgressInput,
+  ): Promise<PlanProgressRecordedView> {
     return this.plans.progress(auth, id, dto);
   }
 
   /** Records that the caller exported the plan to their agency's case record (audited). */
   @Post(':id/plan/exports')
+  @ApiDoc('Record that you exported the plan to your case record', exportRecordedView, 201)
   @ApiZodBody(recordExportSchema)
   planExported(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(recordExportSchema)) dto: RecordExportDto,
-  ) {
+    @Body(zodPipe(recordExportSchema)) dto: RecordExportInput,
+  ): Promise<ExportRecordedView> {
     return this.plans.recordExport(auth, id, dto);
   }
 }

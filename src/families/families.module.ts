@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { FamiliesChannelsTables } from './channels-tables.pending.js';
 import { FamiliesController } from './families.controller.js';
+import { FamiliesRepository } from './families.repository.js';
 import { FamiliesService } from './families.service.js';
+import { FamilyPlansRepository } from './family-plans.repository.js';
 import { FamilyPlansService } from './family-plans.service.js';
+import { FamiliesIdentityTables } from './identity-tables.pending.js';
 
 @Module({
   imports: [AuditModule, ChannelsModule],
-  providers: [FamiliesService, FamilyPlansService],
+  providers: [
+    FamiliesRepository,
+    FamilyPlansRepository,
+    FamiliesIdentityTables,
+    FamiliesChannelsTables,
+    FamiliesService,
+    FamilyPlansService,
+  ],
   controllers: [FamiliesController],
   exports: [FamiliesService],
 })

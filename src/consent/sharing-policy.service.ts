@@ -1,0 +1,96 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { SharingRestrictionView } from '../../contracts/consent.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import type { SharingPolicy } from '../channels/sharing-policy.js';
+import type { AppError } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { FamiliesService, type FamilyRecord } from '../families/families.service.js';
+import { ConsentRepository, type SharingDecision } from './consent.repository.js';
+import { basisFor, restrictionOf, sharingRefusal, type SharingState } from './sharing.rules.js';
+
+/**
+ * The rule the consent register drives (sharing.rules.ts), enforced on family channels: who can be
+ * added, who can post new content, who gets the next key. Every decision to add someone is recorded in
+ * `sharing_decisions`, refusals included.
+ */
+@Injectable()
+export class ConsentSharingPolicy implements SharingPolicy, OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly families: FamiliesService,
+    private readonly repo: ConsentRepository,
+    private readonly channels: ChannelsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.channels.useSharingPolicy(this);
+  }
+
+  /** The family's register as the rule reads it: each member's latest consent to share, the lawful bases. */
+  async state(m: EntityManager, family: FamilyRecord): Promise<SharingState> {
+    const members = await this.families.members(m, family.id);
+    const latest = await this.repo.latestShareConsents(
+      m,
+      members.map((x) => x.id),
+    );
+    const share = new Map(latest.map((c) => [c.member_id, { status: c.status, agencyIds: c.share_agency_ids }]));
+    const lawful = await this.repo.activeLawfulBases(m, family.id);
+    return {
+      familyRef: family.ref,
+      leadAgencyId: family.lead_agency_id,
+      members: members.map((x) => ({ ref: x.ref, share: share.get(x.id) ?? null })),
+      lawful: new Map(lawful.map((l) => [l.agency_id, l.id])),
+    };
+  }
+
+  // ── SharingPolicy (family channels) ─────────────────────────────────────────────────────────────
+
+  async refusals(m: EntityManager, channelId: string, agencyIds: string[]): Promise<Map<string, AppError>> {
+    const out = new Map<string, AppError>();
+    if (!agencyIds.length) return out;
+    const family = await this.families.forChannel(m, channelId);
+    if (!family) return out;
+    const s = await this.state(m, family);
+    for (const a of agencyIds) if (!basisFor(s, a)) out.set(a, sharingRefusal(s, a));
+    return out;
+  }
+
+  async admit(
+    m: EntityManager,
+    input: { channelId: string; userId: string; agencyId: string; decidedBy: string },
+  ): Promise<AppError | null> {
+    const family = await this.families.forChannel(m, input.channelId);
+    if (!family) return null;
+    const s = await this.state(m, family);
+    const basis = basisFor(s, input.agencyId);
+    const decision = {
+      familyId: family.id,
+      agencyId: input.agencyId,
+      what: 'channel_member_added' as const,
+      subjectUserId: input.userId,
+      basis,
+      lawfulBasisId: basis === 'lawful_basis' ? (s.lawful.get(input.agencyId) ?? null) : null,
+      decidedBy: input.decidedBy,
+    };
+    if (basis) {
+      await this.recordDecision(m, decision);
+      return null;
+    }
+    // The refusal is a decision too: it is kept even though the caller's transaction rolls back.
+    await this.recordDecision(this.db.manager, decision);
+    return sharingRefusal(s, input.agencyId);
+  }
+
+  async restriction(m: EntityManager, channelId: string): Promise<SharingRestrictionView | null> {
+    const family = await this.families.forChannel(m, channelId);
+    return family ? restrictionOf(await this.state(m, family)) : null;
+  }
+
+  /** One row of `sharing_decisions`, decided now: shared on `basis`, or refused when there is none. */
+  async recordDecision(m: EntityManager, d: Omit<SharingDecision, 'decidedAt'>): Promise<void> {
+    await this.repo.insertDecision(m, { ...d, decidedAt: this.clock.now() });
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SealedField } from '../../contracts/common.js';
+import type { FamilyPlanVersionView, PlanProgressView, ProgressKind, SavePlanInput } from '../../contracts/families.js';
+import { b64, sealedBytes } from '../common/sealed.js';
+import { nextVersion } from '../common/versions.js';
+
+/** The latest row of `family_plan_versions`, its review date as `YYYY-MM-DD`. */
+export interface PlanVersionRow {
+  version: number;
+  ciphertext: Buffer;
+  epoch: number;
+  review_on: string;
+  covered_member_ids: string[];
+  author_id: string;
+  created_at: Date;
+}
+
+/** A row of `family_plan_progress`. */
+export interface PlanProgressRow {
+  id: string;
+  objective: string;
+  kind: ProgressKind;
+  ciphertext: Buffer;
+  epoch: number;
+  author_id: string;
+  created_at: Date;
+}
+
+/** The whole-family plan's versions and progress reports: every query on `family_plan_versions` and `family_plan_progress`. */
+@Injectable()
+export class FamilyPlansRepository {
+  /**
+   * The version a save of the plan makes: one more than the latest, or 409 `plan_conflict` when the
+   * writer started from an older one. The caller holds the family's row lock.
+   */
+  nextVersion(m: EntityManager, familyId: string, baseVersion: number): Promise<number> {
+    return nextVersion(
+      m,
+      'SELECT coalesce(max(version), 0)::int AS latest FROM family_plan_versions WHERE family_id = $1',
+      familyId,
+      baseVersion,
+      'plan_conflict',
+      (latest) => `The plan changed since you opened it: merge version ${latest} and save again.`,
+    );
+  }
+
+  async insertVersion(
+    m: EntityManager,
+    v: Omit<SavePlanInput, 'baseVersion'> & { familyId: string; version: number; authorId: string; createdAt: Date },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO family_plan_versions (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        v.familyId,
+        v.version,
+        sealedBytes(v.plan),
+        v.plan.epoch,
+        v.reviewOn,
+        [...new Set(v.coveredMemberIds)],
+        v.authorId,
+        v.createdAt,
+      ],
+    );
+  }
+
+  /** The latest version number; null when the family has no plan yet. */
+  async latestVersion(m: EntityManager, familyId: string): Promise<number | null> {
+    const [plan] = await m.query<{ version: number | null }[]>(
+      'SELECT max(version)::int AS version FROM family_plan_versions WHERE family_id = $1',
+      [familyId],
+    );
+    return plan?.version || null;
+  }
+
+  async hasPlan(m: EntityManager, familyId: string): Promise<boolean> {
+    const [plan] = await m.query<unknown[]>('SELECT 1 FROM family_plan_versions WHERE family_id = $1 LIMIT 1', [
+      familyId,
+    ]);
+    return !!plan;
+  }
+
+  async latest(m: EntityManager, familyId: string): Promise<PlanVersionRow | null> {
+    const [latest] = await m.query<PlanVersionRow[]>(
+      `SELECT version, ciphertext, epoch, to_char(review_on, 'YYYY-MM-DD') AS review_on, covered_member_ids, author_id, created_at
+         FROM family_plan_versions WHERE family_id = $1 ORDER BY version DESC LIMIT 1`,
+      [familyId],
+    );
+    return latest ?? null;
+  }
+
+  /** A progress report on one objective; its id. */
+  async insertProgress(
+    m: EntityManager,
+    p: {
+      familyId: string;
+      objective: string;
+      kind: ProgressKind;
+      report: SealedField;
+      authorId: string;
+      createdAt: Date;
+    },
+  ): Promise<string> {
+    const [{ id }] = await m.query<{ id: string }[]>(
+      `INSERT INTO family_plan_progress (family_id, objective, kind, ciphertext, epoch, author_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [p.familyId, p.objective, p.kind, sealedBytes(p.report), p.report.epoch, p.authorId, p.createdAt],
+    );
+    return id;
+  }
+
+  progress(m: EntityManager, familyId: string): Promise<PlanProgressRow[]> {
+    return m.query<PlanProgressRow[]>('SELECT * FROM family_plan_progress WHERE family_id = $1 ORDER BY seq', [
+      familyId,
+    ]);
+  }
+}
+
+/** The plan as its readers see it; `today` (`YYYY-MM-DD`, UTC) decides whether its review is overdue. */
+export const toFamilyPlanVersionView = (latest: PlanVersionRow, today: string): FamilyPlanVersionView => ({
+  version: latest.version,
+  epoch: latest.epoch,
+  ciphertext: b64(latest.ciphertext),
+  reviewOn: latest.review_on,
+  reviewOverdue: latest.review_on < today,
+  coveredMemberIds: latest.covered_member_ids,
+  authorId: latest.author_id,
+  savedAt: latest.created_at.toISOString(),
+});
+
+export const toPlanProgressView = (p: PlanProgressRow): PlanProgressView => ({
+  id: p.id,
+  objective: p.objective,
+  kind: p.kind,
+  report: { epoch: p.epoch, ciphertext: b64(p.ciphertext) },
+  authorId: p.author_id,
+  createdAt: p.created_at.toISOString(),
+});
