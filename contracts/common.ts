@@ -60,3 +60,14 @@ export const sealedView = z.object({ epoch: z.number().int(), ciphertext: z.stri
 /** `{ ok: true }` style bodies and other tiny answers. */
 export const statusBody = z.object({ status: z.string() });
 export type StatusBody = z.infer<typeof statusBody>;
+
+/**
+ * Notice that a client exported a record (a family's plan, a closed meeting) to an agency's case system:
+ * the export's own id, nothing of its content.
+ */
+export const recordExportSchema = z.strictObject({ exportId: z.uuid() });
+export type RecordExportInput = z.infer<typeof recordExportSchema>;
+
+/** The answer to an export notice (plan or meeting): the export's id and when the server recorded it. */
+export const exportRecordedView = z.object({ exportId: z.uuid(), recordedAt: timestamp });
+export type ExportRecordedView = z.infer<typeof exportRecordedView>;

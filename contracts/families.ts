@@ -11,13 +11,6 @@ export type ProgressKind = (typeof PROGRESS_KINDS)[number];
 
 // ── requests ──
 
-/**
- * Notice that a client exported a record (a family's plan, a closed meeting) to an agency's case system:
- * the export's own id, nothing of its content.
- */
-export const recordExportSchema = z.strictObject({ exportId: z.uuid() });
-export type RecordExportInput = z.infer<typeof recordExportSchema>;
-
 export const addFamilyMemberSchema = z.strictObject({
   role: z.enum(FAMILY_MEMBER_ROLES),
   /** Name, date of birth and the like, sealed by the client. */
@@ -106,10 +99,6 @@ export type PlanSavedView = z.infer<typeof planSavedView>;
 /** The answer to a progress report: its id. */
 export const planProgressRecordedView = z.object({ id: z.uuid() });
 export type PlanProgressRecordedView = z.infer<typeof planProgressRecordedView>;
-
-/** The answer to an export notice (plan or meeting): the export's id and when the server recorded it. */
-export const exportRecordedView = z.object({ exportId: z.uuid(), recordedAt: timestamp });
-export type ExportRecordedView = z.infer<typeof exportRecordedView>;
 
 /** The latest version of the whole-family plan: sealed content, with what the server may see in clear. */
 export const familyPlanVersionView = sealedView.extend({

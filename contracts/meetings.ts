@@ -81,10 +81,6 @@ export const entrySchema = z.strictObject({
 });
 export type EntryInput = z.infer<typeof entrySchema>;
 
-/** Notice that a client exported the closed meeting to an agency's case record: the export's own id only. */
-export const recordMeetingExportSchema = z.strictObject({ exportId: z.uuid() });
-export type RecordMeetingExportInput = z.infer<typeof recordMeetingExportSchema>;
-
 // ── responses ──
 
 export const meetingSummary = z.object({
@@ -167,7 +163,3 @@ export type MinutesSaved = z.infer<typeof minutesSaved>;
 /** The answer to a new entry: its id. */
 export const meetingEntryCreated = z.object({ id: z.uuid() });
 export type MeetingEntryCreated = z.infer<typeof meetingEntryCreated>;
-
-/** The answer to a recorded export: the export's id and when the server recorded it. */
-export const meetingExportRecorded = z.object({ exportId: z.uuid(), recordedAt: timestamp });
-export type MeetingExportRecorded = z.infer<typeof meetingExportRecorded>;

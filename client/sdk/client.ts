@@ -24,7 +24,6 @@ import type {
   RecordLawfulBasisInput,
   RecordNoticeInput,
   SavePlanInput,
-  SealedField,
   ActionDetailView,
   ActionView,
   AmendInput,
@@ -33,7 +32,6 @@ import type {
   CreateActionInput,
   EntryInput,
   MeetingEntryCreated,
-  MeetingExportRecorded,
   MinutesSaved,
   ReassignActionInput,
   SaveMinutesInput,
@@ -337,7 +335,7 @@ export class StrongroomClient {
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/amendments`, input);
   /** Records (audited) that this user exported the closed meeting to their case record. */
   recordMeetingExport = (id: string, exportId: string) =>
-    this.http.request<MeetingExportRecorded>('POST', `/meetings/${encodeURIComponent(id)}/exports`, { exportId });
+    this.http.request<ExportRecordedView>('POST', `/meetings/${encodeURIComponent(id)}/exports`, { exportId });
 
   // ── actions ──
   createAction = (input: CreateActionInput) => this.http.request<ActionDetailView>('POST', '/actions', input);

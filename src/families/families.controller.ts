@@ -1,9 +1,14 @@
+import {
+  exportRecordedView,
+  recordExportSchema,
+  type ExportRecordedView,
+  type RecordExportInput,
+} from '../../contracts/common.js';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   addFamilyMemberSchema,
-  exportRecordedView,
   familyMemberView,
   familyPlanView,
   familySummary,
@@ -12,10 +17,8 @@ import {
   planProgressRecordedView,
   planProgressSchema,
   planSavedView,
-  recordExportSchema,
   savePlanSchema,
   type AddFamilyMemberInput,
-  type ExportRecordedView,
   type FamilyMemberView,
   type FamilyPlanView,
   type FamilySummary,
@@ -24,7 +27,6 @@ import {
   type PlanProgressInput,
   type PlanProgressRecordedView,
   type PlanSavedView,
-  type RecordExportInput,
   type SavePlanInput,
 } from '../../contracts/families.js';
 import { ApiDoc, ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';

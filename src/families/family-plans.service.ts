@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ExportRecordedView, RecordExportInput } from '../../contracts/common.js';
 import type {
-  ExportRecordedView,
   FamilyPlanView,
   PlanProgressInput,
   PlanProgressRecordedView,
   PlanSavedView,
-  RecordExportInput,
   SavePlanInput,
 } from '../../contracts/families.js';
 import { AuditService } from '../audit/audit.service.js';

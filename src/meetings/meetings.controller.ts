@@ -1,3 +1,9 @@
+import {
+  exportRecordedView,
+  recordExportSchema,
+  type ExportRecordedView,
+  type RecordExportInput,
+} from '../../contracts/common.js';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
@@ -7,12 +13,10 @@ import {
   entrySchema,
   inviteSchema,
   meetingEntryCreated,
-  meetingExportRecorded,
   meetingSummary,
   meetingView,
   minutesSaved,
   minutesVersionView,
-  recordMeetingExportSchema,
   saveMinutesSchema,
   scheduleMeetingSchema,
   type AmendInput,
@@ -21,12 +25,10 @@ import {
   type EntryInput,
   type InviteInput,
   type MeetingEntryCreated,
-  type MeetingExportRecorded,
   type MeetingSummary,
   type MeetingView,
   type MinutesSaved,
   type MinutesVersionView,
-  type RecordMeetingExportInput,
   type SaveMinutesInput,
   type ScheduleMeetingParsed,
 } from '../../contracts/meetings.js';
@@ -166,13 +168,13 @@ export class MeetingsController {
 
   /** Records that the caller exported this closed meeting to their agency's case record (audited). */
   @Post('meetings/:id/exports')
-  @ApiDoc('Record an export of the closed meeting to your case record', meetingExportRecorded, 201)
-  @ApiZodBody(recordMeetingExportSchema)
+  @ApiDoc('Record an export of the closed meeting to your case record', exportRecordedView, 201)
+  @ApiZodBody(recordExportSchema)
   exported(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(recordMeetingExportSchema)) dto: RecordMeetingExportInput,
-  ): Promise<MeetingExportRecorded> {
+    @Body(zodPipe(recordExportSchema)) dto: RecordExportInput,
+  ): Promise<ExportRecordedView> {
     return this.meetings.recordExport(auth, id, dto);
   }
 }

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type {
-  MeetingExportRecorded,
-  MeetingSummary,
-  MeetingView,
-  RecordMeetingExportInput,
-  ScheduleMeetingParsed,
-} from '../../contracts/meetings.js';
+import type { ExportRecordedView, RecordExportInput } from '../../contracts/common.js';
+import type { MeetingSummary, MeetingView, ScheduleMeetingParsed } from '../../contracts/meetings.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden } from '../common/app-error.js';
@@ -95,11 +90,7 @@ export class MeetingsService {
    * Records that a member exported the closed meeting to their agency's case record. The export itself
    * is made and signed on their device; the server keeps only who, when and the export's id.
    */
-  async recordExport(
-    auth: AuthContext,
-    meetingId: string,
-    dto: RecordMeetingExportInput,
-  ): Promise<MeetingExportRecorded> {
+  async recordExport(auth: AuthContext, meetingId: string, dto: RecordExportInput): Promise<ExportRecordedView> {
     return this.db.transaction(async (m) => {
       const { meeting } = await this.view.readable(m, auth, meetingId);
       if (meeting.status !== 'closed') {

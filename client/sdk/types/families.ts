@@ -1,8 +1,8 @@
 /** Shapes of the server's responses (families, consent, the whole-family plan): one definition, in contracts/. */
+export type { ExportRecordedView, RecordExportInput } from '../../../contracts/common.js';
 export type { SealedField } from '../../../contracts/common.js';
 export type {
   AddFamilyMemberInput,
-  ExportRecordedView,
   FamilyMemberRole,
   FamilyMemberView,
   FamilyPlanVersionView,
@@ -16,7 +16,6 @@ export type {
   PlanProgressView,
   PlanSavedView,
   ProgressKind,
-  RecordExportInput,
   SavePlanInput,
 } from '../../../contracts/families.js';
 export type {

@@ -1,4 +1,5 @@
 /** Shapes of the server's responses (meetings), as the SDK exposes them: one definition, in contracts/. */
+export type { ExportRecordedView } from '../../../contracts/common.js';
 export type {
   Attendance,
   AttendanceInput,
@@ -10,7 +11,6 @@ export type {
   FinalMinutesView,
   MeetingEntryCreated,
   MeetingEntryView,
-  MeetingExportRecorded,
   MeetingInviteeView,
   MeetingKind,
   MeetingStatus,
