@@ -23,6 +23,7 @@ import { forbidden } from '../common/app-error.js';
 import { ApiDoc, ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Access, Auth, type AuthContext, Roles } from '../identity/auth-context.js';
 import { AgenciesService } from './agencies.service.js';
+import { AgencyStatusService } from './agency-status.service.js';
 
 @ApiTags('agreements')
 @ApiBearerAuth()
@@ -61,7 +62,10 @@ export class AgreementsController {
 @ApiBearerAuth()
 @Controller('agencies')
 export class AgenciesController {
-  constructor(private readonly agencies: AgenciesService) {}
+  constructor(
+    private readonly agencies: AgenciesService,
+    private readonly status: AgencyStatusService,
+  ) {}
 
   @Get()
   @ApiDoc('The signatory register', z.array(agencyView))
@@ -121,7 +125,7 @@ export class AgenciesController {
     @Param('id', uuidParam) id: string,
     @Body(zodPipe(noticeSchema)) dto: NoticeInput,
   ): Promise<AgencyView> {
-    return this.agencies.giveNotice(auth, id, dto);
+    return this.status.giveNotice(auth, id, dto);
   }
 
   @Post(':id/suspend')
@@ -134,7 +138,7 @@ export class AgenciesController {
     @Param('id', uuidParam) id: string,
     @Body(zodPipe(suspendSchema)) dto: SuspendInput,
   ): Promise<AgencyView> {
-    return this.agencies.suspend(auth, id, dto);
+    return this.status.suspend(auth, id, dto);
   }
 
   @Post(':id/reinstate')
@@ -146,6 +150,6 @@ export class AgenciesController {
     @Param('id', uuidParam) id: string,
     @Body(zodPipe(emptyBodySchema)) _: unknown,
   ): Promise<AgencyView> {
-    return this.agencies.reinstate(auth, id);
+    return this.status.reinstate(auth, id);
   }
 }

@@ -4,18 +4,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type {
   AgencyView,
   AgreementVersion as AgreementVersionView,
-  NoticeInput,
   PublishAgreementInput,
   RegisterAgencyInput,
   SignAgencyInput,
   SignatureView,
-  SuspendInput,
 } from '../../contracts/agencies.js';
 import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, notFound } from '../common/app-error.js';
-import { addCalendarMonths, Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.js';
 import { onUniqueViolation } from '../common/db-errors.js';
-import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { AgenciesRepository, toAgencyView, toAgreementVersionView } from './agencies.repository.js';
 import { reviewDue } from './agency-rules.js';
@@ -26,7 +23,10 @@ import type { AgreementVersion } from './entities/agreement-version.entity.js';
 // Other modules have imported the sharing rules from here; they live in agency-rules.ts.
 export { agencyBlockReason, agencyCanShare } from './agency-rules.js';
 
-/** The ISA signatory register and the agreement's versions: registration, signatures, notice, suspension. */
+/**
+ * The ISA signatory register and the agreement's versions: registration and signatures, and the reads
+ * other modules use. Notice and suspension are AgencyStatusService's; the withdrawal job AgencyWithdrawalsService's.
+ */
 @Injectable()
 export class AgenciesService {
   constructor(
@@ -34,7 +34,6 @@ export class AgenciesService {
     private readonly repo: AgenciesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
     private readonly withdrawals: AgencyWithdrawalsService,
   ) {}
 
@@ -189,91 +188,13 @@ export class AgenciesService {
     return this.show(agencyId);
   }
 
-  // ── leaving and suspension ──
-
-  async giveNotice(auth: AuthContext, agencyId: string, dto: NoticeInput): Promise<AgencyView> {
-    const now = this.clock.now();
-    const noticeGivenAt = dto.noticeGivenAt ? new Date(dto.noticeGivenAt) : now;
-    if (noticeGivenAt > now) {
-      throw badRequest('validation_failed', 'Notice cannot be dated in the future.', {
-        fields: { noticeGivenAt: ['must not be in the future'] },
-      });
-    }
-    await this.db.transaction(async (m) => {
-      const agency = await this.lock(m, agencyId);
-      if (agency.status !== 'signed') {
-        throw conflict('invalid_status', `Only a signed agency can give notice; this one is ${agency.status}.`, {
-          status: agency.status,
-        });
-      }
-      const withdrawalEffectiveAt = addCalendarMonths(noticeGivenAt, 1);
-      await this.repo.updateAgency(m, agencyId, { status: 'notice_given', noticeGivenAt, withdrawalEffectiveAt });
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'agency.notice_given',
-        target: { type: 'agency', id: agencyId },
-        details: {
-          noticeGivenAt: noticeGivenAt.toISOString(),
-          withdrawalEffectiveAt: withdrawalEffectiveAt.toISOString(),
-        },
-        meta: auth.meta,
-      });
-    });
-    return this.show(agencyId);
-  }
-
-  async suspend(auth: AuthContext, agencyId: string, dto: SuspendInput): Promise<AgencyView> {
-    await this.db.transaction(async (m) => {
-      const agency = await this.lock(m, agencyId);
-      if (agency.status !== 'signed' && agency.status !== 'notice_given') {
-        throw conflict('invalid_status', `Only a signed agency can be suspended; this one is ${agency.status}.`, {
-          status: agency.status,
-        });
-      }
-      await this.repo.updateAgency(m, agencyId, {
-        status: 'suspended',
-        statusBeforeSuspension: agency.status,
-        suspendedReason: dto.reason,
-      });
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'agency.suspended',
-        target: { type: 'agency', id: agencyId },
-        meta: auth.meta,
-      });
-      await this.events.emit(m, { type: 'agency.suspended', agencyId });
-    });
-    return this.show(agencyId);
-  }
-
-  async reinstate(auth: AuthContext, agencyId: string): Promise<AgencyView> {
-    await this.db.transaction(async (m) => {
-      const agency = await this.lock(m, agencyId);
-      if (agency.status !== 'suspended') {
-        throw conflict('invalid_status', `Only a suspended agency can be reinstated; this one is ${agency.status}.`, {
-          status: agency.status,
-        });
-      }
-      const status = agency.statusBeforeSuspension ?? 'signed';
-      await this.repo.updateAgency(m, agencyId, { status, statusBeforeSuspension: null, suspendedReason: null });
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'agency.reinstated',
-        target: { type: 'agency', id: agencyId },
-        details: { status },
-        meta: auth.meta,
-      });
-      await this.events.emit(m, { type: 'agency.reinstated', agencyId });
-    });
-    return this.show(agencyId);
-  }
-
   /** Runs the withdrawal job now (AgencyWithdrawalsService.applyDue), for callers that drive it by hand. */
   applyDueWithdrawals(now?: Date): Promise<string[]> {
     return this.withdrawals.applyDue(now);
   }
 
-  private async lock(m: EntityManager, id: string): Promise<Agency> {
+  /** The agency row locked until the transaction ends (status changes are made one at a time); 404 if none. */
+  async lock(m: EntityManager, id: string): Promise<Agency> {
     const agency = await this.repo.lockAgency(m, id);
     if (!agency) throw notFound('Agency');
     return agency;
