@@ -1,7 +1,216 @@
+import { z } from 'zod';
+import { AGENCY_SECTORS, AGENCY_STATUSES } from './agencies.js';
+import { base64url, timestamp } from './common.js';
+
 /** Sign-in, sessions, users, invitations, two-factor authentication, attestation and devices. */
 export const ROLES = ['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 export const USER_STATUSES = ['invited', 'active', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
+/**
+ * `mfa_enrolment` sessions belong to users whose role requires MFA but who have not enrolled yet:
+ * they can reach only their own profile and the enrolment endpoints.
+ */
 export const SESSION_STAGES = ['full', 'mfa_enrolment'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
+
+/** Password length bounds in characters (NCSC/ASVS); the server also refuses common passwords. */
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
+
+// ── requests ──
+
+/** E-mail addresses are compared in lower case: the schema lower-cases what it accepts. */
+const email = z
+  .email({ message: 'must be an e-mail address' })
+  .max(254)
+  .transform((e) => e.toLowerCase());
+
+/** A six-digit TOTP code. */
+const totpCode = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+
+// Password fields are bounded in UTF-16 units at four per character, so a long but allowed password is
+// judged by passwordProblems (which counts characters) rather than refused as malformed.
+export const loginSchema = z.strictObject({
+  email,
+  password: z
+    .string()
+    .min(1, 'is required')
+    .max(MAX_PASSWORD_LENGTH * 4),
+  totp: totpCode.optional(),
+  recoveryCode: z.string().min(8).max(40).optional(),
+});
+export type LoginInput = z.infer<typeof loginSchema>;
+
+export const createUserSchema = z.strictObject({
+  /** Defaults to the creator's own agency. */
+  agencyId: z.uuid().optional(),
+  email,
+  displayName: z.string().trim().min(1, 'is required').max(200),
+  role: z.enum(ROLES),
+});
+export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const listUsersQuery = z.strictObject({ agencyId: z.uuid().optional() });
+export type ListUsersQuery = z.infer<typeof listUsersQuery>;
+
+export const lookupUserQuery = z.strictObject({ email });
+export type LookupUserQuery = z.infer<typeof lookupUserQuery>;
+
+export const disableUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+export type DisableUserInput = z.infer<typeof disableUserSchema>;
+
+export const acceptInvitationSchema = z.strictObject({
+  token: z.string().min(20).max(200),
+  password: z.string().max(MAX_PASSWORD_LENGTH * 4),
+});
+export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
+
+export const mfaVerifySchema = z.strictObject({ code: totpCode });
+export type MfaVerifyInput = z.infer<typeof mfaVerifySchema>;
+
+/** ISA 8.4.1/8.4.3: the three confirmations a user makes before using shared spaces. */
+export const attestSchema = z.strictObject({
+  agreementVersionId: z.uuid(),
+  readAgreement: z.literal(true, { message: 'you must confirm you have read the agreement' }),
+  readSharingAdvice: z.literal(true, { message: 'you must confirm you have read the information-sharing advice' }),
+  acceptConfidentiality: z.literal(true, { message: 'you must accept the duty of confidentiality' }),
+});
+export type AttestInput = z.infer<typeof attestSchema>;
+
+export const registerDeviceSchema = z.strictObject({
+  label: z.string().trim().min(1, 'is required').max(100),
+  x25519PublicKey: base64url(32),
+  ed25519PublicKey: base64url(32),
+  /** Ed25519 signature over `deviceProofMessage(...)`, proving possession of the signing key. */
+  signature: base64url(64),
+});
+export type RegisterDeviceInput = z.infer<typeof registerDeviceSchema>;
+
+export const revokeDeviceSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
+export type RevokeDeviceInput = z.infer<typeof revokeDeviceSchema>;
+
+// ── responses ──
+
+export const userView = z.object({
+  id: z.uuid(),
+  agencyId: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  status: z.enum(USER_STATUSES),
+  mfaEnabled: z.boolean(),
+  createdAt: timestamp,
+  disabledAt: timestamp.nullable(),
+});
+export type UserView = z.infer<typeof userView>;
+
+export const sessionView = z.object({
+  id: z.uuid(),
+  stage: z.enum(SESSION_STAGES),
+  createdAt: timestamp,
+  lastSeenAt: timestamp,
+  /** When the session ends if unused; moves on with use, never past `absoluteExpiresAt`. */
+  idleExpiresAt: timestamp,
+  absoluteExpiresAt: timestamp,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  /** Present in the session list only: true for the session that asked. */
+  current: z.boolean().optional(),
+});
+export type SessionView = z.infer<typeof sessionView>;
+
+export const loginResult = z.object({
+  /** The bearer token; shown once, stored by the server only as a hash. */
+  token: z.string(),
+  session: sessionView,
+  user: userView,
+  agency: z.object({ id: z.uuid(), name: z.string(), status: z.enum(AGENCY_STATUSES) }),
+});
+export type LoginResult = z.infer<typeof loginResult>;
+
+export const logoutAllResult = z.object({ revoked: z.number().int() });
+export type LogoutAllResult = z.infer<typeof logoutAllResult>;
+
+/** The signed-in person's account and what they may do right now. */
+export const meView = z.object({
+  user: userView,
+  agency: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    sector: z.enum(AGENCY_SECTORS),
+    status: z.enum(AGENCY_STATUSES),
+    withdrawalEffectiveAt: timestamp.nullable(),
+  }),
+  session: sessionView,
+  mfa: z.object({ enabled: z.boolean(), required: z.boolean() }),
+  attestation: z.object({
+    /** True while the current agreement version is not yet attested by this user. */
+    required: z.boolean(),
+    agreementVersionId: z.uuid().nullable(),
+    agreementVersion: z.string().nullable(),
+    /** The sharing advice the attestation covers. */
+    adviceVersion: z.string(),
+  }),
+  /** Whether shared spaces are open to this session, and in the ISA's words why not. */
+  access: z.object({ canShare: z.boolean(), reasons: z.array(z.string()) }),
+});
+export type MeView = z.infer<typeof meView>;
+
+export const attestationView = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  agreementVersionId: z.uuid(),
+  adviceVersion: z.string(),
+  attestedAt: timestamp,
+});
+export type AttestationView = z.infer<typeof attestationView>;
+
+export const mfaEnrolment = z.object({
+  /** Base32 TOTP secret to add to an authenticator app. */
+  secret: z.string(),
+  otpauthUrl: z.string(),
+});
+export type MfaEnrolment = z.infer<typeof mfaEnrolment>;
+
+export const mfaEnabled = z.object({
+  enabled: z.boolean(),
+  /** Ten one-time recovery codes, shown only now. */
+  recoveryCodes: z.array(z.string()),
+});
+export type MfaEnabled = z.infer<typeof mfaEnabled>;
+
+/** A one-time invitation token to pass to the invited person; stored by the server only as a hash. */
+export const invitationIssued = z.object({ token: z.string(), expiresAt: timestamp });
+export type InvitationIssued = z.infer<typeof invitationIssued>;
+
+export const createdUser = z.object({ user: userView, invitation: invitationIssued });
+export type CreatedUser = z.infer<typeof createdUser>;
+
+export const activatedUser = z.object({ user: userView });
+export type ActivatedUser = z.infer<typeof activatedUser>;
+
+export const disabledUser = z.object({ user: userView, sessionsRevoked: z.number().int() });
+export type DisabledUser = z.infer<typeof disabledUser>;
+
+/** A partner directory entry: only what a colleague needs to add someone to a channel. */
+export const userDirectoryEntry = z.object({
+  id: z.uuid(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  agencyId: z.uuid(),
+  agencyName: z.string(),
+});
+export type UserDirectoryEntry = z.infer<typeof userDirectoryEntry>;
+
+/** A device's public keys (base64url). Private keys never leave the client. */
+export const deviceView = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  label: z.string(),
+  x25519PublicKey: z.string(),
+  ed25519PublicKey: z.string(),
+  createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
+});
+export type DeviceView = z.infer<typeof deviceView>;

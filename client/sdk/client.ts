@@ -2,10 +2,10 @@ import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink }
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
 import { HttpTransport } from './transport/http.js';
 import type {
-  AgencySector,
   AgencyView,
   AgreementVersion,
   AuditEventView,
+  AuditEventsQuery,
   AuditVerifyReport,
   ChannelKind,
   ChannelSummary,
@@ -46,20 +46,27 @@ import type {
   MemberRole,
   MessagePage,
   StoredMessageView,
+  LoginInput,
   LoginResult,
+  LogoutAllResult,
   MeView,
-  Role,
+  ActivatedUser,
+  AttestationView,
+  CreatedUser,
+  CreateUserInput,
+  DisabledUser,
+  MfaEnabled,
+  MfaEnrolment,
+  PublishAgreementInput,
+  RegisterAgencyInput,
   SessionView,
+  SignAgencyInput,
   SignatureView,
+  UserDirectoryEntry,
   UserView,
 } from './types.js';
 
-export interface LoginInput {
-  email: string;
-  password: string;
-  totp?: string;
-  recoveryCode?: string;
-}
+export type { LoginInput };
 
 /**
  * The typed Strongroom API for Node and the browser. Holds the session token; does the device-key
@@ -94,16 +101,16 @@ export class StrongroomClient {
     await this.http.request('POST', '/auth/logout');
     this.http.token = null;
   }
-  logoutEverywhere = () => this.http.request<{ revoked: number }>('POST', '/auth/logout-all');
+  logoutEverywhere = () => this.http.request<LogoutAllResult>('POST', '/auth/logout-all');
   me = () => this.http.request<MeView>('GET', '/me');
   sessions = () => this.http.request<SessionView[]>('GET', '/me/sessions');
   revokeSession = (id: string) => this.http.request<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
   acceptInvitation = (token: string, password: string) =>
-    this.http.request<{ user: UserView }>('POST', '/invitations/accept', { token, password });
+    this.http.request<ActivatedUser>('POST', '/invitations/accept', { token, password });
 
   /** Records that the user has read the agreement and sharing advice and accepts confidentiality. */
   attest = (agreementVersionId: string) =>
-    this.http.request<{ id: string; attestedAt: string }>('POST', '/me/attestation', {
+    this.http.request<AttestationView>('POST', '/me/attestation', {
       agreementVersionId,
       readAgreement: true,
       readSharingAdvice: true,
@@ -111,31 +118,21 @@ export class StrongroomClient {
     });
 
   // ── MFA ──
-  mfaEnrol = () => this.http.request<{ secret: string; otpauthUrl: string }>('POST', '/me/mfa/enrol');
-  mfaVerify = (code: string) =>
-    this.http.request<{ enabled: boolean; recoveryCodes: string[] }>('POST', '/me/mfa/verify', { code });
+  mfaEnrol = () => this.http.request<MfaEnrolment>('POST', '/me/mfa/enrol');
+  mfaVerify = (code: string) => this.http.request<MfaEnabled>('POST', '/me/mfa/verify', { code });
 
   // ── agreements and agencies ──
   agreements = () => this.http.request<AgreementVersion[]>('GET', '/agreements');
   currentAgreement = () => this.http.request<AgreementVersion | null>('GET', '/agreements/current');
-  publishAgreement = (input: { label: string; publishedOn: string; textRef: string }) =>
+  publishAgreement = (input: PublishAgreementInput) =>
     this.http.request<AgreementVersion>('POST', '/agreements', input);
   agencies = () => this.http.request<AgencyView[]>('GET', '/agencies');
   agency = (id: string) => this.http.request<AgencyView>('GET', `/agencies/${encodeURIComponent(id)}`);
   agencySignatures = (id: string) =>
     this.http.request<SignatureView[]>('GET', `/agencies/${encodeURIComponent(id)}/signatures`);
-  registerAgency = (input: { name: string; sector: AgencySector; deaS35Partner?: boolean }) =>
-    this.http.request<AgencyView>('POST', '/agencies', input);
-  signAgency = (
-    id: string,
-    input: {
-      signatoryName: string;
-      signatoryTitle: string;
-      signatoryOrganisation?: string;
-      signedOn: string;
-      agreementVersionId?: string;
-    },
-  ) => this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/signatures`, input);
+  registerAgency = (input: RegisterAgencyInput) => this.http.request<AgencyView>('POST', '/agencies', input);
+  signAgency = (id: string, input: SignAgencyInput) =>
+    this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/signatures`, input);
   giveNotice = (id: string, noticeGivenAt?: string) =>
     this.http.request<AgencyView>(
       'POST',
@@ -148,23 +145,12 @@ export class StrongroomClient {
     this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/reinstate`);
 
   // ── users ──
-  createUser = (input: { email: string; displayName: string; role: Role; agencyId?: string }) =>
-    this.http.request<{ user: UserView; invitation: { token: string; expiresAt: string } }>('POST', '/users', input);
+  createUser = (input: CreateUserInput) => this.http.request<CreatedUser>('POST', '/users', input);
   users = (agencyId?: string) => this.http.request<UserView[]>('GET', '/users', undefined, { agencyId });
   /** A colleague in a partner agency, by exact e-mail address (to add them to a channel). */
-  lookupUser = (email: string) =>
-    this.http.request<{ id: string; displayName: string; role: Role; agencyId: string; agencyName: string }>(
-      'GET',
-      '/users/lookup',
-      undefined,
-      { email },
-    );
+  lookupUser = (email: string) => this.http.request<UserDirectoryEntry>('GET', '/users/lookup', undefined, { email });
   disableUser = (id: string, reason?: string) =>
-    this.http.request<{ user: UserView; sessionsRevoked: number }>(
-      'POST',
-      `/users/${encodeURIComponent(id)}/disable`,
-      reason ? { reason } : {},
-    );
+    this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
 
   // ── devices ──
   myDevices = () => this.http.request<DeviceView[]>('GET', '/me/devices');
@@ -191,7 +177,7 @@ export class StrongroomClient {
 
   // ── audit ──
   auditVerify = () => this.http.request<AuditVerifyReport>('GET', '/audit/verify');
-  auditEvents = (opts: { afterSeq?: number; limit?: number; agencyId?: string } = {}) =>
+  auditEvents = (opts: Partial<AuditEventsQuery> = {}) =>
     this.http.request<AuditEventView[]>('GET', '/audit/events', undefined, opts);
 
   /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChainBreak } from '../../contracts/audit.js';
 import { canonicalJson } from '../common/canonical-json.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -21,11 +22,6 @@ export interface ChainedFields {
 /** `hash = SHA-256(prev_hash || canonical JSON of the event)`, prev_hash as its 32 raw bytes. */
 export function chainHash(prevHash: string, fields: ChainedFields): string {
   return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalJson(fields), 'utf8').digest('hex');
-}
-
-export interface ChainBreak {
-  seq: number;
-  reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 }
 
 /** Walks events in order from a known (seq, hash) and returns the first broken link, if any. */

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AuditEventView, AuditOutcome, AuditVerifyReport } from '../../contracts/audit.js';
 import { Clock } from '../common/clock.js';
 import type { RequestMeta } from '../common/request-context.js';
-import { chainHash, findBreak, GENESIS_HASH, type ChainBreak, type ChainedFields } from './audit-chain.js';
-import { AuditEvent, type AuditOutcome } from './entities/audit-event.entity.js';
+import { chainHash, findBreak, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
+import { AuditRepository, toAuditEventView } from './audit.repository.js';
+import type { AuditEvent } from './entities/audit-event.entity.js';
 
-/** Appending takes this transaction-scoped advisory lock so the chain has exactly one head at a time. */
-const AUDIT_CHAIN_LOCK = 7_301_001;
 const VERIFY_BATCH = 2000;
 
 export interface AuditInput {
@@ -20,47 +20,21 @@ export interface AuditInput {
   meta?: RequestMeta | null;
 }
 
-export interface VerifyReport {
-  ok: boolean;
-  eventsChecked: number;
-  head: { seq: number; hash: string };
-  firstBroken: ChainBreak | null;
-}
-
-export function toChainedFields(e: AuditEvent): ChainedFields & { prevHash: string; hash: string } {
-  return {
-    seq: e.seq,
-    occurredAt: e.occurredAt.toISOString(),
-    actorUserId: e.actorUserId,
-    actorAgencyId: e.actorAgencyId,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId,
-    outcome: e.outcome,
-    requestId: e.requestId,
-    sourceIp: e.sourceIp,
-    details: e.details,
-    prevHash: e.prevHash,
-    hash: e.hash,
-  };
-}
-
+/** The append-only, hash-chained audit log: appends inside the caller's transaction, reads and checks. */
 @Injectable()
 export class AuditService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly events: AuditRepository,
   ) {}
 
   /** Appends one event inside the caller's transaction, so it commits with the change it records. */
   async record(m: EntityManager, input: AuditInput): Promise<AuditEvent> {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const [head] = await m.query<{ seq: string; hash: string }[]>(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    );
+    const head = await this.events.lockHead(m);
     const prevHash = head?.hash ?? GENESIS_HASH;
     const fields: ChainedFields = {
-      seq: head ? Number(head.seq) + 1 : 1,
+      seq: head ? head.seq + 1 : 1,
       occurredAt: this.clock.now().toISOString(),
       actorUserId: input.actor?.userId ?? null,
       actorAgencyId: input.actor?.agencyId ?? null,
@@ -80,26 +54,7 @@ export class AuditService {
       prevHash,
       hash,
     };
-    await m.query(
-      `INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_agency_id, action, target_type, target_id, outcome,
-                                 request_id, source_ip, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        row.seq,
-        row.occurredAt,
-        row.actorUserId,
-        row.actorAgencyId,
-        row.action,
-        row.targetType,
-        row.targetId,
-        row.outcome,
-        row.requestId,
-        row.sourceIp,
-        JSON.stringify(row.details),
-        prevHash,
-        hash,
-      ],
-    );
+    await this.events.insert(m, row);
     return row;
   }
 
@@ -109,19 +64,13 @@ export class AuditService {
   }
 
   /** Recomputes the whole chain from the genesis hash and reports the first broken link. */
-  async verify(): Promise<VerifyReport> {
+  async verify(): Promise<AuditVerifyReport> {
     let last = { seq: 0, hash: GENESIS_HASH };
     let checked = 0;
     for (;;) {
-      const batch = await this.db
-        .getRepository(AuditEvent)
-        .createQueryBuilder('e')
-        .where('e.seq > :after', { after: last.seq })
-        .orderBy('e.seq', 'ASC')
-        .limit(VERIFY_BATCH)
-        .getMany();
+      const batch = await this.events.page(this.db.manager, { afterSeq: last.seq, limit: VERIFY_BATCH });
       if (batch.length === 0) break;
-      const result = findBreak(batch.map(toChainedFields), last);
+      const result = findBreak(batch.map(toAuditEventView), last);
       if (result.break) {
         return {
           ok: false,
@@ -137,14 +86,7 @@ export class AuditService {
   }
 
   /** A page of events, oldest first, optionally limited to one agency's actors. */
-  async list(opts: { agencyId?: string; afterSeq: number; limit: number }): Promise<AuditEvent[]> {
-    const qb = this.db
-      .getRepository(AuditEvent)
-      .createQueryBuilder('e')
-      .where('e.seq > :after', { after: opts.afterSeq })
-      .orderBy('e.seq', 'ASC')
-      .limit(opts.limit);
-    if (opts.agencyId) qb.andWhere('e.actor_agency_id = :agencyId', { agencyId: opts.agencyId });
-    return qb.getMany();
+  async list(opts: { agencyId?: string; afterSeq: number; limit: number }): Promise<AuditEventView[]> {
+    return (await this.events.page(this.db.manager, opts)).map(toAuditEventView);
   }
 }

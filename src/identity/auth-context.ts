@@ -1,8 +1,9 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Role } from '../../contracts/identity.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import type { RequestMeta } from '../common/request-context.js';
 import type { Session } from './entities/session.entity.js';
-import type { Role, User } from './entities/user.entity.js';
+import type { User } from './entities/user.entity.js';
 
 /** The current agreement version, and whether this user has confirmed reading it (ISA 8.4.1). */
 export interface AttestationState {

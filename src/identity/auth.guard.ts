@@ -1,10 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import type { Role } from '../../contracts/identity.js';
 import { requestMeta } from '../common/request-context.js';
 import { ACCESS_KEY, type AccessLevel, type AuthContext, ROLES_KEY } from './auth-context.js';
 import { AuthService } from './auth.service.js';
-import type { Role } from './entities/user.entity.js';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header ?? '');

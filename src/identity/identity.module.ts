@@ -2,21 +2,42 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { AttestationsRepository } from './attestations.repository.js';
+import { AuthController, InvitationsController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { AuthenticationReadModel } from './authentication.read-model.js';
+import { DevicesRepository } from './devices.repository.js';
 import { DevicesService } from './devices.service.js';
-import {
-  AuthController,
-  DevicesController,
-  InvitationsController,
-  MeController,
-  UsersController,
-} from './identity.controller.js';
+import { InvitationsRepository } from './invitations.repository.js';
+import { LoginService } from './login.service.js';
+import { MeController } from './me.controller.js';
+import { MeService } from './me.service.js';
+import { MfaService } from './mfa.service.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+import { DevicesController, UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [AgenciesModule, AuditModule],
-  providers: [AuthService, UsersService, DevicesService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    LoginService,
+    SessionsService,
+    MfaService,
+    MeService,
+    UsersService,
+    DevicesService,
+    AuthenticationReadModel,
+    UsersRepository,
+    SessionsRepository,
+    DevicesRepository,
+    InvitationsRepository,
+    AttestationsRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   controllers: [AuthController, InvitationsController, MeController, UsersController, DevicesController],
   exports: [AuthService, UsersService, DevicesService],
 })

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../contracts/identity.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
 // scrypt with N=2^15, r=8, p=1 (OWASP's minimum recommendation); 64 MiB of memory per hash.
@@ -31,9 +32,6 @@ export async function verifyPassword(password: string, stored: string | null): P
 }
 
 const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LEN).toString('base64url')}`;
-
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
 
 /** Why a password is unacceptable, or an empty list. Length and the common-password list (NCSC/ASVS). */
 export function passwordProblems(password: string, context: { email?: string } = {}): string[] {

@@ -1,8 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { agencyCanShare, AgenciesService } from '../agencies/agencies.service.js';
-import type { Agency } from '../agencies/entities/agency.entity.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AcceptInvitationInput,
+  ActivatedUser,
+  CreatedUser,
+  CreateUserInput,
+  DisabledUser,
+  DisableUserInput,
+  InvitationIssued,
+  Role,
+  UserDirectoryEntry,
+  UserView,
+} from '../../contracts/identity.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { agencyCanShare } from '../agencies/agency-rules.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
@@ -11,12 +23,11 @@ import { DomainEvents } from '../common/domain-events.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { actorOf, type AuthContext } from './auth-context.js';
-import { AuthService, userView } from './auth.service.js';
-import type { AcceptInvitationDto, CreateUserDto, DisableUserDto } from './dto/identity.dto.js';
-import { Invitation } from './entities/invitation.entity.js';
-import { type Role, User } from './entities/user.entity.js';
+import { InvitationsRepository } from './invitations.repository.js';
 import { hashPassword, passwordProblems } from './passwords.js';
+import { SessionsService } from './sessions.service.js';
 import { hashToken, newToken } from './tokens.js';
+import { toUserView, UsersRepository } from './users.repository.js';
 
 /** Roles an agency's own data-protection lead may give; platform-wide roles are the ISA team's. */
 const AGENCY_ADMIN_GRANTABLE: readonly Role[] = ['practitioner', 'agency_admin', 'mash_worker'];
@@ -30,12 +41,14 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly agencies: AgenciesService,
     private readonly audit: AuditService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
     private readonly events: DomainEvents,
+    private readonly users: UsersRepository,
+    private readonly invitations: InvitationsRepository,
   ) {}
 
   /** Creates an invited account and returns the one-time invitation token to pass to the person. */
-  async create(auth: AuthContext | null, dto: CreateUserDto) {
+  async create(auth: AuthContext | null, dto: CreateUserInput): Promise<CreatedUser> {
     const agencyId = dto.agencyId ?? auth?.user.agencyId;
     if (!agencyId)
       throw badRequest('validation_failed', 'Say which agency the user belongs to.', {
@@ -56,26 +69,18 @@ export class UsersService {
       const agency = await this.agencies.get(agencyId, m);
       if (agency.status === 'withdrawn')
         throw conflict('agency_withdrawn', `${agency.name} has withdrawn from the agreement.`);
-      const taken = await m
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .where('lower(u.email) = :email', { email: dto.email })
-        .getExists();
-      if (taken) throw emailTaken();
+      if (await this.users.emailTaken(m, dto.email)) throw emailTaken();
       // A concurrent creation for the same address passes the check above; the unique index decides.
-      const user = await m
-        .getRepository(User)
-        .save(
-          m.create(User, {
-            agencyId,
-            email: dto.email,
-            displayName: dto.displayName,
-            role: dto.role,
-            status: 'invited',
-            failedLoginCount: 0,
-            createdBy: auth?.user.id ?? null,
-          }),
-        )
+      const user = await this.users
+        .insert(m, {
+          agencyId,
+          email: dto.email,
+          displayName: dto.displayName,
+          role: dto.role,
+          status: 'invited',
+          failedLoginCount: 0,
+          createdBy: auth?.user.id ?? null,
+        })
         .catch(onUniqueViolation('users_email_key', emailTaken));
       const invitation = await this.issueInvitation(m, user.id);
       await this.audit.record(m, {
@@ -85,23 +90,21 @@ export class UsersService {
         details: { role: user.role, agencyId },
         meta: auth?.meta,
       });
-      return { user: userView(user), invitation };
+      return { user: toUserView(user), invitation };
     });
   }
 
-  private async issueInvitation(m: EntityManager, userId: string) {
+  private async issueInvitation(m: EntityManager, userId: string): Promise<InvitationIssued> {
     const token = newToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.INVITATION_TTL_HOURS * 3_600_000);
-    await m.getRepository(Invitation).insert({ userId, tokenHash: hashToken(token), expiresAt });
-    return { token, expiresAt };
+    await this.invitations.insert(m, userId, hashToken(token), expiresAt);
+    return { token, expiresAt: expiresAt.toISOString() };
   }
 
   /** The invited person sets their own password; the token works once, before it expires. */
-  async acceptInvitation(dto: AcceptInvitationDto, meta: RequestMeta) {
+  async acceptInvitation(dto: AcceptInvitationInput, meta: RequestMeta): Promise<ActivatedUser> {
     return this.db.transaction(async (m) => {
-      const invitation = await m
-        .getRepository(Invitation)
-        .findOne({ where: { tokenHash: hashToken(dto.token) }, lock: { mode: 'pessimistic_write' } });
+      const invitation = await this.invitations.lockByTokenHash(m, hashToken(dto.token));
       const now = this.clock.now();
       if (!invitation || invitation.usedAt || invitation.expiresAt <= now) {
         throw new AppError(
@@ -110,74 +113,46 @@ export class UsersService {
           'This invitation is not valid: it was used, has expired or never existed.',
         );
       }
-      const user = await m.getRepository(User).findOneByOrFail({ id: invitation.userId });
+      const user = await this.users.byId(m, invitation.userId);
+      if (!user) throw notFound('User');
       if (user.status !== 'invited')
         throw new AppError(400, 'invitation_invalid', 'This account is not awaiting activation.');
       const problems = passwordProblems(dto.password, { email: user.email });
       if (problems.length) {
         throw badRequest('weak_password', 'Choose a different password.', { fields: { password: problems } });
       }
-      await m
-        .getRepository(User)
-        .update({ id: user.id }, { passwordHash: await hashPassword(dto.password), status: 'active' });
-      await m.getRepository(Invitation).update({ id: invitation.id }, { usedAt: now });
+      await this.users.update(m, user.id, { passwordHash: await hashPassword(dto.password), status: 'active' });
+      await this.invitations.markUsed(m, invitation.id, now);
       await this.audit.record(m, {
         actor: { userId: user.id, agencyId: user.agencyId },
         action: 'user.activated',
         target: { type: 'user', id: user.id },
         meta,
       });
-      return { user: userView({ ...user, status: 'active' }) };
+      return { user: toUserView({ ...user, status: 'active' }) };
     });
   }
 
-  async list(auth: AuthContext, agencyId?: string) {
+  async list(auth: AuthContext, agencyId?: string): Promise<UserView[]> {
     if (auth.user.role === 'agency_admin') {
       if (agencyId && agencyId !== auth.user.agencyId)
         throw forbidden('other_agency', "You can only list your own agency's users.");
       agencyId = auth.user.agencyId;
     }
-    const users = await this.db.getRepository(User).find({
-      where: agencyId ? { agencyId } : {},
-      order: { displayName: 'ASC' },
-    });
-    return users.map(userView);
+    return (await this.users.list(this.db.manager, agencyId)).map(toUserView);
   }
 
   /** A partner directory entry by exact e-mail: active people of agencies party to the agreement only. */
-  async lookup(email: string) {
-    const [row] = await this.db.query<
-      {
-        id: string;
-        display_name: string;
-        role: string;
-        agency_id: string;
-        agency_name: string;
-        agency_status: Agency['status'];
-        withdrawal_effective_at: Date | null;
-      }[]
-    >(
-      `SELECT u.id, u.display_name, u.role, u.agency_id, a.name AS agency_name, a.status AS agency_status,
-              a.withdrawal_effective_at
-         FROM users u JOIN agencies a ON a.id = u.agency_id
-        WHERE lower(u.email) = $1 AND u.status = 'active'`,
-      [email],
-    );
-    if (
-      !row ||
-      !agencyCanShare(
-        { status: row.agency_status, withdrawalEffectiveAt: row.withdrawal_effective_at },
-        this.clock.now(),
-      )
-    ) {
-      throw notFound('Person');
-    }
+  async lookup(email: string): Promise<UserDirectoryEntry> {
+    const user = await this.users.activeByEmail(this.db.manager, email);
+    const agency = user && (await this.agencies.get(user.agencyId));
+    if (!user || !agency || !agencyCanShare(agency, this.clock.now())) throw notFound('Person');
     return {
-      id: row.id,
-      displayName: row.display_name,
-      role: row.role,
-      agencyId: row.agency_id,
-      agencyName: row.agency_name,
+      id: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      agencyId: user.agencyId,
+      agencyName: agency.name,
     };
   }
 
@@ -185,9 +160,9 @@ export class UsersService {
    * Off-boards a leaver: the account is disabled and every session ends in the same transaction, so
    * the next request on any instance is refused. Other modules react to `user.disabled`.
    */
-  async disable(auth: AuthContext, userId: string, dto: DisableUserDto) {
+  async disable(auth: AuthContext, userId: string, dto: DisableUserInput): Promise<DisabledUser> {
     return this.db.transaction(async (m) => {
-      const user = await m.getRepository(User).findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      const user = await this.users.lockById(m, userId);
       if (!user) throw notFound('User');
       if (auth.user.role === 'agency_admin' && user.agencyId !== auth.user.agencyId) {
         throw forbidden('other_agency', 'You can only off-board users of your own agency.');
@@ -195,11 +170,9 @@ export class UsersService {
       if (user.id === auth.user.id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
       if (user.status === 'disabled') throw conflict('already_disabled', 'This account is already disabled.');
       const now = this.clock.now();
-      await m
-        .getRepository(User)
-        .update({ id: user.id }, { status: 'disabled', disabledAt: now, disabledReason: dto?.reason ?? null });
-      const sessions = await this.auth.revokeAllSessions(m, user.id, 'user_disabled');
-      await m.getRepository(Invitation).update({ userId: user.id, usedAt: IsNull() }, { usedAt: now });
+      await this.users.update(m, user.id, { status: 'disabled', disabledAt: now, disabledReason: dto?.reason ?? null });
+      const sessions = await this.sessions.revokeAllSessions(m, user.id, 'user_disabled');
+      await this.invitations.spendOpen(m, user.id, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'user.disabled',
@@ -208,7 +181,7 @@ export class UsersService {
         meta: auth.meta,
       });
       await this.events.emit(m, { type: 'user.disabled', userId: user.id, agencyId: user.agencyId });
-      return { user: userView({ ...user, status: 'disabled', disabledAt: now }), sessionsRevoked: sessions.length };
+      return { user: toUserView({ ...user, status: 'disabled', disabledAt: now }), sessionsRevoked: sessions.length };
     });
   }
 }

@@ -5,12 +5,13 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { AgencySector } from '../../contracts/agencies.js';
+import type { Role } from '../../contracts/identity.js';
+import { AgenciesRepository } from '../agencies/agencies.repository.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
-import type { AgencySector } from '../agencies/entities/agency.entity.js';
-import { Agency } from '../agencies/entities/agency.entity.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { User, type Role } from '../identity/entities/user.entity.js';
 import { newTotpSecret } from '../identity/totp.js';
+import { UsersRepository } from '../identity/users.repository.js';
 import { UsersService } from '../identity/users.service.js';
 
 export interface DemoAccount {
@@ -96,7 +97,7 @@ const demoPassword = () => `demo-${randomBytes(9).toString('base64url')}`;
  */
 export async function seedDemoIfEmpty(app: INestApplication, config: AppConfig): Promise<DemoAccount[] | null> {
   const db = app.get<DataSource>(getDataSourceToken());
-  if ((await db.getRepository(Agency).count()) > 0) return null;
+  if (await app.get(AgenciesRepository).anyAgency(db.manager)) return null;
   const agencies = app.get(AgenciesService);
   const users = app.get(UsersService);
 
@@ -134,7 +135,9 @@ export async function seedDemoIfEmpty(app: INestApplication, config: AppConfig):
     if (config.MFA_REQUIRED_ROLES.includes(u.role)) {
       // Demo only: pre-enrol MFA so the walkthrough needs just an authenticator (or `oathtool --totp -b`).
       account.totpSecret = newTotpSecret();
-      await db.getRepository(User).update({ id: user.id }, { mfaSecret: account.totpSecret, mfaEnabledAt: new Date() });
+      await app
+        .get(UsersRepository)
+        .update(db.manager, user.id, { mfaSecret: account.totpSecret, mfaEnabledAt: new Date() });
     }
     accounts.push(account);
   }

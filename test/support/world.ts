@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import { AgenciesService } from '../../src/agencies/agencies.service.js';
-import type { AgencySector } from '../../src/agencies/entities/agency.entity.js';
-import type { Role } from '../../src/identity/entities/user.entity.js';
+import type { AgencySector } from '../../contracts/agencies.js';
+import type { Role } from '../../contracts/identity.js';
 import { UsersService } from '../../src/identity/users.service.js';
 import { StrongroomClient } from '../../client/sdk/index.js';
 import type { TestApp } from './test-app.js';

@@ -1,25 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const AGENCY_SECTORS = [
-  'local_authority',
-  'police',
-  'education',
-  'health',
-  'housing',
-  'voluntary',
-  'other',
-] as const;
-export type AgencySector = (typeof AGENCY_SECTORS)[number];
-
-/** `registered → signed → notice_given → withdrawn`, and `suspended` (reinstated to its previous state). */
-export const AGENCY_STATUSES = ['registered', 'signed', 'notice_given', 'withdrawn', 'suspended'] as const;
-export type AgencyStatus = (typeof AGENCY_STATUSES)[number];
-
-/**
- * During its notice month an agency is still a party to the ISA, so `notice_given` shares like `signed`.
- * Every other status shuts the agency's users out of shared spaces.
- */
-export const SHARING_STATUSES: readonly AgencyStatus[] = ['signed', 'notice_given'];
+import type { AgencySector, AgencyStatus } from '../../../contracts/agencies.js';
 
 @Entity('agencies')
 export class Agency {

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+import type { AuditOutcome } from '../../../contracts/audit.js';
 
 const bigintNumber = { to: (v: number) => v, from: (v: string) => Number(v) };
 

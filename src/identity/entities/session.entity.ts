@@ -1,10 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-/**
- * `mfa_enrolment` sessions belong to users whose role requires MFA but who have not enrolled yet:
- * they can reach only their own profile and the enrolment endpoints.
- */
-export type SessionStage = 'full' | 'mfa_enrolment';
+import type { SessionStage } from '../../../contracts/identity.js';
 
 @Entity('sessions')
 export class Session {

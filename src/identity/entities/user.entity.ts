@@ -1,8 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const ROLES = ['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-export type UserStatus = 'invited' | 'active' | 'disabled';
+import type { Role, UserStatus } from '../../../contracts/identity.js';
 
 @Entity('users')
 export class User {

@@ -1,0 +1,74 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  acceptInvitationSchema,
+  activatedUser,
+  loginResult,
+  loginSchema,
+  logoutAllResult,
+  type AcceptInvitationInput,
+  type ActivatedUser,
+  type LoginInput,
+  type LoginResult,
+  type LogoutAllResult,
+} from '../../contracts/identity.js';
+import { Meta, type RequestMeta } from '../common/request-context.js';
+import { ApiDoc, ApiZodBody, emptyBodySchema, zodPipe } from '../common/zod.js';
+import { Access, Auth, type AuthContext } from './auth-context.js';
+import { LoginService } from './login.service.js';
+import { SessionsService } from './sessions.service.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('login')
+  @ApiDoc('Sign in with e-mail, password and (if enabled) a second factor', loginResult)
+  @HttpCode(200)
+  @Access('public')
+  @ApiZodBody(loginSchema)
+  signIn(@Body(zodPipe(loginSchema)) dto: LoginInput, @Meta() meta: RequestMeta): Promise<LoginResult> {
+    return this.login.login(dto, meta);
+  }
+
+  @Post('logout')
+  @ApiDoc('End this session', null)
+  @HttpCode(204)
+  @Access('enrolment')
+  @ApiBearerAuth()
+  async logout(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<void> {
+    await this.sessions.revokeSession(auth, auth.session.id);
+  }
+
+  @Post('logout-all')
+  @ApiDoc('End every session of this account', logoutAllResult)
+  @HttpCode(200)
+  @Access('session')
+  @ApiBearerAuth()
+  logoutAll(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<LogoutAllResult> {
+    return this.sessions.logoutEverywhere(auth);
+  }
+}
+
+@ApiTags('invitations')
+@Controller('invitations')
+export class InvitationsController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('accept')
+  @ApiDoc('Accept an invitation: set your own password and activate the account', activatedUser)
+  @HttpCode(200)
+  @Access('public')
+  @ApiZodBody(acceptInvitationSchema)
+  accept(
+    @Body(zodPipe(acceptInvitationSchema)) dto: AcceptInvitationInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<ActivatedUser> {
+    return this.users.acceptInvitation(dto, meta);
+  }
+}

@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ErrorCode } from '../../contracts/errors.js';
+import type { LoginInput, LoginResult } from '../../contracts/identity.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, tooManyRequests } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { RateLimiter } from '../common/rate-limiter.js';
+import type { RequestMeta } from '../common/request-context.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import type { Session } from './entities/session.entity.js';
+import type { User } from './entities/user.entity.js';
+import { lockedUntilAfter } from './lockout.js';
+import { verifyPassword } from './passwords.js';
+import { SessionsRepository, toSessionView } from './sessions.repository.js';
+import { hashToken, newToken, normaliseRecoveryCode } from './tokens.js';
+import { checkTotp } from './totp.js';
+import { toUserView, UsersRepository } from './users.repository.js';
+
+type LoginOutcome = { ok: true; token: string; session: Session; user: User } | { ok: false; error: AppError };
+
+/** Sign-in: rate limit, password, second factor, progressive lock-out, and a new session. */
+@Injectable()
+export class LoginService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly agencies: AgenciesService,
+    private readonly audit: AuditService,
+    private readonly rateLimiter: RateLimiter,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+  ) {}
+
+  async login(dto: LoginInput, meta: RequestMeta): Promise<LoginResult> {
+    await this.rateLimiter.hit(
+      `login:${meta.ip ?? 'unknown'}`,
+      this.config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      60,
+      'Too many sign-in attempts from this address. Wait a minute and try again.',
+    );
+    const outcome = await this.db.transaction((m) => this.attemptLogin(m, dto, meta));
+    if (!outcome.ok) throw outcome.error;
+    const agency = await this.agencies.get(outcome.user.agencyId);
+    return {
+      token: outcome.token,
+      session: toSessionView(outcome.session),
+      user: toUserView(outcome.user),
+      agency: { id: agency.id, name: agency.name, status: agency.status },
+    };
+  }
+
+  /** Runs in one transaction; failures are returned (not thrown) so their counters and audit commit. */
+  private async attemptLogin(m: EntityManager, dto: LoginInput, meta: RequestMeta): Promise<LoginOutcome> {
+    const now = this.clock.now();
+    const user = await this.users.lockByEmail(m, dto.email);
+    const fail = async (code: ErrorCode, message: string, reason: string, count = true): Promise<LoginOutcome> => {
+      if (user && count) await this.countFailure(m, user, now);
+      await this.audit.record(m, {
+        actor: user ? { userId: user.id, agencyId: user.agencyId } : null,
+        action: 'auth.login',
+        outcome: 'failure',
+        details: { reason },
+        meta,
+      });
+      return { ok: false, error: new AppError(401, code, message) };
+    };
+
+    if (user?.lockedUntil && user.lockedUntil > now) {
+      const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+      await this.audit.record(m, {
+        actor: { userId: user.id, agencyId: user.agencyId },
+        action: 'auth.login',
+        outcome: 'denied',
+        details: { reason: 'locked_out' },
+        meta,
+      });
+      return {
+        ok: false,
+        error: tooManyRequests('account_locked', `Too many failed sign-ins. Try again in ${seconds} seconds.`, seconds),
+      };
+    }
+    const passwordOk = await verifyPassword(dto.password, user?.passwordHash ?? null);
+    if (!user || !passwordOk || user.status !== 'active') {
+      return fail(
+        'invalid_credentials',
+        'The e-mail address or password is wrong.',
+        user ? (passwordOk ? `status_${user.status}` : 'bad_password') : 'unknown_email',
+        !!user,
+      );
+    }
+    let timeStep: number | null = user.mfaLastTimeStep;
+    if (user.mfaEnabledAt && user.mfaSecret) {
+      if (dto.totp) {
+        const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
+        if (step === null)
+          return fail('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
+        timeStep = step;
+      } else if (dto.recoveryCode) {
+        const used = await this.users.useRecoveryCode(
+          m,
+          user.id,
+          hashToken(normaliseRecoveryCode(dto.recoveryCode)),
+          now,
+        );
+        if (!used)
+          return fail('invalid_mfa_code', 'That recovery code is wrong or was already used.', 'bad_recovery_code');
+      } else {
+        return {
+          ok: false,
+          error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app (or a recovery code).', {
+            methods: ['totp', 'recovery_code'],
+          }),
+        };
+      }
+    }
+    const needsEnrolment = this.config.MFA_REQUIRED_ROLES.includes(user.role) && !user.mfaEnabledAt;
+    await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
+    const token = newToken();
+    const session = await this.sessions.insert(m, {
+      userId: user.id,
+      tokenHash: hashToken(token),
+      stage: needsEnrolment ? 'mfa_enrolment' : 'full',
+      lastSeenAt: now,
+      idleExpiresAt: new Date(now.getTime() + this.config.SESSION_IDLE_MINUTES * 60_000),
+      absoluteExpiresAt: new Date(now.getTime() + this.config.SESSION_ABSOLUTE_HOURS * 3_600_000),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    await this.audit.record(m, {
+      actor: { userId: user.id, agencyId: user.agencyId },
+      action: 'auth.login',
+      target: { type: 'session', id: session.id },
+      details: { mfa: user.mfaEnabledAt ? (dto.totp ? 'totp' : 'recovery_code') : 'none', stage: session.stage },
+      meta,
+    });
+    return { ok: true, token, session, user };
+  }
+
+  /** Progressive lock-out: from the threshold on, each failure doubles the wait (1 min, 2, 4 … up to 1 h). */
+  private async countFailure(m: EntityManager, user: User, now: Date): Promise<void> {
+    const failures = user.failedLoginCount + 1;
+    const lockedUntil = lockedUntilAfter(failures, this.config.LOCKOUT_THRESHOLD, now);
+    await this.users.update(m, user.id, { failedLoginCount: failures, lockedUntil });
+  }
+}

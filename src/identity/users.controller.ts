@@ -1,0 +1,124 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  createdUser,
+  createUserSchema,
+  deviceView,
+  disabledUser,
+  disableUserSchema,
+  listUsersQuery,
+  lookupUserQuery,
+  registerDeviceSchema,
+  revokeDeviceSchema,
+  userDirectoryEntry,
+  userView,
+  type CreatedUser,
+  type CreateUserInput,
+  type DeviceView,
+  type DisabledUser,
+  type DisableUserInput,
+  type ListUsersQuery,
+  type LookupUserQuery,
+  type RegisterDeviceInput,
+  type RevokeDeviceInput,
+  type UserDirectoryEntry,
+  type UserView,
+} from '../../contracts/identity.js';
+import { ApiDoc, ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
+import { Auth, type AuthContext, Roles } from './auth-context.js';
+import { DevicesService } from './devices.service.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly devices: DevicesService,
+  ) {}
+
+  @Post()
+  @ApiDoc('Create an invited account; returns the one-time invitation token', createdUser, 201)
+  @Roles('isa_admin', 'agency_admin')
+  @ApiZodBody(createUserSchema)
+  create(@Auth() auth: AuthContext, @Body(zodPipe(createUserSchema)) dto: CreateUserInput): Promise<CreatedUser> {
+    return this.users.create(auth, dto);
+  }
+
+  @Get()
+  @ApiDoc("Accounts, by display name (an agency admin's own agency only)", z.array(userView))
+  @Roles('isa_admin', 'agency_admin')
+  @ApiZodQuery(listUsersQuery)
+  list(@Auth() auth: AuthContext, @Query(zodPipe(listUsersQuery)) q: ListUsersQuery): Promise<UserView[]> {
+    return this.users.list(auth, q.agencyId);
+  }
+
+  /**
+   * Finds a colleague to add to a channel by their exact work e-mail address: only active people of
+   * agencies party to the agreement, and only what a partner needs (no listing of everyone).
+   */
+  @Get('lookup')
+  @ApiDoc('Find a colleague in a partner agency by exact e-mail address', userDirectoryEntry)
+  @ApiZodQuery(lookupUserQuery)
+  lookup(@Query(zodPipe(lookupUserQuery)) q: LookupUserQuery): Promise<UserDirectoryEntry> {
+    return this.users.lookup(q.email);
+  }
+
+  @Post(':id/disable')
+  @ApiDoc('Off-board a leaver: disable the account and end its sessions', disabledUser)
+  @HttpCode(200)
+  @Roles('isa_admin', 'agency_admin')
+  @ApiZodBody(disableUserSchema)
+  disable(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(disableUserSchema)) dto: DisableUserInput,
+  ): Promise<DisabledUser> {
+    return this.users.disable(auth, id, dto);
+  }
+
+  /** Active devices' public keys, which any partner needs in order to encrypt to this user. */
+  @Get(':id/devices')
+  @ApiDoc("A user's active devices' public keys", z.array(deviceView))
+  userDevices(@Param('id', uuidParam) id: string): Promise<DeviceView[]> {
+    return this.devices.listActive(id);
+  }
+}
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@Controller('devices')
+export class DevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Post()
+  @ApiDoc('Register a device: its public keys and a proof of possession', deviceView, 201)
+  @ApiZodBody(registerDeviceSchema)
+  register(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(registerDeviceSchema)) dto: RegisterDeviceInput,
+  ): Promise<DeviceView> {
+    return this.devices.register(auth, dto);
+  }
+
+  /** One device's public keys, revoked ones too: clients need them to check the signatures of older messages. */
+  @Get(':id')
+  @ApiDoc("One device's public keys (revoked ones too)", deviceView)
+  get(@Param('id', uuidParam) id: string): Promise<DeviceView> {
+    return this.devices.get(id);
+  }
+
+  @Post(':id/revoke')
+  @ApiDoc('Revoke a device', deviceView)
+  @HttpCode(200)
+  @ApiZodBody(revokeDeviceSchema)
+  revoke(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(revokeDeviceSchema)) dto: RevokeDeviceInput,
+  ): Promise<DeviceView> {
+    return this.devices.revoke(auth, id, dto?.reason);
+  }
+}

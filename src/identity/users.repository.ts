@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, type EntityManager } from 'typeorm';
+import type { UserView } from '../../contracts/identity.js';
+import { RecoveryCode } from './entities/recovery-code.entity.js';
+import { User } from './entities/user.entity.js';
+
+export const toUserView = (
+  u: Pick<
+    User,
+    'id' | 'agencyId' | 'email' | 'displayName' | 'role' | 'status' | 'mfaEnabledAt' | 'createdAt' | 'disabledAt'
+  >,
+): UserView => ({
+  id: u.id,
+  agencyId: u.agencyId,
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  status: u.status,
+  mfaEnabled: u.mfaEnabledAt !== null,
+  createdAt: u.createdAt.toISOString(),
+  disabledAt: u.disabledAt?.toISOString() ?? null,
+});
+
+/** What may change on a user row after creation. */
+export type UserPatch = Partial<
+  Pick<
+    User,
+    | 'status'
+    | 'passwordHash'
+    | 'failedLoginCount'
+    | 'lockedUntil'
+    | 'mfaSecret'
+    | 'mfaPendingSecret'
+    | 'mfaEnabledAt'
+    | 'mfaLastTimeStep'
+    | 'disabledAt'
+    | 'disabledReason'
+  >
+>;
+
+/** users, and the recovery codes that belong to a user's two-factor authentication. */
+@Injectable()
+export class UsersRepository {
+  /** By e-mail address (already lower-cased), locked: sign-in counts failures on this row. */
+  lockByEmail(m: EntityManager, email: string): Promise<User | null> {
+    return m
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .setLock('pessimistic_write')
+      .where('lower(u.email) = :email', { email })
+      .getOne();
+  }
+
+  emailTaken(m: EntityManager, email: string): Promise<boolean> {
+    return m.getRepository(User).createQueryBuilder('u').where('lower(u.email) = :email', { email }).getExists();
+  }
+
+  /** An active account by e-mail address (already lower-cased). */
+  activeByEmail(m: EntityManager, email: string): Promise<User | null> {
+    return m
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where("lower(u.email) = :email AND u.status = 'active'", { email })
+      .getOne();
+  }
+
+  byId(m: EntityManager, id: string): Promise<User | null> {
+    return m.getRepository(User).findOneBy({ id });
+  }
+
+  lockById(m: EntityManager, id: string): Promise<User | null> {
+    return m.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  exists(m: EntityManager, id: string): Promise<boolean> {
+    return m.getRepository(User).existsBy({ id });
+  }
+
+  /** Of one agency, or of all, by display name. */
+  list(m: EntityManager, agencyId?: string): Promise<User[]> {
+    return m.getRepository(User).find({ where: agencyId ? { agencyId } : {}, order: { displayName: 'ASC' } });
+  }
+
+  /** Fails on `users_email_key` when a concurrent creation took the address. */
+  insert(
+    m: EntityManager,
+    fields: Pick<User, 'agencyId' | 'email' | 'displayName' | 'role' | 'status' | 'failedLoginCount' | 'createdBy'>,
+  ): Promise<User> {
+    return m.getRepository(User).save(m.create(User, fields));
+  }
+
+  async update(m: EntityManager, id: string, patch: UserPatch): Promise<void> {
+    await m.getRepository(User).update({ id }, patch);
+  }
+
+  // ── recovery codes ──
+
+  /** Spends an unused recovery code; false if there is no such unused code. */
+  async useRecoveryCode(m: EntityManager, userId: string, codeHash: Buffer, now: Date): Promise<boolean> {
+    const used = await m.getRepository(RecoveryCode).update({ userId, codeHash, usedAt: IsNull() }, { usedAt: now });
+    return !!used.affected;
+  }
+
+  /** Replaces every recovery code of a user with these. */
+  async replaceRecoveryCodes(m: EntityManager, userId: string, codeHashes: Buffer[]): Promise<void> {
+    await m.getRepository(RecoveryCode).delete({ userId });
+    await m.getRepository(RecoveryCode).insert(codeHashes.map((codeHash) => ({ userId, codeHash })));
+  }
+}
