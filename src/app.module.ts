@@ -14,7 +14,7 @@ import type { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { dataSourceOptions } from './database/data-source.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MessagesModule } from './messages/messages.module.js';
@@ -73,8 +73,8 @@ export class AppModule {
         RetentionModule,
         RealtimeModule,
         JobsModule,
+        HealthModule,
       ],
-      controllers: [HealthController],
     };
   }
 }

@@ -1,16 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { healthView, readyView, type HealthView, type ReadyView } from '../../contracts/health.js';
 import { AppError } from '../common/app-error.js';
 import { ApiDoc } from '../common/zod.js';
 import { Access } from '../identity/auth-context.js';
+import { HealthRepository } from './health.repository.js';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly repo: HealthRepository) {}
 
   /** Liveness: the process answers. */
   @Get('health')
@@ -26,11 +25,11 @@ export class HealthController {
   @Access('public')
   async ready(): Promise<ReadyView> {
     try {
-      await this.db.query('SELECT 1');
+      await this.repo.ping();
     } catch {
       throw new AppError(503, 'not_ready', 'The database is not reachable.');
     }
-    if (await this.db.showMigrations()) throw new AppError(503, 'not_ready', 'Database migrations are pending.');
+    if (await this.repo.migrationsPending()) throw new AppError(503, 'not_ready', 'Database migrations are pending.');
     return { status: 'ready', database: 'ok', migrations: 'applied' };
   }
 }
