@@ -10,6 +10,11 @@ import { reassignAction, updateAction } from './update.js';
 
 /** Actions with named owners, and the whole-family plan. */
 export function registerActionCommands(program: Command, action: Action): void {
+  registerActions(program, action);
+  registerPlan(program, action);
+}
+
+function registerActions(program: Command, action: Action): void {
   const actions = program
     .command('actions')
     .description('Actions: a named owner, a due date, a status; descriptions encrypted')
@@ -52,7 +57,9 @@ export function registerActionCommands(program: Command, action: Action): void {
     .description('Give an action to someone else, e.g. when its owner leaves (chair or lead worker; recorded)')
     .option('--reason <text>', 'why (encrypted)')
     .action(action(secured(reassignAction)));
+}
 
+function registerPlan(program: Command, action: Action): void {
   const plan = program
     .command('plan')
     .description('The whole-family plan: objectives, outcomes and measures (encrypted), review date, progress');

@@ -17,6 +17,11 @@ import { createUser, disableUser, listUsers } from './users.js';
 
 /** The ISA signatory register, agreement versions, accounts and the audit trail. */
 export function registerAdminCommands(program: Command, action: Action): void {
+  registerAgencies(program, action);
+  registerAccounts(program, action);
+}
+
+function registerAgencies(program: Command, action: Action): void {
   const agencies = program.command('agencies').description('The ISA signatory register');
   agencies.command('list').description('Every agency and its ISA status').action(action(listAgencies));
   agencies.command('show <agencyId>').description('One agency and its signatures').action(action(showAgency));
@@ -47,7 +52,10 @@ export function registerAdminCommands(program: Command, action: Action): void {
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(action(suspendAgency));
   agencies.command('reinstate <agencyId>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
+}
 
+/** Agreement versions, accounts and the audit trail. */
+function registerAccounts(program: Command, action: Action): void {
   const agreements = program.command('agreements').description('Versions of the Information Sharing Agreement');
   agreements.command('list').description('Published versions, newest first').action(action(listAgreements));
   agreements

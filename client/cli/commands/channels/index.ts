@@ -10,6 +10,11 @@ import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
 /** Channels and messages, end to end encrypted: every command here unlocks this device's keys. */
 export function registerChannelCommands(program: Command, action: Action): void {
+  registerChannels(program, action);
+  registerMessages(program, action);
+}
+
+function registerChannels(program: Command, action: Action): void {
   const channels = program
     .command('channels')
     .description('Your end-to-end encrypted channels')
@@ -41,7 +46,10 @@ export function registerChannelCommands(program: Command, action: Action): void 
     .description('Remove someone (chair only); the key rotates so they cannot read what follows')
     .action(action(secured(removeChannelMember)));
   channels.command('leave <channel>').description('Leave a channel').action(action(leaveChannel));
+}
 
+/** Messages (send, read, tail) and trust in people's device keys. */
+function registerMessages(program: Command, action: Action): void {
   program
     .command('send <channel> [text]')
     .description('Encrypt and send a message; `-` or no text reads it from standard input')

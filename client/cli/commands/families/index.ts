@@ -21,6 +21,11 @@ const consentOptions = (c: Command) =>
 
 /** Families, their members and lead worker; the consent register; lawful bases. */
 export function registerFamilyCommands(program: Command, action: Action): void {
+  registerFamilies(program, action);
+  registerConsent(program, action);
+}
+
+function registerFamilies(program: Command, action: Action): void {
   const families = program
     .command('families')
     .description('Families you work with (pseudonymous references; names are encrypted here)')
@@ -45,7 +50,10 @@ export function registerFamilyCommands(program: Command, action: Action): void {
     .command('lead <family> <user>')
     .description('Hand the family to another lead worker (recorded; consent re-checked for their agency)')
     .action(action(secured(handOverFamily)));
+}
 
+/** The consent register and lawful bases. */
+function registerConsent(program: Command, action: Action): void {
   const consent = program
     .command('consent')
     .description('The consent register: consent to record and to share, per family member');

@@ -13,6 +13,12 @@ import { showMeeting } from './show.js';
 
 /** Meetings, minutes, attendance and decisions: everything a chair or minute-taker does. */
 export function registerMeetingCommands(program: Command, action: Action): void {
+  registerMeetings(program, action);
+  registerMinutes(program, action);
+  registerRecords(program, action);
+}
+
+function registerMeetings(program: Command, action: Action): void {
   const meetings = program
     .command('meetings')
     .description('Locality, Family and professionals’ meetings: schedule, run, close (signed)')
@@ -53,7 +59,9 @@ export function registerMeetingCommands(program: Command, action: Action): void 
     .command('close <meeting>')
     .description('Close the meeting: this device signs the latest minutes, which are then locked (chair)')
     .action(action(secured(closeMeeting)));
+}
 
+function registerMinutes(program: Command, action: Action): void {
   const minutes = program
     .command('minutes')
     .description('The minutes of a meeting: written while it runs, then signed');
@@ -82,7 +90,10 @@ export function registerMeetingCommands(program: Command, action: Action): void 
     .requiredOption('--text <correction>', 'the correction (encrypted)')
     .requiredOption('--reason <why>', 'why it is needed (encrypted)')
     .action(action(secured(amendMinutes)));
+}
 
+/** Attendance and decisions, recorded while the meeting runs. */
+function registerRecords(program: Command, action: Action): void {
   program
     .command('attendance')
     .description('Who attended a meeting')
