@@ -1,12 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { registerActionCommands } from './commands/actions.js';
-import { registerAdminCommands } from './commands/admin.js';
-import { registerAuthCommands } from './commands/auth.js';
-import { registerChannelCommands } from './commands/channels.js';
+import { registerActionCommands } from './commands/actions/index.js';
+import { registerAdminCommands } from './commands/admin/index.js';
+import { registerAuthCommands } from './commands/auth/index.js';
+import { registerChannelCommands } from './commands/channels/index.js';
 import { registerDeviceCommands } from './commands/device.js';
 import { registerExportCommands } from './commands/export.js';
-import { registerFamilyCommands } from './commands/families.js';
-import { registerMeetingCommands } from './commands/meetings.js';
+import { registerFamilyCommands } from './commands/families/index.js';
+import { registerMeetingCommands } from './commands/meetings/index.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 

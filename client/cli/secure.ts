@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { SealedDocuments, SealedPurpose, TextDocument } from '../../contracts/sealed.js';
 import type { FamilyView, SecureSession } from '../sdk/node.js';
 import { CliUsageError, type CliContext } from './context.js';
 
@@ -16,6 +17,20 @@ export async function withSession<T>(ctx: CliContext, fn: (s: SecureSession) => 
   } finally {
     session.close();
   }
+}
+
+/** A command handler that works with this device's keys unlocked: (ctx, session, options, ...arguments). */
+export type SecureHandler<O, A extends unknown[]> = (
+  ctx: CliContext,
+  s: SecureSession,
+  opts: O,
+  ...args: A
+) => Promise<void | number>;
+
+/** Adapts a secure handler to `action`: unlocks the keys before it runs and closes the session after. */
+export function secured<O, A extends unknown[]>(handler: SecureHandler<O, A>) {
+  return (ctx: CliContext, opts: O, ...args: A): Promise<void | number> =>
+    withSession(ctx, (s) => handler(ctx, s, opts, ...args));
 }
 
 /** A person named by user id or by work e-mail address. */
@@ -83,16 +98,26 @@ export const resolveMeeting = (s: SecureSession, which: string) =>
 export const resolveAction = (s: SecureSession, which: string) =>
   byIdPrefix(which, 'an action', () => s.client.myActions(), 'actions mine');
 
+/** The sealed-field purposes whose document is exactly a `TextDocument` (`{ text }`). */
+export type TextPurpose = {
+  [P in SealedPurpose]: [SealedDocuments[P]] extends [TextDocument]
+    ? [TextDocument] extends [SealedDocuments[P]]
+      ? P
+      : never
+    : never;
+}[SealedPurpose];
+
 /** Opens a sealed `{ text }` field; an unreadable one is shown as such rather than failing the command. */
 export async function openText(
   s: SecureSession,
   channelId: string,
-  purpose: string,
+  purpose: TextPurpose,
   sealed: { epoch: number; ciphertext: string } | null,
 ): Promise<string> {
   if (!sealed) return '';
   try {
-    const v = await s.openField<{ text?: unknown }>(channelId, purpose, sealed);
+    // Read defensively: a document written by another client may not be the shape the registry says.
+    const v: { text?: unknown } | null = await s.openField(channelId, purpose, sealed);
     return typeof v?.text === 'string' ? v.text : JSON.stringify(v);
   } catch {
     return '(unable to decrypt)';

@@ -1,0 +1,63 @@
+import type { PlanDocument } from '../../../../contracts/sealed.js';
+import type { FamilyPlanView, FamilyView, SecureSession } from '../../../sdk/node.js';
+import type { CliContext } from '../../context.js';
+import { fields, table } from '../../output.js';
+import { mapInOrder, Names, openText, resolveFamily } from '../../secure.js';
+
+/** A progress report with its text decrypted here. */
+type ShownProgress = FamilyPlanView['progress'][number] & { text: string };
+
+/** `plan show`: the plan decrypted here, who it covers, and progress reports. */
+export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
+  const f = await resolveFamily(s, which);
+  const view = await s.client.familyPlan(f.id);
+  if (!view.plan) {
+    ctx.print(
+      { ...view, document: null },
+      `${f.ref} has no plan yet: \`strongroom plan edit ${f.ref} --objective 1 --text "…"\`.\n`,
+    );
+    return;
+  }
+  const doc: PlanDocument = await s.openField(f.channelId, 'family-plan', view.plan);
+  const names = await new Names(s).load(f.channelId);
+  const progress = await mapInOrder(view.progress, async (p) => ({
+    ...p,
+    text: await openText(s, f.channelId, 'plan-progress', p.report),
+  }));
+  ctx.print({ ...view, document: doc, progress }, () => renderPlan(f, view, doc, progress, names));
+}
+
+function renderPlan(
+  f: FamilyView,
+  view: FamilyPlanView,
+  doc: PlanDocument,
+  progress: ShownProgress[],
+  names: Names,
+): string {
+  return (
+    fields([
+      ['Family', f.ref],
+      ['Version', view.plan!.version],
+      ['Review by', `${view.plan!.reviewOn}${view.plan!.reviewOverdue ? ' (overdue)' : ''}`],
+      ['Not covered', view.uncoveredMembers.map((u) => `${u.memberRef} (${u.role})`).join(', ') || 'none'],
+    ]) +
+    '\n' +
+    table(doc.objectives ?? [], [
+      ['id', 'ID'],
+      ['objective', 'OBJECTIVE'],
+      ['outcome', 'OUTCOME'],
+      ['measure', 'MEASURE'],
+    ]) +
+    (doc.familyVoice ? `\nThe family’s voice: ${doc.familyVoice}\n` : '') +
+    '\nProgress:\n' +
+    table(
+      progress.map((p) => ({ ...p, from: p.kind === 'family' ? 'the family' : names.of(p.authorId) })),
+      [
+        ['objective', 'OBJECTIVE'],
+        ['from', 'FROM'],
+        ['createdAt', 'WHEN'],
+        ['text', 'REPORT'],
+      ],
+    )
+  );
+}

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { AGENCY_SECTORS } from '../../../../contracts/agencies.js';
+import { ROLES } from '../../../../contracts/identity.js';
+import type { Action } from '../../cli.js';
+import {
+  giveNotice,
+  listAgencies,
+  registerAgency,
+  reinstateAgency,
+  showAgency,
+  signAgency,
+  suspendAgency,
+} from './agencies.js';
+import { listAgreements, publishAgreement } from './agreements.js';
+import { verifyAudit } from './audit.js';
+import { createUser, disableUser, listUsers } from './users.js';
+
+/** The ISA signatory register, agreement versions, accounts and the audit trail. */
+export function registerAdminCommands(program: Command, action: Action): void {
+  registerAgencies(program, action);
+  registerAccounts(program, action);
+}
+
+function registerAgencies(program: Command, action: Action): void {
+  const agencies = program.command('agencies').description('The ISA signatory register');
+  agencies.command('list').description('Every agency and its ISA status').action(action(listAgencies));
+  agencies.command('show <agencyId>').description('One agency and its signatures').action(action(showAgency));
+  agencies
+    .command('register')
+    .description('Register a partner agency (isa_admin); it can share once it signs')
+    .requiredOption('--name <name>', 'the organisation’s name')
+    .requiredOption('--sector <sector>', AGENCY_SECTORS.join(', '))
+    .option('--dea-s35', 'a Digital Economy Act 2017 s35 partner')
+    .action(action(registerAgency));
+  agencies
+    .command('sign <agencyId>')
+    .description('Record an agency’s signature of the agreement (isa_admin)')
+    .requiredOption('--signatory-name <name>', 'who signed')
+    .requiredOption('--signatory-title <title>', 'their title')
+    .option('--signatory-organisation <name>', 'their organisation (default: the agency)')
+    .requiredOption('--signed-on <YYYY-MM-DD>', 'the date on the signature')
+    .option('--agreement-version <id>', 'the version signed (default: the current one)')
+    .action(action(signAgency));
+  agencies
+    .command('notice <agencyId>')
+    .description('Record an agency’s written notice to withdraw; it takes effect one calendar month later (isa_admin)')
+    .option('--given-at <ISO date-time>', 'when the notice was received (default: now)')
+    .action(action(giveNotice));
+  agencies
+    .command('suspend <agencyId>')
+    .description('Suspend an agency from sharing at once (isa_admin)')
+    .requiredOption('--reason <text>', 'why (recorded)')
+    .action(action(suspendAgency));
+  agencies.command('reinstate <agencyId>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
+}
+
+/** Agreement versions, accounts and the audit trail. */
+function registerAccounts(program: Command, action: Action): void {
+  const agreements = program.command('agreements').description('Versions of the Information Sharing Agreement');
+  agreements.command('list').description('Published versions, newest first').action(action(listAgreements));
+  agreements
+    .command('publish')
+    .description('Publish a new agreement version (isa_admin): agencies must re-sign, users re-confirm')
+    .requiredOption('--label <version>', 'e.g. 11.0')
+    .requiredOption('--published-on <YYYY-MM-DD>', 'publication date')
+    .requiredOption('--text-ref <reference>', 'where the agreement text is kept')
+    .action(action(publishAgreement));
+
+  const users = program.command('users').description('Individually allocated accounts');
+  users
+    .command('create')
+    .description(
+      'Create an account and get its one-time invitation token (isa_admin, or agency_admin for their agency)',
+    )
+    .requiredOption('--email <address>', 'the person’s work e-mail address')
+    .requiredOption('--name <display name>', 'their name as partners will see it')
+    .requiredOption('--role <role>', ROLES.join(', '))
+    .option('--agency <agencyId>', 'their agency (default: yours)')
+    .action(action(createUser));
+  users
+    .command('list')
+    .description('Accounts (agency admins see their own agency)')
+    .option('--agency <agencyId>', 'only this agency')
+    .action(action(listUsers));
+  users
+    .command('disable <userId>')
+    .description('Off-board a leaver: the account is disabled and every session ends at once')
+    .option('--reason <text>', 'why (recorded)')
+    .action(action(disableUser));
+
+  const audit = program.command('audit').description('The append-only, hash-chained audit trail');
+  audit
+    .command('verify')
+    .description('Check the audit hash chain: the server recomputes it, then this computer does too, independently')
+    .action(action(verifyAudit));
+}

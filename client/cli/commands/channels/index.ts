@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { CHANNEL_KINDS } from '../../../../contracts/channels.js';
+import type { Action } from '../../cli.js';
+import { orList } from '../../choices.js';
+import { secured } from '../../secure.js';
+import { createChannel, listChannels, showChannel } from './channels.js';
+import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember } from './membership.js';
+import { readMessages, sendMessage, tailChannel } from './messages.js';
+import { shareHistory, showFingerprint, verifyUser } from './trust.js';
+
+/** Channels and messages, end to end encrypted: every command here unlocks this device's keys. */
+export function registerChannelCommands(program: Command, action: Action): void {
+  registerChannels(program, action);
+  registerMessages(program, action);
+}
+
+function registerChannels(program: Command, action: Action): void {
+  const channels = program
+    .command('channels')
+    .description('Your end-to-end encrypted channels')
+    .addHelpText('after', '\nThese commands unlock this device’s keys: STRONGROOM_PASSPHRASE or a prompt.');
+  channels
+    .command('list')
+    .description('Channels you are in, with their titles decrypted here')
+    .action(action(secured(listChannels)));
+  channels
+    .command('create')
+    .description('Create a channel; you chair it (a direct channel is between you and one other person)')
+    .requiredOption('--kind <kind>', CHANNEL_KINDS.join(', '))
+    .option('--title <text>', 'title, encrypted before it leaves this computer')
+    .option('--member <user...>', 'people to add, by e-mail or user id (repeatable)')
+    .option('--retention-days <n>', 'how long messages are kept (default: the policy for the kind)')
+    .action(action(secured(createChannel)));
+  channels
+    .command('show <channel>')
+    .description('A channel: members with their agency, role and devices')
+    .action(action(secured(showChannel)));
+  channels
+    .command('add <channel> <user>')
+    .description('Add someone (chair only); they see messages from now on')
+    .option('--role <role>', orList(ADDED_ROLES), 'member')
+    .option('--until <ISO date-time>', 'when an observer’s access ends')
+    .action(action(secured(addChannelMember)));
+  channels
+    .command('remove <channel> <user>')
+    .description('Remove someone (chair only); the key rotates so they cannot read what follows')
+    .action(action(secured(removeChannelMember)));
+  channels.command('leave <channel>').description('Leave a channel').action(action(leaveChannel));
+}
+
+/** Messages (send, read, tail) and trust in people's device keys. */
+function registerMessages(program: Command, action: Action): void {
+  program
+    .command('send <channel> [text]')
+    .description('Encrypt and send a message; `-` or no text reads it from standard input')
+    .action(action(secured(sendMessage)));
+  program
+    .command('read <channel>')
+    .description('Fetch and decrypt messages')
+    .option('--since <seq>', 'only messages after this sequence number', '0')
+    .option('--limit <n>', 'at most this many', '100')
+    .action(action(secured(readMessages)));
+  program
+    .command('tail <channel>')
+    .description('Follow a channel live; reconnects and catches up by itself (Ctrl+C to stop)')
+    .option('--since <seq>', 'start after this sequence number (default: now)')
+    .option('--exit-after <n>', 'stop after this many messages (for scripts)')
+    .action(action(secured(tailChannel)));
+
+  program
+    .command('fingerprint <user>')
+    .description('A person’s safety number, to compare with them in person or by phone')
+    .action(action(showFingerprint));
+  program
+    .command('verify <user>')
+    .description('After comparing safety numbers, trust this person’s current device keys (re-pins them)')
+    .option('--yes', 'confirm without asking')
+    .action(action(secured(verifyUser)));
+  program
+    .command('share-history <channel> <user>')
+    .description('Give a newcomer the keys to older messages (an explicit, audited decision)')
+    .action(action(secured(shareHistory)));
+}

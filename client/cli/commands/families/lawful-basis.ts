@@ -1,0 +1,32 @@
+import { LAWFUL_BASES } from '../../../../contracts/consent.js';
+import type { SecureSession } from '../../../sdk/node.js';
+import { oneOf } from '../../choices.js';
+import type { CliContext } from '../../context.js';
+import { resolveFamily, resolveUser } from '../../secure.js';
+import { resolveAgencies } from './agencies.js';
+
+export interface LawfulBasisOpts {
+  agency: string;
+  basis: string;
+  justification: string;
+  approvedBy: string;
+}
+
+/** `lawful-basis record`: a basis to share with an agency without consent, approved by a manager. */
+export async function recordLawfulBasis(
+  ctx: CliContext,
+  s: SecureSession,
+  o: LawfulBasisOpts,
+  which: string,
+): Promise<void> {
+  const basis = oneOf(LAWFUL_BASES, o.basis, '--basis');
+  const f = await resolveFamily(s, which);
+  const [agencyId] = await resolveAgencies(s, [o.agency]);
+  const r = await s.client.recordLawfulBasis(f.id, {
+    agencyId,
+    basis,
+    justification: await s.sealField(f.channelId, 'lawful-basis', { text: o.justification }),
+    approvedBy: await resolveUser(s, o.approvedBy),
+  });
+  ctx.print(r, `Recorded: ${o.basis} basis to share ${f.ref} with ${o.agency}.\n`);
+}

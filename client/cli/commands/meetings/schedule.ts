@@ -1,0 +1,46 @@
+import { MEETING_KINDS } from '../../../../contracts/meetings.js';
+import type { AgendaItem } from '../../../../contracts/sealed.js';
+import type { SecureSession } from '../../../sdk/node.js';
+import { oneOf } from '../../choices.js';
+import { CliUsageError, type CliContext } from '../../context.js';
+import { resolveChannel, resolveUser } from '../../secure.js';
+
+export interface ScheduleOpts {
+  kind: string;
+  at: string;
+  place?: string;
+  agenda?: string[];
+  minuteTaker?: string;
+  invite?: string[];
+}
+
+/** `2026-12-01T10:00` (local time), `2026-12-01 10:00`, or a full ISO timestamp. */
+function when(value: string): string {
+  const t = Date.parse(value.includes('T') ? value : value.replace(' ', 'T'));
+  if (Number.isNaN(t)) throw new CliUsageError('--at takes a date and time, e.g. 2026-12-01T10:00 (local time).');
+  return new Date(t).toISOString();
+}
+
+/** `meetings schedule`: a meeting in a channel, or in a family's channel named by its reference. */
+export async function scheduleMeeting(
+  ctx: CliContext,
+  s: SecureSession,
+  o: ScheduleOpts,
+  where: string,
+): Promise<void> {
+  const kind = oneOf(MEETING_KINDS, o.kind, '--kind');
+  const channelId = await resolveChannel(s, where);
+  const agenda: AgendaItem[] = (o.agenda ?? []).map((title, i) => ({ id: String(i + 1), title }));
+  const invitees: string[] = [];
+  for (const who of o.invite ?? []) invitees.push(await resolveUser(s, who));
+  const m = await s.client.scheduleMeeting({
+    channelId,
+    kind,
+    scheduledAt: when(o.at),
+    place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }) : undefined,
+    agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda) : undefined,
+    minuteTakerId: o.minuteTaker ? await resolveUser(s, o.minuteTaker) : undefined,
+    invitees,
+  });
+  ctx.print(m, `Scheduled the ${m.kind} meeting for ${m.scheduledAt} (id ${m.id}); ${m.invitees.length} invited.\n`);
+}
