@@ -273,7 +273,11 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     await lead.client.startMeeting(meeting.id);
     await refused(lead.client.startMeeting(meeting.id), 409, 'invalid_status');
     // Only the chair or minute-taker writes; attendance only for invitees.
-    await refused(officerS.saveMinutes(meeting.id, { notes: 'mine' }, 0), 403, 'minute_taker_only');
+    await refused(
+      officerS.saveMinutes(meeting.id, { sections: [{ item: 'a1', notes: 'mine' }] }, 0),
+      403,
+      'minute_taker_only',
+    );
     await refused(
       lead.client.setAttendance(meeting.id, { people: [{ userId: teacher.id, attendance: 'present' }] }),
       409,
@@ -285,7 +289,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       409,
       'no_minutes',
     );
-    await leadS.saveMinutes(meeting.id, { notes: 'short meeting' }, 0);
+    await leadS.saveMinutes(meeting.id, { sections: [{ item: 'a1', notes: 'short meeting' }] }, 0);
     const latest = (await lead.client.meeting(meeting.id)).minutes!;
     await refused(
       lead.client.closeMeeting(meeting.id, { version: 1, deviceId: leadS.deviceId, signature: 'A'.repeat(86) }),

@@ -130,26 +130,16 @@ export class SecureSession {
    * Opens a sealed field as the document its purpose holds. A field sealed for another purpose or
    * another channel does not open (`UnableToDecryptError` or a decryption error).
    */
-  openField<P extends SealedPurpose>(channelId: string, purpose: P, sealed: SealedField): Promise<SealedDocument<P>>;
-  /**
-   * @deprecated Transitional: the document type named by the caller instead of read from the purpose,
-   * for the CLI's call sites (`openField<PlanDocument>(…)`, and `openText`'s purpose typed `string`) until
-   * they move to the registry; then this overload goes. It opens exactly as the typed one does.
-   */
-  openField<T>(channelId: string, purpose: string, sealed: SealedField): Promise<T>;
-  openField(channelId: string, purpose: string, sealed: SealedField): Promise<unknown> {
-    // Widened only for the deprecated overload: the crypto binds whichever purpose it is given.
-    return this.records.openField(channelId, purpose as SealedPurpose, sealed);
+  openField<P extends SealedPurpose>(channelId: string, purpose: P, sealed: SealedField): Promise<SealedDocument<P>> {
+    return this.records.openField(channelId, purpose, sealed);
   }
 
   /**
    * Saves the minutes of an open meeting as a new version on top of `baseVersion` (a stale base is
    * refused, so two minute-takers never overwrite each other). Returns the new version.
    */
-  saveMinutes(meetingId: string, document: unknown, baseVersion: number): Promise<number> {
-    // Still `unknown` as before: test/meetings.e2e-spec.ts saves `{ notes }`, which is not a MinutesDocument
-    // (reported to the lead). Typed `MinutesDocument` once that test saves a real one.
-    return this.records.saveMinutes(meetingId, document as MinutesDocument, baseVersion);
+  saveMinutes(meetingId: string, document: MinutesDocument, baseVersion: number): Promise<number> {
+    return this.records.saveMinutes(meetingId, document, baseVersion);
   }
 
   /** The latest minutes, decrypted, with their version (null before the first save): where an edit starts. */

@@ -10,6 +10,6 @@ import { AgencyWithdrawalsService } from './agency-withdrawals.service.js';
   imports: [AuditModule],
   providers: [AgenciesService, AgenciesRepository, AgencyStatusService, AgencyWithdrawalsService],
   controllers: [AgreementsController, AgenciesController],
-  exports: [AgenciesService],
+  exports: [AgenciesService, AgenciesRepository],
 })
 export class AgenciesModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { AgencyView, AgreementVersion as AgreementVersionView, SignatureView } from '../../contracts/agencies.js';
 import { hydrate, selectColumns } from '../common/hydrate.js';
 import { AgencySignature } from './entities/agency-signature.entity.js';
@@ -104,6 +104,11 @@ export class AgenciesRepository {
 
   agencies(m: EntityManager): Promise<Agency[]> {
     return m.getRepository(Agency).find({ order: { name: 'ASC' } });
+  }
+
+  /** Whether every one of these (distinct) agency ids exists. */
+  async allExist(m: EntityManager, ids: string[]): Promise<boolean> {
+    return (await m.getRepository(Agency).countBy({ id: In(ids) })) === ids.length;
   }
 
   nameTaken(m: EntityManager, name: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ConsentKind, ConsentRegisterView } from '../../contracts/consent.js';
 import { FamiliesService } from '../families/families.service.js';
 import type { AuthContext } from '../identity/auth-context.js';
-import { ConsentAgenciesTables } from './agencies-tables.pending.js';
+import { AgenciesRepository } from '../agencies/agencies.repository.js';
 import {
   ConsentRepository,
   toConsentRecordView,
@@ -23,7 +23,7 @@ export class ConsentRegisterService {
     private readonly families: FamiliesService,
     private readonly repo: ConsentRepository,
     private readonly policy: ConsentSharingPolicy,
-    private readonly agencies: ConsentAgenciesTables,
+    private readonly agencies: AgenciesRepository,
   ) {}
 
   /** The whole register for a family: consent history, notices, lawful bases, who may share and why. */
@@ -37,7 +37,7 @@ export class ConsentRegisterService {
     const bases = await this.repo.activeLawfulBases(m, familyId);
     const decisions = await this.repo.decisions(m, familyId);
     const s = await this.policy.state(m, family);
-    const agencies = await this.agencies.names(m);
+    const agencies = await this.agencies.agencies(m);
     return {
       familyId,
       familyRef: family.ref,

@@ -3,26 +3,16 @@ import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { FamiliesModule } from '../families/families.module.js';
-import { ConsentAgenciesTables } from './agencies-tables.pending.js';
 import { ConsentRegisterService } from './consent-register.service.js';
 import { ConsentController } from './consent.controller.js';
 import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
-import { ConsentIdentityTables } from './identity-tables.pending.js';
 import { LawfulBasesService } from './lawful-bases.service.js';
 import { ConsentSharingPolicy } from './sharing-policy.service.js';
 
 @Module({
   imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule],
-  providers: [
-    ConsentRepository,
-    ConsentIdentityTables,
-    ConsentAgenciesTables,
-    ConsentSharingPolicy,
-    ConsentRegisterService,
-    ConsentService,
-    LawfulBasesService,
-  ],
+  providers: [ConsentRepository, ConsentSharingPolicy, ConsentRegisterService, ConsentService, LawfulBasesService],
   controllers: [ConsentController],
 })
 export class ConsentModule {}

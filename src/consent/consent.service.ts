@@ -8,11 +8,11 @@ import { badRequest, conflict, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { FamiliesService } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
-import { ConsentAgenciesTables } from './agencies-tables.pending.js';
+import { AgenciesRepository } from '../agencies/agencies.repository.js';
 import { ConsentRegisterService } from './consent-register.service.js';
 import { ConsentRepository } from './consent.repository.js';
 import { consentGiverRefusal, consentScopeRefusal, todayOf } from './consent.rules.js';
-import { ConsentIdentityTables } from './identity-tables.pending.js';
+import { UsersRepository } from '../identity/users.repository.js';
 
 /**
  * The consent register (ISA 3.3.4–3.3.6, 5.1): consent to record and to share, and fair-processing
@@ -26,8 +26,8 @@ export class ConsentService {
     private readonly clock: Clock,
     private readonly families: FamiliesService,
     private readonly repo: ConsentRepository,
-    private readonly users: ConsentIdentityTables,
-    private readonly agencies: ConsentAgenciesTables,
+    private readonly users: UsersRepository,
+    private readonly agencies: AgenciesRepository,
     private readonly registers: ConsentRegisterService,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
@@ -53,7 +53,7 @@ export class ConsentService {
       if (giverRefusal) throw giverRefusal;
       if (dto.competence) {
         await this.families.assertSealedFor(m, family, dto.competence.rationale, 'competence.rationale');
-        const assessor = await this.users.person(m, dto.competence.assessedBy);
+        const assessor = await this.users.standing(m, dto.competence.assessedBy);
         if (!assessor || assessor.status !== 'active' || assessor.role === 'auditor') {
           throw badRequest('validation_failed', 'The competence judgement must be made by an active practitioner.', {
             fields: { 'competence.assessedBy': ['must be an active practitioner'] },

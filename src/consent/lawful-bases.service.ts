@@ -11,7 +11,7 @@ import { FamiliesService } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { ConsentRegisterService } from './consent-register.service.js';
 import { ConsentRepository } from './consent.repository.js';
-import { ConsentIdentityTables } from './identity-tables.pending.js';
+import { UsersRepository } from '../identity/users.repository.js';
 import { ConsentSharingPolicy } from './sharing-policy.service.js';
 
 /**
@@ -27,7 +27,7 @@ export class LawfulBasesService {
     private readonly families: FamiliesService,
     private readonly repo: ConsentRepository,
     private readonly policy: ConsentSharingPolicy,
-    private readonly users: ConsentIdentityTables,
+    private readonly users: UsersRepository,
     private readonly agencies: AgenciesService,
     private readonly registers: ConsentRegisterService,
     private readonly channels: ChannelsService,
@@ -62,12 +62,12 @@ export class LawfulBasesService {
           fields: { approvedBy: ['must be a manager other than you'] },
         });
       }
-      const approver = await this.users.person(m, dto.approvedBy);
+      const approver = await this.users.standing(m, dto.approvedBy);
       if (
         !approver ||
         approver.status !== 'active' ||
         approver.role === 'auditor' ||
-        approver.agency_id !== auth.user.agencyId
+        approver.agencyId !== auth.user.agencyId
       ) {
         throw badRequest('validation_failed', 'The approver must be an active manager of your own agency.', {
           fields: { approvedBy: ['must be an active person of your agency'] },

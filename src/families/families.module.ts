@@ -7,18 +7,10 @@ import { FamiliesRepository } from './families.repository.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyPlansRepository } from './family-plans.repository.js';
 import { FamilyPlansService } from './family-plans.service.js';
-import { FamiliesIdentityTables } from './identity-tables.pending.js';
 
 @Module({
   imports: [AuditModule, ChannelsModule],
-  providers: [
-    FamiliesRepository,
-    FamilyPlansRepository,
-    FamiliesIdentityTables,
-    FamiliesChannelsTables,
-    FamiliesService,
-    FamilyPlansService,
-  ],
+  providers: [FamiliesRepository, FamilyPlansRepository, FamiliesChannelsTables, FamiliesService, FamilyPlansService],
   controllers: [FamiliesController],
   exports: [FamiliesService],
 })

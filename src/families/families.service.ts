@@ -25,7 +25,7 @@ import {
   type FamilyRecord,
   type FamilyRow,
 } from './families.repository.js';
-import { FamiliesIdentityTables } from './identity-tables.pending.js';
+import { UsersRepository } from '../identity/users.repository.js';
 
 export type { FamilyMemberRow, FamilyRecord } from './families.repository.js';
 
@@ -40,7 +40,7 @@ export class FamiliesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly repo: FamiliesRepository,
-    private readonly users: FamiliesIdentityTables,
+    private readonly users: UsersRepository,
     private readonly channelMembers: FamiliesChannelsTables,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
@@ -100,7 +100,7 @@ export class FamiliesService {
   }
 
   private async withLeadAgency(m: EntityManager, row: FamilyRow): Promise<FamilyRecord> {
-    const leadAgencyId = await this.users.agencyOf(m, row.lead_worker_id);
+    const leadAgencyId = (await this.users.standing(m, row.lead_worker_id))?.agencyId;
     // The lead worker is a user (foreign key): no agency means no such family row was readable.
     if (!leadAgencyId) throw notFound('Family');
     return { ...row, lead_agency_id: leadAgencyId };
@@ -178,15 +178,13 @@ export class FamiliesService {
       const family = await this.writable(m, auth, familyId);
       if (family.lead_worker_id === dto.userId)
         throw conflict('already_lead', 'That person is already the lead worker.');
-      const next = await this.users.roleAndAgency(m, dto.userId);
+      const next = await this.users.standing(m, dto.userId);
       if (!next) throw notFound('User');
       if (next.role !== 'practitioner' || next.status !== 'active') {
         throw conflict('lead_worker_role', 'The lead worker must be an active practitioner.');
       }
-      if (next.agency_id !== family.lead_agency_id) {
-        const refusal = (await this.channels.sharingRefusals(m, family.channel_id, [next.agency_id])).get(
-          next.agency_id,
-        );
+      if (next.agencyId !== family.lead_agency_id) {
+        const refusal = (await this.channels.sharingRefusals(m, family.channel_id, [next.agencyId])).get(next.agencyId);
         if (refusal) throw refusal;
       }
       await this.repo.setLeadWorker(m, familyId, dto.userId);
@@ -225,7 +223,7 @@ export class FamiliesService {
   async show(auth: AuthContext, familyId: string): Promise<FamilyView> {
     const m = this.db.manager;
     const family = await this.readable(m, auth, familyId);
-    const leadName = await this.users.displayName(m, family.lead_worker_id);
+    const leadName = (await this.users.standing(m, family.lead_worker_id))?.displayName;
     const history = await this.repo.leadHistory(m, familyId);
     const members = await this.repo.members(m, familyId);
     return toFamilyView(family, leadName ?? '', members, history);

@@ -28,6 +28,14 @@ export class DevicesRepository {
     return m.getRepository(Device).save(m.create(Device, fields));
   }
 
+  /** The Ed25519 public key of `userId`'s device `deviceId`, if it exists and is not revoked. */
+  async activeSigningKey(m: EntityManager, deviceId: string, userId: string): Promise<Buffer | null> {
+    const device = await m
+      .getRepository(Device)
+      .findOne({ where: { id: deviceId, userId, revokedAt: IsNull() }, select: { id: true, ed25519PublicKey: true } });
+    return device?.ed25519PublicKey ?? null;
+  }
+
   byId(m: EntityManager, id: string): Promise<Device | null> {
     return m.getRepository(Device).findOneBy({ id });
   }

@@ -39,6 +39,6 @@ import { UsersService } from './users.service.js';
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   controllers: [AuthController, InvitationsController, MeController, UsersController, DevicesController],
-  exports: [AuthService, UsersService, DevicesService],
+  exports: [AuthService, UsersService, DevicesService, UsersRepository, DevicesRepository],
 })
 export class IdentityModule {}

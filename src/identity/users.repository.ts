@@ -64,6 +64,16 @@ export class UsersRepository {
       .getOne();
   }
 
+  /** What other modules check of a person (a lead worker, an approver, an assessor); null if no such user. */
+  async standing(
+    m: EntityManager,
+    id: string,
+  ): Promise<Pick<User, 'agencyId' | 'displayName' | 'role' | 'status'> | null> {
+    return m
+      .getRepository(User)
+      .findOne({ where: { id }, select: { id: true, agencyId: true, displayName: true, role: true, status: true } });
+  }
+
   byId(m: EntityManager, id: string): Promise<User | null> {
     return m.getRepository(User).findOneBy({ id });
   }

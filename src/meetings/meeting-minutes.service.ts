@@ -18,7 +18,7 @@ import { sealedBytes } from '../common/sealed.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { verifyEd25519 } from '../identity/device-proof.js';
 import { Notifier } from '../notifications/notifier.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { DevicesRepository } from '../identity/devices.repository.js';
 import { requireChair, requireMinuter, requireStatus } from './meeting-rules.js';
 import { MeetingViewService } from './meeting-view.service.js';
 import { MeetingsRepository } from './meetings.repository.js';
@@ -40,7 +40,7 @@ export class MeetingMinutesService {
     private readonly notifier: Notifier,
     private readonly meetings: MeetingsRepository,
     private readonly minutes: MinutesRepository,
-    private readonly devices: IdentityTablesPending,
+    private readonly devices: DevicesRepository,
     private readonly view: MeetingViewService,
   ) {}
 
@@ -162,7 +162,7 @@ export class MeetingMinutesService {
     signed: Buffer,
     signature: string,
   ): Promise<void> {
-    const publicKey = await this.devices.activeDeviceSigningKey(m, deviceId, auth.user.id);
+    const publicKey = await this.devices.activeSigningKey(m, deviceId, auth.user.id);
     if (!publicKey) throw forbidden('not_your_device', 'Sign with one of your own active devices.');
     if (!verifyEd25519(publicKey, signed, Buffer.from(signature, 'base64url'))) {
       throw new AppError(400, 'invalid_signature', 'The signature does not verify for these minutes and this device.');

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { FamiliesModule } from '../families/families.module.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
 import { MeetingAttendanceService } from './meeting-attendance.service.js';
 import { MeetingEntriesService } from './meeting-entries.service.js';
 import { MeetingInviteesReadModel } from './meeting-invitees.read-model.js';
@@ -19,7 +18,6 @@ import { MinutesRepository } from './minutes.repository.js';
     MeetingsRepository,
     MinutesRepository,
     MeetingInviteesReadModel,
-    IdentityTablesPending,
     MeetingViewService,
     MeetingAttendanceService,
     MeetingMinutesService,
