@@ -126,19 +126,10 @@ export class ChannelEpochsService {
       if (!opener || opener.userId !== auth.user.id) {
         throw forbidden('not_your_device', 'Open an epoch from one of your own active devices in this channel.');
       }
-      if (
-        !recipientsMatch(
-          devices.map((d) => d.deviceId),
-          recipients,
-        )
-      ) {
-        throw conflict(
-          'membership_changed',
-          'The channel’s member devices changed: rebuild the epoch for these devices.',
-          {
-            devices,
-          },
-        );
+      const memberDeviceIds = devices.map((d) => d.deviceId);
+      if (!recipientsMatch(memberDeviceIds, recipients)) {
+        const message = 'The channel’s member devices changed: rebuild the epoch for these devices.';
+        throw conflict('membership_changed', message, { devices });
       }
       const given = [...recipients].sort();
       const signed = epochAnnouncementBytes({
