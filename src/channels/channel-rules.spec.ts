@@ -133,7 +133,7 @@ describe('newChannelRefusal', () => {
   const bounds = { min: 1, max: 3650 };
   const x = { userId: 'x', role: 'member' } as const;
   const y = { userId: 'y', role: 'member' } as const;
-  const fieldsOf = (e: ReturnType<typeof newChannelRefusal>) => Object.keys((e?.details?.fields ?? {}) as object);
+  const fieldsOf = (e: ReturnType<typeof newChannelRefusal>) => Object.keys(e?.details?.fields ?? {});
   it.each([
     ['a meeting with two others', 'locality_meeting', [x, y], 365, null],
     ['a meeting with no one else yet', 'professionals_meeting', [], 365, null],
