@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { base64url, base64urlBytes, epochNumber, sealedView, timestamp } from './common.js';
+
 /** Channels, members and key epochs. */
 export const CHANNEL_KINDS = [
   'direct',
@@ -10,3 +13,156 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 export const MEMBER_ROLES = ['chair', 'member', 'observer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+// ── requests ──
+
+const memberInput = z.strictObject({
+  userId: z.uuid(),
+  role: z.enum(MEMBER_ROLES).default('member'),
+});
+
+export const createChannelSchema = z.strictObject({
+  kind: z.enum(CHANNEL_KINDS),
+  /** Other members; the creator joins as chair. A direct channel names exactly one other person. */
+  members: z.array(memberInput).max(500).default([]),
+  retentionDays: z.number().int().min(1).optional(),
+});
+export type CreateChannelInput = z.infer<typeof createChannelSchema>;
+/** What a client sends to create a channel (defaults not yet applied). */
+export type CreateChannelRequest = z.input<typeof createChannelSchema>;
+
+export const addMemberSchema = memberInput.extend({
+  /** An observer's (auditor's) access ends here; shown to everyone in the channel. */
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type AddMemberInput = z.infer<typeof addMemberSchema>;
+/** What a client sends to add a member (defaults not yet applied). */
+export type AddMemberRequest = z.input<typeof addMemberSchema>;
+
+/** Title ciphertext: nonce ‖ XChaCha20-Poly1305 ciphertext under the new epoch's key. */
+const titleCiphertext = base64urlBytes(24 + 16, 24 + 16 + 1024);
+
+/** An epoch key sealed to one device (`crypto_box_seal` of version ‖ channel ‖ epoch ‖ key). */
+const epochEnvelope = z.strictObject({ deviceId: z.uuid(), sealed: base64urlBytes(48 + 53, 48 + 53) });
+
+export const openEpochSchema = z.strictObject({
+  epoch: epochNumber,
+  openerDeviceId: z.uuid(),
+  /** The opener's Ed25519 signature over the epoch announcement (channel, epoch, exactly the recipients). */
+  signature: base64url(64),
+  /** One envelope per current member device, exactly (GET /channels/:id/devices). */
+  envelopes: z.array(epochEnvelope).min(1).max(5000),
+  title: titleCiphertext.optional(),
+});
+export type OpenEpochInput = z.infer<typeof openEpochSchema>;
+
+export const keysQuery = z.strictObject({
+  deviceId: z.uuid(),
+  fromEpoch: z.coerce.number().int().min(0).default(0),
+});
+export type KeysQuery = z.infer<typeof keysQuery>;
+
+export const shareHistorySchema = z.strictObject({
+  fromDeviceId: z.uuid(),
+  envelopes: z
+    .array(z.strictObject({ epoch: z.number().int().min(1), deviceId: z.uuid(), sealed: base64urlBytes(101, 101) }))
+    .min(1)
+    .max(5000),
+});
+export type ShareHistoryInput = z.infer<typeof shareHistorySchema>;
+
+// ── responses ──
+
+/** A device that should hold the current epoch key: an active device of a member whose agency can share. */
+export const memberDeviceView = z.object({
+  deviceId: z.uuid(),
+  userId: z.uuid(),
+  x25519PublicKey: z.string(),
+  ed25519PublicKey: z.string(),
+});
+export type MemberDeviceView = z.infer<typeof memberDeviceView>;
+
+export const channelSummary = z.object({
+  id: z.uuid(),
+  kind: z.enum(CHANNEL_KINDS),
+  myRole: z.enum(MEMBER_ROLES),
+  currentEpoch: z.number().int(),
+  /** The stored flag only (GET /channels/:id also applies the epoch's age and message limits). */
+  rotationRequired: z.boolean(),
+  lastSeq: z.number().int(),
+  memberCount: z.number().int(),
+  title: sealedView.nullable(),
+  createdAt: timestamp,
+});
+export type ChannelSummary = z.infer<typeof channelSummary>;
+
+/** Why new content is limited to some agencies (a family's consent to share withdrawn). */
+export const sharingRestriction = z.object({
+  reason: z.string(),
+  message: z.string(),
+  agencyIds: z.array(z.uuid()),
+});
+export type SharingRestriction = z.infer<typeof sharingRestriction>;
+
+export const channelMemberView = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  agencyId: z.uuid(),
+  agencyName: z.string(),
+  role: z.enum(MEMBER_ROLES),
+  joinedAt: timestamp,
+  /** An observer's end date, or null. */
+  endsAt: timestamp.nullable(),
+  /** The member's devices that hold (or should hold) the current epoch key. */
+  devices: z.array(memberDeviceView),
+});
+export type ChannelMemberView = z.infer<typeof channelMemberView>;
+
+export const channelView = z.object({
+  id: z.uuid(),
+  kind: z.enum(CHANNEL_KINDS),
+  owningAgencyId: z.uuid(),
+  retentionDays: z.number().int(),
+  currentEpoch: z.number().int(),
+  epochOpenedAt: timestamp.nullable(),
+  /** The current epoch may not be used for new content: a membership change or its age or message limit. */
+  rotationRequired: z.boolean(),
+  rotationReason: z.string().nullable(),
+  lastSeq: z.number().int(),
+  title: sealedView.nullable(),
+  createdAt: timestamp,
+  sharingRestriction: sharingRestriction.nullable(),
+  members: z.array(channelMemberView),
+});
+export type ChannelView = z.infer<typeof channelView>;
+
+/** GET /channels/:id/devices: the devices the next epoch key must be sealed to, exactly. */
+export const channelDevicesView = z.object({
+  currentEpoch: z.number().int(),
+  rotationRequired: z.boolean(),
+  devices: z.array(memberDeviceView),
+});
+export type ChannelDevicesView = z.infer<typeof channelDevicesView>;
+
+/** An epoch opened: its number and how many devices got its key. */
+export const openedEpochView = z.object({ epoch: z.number().int(), recipients: z.number().int() });
+export type OpenedEpochView = z.infer<typeof openedEpochView>;
+
+/** An epoch key sealed to one device, with the epoch's signed announcement to check it against. */
+export const epochKeyView = z.object({
+  epoch: z.number().int(),
+  sealed: z.string(),
+  /** The device that shared this older epoch (history share); null when it came with the epoch. */
+  sharedByDeviceId: z.uuid().nullable(),
+  openerDeviceId: z.uuid(),
+  recipientDeviceIds: z.array(z.uuid()),
+  signature: z.string(),
+  openedAt: timestamp,
+  /** The first sequence number sent in this epoch. */
+  firstSeq: z.number().int(),
+});
+export type EpochKeyView = z.infer<typeof epochKeyView>;
+
+/** A history share: how many envelopes were new (one already held is not stored twice). */
+export const historyShareView = z.object({ shared: z.number().int() });
+export type HistoryShareView = z.infer<typeof historyShareView>;

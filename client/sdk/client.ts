@@ -7,9 +7,15 @@ import type {
   AuditEventView,
   AuditEventsQuery,
   AuditVerifyReport,
-  ChannelKind,
+  AddMemberRequest,
+  ChannelDevicesView,
   ChannelSummary,
   ChannelView,
+  CreateChannelRequest,
+  HistoryShareView,
+  OpenedEpochView,
+  OpenEpochInput,
+  ShareHistoryInput,
   ConsentInput,
   ConsentRegisterView,
   DeviceView,
@@ -42,8 +48,6 @@ import type {
   MinutesVersionView,
   ScheduleMeetingInput,
   EpochKeyView,
-  MemberDeviceView,
-  MemberRole,
   MessagePage,
   StoredMessageView,
   LoginInput,
@@ -206,14 +210,10 @@ export class StrongroomClient {
   }
 
   // ── channels (ciphertext only: the crypto is in SecureSession) ──
-  createChannel = (input: {
-    kind: ChannelKind;
-    members: { userId: string; role?: MemberRole }[];
-    retentionDays?: number;
-  }) => this.http.request<ChannelView>('POST', '/channels', input);
+  createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);
   channels = () => this.http.request<ChannelSummary[]>('GET', '/channels');
   channel = (id: string) => this.http.request<ChannelView>('GET', `/channels/${encodeURIComponent(id)}`);
-  addMember = (channelId: string, input: { userId: string; role?: MemberRole; endsAt?: string }) =>
+  addMember = (channelId: string, input: AddMemberRequest) =>
     this.http.request<ChannelView>('POST', `/channels/${encodeURIComponent(channelId)}/members`, input);
   removeMember = (channelId: string, userId: string) =>
     this.http.request<void>(
@@ -223,35 +223,16 @@ export class StrongroomClient {
   leaveChannel = (channelId: string) =>
     this.http.request<void>('POST', `/channels/${encodeURIComponent(channelId)}/leave`, {});
   channelDevices = (channelId: string) =>
-    this.http.request<{ currentEpoch: number; rotationRequired: boolean; devices: MemberDeviceView[] }>(
-      'GET',
-      `/channels/${encodeURIComponent(channelId)}/devices`,
-    );
-  openEpoch = (
-    channelId: string,
-    input: {
-      epoch: number;
-      openerDeviceId: string;
-      signature: string;
-      envelopes: { deviceId: string; sealed: string }[];
-      title?: string;
-    },
-  ) =>
-    this.http.request<{ epoch: number; recipients: number }>(
-      'POST',
-      `/channels/${encodeURIComponent(channelId)}/epochs`,
-      input,
-    );
+    this.http.request<ChannelDevicesView>('GET', `/channels/${encodeURIComponent(channelId)}/devices`);
+  openEpoch = (channelId: string, input: OpenEpochInput) =>
+    this.http.request<OpenedEpochView>('POST', `/channels/${encodeURIComponent(channelId)}/epochs`, input);
   channelKeys = (channelId: string, deviceId: string, fromEpoch = 0) =>
     this.http.request<EpochKeyView[]>('GET', `/channels/${encodeURIComponent(channelId)}/keys`, undefined, {
       deviceId,
       fromEpoch,
     });
-  shareHistory = (
-    channelId: string,
-    input: { fromDeviceId: string; envelopes: { epoch: number; deviceId: string; sealed: string }[] },
-  ) =>
-    this.http.request<{ shared: number }>('POST', `/channels/${encodeURIComponent(channelId)}/history-shares`, input);
+  shareHistory = (channelId: string, input: ShareHistoryInput) =>
+    this.http.request<HistoryShareView>('POST', `/channels/${encodeURIComponent(channelId)}/history-shares`, input);
   sendMessage = (
     channelId: string,
     input: {

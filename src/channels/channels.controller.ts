@@ -1,107 +1,139 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
-import { Auth, type AuthContext } from '../identity/auth-context.js';
-import { ChannelsService } from './channels.service.js';
 import {
   addMemberSchema,
+  channelDevicesView,
+  channelSummary,
+  channelView,
   createChannelSchema,
+  epochKeyView,
+  historyShareView,
   keysQuery,
+  openedEpochView,
   openEpochSchema,
   shareHistorySchema,
-  type AddMemberDto,
-  type CreateChannelDto,
-  type OpenEpochDto,
-  type ShareHistoryDto,
-} from './dto/channel.dto.js';
+  type AddMemberInput,
+  type ChannelDevicesView,
+  type ChannelSummary,
+  type ChannelView,
+  type CreateChannelInput,
+  type EpochKeyView,
+  type HistoryShareView,
+  type KeysQuery,
+  type OpenedEpochView,
+  type OpenEpochInput,
+  type ShareHistoryInput,
+} from '../../contracts/channels.js';
+import { ApiDoc, ApiZodBody, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
+import { Auth, type AuthContext } from '../identity/auth-context.js';
+import { ChannelEpochsService } from './channel-epochs.service.js';
+import { ChannelMembershipService } from './channel-membership.service.js';
+import { ChannelViewsService } from './channel-views.service.js';
 
 /** Channels, members and key epochs. Every route needs full ISA access (the default `shared` level). */
 @ApiTags('channels')
 @ApiBearerAuth()
 @Controller('channels')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly views: ChannelViewsService,
+    private readonly membership: ChannelMembershipService,
+    private readonly epochs: ChannelEpochsService,
+  ) {}
 
   @Post()
+  @ApiDoc(
+    'Create a channel (you join as chair; a direct channel is between you and one other person)',
+    channelView,
+    201,
+  )
   @ApiZodBody(createChannelSchema)
-  create(@Auth() auth: AuthContext, @Body(zodPipe(createChannelSchema)) dto: CreateChannelDto) {
-    return this.channels.create(auth, dto);
+  create(@Auth() auth: AuthContext, @Body(zodPipe(createChannelSchema)) dto: CreateChannelInput): Promise<ChannelView> {
+    return this.membership.create(auth, dto);
   }
 
   @Get()
-  list(@Auth() auth: AuthContext) {
-    return this.channels.list(auth);
+  @ApiDoc('Your channels, newest first', channelSummary.array())
+  list(@Auth() auth: AuthContext): Promise<ChannelSummary[]> {
+    return this.views.list(auth);
   }
 
   @Get(':id')
-  show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
-    return this.channels.show(auth, id);
+  @ApiDoc('A channel with its members and their devices', channelView)
+  show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<ChannelView> {
+    return this.views.show(auth, id);
   }
 
   @Post(':id/members')
+  @ApiDoc('Add a member (chair only; the channel then needs a new epoch)', channelView, 201)
   @ApiZodBody(addMemberSchema)
   addMember(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(addMemberSchema)) dto: AddMemberDto,
-  ) {
-    return this.channels.addMember(auth, id, dto);
+    @Body(zodPipe(addMemberSchema)) dto: AddMemberInput,
+  ): Promise<ChannelView> {
+    return this.membership.addMember(auth, id, dto);
   }
 
   @Delete(':id/members/:userId')
+  @ApiDoc('Remove a member (chair only, or yourself)', null)
   @HttpCode(204)
   async removeMember(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
     @Param('userId', uuidParam) userId: string,
-  ) {
-    await this.channels.removeMember(auth, id, userId);
+  ): Promise<void> {
+    await this.membership.removeMember(auth, id, userId);
   }
 
   @Post(':id/leave')
+  @ApiDoc('Leave a channel', null)
   @HttpCode(204)
   async leave(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(z.strictObject({}).optional())) _: unknown,
-  ) {
-    await this.channels.removeMember(auth, id, auth.user.id);
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+  ): Promise<void> {
+    await this.membership.removeMember(auth, id, auth.user.id);
   }
 
   /** The devices the next epoch key must be sealed to, exactly. */
   @Get(':id/devices')
-  devices(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string) {
-    return this.channels.devicesForEpoch(auth, id);
+  @ApiDoc('The devices the next epoch key must be sealed to, exactly', channelDevicesView)
+  devices(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<ChannelDevicesView> {
+    return this.epochs.devicesForEpoch(auth, id);
   }
 
   @Post(':id/epochs')
+  @ApiDoc('Open the next key epoch: its key sealed to exactly the member devices, signed', openedEpochView, 201)
   @ApiZodBody(openEpochSchema)
   openEpoch(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(openEpochSchema)) dto: OpenEpochDto,
-  ) {
-    return this.channels.openEpoch(auth, id, dto);
+    @Body(zodPipe(openEpochSchema)) dto: OpenEpochInput,
+  ): Promise<OpenedEpochView> {
+    return this.epochs.openEpoch(auth, id, dto);
   }
 
   @Get(':id/keys')
+  @ApiDoc('The epoch keys sealed to one of your devices, with their signed announcements', epochKeyView.array())
   @ApiZodQuery(keysQuery)
   keys(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Query(zodPipe(keysQuery)) q: z.infer<typeof keysQuery>,
-  ) {
-    return this.channels.keysForDevice(auth, id, q.deviceId, q.fromEpoch);
+    @Query(zodPipe(keysQuery)) q: KeysQuery,
+  ): Promise<EpochKeyView[]> {
+    return this.epochs.keysForDevice(auth, id, q.deviceId, q.fromEpoch);
   }
 
   @Post(':id/history-shares')
+  @ApiDoc('Share epoch keys you hold with a current member’s device', historyShareView, 201)
   @ApiZodBody(shareHistorySchema)
   shareHistory(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Body(zodPipe(shareHistorySchema)) dto: ShareHistoryDto,
-  ) {
-    return this.channels.shareHistory(auth, id, dto);
+    @Body(zodPipe(shareHistorySchema)) dto: ShareHistoryInput,
+  ): Promise<HistoryShareView> {
+    return this.epochs.shareHistory(auth, id, dto);
   }
 }

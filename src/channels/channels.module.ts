@@ -1,12 +1,28 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ChannelAccessService } from './channel-access.service.js';
+import { ChannelEpochsService } from './channel-epochs.service.js';
+import { ChannelMembersReadModel } from './channel-members.read-model.js';
+import { ChannelMembershipService } from './channel-membership.service.js';
+import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsController } from './channels.controller.js';
+import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
 
 @Module({
   imports: [AuditModule],
-  providers: [ChannelsService],
+  providers: [
+    ChannelsRepository,
+    ChannelMembersReadModel,
+    IdentityTablesPending,
+    ChannelAccessService,
+    ChannelEpochsService,
+    ChannelViewsService,
+    ChannelMembershipService,
+    ChannelsService,
+  ],
   controllers: [ChannelsController],
-  exports: [ChannelsService],
+  exports: [ChannelsService, ChannelsRepository],
 })
 export class ChannelsModule {}

@@ -1,7 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export const MEMBER_ROLES = ['chair', 'member', 'observer'] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
+import type { MemberRole } from '../../../contracts/channels.js';
 
 @Entity('channel_members')
 export class ChannelMember {

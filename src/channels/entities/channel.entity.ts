@@ -1,13 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export const CHANNEL_KINDS = [
-  'direct',
-  'locality_meeting',
-  'family_meeting',
-  'professionals_meeting',
-  'referral',
-] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+import type { ChannelKind } from '../../../contracts/channels.js';
 
 /** An end-to-end encrypted space. The server knows its kind, members and epochs; never its title or content. */
 @Entity('channels')

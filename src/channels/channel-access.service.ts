@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SharingRestriction } from '../../contracts/channels.js';
+import { agencyCanShare } from '../agencies/agencies.service.js';
+import { badRequest, conflict, forbidden, notFound, type AppError } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { membershipRefusal } from './channel-rules.js';
+import { ChannelsRepository } from './channels.repository.js';
+import type { ChannelMember } from './entities/channel-member.entity.js';
+import type { Channel } from './entities/channel.entity.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+import type { SharingPolicy } from './sharing-policy.js';
+
+/**
+ * Who may be in a channel and use it: membership checks, admission of a person (their account and
+ * agency), the consent module's sharing policy, and the epochs a sealed field may name. Every method
+ * works in the caller's transaction.
+ */
+@Injectable()
+export class ChannelAccessService {
+  private policy: SharingPolicy | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly repo: ChannelsRepository,
+    private readonly identity: IdentityTablesPending,
+  ) {}
+
+  /** The consent module's rules for family channels (see SharingPolicy). */
+  useSharingPolicy(policy: SharingPolicy): void {
+    this.policy = policy;
+  }
+
+  /** The agencies among `agencyIds` that may not share into this channel now (empty when none). */
+  async sharingRefusals(m: EntityManager, channelId: string, agencyIds: string[]): Promise<Map<string, AppError>> {
+    return this.policy ? this.policy.refusals(m, channelId, agencyIds) : new Map<string, AppError>();
+  }
+
+  /** Why new content in the channel is limited to some agencies (a family's consent withdrawn), or null. */
+  async sharingRestriction(m: EntityManager, channelId: string): Promise<SharingRestriction | null> {
+    return (await this.policy?.restriction(m, channelId)) ?? null;
+  }
+
+  /** The sharing policy's decision on a person joining (recorded either way): the refusal, or null. */
+  async admissionRefusal(
+    m: EntityManager,
+    input: { channelId: string; userId: string; agencyId: string; decidedBy: string },
+  ): Promise<AppError | null> {
+    return (await this.policy?.admit(m, input)) ?? null;
+  }
+
+  /** Only an active user of an agency that is party to the ISA can be in a channel. */
+  async assertCanJoin(m: EntityManager, userId: string, now: Date = this.clock.now()): Promise<string> {
+    const row = await this.identity.joinCandidate(m, userId);
+    if (!row) throw notFound('User');
+    if (row.status !== 'active') {
+      throw conflict('user_not_active', 'That person’s account is not active.', { userId });
+    }
+    if (!agencyCanShare({ status: row.agencyStatus, withdrawalEffectiveAt: row.withdrawalEffectiveAt }, now)) {
+      throw forbidden(
+        'agency_not_signed',
+        `${row.agencyName} is not a signatory of the agreement: its staff cannot join.`,
+        {
+          userId,
+        },
+      );
+    }
+    return row.agencyId;
+  }
+
+  /**
+   * `userId` may take a part in the channel now (own an action, be invited or take minutes): an active
+   * member whose agency is a signatory. Returns their agency.
+   */
+  async assertParticipant(m: EntityManager, channelId: string, userId: string, who: string): Promise<string> {
+    const agencyId = await this.assertCanJoin(m, userId);
+    if (!(await this.repo.isMember(m, channelId, userId))) {
+      throw conflict('not_a_channel_member', `${who} must be a member of the channel: add them to it first.`, {
+        userId,
+      });
+    }
+    return agencyId;
+  }
+
+  /**
+   * The caller's membership, or the refusal: 404 for no such channel, 403 for not a member or for an
+   * observer whose end date has passed (removal and key rotation follow with the audit-grant job).
+   */
+  async membership(m: EntityManager, channelId: string, userId: string): Promise<ChannelMember> {
+    const member = await this.repo.findMember(m, channelId, userId);
+    const exists = member !== null || (await this.repo.exists(m, channelId));
+    const refusal = membershipRefusal(member, exists, this.clock.now());
+    if (refusal) throw refusal;
+    return member!;
+  }
+
+  /** Locks a channel row for the caller's transaction (404 if there is none). */
+  async lock(m: EntityManager, channelId: string): Promise<Channel> {
+    const channel = await this.repo.lock(m, channelId);
+    if (!channel) throw notFound('Channel');
+    return channel;
+  }
+
+  /**
+   * A sealed field (`{epoch, ciphertext}` under the channel's key) must name an epoch the channel has:
+   * the server cannot open it, but it can refuse one nobody could.
+   */
+  async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
+    if (!(await this.repo.epochExists(m, channelId, epoch))) {
+      throw badRequest('validation_failed', `The ${field} is sealed under a key epoch this channel does not have.`, {
+        fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
+      });
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  ChannelDevicesView,
+  EpochKeyView,
+  HistoryShareView,
+  MemberDeviceView,
+  OpenedEpochView,
+  OpenEpochInput,
+  ShareHistoryInput,
+} from '../../contracts/channels.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, badRequest, conflict, forbidden } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { verifyEd25519 } from '../identity/device-proof.js';
+import { Notifier } from '../notifications/notifier.js';
+import { ChannelAccessService } from './channel-access.service.js';
+import { ChannelMembersReadModel } from './channel-members.read-model.js';
+import { epochAnnouncementBytes } from './channel-proofs.js';
+import { mayHoldEpochKey, recipientsMatch, rotationDue, type RotationState } from './channel-rules.js';
+import { ChannelsRepository } from './channels.repository.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+
+/**
+ * Key epochs: who must get the next epoch key, opening an epoch (its key sealed to exactly the current
+ * member devices, signed by the opener), fetching one's envelopes, sharing older epochs with a member,
+ * and marking a channel for rotation. The server never sees a key.
+ */
+@Injectable()
+export class ChannelEpochsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly notifier: Notifier,
+    private readonly repo: ChannelsRepository,
+    private readonly members: ChannelMembersReadModel,
+    private readonly access: ChannelAccessService,
+    private readonly identity: IdentityTablesPending,
+  ) {}
+
+  /** Why the current epoch may no longer be used (membership change or the clock), or null. */
+  rotationDue(channel: RotationState, now: Date = this.clock.now()): string | null {
+    return rotationDue(channel, now, {
+      maxMessages: this.config.EPOCH_MAX_MESSAGES,
+      maxAgeHours: this.config.EPOCH_MAX_AGE_HOURS,
+    });
+  }
+
+  /** Marks a channel for key rotation: sends on the current epoch are refused until a new one opens. */
+  async markRotation(m: EntityManager, channelId: string, reason: string): Promise<void> {
+    await this.repo.markRotation(m, channelId, reason);
+    this.events.afterCommit(m, () =>
+      this.notifier.toChannel(channelId, 'channel.rotation_required', { channelId, reason }),
+    );
+  }
+
+  /** A user's devices changed (one added or revoked): every channel they are in needs a new key. */
+  async requireRotationForUser(m: EntityManager, userId: string, reason: string): Promise<void> {
+    for (const channelId of await this.repo.channelIdsOf(m, userId)) await this.markRotation(m, channelId, reason);
+  }
+
+  /** An agency's standing changed: every channel with one of its people needs a new key. */
+  async requireRotationForAgency(m: EntityManager, agencyId: string, reason: string): Promise<void> {
+    for (const channelId of await this.members.channelIdsOfAgency(m, agencyId)) {
+      await this.markRotation(m, channelId, reason);
+    }
+  }
+
+  /** Exactly the devices that must get the next epoch key, in a stable order. */
+  async memberDevices(m: EntityManager, channelId: string, now: Date = this.clock.now()): Promise<MemberDeviceView[]> {
+    const rows = await this.members.memberDevices(m, channelId);
+    // An agency that may not share into this channel (a family's consent withdrawn) gets no new keys.
+    const refused = await this.access.sharingRefusals(m, channelId, [...new Set(rows.map((r) => r.agencyId))]);
+    return rows
+      .filter((r) => mayHoldEpochKey(r, now, refused))
+      .map((r) => ({
+        deviceId: r.deviceId,
+        userId: r.userId,
+        x25519PublicKey: r.x25519PublicKey,
+        ed25519PublicKey: r.ed25519PublicKey,
+      }));
+  }
+
+  async devicesForEpoch(auth: AuthContext, channelId: string): Promise<ChannelDevicesView> {
+    await this.access.membership(this.db.manager, channelId, auth.user.id);
+    const channel = await this.repo.get(this.db.manager, channelId);
+    return {
+      currentEpoch: channel.currentEpoch,
+      rotationRequired: this.rotationDue(channel) !== null,
+      devices: await this.memberDevices(this.db.manager, channelId),
+    };
+  }
+
+  /**
+   * Stores a new epoch: its key sealed to exactly the current member devices, and the opener's signature
+   * over (channel, epoch, recipients). Two openers racing for the same number: the first stored wins.
+   */
+  async openEpoch(auth: AuthContext, channelId: string, dto: OpenEpochInput): Promise<OpenedEpochView> {
+    const now = this.clock.now();
+    const recipients = dto.envelopes.map((e) => e.deviceId);
+    if (new Set(recipients).size !== recipients.length) {
+      throw badRequest('validation_failed', 'A device is listed twice.', { fields: { envelopes: ['has duplicates'] } });
+    }
+    return this.db.transaction(async (m) => {
+      const channel = await this.access.lock(m, channelId);
+      await this.access.membership(m, channelId, auth.user.id);
+      if (dto.epoch <= channel.currentEpoch) {
+        throw conflict('epoch_exists', `Epoch ${dto.epoch} is already open; fetch its key and carry on.`, {
+          currentEpoch: channel.currentEpoch,
+        });
+      }
+      if (dto.epoch !== channel.currentEpoch + 1) {
+        throw conflict('epoch_gap', `The next epoch is ${channel.currentEpoch + 1}.`, {
+          currentEpoch: channel.currentEpoch,
+        });
+      }
+      const devices = await this.memberDevices(m, channelId, now);
+      const opener = devices.find((d) => d.deviceId === dto.openerDeviceId);
+      if (!opener || opener.userId !== auth.user.id) {
+        throw forbidden('not_your_device', 'Open an epoch from one of your own active devices in this channel.');
+      }
+      const memberDeviceIds = devices.map((d) => d.deviceId);
+      if (!recipientsMatch(memberDeviceIds, recipients)) {
+        const message = 'The channel’s member devices changed: rebuild the epoch for these devices.';
+        throw conflict('membership_changed', message, { devices });
+      }
+      const given = [...recipients].sort();
+      const signed = epochAnnouncementBytes({
+        channelId,
+        epoch: dto.epoch,
+        openerDeviceId: dto.openerDeviceId,
+        recipientDeviceIds: given,
+      });
+      if (
+        !verifyEd25519(
+          Buffer.from(opener.ed25519PublicKey, 'base64url'),
+          signed,
+          Buffer.from(dto.signature, 'base64url'),
+        )
+      ) {
+        throw new AppError(400, 'invalid_signature', 'The epoch announcement signature does not verify.');
+      }
+      if (channel.titleCiphertext && !dto.title) {
+        throw badRequest('title_required', 'Carry the channel title forward: re-encrypt it under the new epoch key.');
+      }
+      await this.repo.insertEpoch(m, {
+        channelId,
+        epoch: dto.epoch,
+        openerDeviceId: dto.openerDeviceId,
+        recipientDeviceIds: given,
+        signature: dto.signature,
+        openedAt: now,
+        firstSeq: String(Number(channel.lastSeq) + 1),
+      });
+      await this.repo.insertEnvelopes(
+        m,
+        channelId,
+        dto.envelopes.map((e) => ({ epoch: dto.epoch, deviceId: e.deviceId, sealed: e.sealed })),
+      );
+      await this.repo.epochOpened(m, channelId, dto.epoch, now, dto.title);
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'channel.epoch_opened',
+        target: { type: 'channel', id: channelId },
+        details: {
+          epoch: dto.epoch,
+          recipients: given.length,
+          reason: channel.rotationReason ?? this.rotationDue(channel),
+        },
+        meta: auth.meta,
+      });
+      return { epoch: dto.epoch, recipients: given.length };
+    });
+  }
+
+  /** The key envelopes sealed to one of the caller's devices, with each epoch's signed announcement. */
+  async keysForDevice(
+    auth: AuthContext,
+    channelId: string,
+    deviceId: string,
+    fromEpoch: number,
+  ): Promise<EpochKeyView[]> {
+    await this.access.membership(this.db.manager, channelId, auth.user.id);
+    if (!(await this.identity.ownsActiveDevice(this.db.manager, deviceId, auth.user.id))) {
+      throw forbidden('not_your_device', 'That is not one of your active devices.');
+    }
+    return this.repo.keysForDevice(this.db.manager, channelId, deviceId, fromEpoch);
+  }
+
+  /**
+   * A member shares epoch keys they hold with another current member device: a newcomer (explicit,
+   * audited need-to-know decision) or their own new device. The sharer must hold each epoch themself.
+   */
+  async shareHistory(auth: AuthContext, channelId: string, dto: ShareHistoryInput): Promise<HistoryShareView> {
+    const now = this.clock.now();
+    return this.db.transaction(async (m) => {
+      await this.access.lock(m, channelId);
+      await this.access.membership(m, channelId, auth.user.id);
+      const devices = await this.memberDevices(m, channelId, now);
+      const from = devices.find((d) => d.deviceId === dto.fromDeviceId);
+      if (!from || from.userId !== auth.user.id) {
+        throw forbidden('not_your_device', 'Share from one of your own active devices in this channel.');
+      }
+      const held = await this.repo.heldEpochs(m, channelId, dto.fromDeviceId);
+      const recipients = new Map(devices.map((d) => [d.deviceId, d]));
+      for (const e of dto.envelopes) {
+        if (!held.has(e.epoch)) throw forbidden('epoch_not_held', `You do not hold the key of epoch ${e.epoch}.`);
+        if (!recipients.has(e.deviceId)) {
+          throw conflict('not_a_member_device', 'History can only be shared with a current member’s device.', {
+            deviceId: e.deviceId,
+          });
+        }
+      }
+      const shared = await this.repo.insertSharedEnvelopes(m, channelId, dto.fromDeviceId, dto.envelopes);
+      // The recipients may now fetch the messages of the shared epochs.
+      const minEpoch = Math.min(...dto.envelopes.map((e) => e.epoch));
+      const firstSeq = await this.repo.epochFirstSeq(m, channelId, minEpoch);
+      const users = [...new Set(dto.envelopes.map((e) => recipients.get(e.deviceId)!.userId))];
+      await this.repo.lowerVisibleFrom(m, channelId, users, firstSeq - 1);
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'channel.history_shared',
+        target: { type: 'channel', id: channelId },
+        details: {
+          fromDeviceId: dto.fromDeviceId,
+          toUsers: users.join(','),
+          epochs: [...new Set(dto.envelopes.map((e) => e.epoch))].sort((a, b) => a - b).join(','),
+        },
+        meta: auth.meta,
+      });
+      return { shared };
+    });
+  }
+}

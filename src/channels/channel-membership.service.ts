@@ -1,0 +1,274 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type {
+  AddMemberInput,
+  ChannelKind,
+  ChannelView,
+  CreateChannelInput,
+  MemberRole,
+} from '../../contracts/channels.js';
+import { AuditService } from '../audit/audit.service.js';
+import { conflict, forbidden, notFound } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../common/db-errors.js';
+import { DomainEvents } from '../common/domain-events.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { Notifier } from '../notifications/notifier.js';
+import { ChannelAccessService } from './channel-access.service.js';
+import { ChannelEpochsService } from './channel-epochs.service.js';
+import { defaultRetentionDays, newChannelRefusal } from './channel-rules.js';
+import { ChannelViewsService } from './channel-views.service.js';
+import { ChannelsRepository } from './channels.repository.js';
+import type { Channel } from './entities/channel.entity.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+
+/**
+ * Who is in a channel: creating one (and a family's), adding, admitting and removing members, and the
+ * reactions to other modules' events (a user disabled, an agency withdrawn or suspended, a device
+ * added or revoked). Every change of members requires a new epoch key.
+ */
+@Injectable()
+export class ChannelMembershipService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly notifier: Notifier,
+    private readonly repo: ChannelsRepository,
+    private readonly identity: IdentityTablesPending,
+    private readonly access: ChannelAccessService,
+    private readonly epochs: ChannelEpochsService,
+    private readonly views: ChannelViewsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('user.disabled', (e, m) => this.removeUserEverywhere(m, e.userId, 'user_disabled'));
+    this.events.on('agency.withdrawn', async (e, m) => {
+      for (const id of await this.identity.userIdsOfAgency(m, e.agencyId)) {
+        await this.removeUserEverywhere(m, id, 'agency_withdrawn');
+      }
+    });
+    // Suspension keeps memberships (it can be lifted) but the agency's devices must stop getting keys,
+    // and get them again on reinstatement: both change who the current member devices are.
+    this.events.on('agency.suspended', (e, m) =>
+      this.epochs.requireRotationForAgency(m, e.agencyId, 'agency_suspended'),
+    );
+    this.events.on('agency.reinstated', (e, m) =>
+      this.epochs.requireRotationForAgency(m, e.agencyId, 'agency_reinstated'),
+    );
+    this.events.on('device.revoked', (e, m) => this.epochs.requireRotationForUser(m, e.userId, 'device_revoked'));
+    this.events.on('device.registered', (e, m) => this.epochs.requireRotationForUser(m, e.userId, 'device_added'));
+  }
+
+  async create(auth: AuthContext, dto: CreateChannelInput): Promise<ChannelView> {
+    const others = dto.members.filter((m) => m.userId !== auth.user.id);
+    const retentionDays = dto.retentionDays ?? this.defaultRetention(dto.kind);
+    const refusal = newChannelRefusal(dto.kind, others, retentionDays, {
+      min: this.config.RETENTION_MIN_DAYS,
+      max: this.config.RETENTION_MAX_DAYS,
+    });
+    if (refusal) throw refusal;
+    const directPair = dto.kind === 'direct' ? [auth.user.id, others[0].userId].sort().join(':') : null;
+    const now = this.clock.now();
+    try {
+      const channel = await this.db.transaction(async (m) => {
+        if (directPair) {
+          const existing = await this.repo.findDirect(m, directPair);
+          if (existing) {
+            throw conflict('direct_exists', 'You already have a direct channel with this person.', {
+              channelId: existing.id,
+            });
+          }
+        }
+        for (const other of others) await this.access.assertCanJoin(m, other.userId, now);
+        const members = [
+          { userId: auth.user.id, role: (dto.kind === 'direct' ? 'member' : 'chair') as MemberRole },
+          ...others,
+        ];
+        const created = await this.insertChannel(m, auth, dto.kind, retentionDays, directPair, members);
+        return { channel: created, members };
+      });
+      for (const mm of channel.members) this.notifier.joinChannel(mm.userId, channel.channel.id);
+      return this.views.show(auth, channel.channel.id);
+    } catch (err) {
+      if (directPair && isUniqueViolation(err, 'channels_direct_pair_key')) {
+        // Both people opened the same direct channel at once: the first stored wins.
+        const existing = (await this.repo.findDirect(this.db.manager, directPair))!;
+        throw conflict('direct_exists', 'You already have a direct channel with this person.', {
+          channelId: existing.id,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A new channel with no epoch yet (the creator's SDK opens the first one), its first members and
+   * the audit record of its creation, in the caller's transaction.
+   */
+  private async insertChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    kind: ChannelKind,
+    retentionDays: number,
+    directPair: string | null,
+    members: { userId: string; role: MemberRole }[],
+  ): Promise<Channel> {
+    const created = await this.repo.insertChannel(m, {
+      kind,
+      owningAgencyId: auth.user.agencyId,
+      createdBy: auth.user.id,
+      retentionDays,
+      currentEpoch: 0,
+      epochMessageCount: 0,
+      rotationRequired: true,
+      rotationReason: 'no_epoch_yet',
+      lastSeq: '0',
+      directPair,
+    });
+    const joinedAt = this.clock.now();
+    await this.repo.insertMembers(
+      m,
+      members.map((mm) => ({
+        channelId: created.id,
+        userId: mm.userId,
+        role: mm.role,
+        joinedAt,
+        visibleFromSeq: '0',
+        addedBy: auth.user.id,
+      })),
+    );
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.created',
+      target: { type: 'channel', id: created.id },
+      details: { kind, members: members.length, retentionDays },
+      meta: auth.meta,
+    });
+    return created;
+  }
+
+  /**
+   * A family's channel, inside the caller's transaction (the families module creates the family and
+   * its channel together). The creator is its chair; call `joined` after the commit.
+   */
+  async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
+    const retentionDays = this.defaultRetention('family_meeting');
+    const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null, [
+      { userId: auth.user.id, role: 'chair' },
+    ]);
+    return { channelId: created.id, joined: () => this.notifier.joinChannel(auth.user.id, created.id) };
+  }
+
+  private defaultRetention(kind: ChannelKind): number {
+    return defaultRetentionDays(kind, {
+      direct: this.config.RETENTION_DAYS_DIRECT,
+      referral: this.config.RETENTION_DAYS_REFERRAL,
+      meeting: this.config.RETENTION_DAYS_MEETING,
+    });
+  }
+
+  async addMember(auth: AuthContext, channelId: string, dto: AddMemberInput): Promise<ChannelView> {
+    await this.db.transaction(async (m) => {
+      const channel = await this.access.lock(m, channelId);
+      const me = await this.access.membership(m, channelId, auth.user.id);
+      if (channel.kind === 'direct') throw conflict('direct_channel', 'A direct channel has exactly two people.');
+      if (me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can add members.');
+      await this.admitMember(m, auth, channel, dto);
+    });
+    return this.views.show(auth, channelId);
+  }
+
+  /**
+   * Adds someone inside the caller's transaction, after the caller's own permission checks (the chair
+   * adding a member, or a family's lead worker being handed over): signed agency, sharing policy,
+   * need-to-know visibility, rotation, audit; sockets join after the commit.
+   */
+  async admitMember(m: EntityManager, auth: AuthContext, channel: Channel, dto: AddMemberInput): Promise<void> {
+    const channelId = channel.id;
+    if (await this.repo.isMember(m, channelId, dto.userId)) {
+      throw conflict('already_member', 'That person is already a member.');
+    }
+    const now = this.clock.now();
+    const agencyId = await this.access.assertCanJoin(m, dto.userId, now);
+    const refusal = await this.access.admissionRefusal(m, {
+      channelId,
+      userId: dto.userId,
+      agencyId,
+      decidedBy: auth.user.id,
+    });
+    if (refusal) throw refusal;
+    await this.repo.insertMembers(m, [
+      {
+        channelId,
+        userId: dto.userId,
+        role: dto.role,
+        joinedAt: now,
+        // Need-to-know: a newcomer sees messages from their join on, unless history is shared with them.
+        visibleFromSeq: channel.lastSeq,
+        addedBy: auth.user.id,
+        endsAt: dto.endsAt ? new Date(dto.endsAt) : null,
+      },
+    ]);
+    await this.epochs.markRotation(m, channelId, 'member_added');
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.member_added',
+      target: { type: 'channel', id: channelId },
+      details: { userId: dto.userId, role: dto.role },
+      meta: auth.meta,
+    });
+    this.events.afterCommit(m, () => {
+      this.notifier.joinChannel(dto.userId, channelId);
+      this.notifier.toChannel(channelId, 'member.added', { channelId, userId: dto.userId, role: dto.role });
+    });
+  }
+
+  /** The chair removes someone, or anyone removes themself (leaving). */
+  async removeMember(auth: AuthContext, channelId: string, userId: string): Promise<void> {
+    const leaving = userId === auth.user.id;
+    await this.db.transaction(async (m) => {
+      const channel = await this.access.lock(m, channelId);
+      const me = await this.access.membership(m, channelId, auth.user.id);
+      if (!leaving && me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can remove members.');
+      if (channel.kind === 'direct' && !leaving)
+        throw conflict('direct_channel', 'A direct channel has exactly two people.');
+      if (!(await this.repo.deleteMember(m, channelId, userId))) throw notFound('Member');
+      await this.epochs.markRotation(m, channelId, leaving ? 'member_left' : 'member_removed');
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: leaving ? 'channel.member_left' : 'channel.member_removed',
+        target: { type: 'channel', id: channelId },
+        details: { userId },
+        meta: auth.meta,
+      });
+      this.afterRemoval(m, channelId, userId, leaving ? 'left' : 'removed');
+    });
+  }
+
+  /** Removes a user from every channel, inside the caller's transaction (leaver, withdrawn agency). */
+  async removeUserEverywhere(m: EntityManager, userId: string, reason: string): Promise<void> {
+    for (const channelId of await this.repo.deleteMemberships(m, userId)) {
+      await this.epochs.markRotation(m, channelId, reason);
+      await this.audit.record(m, {
+        actor: null,
+        action: 'channel.member_removed',
+        target: { type: 'channel', id: channelId },
+        details: { userId, reason },
+      });
+      this.afterRemoval(m, channelId, userId, reason);
+    }
+  }
+
+  private afterRemoval(m: EntityManager, channelId: string, userId: string, reason: string): void {
+    this.events.afterCommit(m, () => {
+      this.notifier.leaveChannel(userId, channelId);
+      this.notifier.toUser(userId, 'member.removed', { channelId, userId, reason });
+      this.notifier.toChannel(channelId, 'member.removed', { channelId, userId, reason });
+    });
+  }
+}

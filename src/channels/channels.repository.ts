@@ -1,0 +1,310 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { ChannelKind, ChannelSummary, EpochKeyView, MemberRole } from '../../contracts/channels.js';
+import { b64, sealedView } from '../common/sealed.js';
+import { returningRows } from '../common/sql.js';
+import { ChannelEpoch } from './entities/channel-epoch.entity.js';
+import { ChannelMember } from './entities/channel-member.entity.js';
+import { Channel } from './entities/channel.entity.js';
+import { KeyEnvelope } from './entities/key-envelope.entity.js';
+
+/** A new channel's stored fields (the rest are the database's defaults). */
+export type NewChannel = Pick<
+  Channel,
+  | 'kind'
+  | 'owningAgencyId'
+  | 'createdBy'
+  | 'retentionDays'
+  | 'currentEpoch'
+  | 'epochMessageCount'
+  | 'rotationRequired'
+  | 'rotationReason'
+  | 'lastSeq'
+  | 'directPair'
+>;
+
+export type NewMember = Pick<
+  ChannelMember,
+  'channelId' | 'userId' | 'role' | 'joinedAt' | 'visibleFromSeq' | 'addedBy'
+> &
+  Partial<Pick<ChannelMember, 'endsAt'>>;
+
+/** One envelope as a client sent it: the epoch key sealed to `deviceId`, base64url. */
+export interface EnvelopeInput {
+  epoch: number;
+  deviceId: string;
+  sealed: string;
+}
+
+interface ChannelSummaryRow {
+  id: string;
+  kind: ChannelKind;
+  role: MemberRole;
+  current_epoch: number;
+  rotation_required: boolean;
+  last_seq: string;
+  member_count: string;
+  title_ciphertext: Buffer | null;
+  title_epoch: number | null;
+  created_at: Date;
+}
+
+export const toChannelSummary = (r: ChannelSummaryRow): ChannelSummary => ({
+  id: r.id,
+  kind: r.kind,
+  myRole: r.role,
+  currentEpoch: r.current_epoch,
+  rotationRequired: r.rotation_required,
+  lastSeq: Number(r.last_seq),
+  memberCount: Number(r.member_count),
+  title: sealedView(r.title_ciphertext, r.title_epoch),
+  createdAt: r.created_at.toISOString(),
+});
+
+interface EpochKeyRow {
+  epoch: number;
+  sealed: Buffer;
+  shared_by_device_id: string | null;
+  opener_device_id: string;
+  recipient_device_ids: string[];
+  signature: Buffer;
+  opened_at: Date;
+  first_seq: string;
+}
+
+export const toEpochKeyView = (r: EpochKeyRow): EpochKeyView => ({
+  epoch: r.epoch,
+  sealed: b64(r.sealed),
+  sharedByDeviceId: r.shared_by_device_id,
+  openerDeviceId: r.opener_device_id,
+  recipientDeviceIds: r.recipient_device_ids,
+  signature: b64(r.signature),
+  openedAt: r.opened_at.toISOString(),
+  firstSeq: Number(r.first_seq),
+});
+
+/**
+ * Every read and write of the channels module's own tables: channels, channel_members, channel_epochs
+ * and key_envelopes. Queries that join other modules' tables are in channel-members.read-model.ts.
+ */
+@Injectable()
+export class ChannelsRepository {
+  // ── channels ──
+
+  findDirect(m: EntityManager, directPair: string): Promise<Channel | null> {
+    return m.getRepository(Channel).findOneBy({ directPair });
+  }
+
+  insertChannel(m: EntityManager, fields: NewChannel): Promise<Channel> {
+    return m.getRepository(Channel).save(m.create(Channel, fields));
+  }
+
+  exists(m: EntityManager, channelId: string): Promise<boolean> {
+    return m.getRepository(Channel).existsBy({ id: channelId });
+  }
+
+  /** The channel, which must exist (the caller has checked membership). */
+  get(m: EntityManager, channelId: string): Promise<Channel> {
+    return m.getRepository(Channel).findOneByOrFail({ id: channelId });
+  }
+
+  /** The channel row locked for the caller's transaction, or null. */
+  lock(m: EntityManager, channelId: string): Promise<Channel | null> {
+    return m.getRepository(Channel).findOne({ where: { id: channelId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The channels `userId` is a member of, newest first. */
+  async listForUser(m: EntityManager, userId: string): Promise<ChannelSummary[]> {
+    const rows = await m.query<ChannelSummaryRow[]>(
+      `SELECT c.id, c.kind, cm.role, c.current_epoch, c.rotation_required, c.last_seq, c.title_ciphertext, c.title_epoch,
+              c.created_at, (SELECT count(*) FROM channel_members x WHERE x.channel_id = c.id) AS member_count
+         FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
+        WHERE cm.user_id = $1 ORDER BY c.created_at DESC`,
+      [userId],
+    );
+    return rows.map(toChannelSummary);
+  }
+
+  async markRotation(m: EntityManager, channelId: string, reason: string): Promise<void> {
+    await m.query('UPDATE channels SET rotation_required = true, rotation_reason = $2 WHERE id = $1', [
+      channelId,
+      reason,
+    ]);
+  }
+
+  /** The channel's state once `epoch` is open: a fresh count, no rotation due, the title carried forward. */
+  async epochOpened(
+    m: EntityManager,
+    channelId: string,
+    epoch: number,
+    openedAt: Date,
+    title: string | undefined,
+  ): Promise<void> {
+    await m.getRepository(Channel).update(
+      { id: channelId },
+      {
+        currentEpoch: epoch,
+        epochOpenedAt: openedAt,
+        epochMessageCount: 0,
+        rotationRequired: false,
+        rotationReason: null,
+        ...(title ? { titleCiphertext: Buffer.from(title, 'base64url'), titleEpoch: epoch } : {}),
+      },
+    );
+  }
+
+  // ── channel_members ──
+
+  async insertMembers(m: EntityManager, members: NewMember[]): Promise<void> {
+    await m.getRepository(ChannelMember).insert(members);
+  }
+
+  findMember(m: EntityManager, channelId: string, userId: string): Promise<ChannelMember | null> {
+    return m.getRepository(ChannelMember).findOneBy({ channelId, userId });
+  }
+
+  isMember(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
+    return m.getRepository(ChannelMember).existsBy({ channelId, userId });
+  }
+
+  /** Removes one member; false when they were not one. */
+  async deleteMember(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
+    const removed = await m.getRepository(ChannelMember).delete({ channelId, userId });
+    return !!removed.affected;
+  }
+
+  /** Removes a user from every channel; the channels they were in. */
+  async deleteMemberships(m: EntityManager, userId: string): Promise<string[]> {
+    const rows = await returningRows<{ channel_id: string }>(
+      m,
+      'DELETE FROM channel_members WHERE user_id = $1 RETURNING channel_id',
+      [userId],
+    );
+    return rows.map((r) => r.channel_id);
+  }
+
+  /** The channels a user is a member of (the socket's rooms, rotation on a device change). */
+  async channelIdsOf(m: EntityManager, userId: string): Promise<string[]> {
+    const rows = await m.query<{ channel_id: string }[]>('SELECT channel_id FROM channel_members WHERE user_id = $1', [
+      userId,
+    ]);
+    return rows.map((r) => r.channel_id);
+  }
+
+  /** A history share lets these members fetch messages from `seq` + 1 on (never raises the limit). */
+  async lowerVisibleFrom(m: EntityManager, channelId: string, userIds: string[], seq: number): Promise<void> {
+    await m.query(
+      `UPDATE channel_members SET visible_from_seq = LEAST(visible_from_seq, $3)
+        WHERE channel_id = $1 AND user_id = ANY($2::uuid[])`,
+      [channelId, userIds, seq],
+    );
+  }
+
+  // ── channel_epochs ──
+
+  async epochExists(m: EntityManager, channelId: string, epoch: number): Promise<boolean> {
+    const [row] = await m.query<unknown[]>('SELECT 1 FROM channel_epochs WHERE channel_id = $1 AND epoch = $2', [
+      channelId,
+      epoch,
+    ]);
+    return !!row;
+  }
+
+  async insertEpoch(m: EntityManager, epoch: Omit<ChannelEpoch, 'signature'> & { signature: string }): Promise<void> {
+    await m.getRepository(ChannelEpoch).insert({ ...epoch, signature: Buffer.from(epoch.signature, 'base64url') });
+  }
+
+  /** The first sequence number of an epoch the channel has. */
+  async epochFirstSeq(m: EntityManager, channelId: string, epoch: number): Promise<number> {
+    const [first] = await m.query<{ first_seq: string }[]>(
+      'SELECT first_seq FROM channel_epochs WHERE channel_id = $1 AND epoch = $2',
+      [channelId, epoch],
+    );
+    return Number(first.first_seq);
+  }
+
+  // ── key_envelopes ──
+
+  /** The envelopes of a newly opened epoch (not shared by anyone: they came with the epoch). */
+  async insertEnvelopes(m: EntityManager, channelId: string, envelopes: EnvelopeInput[]): Promise<void> {
+    await m.getRepository(KeyEnvelope).insert(
+      envelopes.map((e) => ({
+        channelId,
+        epoch: e.epoch,
+        deviceId: e.deviceId,
+        sealed: Buffer.from(e.sealed, 'base64url'),
+        sharedByDeviceId: null,
+      })),
+    );
+  }
+
+  /** Envelopes of older epochs shared by `fromDeviceId`; one the device already holds is kept. How many were new. */
+  async insertSharedEnvelopes(
+    m: EntityManager,
+    channelId: string,
+    fromDeviceId: string,
+    envelopes: EnvelopeInput[],
+  ): Promise<number> {
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(KeyEnvelope)
+      .values(
+        envelopes.map((e) => ({
+          channelId,
+          epoch: e.epoch,
+          deviceId: e.deviceId,
+          sealed: Buffer.from(e.sealed, 'base64url'),
+          sharedByDeviceId: fromDeviceId,
+        })),
+      )
+      .orIgnore()
+      .execute();
+    return inserted.identifiers.length;
+  }
+
+  /** The epochs whose key `deviceId` holds in this channel. */
+  async heldEpochs(m: EntityManager, channelId: string, deviceId: string): Promise<Set<number>> {
+    const rows = await m.query<{ epoch: number }[]>(
+      'SELECT epoch FROM key_envelopes WHERE channel_id = $1 AND device_id = $2',
+      [channelId, deviceId],
+    );
+    return new Set(rows.map((r) => r.epoch));
+  }
+
+  /** The envelopes sealed to one device from `fromEpoch` on, each with its epoch's signed announcement. */
+  async keysForDevice(
+    m: EntityManager,
+    channelId: string,
+    deviceId: string,
+    fromEpoch: number,
+  ): Promise<EpochKeyView[]> {
+    const rows = await m.query<EpochKeyRow[]>(
+      `SELECT k.epoch, k.sealed, k.shared_by_device_id, e.opener_device_id, e.recipient_device_ids, e.signature,
+              e.opened_at, e.first_seq
+         FROM key_envelopes k JOIN channel_epochs e ON e.channel_id = k.channel_id AND e.epoch = k.epoch
+        WHERE k.channel_id = $1 AND k.device_id = $2 AND k.epoch >= $3
+        ORDER BY k.epoch`,
+      [channelId, deviceId, fromEpoch],
+    );
+    return rows.map(toEpochKeyView);
+  }
+
+  /**
+   * Destroys the envelopes of epochs older than the channel's current one whose every message is gone
+   * (retention): their keys protect nothing now. Returns how many were destroyed. The one reference to
+   * another module's table (messages, NOT EXISTS) is deliberate: one set-based statement over every
+   * channel, rather than asking the messages module epoch by epoch.
+   */
+  async deleteSpentEnvelopes(m: EntityManager): Promise<number> {
+    const rows = await returningRows<{ channel_id: string }>(
+      m,
+      `DELETE FROM key_envelopes k
+        USING channels c
+        WHERE c.id = k.channel_id AND k.epoch < c.current_epoch
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = k.channel_id AND m.epoch = k.epoch)
+        RETURNING k.channel_id`,
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,141 @@
+import type { SecureSession } from '../client/sdk/index.js';
+import {
+  epochAnnouncementBytes,
+  newEpochKey,
+  sealEpochKey,
+  signDetached,
+} from '../client/sdk/crypto/channel-crypto.js';
+import type { MemberDeviceView } from '../client/sdk/types.js';
+import { countOf } from './support/db.js';
+import { refused } from './support/refused.js';
+import { secureSession } from './support/secure.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World, type Person } from './support/world.js';
+
+/**
+ * The server, not the SDK, guarantees that an epoch key goes to exactly the current member devices.
+ * The SDK always builds the right set, so these tests build the request by hand: a correctly signed
+ * announcement over the wrong set of recipients must be refused with 409 `membership_changed`, and
+ * nothing of it stored.
+ */
+describe('an epoch key goes to exactly the current member devices', () => {
+  let t: TestApp;
+  let w: World;
+  let alice: Person;
+  let bob: Person;
+  let carol: Person;
+  let dave: Person;
+  let aliceS: SecureSession;
+  let bobS: SecureSession;
+  let carolS: SecureSession;
+  let daveS: SecureSession;
+  let channelId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    const police = await w.agency('Police', { sector: 'police' });
+    alice = await w.person(council, 'practitioner', 'alice');
+    bob = await w.person(police, 'practitioner', 'bob');
+    carol = await w.person(police, 'practitioner', 'carol');
+    dave = await w.person(council, 'practitioner', 'dave');
+    aliceS = await secureSession(alice.client, 'alice laptop', t);
+    bobS = await secureSession(bob.client, 'bob laptop', t);
+    carolS = await secureSession(carol.client, 'carol laptop', t);
+    daveS = await secureSession(dave.client, 'dave laptop', t); // dave is in no channel of this file
+    channelId = await aliceS.createChannel({
+      kind: 'professionals_meeting',
+      members: [{ userId: bob.id }, { userId: carol.id }],
+    });
+  });
+  afterAll(async () => {
+    for (const s of [aliceS, bobS, carolS, daveS]) s?.close();
+    await t.close();
+  });
+
+  /** Opens the next epoch as alice's laptop, sealed to and signed over exactly `recipients`. */
+  async function openFor(recipients: Pick<MemberDeviceView, 'deviceId' | 'x25519PublicKey'>[]) {
+    const { currentEpoch } = await alice.client.channelDevices(channelId);
+    const epoch = currentEpoch + 1;
+    const key = await newEpochKey();
+    const announcement = epochAnnouncementBytes({
+      channelId,
+      epoch,
+      openerDeviceId: aliceS.deviceId,
+      recipientDeviceIds: recipients.map((d) => d.deviceId),
+    });
+    return alice.client.openEpoch(channelId, {
+      epoch,
+      openerDeviceId: aliceS.deviceId,
+      signature: await signDetached(announcement, aliceS.device.keys.ed25519.privateKey),
+      envelopes: await Promise.all(
+        recipients.map(async (d) => ({
+          deviceId: d.deviceId,
+          sealed: await sealEpochKey(key, channelId, epoch, d.x25519PublicKey),
+        })),
+      ),
+    });
+  }
+
+  /** What an epoch opening would change: the stored epochs and envelopes, and the channel's current epoch. */
+  async function stored() {
+    return {
+      epochs: await countOf(t, 'SELECT count(*)::int AS n FROM channel_epochs WHERE channel_id = $1', [channelId]),
+      envelopes: await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1', [channelId]),
+      currentEpoch: (await alice.client.channel(channelId)).currentEpoch,
+    };
+  }
+
+  /** The opening is refused as `membership_changed`, naming the right devices, and stores nothing. */
+  async function refusedAsMembershipChanged(recipients: Pick<MemberDeviceView, 'deviceId' | 'x25519PublicKey'>[]) {
+    const before = await stored();
+    const { devices } = await alice.client.channelDevices(channelId);
+    const err = await refused(openFor(recipients), 409, 'membership_changed');
+    expect(err.details?.devices).toEqual(devices);
+    expect(await stored()).toEqual(before);
+  }
+
+  const memberDevices = async () => (await alice.client.channelDevices(channelId)).devices;
+  const deviceOf = (s: SecureSession) => ({ deviceId: s.deviceId, x25519PublicKey: s.device.keys.x25519.publicKey });
+
+  it('one member device missing: 409 membership_changed, nothing stored', async () => {
+    const devices = await memberDevices();
+    expect(devices.map((d) => d.deviceId).sort()).toEqual([aliceS.deviceId, bobS.deviceId, carolS.deviceId].sort());
+    await refusedAsMembershipChanged(devices.filter((d) => d.deviceId !== bobS.deviceId));
+  });
+
+  it('an extra device of someone who is not a member: 409 membership_changed, nothing stored', async () => {
+    await refusedAsMembershipChanged([...(await memberDevices()), deviceOf(daveS)]);
+  });
+
+  it('an extra device that was revoked, of a member: 409 membership_changed, nothing stored', async () => {
+    const { device, keys } = await carol.client.createDevice(carol.id, 'carol old phone');
+    await carol.client.revokeDevice(device.id, 'lost');
+    const devices = await memberDevices();
+    expect(devices.map((d) => d.deviceId)).not.toContain(device.id);
+    await refusedAsMembershipChanged([...devices, { deviceId: device.id, x25519PublicKey: keys.x25519.publicKey }]);
+  });
+
+  it('a removed member’s device still included: 409 membership_changed, nothing stored', async () => {
+    await alice.client.removeMember(channelId, carol.id);
+    const devices = await memberDevices();
+    expect(devices.map((d) => d.deviceId)).not.toContain(carolS.deviceId);
+    await refusedAsMembershipChanged([...devices, deviceOf(carolS)]);
+  });
+
+  it('the same hand-built opening over exactly the member devices is accepted (the refusals above were for the set alone)', async () => {
+    const before = await stored();
+    const devices = await memberDevices();
+    expect(await openFor(devices)).toEqual({ epoch: before.currentEpoch + 1, recipients: devices.length });
+    expect(await stored()).toEqual({
+      epochs: before.epochs + 1,
+      envelopes: before.envelopes + devices.length,
+      currentEpoch: before.currentEpoch + 1,
+    });
+    // The members read with the new key: bob decrypts what alice sends under it.
+    await aliceS.send(channelId, 'after a hand-built rotation');
+    expect((await bobS.readAll(channelId)).map((m) => m.content?.body)).toContain('after a hand-built rotation');
+  });
+});
