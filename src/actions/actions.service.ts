@@ -182,7 +182,7 @@ export class ActionsService {
 
   /** Your actions in every channel you are still in: overdue first, then by due date. */
   async mine(auth: AuthContext): Promise<ActionView[]> {
-    const channelIds = (await this.channels.list(auth)).map((c) => c.id);
+    const channelIds = await this.channels.channelIdsOf(this.db.manager, auth.user.id);
     const today = this.today();
     const rows = await this.actions.listOwned(this.db.manager, auth.user.id, channelIds, today);
     return rows.map((r) => toActionView(r, today));

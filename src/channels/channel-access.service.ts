@@ -8,7 +8,8 @@ import { membershipRefusal } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { ChannelMember } from './entities/channel-member.entity.js';
 import type { Channel } from './entities/channel.entity.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { AgenciesRepository } from '../agencies/agencies.repository.js';
+import { UsersRepository } from '../identity/users.repository.js';
 import type { SharingPolicy } from './sharing-policy.js';
 
 /**
@@ -23,7 +24,8 @@ export class ChannelAccessService {
   constructor(
     private readonly clock: Clock,
     private readonly repo: ChannelsRepository,
-    private readonly identity: IdentityTablesPending,
+    private readonly users: UsersRepository,
+    private readonly agencies: AgenciesRepository,
   ) {}
 
   /** The consent module's rules for family channels (see SharingPolicy). */
@@ -51,21 +53,23 @@ export class ChannelAccessService {
 
   /** Only an active user of an agency that is party to the ISA can be in a channel. */
   async assertCanJoin(m: EntityManager, userId: string, now: Date = this.clock.now()): Promise<string> {
-    const row = await this.identity.joinCandidate(m, userId);
-    if (!row) throw notFound('User');
-    if (row.status !== 'active') {
+    const user = await this.users.standing(m, userId);
+    if (!user) throw notFound('User');
+    if (user.status !== 'active') {
       throw conflict('user_not_active', 'That person’s account is not active.', { userId });
     }
-    if (!agencyCanShare({ status: row.agencyStatus, withdrawalEffectiveAt: row.withdrawalEffectiveAt }, now)) {
+    // A user's agency always exists (foreign key); its standing decides whether its staff may join.
+    const agency = (await this.agencies.agency(m, user.agencyId))!;
+    if (!agencyCanShare(agency, now)) {
       throw forbidden(
         'agency_not_signed',
-        `${row.agencyName} is not a signatory of the agreement: its staff cannot join.`,
+        `${agency.name} is not a signatory of the agreement: its staff cannot join.`,
         {
           userId,
         },
       );
     }
-    return row.agencyId;
+    return user.agencyId;
   }
 
   /**

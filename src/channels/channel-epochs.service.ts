@@ -23,7 +23,7 @@ import { ChannelMembersReadModel } from './channel-members.read-model.js';
 import { epochAnnouncementBytes } from './channel-proofs.js';
 import { mayHoldEpochKey, recipientsMatch, rotationDue, type RotationState } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { DevicesRepository } from '../identity/devices.repository.js';
 
 /**
  * Key epochs: who must get the next epoch key, opening an epoch (its key sealed to exactly the current
@@ -42,7 +42,7 @@ export class ChannelEpochsService {
     private readonly repo: ChannelsRepository,
     private readonly members: ChannelMembersReadModel,
     private readonly access: ChannelAccessService,
-    private readonly identity: IdentityTablesPending,
+    private readonly devices: DevicesRepository,
   ) {}
 
   /** Why the current epoch may no longer be used (membership change or the clock), or null. */
@@ -188,7 +188,7 @@ export class ChannelEpochsService {
     fromEpoch: number,
   ): Promise<EpochKeyView[]> {
     await this.access.membership(this.db.manager, channelId, auth.user.id);
-    if (!(await this.identity.ownsActiveDevice(this.db.manager, deviceId, auth.user.id))) {
+    if (!(await this.devices.activeSigningKey(this.db.manager, deviceId, auth.user.id))) {
       throw forbidden('not_your_device', 'That is not one of your active devices.');
     }
     return this.repo.keysForDevice(this.db.manager, channelId, deviceId, fromEpoch);

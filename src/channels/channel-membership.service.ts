@@ -22,7 +22,7 @@ import { defaultRetentionDays, newChannelRefusal } from './channel-rules.js';
 import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { UsersRepository } from '../identity/users.repository.js';
 
 /**
  * Who is in a channel: creating one (and a family's), adding, admitting and removing members, and the
@@ -39,7 +39,7 @@ export class ChannelMembershipService implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
     private readonly repo: ChannelsRepository,
-    private readonly identity: IdentityTablesPending,
+    private readonly users: UsersRepository,
     private readonly access: ChannelAccessService,
     private readonly epochs: ChannelEpochsService,
     private readonly views: ChannelViewsService,
@@ -48,7 +48,7 @@ export class ChannelMembershipService implements OnModuleInit {
   onModuleInit(): void {
     this.events.on('user.disabled', (e, m) => this.removeUserEverywhere(m, e.userId, 'user_disabled'));
     this.events.on('agency.withdrawn', async (e, m) => {
-      for (const id of await this.identity.userIdsOfAgency(m, e.agencyId)) {
+      for (const id of await this.users.idsOfAgency(m, e.agencyId)) {
         await this.removeUserEverywhere(m, id, 'agency_withdrawn');
       }
     });

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
@@ -8,14 +10,12 @@ import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, IdentityModule, AgenciesModule],
   providers: [
     ChannelsRepository,
     ChannelMembersReadModel,
-    IdentityTablesPending,
     ChannelAccessService,
     ChannelEpochsService,
     ChannelViewsService,

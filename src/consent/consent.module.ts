@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
@@ -11,7 +12,7 @@ import { LawfulBasesService } from './lawful-bases.service.js';
 import { ConsentSharingPolicy } from './sharing-policy.service.js';
 
 @Module({
-  imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule],
+  imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
   providers: [ConsentRepository, ConsentSharingPolicy, ConsentRegisterService, ConsentService, LawfulBasesService],
   controllers: [ConsentController],
 })

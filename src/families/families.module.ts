@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { FamiliesChannelsTables } from './channels-tables.pending.js';
@@ -9,7 +10,7 @@ import { FamilyPlansRepository } from './family-plans.repository.js';
 import { FamilyPlansService } from './family-plans.service.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule],
+  imports: [AuditModule, ChannelsModule, IdentityModule],
   providers: [FamiliesRepository, FamilyPlansRepository, FamiliesChannelsTables, FamiliesService, FamilyPlansService],
   controllers: [FamiliesController],
   exports: [FamiliesService],

@@ -74,6 +74,12 @@ export class UsersRepository {
       .findOne({ where: { id }, select: { id: true, agencyId: true, displayName: true, role: true, status: true } });
   }
 
+  /** Every user of an agency, whatever their status. */
+  async idsOfAgency(m: EntityManager, agencyId: string): Promise<string[]> {
+    const users = await m.getRepository(User).find({ where: { agencyId }, select: { id: true } });
+    return users.map((u) => u.id);
+  }
+
   byId(m: EntityManager, id: string): Promise<User | null> {
     return m.getRepository(User).findOneBy({ id });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { FamiliesModule } from '../families/families.module.js';
@@ -13,7 +14,7 @@ import { MeetingsService } from './meetings.service.js';
 import { MinutesRepository } from './minutes.repository.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule, FamiliesModule],
+  imports: [AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
   providers: [
     MeetingsRepository,
     MinutesRepository,

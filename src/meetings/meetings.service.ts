@@ -118,7 +118,7 @@ export class MeetingsService {
 
   /** Meetings you are invited to, in the channels you are still in, soonest first. */
   async mine(auth: AuthContext): Promise<MeetingSummary[]> {
-    const channelIds = (await this.channels.list(auth)).map((c) => c.id);
+    const channelIds = await this.channels.channelIdsOf(this.db.manager, auth.user.id);
     return (await this.meetings.listInvited(this.db.manager, auth.user.id, channelIds)).map(toMeetingSummary);
   }
 }
