@@ -1,9 +1,5 @@
-/** Shapes of the server's responses, as the SDK exposes them, one file per feature. Dates arrive as ISO strings. */
-export type * from './types/identity.js';
-export type * from './types/agencies.js';
-export type * from './types/audit.js';
-export type * from './types/channels.js';
-export type * from '../../contracts/messages.js';
-export type * from './types/families.js';
-export type * from './types/meetings.js';
-export type * from './types/actions.js';
+/**
+ * Shapes of the server's requests and responses, as the SDK exposes them: exactly the contracts the
+ * server is typed with (contracts/), so the two cannot drift. Dates arrive as ISO strings.
+ */
+export type * from '../../contracts/index.js';

@@ -7,6 +7,10 @@
  * event without prevHash and hash)`, canonical JSON having object keys sorted and no whitespace.
  */
 
+import type { ChainBreakReason, ChainLink } from '../../../contracts/audit.js';
+
+export type { ChainBreakReason, ChainLink };
+
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** An event as `/api/audit/events` returns it. */
@@ -15,13 +19,6 @@ export interface ChainedEvent {
   prevHash: string;
   hash: string;
 }
-
-export interface ChainLink {
-  seq: number;
-  hash: string;
-}
-
-export type ChainBreakReason = 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch';
 
 /** Canonical JSON: keys sorted by UTF-16 code unit at every level, no whitespace, undefined dropped. */
 export function canonicalize(value: unknown): string {
