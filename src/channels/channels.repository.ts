@@ -183,6 +183,12 @@ export class ChannelsRepository {
     return rows.map((r) => r.channel_id);
   }
 
+  /** Makes an existing member the channel's chair (a family's new lead worker); false when they are not a member. */
+  async makeChair(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
+    const updated = await m.getRepository(ChannelMember).update({ channelId, userId }, { role: 'chair' });
+    return !!updated.affected;
+  }
+
   /** The channels a user is a member of (the socket's rooms, rotation on a device change). */
   async channelIdsOf(m: EntityManager, userId: string): Promise<string[]> {
     const rows = await m.query<{ channel_id: string }[]>('SELECT channel_id FROM channel_members WHERE user_id = $1', [

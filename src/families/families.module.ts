@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
-import { FamiliesChannelsTables } from './channels-tables.pending.js';
 import { FamiliesController } from './families.controller.js';
 import { FamiliesRepository } from './families.repository.js';
 import { FamiliesService } from './families.service.js';
@@ -11,7 +10,7 @@ import { FamilyPlansService } from './family-plans.service.js';
 
 @Module({
   imports: [AuditModule, ChannelsModule, IdentityModule],
-  providers: [FamiliesRepository, FamilyPlansRepository, FamiliesChannelsTables, FamiliesService, FamilyPlansService],
+  providers: [FamiliesRepository, FamilyPlansRepository, FamiliesService, FamilyPlansService],
   controllers: [FamiliesController],
   exports: [FamiliesService],
 })

@@ -14,7 +14,7 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
-import { FamiliesChannelsTables } from './channels-tables.pending.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
 import {
   FamiliesRepository,
   familyRef,
@@ -41,7 +41,7 @@ export class FamiliesService {
     private readonly clock: Clock,
     private readonly repo: FamiliesRepository,
     private readonly users: UsersRepository,
-    private readonly channelMembers: FamiliesChannelsTables,
+    private readonly channelMembers: ChannelsRepository,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
   ) {}
