@@ -51,7 +51,7 @@ export class MessagesController {
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
     @Param('seq', zodPipe(seqParam, 'path parameter')) seq: number,
-  ) {
+  ): Promise<void> {
     await this.messages.remove(auth, id, seq);
   }
 }

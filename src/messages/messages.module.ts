@@ -2,14 +2,27 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+import { MessageSignatures } from './message-signatures.js';
 import { MessageWriter } from './message-writer.js';
 import { MessagesController } from './messages.controller.js';
+import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
+import { SendBatchReadModel } from './send-batch.read-model.js';
 
 @Module({
   imports: [AuditModule, ChannelsModule, IdentityModule],
-  providers: [MessagesService, MessageWriter],
+  providers: [
+    MessagesService,
+    MessageWriter,
+    MessagesRepository,
+    SendBatchReadModel,
+    MessageSignatures,
+    ChannelsTablesPending,
+    IdentityTablesPending,
+  ],
   controllers: [MessagesController],
-  exports: [MessagesService, MessageWriter],
+  exports: [MessagesService, MessageWriter, MessagesRepository],
 })
 export class MessagesModule {}

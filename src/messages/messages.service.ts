@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ListMessagesQuery, MessagePage, SendMessageInput } from '../../contracts/messages.js';
 import { AuditService } from '../audit/audit.service.js';
 import { forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
-import type { ListMessagesQuery, SendMessageInput as SendMessageDto } from '../../contracts/messages.js';
-import { Message } from './entities/message.entity.js';
+import { ChannelsTablesPending } from './channels-tables.pending.js';
 import { MessageWriter, type SendResult } from './message-writer.js';
-import { messageView } from './message-view.js';
-
-export { messageView, type MessageView } from './message-view.js';
+import { messageView } from './message.mapper.js';
+import { MessagesRepository } from './messages.repository.js';
 
 /**
  * Serves and deletes ciphertext; storing goes through MessageWriter (group commit). Each accepted
@@ -28,34 +27,24 @@ export class MessagesService {
     private readonly audit: AuditService,
     private readonly notifier: Notifier,
     private readonly writer: MessageWriter,
+    private readonly messages: MessagesRepository,
+    private readonly channelTables: ChannelsTablesPending,
   ) {}
 
   /** Stores a sealed message through the group-commit writer; a retry returns the stored one. */
-  send(auth: AuthContext, channelId: string, dto: SendMessageDto): Promise<SendResult> {
+  send(auth: AuthContext, channelId: string, dto: SendMessageInput): Promise<SendResult> {
     return this.writer.submit({ kind: 'authenticated', auth }, channelId, dto);
   }
 
   /** Messages after a sequence number, oldest first; expired ones are never served, even before the job runs. */
-  async list(auth: AuthContext, channelId: string, q: ListMessagesQuery) {
-    const member = await this.channels.membership(this.db.manager, channelId, auth.user.id);
+  async list(auth: AuthContext, channelId: string, q: ListMessagesQuery): Promise<MessagePage> {
+    const m = this.db.manager;
+    const member = await this.channels.membership(m, channelId, auth.user.id);
     const after = Math.max(q.after, Number(member.visibleFromSeq));
-    const rows = await this.db
-      .getRepository(Message)
-      .createQueryBuilder('m')
-      .where('m.channel_id = :channelId AND m.seq > :after AND m.expires_at > :now', {
-        channelId,
-        after,
-        now: this.clock.now(),
-      })
-      .orderBy('m.seq', 'ASC')
-      .limit(q.limit)
-      .getMany();
-    const [channel] = await this.db.query<{ last_seq: string }[]>('SELECT last_seq FROM channels WHERE id = $1', [
-      channelId,
-    ]);
+    const rows = await this.messages.page(m, channelId, after, q.limit, this.clock.now());
     return {
       messages: rows.map(messageView),
-      lastSeq: Number(channel.last_seq),
+      lastSeq: await this.channelTables.lastSeq(m, channelId),
       visibleFromSeq: Number(member.visibleFromSeq),
     };
   }
@@ -64,14 +53,12 @@ export class MessagesService {
   async remove(auth: AuthContext, channelId: string, seq: number): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.channels.membership(m, channelId, auth.user.id);
-      const message = await m.getRepository(Message).findOneBy({ channelId, seq: String(seq) });
+      const message = await this.messages.findBySeq(m, channelId, seq);
       if (!message || message.expiresAt <= this.clock.now()) throw notFound('Message');
       if (message.senderUserId !== auth.user.id)
         throw forbidden('not_your_message', 'Only the sender can delete a message.');
       if (message.deletedAt) return;
-      await m
-        .getRepository(Message)
-        .update({ id: message.id }, { deletedAt: this.clock.now(), nonce: null, ciphertext: null, signature: null });
+      await this.messages.tombstone(m, message.id, this.clock.now());
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'message.deleted',

@@ -9,14 +9,14 @@ import type {
 import { channelRoom, sessionRoom, userRoom } from './realtime-events.js';
 
 export type NewMessage = ServerEventPayloads['message.new'];
-/** The instance-to-instance events (never sent to a client). */
-interface InterServerEvents {
-  'strongroom:new-messages': (items: NewMessage[]) => void;
-}
-type RtNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 /** The instance-to-instance event that carries a batch of new messages (never sent to a client). */
 const NEW_MESSAGES = 'strongroom:new-messages';
+/** The instance-to-instance events (never sent to a client). */
+interface InterServerEvents {
+  [NEW_MESSAGES]: (items: NewMessage[]) => void;
+}
+type RtNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 /**
  * Tells connected clients what changed, on every instance (the socket.io adapter carries each call to

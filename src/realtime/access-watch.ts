@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events.js';
 import { Notifier } from '../notifications/notifier.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
 
 /**
  * Cuts live sockets the moment access ends, on every instance (the adapter carries the disconnect):
@@ -12,6 +13,7 @@ export class AccessWatch implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
+    private readonly users: IdentityTablesPending,
   ) {}
 
   onModuleInit(): void {
@@ -25,9 +27,9 @@ export class AccessWatch implements OnModuleInit {
     });
     for (const type of ['agency.withdrawn', 'agency.suspended'] as const) {
       this.events.on(type, async (e, m) => {
-        const users = await m.query<{ id: string }[]>('SELECT id FROM users WHERE agency_id = $1', [e.agencyId]);
+        const userIds = await this.users.userIdsOfAgency(m, e.agencyId);
         this.events.afterCommit(m, () => {
-          for (const u of users) this.notifier.disconnectUser(u.id, type.replace('.', '_'));
+          for (const id of userIds) this.notifier.disconnectUser(id, type.replace('.', '_'));
         });
       });
     }

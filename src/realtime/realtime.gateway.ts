@@ -9,10 +9,10 @@ import {
 } from '@nestjs/websockets';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Namespace, Socket as IoSocket } from 'socket.io';
-import type { Ack } from '../../contracts/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime.js';
-import { socketSendSchema } from '../../contracts/messages.js';
 import { DataSource } from 'typeorm';
+import type { Ack } from '../../contracts/errors.js';
+import { socketSendSchema, type StoredMessageView } from '../../contracts/messages.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime.js';
 import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { AppError } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
@@ -20,9 +20,9 @@ import { parseOrThrow } from '../common/zod.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
 import { MessageWriter } from '../messages/message-writer.js';
-import type { MessageView } from '../messages/message-view.js';
 import { Notifier } from '../notifications/notifier.js';
 import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
+import { ChannelsTablesPending } from './channels-tables.pending.js';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -47,6 +47,7 @@ export class RealtimeGateway implements OnGatewayInit {
     private readonly auth: AuthService,
     private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
+    private readonly memberships: ChannelsTablesPending,
   ) {}
 
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
@@ -77,15 +78,8 @@ export class RealtimeGateway implements OnGatewayInit {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const auth = await this.authenticate(socket, typeof token === 'string' ? token : undefined);
     Object.assign(socket.data as SocketData, { token: token as string, userId: auth.user.id });
-    const channels = await this.db.query<{ channel_id: string }[]>(
-      'SELECT channel_id FROM channel_members WHERE user_id = $1',
-      [auth.user.id],
-    );
-    await socket.join([
-      userRoom(auth.user.id),
-      sessionRoom(auth.session.id),
-      ...channels.map((c) => channelRoom(c.channel_id)),
-    ]);
+    const channelIds = await this.memberships.channelIdsOf(this.db.manager, auth.user.id);
+    await socket.join([userRoom(auth.user.id), sessionRoom(auth.session.id), ...channelIds.map(channelRoom)]);
   }
 
   /** The HTTP path exactly: session, user, agency party to the ISA, attestation. */
@@ -119,7 +113,7 @@ export class RealtimeGateway implements OnGatewayInit {
    * transaction that stores it, for every send in the batch at once.
    */
   @SubscribeMessage('message.send')
-  send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<MessageView>> {
+  send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<StoredMessageView>> {
     return this.handle(socket, async () => {
       const { channelId, ...dto } = parseOrThrow(socketSendSchema, body, 'message');
       const { token, userId } = socket.data as SocketData;

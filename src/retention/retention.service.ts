@@ -4,9 +4,10 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { JobRegistry } from '../common/jobs.js';
-import { returningRows } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 import { Notifier } from '../notifications/notifier.js';
+import { ChannelsTablesPending } from './channels-tables.pending.js';
 
 export interface ExpiryReport {
   messagesDeleted: number;
@@ -32,6 +33,8 @@ export class RetentionService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly notifier: Notifier,
     private readonly jobs: JobRegistry,
+    private readonly messages: MessagesRepository,
+    private readonly channelTables: ChannelsTablesPending,
   ) {}
 
   onModuleInit(): void {
@@ -42,16 +45,9 @@ export class RetentionService implements OnModuleInit {
     const report: ExpiryReport = { messagesDeleted: 0, envelopesDeleted: 0, batches: 0 };
     for (;;) {
       const expired = await this.db.transaction(async (m) => {
-        const rows = await returningRows<{ channel_id: string; seq: string; epoch: number }>(
-          m,
-          `DELETE FROM messages WHERE id IN (
-             SELECT id FROM messages WHERE expires_at <= $1 ORDER BY expires_at
-              LIMIT $2 FOR UPDATE SKIP LOCKED)
-           RETURNING channel_id, seq, epoch`,
-          [now, this.config.EXPIRY_BATCH_SIZE],
-        );
+        const rows = await this.messages.deleteExpired(m, now, this.config.EXPIRY_BATCH_SIZE);
         const byChannel = new Map<string, number[]>();
-        for (const r of rows) byChannel.set(r.channel_id, [...(byChannel.get(r.channel_id) ?? []), Number(r.seq)]);
+        for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r.seq]);
         for (const [channelId, seqs] of byChannel) {
           await this.audit.record(m, {
             actor: null,
@@ -75,15 +71,7 @@ export class RetentionService implements OnModuleInit {
   }
 
   /** Epochs older than the current one whose every message is gone: their keys protect nothing now. */
-  private async destroySpentEpochs(): Promise<number> {
-    const rows = await returningRows<{ channel_id: string }>(
-      this.db.manager,
-      `DELETE FROM key_envelopes k
-        USING channels c
-        WHERE c.id = k.channel_id AND k.epoch < c.current_epoch
-          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = k.channel_id AND m.epoch = k.epoch)
-        RETURNING k.channel_id`,
-    );
-    return rows.length;
+  private destroySpentEpochs(): Promise<number> {
+    return this.channelTables.deleteSpentEnvelopes(this.db.manager);
   }
 }

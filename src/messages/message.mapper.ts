@@ -1,12 +1,10 @@
 import type { StoredMessageView } from '../../contracts/messages.js';
 import type { Message } from './entities/message.entity.js';
 
-/** A message as the API and the socket events show it: ciphertext and header, base64url. */
-export type MessageView = StoredMessageView;
-
 const b64 = (b: Buffer | null) => (b ? b.toString('base64url') : '');
 
-export function messageView(m: Message): MessageView {
+/** A message as the API and the socket events show it: ciphertext and header, base64url; a tombstone's are empty. */
+export function messageView(m: Message): StoredMessageView {
   return {
     id: m.id,
     seq: Number(m.seq),

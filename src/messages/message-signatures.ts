@@ -1,0 +1,55 @@
+import type { KeyObject } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { SendMessageInput } from '../../contracts/messages.js';
+import { messageSigningBytes } from '../channels/channel-proofs.js';
+import { ed25519PublicKey, verifyEd25519Async } from '../identity/device-proof.js';
+import { IdentityTablesPending } from './identity-tables.pending.js';
+import type { SignatureCheck } from './send-decision.js';
+
+const KEY_CACHE_LIMIT = 10_000;
+
+/**
+ * Checks a message's signature outside any transaction and off the event loop, while the send waits
+ * in the queue. The verdict is only revealed by decideSend, after the membership checks.
+ */
+@Injectable()
+export class MessageSignatures {
+  /** Device id → owner and Ed25519 key. Both are fixed for a device's life; revocation is checked per batch. */
+  private readonly signingKeys = new Map<string, { userId: string; key: KeyObject }>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly devices: IdentityTablesPending,
+  ) {}
+
+  async check(
+    userId: string,
+    channelId: string,
+    dto: SendMessageInput,
+    nonce: Buffer,
+    ciphertext: Buffer,
+    signature: Buffer,
+  ): Promise<SignatureCheck> {
+    const key = await this.signingKey(dto.senderDeviceId);
+    if (!key || key.userId !== userId) return 'not_your_device';
+    const signed = messageSigningBytes(
+      { channelId, epoch: dto.epoch, senderDeviceId: dto.senderDeviceId, clientMessageId: dto.clientMessageId },
+      nonce,
+      ciphertext,
+    );
+    return (await verifyEd25519Async(key.key, signed, signature)) ? 'ok' : 'bad';
+  }
+
+  private async signingKey(deviceId: string): Promise<{ userId: string; key: KeyObject } | null> {
+    const cached = this.signingKeys.get(deviceId);
+    if (cached) return cached;
+    const row = await this.devices.deviceSigningKey(this.db.manager, deviceId);
+    if (!row) return null;
+    const entry = { userId: row.userId, key: ed25519PublicKey(row.ed25519PublicKey) };
+    if (this.signingKeys.size >= KEY_CACHE_LIMIT) this.signingKeys.delete(this.signingKeys.keys().next().value!);
+    this.signingKeys.set(deviceId, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { returningRows } from '../common/sql.js';
+import { Message } from './entities/message.entity.js';
+
+/** A message the retention job deleted: enough to tell the channel which sequence numbers went. */
+export interface ExpiredMessage {
+  channelId: string;
+  seq: number;
+  epoch: number;
+}
+
+/** Every query on `messages`. The group commit's cross-table check is SendBatchReadModel. */
+@Injectable()
+export class MessagesRepository {
+  async findByIds(m: EntityManager, ids: string[]): Promise<Message[]> {
+    return ids.length ? m.getRepository(Message).findBy({ id: In(ids) }) : [];
+  }
+
+  /** Messages after `after`, oldest first, never one that has expired (even before the job deletes it). */
+  page(m: EntityManager, channelId: string, after: number, limit: number, now: Date): Promise<Message[]> {
+    return m
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .where('m.channel_id = :channelId AND m.seq > :after AND m.expires_at > :now', { channelId, after, now })
+      .orderBy('m.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  findBySeq(m: EntityManager, channelId: string, seq: number): Promise<Message | null> {
+    return m.getRepository(Message).findOneBy({ channelId, seq: String(seq) });
+  }
+
+  /** A tombstone: the ciphertext, nonce and signature go, the sequence number stays. */
+  async tombstone(m: EntityManager, id: string, deletedAt: Date): Promise<void> {
+    await m.getRepository(Message).update({ id }, { deletedAt, nonce: null, ciphertext: null, signature: null });
+  }
+
+  /**
+   * Every row in one INSERT. Returns how many were stored: fewer than given means a concurrent
+   * transaction stored one of them first (the same device and clientMessageId), and the caller must
+   * decide again with it in view.
+   */
+  async insertMany(m: EntityManager, rows: Message[]): Promise<number> {
+    const inserted = await returningRows<{ id: string }>(
+      m,
+      `INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
+                             nonce, ciphertext, signature, created_at, expires_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
+                            $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[])
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.channelId),
+        rows.map((r) => r.seq),
+        rows.map((r) => r.epoch),
+        rows.map((r) => r.senderUserId),
+        rows.map((r) => r.senderDeviceId),
+        rows.map((r) => r.clientMessageId),
+        rows.map((r) => r.nonce),
+        rows.map((r) => r.ciphertext),
+        rows.map((r) => r.signature),
+        rows.map((r) => r.createdAt),
+        rows.map((r) => r.expiresAt),
+      ],
+    );
+    return inserted.length;
+  }
+
+  /**
+   * Deletes up to `limit` messages whose expiry has passed, claimed with FOR UPDATE SKIP LOCKED so
+   * that several instances share the work and a crashed one's batch is simply taken again.
+   */
+  async deleteExpired(m: EntityManager, now: Date, limit: number): Promise<ExpiredMessage[]> {
+    const rows = await returningRows<{ channel_id: string; seq: string; epoch: number }>(
+      m,
+      `DELETE FROM messages WHERE id IN (
+         SELECT id FROM messages WHERE expires_at <= $1 ORDER BY expires_at
+          LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING channel_id, seq, epoch`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ channelId: r.channel_id, seq: Number(r.seq), epoch: r.epoch }));
+  }
+}
