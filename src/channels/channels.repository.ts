@@ -87,6 +87,13 @@ export const toEpochKeyView = (r: EpochKeyRow): EpochKeyView => ({
  * Every read and write of the channels module's own tables: channels, channel_members, channel_epochs
  * and key_envelopes. Queries that join other modules' tables are in channel-members.read-model.ts.
  */
+/** A channel's counters after a batch of sends: its new last sequence number and how many messages it added. */
+export interface SequenceAdvance {
+  channelId: string;
+  lastSeq: string;
+  added: number;
+}
+
 @Injectable()
 export class ChannelsRepository {
   // ── channels ──
@@ -296,21 +303,18 @@ export class ChannelsRepository {
     return rows.map(toEpochKeyView);
   }
 
-  /**
-   * Destroys the envelopes of epochs older than the channel's current one whose every message is gone
-   * (retention): their keys protect nothing now. Returns how many were destroyed. The one reference to
-   * another module's table (messages, NOT EXISTS) is deliberate: one set-based statement over every
-   * channel, rather than asking the messages module epoch by epoch.
-   */
-  async deleteSpentEnvelopes(m: EntityManager): Promise<number> {
-    const rows = await returningRows<{ channel_id: string }>(
-      m,
-      `DELETE FROM key_envelopes k
-        USING channels c
-        WHERE c.id = k.channel_id AND k.epoch < c.current_epoch
-          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = k.channel_id AND m.epoch = k.epoch)
-        RETURNING k.channel_id`,
+  /** Every channel's counters a batch of sends advanced, in one statement (the batch holds their locks). */
+  async advanceSequences(m: EntityManager, advances: SequenceAdvance[]): Promise<void> {
+    await m.query(
+      `UPDATE channels c SET last_seq = u.last_seq, epoch_message_count = c.epoch_message_count + u.n
+         FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS u (id, last_seq, n)
+        WHERE c.id = u.id`,
+      [advances.map((a) => a.channelId), advances.map((a) => a.lastSeq), advances.map((a) => a.added)],
     );
-    return rows.length;
+  }
+
+  /** The highest sequence number given out in a channel. */
+  async lastSeq(m: EntityManager, channelId: string): Promise<number> {
+    return Number((await this.get(m, channelId)).lastSeq);
   }
 }

@@ -107,12 +107,4 @@ export class ChannelsService {
   memberDevices(m: EntityManager, channelId: string, now?: Date): Promise<MemberDeviceView[]> {
     return this.epochs.memberDevices(m, channelId, now);
   }
-
-  /**
-   * Destroys the key envelopes of spent epochs (older than the current one, no message left), for
-   * retention; returns how many.
-   */
-  deleteSpentEnvelopes(m: EntityManager): Promise<number> {
-    return this.repo.deleteSpentEnvelopes(m);
-  }
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { SendMessageInput } from '../../contracts/messages.js';
 import { messageSigningBytes } from '../channels/channel-proofs.js';
 import { ed25519PublicKey, verifyEd25519Async } from '../identity/device-proof.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { DevicesRepository } from '../identity/devices.repository.js';
 import type { SignatureCheck } from './send-decision.js';
 
 const KEY_CACHE_LIMIT = 10_000;
@@ -21,7 +21,7 @@ export class MessageSignatures {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly devices: IdentityTablesPending,
+    private readonly devices: DevicesRepository,
   ) {}
 
   async check(
@@ -45,7 +45,7 @@ export class MessageSignatures {
   private async signingKey(deviceId: string): Promise<{ userId: string; key: KeyObject } | null> {
     const cached = this.signingKeys.get(deviceId);
     if (cached) return cached;
-    const row = await this.devices.deviceSigningKey(this.db.manager, deviceId);
+    const row = await this.devices.byId(this.db.manager, deviceId);
     if (!row) return null;
     const entry = { userId: row.userId, key: ed25519PublicKey(row.ed25519PublicKey) };
     if (this.signingKeys.size >= KEY_CACHE_LIMIT) this.signingKeys.delete(this.signingKeys.keys().next().value!);

@@ -12,7 +12,7 @@ import type { Channel } from '../channels/entities/channel.entity.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
 import { Notifier, type NewMessage } from '../notifications/notifier.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
 import { Message } from './entities/message.entity.js';
 import { MessageSignatures } from './message-signatures.js';
 import { messageView } from './message.mapper.js';
@@ -88,7 +88,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
     private readonly signatures: MessageSignatures,
     private readonly batchReads: SendBatchReadModel,
     private readonly messages: MessagesRepository,
-    private readonly channelTables: ChannelsTablesPending,
+    private readonly channelsRepo: ChannelsRepository,
   ) {}
 
   /** Stores one sealed message (or finds its earlier copy); resolves after the commit. */
@@ -280,7 +280,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
       if ((await this.messages.insertMany(m, rows)) !== rows.length) throw new BatchRaced();
       const bumped = [...new Set(rows.map((r) => r.channelId))].map((id) => channels.get(id)!);
       const added = (c: Channel) => rows.filter((r) => r.channelId === c.id).length;
-      await this.channelTables.advanceSequences(
+      await this.channelsRepo.advanceSequences(
         m,
         bumped.map((c) => ({ channelId: c.id, lastSeq: c.lastSeq, added: added(c) })),
       );

@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
 import { MessageSignatures } from './message-signatures.js';
 import { MessageWriter } from './message-writer.js';
 import { MessagesController } from './messages.controller.js';
@@ -13,15 +11,7 @@ import { SendBatchReadModel } from './send-batch.read-model.js';
 
 @Module({
   imports: [AuditModule, ChannelsModule, IdentityModule],
-  providers: [
-    MessagesService,
-    MessageWriter,
-    MessagesRepository,
-    SendBatchReadModel,
-    MessageSignatures,
-    ChannelsTablesPending,
-    IdentityTablesPending,
-  ],
+  providers: [MessagesService, MessageWriter, MessagesRepository, SendBatchReadModel, MessageSignatures],
   controllers: [MessagesController],
   exports: [MessagesService, MessageWriter, MessagesRepository],
 })

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
 import { MessageWriter, type SendResult } from './message-writer.js';
 import { messageView } from './message.mapper.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -28,7 +28,7 @@ export class MessagesService {
     private readonly notifier: Notifier,
     private readonly writer: MessageWriter,
     private readonly messages: MessagesRepository,
-    private readonly channelTables: ChannelsTablesPending,
+    private readonly channelsRepo: ChannelsRepository,
   ) {}
 
   /** Stores a sealed message through the group-commit writer; a retry returns the stored one. */
@@ -44,7 +44,7 @@ export class MessagesService {
     const rows = await this.messages.page(m, channelId, after, q.limit, this.clock.now());
     return {
       messages: rows.map(messageView),
-      lastSeq: await this.channelTables.lastSeq(m, channelId),
+      lastSeq: await this.channelsRepo.lastSeq(m, channelId),
       visibleFromSeq: Number(member.visibleFromSeq),
     };
   }

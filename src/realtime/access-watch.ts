@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events.js';
 import { Notifier } from '../notifications/notifier.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { UsersRepository } from '../identity/users.repository.js';
 
 /**
  * Cuts live sockets the moment access ends, on every instance (the adapter carries the disconnect):
@@ -13,7 +13,7 @@ export class AccessWatch implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
-    private readonly users: IdentityTablesPending,
+    private readonly users: UsersRepository,
   ) {}
 
   onModuleInit(): void {
@@ -27,7 +27,7 @@ export class AccessWatch implements OnModuleInit {
     });
     for (const type of ['agency.withdrawn', 'agency.suspended'] as const) {
       this.events.on(type, async (e, m) => {
-        const userIds = await this.users.userIdsOfAgency(m, e.agencyId);
+        const userIds = await this.users.idsOfAgency(m, e.agencyId);
         this.events.afterCommit(m, () => {
           for (const id of userIds) this.notifier.disconnectUser(id, type.replace('.', '_'));
         });

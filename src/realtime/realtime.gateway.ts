@@ -22,7 +22,7 @@ import { AuthService } from '../identity/auth.service.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import { Notifier } from '../notifications/notifier.js';
 import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { ChannelsService } from '../channels/channels.service.js';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -47,7 +47,7 @@ export class RealtimeGateway implements OnGatewayInit {
     private readonly auth: AuthService,
     private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
-    private readonly memberships: ChannelsTablesPending,
+    private readonly channels: ChannelsService,
   ) {}
 
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
@@ -78,7 +78,7 @@ export class RealtimeGateway implements OnGatewayInit {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const auth = await this.authenticate(socket, typeof token === 'string' ? token : undefined);
     Object.assign(socket.data as SocketData, { token: token as string, userId: auth.user.id });
-    const channelIds = await this.memberships.channelIdsOf(this.db.manager, auth.user.id);
+    const channelIds = await this.channels.channelIdsOf(this.db.manager, auth.user.id);
     await socket.join([userRoom(auth.user.id), sessionRoom(auth.session.id), ...channelIds.map(channelRoom)]);
   }
 

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { AccessWatch } from './access-watch.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
-import { IdentityTablesPending } from './identity-tables.pending.js';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 
 @Module({
-  imports: [IdentityModule, MessagesModule],
-  providers: [RealtimeGateway, AccessWatch, ChannelsTablesPending, IdentityTablesPending],
+  imports: [ChannelsModule, IdentityModule, MessagesModule],
+  providers: [RealtimeGateway, AccessWatch],
 })
 export class RealtimeModule {}

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { SpentKeysReadModel } from './spent-keys.read-model.js';
 import { RetentionService } from './retention.service.js';
 
 @Module({
   imports: [AuditModule, MessagesModule],
-  providers: [RetentionService, ChannelsTablesPending],
+  providers: [RetentionService, SpentKeysReadModel],
   exports: [RetentionService],
 })
 export class RetentionModule {}

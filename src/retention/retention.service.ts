@@ -7,7 +7,7 @@ import { JobRegistry } from '../common/jobs.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { Notifier } from '../notifications/notifier.js';
-import { ChannelsTablesPending } from './channels-tables.pending.js';
+import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
 export interface ExpiryReport {
   messagesDeleted: number;
@@ -34,7 +34,7 @@ export class RetentionService implements OnModuleInit {
     private readonly notifier: Notifier,
     private readonly jobs: JobRegistry,
     private readonly messages: MessagesRepository,
-    private readonly channelTables: ChannelsTablesPending,
+    private readonly spentKeys: SpentKeysReadModel,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +72,6 @@ export class RetentionService implements OnModuleInit {
 
   /** Epochs older than the current one whose every message is gone: their keys protect nothing now. */
   private destroySpentEpochs(): Promise<number> {
-    return this.channelTables.deleteSpentEnvelopes(this.db.manager);
+    return this.spentKeys.deleteSpentEnvelopes(this.db.manager);
   }
 }
