@@ -20,6 +20,7 @@ export class StrongroomIoAdapter extends IoAdapter {
   private readonly log = new Logger('Realtime');
   private factory: AdapterFactory | null = null;
   private readonly closers: (() => Promise<unknown>)[] = [];
+  private closing = false;
 
   constructor(
     app: INestApplicationContext,
@@ -50,8 +51,16 @@ export class StrongroomIoAdapter extends IoAdapter {
     // The adapter keeps one client checked out for LISTEN without an 'error' listener: a database restart
     // would then crash the process. Every client gets one, and the adapter reconnects by itself.
     pool.on('connect', (client) => client.on('error', errorHandler));
-    // If the app closes while the adapter is still setting up its LISTEN client, that client is never
-    // released and `end()` would wait for ever: give it a moment, then let the process go on closing.
+    // The adapter reconnects its LISTEN client whenever that client ends. If the app closes while a
+    // connection attempt is under way, the adapter's own close cannot cancel it: the client it then gets
+    // is never released, and when it ends (the database going away) the adapter retries every ~2 s for
+    // ever on an ended pool, holding the process open. Once closing, the adapter is never handed a new
+    // client: its attempt just waits, and nothing more is scheduled. (pg's own pool.query passes a
+    // callback and still gets through.)
+    const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+    pool.connect = ((...args: unknown[]) =>
+      this.closing && args.length === 0 ? new Promise(() => undefined) : connect(...args)) as typeof pool.connect;
+    // That never-released client would also make `end()` wait for ever: give it a moment, then go on closing.
     this.closers.push(() => Promise.race([pool.end(), new Promise((r) => setTimeout(r, 2000).unref())]));
     this.factory = createPostgresAdapter(pool, { tableName: 'socket_io_attachments', errorHandler });
   }
@@ -69,6 +78,7 @@ export class StrongroomIoAdapter extends IoAdapter {
   }
 
   override async dispose(): Promise<void> {
+    this.closing = true;
     await super.dispose();
     while (this.closers.length) await this.closers.pop()!().catch(() => undefined);
   }
