@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'already_revoked',
   'not_your_device',
   'invalid_signature',
+  'invalid_public_key',
   // channels and keys
   'not_a_member',
   'membership_ended',

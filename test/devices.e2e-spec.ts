@@ -92,6 +92,51 @@ describe('devices: registration with proof of possession, listing public keys, r
     await expect(postDevice(alice, body(proof))).resolves.toMatchObject({ userId: alice.id });
   });
 
+  it('refuses poisoned public keys with 400 invalid_public_key, even behind a proof that verifies', async () => {
+    const before = await countOf(t, 'SELECT count(*)::int AS n FROM devices');
+    const b64 = (bytes: Buffer) => bytes.toString('base64url');
+    /** A body whose proof is signed by a real Ed25519 key over the given (bad) encryption key. */
+    const withX25519 = async (x25519PublicKey: string) => {
+      const keys = await generateDeviceKeys();
+      const bad = { ...keys, x25519: { ...keys.x25519, publicKey: x25519PublicKey } };
+      return {
+        label: 'Poisoned',
+        x25519PublicKey,
+        ed25519PublicKey: keys.ed25519.publicKey,
+        signature: await signDeviceProof(alice.id, bad),
+      };
+    };
+    const real = Buffer.from((await generateDeviceKeys()).x25519.publicKey, 'base64url');
+    const badX25519 = {
+      'all zero': Buffer.alloc(32),
+      'a point of order 8': Buffer.from('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', 'hex'),
+      'a real key with the top bit set (a second spelling)': Buffer.from(real.map((b, i) => (i === 31 ? b | 0x80 : b))),
+    };
+    for (const [what, key] of Object.entries(badX25519)) {
+      const err = await refused(postDevice(alice, await withX25519(b64(key))), 400, 'invalid_public_key');
+      expect([what, err.details]).toEqual([what, { fields: { x25519PublicKey: [expect.any(String)] } }]);
+    }
+
+    // The neutral element as a signing key: anyone can "sign" for it (R = the neutral element, S = 0
+    // verifies for every message), so the proof of possession passes and only the key check stops it.
+    const neutral = Buffer.alloc(32);
+    neutral[0] = 1;
+    const forged = Buffer.alloc(64);
+    forged[0] = 1;
+    const err = await refused(
+      postDevice(alice, {
+        label: 'Forger',
+        x25519PublicKey: (await generateDeviceKeys()).x25519.publicKey,
+        ed25519PublicKey: b64(neutral),
+        signature: b64(forged),
+      }),
+      400,
+      'invalid_public_key',
+    );
+    expect(err.details).toEqual({ fields: { ed25519PublicKey: ['is not a valid Ed25519 public key'] } });
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM devices')).toBe(before);
+  });
+
   it('refuses the same signing key twice with 409 device_exists, also when registered concurrently', async () => {
     const { keys } = await alice.client.createDevice(alice.id, 'Tablet');
     await refused(alice.client.registerDevice(alice.id, keys, 'Tablet again'), 409, 'device_exists');

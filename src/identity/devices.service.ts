@@ -10,6 +10,7 @@ import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from './auth-context.js';
 import { deviceProofMessage, verifyEd25519 } from './device-proof.js';
 import { DevicesRepository, toDeviceView } from './devices.repository.js';
+import { ed25519KeyProblem, x25519KeyProblem } from './public-keys.js';
 import { UsersRepository } from './users.repository.js';
 
 /** Devices and their public keys. The server checks proof of possession; private keys never arrive here. */
@@ -34,6 +35,19 @@ export class DevicesService {
         'invalid_signature',
         'The proof-of-possession signature does not verify with this signing key.',
       );
+    }
+    // After the proof, so a forged request learns only that its proof is wrong. A small-order signing key
+    // can pass a proof (anyone can "sign" for it), which is why this check is needed at all.
+    const problems = Object.fromEntries(
+      Object.entries({
+        x25519PublicKey: await x25519KeyProblem(x),
+        ed25519PublicKey: await ed25519KeyProblem(ed),
+      }).flatMap(([field, problem]) => (problem ? [[field, [problem]]] : [])),
+    );
+    if (Object.keys(problems).length) {
+      throw new AppError(400, 'invalid_public_key', 'This device’s public keys are not keys others can safely use.', {
+        fields: problems,
+      });
     }
     const exists = () => conflict('device_exists', 'A device with this signing key is already registered.');
     return this.db.transaction(async (m) => {

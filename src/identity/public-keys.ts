@@ -1,0 +1,50 @@
+import sodiumModule from 'libsodium-wrappers-sumo';
+
+/**
+ * Whether a device's public keys are keys anyone can safely use (DESIGN.md §3: no small-order or
+ * non-canonical points). A device is registered once and then sealed to by every member of every
+ * channel it joins: a poisoned key (all zero, low order) makes libsodium refuse to seal, which would
+ * stop every rotation in those channels, and a low-order Ed25519 key lets anyone forge "signatures".
+ * Returns what is wrong in plain words, or null.
+ */
+
+/** 2^255 − 19, the field prime of Curve25519. */
+const P = 2n ** 255n - 19n;
+
+const littleEndian = (bytes: Uint8Array): bigint => {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
+  return n;
+};
+
+/** libsodium, loaded once (its WebAssembly is initialised asynchronously). */
+let ready: Promise<typeof sodiumModule> | null = null;
+const sodium = () => (ready ??= sodiumModule.ready.then(() => sodiumModule));
+
+/** A fixed clamped scalar: multiplying a point of small order by a multiple of 8 gives zero. */
+const PROBE_SCALAR = new Uint8Array(32).fill(0x5a);
+PROBE_SCALAR[0] &= 248;
+PROBE_SCALAR[31] = (PROBE_SCALAR[31] & 127) | 64;
+
+export async function x25519KeyProblem(key: Uint8Array): Promise<string | null> {
+  if (key.length !== 32) return 'must be 32 bytes';
+  // Canonical: the top bit clear and the number below p. Everything else is a second spelling of a
+  // point, which implementations read differently.
+  if (key[31] & 0x80 || littleEndian(key) >= P) return 'is not a canonical X25519 public key';
+  const s = await sodium();
+  try {
+    // libsodium refuses (throws) when the product is zero, that is for every point of small order
+    // (including 0 and 1) on the curve or its twist.
+    s.crypto_scalarmult(PROBE_SCALAR, key);
+  } catch {
+    return 'is a point of small order, which no real key is';
+  }
+  return null;
+}
+
+export async function ed25519KeyProblem(key: Uint8Array): Promise<string | null> {
+  if (key.length !== 32) return 'must be 32 bytes';
+  const s = await sodium();
+  // On the curve, canonically encoded, in the main subgroup and not of small order.
+  return s.crypto_core_ed25519_is_valid_point(key) ? null : 'is not a valid Ed25519 public key';
+}
