@@ -1,4 +1,4 @@
-import type { SecureSession } from '../client/sdk/index.js';
+import { generateDeviceKeys, type SecureSession } from '../client/sdk/index.js';
 import {
   epochAnnouncementBytes,
   newEpochKey,
@@ -137,5 +137,58 @@ describe('an epoch key goes to exactly the current member devices', () => {
     // The members read with the new key: bob decrypts what alice sends under it.
     await aliceS.send(channelId, 'after a hand-built rotation');
     expect((await bobS.readAll(channelId)).map((m) => m.content?.body)).toContain('after a hand-built rotation');
+  });
+});
+
+/**
+ * Registration refuses poisoned public keys, but someone who can write to the database can still put
+ * a device row in. Such a device must get no key and must not stop anyone else: before, its all-zero
+ * key made every member's rotation fail inside libsodium ("invalid usage").
+ */
+describe('a device with an unusable key, written straight into the database', () => {
+  let t: TestApp;
+  let alice: Person;
+  let bob: Person;
+  let aliceS: SecureSession;
+  let bobS: SecureSession;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    alice = await w.person(council, 'practitioner', 'alice');
+    bob = await w.person(council, 'practitioner', 'bob');
+    aliceS = await secureSession(alice.client, 'alice laptop', t);
+    bobS = await secureSession(bob.client, 'bob laptop', t);
+  });
+  afterAll(async () => {
+    for (const s of [aliceS, bobS]) s?.close();
+    await t.close();
+  });
+
+  it('gets no key, and the channel rotates and carries messages for everyone else', async () => {
+    const channelId = await aliceS.createChannel({ kind: 'professionals_meeting', members: [{ userId: bob.id }] });
+    const signing = (await generateDeviceKeys()).ed25519.publicKey;
+    const [{ id: poisoned }] = (
+      await t.sql(
+        `INSERT INTO devices (user_id, label, x25519_public_key, ed25519_public_key)
+         VALUES ($1, 'inserted behind the server', $2, $3) RETURNING id`,
+        [bob.id, Buffer.alloc(32), Buffer.from(signing, 'base64url')],
+      )
+    ).rows as { id: string }[];
+
+    const { devices } = await alice.client.channelDevices(channelId);
+    expect(devices.map((d) => d.deviceId).sort()).toEqual([aliceS.deviceId, bobS.deviceId].sort());
+    const epoch = await aliceS.rotate(channelId);
+    await aliceS.send(channelId, 'still getting through');
+    expect((await bobS.readAll(channelId)).map((m) => m.content?.body)).toContain('still getting through');
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1 AND epoch = $2', [
+        channelId,
+        epoch,
+      ]),
+    ).toBe(2);
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1', [poisoned])).toBe(0);
   });
 });

@@ -24,6 +24,7 @@ import { epochAnnouncementBytes } from './channel-proofs.js';
 import { mayHoldEpochKey, recipientsMatch, rotationDue, type RotationState } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { DevicesRepository } from '../identity/devices.repository.js';
+import { usableDeviceKeys } from '../identity/public-keys.js';
 
 /**
  * Key epochs: who must get the next epoch key, opening an epoch (its key sealed to exactly the current
@@ -78,8 +79,11 @@ export class ChannelEpochsService {
     const rows = await this.members.memberDevices(m, channelId);
     // An agency that may not share into this channel (a family's consent withdrawn) gets no new keys.
     const refused = await this.access.sharingRefusals(m, channelId, [...new Set(rows.map((r) => r.agencyId))]);
+    // A device whose keys cannot be used (written straight into the database: registration refuses them)
+    // gets no key, so it cannot make every member's rotation fail.
+    const usable = await Promise.all(rows.map((r) => usableDeviceKeys(r.x25519PublicKey, r.ed25519PublicKey)));
     return rows
-      .filter((r) => mayHoldEpochKey(r, now, refused))
+      .filter((r, i) => usable[i] && mayHoldEpochKey(r, now, refused))
       .map((r) => ({
         deviceId: r.deviceId,
         userId: r.userId,

@@ -48,3 +48,23 @@ export async function ed25519KeyProblem(key: Uint8Array): Promise<string | null>
   // On the curve, canonically encoded, in the main subgroup and not of small order.
   return s.crypto_core_ed25519_is_valid_point(key) ? null : 'is not a valid Ed25519 public key';
 }
+
+/** Verdicts by key pair: a device's keys never change, so each pair is checked once per process. */
+const verdicts = new Map<string, boolean>();
+const VERDICT_LIMIT = 50_000;
+
+/**
+ * Whether a device's stored public keys (base64url) are usable. Registration refuses bad keys, so a bad
+ * pair here was written behind the server's back; such a device must not block its channels.
+ */
+export async function usableDeviceKeys(x25519PublicKey: string, ed25519PublicKey: string): Promise<boolean> {
+  const id = `${x25519PublicKey}.${ed25519PublicKey}`;
+  const known = verdicts.get(id);
+  if (known !== undefined) return known;
+  const ok =
+    (await x25519KeyProblem(Buffer.from(x25519PublicKey, 'base64url'))) === null &&
+    (await ed25519KeyProblem(Buffer.from(ed25519PublicKey, 'base64url'))) === null;
+  if (verdicts.size >= VERDICT_LIMIT) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(id, ok);
+  return ok;
+}
