@@ -192,3 +192,73 @@ describe('a device with an unusable key, written straight into the database', ()
     expect(await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1', [poisoned])).toBe(0);
   });
 });
+
+/**
+ * Sealed records (action texts, minutes, the plan, family members' names) follow the rule messages
+ * follow: written only under the channel's current key, and not while a rotation is due. Otherwise a
+ * stale or faulty client would write what a removed member can still read.
+ */
+describe('a sealed field under anything but the current key', () => {
+  let t: TestApp;
+  let alice: Person;
+  let bob: Person;
+  let carol: Person;
+  let aliceS: SecureSession;
+  let carolS: SecureSession;
+  let channelId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    alice = await w.person(council, 'practitioner', 'alice');
+    bob = await w.person(council, 'practitioner', 'bob');
+    carol = await w.person(council, 'practitioner', 'carol');
+    aliceS = await secureSession(alice.client, 'alice laptop', t);
+    carolS = await secureSession(carol.client, 'carol laptop', t);
+    channelId = await aliceS.createChannel({
+      kind: 'locality_meeting',
+      members: [{ userId: bob.id }, { userId: carol.id }],
+    });
+  });
+  afterAll(async () => {
+    for (const s of [aliceS, carolS]) s?.close();
+    await t.close();
+  });
+
+  const actions = () => countOf(t, 'SELECT count(*)::int AS n FROM actions WHERE channel_id = $1', [channelId]);
+  const action = (description: { epoch: number; ciphertext: string }) =>
+    alice.client.createAction({ channelId, description, ownerId: bob.id, dueOn: '2026-12-31' });
+
+  it('is refused after a member leaves (409 epoch_stale), and what is written next is out of the leaver’s reach', async () => {
+    const old = await aliceS.sealField(channelId, 'action', { text: 'written before carol left' });
+    await action(old);
+    await alice.client.removeMember(channelId, carol.id);
+
+    // The key carol holds is still the current one, but a rotation is due: refused, nothing stored.
+    const before = await actions();
+    const due = await refused(action(old), 409, 'epoch_stale');
+    expect(due.details).toMatchObject({ currentEpoch: old.epoch, rotationRequired: true });
+    expect(due.message).not.toMatch(/epoch/i);
+    expect(await actions()).toBe(before);
+
+    // The SDK seals under the channel's keys as they are now: it opens the next epoch without carol.
+    const fresh = await aliceS.sealField(channelId, 'action', { text: 'written after carol left' });
+    expect(fresh.epoch).toBe(old.epoch + 1);
+    await action(fresh);
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1 AND epoch = $2', [
+        carolS.deviceId,
+        fresh.epoch,
+      ]),
+    ).toBe(0);
+    await expect(carolS.openField(channelId, 'action', fresh)).rejects.toThrow();
+
+    // Under the old key once the new one is open: refused too, nothing stored.
+    const after = await actions();
+    const stale = await refused(action(old), 409, 'epoch_stale');
+    expect(stale.details).toMatchObject({ currentEpoch: fresh.epoch, rotationRequired: false });
+    expect(await actions()).toBe(after);
+  });
+});

@@ -118,6 +118,14 @@ export class SecureSession {
   // ── sealed fields and minutes ───────────────────────────────────────────────────────────────────
 
   /**
+   * Runs `write` (which seals with `sealField` and sends the result), and once more if the channel's keys
+   * changed in between (409 `epoch_stale`): the server takes sealed fields only under the current key.
+   */
+  sealedWrite<T>(write: () => Promise<T>): Promise<T> {
+    return this.records.sealedWrite(write);
+  }
+
+  /**
    * Seals a document for a record kept beside a channel (a family member's details, a competence
    * rationale, a lawful-basis justification, an agenda…): only the channel's members can open it. The
    * purpose names what it holds (contracts/sealed.ts), and the document must be of that purpose's type.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SharingRestriction } from '../../contracts/channels.js';
 import { agencyCanShare } from '../agencies/agencies.service.js';
-import { badRequest, conflict, forbidden, notFound, type AppError } from '../common/app-error.js';
+import { conflict, forbidden, notFound, type AppError } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { membershipRefusal } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
@@ -103,17 +103,5 @@ export class ChannelAccessService {
     const channel = await this.repo.lock(m, channelId);
     if (!channel) throw notFound('Channel');
     return channel;
-  }
-
-  /**
-   * A sealed field (`{epoch, ciphertext}` under the channel's key) must name an epoch the channel has:
-   * the server cannot open it, but it can refuse one nobody could.
-   */
-  async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
-    if (!(await this.repo.epochExists(m, channelId, epoch))) {
-      throw badRequest('validation_failed', `The ${field} is sealed under a key epoch this channel does not have.`, {
-        fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
-      });
-    }
   }
 }

@@ -54,6 +54,30 @@ export class ChannelEpochsService {
     });
   }
 
+  /**
+   * A sealed field (`{epoch, ciphertext}` under the channel's key) must name an epoch the channel has
+   * (the server cannot open it, but it can refuse one nobody could), and, like a message, the current
+   * one while no rotation is due: a field written under an older key, or under the current one after a
+   * member left, would be readable by someone who is no longer in the channel (DESIGN.md §3). The
+   * channel row is share-locked, so a rotation cannot slip in before this write commits.
+   */
+  async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
+    if (!(await this.repo.epochExists(m, channelId, epoch))) {
+      throw badRequest('validation_failed', `The ${field} is sealed under a key epoch this channel does not have.`, {
+        fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
+      });
+    }
+    const channel = await this.repo.lockShared(m, channelId);
+    const due = this.rotationDue(channel);
+    if (epoch !== channel.currentEpoch || due) {
+      throw conflict(
+        'epoch_stale',
+        `The channel’s keys have changed since the ${field} was encrypted: encrypt it again and resend.`,
+        { currentEpoch: channel.currentEpoch, rotationRequired: due !== null, reason: due ?? 'epoch_changed' },
+      );
+    }
+  }
+
   /** Marks a channel for key rotation: sends on the current epoch are refused until a new one opens. */
   async markRotation(m: EntityManager, channelId: string, reason: string): Promise<void> {
     await this.repo.markRotation(m, channelId, reason);

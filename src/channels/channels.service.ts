@@ -61,7 +61,7 @@ export class ChannelsService {
 
   /** A sealed field must name an epoch the channel has. */
   assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
-    return this.access.assertSealedEpoch(m, channelId, epoch, field);
+    return this.epochs.assertSealedEpoch(m, channelId, epoch, field);
   }
 
   /** Locks a channel row for the caller's transaction (404 if there is none). */

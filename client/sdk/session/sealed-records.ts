@@ -5,6 +5,7 @@ import { decryptField, encryptField } from '../crypto/channel-crypto.js';
 import { signMinutes, verifyMinutes } from '../crypto/minutes.js';
 import type { ExportMinutesProof } from '../export/record-export.js';
 import type { StoredDevice } from '../store/key-store.js';
+import { StrongroomApiError } from '../transport/http.js';
 import type { MeetingView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
@@ -43,14 +44,17 @@ export class SealedRecords {
   ) {}
 
   /**
-   * Seals a value under the channel's send epoch. When this device holds no key for that epoch it opens
-   * the next one once and tries again.
+   * Seals a value under the channel's current epoch, as the server sees it now: the server refuses a
+   * sealed field under any other (`409 epoch_stale`), so the cached send epoch is not trusted here, and
+   * when a rotation is due this device opens the next epoch first. When this device holds no key for
+   * that epoch it opens the next one once and tries again.
    */
   async sealField<P extends SealedPurpose>(
     channelId: string,
     purpose: P,
     value: SealedDocument<P>,
   ): Promise<SealedField> {
+    this.keys.forgetSendEpoch(channelId);
     for (let attempt = 0; ; attempt++) {
       const epoch = await this.keys.sendEpoch(channelId);
       try {
@@ -81,11 +85,26 @@ export class SealedRecords {
     );
   }
 
+  /**
+   * Seals and writes; when the channel's keys changed between the two (a rotation by someone else: 409
+   * `epoch_stale`), seals again under the new key and writes once more.
+   */
+  async sealedWrite<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof StrongroomApiError) || err.code !== 'epoch_stale') throw err;
+      return write();
+    }
+  }
+
   /** Saves the minutes as a new version on top of `baseVersion`; returns the new version. */
   async saveMinutes(meetingId: string, document: MinutesDocument, baseVersion: number): Promise<number> {
     const meeting = await this.client.meeting(meetingId);
-    const minutes = await this.sealField(meeting.channelId, 'minutes', document);
-    return (await this.client.saveMinutes(meetingId, { baseVersion, minutes })).version;
+    return this.sealedWrite(async () => {
+      const minutes = await this.sealField(meeting.channelId, 'minutes', document);
+      return (await this.client.saveMinutes(meetingId, { baseVersion, minutes })).version;
+    });
   }
 
   /** The latest minutes, decrypted, with their version (null before the first save). */
@@ -122,16 +141,18 @@ export class SealedRecords {
   /** A signed correction to closed minutes, with its reason; the original is kept. */
   async amendMinutes(meetingId: string, correction: MinutesAmendment): ReturnType<StrongroomClient['amendMinutes']> {
     const meeting = await this.client.meeting(meetingId);
-    const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction);
     const number = meeting.amendments.length + 1;
-    const signature = await signMinutes(
-      meetingId,
-      'amendment',
-      number,
-      amendment.ciphertext,
-      this.device.keys.ed25519.privateKey,
-    );
-    return this.client.amendMinutes(meetingId, { number, amendment, deviceId: this.device.deviceId, signature });
+    return this.sealedWrite(async () => {
+      const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction);
+      const signature = await signMinutes(
+        meetingId,
+        'amendment',
+        number,
+        amendment.ciphertext,
+        this.device.keys.ed25519.privateKey,
+      );
+      return this.client.amendMinutes(meetingId, { number, amendment, deviceId: this.device.deviceId, signature });
+    });
   }
 
   /**
