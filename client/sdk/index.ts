@@ -23,7 +23,13 @@ export {
   type SealedPurpose,
   type TextDocument,
 } from '../../contracts/sealed.js';
-export { KeyChangedError, MemoryTrustStore, type PinnedDevice, type TrustStore } from './store/trust-store.js';
+export {
+  KeyChangedError,
+  MemoryTrustStore,
+  UnusableDeviceError,
+  type PinnedDevice,
+  type TrustStore,
+} from './store/trust-store.js';
 export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';
 export type { MessageContent } from './crypto/channel-crypto.js';
 export { RecordExporter } from './export/build.js';

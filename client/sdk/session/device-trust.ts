@@ -1,5 +1,6 @@
 import type { StrongroomClient } from '../client.js';
-import { KeyChangedError, type TrustStore } from '../store/trust-store.js';
+import { devicePublicKeysProblem } from '../crypto/public-keys.js';
+import { KeyChangedError, UnusableDeviceError, type TrustStore } from '../store/trust-store.js';
 import type { MemberDeviceView } from '../types.js';
 
 /** A device as the server lists a user's devices (what `verify` takes). */
@@ -23,10 +24,15 @@ export class DeviceTrust {
     private readonly now: () => Date,
   ) {}
 
-  /** Pins a device's keys at first sight; refuses a device whose keys changed since. */
+  /**
+   * Pins a device's keys at first sight, if they are keys anyone can safely use; refuses a device whose
+   * keys changed since.
+   */
   async check(d: MemberDeviceView): Promise<void> {
     const pinned = await this.store.get(d.deviceId);
     if (!pinned) {
+      const problem = await devicePublicKeysProblem(d.x25519PublicKey, d.ed25519PublicKey);
+      if (problem) throw new UnusableDeviceError(d.userId, d.deviceId, problem);
       await this.store.pin({ ...d, firstSeenAt: this.now().toISOString() });
       return;
     }

@@ -21,6 +21,21 @@ export class KeyChangedError extends Error {
   }
 }
 
+/** A device whose public keys no client should use: refused before it is ever trusted or sealed to. */
+export class UnusableDeviceError extends Error {
+  constructor(
+    readonly userId: string,
+    readonly deviceId: string,
+    readonly problem: string,
+  ) {
+    super(
+      `A device of user ${userId} (device ${deviceId.slice(0, 8)}) cannot be trusted: ${problem}. Nothing is ` +
+        'encrypted to it; ask them or an administrator to remove that device.',
+    );
+    this.name = 'UnusableDeviceError';
+  }
+}
+
 /**
  * Trust on first use (DESIGN.md §3): the first keys seen for a device are pinned, and a later,
  * different answer from the server is refused until the user re-verifies that person.
