@@ -140,6 +140,22 @@ describe('an epoch key goes to exactly the current member devices', () => {
   });
 });
 
+/** A server of its own with three practitioners of one signed agency, each with a device. */
+async function threeColleagues() {
+  const t = await startTestApp();
+  const w = new World(t);
+  await w.agreement();
+  const council = await w.agency('Council');
+  const people: Person[] = [];
+  const sessions: SecureSession[] = [];
+  for (const name of ['alice', 'bob', 'carol']) {
+    const p = await w.person(council, 'practitioner', name);
+    people.push(p);
+    sessions.push(await secureSession(p.client, `${name} laptop`, t));
+  }
+  return { t, people, sessions };
+}
+
 /**
  * Registration refuses poisoned public keys, but someone who can write to the database can still put
  * a device row in. Such a device must get no key and must not stop anyone else: before, its all-zero
@@ -149,21 +165,20 @@ describe('a device with an unusable key, written straight into the database', ()
   let t: TestApp;
   let alice: Person;
   let bob: Person;
+  let sessions: SecureSession[];
   let aliceS: SecureSession;
   let bobS: SecureSession;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    const w = new World(t);
-    await w.agreement();
-    const council = await w.agency('Council');
-    alice = await w.person(council, 'practitioner', 'alice');
-    bob = await w.person(council, 'practitioner', 'bob');
-    aliceS = await secureSession(alice.client, 'alice laptop', t);
-    bobS = await secureSession(bob.client, 'bob laptop', t);
+    ({
+      t,
+      people: [alice, bob],
+      sessions,
+    } = await threeColleagues());
+    [aliceS, bobS] = sessions;
   });
   afterAll(async () => {
-    for (const s of [aliceS, bobS]) s?.close();
+    for (const s of sessions) s.close();
     await t.close();
   });
 
@@ -203,27 +218,25 @@ describe('a sealed field under anything but the current key', () => {
   let alice: Person;
   let bob: Person;
   let carol: Person;
+  let sessions: SecureSession[];
   let aliceS: SecureSession;
   let carolS: SecureSession;
   let channelId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    const w = new World(t);
-    await w.agreement();
-    const council = await w.agency('Council');
-    alice = await w.person(council, 'practitioner', 'alice');
-    bob = await w.person(council, 'practitioner', 'bob');
-    carol = await w.person(council, 'practitioner', 'carol');
-    aliceS = await secureSession(alice.client, 'alice laptop', t);
-    carolS = await secureSession(carol.client, 'carol laptop', t);
+    ({
+      t,
+      people: [alice, bob, carol],
+      sessions,
+    } = await threeColleagues());
+    [aliceS, , carolS] = sessions;
     channelId = await aliceS.createChannel({
       kind: 'locality_meeting',
       members: [{ userId: bob.id }, { userId: carol.id }],
     });
   });
   afterAll(async () => {
-    for (const s of [aliceS, carolS]) s?.close();
+    for (const s of sessions) s.close();
     await t.close();
   });
 
