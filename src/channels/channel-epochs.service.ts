@@ -59,7 +59,10 @@ export class ChannelEpochsService {
    * (the server cannot open it, but it can refuse one nobody could), and, like a message, the current
    * one while no rotation is due: a field written under an older key, or under the current one after a
    * member left, would be readable by someone who is no longer in the channel (DESIGN.md §3). The
-   * channel row is share-locked, so a rotation cannot slip in before this write commits.
+   * channel row is locked, so a rotation cannot slip in before this write commits. FOR UPDATE, not
+   * FOR SHARE: several writers (a consent record, a new family member) go on to mark the channel for
+   * rotation in the same transaction, and two share locks each upgraded would deadlock; every path takes
+   * the channel's row last, so the stronger lock orders them instead.
    */
   async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
     if (!(await this.repo.epochExists(m, channelId, epoch))) {
@@ -67,7 +70,7 @@ export class ChannelEpochsService {
         fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
       });
     }
-    const channel = await this.repo.lockShared(m, channelId);
+    const channel = (await this.repo.lock(m, channelId))!; // it exists: it has this epoch
     const due = this.rotationDue(channel);
     if (epoch !== channel.currentEpoch || due) {
       throw conflict(

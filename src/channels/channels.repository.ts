@@ -116,11 +116,6 @@ export class ChannelsRepository {
   }
 
   /** The channel row locked for the caller's transaction, or null. */
-  /** Share-locks a channel that exists (writers of sealed fields go on together; a rotation waits). */
-  async lockShared(m: EntityManager, channelId: string): Promise<Channel> {
-    return m.getRepository(Channel).findOneOrFail({ where: { id: channelId }, lock: { mode: 'pessimistic_read' } });
-  }
-
   lock(m: EntityManager, channelId: string): Promise<Channel | null> {
     return m.getRepository(Channel).findOne({ where: { id: channelId }, lock: { mode: 'pessimistic_write' } });
   }
