@@ -11,16 +11,20 @@ export function epochAnnouncementBytes(a: {
   epoch: number;
   openerDeviceId: string;
   recipientDeviceIds: readonly string[];
+  withheldDeviceIds: readonly string[];
+  commitment: string;
 }): Buffer {
   const body = canonicalJson({
-    v: 1,
+    v: 2,
     type: 'epoch',
     channelId: a.channelId,
     epoch: a.epoch,
     openerDeviceId: a.openerDeviceId,
     recipients: [...a.recipientDeviceIds].sort(),
+    withheld: [...a.withheldDeviceIds].sort(),
+    commitment: a.commitment,
   });
-  return Buffer.from(`strongroom-epoch:v1\n${body}`, 'utf8');
+  return Buffer.from(`strongroom-epoch:v2\n${body}`, 'utf8');
 }
 
 export interface MessageHeader {

@@ -1,4 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json.js';
 
 /**
  * The bytes a device signs to prove it holds its Ed25519 key. Binding the user id stops one user
@@ -6,6 +7,27 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
  */
 export function deviceProofMessage(userId: string, x25519PublicKey: string, ed25519PublicKey: string): Buffer {
   return Buffer.from(`strongroom-device-proof:v1\n${userId}\n${x25519PublicKey}\n${ed25519PublicKey}`, 'utf8');
+}
+
+/**
+ * What a person's identity key signs to approve one of their devices (protocol v2, cross-signing).
+ * Shared with the SDK (client/sdk/crypto/identity.ts) and the vectors in test/vectors/.
+ */
+export function deviceSignatureBytes(d: {
+  userId: string;
+  deviceId: string;
+  x25519PublicKey: string;
+  ed25519PublicKey: string;
+}): Buffer {
+  const body = canonicalJson({
+    v: 2,
+    type: 'device',
+    userId: d.userId,
+    deviceId: d.deviceId,
+    x25519: d.x25519PublicKey,
+    ed25519: d.ed25519PublicKey,
+  });
+  return Buffer.from(`strongroom-device:v2\n${body}`, 'utf8');
 }
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

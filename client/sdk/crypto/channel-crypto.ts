@@ -1,6 +1,7 @@
 /**
- * Crypto protocol v1 for channels (DESIGN.md §3): epoch keys sealed to member devices, signed epoch
- * announcements, and messages as XChaCha20-Poly1305-IETF with the header as additional data and an
+ * Crypto protocol v2 for channels (DESIGN.md §3, docs/protocol.md): epoch keys committed to in the
+ * opener's signed announcement and sent in envelopes bound to both devices, and (v1 layouts, unchanged)
+ * messages as XChaCha20-Poly1305-IETF with the header as additional data and an
  * Ed25519 signature over header, nonce and ciphertext. Pure functions on bytes: no I/O here.
  *
  * Every byte layout below is mirrored by the server's checks (src/channels/channel-proofs.ts) and by the
@@ -9,8 +10,8 @@
 import { canonicalize } from './audit-chain.js';
 import { fromB64, sodium, toB64 } from './sodium.js';
 
-export const PROTOCOL_VERSION = 1;
-const ENVELOPE_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+const ENVELOPE_VERSION = 2;
 const BODY_VERSION = 1;
 export const EPOCH_KEY_BYTES = 32;
 
@@ -44,52 +45,107 @@ export async function newEpochKey(): Promise<Uint8Array> {
   return s.crypto_aead_xchacha20poly1305_ietf_keygen();
 }
 
+/** One end of an envelope: a device and its X25519 key (public for the far end, private for this one). */
+export interface EnvelopeEnd {
+  deviceId: string;
+  x25519PublicKey: string;
+}
+
+function envelopePrefix(channelId: string, epoch: number, recipientDeviceId: string, senderDeviceId: string) {
+  return concat(
+    new Uint8Array([ENVELOPE_VERSION]),
+    uuidBytes(channelId),
+    u32be(epoch),
+    uuidBytes(recipientDeviceId),
+    uuidBytes(senderDeviceId),
+  );
+}
+
 /**
- * Seals an epoch key to one device (`crypto_box_seal`). The sealed plaintext names the channel and the
- * epoch, so an envelope cannot be replayed as the key of another channel or epoch.
- * Layout: version(1) ‖ channel UUID(16) ‖ epoch u32 BE(4) ‖ key(32).
+ * Sends an epoch key to one device in an envelope bound to both ends: an authenticated `crypto_box` from
+ * the sender's X25519 key to the recipient's, over
+ * version(1) ‖ channel(16) ‖ epoch u32 BE(4) ‖ recipient device(16) ‖ sender device(16) ‖ key(32).
+ * Layout: nonce(24) ‖ box. Nobody without the sender's private key can make one that opens.
  */
 export async function sealEpochKey(
   key: Uint8Array,
   channelId: string,
   epoch: number,
-  recipientX25519PublicKey: string,
+  recipient: EnvelopeEnd,
+  sender: { deviceId: string; x25519PrivateKey: string },
+  /** Known-answer tests only: a nonce must never be chosen, always random. */
+  fixedNonce?: Uint8Array,
 ): Promise<string> {
   const s = await sodium();
-  const plaintext = concat(new Uint8Array([ENVELOPE_VERSION]), uuidBytes(channelId), u32be(epoch), key);
-  return toB64(s, s.crypto_box_seal(plaintext, fromB64(s, recipientX25519PublicKey)));
+  const plaintext = concat(envelopePrefix(channelId, epoch, recipient.deviceId, sender.deviceId), key);
+  const nonce = fixedNonce ?? s.randombytes_buf(s.crypto_box_NONCEBYTES);
+  const box = s.crypto_box_easy(
+    plaintext,
+    nonce,
+    fromB64(s, recipient.x25519PublicKey),
+    fromB64(s, sender.x25519PrivateKey),
+  );
+  return toB64(s, concat(nonce, box));
 }
 
 export class EnvelopeError extends Error {}
 
-/** Opens an envelope sealed to this device and checks it is the key of this channel and epoch. */
+/**
+ * Opens an envelope sent to this device by `sender` and checks it carries the key of this channel and
+ * epoch, for this device, from that sender.
+ */
 export async function openEpochKey(
   sealed: string,
   channelId: string,
   epoch: number,
-  x25519: { publicKey: string; privateKey: string },
+  me: { deviceId: string; x25519PrivateKey: string },
+  sender: EnvelopeEnd,
 ): Promise<Uint8Array> {
   const s = await sodium();
   let plaintext: Uint8Array;
   try {
-    plaintext = s.crypto_box_seal_open(fromB64(s, sealed), fromB64(s, x25519.publicKey), fromB64(s, x25519.privateKey));
+    const bytes = fromB64(s, sealed);
+    const n = s.crypto_box_NONCEBYTES;
+    plaintext = s.crypto_box_open_easy(
+      bytes.slice(n),
+      bytes.slice(0, n),
+      fromB64(s, sender.x25519PublicKey),
+      fromB64(s, me.x25519PrivateKey),
+    );
   } catch {
-    throw new EnvelopeError('This key envelope was not sealed to this device, or was altered.');
+    throw new EnvelopeError('The key for this device was not sent by the device that claims it, or was altered.');
   }
-  const expected = concat(new Uint8Array([ENVELOPE_VERSION]), uuidBytes(channelId), u32be(epoch));
+  const expected = envelopePrefix(channelId, epoch, me.deviceId, sender.deviceId);
   if (plaintext.length !== expected.length + EPOCH_KEY_BYTES || expected.some((b, i) => plaintext[i] !== b)) {
-    throw new EnvelopeError(`This key envelope is not for epoch ${epoch} of this channel.`);
+    throw new EnvelopeError('The key sent to this device is for another channel, time period or device.');
   }
   return plaintext.slice(expected.length);
 }
 
-/** What the opener of an epoch signs: the channel, the epoch number and exactly who gets the key. */
-export function epochAnnouncementBytes(a: {
+/**
+ * The opener's commitment to an epoch key: BLAKE2b-256 keyed with the key over
+ * "strongroom-epoch-commitment:v2\n" ‖ channel(16) ‖ epoch u32 BE. Signed in the announcement, so a key
+ * that someone else sealed to the members does not match it.
+ */
+export async function epochCommitment(key: Uint8Array, channelId: string, epoch: number): Promise<string> {
+  const s = await sodium();
+  const message = concat(utf8('strongroom-epoch-commitment:v2\n'), uuidBytes(channelId), u32be(epoch));
+  return toB64(s, s.crypto_generichash(32, message, key));
+}
+
+/** What an epoch's opener signs. */
+export interface EpochAnnouncement {
   channelId: string;
   epoch: number;
   openerDeviceId: string;
   recipientDeviceIds: readonly string[];
-}): Uint8Array {
+  /** Member devices the opener's client refused (identity changed, not approved): they get no key. */
+  withheldDeviceIds: readonly string[];
+  commitment: string;
+}
+
+/** What the opener of an epoch signs: the channel, the epoch, exactly who gets the key, and the key's commitment. */
+export function epochAnnouncementBytes(a: EpochAnnouncement): Uint8Array {
   const body = canonicalize({
     v: PROTOCOL_VERSION,
     type: 'epoch',
@@ -97,8 +153,10 @@ export function epochAnnouncementBytes(a: {
     epoch: a.epoch,
     openerDeviceId: a.openerDeviceId,
     recipients: [...a.recipientDeviceIds].sort(),
+    withheld: [...a.withheldDeviceIds].sort(),
+    commitment: a.commitment,
   });
-  return utf8(`strongroom-epoch:v1\n${body}`);
+  return utf8(`strongroom-epoch:v2\n${body}`);
 }
 
 export async function signDetached(message: Uint8Array, ed25519PrivateKey: string): Promise<string> {
