@@ -1,0 +1,295 @@
+#!/usr/bin/python3
+"""Known-answer vectors for Strongroom crypto protocol v2, from an independent implementation.
+
+Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
+layout from the text of docs/protocol.md ("Identity keys and cross-signing" and "Epochs"), so the
+TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
+checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
+specification rather than against themselves.
+
+  /usr/bin/python3 test/vectors/protocol_v2_vectors.py > test/vectors/protocol-v2.json   # write the vectors
+  /usr/bin/python3 test/vectors/protocol_v2_vectors.py --check test/vectors/protocol-v2.json  # CI: recompute and compare
+
+Everything is deterministic except the sealed seed (crypto_box_seal uses a fresh ephemeral key): the
+file keeps one sealed here, and --check opens it and compares it with the specified plaintext.
+"""
+import base64
+import hashlib
+import json
+import struct
+import sys
+import uuid
+
+from nacl.bindings import (
+    crypto_box,
+    crypto_box_open,
+    crypto_box_seal,
+    crypto_box_seal_open,
+    crypto_scalarmult_base,
+    crypto_sign_seed_keypair,
+)
+from nacl.signing import SigningKey, VerifyKey
+
+
+def b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def unb64(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def canonical(value) -> bytes:
+    # docs/protocol.md: keys sorted at every level, no whitespace, UTF-8, strings as JSON.stringify writes them.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def u32(n: int) -> bytes:
+    return struct.pack(">I", n)
+
+
+def uuid_bytes(s: str) -> bytes:
+    return uuid.UUID(s).bytes
+
+
+def blake2b_256(data: bytes, key: bytes = b"") -> bytes:
+    return hashlib.blake2b(data, digest_size=32, key=key).digest()
+
+
+VERSION = b"\x02"
+
+# Deterministic inputs. Every id is a lower-case UUID; every key is a fixed byte pattern.
+USER_ID = "5d1c8e2a-4b3f-4c6d-9e7a-0b1c2d3e4f50"
+IDENTITY_SEED = bytes(range(0x20, 0x40))
+
+# The device the identity key approves, and to which the identity seed is sealed.
+NEW_DEVICE_ID = "e4d3c2b1-a098-4f7e-8d6c-5b4a39281706"
+NEW_DEVICE_X25519_SECRET = bytes(range(0x60, 0x80))
+NEW_DEVICE_ED25519_SEED = bytes(range(0x80, 0xA0))
+
+# An epoch: the opener sends the key to one recipient device in an envelope.
+CHANNEL_ID = "2a7c9e1b-3d5f-4a6b-8c0d-e1f2a3b4c5d6"
+EPOCH = 258  # 0x00000102: a byte-order mistake in the u32 shows
+EPOCH_KEY = bytes(range(0xC0, 0xE0))
+OPENER_DEVICE_ID = "b3a29180-7f6e-4d5c-9b4a-392817f6e5d4"
+OPENER_X25519_SECRET = bytes(range(0xA0, 0xC0))
+OPENER_ED25519_SEED = bytes(range(0xE0, 0x100))
+RECIPIENT_DEVICE_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
+RECIPIENT_X25519_SECRET = bytes(range(0x40, 0x60))
+THIRD_DEVICE_ID = "7c6b5a49-3827-4165-b4a3-c2d1e0f9a8b7"
+ENVELOPE_NONCE = bytes(range(0x10, 0x28))
+# Given out of order on purpose: the announcement must sort both lists.
+RECIPIENTS_UNSORTED = [THIRD_DEVICE_ID, OPENER_DEVICE_ID, RECIPIENT_DEVICE_ID]
+WITHHELD_UNSORTED = ["d9c8b7a6-9584-4736-a5f4-e3d2c1b0a9f8", "41d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c5b"]
+
+
+def ed25519_pair(seed: bytes) -> dict:
+    pk, sk = crypto_sign_seed_keypair(seed)
+    return {"publicKey": b64(pk), "privateKey": b64(sk)}
+
+
+def x25519_pair(secret: bytes) -> dict:
+    return {"publicKey": b64(crypto_scalarmult_base(secret)), "privateKey": b64(secret)}
+
+
+def digits(n: int) -> str:
+    return "%05d" % (n % 100000)
+
+
+def safety_number(identity_public: bytes) -> str:
+    digest = blake2b_256(VERSION + identity_public)
+    groups = []
+    for i in range(0, 30, 5):
+        n = int.from_bytes(digest[i:i + 5], "big")
+        groups += [digits(n >> 20), digits(n & (2 ** 20 - 1))]
+    assert len(groups) == 12
+    return " ".join(groups)
+
+
+def device_code_groups(ed25519_public: bytes, x25519_public: bytes) -> list:
+    digest = blake2b_256(VERSION + ed25519_public + x25519_public)
+    return [digits(int.from_bytes(digest[i:i + 5], "big")) for i in range(0, 15, 5)]
+
+
+def recovery_key_bytes(seed: bytes) -> bytes:
+    return VERSION + seed + blake2b_256(VERSION + seed)[:2]
+
+
+def recovery_key(seed: bytes) -> str:
+    text = base64.b32encode(recovery_key_bytes(seed)).decode()
+    assert len(text) == 56 and "=" not in text
+    return " ".join(text[i:i + 4] for i in range(0, 56, 4))
+
+
+def derive() -> dict:
+    identity_pk, identity_sk = crypto_sign_seed_keypair(IDENTITY_SEED)
+    device_x = x25519_pair(NEW_DEVICE_X25519_SECRET)
+    device_ed = ed25519_pair(NEW_DEVICE_ED25519_SEED)
+
+    # Identity keys and cross-signing.
+    device_to_sign = {
+        "userId": USER_ID,
+        "deviceId": NEW_DEVICE_ID,
+        "x25519PublicKey": device_x["publicKey"],
+        "ed25519PublicKey": device_ed["publicKey"],
+    }
+    device_signed = b"strongroom-device:v2\n" + canonical(
+        {"v": 2, "type": "device", "userId": USER_ID, "deviceId": NEW_DEVICE_ID,
+         "x25519": device_x["publicKey"], "ed25519": device_ed["publicKey"]})
+    device_signature = SigningKey(IDENTITY_SEED).sign(device_signed).signature
+    code_groups = device_code_groups(unb64(device_ed["publicKey"]), unb64(device_x["publicKey"]))
+    sealed_seed_plaintext = VERSION + uuid_bytes(NEW_DEVICE_ID) + IDENTITY_SEED
+    assert len(sealed_seed_plaintext) == 49
+
+    # Epochs.
+    commitment_message = b"strongroom-epoch-commitment:v2\n" + uuid_bytes(CHANNEL_ID) + u32(EPOCH)
+    commitment = blake2b_256(commitment_message, key=EPOCH_KEY)
+    opener_x = x25519_pair(OPENER_X25519_SECRET)
+    opener_ed = ed25519_pair(OPENER_ED25519_SEED)
+    recipient_x = x25519_pair(RECIPIENT_X25519_SECRET)
+    envelope_plaintext = (VERSION + uuid_bytes(CHANNEL_ID) + u32(EPOCH) + uuid_bytes(RECIPIENT_DEVICE_ID)
+                          + uuid_bytes(OPENER_DEVICE_ID) + EPOCH_KEY)
+    assert len(envelope_plaintext) == 85
+    # nacl.bindings.crypto_box gives the libsodium "easy" layout: MAC (16) ‖ ciphertext.
+    envelope = ENVELOPE_NONCE + crypto_box(envelope_plaintext, ENVELOPE_NONCE,
+                                           crypto_scalarmult_base(RECIPIENT_X25519_SECRET), OPENER_X25519_SECRET)
+    assert len(envelope) == 125
+    announcement = {
+        "channelId": CHANNEL_ID,
+        "epoch": EPOCH,
+        "openerDeviceId": OPENER_DEVICE_ID,
+        "recipientDeviceIds": RECIPIENTS_UNSORTED,
+        "withheldDeviceIds": WITHHELD_UNSORTED,
+        "commitment": b64(commitment),
+    }
+    announcement_signed = b"strongroom-epoch:v2\n" + canonical(
+        {"v": 2, "type": "epoch", "channelId": CHANNEL_ID, "epoch": EPOCH, "openerDeviceId": OPENER_DEVICE_ID,
+         "recipients": sorted(RECIPIENTS_UNSORTED), "withheld": sorted(WITHHELD_UNSORTED),
+         "commitment": b64(commitment)})
+    announcement_signature = SigningKey(OPENER_ED25519_SEED).sign(announcement_signed).signature
+
+    return {
+        "identity": {
+            "userId": USER_ID,
+            "seed": b64(IDENTITY_SEED),
+            "publicKey": b64(identity_pk),
+            "privateKey": b64(identity_sk),
+            "safetyNumber": safety_number(identity_pk),
+            "recoveryKeyBytesHex": recovery_key_bytes(IDENTITY_SEED).hex(),
+            "recoveryKey": recovery_key(IDENTITY_SEED),
+        },
+        "device": {
+            "deviceId": NEW_DEVICE_ID,
+            "x25519": device_x,
+            "ed25519": device_ed,
+            "deviceCodeGroups": code_groups,
+            "deviceCode": "-".join(code_groups),
+            "toSign": device_to_sign,
+            "signatureBytesHex": device_signed.hex(),
+            "signature": b64(device_signature),
+            "sealedSeedPlaintextHex": sealed_seed_plaintext.hex(),
+        },
+        "epoch": {
+            "channelId": CHANNEL_ID,
+            "epoch": EPOCH,
+            "key": b64(EPOCH_KEY),
+            "commitmentMessageHex": commitment_message.hex(),
+            "commitment": b64(commitment),
+            "opener": {"deviceId": OPENER_DEVICE_ID, "x25519": opener_x, "ed25519": opener_ed},
+            "recipient": {"deviceId": RECIPIENT_DEVICE_ID, "x25519": recipient_x},
+            "envelopeNonce": b64(ENVELOPE_NONCE),
+            "envelopePlaintextHex": envelope_plaintext.hex(),
+            "envelope": b64(envelope),
+            "announcement": announcement,
+            "announcementBytesHex": announcement_signed.hex(),
+            "announcementSignature": b64(announcement_signature),
+        },
+    }
+
+
+def differences(stored, computed, where="") -> list:
+    """Paths at which two JSON values differ, e.g. ["epoch.envelope"]."""
+    if isinstance(stored, dict) and isinstance(computed, dict):
+        out = []
+        for k in sorted(set(stored) | set(computed)):
+            path = f"{where}.{k}" if where else k
+            if k not in stored or k not in computed:
+                out.append(path + (" (missing from the file)" if k not in stored else " (not expected)"))
+            else:
+                out += differences(stored[k], computed[k], path)
+        return out
+    return [] if stored == computed and type(stored) is type(computed) else [where or "(top level)"]
+
+
+def check(path: str) -> int:
+    vectors = derive()
+    try:
+        with open(path, encoding="utf-8") as f:
+            stored = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"protocol v2 vectors: cannot read {path}: {e}", file=sys.stderr)
+        return 1
+    try:
+        sealed_seed = stored["device"].pop("sealedSeed")
+    except (KeyError, AttributeError):
+        print(f"{path}: no device.sealedSeed", file=sys.stderr)
+        return 1
+    bad = differences(stored, vectors)
+    if bad:
+        print(f"protocol v2 vectors in {path} differ from the independent implementation at: {', '.join(bad)}",
+              file=sys.stderr)
+        return 1
+    failures = []
+    # The sealed seed is randomised: it must open, on the new device, to exactly the specified plaintext.
+    device = vectors["device"]
+    try:
+        opened = crypto_box_seal_open(unb64(sealed_seed), unb64(device["x25519"]["publicKey"]),
+                                      unb64(device["x25519"]["privateKey"]))
+        if opened.hex() != device["sealedSeedPlaintextHex"]:
+            failures.append("device.sealedSeed opens, but not to 0x02 ‖ device id ‖ seed")
+    except Exception as e:  # nacl.exceptions.CryptoError
+        failures.append(f"device.sealedSeed does not open with the device's X25519 key ({e})")
+    # Signatures verify and the envelope opens here too (from the file's values, not just recomputed ones).
+    identity, epoch = vectors["identity"], vectors["epoch"]
+    try:
+        VerifyKey(unb64(identity["publicKey"])).verify(bytes.fromhex(device["signatureBytesHex"]),
+                                                        unb64(device["signature"]))
+        VerifyKey(unb64(epoch["opener"]["ed25519"]["publicKey"])).verify(
+            bytes.fromhex(epoch["announcementBytesHex"]), unb64(epoch["announcementSignature"]))
+    except Exception as e:  # nacl.exceptions.BadSignatureError
+        failures.append(f"a signature does not verify ({e})")
+    envelope = unb64(epoch["envelope"])
+    try:
+        opened = crypto_box_open(envelope[24:], envelope[:24], unb64(epoch["opener"]["x25519"]["publicKey"]),
+                                 unb64(epoch["recipient"]["x25519"]["privateKey"]))
+        if opened.hex() != epoch["envelopePlaintextHex"] or opened[-32:] != unb64(epoch["key"]):
+            failures.append("epoch.envelope opens, but not to the specified plaintext")
+    except Exception as e:  # nacl.exceptions.CryptoError
+        failures.append(f"epoch.envelope does not open from the opener to the recipient ({e})")
+    if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
+        failures.append("identity.recoveryKey does not carry the seed")
+    if failures:
+        for failure in failures:
+            print(f"protocol v2 vectors: {failure}", file=sys.stderr)
+        return 1
+    print("protocol v2 vectors: 1 passed, 0 failed")
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        return check(sys.argv[2])
+    if len(sys.argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    vectors = derive()
+    device = vectors["device"]
+    device["sealedSeed"] = b64(crypto_box_seal(bytes.fromhex(device["sealedSeedPlaintextHex"]),
+                                               unb64(device["x25519"]["publicKey"])))
+    json.dump(vectors, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
