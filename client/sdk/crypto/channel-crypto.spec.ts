@@ -5,7 +5,6 @@ import {
   DecryptError,
   encryptMessage,
   EnvelopeError,
-  epochAnnouncementBytes,
   headerBytes,
   messageSigningBytes,
   newEpochKey,
@@ -21,7 +20,6 @@ import { generateDeviceKeys } from './device-keys.js';
 /** Written by test/vectors/channel_vectors.py with PyNaCl: an implementation that shares no code with ours. */
 const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/channel-v1.json'), 'utf8')) as {
   ed25519: { publicKey: string; privateKey: string };
-  x25519: { publicKey: string; privateKey: string };
   epochKey: string;
   header: MessageHeader;
   headerBytesHex: string;
@@ -30,10 +28,6 @@ const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vect
   ciphertext: string;
   signingBytesHex: string;
   signature: string;
-  announcement: { channelId: string; epoch: number; openerDeviceId: string; recipientDeviceIds: string[] };
-  announcementBytesHex: string;
-  announcementSignature: string;
-  sealedEnvelope: string;
 };
 
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64url'));
@@ -70,42 +64,48 @@ describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
       vectors.content,
     );
   });
-
-  it('signs the epoch announcement to the same bytes and signature', async () => {
-    const announcement = epochAnnouncementBytes(vectors.announcement);
-    expect(hex(announcement)).toBe(vectors.announcementBytesHex);
-    expect(await signDetached(announcement, vectors.ed25519.privateKey)).toBe(vectors.announcementSignature);
-  });
-
-  it('opens an envelope sealed by the independent implementation', async () => {
-    const key = await openEpochKey(
-      vectors.sealedEnvelope,
-      vectors.header.channelId,
-      vectors.header.epoch,
-      vectors.x25519,
-    );
-    expect(hex(key)).toBe(hex(bytes(vectors.epochKey)));
-  });
 });
 
-describe('channel crypto v1 round trips and tampering', () => {
+const flipByte = (b64: string, at: number) => {
+  const b = bytes(b64);
+  b[at] ^= 1;
+  return Buffer.from(b).toString('base64url');
+};
+
+describe('channel crypto round trips and tampering', () => {
   const channelId = '0e9b4a52-63f1-4bb5-9d6e-2f8f3d1b7c10';
 
-  it('an envelope opens only on its device, for its channel and epoch', async () => {
-    const [mine, theirs] = await Promise.all([generateDeviceKeys(), generateDeviceKeys()]);
+  it('an envelope opens only on its device, from its sender, for its channel and epoch', async () => {
+    const [mine, theirs, sender] = await Promise.all([
+      generateDeviceKeys(),
+      generateDeviceKeys(),
+      generateDeviceKeys(),
+    ]);
+    const myId = 'a1a1a1a1-0000-4000-8000-000000000001';
+    const senderId = 'a2a2a2a2-0000-4000-8000-000000000002';
+    const me = { deviceId: myId, x25519PrivateKey: mine.x25519.privateKey };
+    const from = { deviceId: senderId, x25519PublicKey: sender.x25519.publicKey };
     const key = await newEpochKey();
-    const sealed = await sealEpochKey(key, channelId, 7, mine.x25519.publicKey);
-    expect(hex(await openEpochKey(sealed, channelId, 7, mine.x25519))).toBe(hex(key));
-    await expect(openEpochKey(sealed, channelId, 7, theirs.x25519)).rejects.toBeInstanceOf(EnvelopeError);
-    await expect(openEpochKey(sealed, channelId, 8, mine.x25519)).rejects.toThrow('not for epoch 8');
-    await expect(openEpochKey(sealed, 'a0e9b4a5-63f1-4bb5-9d6e-2f8f3d1b7c10', 7, mine.x25519)).rejects.toBeInstanceOf(
+    const sealed = await sealEpochKey(
+      key,
+      channelId,
+      7,
+      { deviceId: myId, x25519PublicKey: mine.x25519.publicKey },
+      { deviceId: senderId, x25519PrivateKey: sender.x25519.privateKey },
+    );
+    expect(bytes(sealed)).toHaveLength(125);
+    expect(hex(await openEpochKey(sealed, channelId, 7, me, from))).toBe(hex(key));
+    await expect(
+      openEpochKey(sealed, channelId, 7, { ...me, x25519PrivateKey: theirs.x25519.privateKey }, from),
+    ).rejects.toBeInstanceOf(EnvelopeError);
+    await expect(openEpochKey(sealed, channelId, 8, me, from)).rejects.toThrow('another channel, time period');
+    await expect(openEpochKey(sealed, 'a0e9b4a5-63f1-4bb5-9d6e-2f8f3d1b7c10', 7, me, from)).rejects.toBeInstanceOf(
       EnvelopeError,
     );
-    const flipped = bytes(sealed);
-    flipped[40] ^= 1;
     await expect(
-      openEpochKey(Buffer.from(flipped).toString('base64url'), channelId, 7, mine.x25519),
-    ).rejects.toBeInstanceOf(EnvelopeError);
+      openEpochKey(sealed, channelId, 7, me, { ...from, x25519PublicKey: theirs.x25519.publicKey }),
+    ).rejects.toThrow('not sent by the device that claims it');
+    await expect(openEpochKey(flipByte(sealed, 40), channelId, 7, me, from)).rejects.toBeInstanceOf(EnvelopeError);
   });
 
   it('a message round-trips, and one flipped byte anywhere, or a moved header, fails', async () => {
@@ -124,15 +124,10 @@ describe('channel crypto v1 round trips and tampering', () => {
       body: 'hello',
     });
 
-    const flip = (b64: string, at: number) => {
-      const b = bytes(b64);
-      b[at] ^= 1;
-      return Buffer.from(b).toString('base64url');
-    };
     for (const tampered of [
-      { ...sealed, ciphertext: flip(sealed.ciphertext, 3) },
-      { ...sealed, nonce: flip(sealed.nonce, 0) },
-      { ...sealed, signature: flip(sealed.signature, 10) },
+      { ...sealed, ciphertext: flipByte(sealed.ciphertext, 3) },
+      { ...sealed, nonce: flipByte(sealed.nonce, 0) },
+      { ...sealed, signature: flipByte(sealed.signature, 10) },
       { ...sealed, header: { ...header, epoch: 3 } },
       { ...sealed, header: { ...header, channelId: 'f0f0f0f0-0000-4000-8000-000000000000' } },
     ]) {
