@@ -5,6 +5,8 @@ import {
   DecryptError,
   encryptMessage,
   EnvelopeError,
+  epochAnnouncementBytes,
+  epochCommitment,
   headerBytes,
   messageSigningBytes,
   newEpochKey,
@@ -12,6 +14,7 @@ import {
   sealEpochKey,
   signDetached,
   verifyDetached,
+  type EpochAnnouncement,
   type MessageHeader,
   type SealedMessage,
 } from './channel-crypto.js';
@@ -66,11 +69,148 @@ describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
   });
 });
 
+/** Written by test/vectors/protocol_v2_vectors.py with PyNaCl, from the text of docs/protocol.md ("Epochs"). */
+const v2 = (
+  JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
+    epoch: {
+      channelId: string;
+      epoch: number;
+      key: string;
+      commitment: string;
+      opener: {
+        deviceId: string;
+        x25519: { publicKey: string; privateKey: string };
+        ed25519: { publicKey: string; privateKey: string };
+      };
+      recipient: { deviceId: string; x25519: { publicKey: string; privateKey: string } };
+      envelopeNonce: string;
+      envelopePlaintextHex: string;
+      envelope: string;
+      announcement: EpochAnnouncement;
+      announcementBytesHex: string;
+      announcementSignature: string;
+    };
+  }
+).epoch;
+
 const flipByte = (b64: string, at: number) => {
   const b = bytes(b64);
   b[at] ^= 1;
   return Buffer.from(b).toString('base64url');
 };
+
+describe('channel crypto v2 epochs against independent known answers (PyNaCl)', () => {
+  const { channelId, epoch, opener, recipient } = v2;
+  const key = bytes(v2.key);
+  const me = { deviceId: recipient.deviceId, x25519PrivateKey: recipient.x25519.privateKey };
+  const from = { deviceId: opener.deviceId, x25519PublicKey: opener.x25519.publicKey };
+  const third = v2.announcement.recipientDeviceIds.find((d) => d !== opener.deviceId && d !== recipient.deviceId)!;
+
+  it('commits to the epoch key as specified, and differently for another epoch, channel or key', async () => {
+    expect(await epochCommitment(key, channelId, epoch)).toBe(v2.commitment);
+    expect(await epochCommitment(key, channelId, epoch + 1)).not.toBe(v2.commitment);
+    expect(await epochCommitment(key, recipient.deviceId, epoch)).not.toBe(v2.commitment);
+    expect(await epochCommitment(await newEpochKey(), channelId, epoch)).not.toBe(v2.commitment);
+  });
+
+  it('seals the envelope to the same bytes given the same nonce', async () => {
+    const envelope = await sealEpochKey(
+      key,
+      channelId,
+      epoch,
+      { deviceId: recipient.deviceId, x25519PublicKey: recipient.x25519.publicKey },
+      { deviceId: opener.deviceId, x25519PrivateKey: opener.x25519.privateKey },
+      bytes(v2.envelopeNonce),
+    );
+    expect(envelope).toBe(v2.envelope);
+    expect(bytes(envelope)).toHaveLength(125);
+  });
+
+  it('opens the independent implementation’s envelope to the key its commitment names', async () => {
+    const opened = await openEpochKey(v2.envelope, channelId, epoch, me, from);
+    expect(hex(opened)).toBe(hex(key));
+    expect(hex(opened)).toBe(v2.envelopePlaintextHex.slice(-64));
+    expect(await epochCommitment(opened, channelId, epoch)).toBe(v2.commitment);
+    // One flipped byte of the commitment and the opened key no longer matches it.
+    expect(await epochCommitment(opened, channelId, epoch)).not.toBe(flipByte(v2.commitment, 0));
+  });
+
+  it('refuses the envelope for another epoch or channel, as another recipient, or from another sender', async () => {
+    const stranger = await generateDeviceKeys();
+    const attempts: [string, () => Promise<Uint8Array>][] = [
+      ['other epoch', () => openEpochKey(v2.envelope, channelId, epoch + 1, me, from)],
+      ['other channel', () => openEpochKey(v2.envelope, third, epoch, me, from)],
+      // The recipient's key, but claimed for another recipient device.
+      ['other recipient device', () => openEpochKey(v2.envelope, channelId, epoch, { ...me, deviceId: third }, from)],
+      // Opened with another device's X25519 key: the box does not open.
+      [
+        'wrong recipient key',
+        () =>
+          openEpochKey(v2.envelope, channelId, epoch, { ...me, x25519PrivateKey: stranger.x25519.privateKey }, from),
+      ],
+      // Attributed to another sender device, with the opener's key or with another key.
+      [
+        'sender device named wrongly',
+        () => openEpochKey(v2.envelope, channelId, epoch, me, { ...from, deviceId: third }),
+      ],
+      [
+        'wrong sender key',
+        () => openEpochKey(v2.envelope, channelId, epoch, me, { ...from, x25519PublicKey: stranger.x25519.publicKey }),
+      ],
+      // Ends swapped: the box itself opens (both ends derive the same shared key), so only the device ids
+      // in the plaintext stop an envelope sent by A to B being taken as one sent by B to A.
+      [
+        'ends swapped',
+        () =>
+          openEpochKey(
+            v2.envelope,
+            channelId,
+            epoch,
+            { deviceId: opener.deviceId, x25519PrivateKey: opener.x25519.privateKey },
+            { deviceId: recipient.deviceId, x25519PublicKey: recipient.x25519.publicKey },
+          ),
+      ],
+      ['flipped nonce byte', () => openEpochKey(flipByte(v2.envelope, 3), channelId, epoch, me, from)],
+      ['flipped box byte', () => openEpochKey(flipByte(v2.envelope, 60), channelId, epoch, me, from)],
+    ];
+    for (const [what, attempt] of attempts) {
+      await expect(attempt().then(() => what)).rejects.toBeInstanceOf(EnvelopeError);
+    }
+  });
+
+  it('signs the announcement, given recipients and withheld devices in any order, to the same bytes and signature', async () => {
+    const bytesOf = (a: EpochAnnouncement) => hex(epochAnnouncementBytes(a));
+    expect(bytesOf(v2.announcement)).toBe(v2.announcementBytesHex);
+    expect(
+      bytesOf({
+        ...v2.announcement,
+        recipientDeviceIds: [...v2.announcement.recipientDeviceIds].reverse(),
+        withheldDeviceIds: [...v2.announcement.withheldDeviceIds].reverse(),
+      }),
+    ).toBe(v2.announcementBytesHex);
+    const signed = epochAnnouncementBytes(v2.announcement);
+    expect(await signDetached(signed, opener.ed25519.privateKey)).toBe(v2.announcementSignature);
+    expect(await verifyDetached(signed, v2.announcementSignature, opener.ed25519.publicKey)).toBe(true);
+  });
+
+  it('does not verify the announcement for another epoch, other recipients or another commitment', async () => {
+    const a = v2.announcement;
+    const [movedWithheld, ...stillWithheld] = a.withheldDeviceIds;
+    const tampered: EpochAnnouncement[] = [
+      { ...a, epoch: a.epoch + 1 },
+      { ...a, recipientDeviceIds: [...a.recipientDeviceIds, movedWithheld], withheldDeviceIds: stillWithheld },
+      { ...a, recipientDeviceIds: a.recipientDeviceIds.filter((d) => d !== recipient.deviceId) },
+      { ...a, withheldDeviceIds: [] },
+      { ...a, commitment: flipByte(a.commitment, 5) },
+      { ...a, openerDeviceId: recipient.deviceId },
+    ];
+    for (const t of tampered) {
+      expect(await verifyDetached(epochAnnouncementBytes(t), v2.announcementSignature, opener.ed25519.publicKey)).toBe(
+        false,
+      );
+    }
+  });
+});
 
 describe('channel crypto round trips and tampering', () => {
   const channelId = '0e9b4a52-63f1-4bb5-9d6e-2f8f3d1b7c10';
