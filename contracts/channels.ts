@@ -42,16 +42,24 @@ export type AddMemberRequest = z.input<typeof addMemberSchema>;
 /** Title ciphertext: nonce ‖ XChaCha20-Poly1305 ciphertext under the new epoch's key. */
 const titleCiphertext = base64urlBytes(24 + 16, 24 + 16 + 1024);
 
-/** An epoch key sealed to one device (`crypto_box_seal` of version ‖ channel ‖ epoch ‖ key). */
-const epochEnvelope = z.strictObject({ deviceId: z.uuid(), sealed: base64urlBytes(48 + 53, 48 + 53) });
+/**
+ * An epoch key sent to one device: nonce(24) ‖ crypto_box from the sender's device of
+ * version ‖ channel ‖ epoch ‖ recipient ‖ sender ‖ key (85 bytes), docs/protocol.md.
+ */
+const ENVELOPE_BYTES = 24 + 16 + 85;
+const epochEnvelope = z.strictObject({ deviceId: z.uuid(), sealed: base64urlBytes(ENVELOPE_BYTES, ENVELOPE_BYTES) });
 
 export const openEpochSchema = z.strictObject({
   epoch: epochNumber,
   openerDeviceId: z.uuid(),
-  /** The opener's Ed25519 signature over the epoch announcement (channel, epoch, exactly the recipients). */
+  /** The opener's Ed25519 signature over the announcement (channel, epoch, recipients, withheld, commitment). */
   signature: base64url(64),
-  /** One envelope per current member device, exactly (GET /channels/:id/devices). */
+  /** BLAKE2b-256 of a fixed label keyed with the epoch key: lets each member check the key they open. */
+  commitment: base64url(32),
+  /** One envelope per current member device, except those withheld. */
   envelopes: z.array(epochEnvelope).min(1).max(5000),
+  /** Member devices the opener's client refused (identity changed, not approved): no key, visibly. */
+  withheld: z.array(z.uuid()).max(5000).default([]),
   title: titleCiphertext.optional(),
 });
 export type OpenEpochInput = z.infer<typeof openEpochSchema>;
@@ -65,7 +73,13 @@ export type KeysQuery = z.infer<typeof keysQuery>;
 export const shareHistorySchema = z.strictObject({
   fromDeviceId: z.uuid(),
   envelopes: z
-    .array(z.strictObject({ epoch: z.number().int().min(1), deviceId: z.uuid(), sealed: base64urlBytes(101, 101) }))
+    .array(
+      z.strictObject({
+        epoch: z.number().int().min(1),
+        deviceId: z.uuid(),
+        sealed: base64urlBytes(ENVELOPE_BYTES, ENVELOPE_BYTES),
+      }),
+    )
     .min(1)
     .max(5000),
 });
@@ -79,6 +93,9 @@ export const memberDeviceView = z.object({
   userId: z.uuid(),
   x25519PublicKey: z.string(),
   ed25519PublicKey: z.string(),
+  /** The owner's identity key and its signature over this device (protocol v2): clients check both. */
+  identityPublicKey: z.string(),
+  identitySignature: z.string(),
 });
 export type MemberDeviceView = z.infer<typeof memberDeviceView>;
 
@@ -156,6 +173,8 @@ export const epochKeyView = z.object({
   sharedByDeviceId: z.uuid().nullable(),
   openerDeviceId: z.uuid(),
   recipientDeviceIds: z.array(z.uuid()),
+  withheldDeviceIds: z.array(z.uuid()),
+  commitment: z.string(),
   signature: z.string(),
   openedAt: timestamp,
   /** The first sequence number sent in this epoch. */

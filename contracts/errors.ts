@@ -57,6 +57,10 @@ export const ERROR_CODES = [
   'not_your_device',
   'invalid_signature',
   'invalid_public_key',
+  'step_up_required',
+  'identity_exists',
+  'identity_missing',
+  'already_approved',
   // channels and keys
   'not_a_member',
   'membership_ended',

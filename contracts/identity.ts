@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENCY_SECTORS, AGENCY_STATUSES } from './agencies.js';
-import { base64url, timestamp } from './common.js';
+import { base64url,
+  base64urlBytes, timestamp } from './common.js';
 
 /** Sign-in, sessions, users, invitations, two-factor authentication, attestation and devices. */
 export const ROLES = ['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor'] as const;
@@ -86,6 +87,32 @@ export const registerDeviceSchema = z.strictObject({
   signature: base64url(64),
 });
 export type RegisterDeviceInput = z.infer<typeof registerDeviceSchema>;
+
+/** The password again (and the authenticator code, when the account has one): needed to add a device. */
+export const stepUpSchema = z.strictObject({
+  password: z.string().max(MAX_PASSWORD_LENGTH * 4),
+  totp: totpCode.optional(),
+});
+export type StepUpInput = z.infer<typeof stepUpSchema>;
+
+/** A person's first identity key (protocol v2), with its signature over the device publishing it. */
+export const publishIdentitySchema = z.strictObject({
+  identityPublicKey: base64url(32),
+  deviceId: z.uuid(),
+  /** The identity key's signature over `deviceSignatureBytes(...)` of that device. */
+  deviceSignature: base64url(64),
+});
+export type PublishIdentityInput = z.infer<typeof publishIdentitySchema>;
+
+/** Approves a waiting device: its owner's identity signature, and the identity seed sealed to it. */
+export const approveDeviceSchema = z.strictObject({
+  identitySignature: base64url(64),
+  /** `crypto_box_seal(0x02 ‖ device id ‖ seed)` to the device: absent when it approves itself (recovery key). */
+  sealedIdentitySeed: base64urlBytes(48 + 49, 48 + 49).optional(),
+  /** The caller's approved device that made the signature (absent when approving with the recovery key). */
+  byDeviceId: z.uuid().optional(),
+});
+export type ApproveDeviceInput = z.infer<typeof approveDeviceSchema>;
 
 export const revokeDeviceSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 export type RevokeDeviceInput = z.infer<typeof revokeDeviceSchema>;
@@ -212,5 +239,25 @@ export const deviceView = z.object({
   ed25519PublicKey: z.string(),
   createdAt: timestamp,
   revokedAt: timestamp.nullable(),
+  /** The owner's identity key (protocol v2), or null if they have not published one yet. */
+  identityPublicKey: z.string().nullable(),
+  /** The owner's identity signature over this device; null while it waits for approval. */
+  identitySignature: z.string().nullable(),
+  /** When the server accepted a valid identity signature for it; null while it waits for approval. */
+  approvedAt: timestamp.nullable(),
+  approvedByDeviceId: z.uuid().nullable(),
+  /** The identity seed sealed to this device when it was approved; only ever shown to its owner. */
+  sealedIdentitySeed: z.string().nullable(),
 });
 export type DeviceView = z.infer<typeof deviceView>;
+
+/** A person's identity key (protocol v2); its fingerprint is their safety number. */
+export const identityView = z.object({
+  userId: z.uuid(),
+  identityPublicKey: z.string().nullable(),
+  publishedAt: timestamp.nullable(),
+});
+export type IdentityView = z.infer<typeof identityView>;
+
+export const stepUpView = z.object({ steppedUpUntil: timestamp });
+export type StepUpView = z.infer<typeof stepUpView>;

@@ -12,7 +12,20 @@ const flipBit = (b64: string, index = 0) => {
   return bytes.toString('base64url');
 };
 
-const DEVICE_FIELDS = ['createdAt', 'ed25519PublicKey', 'id', 'label', 'revokedAt', 'userId', 'x25519PublicKey'];
+const DEVICE_FIELDS = [
+  'approvedAt',
+  'approvedByDeviceId',
+  'createdAt',
+  'ed25519PublicKey',
+  'id',
+  'identityPublicKey',
+  'identitySignature',
+  'label',
+  'revokedAt',
+  'sealedIdentitySeed',
+  'userId',
+  'x25519PublicKey',
+];
 
 /**
  * Devices carry public keys only; the server checks proof of possession of the signing key, bound to the

@@ -1,5 +1,6 @@
 import { generateDeviceKeys, type SecureSession } from '../client/sdk/index.js';
 import {
+  epochCommitment,
   epochAnnouncementBytes,
   newEpochKey,
   sealEpochKey,
@@ -55,25 +56,34 @@ describe('an epoch key goes to exactly the current member devices', () => {
     await t.close();
   });
 
-  /** Opens the next epoch as alice's laptop, sealed to and signed over exactly `recipients`. */
-  async function openFor(recipients: Pick<MemberDeviceView, 'deviceId' | 'x25519PublicKey'>[]) {
+  /** Opens the next epoch as alice's laptop, sent to and signed over exactly `recipients` (and `withheld`). */
+  async function openFor(
+    recipients: Pick<MemberDeviceView, 'deviceId' | 'x25519PublicKey'>[],
+    withheld: string[] = [],
+  ) {
     const { currentEpoch } = await alice.client.channelDevices(channelId);
     const epoch = currentEpoch + 1;
     const key = await newEpochKey();
+    const commitment = await epochCommitment(key, channelId, epoch);
     const announcement = epochAnnouncementBytes({
       channelId,
       epoch,
       openerDeviceId: aliceS.deviceId,
       recipientDeviceIds: recipients.map((d) => d.deviceId),
+      withheldDeviceIds: withheld,
+      commitment,
     });
+    const me = { deviceId: aliceS.deviceId, x25519PrivateKey: aliceS.device.keys.x25519.privateKey };
     return alice.client.openEpoch(channelId, {
       epoch,
       openerDeviceId: aliceS.deviceId,
       signature: await signDetached(announcement, aliceS.device.keys.ed25519.privateKey),
+      commitment,
+      withheld,
       envelopes: await Promise.all(
         recipients.map(async (d) => ({
           deviceId: d.deviceId,
-          sealed: await sealEpochKey(key, channelId, epoch, d.x25519PublicKey),
+          sealed: await sealEpochKey(key, channelId, epoch, d, me),
         })),
       ),
     });

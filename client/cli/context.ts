@@ -1,5 +1,7 @@
 import path from 'node:path';
 import {
+  completeApproval,
+  deviceCode,
   FileKeyStore,
   FileTrustStore,
   SecureSession,
@@ -58,9 +60,26 @@ export class CliContext {
     if (!(await store.exists(session.userId))) {
       throw new CliUsageError('This computer has no device keys for you yet. Run `strongroom device init` first.');
     }
-    const device = await store.load(session.userId, await this.secret('STRONGROOM_PASSPHRASE', 'Device passphrase: '));
+    const passphrase = await this.secret('STRONGROOM_PASSPHRASE', 'Device passphrase: ');
+    let device = await store.load(session.userId, passphrase);
+    if (!device.identity) {
+      // Waiting for approval: once another of this person's devices approved it, keep the identity key sent.
+      const approved = await completeApproval(client, device);
+      if (!approved) {
+        const code = await deviceCode(device.keys.x25519.publicKey, device.keys.ed25519.publicKey);
+        throw new CliUsageError(
+          `This device is waiting for approval. On a device you already use, run: strongroom device approve ${code}\n` +
+            'Or set this one up again with your recovery key: strongroom device init --recover',
+        );
+      }
+      await store.save(approved, passphrase);
+      this.io.err('This device has been approved: it now holds your identity key.\n');
+      device = approved;
+    }
     const trust = new FileTrustStore(path.join(homeDir(this.io.env), 'trust', `${session.userId}.json`));
-    return new SecureSession(client, device, trust);
+    const secure = new SecureSession(client, device, trust);
+    secure.onWarning((message) => this.io.err(`Warning: ${message}\n`));
+    return secure;
   }
 
   /**

@@ -19,6 +19,11 @@ import type {
   ConsentInput,
   ConsentRegisterView,
   DeviceView,
+  ApproveDeviceInput,
+  IdentityView,
+  PublishIdentityInput,
+  StepUpInput,
+  StepUpView,
   AddFamilyMemberInput,
   ExportRecordedView,
   FamilyMemberView,
@@ -173,11 +178,25 @@ export class StrongroomClient {
     });
   }
 
-  /** Makes a new device key pair and registers its public half. The caller stores `keys` (encrypted). */
+  /**
+   * Makes a new device key pair and registers its public half; it waits for approval by its owner's
+   * identity key (see `enrolDevice` in session/enrolment.ts). The caller stores `keys` (encrypted).
+   */
   async createDevice(userId: string, label: string): Promise<{ device: DeviceView; keys: DeviceKeys }> {
     const keys = await generateDeviceKeys();
     return { device: await this.registerDevice(userId, keys, label), keys };
   }
+
+  /** The password again (and the authenticator code): this session may then add a device for a few minutes. */
+  stepUp = (input: StepUpInput) => this.http.request<StepUpView>('POST', '/auth/step-up', input);
+  /** A person's identity key (protocol v2), or null if they have none yet. */
+  userIdentity = (userId: string) =>
+    this.http.request<IdentityView>('GET', `/users/${encodeURIComponent(userId)}/identity`);
+  /** Publishes this person's first identity key with its signature over their first device. */
+  publishIdentity = (input: PublishIdentityInput) => this.http.request<IdentityView>('PUT', '/me/identity', input);
+  /** Approves a waiting device of this person's with their identity key's signature. */
+  approveDevice = (deviceId: string, input: ApproveDeviceInput) =>
+    this.http.request<DeviceView>('POST', `/devices/${encodeURIComponent(deviceId)}/approval`, input);
 
   // ── audit ──
   auditVerify = () => this.http.request<AuditVerifyReport>('GET', '/audit/verify');

@@ -2,13 +2,31 @@
 export { StrongroomClient, type LoginInput } from './client.js';
 export { StrongroomApiError, StrongroomNetworkError } from './transport/http.js';
 export { fingerprint, generateDeviceKeys, type DeviceKeys } from './crypto/device-keys.js';
+export {
+  decodeRecoveryKey,
+  deviceCode,
+  RecoveryKeyError,
+  safetyNumber,
+  type IdentityKeys,
+} from './crypto/identity.js';
+export {
+  approveDeviceByCode,
+  completeApproval,
+  enrolFirstDevice,
+  recoverDevice,
+  requestDevice,
+  waitingDevices,
+  type FirstDevice,
+  type WaitingDevice,
+} from './session/enrolment.js';
 export { WrongPassphraseError } from './crypto/key-wrap.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
 export { SecureSession, UnableToDecryptError, type DecryptedMessage } from './secure-session.js';
 export type { NewChannel } from './session/channel-keys.js';
-export type { ListedDevice } from './session/device-trust.js';
+export type { DeviceClaim, TrustedDevice, VerifiedPerson } from './session/device-trust.js';
+export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
 export type { DecryptedPage, SubscribeOptions } from './session/message-stream.js';
 export type { MinutesProof, VerifiedAmendment, VerifiedMinutes } from './session/sealed-records.js';
 export {
@@ -24,10 +42,13 @@ export {
   type TextDocument,
 } from '../../contracts/sealed.js';
 export {
+  IdentityChangedError,
   KeyChangedError,
   MemoryTrustStore,
+  UnapprovedDeviceError,
   UnusableDeviceError,
   type PinnedDevice,
+  type PinnedIdentity,
   type TrustStore,
 } from './store/trust-store.js';
 export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';

@@ -3,14 +3,14 @@ import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose }
 import type { StrongroomClient } from './client.js';
 import type { MessageContent } from './crypto/channel-crypto.js';
 import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
-import { DeviceTrust, type ListedDevice } from './session/device-trust.js';
+import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
 import { MessageCache, type DecryptedMessage } from './session/message-cache.js';
 import { MessageStream, type DecryptedPage, type SubscribeOptions } from './session/message-stream.js';
 import { SealedRecords, type VerifiedMinutes } from './session/sealed-records.js';
 import type { StoredDevice } from './store/key-store.js';
-import { MemoryTrustStore, type TrustStore } from './store/trust-store.js';
+import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustStore } from './store/trust-store.js';
 import type { RealtimeConnection } from './transport/realtime.js';
-import type { MeetingView, MemberDeviceView, RealtimeMessage, StoredMessageView } from './types.js';
+import type { MeetingView, RealtimeMessage, StoredMessageView } from './types.js';
 
 export { UnableToDecryptError } from './session/errors.js';
 export type { DecryptedMessage } from './session/message-cache.js';
@@ -31,6 +31,7 @@ export class SecureSession {
   private readonly records: SealedRecords;
   private readonly cache: MessageCache;
   private readonly messages: MessageStream;
+  private readonly warningListeners = new Set<(message: string) => void>();
 
   /**
    * @param trustStore where pins persist (a file for the CLI); in memory by default.
@@ -42,8 +43,11 @@ export class SecureSession {
     trustStore: TrustStore = new MemoryTrustStore(),
     now: () => Date = () => new Date(),
   ) {
-    this.trust = new DeviceTrust(client, trustStore, now);
-    this.keys = new ChannelKeys(client, device, this.trust);
+    const own = device.identity ? { userId: device.userId, identityPublicKey: device.identity.publicKey } : undefined;
+    this.trust = new DeviceTrust(client, trustStore, now, own);
+    this.keys = new ChannelKeys(client, device, this.trust, (message) => {
+      for (const listener of this.warningListeners) listener(message);
+    });
     this.records = new SealedRecords(client, device, this.keys, this.trust);
     this.cache = new MessageCache(now);
     this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now);
@@ -61,16 +65,37 @@ export class SecureSession {
   // ── trust ─────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The user compared safety numbers out of band: forget old pins for this person and pin the keys
-   * they have now. The way out of a `KeyChangedError`.
+   * The user compared safety numbers out of band and accepts this person's identity key as it is now:
+   * forgets old pins, pins it as verified, and checks their devices against it. The way out of an
+   * `IdentityChangedError` or a `KeyChangedError`. Channels shared with them take the person back at
+   * their next new key (`rotate`).
    */
-  verify(userId: string, devices: ListedDevice[]): Promise<void> {
-    return this.trust.verify(userId, devices);
+  verify(userId: string): Promise<VerifiedPerson> {
+    return this.trust.verify(userId);
   }
 
   /** A device's public keys, from the pins or (checked and pinned) from the server, so a signature can be checked. */
-  deviceKeys(deviceId: string): Promise<MemberDeviceView> {
+  deviceKeys(deviceId: string): Promise<TrustedDevice> {
     return this.trust.deviceKeys(deviceId);
+  }
+
+  /** Whether this client accepts a device (usable keys, approved by its owner's pinned identity), or why not. */
+  checkDevice(d: DeviceClaim): Promise<void> {
+    return this.trust.check(d);
+  }
+
+  /** When this client first saw each of a person's devices, and their identity as pinned here. */
+  async seen(userId: string): Promise<{ identity: PinnedIdentity | undefined; devices: PinnedDevice[] }> {
+    return { identity: await this.trust.identityOf(userId), devices: await this.trust.firstSeen(userId) };
+  }
+
+  /**
+   * Hears each refusal this device makes while working (a device left out of a new key, a key refused),
+   * in plain words, so an application can show it. Returns a function that stops listening.
+   */
+  onWarning(listener: (message: string) => void): () => void {
+    this.warningListeners.add(listener);
+    return () => this.warningListeners.delete(listener);
   }
 
   // ── channels and epochs ─────────────────────────────────────────────────────────────────────────

@@ -24,7 +24,7 @@ import { epochAnnouncementBytes } from './channel-proofs.js';
 import { mayHoldEpochKey, recipientsMatch, rotationDue, type RotationState } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { DevicesRepository } from '../identity/devices.repository.js';
-import { usableDeviceKeys } from '../identity/public-keys.js';
+import { identityApproved, usableDeviceKeys } from '../identity/public-keys.js';
 
 /**
  * Key epochs: who must get the next epoch key, opening an epoch (its key sealed to exactly the current
@@ -109,14 +109,23 @@ export class ChannelEpochsService {
     // A device whose keys cannot be used (written straight into the database: registration refuses them)
     // gets no key, so it cannot make every member's rotation fail.
     const usable = await Promise.all(rows.map((r) => usableDeviceKeys(r.x25519PublicKey, r.ed25519PublicKey)));
-    return rows
-      .filter((r, i) => usable[i] && mayHoldEpochKey(r, now, refused))
-      .map((r) => ({
-        deviceId: r.deviceId,
-        userId: r.userId,
-        x25519PublicKey: r.x25519PublicKey,
-        ed25519PublicKey: r.ed25519PublicKey,
-      }));
+    // Only a device its owner approved with their identity key (protocol v2): one registered with a stolen
+    // session, or inserted into the database, waits outside. The signature is checked here, every time
+    // (cached per device), rather than trusting a stored flag.
+    return rows.flatMap((r, i) =>
+      usable[i] && mayHoldEpochKey(r, now, refused) && identityApproved(r)
+        ? [
+            {
+              deviceId: r.deviceId,
+              userId: r.userId,
+              x25519PublicKey: r.x25519PublicKey,
+              ed25519PublicKey: r.ed25519PublicKey,
+              identityPublicKey: r.identityPublicKey!,
+              identitySignature: r.identitySignature!,
+            },
+          ]
+        : [],
+    );
   }
 
   async devicesForEpoch(auth: AuthContext, channelId: string): Promise<ChannelDevicesView> {
@@ -136,8 +145,11 @@ export class ChannelEpochsService {
   async openEpoch(auth: AuthContext, channelId: string, dto: OpenEpochInput): Promise<OpenedEpochView> {
     const now = this.clock.now();
     const recipients = dto.envelopes.map((e) => e.deviceId);
-    if (new Set(recipients).size !== recipients.length) {
-      throw badRequest('validation_failed', 'A device is listed twice.', { fields: { envelopes: ['has duplicates'] } });
+    const listed = [...recipients, ...dto.withheld];
+    if (new Set(listed).size !== listed.length) {
+      throw badRequest('validation_failed', 'A device is listed twice.', {
+        fields: { envelopes: ['has duplicates, or a device that is also withheld'] },
+      });
     }
     return this.db.transaction(async (m) => {
       const channel = await this.access.lock(m, channelId);
@@ -154,20 +166,28 @@ export class ChannelEpochsService {
       }
       const devices = await this.memberDevices(m, channelId, now);
       const opener = devices.find((d) => d.deviceId === dto.openerDeviceId);
-      if (!opener || opener.userId !== auth.user.id) {
-        throw forbidden('not_your_device', 'Open an epoch from one of your own active devices in this channel.');
+      if (!opener || opener.userId !== auth.user.id || !recipients.includes(opener.deviceId)) {
+        throw forbidden(
+          'not_your_device',
+          'New keys for a conversation can only come from one of your own approved devices in it.',
+        );
       }
+      // Every member device either gets the key or is named as withheld, in the signed announcement: nobody
+      // is added, and nobody is left out without every member's client seeing it.
       const memberDeviceIds = devices.map((d) => d.deviceId);
-      if (!recipientsMatch(memberDeviceIds, recipients)) {
+      if (!recipientsMatch(memberDeviceIds, listed)) {
         const message = 'The channel’s member devices changed: rebuild the epoch for these devices.';
         throw conflict('membership_changed', message, { devices });
       }
       const given = [...recipients].sort();
+      const withheld = [...dto.withheld].sort();
       const signed = epochAnnouncementBytes({
         channelId,
         epoch: dto.epoch,
         openerDeviceId: dto.openerDeviceId,
         recipientDeviceIds: given,
+        withheldDeviceIds: withheld,
+        commitment: dto.commitment,
       });
       if (
         !verifyEd25519(
@@ -186,6 +206,8 @@ export class ChannelEpochsService {
         epoch: dto.epoch,
         openerDeviceId: dto.openerDeviceId,
         recipientDeviceIds: given,
+        withheldDeviceIds: withheld,
+        commitment: dto.commitment,
         signature: dto.signature,
         openedAt: now,
         firstSeq: String(Number(channel.lastSeq) + 1),
@@ -203,6 +225,7 @@ export class ChannelEpochsService {
         details: {
           epoch: dto.epoch,
           recipients: given.length,
+          ...(withheld.length ? { withheld: withheld.join(',') } : {}),
           reason: channel.rotationReason ?? this.rotationDue(channel),
         },
         meta: auth.meta,

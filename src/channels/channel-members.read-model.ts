@@ -11,6 +11,8 @@ export interface MemberDeviceRow extends MemberDeviceFacts {
   userId: string;
   x25519PublicKey: string;
   ed25519PublicKey: string;
+  identityPublicKey: string | null;
+  identitySignature: string | null;
 }
 
 /** A member as the channel view lists them: who, from which agency, in what role, until when. */
@@ -34,7 +36,10 @@ export interface MemberListRow {
  */
 @Injectable()
 export class ChannelMembersReadModel {
-  /** Every active device of every active member, with its agency's standing, in a stable order (device id). */
+  /**
+   * Every active device of every active member, with its owner's identity key and signature and its
+   * agency's standing, in a stable order (device id).
+   */
   async memberDevices(m: EntityManager, channelId: string): Promise<MemberDeviceRow[]> {
     const rows = await m.query<
       {
@@ -42,13 +47,16 @@ export class ChannelMembersReadModel {
         user_id: string;
         x25519_public_key: Buffer;
         ed25519_public_key: Buffer;
+        identity_public_key: Buffer | null;
+        identity_signature: Buffer | null;
         agency_status: AgencyStatus;
         withdrawal_effective_at: Date | null;
         ends_at: Date | null;
         agency_id: string;
       }[]
     >(
-      `SELECT d.id, d.user_id, d.x25519_public_key, d.ed25519_public_key, a.status AS agency_status,
+      `SELECT d.id, d.user_id, d.x25519_public_key, d.ed25519_public_key, u.identity_public_key, d.identity_signature,
+              a.status AS agency_status,
               a.withdrawal_effective_at, cm.ends_at, u.agency_id
          FROM channel_members cm
          JOIN users u ON u.id = cm.user_id AND u.status = 'active'
@@ -63,6 +71,8 @@ export class ChannelMembersReadModel {
       userId: r.user_id,
       x25519PublicKey: b64(r.x25519_public_key),
       ed25519PublicKey: b64(r.ed25519_public_key),
+      identityPublicKey: r.identity_public_key ? b64(r.identity_public_key) : null,
+      identitySignature: r.identity_signature ? b64(r.identity_signature) : null,
       agencyId: r.agency_id,
       agencyStatus: r.agency_status,
       withdrawalEffectiveAt: r.withdrawal_effective_at,

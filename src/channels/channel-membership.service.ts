@@ -61,7 +61,8 @@ export class ChannelMembershipService implements OnModuleInit {
       this.epochs.requireRotationForAgency(m, e.agencyId, 'agency_reinstated'),
     );
     this.events.on('device.revoked', (e, m) => this.epochs.requireRotationForUser(m, e.userId, 'device_revoked'));
-    this.events.on('device.registered', (e, m) => this.epochs.requireRotationForUser(m, e.userId, 'device_added'));
+    // A registered device gets nothing until its owner approves it; then every channel of theirs rotates.
+    this.events.on('device.approved', (e, m) => this.epochs.requireRotationForUser(m, e.userId, 'device_added'));
   }
 
   async create(auth: AuthContext, dto: CreateChannelInput): Promise<ChannelView> {

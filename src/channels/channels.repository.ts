@@ -67,6 +67,8 @@ interface EpochKeyRow {
   shared_by_device_id: string | null;
   opener_device_id: string;
   recipient_device_ids: string[];
+  withheld_device_ids: string[];
+  commitment: Buffer;
   signature: Buffer;
   opened_at: Date;
   first_seq: string;
@@ -78,6 +80,8 @@ export const toEpochKeyView = (r: EpochKeyRow): EpochKeyView => ({
   sharedByDeviceId: r.shared_by_device_id,
   openerDeviceId: r.opener_device_id,
   recipientDeviceIds: r.recipient_device_ids,
+  withheldDeviceIds: r.withheld_device_ids,
+  commitment: b64(r.commitment),
   signature: b64(r.signature),
   openedAt: r.opened_at.toISOString(),
   firstSeq: Number(r.first_seq),
@@ -223,8 +227,15 @@ export class ChannelsRepository {
     return !!row;
   }
 
-  async insertEpoch(m: EntityManager, epoch: Omit<ChannelEpoch, 'signature'> & { signature: string }): Promise<void> {
-    await m.getRepository(ChannelEpoch).insert({ ...epoch, signature: Buffer.from(epoch.signature, 'base64url') });
+  async insertEpoch(
+    m: EntityManager,
+    epoch: Omit<ChannelEpoch, 'signature' | 'commitment'> & { signature: string; commitment: string },
+  ): Promise<void> {
+    await m.getRepository(ChannelEpoch).insert({
+      ...epoch,
+      signature: Buffer.from(epoch.signature, 'base64url'),
+      commitment: Buffer.from(epoch.commitment, 'base64url'),
+    });
   }
 
   /** The first sequence number of an epoch the channel has. */
@@ -293,7 +304,8 @@ export class ChannelsRepository {
     fromEpoch: number,
   ): Promise<EpochKeyView[]> {
     const rows = await m.query<EpochKeyRow[]>(
-      `SELECT k.epoch, k.sealed, k.shared_by_device_id, e.opener_device_id, e.recipient_device_ids, e.signature,
+      `SELECT k.epoch, k.sealed, k.shared_by_device_id, e.opener_device_id, e.recipient_device_ids,
+              e.withheld_device_ids, e.commitment, e.signature,
               e.opened_at, e.first_seq
          FROM key_envelopes k JOIN channel_epochs e ON e.channel_id = k.channel_id AND e.epoch = k.epoch
         WHERE k.channel_id = $1 AND k.device_id = $2 AND k.epoch >= $3

@@ -41,6 +41,8 @@ export const configSchema = z.object({
     .min(1)
     .max(24 * 7)
     .default(12),
+  /** How long after entering the password (at sign-in or a step-up) a session may add a device. */
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   MFA_REQUIRED_ROLES: roleList.default(['isa_admin', 'agency_admin', 'auditor']),
   CORS_ORIGINS: z
     .string()

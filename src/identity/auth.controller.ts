@@ -6,11 +6,15 @@ import {
   loginResult,
   loginSchema,
   logoutAllResult,
+  stepUpSchema,
+  stepUpView,
   type AcceptInvitationInput,
   type ActivatedUser,
   type LoginInput,
   type LoginResult,
   type LogoutAllResult,
+  type StepUpInput,
+  type StepUpView,
 } from '../../contracts/identity.js';
 import { Meta, type RequestMeta } from '../common/request-context.js';
 import { ApiDoc, ApiZodBody, emptyBodySchema, zodPipe } from '../common/zod.js';
@@ -34,6 +38,20 @@ export class AuthController {
   @ApiZodBody(loginSchema)
   signIn(@Body(zodPipe(loginSchema)) dto: LoginInput, @Meta() meta: RequestMeta): Promise<LoginResult> {
     return this.login.login(dto, meta);
+  }
+
+  @Post('step-up')
+  @ApiDoc('Enter the password (and authenticator code) again, to add a device in the next few minutes', stepUpView)
+  @HttpCode(200)
+  @Access('session')
+  @ApiBearerAuth()
+  @ApiZodBody(stepUpSchema)
+  stepUp(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(stepUpSchema)) dto: StepUpInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<StepUpView> {
+    return this.login.stepUp(auth, dto, meta);
   }
 
   @Post('logout')

@@ -3,7 +3,11 @@ import { IsNull, type EntityManager } from 'typeorm';
 import type { DeviceView } from '../../contracts/identity.js';
 import { Device } from './entities/device.entity.js';
 
-export const toDeviceView = (d: Device): DeviceView => ({
+/**
+ * A device as its owner or a colleague sees it. `owner` carries the owner's identity key; the identity
+ * seed sealed to the device is shown only to its owner (it is sealed, but nobody else needs it).
+ */
+export const toDeviceView = (d: Device, ownerIdentity: Buffer | null, forOwner: boolean): DeviceView => ({
   id: d.id,
   userId: d.userId,
   label: d.label,
@@ -11,9 +15,14 @@ export const toDeviceView = (d: Device): DeviceView => ({
   ed25519PublicKey: d.ed25519PublicKey.toString('base64url'),
   createdAt: d.createdAt.toISOString(),
   revokedAt: d.revokedAt?.toISOString() ?? null,
+  identityPublicKey: ownerIdentity?.toString('base64url') ?? null,
+  identitySignature: d.identitySignature?.toString('base64url') ?? null,
+  approvedAt: d.approvedAt?.toISOString() ?? null,
+  approvedByDeviceId: d.approvedByDeviceId,
+  sealedIdentitySeed: forOwner ? (d.sealedIdentitySeed?.toString('base64url') ?? null) : null,
 });
 
-/** devices: each device's public keys. */
+/** devices: each device's public keys, and its owner's identity signature once approved. */
 @Injectable()
 export class DevicesRepository {
   signingKeyTaken(m: EntityManager, ed25519PublicKey: Buffer): Promise<boolean> {
@@ -51,5 +60,13 @@ export class DevicesRepository {
 
   async revoke(m: EntityManager, id: string, revokedAt: Date, reason: string): Promise<void> {
     await m.getRepository(Device).update({ id }, { revokedAt, revokedReason: reason });
+  }
+
+  async approve(
+    m: EntityManager,
+    id: string,
+    approval: Pick<Device, 'identitySignature' | 'approvedAt' | 'approvedByDeviceId' | 'sealedIdentitySeed'>,
+  ): Promise<void> {
+    await m.getRepository(Device).update({ id }, approval);
   }
 }

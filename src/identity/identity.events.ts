@@ -5,6 +5,8 @@ declare module '../common/domain-events.js' {
     'session.revoked': { sessionIds: string[]; userId: string; reason: string };
     'device.registered': { deviceId: string; userId: string };
     'device.revoked': { deviceId: string; userId: string };
+    /** Signed by its owner's identity key: from now on it gets channel keys. */
+    'device.approved': { deviceId: string; userId: string };
   }
 }
 export {};

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ErrorCode } from '../../contracts/errors.js';
-import type { LoginInput, LoginResult } from '../../contracts/identity.js';
+import type { LoginInput, LoginResult, StepUpInput, StepUpView } from '../../contracts/identity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, tooManyRequests } from '../common/app-error.js';
@@ -12,6 +12,7 @@ import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import type { Session } from './entities/session.entity.js';
 import type { User } from './entities/user.entity.js';
+import type { AuthContext } from './auth-context.js';
 import { lockedUntilAfter } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { SessionsRepository, toSessionView } from './sessions.repository.js';
@@ -129,6 +130,7 @@ export class LoginService {
       absoluteExpiresAt: new Date(now.getTime() + this.config.SESSION_ABSOLUTE_HOURS * 3_600_000),
       ip: meta.ip,
       userAgent: meta.userAgent,
+      steppedUpAt: now,
     });
     await this.audit.record(m, {
       actor: { userId: user.id, agencyId: user.agencyId },
@@ -141,6 +143,65 @@ export class LoginService {
   }
 
   /** Progressive lock-out: from the threshold on, each failure doubles the wait (1 min, 2, 4 … up to 1 h). */
+  /**
+   * The password again, and the authenticator code when the account has two-factor sign-in: the
+   * session may then add a device for `STEP_UP_MINUTES`. Wrong answers count towards the same lock-out
+   * as sign-in, so a stolen session cannot guess the password here either.
+   */
+  async stepUp(auth: AuthContext, dto: StepUpInput, meta: RequestMeta): Promise<StepUpView> {
+    await this.rateLimiter.hit(
+      `step-up:${auth.user.id}`,
+      this.config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      60,
+      'Too many attempts to confirm your password. Wait a minute and try again.',
+    );
+    const outcome = await this.db.transaction(async (m): Promise<{ ok: true; at: Date } | { ok: false; error: AppError }> => {
+      const now = this.clock.now();
+      const user = (await this.users.lockById(m, auth.user.id))!;
+      const refuse = async (code: ErrorCode, message: string, reason: string) => {
+        await this.countFailure(m, user, now);
+        await this.audit.record(m, {
+          actor: { userId: user.id, agencyId: user.agencyId },
+          action: 'auth.step_up',
+          outcome: 'failure',
+          details: { reason },
+          meta,
+        });
+        return { ok: false as const, error: new AppError(401, code, message) };
+      };
+      if (user.lockedUntil && user.lockedUntil > now) {
+        const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+        return {
+          ok: false,
+          error: tooManyRequests('account_locked', `Too many wrong attempts. Try again in ${seconds} seconds.`, seconds),
+        };
+      }
+      if (!(await verifyPassword(dto.password, user.passwordHash))) {
+        return refuse('invalid_credentials', 'That password is wrong.', 'bad_password');
+      }
+      let timeStep = user.mfaLastTimeStep;
+      if (user.mfaEnabledAt && user.mfaSecret) {
+        if (!dto.totp) {
+          return { ok: false, error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app too.') };
+        }
+        const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
+        if (step === null) return refuse('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
+        timeStep = step;
+      }
+      await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
+      await this.sessions.steppedUp(m, auth.session.id, now);
+      await this.audit.record(m, {
+        actor: { userId: user.id, agencyId: user.agencyId },
+        action: 'auth.step_up',
+        target: { type: 'session', id: auth.session.id },
+        meta,
+      });
+      return { ok: true, at: now };
+    });
+    if (!outcome.ok) throw outcome.error;
+    return { steppedUpUntil: new Date(outcome.at.getTime() + this.config.STEP_UP_MINUTES * 60_000).toISOString() };
+  }
+
   private async countFailure(m: EntityManager, user: User, now: Date): Promise<void> {
     const failures = user.failedLoginCount + 1;
     const lockedUntil = lockedUntilAfter(failures, this.config.LOCKOUT_THRESHOLD, now);

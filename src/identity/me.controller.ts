@@ -1,7 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  identityView,
+  publishIdentitySchema,
+  type IdentityView,
+  type PublishIdentityInput,
   attestationView,
   attestSchema,
   deviceView,
@@ -87,6 +91,16 @@ export class MeController {
   @Get('devices')
   @ApiDoc('Your active devices', z.array(deviceView))
   myDevices(@Auth() auth: AuthContext): Promise<DeviceView[]> {
-    return this.devices.listActive(auth.user.id);
+    return this.devices.listActive(auth, auth.user.id);
+  }
+
+  @Put('identity')
+  @ApiDoc('Publish your identity key, signing your first device (needs a fresh step-up)', identityView)
+  @ApiZodBody(publishIdentitySchema)
+  publishIdentity(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(publishIdentitySchema)) dto: PublishIdentityInput,
+  ): Promise<IdentityView> {
+    return this.devices.publishIdentity(auth, dto);
   }
 }

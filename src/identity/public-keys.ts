@@ -1,4 +1,5 @@
 import sodiumModule from 'libsodium-wrappers-sumo';
+import { deviceSignatureBytes, verifyEd25519 } from './device-proof.js';
 
 /**
  * Whether a device's public keys are keys anyone can safely use (DESIGN.md §3: no small-order or
@@ -66,5 +67,34 @@ export async function usableDeviceKeys(x25519PublicKey: string, ed25519PublicKey
     (await ed25519KeyProblem(Buffer.from(ed25519PublicKey, 'base64url'))) === null;
   if (verdicts.size >= VERDICT_LIMIT) verdicts.delete(verdicts.keys().next().value!);
   verdicts.set(id, ok);
+  return ok;
+}
+
+const approvals = new Map<string, boolean>();
+
+/**
+ * Whether a device carries a valid signature by its owner's identity key (protocol v2): the server checks
+ * the signature itself rather than trusting `approved_at`, so an approval written behind its back does not
+ * count. Each verdict is kept (bounded), so a channel's devices are checked once per process.
+ */
+export function identityApproved(d: {
+  userId: string;
+  deviceId: string;
+  x25519PublicKey: string;
+  ed25519PublicKey: string;
+  identityPublicKey: string | null;
+  identitySignature: string | null;
+}): boolean {
+  if (!d.identityPublicKey || !d.identitySignature) return false;
+  const id = `${d.identityPublicKey}.${d.identitySignature}.${d.deviceId}.${d.x25519PublicKey}.${d.ed25519PublicKey}`;
+  const known = approvals.get(id);
+  if (known !== undefined) return known;
+  const ok = verifyEd25519(
+    Buffer.from(d.identityPublicKey, 'base64url'),
+    deviceSignatureBytes(d),
+    Buffer.from(d.identitySignature, 'base64url'),
+  );
+  if (approvals.size >= VERDICT_LIMIT) approvals.delete(approvals.keys().next().value!);
+  approvals.set(id, ok);
   return ok;
 }

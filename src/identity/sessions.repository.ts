@@ -22,7 +22,15 @@ export class SessionsRepository {
     m: EntityManager,
     fields: Pick<
       Session,
-      'userId' | 'tokenHash' | 'stage' | 'lastSeenAt' | 'idleExpiresAt' | 'absoluteExpiresAt' | 'ip' | 'userAgent'
+      | 'userId'
+      | 'tokenHash'
+      | 'stage'
+      | 'lastSeenAt'
+      | 'idleExpiresAt'
+      | 'absoluteExpiresAt'
+      | 'ip'
+      | 'userAgent'
+      | 'steppedUpAt'
     >,
   ): Promise<Session> {
     return m.getRepository(Session).save(m.create(Session, fields));
@@ -69,7 +77,13 @@ export class SessionsRepository {
     await m.getRepository(Session).update({ id: In(ids) }, { revokedAt: now, revokedReason: reason });
   }
 
-  async setStage(m: EntityManager, id: string, stage: SessionStage): Promise<void> {
-    await m.getRepository(Session).update({ id }, { stage });
+  /** The session moves to `stage`; the second factor was just entered, so it counts as a step-up too. */
+  async setStage(m: EntityManager, id: string, stage: SessionStage, steppedUpAt: Date): Promise<void> {
+    await m.getRepository(Session).update({ id }, { stage, steppedUpAt });
+  }
+
+  /** The password (and second factor) were entered again for this session. */
+  async steppedUp(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.getRepository(Session).update({ id }, { steppedUpAt: at });
   }
 }

@@ -2,6 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  approveDeviceSchema,
+  identityView,
+  type ApproveDeviceInput,
+  type IdentityView,
   createdUser,
   createUserSchema,
   deviceView,
@@ -82,8 +86,15 @@ export class UsersController {
   /** Active devices' public keys, which any partner needs in order to encrypt to this user. */
   @Get(':id/devices')
   @ApiDoc("A user's active devices' public keys", z.array(deviceView))
-  userDevices(@Param('id', uuidParam) id: string): Promise<DeviceView[]> {
-    return this.devices.listActive(id);
+  userDevices(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<DeviceView[]> {
+    return this.devices.listActive(auth, id);
+  }
+
+  /** A person's identity key: its fingerprint is their safety number. */
+  @Get(':id/identity')
+  @ApiDoc("A person's identity key (protocol v2)", identityView)
+  identity(@Param('id', uuidParam) id: string): Promise<IdentityView> {
+    return this.devices.identity(id);
   }
 }
 
@@ -106,8 +117,20 @@ export class DevicesController {
   /** One device's public keys, revoked ones too: clients need them to check the signatures of older messages. */
   @Get(':id')
   @ApiDoc("One device's public keys (revoked ones too)", deviceView)
-  get(@Param('id', uuidParam) id: string): Promise<DeviceView> {
-    return this.devices.get(id);
+  get(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<DeviceView> {
+    return this.devices.get(auth, id);
+  }
+
+  @Post(':id/approval')
+  @ApiDoc('Approve one of your waiting devices with your identity key’s signature', deviceView)
+  @HttpCode(200)
+  @ApiZodBody(approveDeviceSchema)
+  approve(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(approveDeviceSchema)) dto: ApproveDeviceInput,
+  ): Promise<DeviceView> {
+    return this.devices.approve(auth, id, dto);
   }
 
   @Post(':id/revoke')

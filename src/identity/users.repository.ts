@@ -35,6 +35,8 @@ export type UserPatch = Partial<
     | 'mfaLastTimeStep'
     | 'disabledAt'
     | 'disabledReason'
+    | 'identityPublicKey'
+    | 'identityPublishedAt'
   >
 >;
 

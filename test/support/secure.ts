@@ -2,21 +2,58 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { MemoryTrustStore, SecureSession, type StrongroomClient } from '../../client/sdk/index.js';
+import {
+  enrolFirstDevice,
+  MemoryTrustStore,
+  SecureSession,
+  type IdentityKeys,
+  type StoredDevice,
+  type StrongroomClient,
+} from '../../client/sdk/index.js';
+import { signDevice } from '../../client/sdk/crypto/identity.js';
 import { encryptMessage, type MessageHeader } from '../../client/sdk/crypto/channel-crypto.js';
 import type { TestApp } from './test-app.js';
 
-/** Registers a fresh device for a signed-in client (real libsodium keys) and opens a secure session on it. */
+/** Each test user's identity key, as their first device made it, so later devices can be approved. */
+const identities = new Map<string, IdentityKeys>();
+
+/**
+ * Registers a fresh, approved device for a signed-in client (real libsodium keys, protocol v2): the user's
+ * first device makes their identity key; a later one is signed with it, as the recovery key would.
+ */
+export async function approvedDevice(client: StrongroomClient, label = 'test device'): Promise<StoredDevice> {
+  const me = await client.me();
+  const identity = identities.get(me.user.id);
+  if (!identity) {
+    const first = await enrolFirstDevice(client, label);
+    identities.set(me.user.id, first.stored.identity!);
+    return first.stored;
+  }
+  const { device, keys } = await client.createDevice(me.user.id, label);
+  const stored: StoredDevice = { userId: me.user.id, deviceId: device.id, serverUrl: client.serverUrl, keys, identity };
+  await client.approveDevice(device.id, {
+    identitySignature: await signDevice(identity, {
+      userId: me.user.id,
+      deviceId: device.id,
+      x25519PublicKey: keys.x25519.publicKey,
+      ed25519PublicKey: keys.ed25519.publicKey,
+    }),
+  });
+  return stored;
+}
+
+/** A test user's identity key, once their first device made it. */
+export const identityOf = (userId: string): IdentityKeys | undefined => identities.get(userId);
+
+/** Registers a fresh approved device for a signed-in client and opens a secure session on it. */
 export async function secureSession(
   client: StrongroomClient,
   label = 'test device',
   t?: TestApp,
 ): Promise<SecureSession> {
-  const me = await client.me();
-  const { device, keys } = await client.createDevice(me.user.id, label);
   return new SecureSession(
     client,
-    { userId: me.user.id, deviceId: device.id, serverUrl: client.serverUrl, keys },
+    await approvedDevice(client, label),
     new MemoryTrustStore(),
     t ? () => t.clock.now() : undefined,
   );

@@ -1,6 +1,15 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { FileKeyStore, fingerprint } from '../../sdk/node.js';
+import {
+  approveDeviceByCode,
+  enrolFirstDevice,
+  FileKeyStore,
+  recoverDevice,
+  requestDevice,
+  safetyNumber,
+  StrongroomApiError,
+  type StrongroomClient,
+} from '../../sdk/node.js';
 import type { Action } from '../cli.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { table } from '../output.js';
@@ -12,11 +21,34 @@ const MIN_PASSPHRASE = 10;
 
 export interface InitDeviceOpts {
   label: string;
+  recover?: boolean;
 }
 
-/** `device init`: key pairs made here, public keys registered, private keys stored encrypted with the passphrase. */
+/**
+ * Adding a device needs the password entered in the last few minutes: asks for it (and the authenticator
+ * code) when the server says so, then tries once more.
+ */
+async function withStepUp<T>(ctx: CliContext, client: StrongroomClient, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof StrongroomApiError) || err.code !== 'step_up_required') throw err;
+  }
+  ctx.io.err('To add a device, confirm it is you.\n');
+  const password = await ctx.secret('STRONGROOM_PASSWORD', 'Password: ');
+  const me = await client.me();
+  const totp = me.user.mfaEnabled ? await ctx.secret('STRONGROOM_TOTP', 'Authenticator code: ') : undefined;
+  await client.stepUp({ password, ...(totp ? { totp } : {}) });
+  return step();
+}
+
+/**
+ * `device init`: key pairs made here, public keys registered, private keys stored encrypted with the
+ * passphrase. A person's first device also makes their identity key and shows the recovery key once; a
+ * further device waits for approval from another device, or approves itself with `--recover`.
+ */
 async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> {
-  const { client, session } = await ctx.sessionClient();
+  const { client } = await ctx.sessionClient();
   const store = new FileKeyStore(keyStoreDir(ctx.io.env));
   const me = await client.me();
   if (await store.exists(me.user.id)) {
@@ -25,38 +57,98 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
         'Revoke that device first (`strongroom device list`, `strongroom device revoke <id>`) and delete its key file to start again.',
     );
   }
+  const { identityPublicKey } = await client.userIdentity(me.user.id);
+  if (opts.recover && !identityPublicKey) {
+    throw new CliUsageError('You have no identity key yet, so there is nothing to recover: run `strongroom device init`.');
+  }
+  const recoveryKey = opts.recover ? await ctx.secret('STRONGROOM_RECOVERY_KEY', 'Recovery key: ') : undefined;
   const passphrase = await newSecret(ctx, 'STRONGROOM_PASSPHRASE', 'passphrase');
   if (passphrase.length < MIN_PASSPHRASE) {
     throw new CliUsageError(`Use a passphrase of at least ${MIN_PASSPHRASE} characters.`);
   }
   ctx.progress('Making key pairs and registering the public keys…\n');
-  const { device: registered, keys } = await client.createDevice(me.user.id, opts.label);
-  ctx.progress('Encrypting the private keys with your passphrase…\n');
-  await store.save({ userId: me.user.id, deviceId: registered.id, serverUrl: session.server, keys }, passphrase);
-  const all = await client.myDevices();
-  const safetyNumber = await fingerprint(all.map((d) => d.ed25519PublicKey));
+  const save = async (stored: Parameters<FileKeyStore['save']>[0]) => {
+    ctx.progress('Encrypting the private keys with your passphrase…\n');
+    await store.save(stored, passphrase);
+  };
+  const where = `Private keys stored encrypted in ${keyStoreDir(ctx.io.env)}.\n`;
+
+  if (!identityPublicKey) {
+    const first = await withStepUp(ctx, client, () => enrolFirstDevice(client, opts.label));
+    await save(first.stored);
+    const number = await safetyNumber(first.stored.identity!.publicKey);
+    ctx.print(
+      { device: first.device, safetyNumber: number, recoveryKey: first.recoveryKey },
+      `Device registered: ${first.device.label} (${first.device.id}).\n${where}\n` +
+        'Your RECOVERY KEY, shown this once:\n\n' +
+        `    ${first.recoveryKey}\n\n` +
+        'Write it down or keep it in a password manager, away from this computer. With it you can set up a new\n' +
+        'device if you lose this one (strongroom device init --recover). If you lose both this passphrase and\n' +
+        'the recovery key, nobody can give you back access to what was shared with you.\n\n' +
+        `Your safety number: ${number}\n` +
+        'Partners compare it with what they see for you (strongroom fingerprint <you>).\n',
+    );
+    return;
+  }
+  if (recoveryKey) {
+    const recovered = await withStepUp(ctx, client, () => recoverDevice(client, opts.label, recoveryKey));
+    await save(recovered.stored);
+    ctx.print(
+      { device: recovered.device, approved: true },
+      `Device registered and approved with your recovery key: ${recovered.device.label} (${recovered.device.id}).\n${where}` +
+        `Your safety number is unchanged: ${await safetyNumber(identityPublicKey)}\n`,
+    );
+    return;
+  }
+  const waiting = await withStepUp(ctx, client, () => requestDevice(client, opts.label));
+  await save(waiting.stored);
   ctx.print(
-    { device: registered, safetyNumber },
-    () =>
-      `Device registered: ${registered.label} (${registered.id}).\n` +
-      `Private keys stored encrypted in ${keyStoreDir(ctx.io.env)}.\n` +
-      `Your safety number: ${safetyNumber}\n`,
+    { device: waiting.device, approved: false, code: waiting.code },
+    `Device registered: ${waiting.device.label} (${waiting.device.id}), waiting for approval.\n${where}\n` +
+      'On a device you already use, run:\n\n' +
+      `    strongroom device approve ${waiting.code}\n\n` +
+      'and check that it shows this same code. Or, without another device, set this one up with your\n' +
+      'recovery key instead: delete the key file and run `strongroom device init --recover`.\n' +
+      'Until it is approved this device receives no keys.\n',
   );
 }
 
-/** `device list`: your active devices and your safety number. */
+/** `device approve <code>`: on a device you already use, approve your new device showing that code. */
+async function approveDevice(ctx: CliContext, _opts: unknown, code: string): Promise<void> {
+  const s = await ctx.secureSession();
+  try {
+    const approved = await approveDeviceByCode(s.client, s.device, code);
+    ctx.print(
+      approved,
+      `Approved: ${approved.label} (${approved.id}). It now receives keys to your conversations, and ` +
+        'your partners’ clients trust it as yours.\n',
+    );
+  } finally {
+    s.close();
+  }
+}
+
+/** `device list`: your active devices, which wait for approval, and your safety number. */
 async function listDevices(ctx: CliContext): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const me = await client.me();
   const devices = await client.myDevices();
-  const safetyNumber = devices.length ? await fingerprint(devices.map((d) => d.ed25519PublicKey)) : null;
+  const { identityPublicKey } = await client.userIdentity(me.user.id);
+  const number = identityPublicKey ? await safetyNumber(identityPublicKey) : null;
+  const rows = devices.map((d) => ({ ...d, status: d.approvedAt ? 'approved' : 'WAITING FOR APPROVAL' }));
   ctx.print(
-    { devices, safetyNumber },
+    { devices, safetyNumber: number },
     () =>
-      table(devices, [
+      table(rows, [
         ['id', 'DEVICE'],
         ['label', 'LABEL'],
+        ['status', 'STATUS'],
         ['createdAt', 'REGISTERED'],
-      ]) + (safetyNumber ? `\nSafety number: ${safetyNumber}\n` : ''),
+      ]) +
+      (rows.some((d) => !d.approvedAt)
+        ? '\nA device waiting for approval gets no keys. If you did not add it, revoke it now and change your password.\n'
+        : '') +
+      (number ? `\nSafety number: ${number}\n` : '\nNo identity key yet: run `strongroom device init`.\n'),
   );
 }
 
@@ -77,14 +169,31 @@ export function registerDeviceCommands(program: Command, action: Action): void {
     .command('init')
     .description("Make this device's key pairs, register the public keys, keep the private keys here encrypted")
     .option('--label <name>', 'how this device is listed to you and your partners', `${os.hostname()} (CLI)`)
+    .option('--recover', 'approve this new device with your recovery key (no other device needed)')
     .addHelpText(
       'after',
       '\nThe private keys are encrypted with a key derived from your passphrase (Argon2id) and stored in\n' +
         'STRONGROOM_HOME/keys. The passphrase comes from STRONGROOM_PASSPHRASE or a prompt (asked twice).\n' +
-        'Compare the safety number it prints with the one your partners see for you.',
+        'Adding a device asks for your password again (STRONGROOM_PASSWORD, and STRONGROOM_TOTP for the\n' +
+        'authenticator code) unless you signed in within the last few minutes.\n\n' +
+        'Your first device makes your identity key and shows your recovery key once: keep it safe. A later\n' +
+        'device waits until you approve it from one you already use (strongroom device approve <code>), or\n' +
+        'approves itself with --recover (the key is read from STRONGROOM_RECOVERY_KEY or a prompt).',
     )
     .action(action(initDevice));
-  device.command('list').description('Your active devices and your safety number').action(action(listDevices));
+  device
+    .command('approve <code>')
+    .description('Approve your new device that shows this code (run it on a device you already use)')
+    .addHelpText(
+      'after',
+      '\nThe new device prints its code after `strongroom device init`. Check it is the same code: a device\n' +
+        'you approve receives keys to all your conversations.',
+    )
+    .action(action(approveDevice));
+  device
+    .command('list')
+    .description('Your devices, which wait for approval, and your safety number')
+    .action(action(listDevices));
   device
     .command('revoke <deviceId>')
     .description('Revoke a device (a lost laptop, say): it stops receiving keys')

@@ -41,3 +41,16 @@ export async function devicePublicKeysProblem(
   if (!s.crypto_core_ed25519_is_valid_point(ed)) return 'its signing key is not a valid key';
   return null;
 }
+
+/** What is wrong with a person's identity key (base64url), in plain words, or null. */
+export async function identityKeyProblem(identityPublicKey: string): Promise<string | null> {
+  const s = await sodium();
+  let key: Uint8Array;
+  try {
+    key = fromB64(s, identityPublicKey);
+  } catch {
+    return 'their identity key is not readable';
+  }
+  if (key.length !== 32 || !s.crypto_core_ed25519_is_valid_point(key)) return 'their identity key is not a valid key';
+  return null;
+}

@@ -3,6 +3,8 @@ import {
   decryptTitle,
   encryptTitle,
   epochAnnouncementBytes,
+  epochCommitment,
+  EnvelopeError,
   newEpochKey,
   openEpochKey,
   sealEpochKey,
@@ -10,9 +12,15 @@ import {
   verifyDetached,
 } from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
-import type { ChannelKind, MemberRole } from '../types.js';
-import type { DeviceTrust } from './device-trust.js';
-import { isRotateAndRetry, UnableToDecryptError, unhandledCode } from './errors.js';
+import type { ChannelKind, EpochKeyView, MemberDeviceView, MemberRole } from '../types.js';
+import { isTrustRefusal, type DeviceTrust, type TrustedDevice } from './device-trust.js';
+import {
+  DeviceNotApprovedError,
+  EpochRefusedError,
+  isRotateAndRetry,
+  UnableToDecryptError,
+  unhandledCode,
+} from './errors.js';
 
 /** How often opening an epoch is tried again while the channel's membership keeps changing under it. */
 const MAX_ATTEMPTS = 6;
@@ -36,11 +44,17 @@ export class ChannelKeys {
   private readonly keys = new Map<string, Uint8Array>();
   /** The epoch to send on, by channel, while it is known to be current. */
   private readonly epochs = new Map<string, number>();
+  /** Who each opened epoch went to, by `channelId:epoch` (a sender checks it trusts them all). */
+  private readonly recipients = new Map<string, readonly string[]>();
+  /** Epochs whose key this device refused, and why. */
+  private readonly refused = new Map<string, EpochRefusedError>();
 
   constructor(
     private readonly client: StrongroomClient,
     private readonly device: StoredDevice,
     private readonly trust: DeviceTrust,
+    /** Hears each refusal this device makes (a device left out of a key, a key refused), in plain words. */
+    private readonly warn: (message: string) => void = () => {},
   ) {}
 
   private get deviceId(): string {
@@ -71,26 +85,49 @@ export class ChannelKeys {
   }
 
   /**
-   * Opens the next epoch: a fresh key sealed to exactly the current member devices, announced with this
-   * device's signature. If another device got there first, carries on with theirs; if the membership
-   * changed meanwhile, rebuilds. Returns the channel's current epoch afterwards.
+   * Opens the next epoch: a fresh key, committed to and sent to every member device this client trusts,
+   * announced with this device's signature; devices it refuses (an identity that changed, a device its
+   * owner never approved) are named as withheld and get nothing, and each refusal is reported as a
+   * warning. If another device got there first, carries on with theirs; if the membership changed
+   * meanwhile, rebuilds. Returns the channel's current epoch afterwards.
    */
   async rotate(channelId: string, newTitle?: string): Promise<number> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { currentEpoch, devices } = await this.client.channelDevices(channelId);
-      for (const d of devices) await this.trust.check(d);
+      const trusted: MemberDeviceView[] = [];
+      const withheld: string[] = [];
+      for (const d of devices) {
+        try {
+          await this.trust.check(d);
+          trusted.push(d);
+        } catch (err) {
+          if (!isTrustRefusal(err)) throw err;
+          withheld.push(d.deviceId);
+          this.warn(`${err.message} (Left out of the new key for this conversation.)`);
+        }
+      }
+      if (!trusted.some((d) => d.deviceId === this.deviceId)) throw new DeviceNotApprovedError();
       const epoch = currentEpoch + 1;
       const key = await newEpochKey();
       const title = newTitle ?? (currentEpoch > 0 ? await this.title(channelId) : null);
-      const recipientDeviceIds = devices.map((d) => d.deviceId);
+      const recipientDeviceIds = trusted.map((d) => d.deviceId);
+      const me = { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey };
       const envelopes = await Promise.all(
-        devices.map(async (d) => ({
+        trusted.map(async (d) => ({
           deviceId: d.deviceId,
-          sealed: await sealEpochKey(key, channelId, epoch, d.x25519PublicKey),
+          sealed: await sealEpochKey(key, channelId, epoch, d, me),
         })),
       );
+      const commitment = await epochCommitment(key, channelId, epoch);
       const signature = await signDetached(
-        epochAnnouncementBytes({ channelId, epoch, openerDeviceId: this.deviceId, recipientDeviceIds }),
+        epochAnnouncementBytes({
+          channelId,
+          epoch,
+          openerDeviceId: this.deviceId,
+          recipientDeviceIds,
+          withheldDeviceIds: withheld,
+          commitment,
+        }),
         this.device.keys.ed25519.privateKey,
       );
       try {
@@ -98,10 +135,13 @@ export class ChannelKeys {
           epoch,
           openerDeviceId: this.deviceId,
           signature,
+          commitment,
           envelopes,
+          withheld,
           ...(title !== null ? { title: await encryptTitle(title, channelId, epoch, key) } : {}),
         });
         this.keys.set(`${channelId}:${epoch}`, key);
+        this.recipients.set(`${channelId}:${epoch}`, recipientDeviceIds);
         this.epochs.set(channelId, epoch);
         return epoch;
       } catch (err) {
@@ -110,7 +150,7 @@ export class ChannelKeys {
           case 'membership_changed':
             continue;
           case 'epoch_exists': {
-            // Someone opened it first: theirs is the epoch now, and it was sealed to this device too.
+            // Someone opened it first: theirs is the epoch now (sendKey checks whom it went to).
             const current = Number(err.details?.currentEpoch ?? epoch);
             this.epochs.set(channelId, current);
             return current;
@@ -123,35 +163,129 @@ export class ChannelKeys {
         }
       }
     }
-    throw new Error('The channel’s membership kept changing while opening a new epoch; try again.');
+    throw new Error('The conversation’s members kept changing while making its new key; try again.');
   }
 
-  /** The key of one epoch for this device: fetched sealed, the announcement checked, then opened here. */
+  /**
+   * Opens one envelope sent to this device after checking everything it claims: the announcement signed
+   * by the opener's approved device, the opener among the recipients, this device a recipient (or the key
+   * shared with it), the envelope from the device named, and the key matching the signed commitment.
+   */
+  private async openEnvelope(channelId: string, env: EpochKeyView): Promise<Uint8Array> {
+    const refuse = (why: string) =>
+      new EpochRefusedError(
+        `The key for messages from ${env.openedAt.slice(0, 16).replace('T', ' ')} (key period ${env.epoch}) of ` +
+          `conversation ${channelId.slice(0, 8)} was refused: ${why}. Nothing under it is shown or sent.`,
+      );
+    let opener: TrustedDevice;
+    let sender: TrustedDevice;
+    try {
+      opener = await this.trust.deviceKeys(env.openerDeviceId);
+      sender = env.sharedByDeviceId ? await this.trust.deviceKeys(env.sharedByDeviceId) : opener;
+    } catch (err) {
+      if (isTrustRefusal(err)) throw refuse(`it comes from a device you do not trust (${err.message})`);
+      throw err;
+    }
+    const announced = epochAnnouncementBytes({
+      channelId,
+      epoch: env.epoch,
+      openerDeviceId: env.openerDeviceId,
+      recipientDeviceIds: env.recipientDeviceIds,
+      withheldDeviceIds: env.withheldDeviceIds,
+      commitment: env.commitment,
+    });
+    if (!(await verifyDetached(announced, env.signature, opener.ed25519PublicKey))) {
+      throw refuse('its announcement is not signed by the device that made it');
+    }
+    if (!env.recipientDeviceIds.includes(env.openerDeviceId)) {
+      throw refuse('the device that made it was not among the members it was made for');
+    }
+    if (!env.sharedByDeviceId && !env.recipientDeviceIds.includes(this.deviceId)) {
+      throw refuse('it was not announced to this device');
+    }
+    let key: Uint8Array;
+    try {
+      key = await openEpochKey(
+        env.sealed,
+        channelId,
+        env.epoch,
+        { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey },
+        sender,
+      );
+    } catch (err) {
+      if (err instanceof EnvelopeError) throw refuse(err.message.replace(/\.$/, '').toLowerCase());
+      throw err;
+    }
+    if ((await epochCommitment(key, channelId, env.epoch)) !== env.commitment) {
+      throw refuse('the key sent does not match the one its maker committed to');
+    }
+    return key;
+  }
+
+  /**
+   * The key of one epoch for this device: fetched, every claim checked (`openEnvelope`), then opened
+   * here. An epoch that fails a check is refused (`EpochRefusedError`, naming the conversation and the
+   * period) and reported as a warning; other epochs in the same answer still open.
+   */
   async keyFor(channelId: string, epoch: number): Promise<Uint8Array> {
-    const cached = this.keys.get(`${channelId}:${epoch}`);
+    const k = `${channelId}:${epoch}`;
+    const cached = this.keys.get(k);
     if (cached) return cached;
     const envelopes = await this.client.channelKeys(channelId, this.deviceId, epoch);
     for (const env of envelopes) {
-      const k = `${channelId}:${env.epoch}`;
-      if (this.keys.has(k)) continue;
-      const opener = await this.trust.deviceKeys(env.openerDeviceId);
-      const announced = epochAnnouncementBytes({
-        channelId,
-        epoch: env.epoch,
-        openerDeviceId: env.openerDeviceId,
-        recipientDeviceIds: env.recipientDeviceIds,
-      });
-      if (!(await verifyDetached(announced, env.signature, opener.ed25519PublicKey))) {
-        throw new UnableToDecryptError(`The announcement of epoch ${env.epoch} is not signed by its opener.`);
+      const ek = `${channelId}:${env.epoch}`;
+      if (this.keys.has(ek)) continue;
+      try {
+        this.keys.set(ek, await this.openEnvelope(channelId, env));
+        this.recipients.set(ek, env.recipientDeviceIds);
+        this.refused.delete(ek);
+      } catch (err) {
+        if (!(err instanceof EpochRefusedError)) throw err;
+        if (!this.refused.has(ek)) this.warn(err.message);
+        this.refused.set(ek, err);
       }
-      if (!env.sharedByDeviceId && !env.recipientDeviceIds.includes(this.deviceId)) {
-        throw new UnableToDecryptError(`Epoch ${env.epoch} was not announced to this device.`);
-      }
-      this.keys.set(k, await openEpochKey(env.sealed, channelId, env.epoch, this.device.keys.x25519));
     }
-    const key = this.keys.get(`${channelId}:${epoch}`);
-    if (!key) throw new UnableToDecryptError(`This device holds no key for epoch ${epoch} of this channel.`);
-    return key;
+    const key = this.keys.get(k);
+    if (key) return key;
+    throw this.refused.get(k) ?? new UnableToDecryptError(`This device holds no key for period ${epoch} of this conversation.`);
+  }
+
+  /**
+   * The epoch and key to send or seal under: the current epoch (opening the next when a rotation is due,
+   * when this device holds no key for it, when its key was refused, or when it went to a device this
+   * client does not trust), so nothing is ever encrypted to a device this client refuses.
+   */
+  async sendKey(channelId: string): Promise<{ epoch: number; key: Uint8Array }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const epoch = await this.sendEpoch(channelId);
+      let key: Uint8Array;
+      try {
+        key = await this.keyFor(channelId, epoch);
+      } catch (err) {
+        if (!(err instanceof UnableToDecryptError)) throw err;
+        // No key for this device (new, or just reinstated), or the key was refused: open the next epoch.
+        await this.reopen(channelId);
+        continue;
+      }
+      if (await this.allTrusted(this.recipients.get(`${channelId}:${epoch}`) ?? [])) return { epoch, key };
+      await this.reopen(channelId);
+    }
+    throw new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
+  }
+
+  /** Whether this client trusts every device an epoch went to (refusals are reported as warnings). */
+  private async allTrusted(deviceIds: readonly string[]): Promise<boolean> {
+    for (const id of deviceIds) {
+      if (id === this.deviceId) continue;
+      try {
+        await this.trust.deviceKeys(id);
+      } catch (err) {
+        if (!isTrustRefusal(err)) throw err;
+        this.warn(`${err.message} (A new key is made without it.)`);
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The epoch to send on, opening one first if the channel needs it. */
@@ -196,7 +330,10 @@ export class ChannelKeys {
         envelopes.push({
           epoch: env.epoch,
           deviceId: d.deviceId,
-          sealed: await sealEpochKey(key, channelId, env.epoch, d.x25519PublicKey),
+          sealed: await sealEpochKey(key, channelId, env.epoch, d, {
+            deviceId: this.deviceId,
+            x25519PrivateKey: this.device.keys.x25519.privateKey,
+          }),
         });
       }
     }

@@ -4,6 +4,28 @@ import { StrongroomApiError } from '../transport/http.js';
 /** Something this device cannot decrypt or trust (no key for the epoch, a bad signature, a forged sender). */
 export class UnableToDecryptError extends Error {}
 
+/**
+ * A key this device refused (protocol v2): not from a trusted member's approved device, not announced to
+ * it, altered, or not the key its maker committed to. The message names the conversation and the period.
+ */
+export class EpochRefusedError extends UnableToDecryptError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EpochRefusedError';
+  }
+}
+
+/** This device is not (or no longer) approved by its owner's identity key, so it can make no keys. */
+export class DeviceNotApprovedError extends Error {
+  constructor() {
+    super(
+      'This device is not approved yet: approve it from another of your devices (strongroom device approve <code>) ' +
+        'or set it up again with your recovery key (strongroom device init --recover).',
+    );
+    this.name = 'DeviceNotApprovedError';
+  }
+}
+
 /** A refusal after which the SDK opens (or fetches) a newer key epoch and tries again. */
 export type RotateAndRetryCode = (typeof ROTATE_AND_RETRY_CODES)[number];
 

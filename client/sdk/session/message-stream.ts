@@ -56,17 +56,8 @@ export class MessageStream {
     const clientMessageId = globalThis.crypto.randomUUID();
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const epoch = await this.keys.sendEpoch(channelId);
-      let key: Uint8Array;
-      try {
-        key = await this.keys.keyFor(channelId, epoch);
-      } catch (err) {
-        if (!(err instanceof UnableToDecryptError)) throw err;
-        // This device was not in the current epoch (new device, or just reinstated): open the next one.
-        lastError = err;
-        await this.keys.reopen(channelId);
-        continue;
-      }
+      // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
+      const { epoch, key } = await this.keys.sendKey(channelId);
       const header = { v: 1 as const, channelId, epoch, senderDeviceId: this.deviceId, clientMessageId };
       const sealed = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
       const payload = {

@@ -55,16 +55,8 @@ export class SealedRecords {
     value: SealedDocument<P>,
   ): Promise<SealedField> {
     this.keys.forgetSendEpoch(channelId);
-    for (let attempt = 0; ; attempt++) {
-      const epoch = await this.keys.sendEpoch(channelId);
-      try {
-        const key = await this.keys.keyFor(channelId, epoch);
-        return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key) };
-      } catch (err) {
-        if (!(err instanceof UnableToDecryptError) || attempt >= 1) throw err;
-        await this.keys.reopen(channelId);
-      }
-    }
+    const { epoch, key } = await this.keys.sendKey(channelId);
+    return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key) };
   }
 
   /**

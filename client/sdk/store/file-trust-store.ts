@@ -1,8 +1,18 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MemoryTrustStore, type PinnedDevice } from './trust-store.js';
+import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity } from './trust-store.js';
 
-/** Pins in a JSON file (public keys only, so not secret); written atomically. */
+/** The file's layout: version 2 pins people's identity keys as well as devices. */
+interface TrustFile {
+  v: 2;
+  identities: PinnedIdentity[];
+  devices: PinnedDevice[];
+}
+
+/**
+ * Pins in a JSON file (public keys only, so not secret); written atomically. A version 1 file (a bare list
+ * of devices, pinned before identity keys) is read as no pins at all: every person is met anew.
+ */
 export class FileTrustStore extends MemoryTrustStore {
   private loaded = false;
   constructor(private readonly file: string) {
@@ -11,17 +21,21 @@ export class FileTrustStore extends MemoryTrustStore {
   private async load(): Promise<void> {
     if (this.loaded) return;
     try {
-      const list = JSON.parse(await readFile(this.file, 'utf8')) as PinnedDevice[];
-      this.pins = new Map(list.map((d) => [d.deviceId, d]));
+      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as TrustFile | PinnedDevice[];
+      if (!Array.isArray(parsed) && parsed.v === 2) {
+        this.pins = new Map(parsed.devices.map((d) => [d.deviceId, d]));
+        this.identities = new Map(parsed.identities.map((i) => [i.userId, i]));
+      }
     } catch {
-      this.pins = new Map();
+      // No file yet: nobody pinned.
     }
     this.loaded = true;
   }
   private async save(): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify([...this.pins.values()], null, 2) + '\n', { mode: 0o600 });
+    const body: TrustFile = { v: 2, identities: [...this.identities.values()], devices: [...this.pins.values()] };
+    await writeFile(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, this.file);
   }
   override async get(deviceId: string) {
@@ -32,6 +46,19 @@ export class FileTrustStore extends MemoryTrustStore {
     await this.load();
     await super.pin(device);
     await this.save();
+  }
+  override async getIdentity(userId: string) {
+    await this.load();
+    return super.getIdentity(userId);
+  }
+  override async pinIdentity(identity: PinnedIdentity) {
+    await this.load();
+    await super.pinIdentity(identity);
+    await this.save();
+  }
+  override async devicesOf(userId: string) {
+    await this.load();
+    return super.devicesOf(userId);
   }
   override async forgetUser(userId: string) {
     await this.load();

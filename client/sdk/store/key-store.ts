@@ -1,4 +1,5 @@
 import type { DeviceKeys } from '../crypto/device-keys.js';
+import type { IdentityKeys } from '../crypto/identity.js';
 
 /** What a client remembers about its own device for one account. */
 export interface StoredDevice {
@@ -6,6 +7,11 @@ export interface StoredDevice {
   deviceId: string;
   serverUrl: string;
   keys: DeviceKeys;
+  /**
+   * The person's identity key (protocol v2): made by their first device, sent sealed to each device they
+   * approve, or read from their recovery key. Absent while this device waits for approval.
+   */
+  identity?: IdentityKeys;
 }
 
 /**

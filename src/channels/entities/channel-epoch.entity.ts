@@ -8,6 +8,10 @@ export class ChannelEpoch {
   @Column('uuid') openerDeviceId: string;
   @Column('uuid', { array: true }) recipientDeviceIds: string[];
   @Column('bytea') signature: Buffer;
+  /** The opener's commitment to the epoch key (protocol v2), covered by the signature. */
+  @Column('bytea') commitment: Buffer;
+  /** Member devices the opener's client refused (and did not send the key to), covered by the signature. */
+  @Column('uuid', { array: true }) withheldDeviceIds: string[];
   @Column('timestamptz') openedAt: Date;
   /** The first sequence number sent in this epoch (the channel's last_seq + 1 when it opened). */
   @Column('bigint') firstSeq: string;

@@ -4,6 +4,7 @@ import { Families1764200000000 } from './1764200000000-Families.js';
 import { Meetings1764300000000 } from './1764300000000-Meetings.js';
 import { Actions1764400000000 } from './1764400000000-Actions.js';
 import { FamilyPlans1764500000000 } from './1764500000000-FamilyPlans.js';
+import { ProtocolV21764600000000 } from './1764600000000-ProtocolV2.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Meetings1764300000000,
   Actions1764400000000,
   FamilyPlans1764500000000,
+  ProtocolV21764600000000,
 ];

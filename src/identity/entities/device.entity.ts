@@ -11,4 +11,11 @@ export class Device {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
   @Column('text', { nullable: true }) revokedReason: string | null;
+  /** The owner's identity key's signature over this device (protocol v2): without it the device gets no keys. */
+  @Column('bytea', { nullable: true }) identitySignature: Buffer | null;
+  @Column('timestamptz', { nullable: true }) approvedAt: Date | null;
+  /** The device that approved this one, or null when it approved itself with the recovery key (or was the first). */
+  @Column('uuid', { nullable: true }) approvedByDeviceId: string | null;
+  /** The identity seed sealed to this device by the device that approved it; the server cannot open it. */
+  @Column('bytea', { nullable: true }) sealedIdentitySeed: Buffer | null;
 }

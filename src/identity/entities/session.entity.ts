@@ -12,6 +12,8 @@ export class Session {
   @Column('timestamptz') lastSeenAt: Date;
   @Column('timestamptz') idleExpiresAt: Date;
   @Column('timestamptz') absoluteExpiresAt: Date;
+  /** When the password (and second factor) were last entered for this session: at sign-in or a step-up. */
+  @Column('timestamptz', { nullable: true }) steppedUpAt: Date | null;
   @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
   @Column('text', { nullable: true }) revokedReason: string | null;
   @Column('text', { nullable: true }) ip: string | null;

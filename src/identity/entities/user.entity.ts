@@ -22,6 +22,9 @@ export class User {
     transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
   })
   mfaLastTimeStep: number | null;
+  /** The person's Ed25519 identity key (protocol v2): it signs each of their devices. Public half only. */
+  @Column('bytea', { nullable: true }) identityPublicKey: Buffer | null;
+  @Column('timestamptz', { nullable: true }) identityPublishedAt: Date | null;
   @Column('uuid', { nullable: true }) createdBy: string | null;
   @Column('timestamptz', { nullable: true }) disabledAt: Date | null;
   @Column('text', { nullable: true }) disabledReason: string | null;
