@@ -14,11 +14,16 @@ import {
   decryptMessage,
   encryptMessage,
   epochAnnouncementBytes,
+  epochCommitment,
   newEpochKey,
   sealEpochKey,
   signDetached,
 } from '../client/sdk/crypto/channel-crypto.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
+import { identityFromSeed, newIdentitySeed, signDevice } from '../client/sdk/crypto/identity.js';
+import { DeviceTrust } from '../client/sdk/session/device-trust.js';
+import { MemoryTrustStore } from '../client/sdk/store/trust-store.js';
+import type { StrongroomClient } from '../client/sdk/client.js';
 import { sodium } from '../client/sdk/crypto/sodium.js';
 import type { SecureSession } from '../client/sdk/index.js';
 import type { LoadResult, LoadTask } from './load-worker.js';
@@ -308,35 +313,62 @@ async function catchUp(b: Bench) {
   };
 }
 
-// ── 4. rotation cost in the SDK vs raw seals ────────────────────────────────────────────────────────
+// ── 4. rotation cost in the SDK vs raw seals, and checking a channel's devices on first contact ──────
 async function rotationCost(sizes: number[]) {
   log('[4/4] rotation cost…\n');
   const s = await sodium();
   const channelId = randomUUID();
-  const opener = await generateDeviceKeys();
+  const opener = { id: randomUUID(), keys: await generateDeviceKeys() };
   const out = [];
   for (const n of sizes) {
-    const devices = await Promise.all(
-      Array.from({ length: n }, async () => ({ id: randomUUID(), keys: await generateDeviceKeys() })),
+    // n devices of n people, each signed by its owner's identity key, as the server lists them.
+    const claims = await Promise.all(
+      Array.from({ length: n }, async () => {
+        const identity = await identityFromSeed(await newIdentitySeed());
+        const keys = await generateDeviceKeys();
+        const d = {
+          deviceId: randomUUID(),
+          userId: randomUUID(),
+          x25519PublicKey: keys.x25519.publicKey,
+          ed25519PublicKey: keys.ed25519.publicKey,
+        };
+        return { ...d, identityPublicKey: identity.publicKey, identitySignature: await signDevice(identity, d) };
+      }),
     );
+    // First contact: a client that has met none of them checks every key and identity signature.
+    const firstContact: number[] = [];
+    let trust = new DeviceTrust({} as StrongroomClient, new MemoryTrustStore(), () => new Date());
+    for (let rep = 0; rep < 3; rep++) {
+      trust = new DeviceTrust({} as StrongroomClient, new MemoryTrustStore(), () => new Date());
+      const t0 = now();
+      for (const c of claims) await trust.check(c);
+      firstContact.push(now() - t0);
+    }
     const sdk: number[] = [];
     const raw: number[] = [];
+    const me = { deviceId: opener.id, x25519PrivateKey: opener.keys.x25519.privateKey };
     for (let rep = 0; rep < 5; rep++) {
+      // What ChannelKeys.rotate does once the devices are known: check each (cached), a fresh key, one
+      // bound envelope per device, the commitment and the signed announcement.
       let t0 = now();
+      for (const c of claims) await trust.check(c);
       const key = await newEpochKey();
-      await Promise.all(devices.map((d) => sealEpochKey(key, channelId, 2, d.keys.x25519.publicKey)));
+      await Promise.all(claims.map((c) => sealEpochKey(key, channelId, 2, c, me)));
+      const commitment = await epochCommitment(key, channelId, 2);
       await signDetached(
         epochAnnouncementBytes({
           channelId,
           epoch: 2,
-          openerDeviceId: randomUUID(),
-          recipientDeviceIds: devices.map((d) => d.id),
+          openerDeviceId: opener.id,
+          recipientDeviceIds: claims.map((c) => c.deviceId),
+          withheldDeviceIds: [],
+          commitment,
         }),
-        opener.ed25519.privateKey,
+        opener.keys.ed25519.privateKey,
       );
       sdk.push(now() - t0);
-      const msg = s.randombytes_buf(53);
-      const pks = devices.map((d) => s.from_base64(d.keys.x25519.publicKey, s.base64_variants.URLSAFE_NO_PADDING));
+      const msg = s.randombytes_buf(85);
+      const pks = claims.map((c) => s.from_base64(c.x25519PublicKey, s.base64_variants.URLSAFE_NO_PADDING));
       t0 = now();
       for (const pk of pks) s.crypto_box_seal(msg, pk);
       raw.push(now() - t0);
@@ -347,6 +379,7 @@ async function rotationCost(sizes: number[]) {
       rawSealsMs: round(median(raw)),
       ratio: round(median(sdk) / median(raw)),
       target: n === 100 ? '<= 1.2' : '-',
+      firstContactCheckMs: round(median(firstContact)),
     });
   }
   return out;
@@ -420,10 +453,10 @@ async function main() {
         `3. catch-up of ${catchup.messages}: SDK ${catchup.sdkMs} ms, raw SELECT+decrypt ${catchup.rawSelectAndDecryptMs} ms, ratio ${catchup.ratio} (target ${catchup.target}); unable to decrypt: ${catchup.unableToDecrypt}\n`,
       );
     if (rotation) {
-      out('4. rotation (seal + sign) vs raw seals (ms):\n');
+      out('4. rotation (trust check, bound envelopes, commitment, signature) vs raw seals (ms):\n');
       for (const r of rotation)
         out(
-          `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}\n`,
+          `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}; first contact (check every identity signature) ${r.firstContactCheckMs}\n`,
         );
     }
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);

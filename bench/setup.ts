@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { SecureSession, StrongroomClient, MemoryTrustStore } from '../client/sdk/index.js';
+import { enrolFirstDevice, MemoryTrustStore, SecureSession, StrongroomClient } from '../client/sdk/index.js';
 
 type AnyApp = {
   get<T>(token: unknown): T;
@@ -115,15 +115,9 @@ export async function startBench(log: (s: string) => void): Promise<Bench> {
       await client.login({ email, password });
       const me = await client.me();
       await client.attest(me.attestation.agreementVersionId!);
-      const { device, keys } = await client.createDevice(user.id, `${prefix} bench device`);
-      return {
-        id: user.id,
-        session: new SecureSession(
-          client,
-          { userId: user.id, deviceId: device.id, serverUrl: baseUrl, keys },
-          new MemoryTrustStore(),
-        ),
-      };
+      // The person's first device: makes their identity key, which signs (approves) it.
+      const { stored } = await enrolFirstDevice(client, `${prefix} bench device`);
+      return { id: user.id, session: new SecureSession(client, stored, new MemoryTrustStore()) };
     },
     async close() {
       await pool.end();

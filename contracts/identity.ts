@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AGENCY_SECTORS, AGENCY_STATUSES } from './agencies.js';
-import { base64url,
-  base64urlBytes, timestamp } from './common.js';
+import { base64url, base64urlBytes, timestamp } from './common.js';
 
 /** Sign-in, sessions, users, invitations, two-factor authentication, attestation and devices. */
 export const ROLES = ['isa_admin', 'agency_admin', 'practitioner', 'mash_worker', 'auditor'] as const;

@@ -44,7 +44,7 @@ interface BodySpec {
 }
 
 interface Endpoint {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** A real id for `:id`, so that only the part under test is wrong. */
   id?: () => string;
@@ -101,6 +101,17 @@ const ENDPOINTS: Endpoint[] = [
       },
       required: ['email', 'password'],
       text: ['email', 'password'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/step-up',
+    auth: true,
+    body: {
+      valid: () => ({ password: 'a password of some length', totp: '123456' }),
+      bad: { password: [123, null, ['x']], totp: ['12345', 123456, 'abcdef'] },
+      required: ['password'],
+      text: [],
     },
   },
   { method: 'POST', path: '/api/auth/logout', auth: true, emptyBody: true },
@@ -189,6 +200,22 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/users/:id/devices', id: () => ctx.admin.id, auth: true },
+  { method: 'GET', path: '/api/users/:id/identity', id: () => ctx.admin.id, auth: true },
+  {
+    method: 'PUT',
+    path: '/api/me/identity',
+    auth: true,
+    body: {
+      valid: () => ({ identityPublicKey: b64(32), deviceId: ctx.deviceId, deviceSignature: b64(64) }),
+      bad: {
+        identityPublicKey: ['short', 5, b64(31), b64(33), null],
+        deviceId: ['not-a-uuid', 5, null],
+        deviceSignature: ['x', b64(63), b64(65), 5],
+      },
+      required: ['identityPublicKey', 'deviceId', 'deviceSignature'],
+      text: [],
+    },
+  },
   {
     method: 'POST',
     path: '/api/devices',
@@ -206,6 +233,22 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/devices/:id', id: () => ctx.deviceId, auth: true },
+  {
+    method: 'POST',
+    path: '/api/devices/:id/approval',
+    id: () => ctx.deviceId,
+    auth: true,
+    body: {
+      valid: () => ({ identitySignature: b64(64) }),
+      bad: {
+        identitySignature: ['x', b64(63), 5, null],
+        sealedIdentitySeed: [b64(96), b64(98), 5],
+        byDeviceId: ['not-a-uuid', 5],
+      },
+      required: ['identitySignature'],
+      text: [],
+    },
+  },
   {
     method: 'POST',
     path: '/api/devices/:id/revoke',
@@ -667,7 +710,7 @@ function casesFor(e: Endpoint): Case[] {
       add(`path id ${JSON.stringify(id)}`, { path: url(id), status: 400, code: 'validation_failed', field: 'id' });
     add('a path id that is not valid percent-encoding', { path: rawUrl('%E0%A4%A'), status: 400 });
   }
-  if (e.method === 'POST') {
+  if (e.method === 'POST' || e.method === 'PUT') {
     for (const raw of ['{"name":', "{'a': 1}", '{"a": 1}}', 'nul', '"just a string"', '42'])
       add(`malformed JSON ${raw}`, { body: () => raw, status: 400, code: 'malformed_json' });
     add('a JSON array instead of an object', {

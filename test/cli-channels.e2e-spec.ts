@@ -105,39 +105,67 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect(gone.err).toContain('not_a_member');
   });
 
-  it('shows safety numbers, and refuses to encrypt to a device whose keys changed until the person is re-verified', async () => {
+  it('shows safety numbers, and encrypts nothing to a person whose identity changed until they are re-verified', async () => {
     const fp = await as(alice, ['fingerprint', bob.email]);
     expect(fp.out).toMatch(/Safety number: (\d{5} ){11}\d{5}/);
     const { id } = json<{ id: string }>(
       await as(alice, ['--json', 'channels', 'create', '--kind', 'professionals_meeting', '--member', bob.email]),
     );
-    await as(alice, ['send', id, 'pins bob’s keys']);
-
-    // The server (or someone who broke into it) swaps bob's device key for one they control.
+    await as(alice, ['send', id, 'pins bob’s identity']);
     const trust = JSON.parse(
       await readFile(path.join(alice.home, 'trust', `${(await aliceUserId()).id}.json`), 'utf8'),
-    ) as {
-      deviceId: string;
-      userId: string;
-    }[];
-    const bobDevice = trust.find((d) => d.userId === bob.id)!.deviceId;
-    const { generateDeviceKeys } = await import('../client/sdk/crypto/device-keys.js');
-    const evil = await generateDeviceKeys();
-    await t.sql('UPDATE devices SET x25519_public_key = $2 WHERE id = $1', [
+    ) as { v: 2; identities: { userId: string }[]; devices: { deviceId: string; userId: string }[] };
+    expect(trust.identities.map((i) => i.userId)).toContain(bob.id);
+    const bobDevice = trust.devices.find((d) => d.userId === bob.id)!.deviceId;
+
+    // The server (or someone who broke into it) swaps bob's identity key for one they control, and signs
+    // bob's device with it, so that the server itself counts the device as approved.
+    const { identityFromSeed, newIdentitySeed, signDevice } = await import('../client/sdk/crypto/identity.js');
+    const fake = await identityFromSeed(await newIdentitySeed());
+    const { rows: keys } = await t.sql(
+      'SELECT x25519_public_key AS x, ed25519_public_key AS ed FROM devices WHERE id = $1',
+      [bobDevice],
+    );
+    const row = keys[0] as { x: Buffer; ed: Buffer };
+    const signature = await signDevice(fake, {
+      userId: bob.id,
+      deviceId: bobDevice,
+      x25519PublicKey: row.x.toString('base64url'),
+      ed25519PublicKey: row.ed.toString('base64url'),
+    });
+    await t.sql('UPDATE users SET identity_public_key = $2 WHERE id = $1', [
+      bob.id,
+      Buffer.from(fake.publicKey, 'base64url'),
+    ]);
+    await t.sql('UPDATE devices SET identity_signature = $2 WHERE id = $1', [
       bobDevice,
-      Buffer.from(evil.x25519.publicKey, 'base64url'),
+      Buffer.from(signature, 'base64url'),
     ]);
     await t.sql('UPDATE channels SET rotation_required = true WHERE id = $1', [id]);
 
-    const refused = await as(alice, ['send', id, 'must not be sealed to the swapped key']);
-    expect(refused.code).toBe(4);
-    expect(refused.err).toContain('keys of a device');
-    const { rows } = await t.sql('SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [id]);
-    expect(rows[0]).toEqual({ n: 1 });
+    const withheld = await as(alice, ['send', id, 'must not be sealed to the swapped identity']);
+    expect(withheld.code).toBe(0);
+    expect(withheld.err).toContain(`identity of user ${bob.id} changed — compare safety numbers`);
+    const epochNow = (await t.sql('SELECT current_epoch AS e FROM channels WHERE id = $1', [id])).rows[0] as {
+      e: number;
+    };
+    const { rows } = await t.sql(
+      'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1 AND epoch = $2 AND device_id = $3',
+      [id, epochNow.e, bobDevice],
+    );
+    expect(rows[0]).toEqual({ n: 0 });
+    const changed = await as(alice, ['fingerprint', bob.email]);
+    expect(changed.out).not.toBe(fp.out);
 
     const verified = await as(alice, ['verify', bob.email, '--yes']);
     expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/New keys made for [1-9]\d* conversation\(s\) you share with them/);
     expect((await as(alice, ['send', id, 'after re-verifying'])).code).toBe(0);
+    const { rows: after } = await t.sql(
+      'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1 AND device_id = $2 AND epoch > $3',
+      [id, bobDevice, epochNow.e],
+    );
+    expect(after[0]).toEqual({ n: 1 });
   });
 
   async function aliceUserId() {

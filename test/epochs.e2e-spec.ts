@@ -9,7 +9,8 @@ import {
 import type { MemberDeviceView } from '../client/sdk/types.js';
 import { countOf } from './support/db.js';
 import { refused } from './support/refused.js';
-import { secureSession } from './support/secure.js';
+import { identityOf, secureSession } from './support/secure.js';
+import { signDevice } from '../client/sdk/crypto/identity.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
 
@@ -135,6 +136,47 @@ describe('an epoch key goes to exactly the current member devices', () => {
     await refusedAsMembershipChanged([...devices, deviceOf(carolS)]);
   });
 
+  it('a withheld device that is not a member device: 409 membership_changed, nothing stored', async () => {
+    const before = await stored();
+    await refused(openFor(await memberDevices(), [daveS.deviceId]), 409, 'membership_changed');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('a device both sent the key and withheld: 400, nothing stored', async () => {
+    const before = await stored();
+    const devices = await memberDevices();
+    await refused(openFor(devices, [devices[devices.length - 1].deviceId]), 400, 'validation_failed');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('an opener that does not send the key to its own device: 403, nothing stored', async () => {
+    const before = await stored();
+    const devices = await memberDevices();
+    const others = devices.filter((d) => d.deviceId !== aliceS.deviceId);
+    await refused(openFor(others, [aliceS.deviceId]), 403, 'not_your_device');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('a member device named as withheld gets nothing, visibly, and the rest read', async () => {
+    const devices = await memberDevices();
+    const kept = devices.filter((d) => d.deviceId !== bobS.deviceId);
+    const { epoch } = await openFor(kept, [bobS.deviceId]);
+    const row = (
+      await t.sql('SELECT withheld_device_ids AS w FROM channel_epochs WHERE channel_id = $1 AND epoch = $2', [
+        channelId,
+        epoch,
+      ])
+    ).rows[0] as { w: string[] };
+    expect(row.w).toEqual([bobS.deviceId]);
+    expect(
+      await countOf(
+        t,
+        'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1 AND epoch = $2 AND device_id = $3',
+        [channelId, epoch, bobS.deviceId],
+      ),
+    ).toBe(0);
+  });
+
   it('the same hand-built opening over exactly the member devices is accepted (the refusals above were for the set alone)', async () => {
     const before = await stored();
     const devices = await memberDevices();
@@ -202,6 +244,17 @@ describe('a device with an unusable key, written straight into the database', ()
         [bob.id, Buffer.alloc(32), Buffer.from(signing, 'base64url')],
       )
     ).rows as { id: string }[];
+    // Even signed by bob's own identity key (someone holding it wrote the row), the zero key is left out.
+    const identitySignature = await signDevice(identityOf(bob.id)!, {
+      userId: bob.id,
+      deviceId: poisoned,
+      x25519PublicKey: Buffer.alloc(32).toString('base64url'),
+      ed25519PublicKey: signing,
+    });
+    await t.sql('UPDATE devices SET identity_signature = $1, approved_at = now() WHERE id = $2', [
+      Buffer.from(identitySignature, 'base64url'),
+      poisoned,
+    ]);
 
     const { devices } = await alice.client.channelDevices(channelId);
     expect(devices.map((d) => d.deviceId).sort()).toEqual([aliceS.deviceId, bobS.deviceId].sort());

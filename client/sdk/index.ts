@@ -2,13 +2,7 @@
 export { StrongroomClient, type LoginInput } from './client.js';
 export { StrongroomApiError, StrongroomNetworkError } from './transport/http.js';
 export { fingerprint, generateDeviceKeys, type DeviceKeys } from './crypto/device-keys.js';
-export {
-  decodeRecoveryKey,
-  deviceCode,
-  RecoveryKeyError,
-  safetyNumber,
-  type IdentityKeys,
-} from './crypto/identity.js';
+export { decodeRecoveryKey, deviceCode, RecoveryKeyError, safetyNumber, type IdentityKeys } from './crypto/identity.js';
 export {
   approveDeviceByCode,
   completeApproval,

@@ -155,49 +155,59 @@ export class LoginService {
       60,
       'Too many attempts to confirm your password. Wait a minute and try again.',
     );
-    const outcome = await this.db.transaction(async (m): Promise<{ ok: true; at: Date } | { ok: false; error: AppError }> => {
-      const now = this.clock.now();
-      const user = (await this.users.lockById(m, auth.user.id))!;
-      const refuse = async (code: ErrorCode, message: string, reason: string) => {
-        await this.countFailure(m, user, now);
+    const outcome = await this.db.transaction(
+      async (m): Promise<{ ok: true; at: Date } | { ok: false; error: AppError }> => {
+        const now = this.clock.now();
+        const user = (await this.users.lockById(m, auth.user.id))!;
+        const refuse = async (code: ErrorCode, message: string, reason: string) => {
+          await this.countFailure(m, user, now);
+          await this.audit.record(m, {
+            actor: { userId: user.id, agencyId: user.agencyId },
+            action: 'auth.step_up',
+            outcome: 'failure',
+            details: { reason },
+            meta,
+          });
+          return { ok: false as const, error: new AppError(401, code, message) };
+        };
+        if (user.lockedUntil && user.lockedUntil > now) {
+          const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+          return {
+            ok: false,
+            error: tooManyRequests(
+              'account_locked',
+              `Too many wrong attempts. Try again in ${seconds} seconds.`,
+              seconds,
+            ),
+          };
+        }
+        if (!(await verifyPassword(dto.password, user.passwordHash))) {
+          return refuse('invalid_credentials', 'That password is wrong.', 'bad_password');
+        }
+        let timeStep = user.mfaLastTimeStep;
+        if (user.mfaEnabledAt && user.mfaSecret) {
+          if (!dto.totp) {
+            return {
+              ok: false,
+              error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app too.'),
+            };
+          }
+          const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
+          if (step === null)
+            return refuse('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
+          timeStep = step;
+        }
+        await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
+        await this.sessions.steppedUp(m, auth.session.id, now);
         await this.audit.record(m, {
           actor: { userId: user.id, agencyId: user.agencyId },
           action: 'auth.step_up',
-          outcome: 'failure',
-          details: { reason },
+          target: { type: 'session', id: auth.session.id },
           meta,
         });
-        return { ok: false as const, error: new AppError(401, code, message) };
-      };
-      if (user.lockedUntil && user.lockedUntil > now) {
-        const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-        return {
-          ok: false,
-          error: tooManyRequests('account_locked', `Too many wrong attempts. Try again in ${seconds} seconds.`, seconds),
-        };
-      }
-      if (!(await verifyPassword(dto.password, user.passwordHash))) {
-        return refuse('invalid_credentials', 'That password is wrong.', 'bad_password');
-      }
-      let timeStep = user.mfaLastTimeStep;
-      if (user.mfaEnabledAt && user.mfaSecret) {
-        if (!dto.totp) {
-          return { ok: false, error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app too.') };
-        }
-        const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
-        if (step === null) return refuse('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
-        timeStep = step;
-      }
-      await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
-      await this.sessions.steppedUp(m, auth.session.id, now);
-      await this.audit.record(m, {
-        actor: { userId: user.id, agencyId: user.agencyId },
-        action: 'auth.step_up',
-        target: { type: 'session', id: auth.session.id },
-        meta,
-      });
-      return { ok: true, at: now };
-    });
+        return { ok: true, at: now };
+      },
+    );
     if (!outcome.ok) throw outcome.error;
     return { steppedUpUntil: new Date(outcome.at.getTime() + this.config.STEP_UP_MINUTES * 60_000).toISOString() };
   }

@@ -59,7 +59,9 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
   }
   const { identityPublicKey } = await client.userIdentity(me.user.id);
   if (opts.recover && !identityPublicKey) {
-    throw new CliUsageError('You have no identity key yet, so there is nothing to recover: run `strongroom device init`.');
+    throw new CliUsageError(
+      'You have no identity key yet, so there is nothing to recover: run `strongroom device init`.',
+    );
   }
   const recoveryKey = opts.recover ? await ctx.secret('STRONGROOM_RECOVERY_KEY', 'Recovery key: ') : undefined;
   const passphrase = await newSecret(ctx, 'STRONGROOM_PASSPHRASE', 'passphrase');

@@ -247,7 +247,10 @@ export class ChannelKeys {
     }
     const key = this.keys.get(k);
     if (key) return key;
-    throw this.refused.get(k) ?? new UnableToDecryptError(`This device holds no key for period ${epoch} of this conversation.`);
+    throw (
+      this.refused.get(k) ??
+      new UnableToDecryptError(`This device holds no key for period ${epoch} of this conversation.`)
+    );
   }
 
   /**

@@ -104,17 +104,20 @@ describe('DeviceTrust: which devices this client will ever trust (protocol v2)',
       () => b64(Uint8Array.from([1, ...new Array<number>(31).fill(0)])),
       /signing key/,
     ],
-  ])('refuses, names and never pins a device with %s, even signed by its owner', async (_what, badX, badEd, problem) => {
-    const { store, trust: t } = trust();
-    const identity = await newIdentity();
-    const d = await claim('u2', 'dev-12345678-rest', identity, {
-      ...(badX ? { x25519PublicKey: badX() } : {}),
-      ...(badEd ? { ed25519PublicKey: badEd() } : {}),
-    });
-    const err = await refusal(t.check(d));
-    expect(err).toBeInstanceOf(UnusableDeviceError);
-    expect((err as UnusableDeviceError).message).toMatch(problem);
-    expect((err as UnusableDeviceError).message).toContain('device dev-1234');
-    expect(await store.get(d.deviceId)).toBeUndefined();
-  });
+  ])(
+    'refuses, names and never pins a device with %s, even signed by its owner',
+    async (_what, badX, badEd, problem) => {
+      const { store, trust: t } = trust();
+      const identity = await newIdentity();
+      const d = await claim('u2', 'dev-12345678-rest', identity, {
+        ...(badX ? { x25519PublicKey: badX() } : {}),
+        ...(badEd ? { ed25519PublicKey: badEd() } : {}),
+      });
+      const err = await refusal(t.check(d));
+      expect(err).toBeInstanceOf(UnusableDeviceError);
+      expect((err as UnusableDeviceError).message).toMatch(problem);
+      expect((err as UnusableDeviceError).message).toContain('device dev-1234');
+      expect(await store.get(d.deviceId)).toBeUndefined();
+    },
+  );
 });

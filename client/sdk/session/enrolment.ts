@@ -128,7 +128,12 @@ export async function approveDeviceByCode(
     );
   }
   const [d] = waiting;
-  const signed = { userId: approver.userId, deviceId: d.id, x25519PublicKey: d.x25519PublicKey, ed25519PublicKey: d.ed25519PublicKey };
+  const signed = {
+    userId: approver.userId,
+    deviceId: d.id,
+    x25519PublicKey: d.x25519PublicKey,
+    ed25519PublicKey: d.ed25519PublicKey,
+  };
   return client.approveDevice(d.id, {
     identitySignature: await signDevice(approver.identity, signed),
     sealedIdentitySeed: await sealSeedForDevice(await identitySeed(approver.identity), d.id, d.x25519PublicKey),
@@ -146,7 +151,9 @@ export async function completeApproval(client: StrongroomClient, stored: StoredD
   const device = await client.device(stored.deviceId);
   if (!device.approvedAt) return null;
   if (!device.sealedIdentitySeed) {
-    throw new RecoveryKeyError('This device was approved without your identity key: approve it again from another device.');
+    throw new RecoveryKeyError(
+      'This device was approved without your identity key: approve it again from another device.',
+    );
   }
   const identity = await identityFromSeed(
     await openSeedForDevice(device.sealedIdentitySeed, stored.deviceId, stored.keys.x25519),
@@ -165,4 +172,3 @@ export async function waitingDevices(client: StrongroomClient): Promise<(DeviceV
   }
   return out;
 }
-

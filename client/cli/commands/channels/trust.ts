@@ -29,10 +29,28 @@ export async function verifyUser(ctx: CliContext, s: SecureSession, opts: Verify
     if (answer.trim().toLowerCase() !== 'yes') throw new CliUsageError('Not verified; nothing changed.');
   }
   const result = await s.verify(userId);
+  // Conversations that left them out while they were not trusted take them back with a new key now.
+  const shared: string[] = [];
+  for (const c of await s.client.channels()) {
+    const channel = await s.client.channel(c.id);
+    if (channel.members.some((m) => m.userId === userId) && channel.members.some((m) => m.userId === s.userId)) {
+      shared.push(c.id);
+    }
+  }
+  ctx.progress(shared.length ? `Making new keys for ${shared.length} conversation(s)…\n` : '');
+  for (const id of shared) await s.rotate(id);
   ctx.print(
-    { userId, safetyNumber, verified: true, accepted: result.accepted, refused: result.refused },
+    {
+      userId,
+      safetyNumber,
+      verified: true,
+      accepted: result.accepted,
+      refused: result.refused,
+      rotated: shared,
+    },
     `Verified: their identity key is trusted, and ${result.accepted.length} of their device(s) signed by it.\n` +
-      result.refused.map((r) => `Not trusted: ${r.reason}\n`).join(''),
+      result.refused.map((r) => `Not trusted: ${r.reason}\n`).join('') +
+      `New keys made for ${shared.length} conversation(s) you share with them.\n`,
   );
 }
 
