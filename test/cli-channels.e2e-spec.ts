@@ -156,6 +156,15 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect(rows[0]).toEqual({ n: 0 });
     const changed = await as(alice, ['fingerprint', bob.email]);
     expect(changed.out).not.toBe(fp.out);
+    // bob's own number comes from his computer, not the server: he reads the real one, and sees a warning.
+    const own = await as(bob, ['fingerprint', bob.email]);
+    expect(own.out).toContain(fp.out.trim());
+    expect(own.out).toContain('WARNING: the server shows a different identity key for you');
+    // The number bob reads out does not match what alice's server shows: verify refuses it.
+    const realNumber = /Safety number: ([\d ]+)/.exec(fp.out)![1];
+    const mismatch = await as(alice, ['verify', bob.email, '--safety-number', realNumber]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.err).toContain('not the safety number the server now gives');
 
     const verified = await as(alice, ['verify', bob.email, '--yes']);
     expect(verified.code).toBe(0);

@@ -6,7 +6,10 @@ import { createDatabase } from './support/test-app.js';
 
 /** The database as the last protocol v1 release left it: every migration before protocol v2. */
 async function v1Database(url: string, withEpoch: boolean): Promise<void> {
-  const v1 = migrations.slice(0, migrations.findIndex((m) => m.name.startsWith('ProtocolV2')));
+  const v1 = migrations.slice(
+    0,
+    migrations.findIndex((m) => m.name.startsWith('ProtocolV2')),
+  );
   const ds = new DataSource({ ...dataSourceOptions(url), migrations: v1, extra: { max: 1 } });
   await ds.initialize();
   try {

@@ -14,14 +14,23 @@ import {
   type StoredDevice,
   type StrongroomClient,
 } from '../client/sdk/index.js';
-import { decryptMessage, epochCommitment, newEpochKey } from '../client/sdk/crypto/channel-crypto.js';
+import {
+  decryptMessage,
+  epochAnnouncementBytes,
+  epochCommitment,
+  newEpochKey,
+  sealEpochKey,
+  signDetached,
+} from '../client/sdk/crypto/channel-crypto.js';
 import { encodeRecoveryKey, identityFromSeed, newIdentitySeed, signDevice } from '../client/sdk/crypto/identity.js';
 import { sodium } from '../client/sdk/crypto/sodium.js';
 import { countOf } from './support/db.js';
 import { refused } from './support/refused.js';
 import { identityOf, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { World, type Person } from './support/world.js';
+import { totpAt, World, type Person } from './support/world.js';
+
+const b64 = (n: number) => Buffer.alloc(n, 9).toString('base64url');
 
 /**
  * Protocol v2 against someone who can write to the database and someone holding a stolen session token
@@ -227,6 +236,119 @@ describe('protocol v2: keys neither a database writer nor a stolen session can s
       'invalid_signature',
     );
     expect(await envelopesFor(device.id)).toBe(0);
+  });
+
+  it('completing two-factor enrolment with a stolen token is not a step-up', async () => {
+    const erin = await w.person(council, 'practitioner', 'erin');
+    const stolen = w.client(erin.client.token!);
+    t.clock.advance(11 * 60_000);
+    const { secret } = await stolen.mfaEnrol();
+    await stolen.mfaVerify(await totpAt(secret, t));
+    t.clock.advance(30_000);
+    await refused(stolen.createDevice(erin.id, 'thief laptop'), 403, 'step_up_required');
+    await refused(
+      stolen.publishIdentity({ identityPublicKey: b64(32), deviceId: erin.id, deviceSignature: b64(64) }),
+      403,
+      'step_up_required',
+    );
+  });
+
+  it('an identity key already someone else’s is refused with 409, not a server error', async () => {
+    const fay = await w.person(council, 'practitioner', 'fay');
+    const gil = await w.person(council, 'practitioner', 'gil');
+    const seed = await newIdentitySeed();
+    const identity = await identityFromSeed(seed);
+    for (const [p, expectOk] of [
+      [fay, true],
+      [gil, false],
+    ] as const) {
+      const { device, keys } = await p.client.createDevice(p.id, 'desk');
+      const publish = p.client.publishIdentity({
+        identityPublicKey: identity.publicKey,
+        deviceId: device.id,
+        deviceSignature: await signDevice(identity, {
+          userId: p.id,
+          deviceId: device.id,
+          x25519PublicKey: keys.x25519.publicKey,
+          ed25519PublicKey: keys.ed25519.publicKey,
+        }),
+      });
+      if (expectOk) await publish;
+      else await refused(publish, 409, 'identity_exists');
+    }
+    expect((await gil.client.userIdentity(gil.id)).identityPublicKey).toBeNull();
+  });
+
+  it('a channel set back in the database to a key a removed member holds is never used again', async () => {
+    const channelId = await aliceS.createChannel({
+      kind: 'professionals_meeting',
+      members: [{ userId: bob.id }, { userId: carol.id }],
+    });
+    await aliceS.send(channelId, 'bob is still here');
+    const held = (await alice.client.channel(channelId)).currentEpoch;
+    await alice.client.removeMember(channelId, bob.id);
+    await aliceS.send(channelId, 'bob has left');
+    const after = (await alice.client.channel(channelId)).currentEpoch;
+    expect(after).toBe(held + 1);
+    // The database writer rolls the channel back to the key bob still holds.
+    await t.sql('UPDATE channels SET current_epoch = $2, rotation_required = false WHERE id = $1', [channelId, held]);
+
+    const alice2 = restart(alice.client, aliceS.device);
+    const warnings = warningsOf(alice2);
+    await expect(alice2.send(channelId, 'must not be readable by bob')).rejects.toThrow(/Could not agree a key/);
+    await expect(alice2.sealField(channelId, 'action', { text: 'nor this' })).rejects.toThrow(/Could not agree a key/);
+    expect(warnings.join('\n')).toContain('went to a device that is no longer in it');
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1 AND epoch <= $2', [
+        channelId,
+        held,
+      ]),
+    ).toBe(1);
+  });
+
+  it('a key made by a member who left out a device others trust is replaced, and the member named', async () => {
+    const channelId = await aliceS.createChannel({
+      kind: 'professionals_meeting',
+      members: [{ userId: bob.id }, { userId: carol.id }],
+    });
+    await aliceS.send(channelId, 'everyone reads this');
+    // carol's client (or carol) makes the next key without bob's device.
+    const { currentEpoch, devices } = await carol.client.channelDevices(channelId);
+    const epoch = currentEpoch + 1;
+    const key = await newEpochKey();
+    const commitment = await epochCommitment(key, channelId, epoch);
+    const kept = devices.filter((d) => d.deviceId !== bobS.deviceId);
+    const me = { deviceId: carolS.deviceId, x25519PrivateKey: carolS.device.keys.x25519.privateKey };
+    await carol.client.openEpoch(channelId, {
+      epoch,
+      openerDeviceId: carolS.deviceId,
+      commitment,
+      withheld: [bobS.deviceId],
+      signature: await signDetached(
+        epochAnnouncementBytes({
+          channelId,
+          epoch,
+          openerDeviceId: carolS.deviceId,
+          recipientDeviceIds: kept.map((d) => d.deviceId),
+          withheldDeviceIds: [bobS.deviceId],
+          commitment,
+        }),
+        carolS.device.keys.ed25519.privateKey,
+      ),
+      envelopes: await Promise.all(
+        kept.map(async (d) => ({ deviceId: d.deviceId, sealed: await sealEpochKey(key, channelId, epoch, d, me) })),
+      ),
+    });
+
+    const alice2 = restart(alice.client, aliceS.device);
+    const warnings = warningsOf(alice2);
+    const sent = await alice2.send(channelId, 'bob reads this too');
+    expect(sent.epoch).toBe(epoch + 1);
+    expect(warnings.join('\n')).toContain(`left out by device ${carolS.deviceId.slice(0, 8)}`);
+    expect((await bobS.readAll(channelId)).map((m) => m.content?.body)).toEqual([
+      'everyone reads this',
+      'bob reads this too',
+    ]);
   });
 
   it('a new device approved from an existing one by its code gets the identity key and the next keys, and partners trust it', async () => {

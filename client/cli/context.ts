@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   completeApproval,
   deviceCode,
+  safetyNumber,
   FileKeyStore,
   FileTrustStore,
   SecureSession,
@@ -73,7 +74,10 @@ export class CliContext {
         );
       }
       await store.save(approved, passphrase);
-      this.io.err('This device has been approved: it now holds your identity key.\n');
+      this.io.err(
+        `This device has been approved: it now holds your identity key, safety number\n    ${await safetyNumber(approved.identity!.publicKey)}\n` +
+          'Check it is the number `strongroom device list` shows on the device that approved it. If not, revoke this one.\n',
+      );
       device = approved;
     }
     const trust = new FileTrustStore(path.join(homeDir(this.io.env), 'trust', `${session.userId}.json`));

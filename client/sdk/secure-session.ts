@@ -65,13 +65,14 @@ export class SecureSession {
   // ── trust ─────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The user compared safety numbers out of band and accepts this person's identity key as it is now:
-   * forgets old pins, pins it as verified, and checks their devices against it. The way out of an
+   * The user compared safety numbers out of band and accepts this person's identity key (`compared`, the
+   * key whose number they compared; refused if the server now gives another): forgets old pins, pins it
+   * as verified, and checks their devices against it. The way out of an
    * `IdentityChangedError` or a `KeyChangedError`. Channels shared with them take the person back at
    * their next new key (`rotate`).
    */
-  verify(userId: string): Promise<VerifiedPerson> {
-    return this.trust.verify(userId);
+  verify(userId: string, compared?: string): Promise<VerifiedPerson> {
+    return this.trust.verify(userId, compared);
   }
 
   /** A device's public keys, from the pins or (checked and pinned) from the server, so a signature can be checked. */

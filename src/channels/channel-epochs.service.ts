@@ -13,6 +13,7 @@ import type {
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, badRequest, conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
@@ -201,17 +202,26 @@ export class ChannelEpochsService {
       if (channel.titleCiphertext && !dto.title) {
         throw badRequest('title_required', 'Carry the channel title forward: re-encrypt it under the new epoch key.');
       }
-      await this.repo.insertEpoch(m, {
-        channelId,
-        epoch: dto.epoch,
-        openerDeviceId: dto.openerDeviceId,
-        recipientDeviceIds: given,
-        withheldDeviceIds: withheld,
-        commitment: dto.commitment,
-        signature: dto.signature,
-        openedAt: now,
-        firstSeq: String(Number(channel.lastSeq) + 1),
-      });
+      await this.repo
+        .insertEpoch(m, {
+          channelId,
+          epoch: dto.epoch,
+          openerDeviceId: dto.openerDeviceId,
+          recipientDeviceIds: given,
+          withheldDeviceIds: withheld,
+          commitment: dto.commitment,
+          signature: dto.signature,
+          openedAt: now,
+          firstSeq: String(Number(channel.lastSeq) + 1),
+        })
+        // Only if the channel's epoch counter was set back behind the server's back: the stored epoch wins.
+        .catch(
+          onUniqueViolation('channel_epochs_pkey', () =>
+            conflict('epoch_exists', `Epoch ${dto.epoch} is already open; fetch its key and carry on.`, {
+              currentEpoch: channel.currentEpoch,
+            }),
+          ),
+        );
       await this.repo.insertEnvelopes(
         m,
         channelId,

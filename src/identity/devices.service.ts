@@ -144,7 +144,13 @@ export class DevicesService {
         throw new AppError(400, 'invalid_signature', 'The identity key’s signature over this device does not verify.');
       }
       const now = this.clock.now();
-      await this.users.update(m, user.id, { identityPublicKey: identity, identityPublishedAt: now });
+      await this.users
+        .update(m, user.id, { identityPublicKey: identity, identityPublishedAt: now })
+        .catch(
+          onUniqueViolation('users_identity_public_key_key', () =>
+            conflict('identity_exists', 'That identity key belongs to someone else: make a new one for yourself.'),
+          ),
+        );
       await this.devices.approve(m, device.id, {
         identitySignature: signature,
         approvedAt: now,

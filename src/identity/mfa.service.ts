@@ -59,7 +59,7 @@ export class MfaService {
         user.id,
         codes.map((c) => hashToken(normaliseRecoveryCode(c))),
       );
-      await this.sessions.setStage(m, auth.session.id, 'full', this.clock.now());
+      await this.sessions.setStage(m, auth.session.id, 'full');
       await this.audit.record(m, { actor: actorOf(auth), action: 'mfa.enabled', meta: auth.meta });
       return { enabled: true, recoveryCodes: codes };
     });

@@ -86,7 +86,15 @@ export function identityApproved(d: {
   identitySignature: string | null;
 }): boolean {
   if (!d.identityPublicKey || !d.identitySignature) return false;
-  const id = `${d.identityPublicKey}.${d.identitySignature}.${d.deviceId}.${d.x25519PublicKey}.${d.ed25519PublicKey}`;
+  // Every signed field is in the key, so a row moved to another user (or given other keys) is checked anew.
+  const id = [
+    d.identityPublicKey,
+    d.identitySignature,
+    d.userId,
+    d.deviceId,
+    d.x25519PublicKey,
+    d.ed25519PublicKey,
+  ].join('.');
   const known = approvals.get(id);
   if (known !== undefined) return known;
   const ok = verifyEd25519(

@@ -77,9 +77,12 @@ export class SessionsRepository {
     await m.getRepository(Session).update({ id: In(ids) }, { revokedAt: now, revokedReason: reason });
   }
 
-  /** The session moves to `stage`; the second factor was just entered, so it counts as a step-up too. */
-  async setStage(m: EntityManager, id: string, stage: SessionStage, steppedUpAt: Date): Promise<void> {
-    await m.getRepository(Session).update({ id }, { stage, steppedUpAt });
+  /**
+   * The session moves to `stage`. Not a step-up: completing two-factor enrolment proves only possession
+   * of the session (whoever holds it chose the authenticator), never the password.
+   */
+  async setStage(m: EntityManager, id: string, stage: SessionStage): Promise<void> {
+    await m.getRepository(Session).update({ id }, { stage });
   }
 
   /** The password (and second factor) were entered again for this session. */

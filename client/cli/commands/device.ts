@@ -136,10 +136,14 @@ async function listDevices(ctx: CliContext): Promise<void> {
   const me = await client.me();
   const devices = await client.myDevices();
   const { identityPublicKey } = await client.userIdentity(me.user.id);
-  const number = identityPublicKey ? await safetyNumber(identityPublicKey) : null;
+  // Your own number from the identity key this computer holds: the server could show anyone's for you.
+  const local = await new FileKeyStore(keyStoreDir(ctx.io.env)).publicIdentity(me.user.id);
+  const mine = local ?? identityPublicKey;
+  const number = mine ? await safetyNumber(mine) : null;
+  const mismatch = local !== null && local !== identityPublicKey;
   const rows = devices.map((d) => ({ ...d, status: d.approvedAt ? 'approved' : 'WAITING FOR APPROVAL' }));
   ctx.print(
-    { devices, safetyNumber: number },
+    { devices, safetyNumber: number, ...(mismatch ? { serverShowsAnotherIdentity: true } : {}) },
     () =>
       table(rows, [
         ['id', 'DEVICE'],
@@ -150,7 +154,11 @@ async function listDevices(ctx: CliContext): Promise<void> {
       (rows.some((d) => !d.approvedAt)
         ? '\nA device waiting for approval gets no keys. If you did not add it, revoke it now and change your password.\n'
         : '') +
-      (number ? `\nSafety number: ${number}\n` : '\nNo identity key yet: run `strongroom device init`.\n'),
+      (number ? `\nSafety number: ${number}\n` : '\nNo identity key yet: run `strongroom device init`.\n') +
+      (mismatch
+        ? 'WARNING: the server shows a different identity key for you than this computer holds. Someone may ' +
+          'have tampered with it: tell your partners not to accept a new safety number for you.\n'
+        : ''),
   );
 }
 

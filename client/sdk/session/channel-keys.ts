@@ -25,6 +25,9 @@ import {
 /** How often opening an epoch is tried again while the channel's membership keeps changing under it. */
 const MAX_ATTEMPTS = 6;
 
+/** Whom an epoch went to and whom its opener left out, as its signed announcement says. */
+type Announced = Pick<EpochKeyView, 'openerDeviceId' | 'recipientDeviceIds' | 'withheldDeviceIds'>;
+
 /** What `createChannel` takes: the channel's kind and first members, and its title in clear. */
 export interface NewChannel {
   kind: ChannelKind;
@@ -44,8 +47,10 @@ export class ChannelKeys {
   private readonly keys = new Map<string, Uint8Array>();
   /** The epoch to send on, by channel, while it is known to be current. */
   private readonly epochs = new Map<string, number>();
-  /** Who each opened epoch went to, by `channelId:epoch` (a sender checks it trusts them all). */
-  private readonly recipients = new Map<string, readonly string[]>();
+  /** Whom each opened epoch went to and who was left out, by `channelId:epoch` (checked before sending). */
+  private readonly announcements = new Map<string, Announced>();
+  /** What this session has already warned about. */
+  private readonly warned = new Set<string>();
   /** Epochs whose key this device refused, and why. */
   private readonly refused = new Map<string, EpochRefusedError>();
 
@@ -141,7 +146,11 @@ export class ChannelKeys {
           ...(title !== null ? { title: await encryptTitle(title, channelId, epoch, key) } : {}),
         });
         this.keys.set(`${channelId}:${epoch}`, key);
-        this.recipients.set(`${channelId}:${epoch}`, recipientDeviceIds);
+        this.announcements.set(`${channelId}:${epoch}`, {
+          openerDeviceId: this.deviceId,
+          recipientDeviceIds,
+          withheldDeviceIds: withheld,
+        });
         this.epochs.set(channelId, epoch);
         return epoch;
       } catch (err) {
@@ -150,10 +159,10 @@ export class ChannelKeys {
           case 'membership_changed':
             continue;
           case 'epoch_exists': {
-            // Someone opened it first: theirs is the epoch now (sendKey checks whom it went to).
-            const current = Number(err.details?.currentEpoch ?? epoch);
-            this.epochs.set(channelId, current);
-            return current;
+            // Someone opened it first: theirs is the epoch now. Not taken as the send epoch here: sendKey
+            // checks whom it went to before anything is encrypted under it.
+            this.epochs.delete(channelId);
+            return Number(err.details?.currentEpoch ?? epoch);
           }
           case 'epoch_stale':
             // A refusal of a message, not of an epoch: the sender's loop (MessageStream.send) handles it.
@@ -237,7 +246,7 @@ export class ChannelKeys {
       if (this.keys.has(ek)) continue;
       try {
         this.keys.set(ek, await this.openEnvelope(channelId, env));
-        this.recipients.set(ek, env.recipientDeviceIds);
+        this.announcements.set(ek, env);
         this.refused.delete(ek);
       } catch (err) {
         if (!(err instanceof EpochRefusedError)) throw err;
@@ -254,51 +263,93 @@ export class ChannelKeys {
   }
 
   /**
-   * The epoch and key to send or seal under: the current epoch (opening the next when a rotation is due,
-   * when this device holds no key for it, when its key was refused, or when it went to a device this
-   * client does not trust), so nothing is ever encrypted to a device this client refuses.
+   * The epoch and key to send or seal under. The current epoch is used only if this device was sent its
+   * key directly, every device it went to is still a member device (so a channel rolled back to an epoch
+   * a removed member holds is not used), this client trusts them all, and it withheld no device this
+   * client trusts; otherwise (and when a rotation is due, or the key was refused) this device opens the
+   * next epoch. So nothing is encrypted to a device this client refuses or that has left. The epoch
+   * chosen is kept until a refusal or a `channel.rotation_required` event says otherwise.
    */
   async sendKey(channelId: string): Promise<{ epoch: number; key: Uint8Array }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const epoch = await this.sendEpoch(channelId);
+      const known = this.epochs.get(channelId);
+      const cached = known !== undefined ? this.keys.get(`${channelId}:${known}`) : undefined;
+      if (known !== undefined && cached) return { epoch: known, key: cached };
+      const { currentEpoch, rotationRequired, devices } = await this.client.channelDevices(channelId);
+      if (rotationRequired || currentEpoch === 0) {
+        await this.rotate(channelId); // sets the send epoch when this device's own opening is stored
+        continue;
+      }
       let key: Uint8Array;
       try {
-        key = await this.keyFor(channelId, epoch);
+        key = await this.keyFor(channelId, currentEpoch);
       } catch (err) {
         if (!(err instanceof UnableToDecryptError)) throw err;
         // No key for this device (new, or just reinstated), or the key was refused: open the next epoch.
         await this.reopen(channelId);
         continue;
       }
-      if (await this.allTrusted(this.recipients.get(`${channelId}:${epoch}`) ?? [])) return { epoch, key };
+      const announced = this.announcements.get(`${channelId}:${currentEpoch}`);
+      if (announced && (await this.fitForSending(channelId, currentEpoch, announced, devices))) {
+        this.epochs.set(channelId, currentEpoch);
+        return { epoch: currentEpoch, key };
+      }
       await this.reopen(channelId);
     }
     throw new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
   }
 
-  /** Whether this client trusts every device an epoch went to (refusals are reported as warnings). */
-  private async allTrusted(deviceIds: readonly string[]): Promise<boolean> {
-    for (const id of deviceIds) {
+  /** Whether this client may encrypt under an epoch it holds (see `sendKey`); each refusal is a warning. */
+  private async fitForSending(
+    channelId: string,
+    epoch: number,
+    announced: Announced,
+    members: readonly MemberDeviceView[],
+  ): Promise<boolean> {
+    if (!announced.recipientDeviceIds.includes(this.deviceId)) return false;
+    const memberIds = new Set(members.map((d) => d.deviceId));
+    if (announced.recipientDeviceIds.some((id) => !memberIds.has(id))) {
+      this.warnOnce(
+        `${channelId}:${epoch}:left`,
+        `The current key of conversation ${channelId.slice(0, 8)} went to a device that is no longer in it: ` +
+          'a new key is made before anything is sent.',
+      );
+      return false;
+    }
+    for (const id of announced.recipientDeviceIds) {
       if (id === this.deviceId) continue;
       try {
         await this.trust.deviceKeys(id);
       } catch (err) {
         if (!isTrustRefusal(err)) throw err;
-        this.warn(`${err.message} (A new key is made without it.)`);
+        this.warnOnce(`${channelId}:${epoch}:${id}`, `${err.message} (A new key is made without it.)`);
         return false;
       }
+    }
+    // A device this client trusts, left out by whoever made the key: include it again, and say who did.
+    for (const d of members) {
+      if (!announced.withheldDeviceIds.includes(d.deviceId)) continue;
+      try {
+        await this.trust.check(d);
+      } catch (err) {
+        if (isTrustRefusal(err)) continue; // this client refuses it too
+        throw err;
+      }
+      this.warnOnce(
+        `${channelId}:${epoch}:withheld`,
+        `The current key of conversation ${channelId.slice(0, 8)} was made without a device of user ${d.userId} ` +
+          `that you trust (left out by device ${announced.openerDeviceId.slice(0, 8)}): a new key is made that includes it.`,
+      );
+      return false;
     }
     return true;
   }
 
-  /** The epoch to send on, opening one first if the channel needs it. */
-  async sendEpoch(channelId: string): Promise<number> {
-    const known = this.epochs.get(channelId);
-    if (known) return known;
-    const { currentEpoch, rotationRequired } = await this.client.channelDevices(channelId);
-    if (rotationRequired || currentEpoch === 0) return this.rotate(channelId);
-    this.epochs.set(channelId, currentEpoch);
-    return currentEpoch;
+  /** Says each thing once per session. */
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
   }
 
   /** The send epoch is no longer known to be current (a stale refusal, a `channel.rotation_required` event). */

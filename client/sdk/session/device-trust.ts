@@ -123,13 +123,17 @@ export class DeviceTrust {
   }
 
   /**
-   * The user compared safety numbers out of band and accepts this person's identity key as it is now:
-   * forgets old pins, pins it as verified, and checks their current devices against it.
+   * The user compared safety numbers out of band and accepts this person's identity key: forgets old
+   * pins, pins it as verified, and checks their current devices against it. `compared` is the identity
+   * key whose safety number the user compared: if the server now gives another, nothing is pinned.
    */
-  async verify(userId: string): Promise<VerifiedPerson> {
+  async verify(userId: string, compared?: string): Promise<VerifiedPerson> {
     const { identityPublicKey } = await this.client.userIdentity(userId);
     if (!identityPublicKey) {
       throw new Error('That person has not set up their identity key yet: they run `strongroom device init` first.');
+    }
+    if (compared !== undefined && compared !== identityPublicKey) {
+      throw new IdentityChangedError(userId);
     }
     const devices = await this.client.userDevices(userId);
     await this.store.forgetUser(userId);

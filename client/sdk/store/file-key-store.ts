@@ -24,10 +24,22 @@ export class FileKeyStore implements KeyStore {
     const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase);
     const target = this.file(device.userId);
     const tmp = `${target}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ format: 'strongroom-keystore', ...wrapped }, null, 2) + '\n', {
-      mode: 0o600,
-    });
+    const identityPublicKey = device.identity?.publicKey ?? null;
+    await writeFile(
+      tmp,
+      JSON.stringify({ format: 'strongroom-keystore', identityPublicKey, ...wrapped }, null, 2) + '\n',
+      { mode: 0o600 },
+    );
     await rename(tmp, target);
+  }
+
+  async publicIdentity(userId: string): Promise<string | null> {
+    try {
+      const file = JSON.parse(await readFile(this.file(userId), 'utf8')) as { identityPublicKey?: unknown };
+      return typeof file.identityPublicKey === 'string' ? file.identityPublicKey : null;
+    } catch {
+      return null;
+    }
   }
 
   async load(userId: string, passphrase: string): Promise<StoredDevice> {

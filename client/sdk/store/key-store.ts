@@ -22,4 +22,9 @@ export interface KeyStore {
   exists(userId: string): Promise<boolean>;
   save(device: StoredDevice, passphrase: string): Promise<void>;
   load(userId: string, passphrase: string): Promise<StoredDevice>;
+  /**
+   * The identity public key this device holds, readable without the passphrase (it is public), so that
+   * a person's own safety number never has to come from the server. Null while it waits for approval.
+   */
+  publicIdentity(userId: string): Promise<string | null>;
 }

@@ -73,8 +73,15 @@ function registerMessages(program: Command, action: Action): void {
     .action(action(showFingerprint));
   program
     .command('verify <user>')
-    .description('After comparing safety numbers, trust this person’s current device keys (re-pins them)')
-    .option('--yes', 'confirm without asking')
+    .description('After comparing safety numbers, trust this person’s identity key as it is now')
+    .option('--safety-number <digits>', 'the number they read to you (for scripts; it must match)')
+    .option('--yes', 'accept without comparing (only if you already compared another way)')
+    .addHelpText(
+      'after',
+      '\nAsk them to run `strongroom fingerprint <their e-mail>` on their own computer and read the number to\n' +
+        'you; it must match the one shown here. Conversations you share with them then get new keys that\n' +
+        'include their devices.',
+    )
     .action(action(secured(verifyUser)));
   program
     .command('share-history <channel> <user>')

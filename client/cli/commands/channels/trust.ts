@@ -1,34 +1,63 @@
-import { safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
+import { FileKeyStore, safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
+import { keyStoreDir } from '../../state.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { isId, resolveUser } from '../../secure.js';
 
-/** `fingerprint`: a person's safety number (no device keys needed). */
+/**
+ * A person's safety number. Your own comes from the identity key this computer holds (never from the
+ * server, which could show anyone's number for you), with a warning if the server shows another.
+ */
 export async function showFingerprint(ctx: CliContext, _o: unknown, who: string): Promise<void> {
-  const { client } = await ctx.sessionClient();
+  const { client, session } = await ctx.sessionClient();
   const userId = isId(who) ? who : (await client.lookupUser(who)).id;
   const { identityPublicKey } = await client.userIdentity(userId);
-  if (!identityPublicKey) throw new CliUsageError('That person has not set up their identity key yet.');
-  const safetyNumber = await safetyNumberOf(identityPublicKey);
-  ctx.print({ userId, safetyNumber }, `Safety number: ${safetyNumber}\n`);
+  const local =
+    userId === session.userId ? await new FileKeyStore(keyStoreDir(ctx.io.env)).publicIdentity(userId) : null;
+  const key = local ?? identityPublicKey;
+  if (!key) throw new CliUsageError('That person has not set up their identity key yet.');
+  const safetyNumber = await safetyNumberOf(key);
+  const mismatch = local !== null && identityPublicKey !== local;
+  ctx.print(
+    { userId, safetyNumber, ...(mismatch ? { serverShowsAnotherIdentity: true } : {}) },
+    `Safety number: ${safetyNumber}\n` +
+      (mismatch
+        ? 'WARNING: the server shows a different identity key for you than this computer holds. Someone may have ' +
+          'tampered with it: tell your partners not to accept a new safety number for you.\n'
+        : ''),
+  );
 }
 
 export interface VerifyOpts {
   yes?: boolean;
+  safetyNumber?: string;
 }
 
-/** `verify`: after comparing safety numbers, trust (re-pin) the person's identity key as it is now. */
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/**
+ * `verify`: after comparing safety numbers, trust the person's identity key — exactly the one whose
+ * number was compared — and make new keys for the conversations shared with them.
+ */
 export async function verifyUser(ctx: CliContext, s: SecureSession, opts: VerifyOpts, who: string): Promise<void> {
   const userId = await resolveUser(s, who);
   const { identityPublicKey } = await s.client.userIdentity(userId);
   if (!identityPublicKey) throw new CliUsageError('That person has not set up their identity key yet.');
   const safetyNumber = await safetyNumberOf(identityPublicKey);
-  if (!opts.yes) {
+  if (opts.safetyNumber !== undefined) {
+    if (digits(opts.safetyNumber) !== digits(safetyNumber)) {
+      throw new CliUsageError(
+        'That is not the safety number the server now gives for them: do not accept it. Compare again.',
+      );
+    }
+  } else if (!opts.yes) {
     ctx.io.err(`Safety number: ${safetyNumber}\nCompare it with the one they see for themselves.\n`);
     const answer = await ctx.io.ask('Do they match? Type "yes": ');
-    if (answer === null) throw new CliUsageError('No terminal to ask on: pass --yes once you have compared.');
+    if (answer === null) {
+      throw new CliUsageError('No terminal to ask on: pass --safety-number with the number they read to you.');
+    }
     if (answer.trim().toLowerCase() !== 'yes') throw new CliUsageError('Not verified; nothing changed.');
   }
-  const result = await s.verify(userId);
+  const result = await s.verify(userId, identityPublicKey);
   // Conversations that left them out while they were not trusted take them back with a new key now.
   const shared: string[] = [];
   for (const c of await s.client.channels()) {
