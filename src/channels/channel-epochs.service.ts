@@ -67,7 +67,7 @@ export class ChannelEpochsService {
    */
   async assertSealedEpoch(m: EntityManager, channelId: string, epoch: number, field: string): Promise<void> {
     if (!(await this.repo.epochExists(m, channelId, epoch))) {
-      throw badRequest('validation_failed', `The ${field} is sealed under a key epoch this channel does not have.`, {
+      throw badRequest('validation_failed', `The ${field} is encrypted with a key this conversation never had.`, {
         fields: { [`${field}.epoch`]: ['is not an epoch of the channel'] },
       });
     }
@@ -156,14 +156,18 @@ export class ChannelEpochsService {
       const channel = await this.access.lock(m, channelId);
       await this.access.membership(m, channelId, auth.user.id);
       if (dto.epoch <= channel.currentEpoch) {
-        throw conflict('epoch_exists', `Epoch ${dto.epoch} is already open; fetch its key and carry on.`, {
+        throw conflict('epoch_exists', 'Someone else made the conversation’s new key first: use theirs and carry on.', {
           currentEpoch: channel.currentEpoch,
         });
       }
       if (dto.epoch !== channel.currentEpoch + 1) {
-        throw conflict('epoch_gap', `The next epoch is ${channel.currentEpoch + 1}.`, {
-          currentEpoch: channel.currentEpoch,
-        });
+        throw conflict(
+          'epoch_gap',
+          'This device’s view of the conversation’s keys is out of date: fetch them and try again.',
+          {
+            currentEpoch: channel.currentEpoch,
+          },
+        );
       }
       const devices = await this.memberDevices(m, channelId, now);
       const opener = devices.find((d) => d.deviceId === dto.openerDeviceId);
@@ -197,10 +201,10 @@ export class ChannelEpochsService {
           Buffer.from(dto.signature, 'base64url'),
         )
       ) {
-        throw new AppError(400, 'invalid_signature', 'The epoch announcement signature does not verify.');
+        throw new AppError(400, 'invalid_signature', 'The signature over the conversation’s new key does not verify.');
       }
       if (channel.titleCiphertext && !dto.title) {
-        throw badRequest('title_required', 'Carry the channel title forward: re-encrypt it under the new epoch key.');
+        throw badRequest('title_required', 'Carry the conversation’s title over: encrypt it again with the new key.');
       }
       await this.repo
         .insertEpoch(m, {
@@ -217,7 +221,7 @@ export class ChannelEpochsService {
         // Only if the channel's epoch counter was set back behind the server's back: the stored epoch wins.
         .catch(
           onUniqueViolation('channel_epochs_pkey', () =>
-            conflict('epoch_exists', `Epoch ${dto.epoch} is already open; fetch its key and carry on.`, {
+            conflict('epoch_exists', 'Someone else made the conversation’s new key first: use theirs and carry on.', {
               currentEpoch: channel.currentEpoch,
             }),
           ),
@@ -275,7 +279,11 @@ export class ChannelEpochsService {
       const held = await this.repo.heldEpochs(m, channelId, dto.fromDeviceId);
       const recipients = new Map(devices.map((d) => [d.deviceId, d]));
       for (const e of dto.envelopes) {
-        if (!held.has(e.epoch)) throw forbidden('epoch_not_held', `You do not hold the key of epoch ${e.epoch}.`);
+        if (!held.has(e.epoch))
+          throw forbidden(
+            'epoch_not_held',
+            'You do not hold the key to some of those older messages, so you cannot share it.',
+          );
         if (!recipients.has(e.deviceId)) {
           throw conflict('not_a_member_device', 'History can only be shared with a current member’s device.', {
             deviceId: e.deviceId,

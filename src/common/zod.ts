@@ -83,7 +83,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
     private readonly what?: string,
   ) {}
   transform(value: unknown, meta: ArgumentMetadata): z.output<S> {
-    const what = this.what ?? (meta.type === 'body' ? 'request body' : meta.type === 'query' ? 'query' : 'path');
+    const what = this.what ?? (meta.type === 'body' ? 'request body' : meta.type === 'query' ? 'query' : 'address');
     // A path parameter is a field of its own: `@Param('id')` reports its errors under `id`.
     return parseOrThrow(this.schema, value, what, meta.type === 'param' ? meta.data : undefined);
   }
@@ -92,7 +92,7 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 export const zodPipe = <S extends z.ZodType>(schema: S, what?: string) => new ZodPipe(schema, what);
 
 /** A UUID path parameter: a malformed id is a 400, not a database error. */
-export const uuidParam = zodPipe(z.uuid({ message: 'must be a UUID' }), 'path parameter');
+export const uuidParam = zodPipe(z.uuid({ message: 'must be a UUID' }), 'id in the address');
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   // OpenAPI embeds plain schemas: drop the JSON Schema dialect marker.

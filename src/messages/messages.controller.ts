@@ -50,7 +50,7 @@ export class MessagesController {
   async remove(
     @Auth() auth: AuthContext,
     @Param('id', uuidParam) id: string,
-    @Param('seq', zodPipe(seqParam, 'path parameter')) seq: number,
+    @Param('seq', zodPipe(seqParam, 'number in the address')) seq: number,
   ): Promise<void> {
     await this.messages.remove(auth, id, seq);
   }

@@ -77,13 +77,13 @@ const BAD_SIGNATURE: Refusal = {
 const stale = (rotationRequired: boolean, reason: string): Refusal => ({
   status: 409,
   code: 'epoch_stale',
-  message: 'This channel has moved to a new key epoch: open or fetch it and send again.',
+  message: 'The conversation has a new key since this was encrypted: encrypt it again and resend.',
   details: { currentEpoch: 3, rotationRequired, reason },
 });
 const NOT_IN_EPOCH: Refusal = {
   status: 409,
   code: 'epoch_stale',
-  message: 'This device does not hold the current epoch key: rotate first.',
+  message: 'This device does not hold the conversation’s current key: make a new key, then send.',
   details: { currentEpoch: 3, rotationRequired: true, reason: 'device_not_in_epoch' },
 };
 const asRefusal = (e: AppError): Refusal => ({

@@ -85,7 +85,7 @@ export function decideSend(f: SendFacts, rules: SendRules): SendDecision {
   const due = rules.rotationDue(f.channel, f.now);
   if (f.send.epoch !== f.channel.currentEpoch || due) {
     return refuse(
-      conflict('epoch_stale', 'This channel has moved to a new key epoch: open or fetch it and send again.', {
+      conflict('epoch_stale', 'The conversation has a new key since this was encrypted: encrypt it again and resend.', {
         currentEpoch: f.channel.currentEpoch,
         rotationRequired: due !== null,
         reason: due ?? 'epoch_changed',
@@ -94,7 +94,7 @@ export function decideSend(f: SendFacts, rules: SendRules): SendDecision {
   }
   if (!f.inEpoch) {
     return refuse(
-      conflict('epoch_stale', 'This device does not hold the current epoch key: rotate first.', {
+      conflict('epoch_stale', 'This device does not hold the conversation’s current key: make a new key, then send.', {
         currentEpoch: f.channel.currentEpoch,
         rotationRequired: true,
         reason: 'device_not_in_epoch',

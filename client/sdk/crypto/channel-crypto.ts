@@ -260,7 +260,7 @@ export async function decryptMessage(
   try {
     plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, headerBytes(m.header), nonce, epochKey);
   } catch {
-    throw new DecryptError('The message does not decrypt with this epoch key.');
+    throw new DecryptError('The message does not decrypt with the conversation’s key.');
   }
   if (plaintext[0] !== BODY_VERSION) throw new DecryptError(`Unsupported message body version ${plaintext[0]}.`);
   return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as MessageContent;
@@ -290,7 +290,7 @@ async function openUnder(sealed: string, ad: Uint8Array, epochKey: Uint8Array, w
   try {
     plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.slice(n), ad, bytes.slice(0, n), epochKey);
   } catch {
-    throw new DecryptError(`The ${what} does not decrypt with this epoch key.`);
+    throw new DecryptError(`The ${what} does not decrypt with the conversation’s key.`);
   }
   return new TextDecoder().decode(plaintext.slice(1));
 }
