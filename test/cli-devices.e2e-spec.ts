@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -6,6 +6,7 @@ import {
   encodeRecoveryKey,
   identityFromSeed,
   newIdentitySeed,
+  signDevice,
 } from '../client/sdk/crypto/identity.js';
 import { CLI_PASSPHRASE, cli, cliAs, cliPerson, json, type CliAccount, type Result } from './support/cli.js';
 import { countOf, firstRow } from './support/db.js';
@@ -268,6 +269,118 @@ describe('the strongroom CLI for devices: recovery key, approval by code, recove
     const read = await as(waiting, ['--json', 'read', channel]);
     expect(read.code).toBe(0);
     expect(bodies(read)).toEqual(['for the kitchen too']);
+  });
+
+  it('channels show says in plain words whom this computer trusts: new devices, a changed identity, no approved device', async () => {
+    const erin = await cliPerson(t, w, police, 'erin', homes);
+    const frankAcct = await w.account(police, 'practitioner', 'frank');
+    await newComputer(frankAcct, 'frank'); // signed in, but never made device keys
+    for (const who of [erin.email, frankAcct.email]) {
+      expect((await as(alice, ['channels', 'add', channel, who])).code).toBe(0);
+    }
+    expect((await as(bob, ['send', channel, 'meets erin'])).code).toBe(0);
+
+    // Bob met alice (her identity and her desk) ten days ago; her other devices turned up since.
+    const ids = new Map(
+      (
+        (await t.sql('SELECT id, label FROM devices WHERE user_id = $1', [alice.id])).rows as {
+          id: string;
+          label: string;
+        }[]
+      ).map((d) => [d.label, d.id]),
+    );
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const trustFile = path.join(bob.home, 'trust', `${bob.id}.json`);
+    const pins = JSON.parse(await readFile(trustFile, 'utf8')) as {
+      identities: { userId: string; firstSeenAt: string }[];
+      devices: { deviceId: string; userId: string; firstSeenAt: string }[];
+    };
+    const met = ago(10);
+    pins.identities.find((i) => i.userId === alice.id)!.firstSeenAt = met;
+    const seenAt: Record<string, string> = {
+      'alice desk': met,
+      'alice spare': new Date(Date.parse(met) + 30_000).toISOString(), // seen with her: not new
+      'alice kitchen': ago(8), // new once, but more than 7 days ago
+      'alice laptop': ago(2),
+    };
+    for (const [label, at] of Object.entries(seenAt)) {
+      const pin = pins.devices.find((d) => d.deviceId === ids.get(label));
+      expect({ label, pinned: Boolean(pin) }).toEqual({ label, pinned: true });
+      pin!.firstSeenAt = at;
+    }
+    await writeFile(trustFile, JSON.stringify(pins));
+
+    const shown = await as(bob, ['channels', 'show', channel]);
+    expect(shown.code).toBe(0);
+    const laptop = ids.get('alice laptop')!;
+    expect(shown.out).toMatch(/alice person\s+Council\s+chair\s+4\s+trusted, 1 new device/);
+    expect(shown.out).toContain(
+      `alice person (Council): new device since ${seenAt['alice laptop'].replace('T', ' ').slice(0, 16)} (${laptop.slice(0, 8)}).`,
+    );
+    expect(shown.out.match(/new device since/g)).toHaveLength(1);
+    expect(shown.out).toMatch(/bob person\s+Police\s+member\s+1\s+you/);
+    expect(shown.out).toMatch(/erin person\s+Police\s+member\s+1\s+trusted/);
+    expect(shown.out).toMatch(/frank person\s+Police\s+member\s+0\s+no approved device/);
+    expect(shown.out).toContain('frank person (Police): no approved device: cannot read new messages.');
+    expect(shown.out).not.toMatch(JARGON);
+
+    type Shown = {
+      members: {
+        userId: string;
+        trust: { state: string; verified: boolean; devices: { deviceId: string; state: string }[]; notes: string[] };
+      }[];
+    };
+    const trustOf = (r: Result, userId: string) => json<Shown>(r).members.find((m) => m.userId === userId)!.trust;
+    const asJson = await as(bob, ['--json', 'channels', 'show', channel]);
+    expect(trustOf(asJson, alice.id).state).toBe('trusted');
+    expect(Object.fromEntries(trustOf(asJson, alice.id).devices.map((d) => [d.deviceId, d.state]))).toEqual({
+      [ids.get('alice desk')!]: 'trusted',
+      [ids.get('alice spare')!]: 'trusted',
+      [ids.get('alice kitchen')!]: 'trusted',
+      [laptop]: 'new',
+    });
+    expect(trustOf(asJson, frankAcct.id)).toMatchObject({ state: 'no_approved_device', devices: [] });
+    expect(trustOf(asJson, bob.id).state).toBe('you');
+
+    // Someone with the database swaps erin's identity key and signs her device with it.
+    const [erinDevice] = (
+      await t.sql('SELECT id, x25519_public_key AS x, ed25519_public_key AS ed FROM devices WHERE user_id = $1', [
+        erin.id,
+      ])
+    ).rows as { id: string; x: Buffer; ed: Buffer }[];
+    const fake = await identityFromSeed(await newIdentitySeed());
+    const signature = await signDevice(fake, {
+      userId: erin.id,
+      deviceId: erinDevice.id,
+      x25519PublicKey: erinDevice.x.toString('base64url'),
+      ed25519PublicKey: erinDevice.ed.toString('base64url'),
+    });
+    await t.sql('UPDATE users SET identity_public_key = $2 WHERE id = $1', [
+      erin.id,
+      Buffer.from(fake.publicKey, 'base64url'),
+    ]);
+    await t.sql('UPDATE devices SET identity_signature = $2 WHERE id = $1', [
+      erinDevice.id,
+      Buffer.from(signature, 'base64url'),
+    ]);
+
+    const changed = await as(bob, ['channels', 'show', channel]);
+    expect(changed.out).toMatch(/erin person\s+Police\s+member\s+1\s+IDENTITY CHANGED/);
+    expect(changed.out).toContain(
+      `erin person (Police): identity changed — compare safety numbers (strongroom fingerprint ${erin.id}, ` +
+        `then strongroom verify ${erin.id}); nothing new is encrypted to them until then.`,
+    );
+    expect(changed.out).not.toMatch(JARGON);
+    expect(trustOf(await as(bob, ['--json', 'channels', 'show', channel]), erin.id)).toMatchObject({
+      state: 'identity_changed',
+      devices: [{ deviceId: erinDevice.id, state: 'identity_changed' }],
+    });
+
+    // Once bob has compared safety numbers and verified her, she is trusted again, and shown as verified.
+    expect((await as(bob, ['verify', erin.email, '--yes'])).code).toBe(0);
+    const verified = await as(bob, ['channels', 'show', channel]);
+    expect(verified.out).toMatch(/erin person\s+Police\s+member\s+1\s+verified/);
+    expect(verified.out).not.toContain('erin person (Police): identity changed');
   });
 
   it('asks for the password again when the sign-in is more than 10 minutes old, and adds nothing without it', async () => {
