@@ -206,8 +206,12 @@ describe('the strongroom CLI for devices: recovery key, approval by code, recove
     expect(wrong.err).toContain('does not belong to this account');
 
     // One character changed: the check in the key catches it.
-    const swap = aliceRecoveryKey[0] === 'A' ? 'B' : 'A';
-    const typo = await typing(spare, ['device', 'init', '--recover'], [swap + aliceRecoveryKey.slice(1)]);
+    // (in the middle of the seed, not the version at the start)
+    const at = 30;
+    const swap = aliceRecoveryKey[at] === 'A' ? 'B' : 'A';
+    const mistyped = aliceRecoveryKey.slice(0, at) + swap + aliceRecoveryKey.slice(at + 1);
+    expect(mistyped.replace(/ /g, '')).toHaveLength(56);
+    const typo = await typing(spare, ['device', 'init', '--recover'], [mistyped]);
     expect(typo.code).not.toBe(0);
     expect(typo.err).toContain('Recovery key:');
     expect(typo.err).toContain('mistyped');
