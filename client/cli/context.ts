@@ -70,7 +70,7 @@ export class CliContext {
         const code = await deviceCode(device.keys.x25519.publicKey, device.keys.ed25519.publicKey);
         throw new CliUsageError(
           `This device is waiting for approval. On a device you already use, run: strongroom device approve ${code}\n` +
-            'Or set this one up again with your recovery key: strongroom device init --recover',
+            'Or approve it here with your recovery key: strongroom device init --recover',
         );
       }
       await store.save(approved, passphrase);

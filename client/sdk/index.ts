@@ -8,6 +8,7 @@ export {
   completeApproval,
   enrolFirstDevice,
   recoverDevice,
+  recoverWaitingDevice,
   requestDevice,
   waitingDevices,
   type FirstDevice,

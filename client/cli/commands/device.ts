@@ -4,7 +4,9 @@ import {
   approveDeviceByCode,
   enrolFirstDevice,
   FileKeyStore,
+  completeApproval,
   recoverDevice,
+  recoverWaitingDevice,
   requestDevice,
   safetyNumber,
   StrongroomApiError,
@@ -52,6 +54,7 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
   const store = new FileKeyStore(keyStoreDir(ctx.io.env));
   const me = await client.me();
   if (await store.exists(me.user.id)) {
+    if (opts.recover) return recoverHere(ctx, client, store, me.user.id);
     throw new CliUsageError(
       `This computer already holds device keys for ${me.user.email} (${keyStoreDir(ctx.io.env)}). ` +
         'Revoke that device first (`strongroom device list`, `strongroom device revoke <id>`) and delete its key file to start again.',
@@ -109,9 +112,44 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
     `Device registered: ${waiting.device.label} (${waiting.device.id}), waiting for approval.\n${where}\n` +
       'On a device you already use, run:\n\n' +
       `    strongroom device approve ${waiting.code}\n\n` +
-      'and check that it shows this same code. Or, without another device, set this one up with your\n' +
-      'recovery key instead: delete the key file and run `strongroom device init --recover`.\n' +
+      'and check that it shows this same code. Or, without another device, approve this one with your\n' +
+      'recovery key: run `strongroom device init --recover` here.\n' +
       'Until it is approved this device receives no keys.\n',
+  );
+}
+
+/**
+ * `device init --recover` on a computer whose device is still waiting for approval: that device is
+ * approved with the recovery key (nothing new is registered), unless it was approved meanwhile.
+ */
+async function recoverHere(
+  ctx: CliContext,
+  client: StrongroomClient,
+  store: FileKeyStore,
+  userId: string,
+): Promise<void> {
+  const passphrase = await ctx.secret('STRONGROOM_PASSPHRASE', 'Device passphrase: ');
+  const stored = await store.load(userId, passphrase);
+  if (stored.identity) {
+    throw new CliUsageError('This computer’s device is approved already: there is nothing to recover.');
+  }
+  const approved = await completeApproval(client, stored);
+  if (approved) {
+    await store.save(approved, passphrase);
+    ctx.print(
+      { device: await client.device(stored.deviceId), approved: true },
+      'This device has been approved from another of your devices already: it now holds your identity key.\n',
+    );
+    return;
+  }
+  const recoveryKey = await ctx.secret('STRONGROOM_RECOVERY_KEY', 'Recovery key: ');
+  const recovered = await recoverWaitingDevice(client, stored, recoveryKey);
+  await store.save(recovered.stored, passphrase);
+  const { identityPublicKey } = await client.userIdentity(userId);
+  ctx.print(
+    { device: recovered.device, approved: true },
+    `This device is approved with your recovery key: ${recovered.device.label} (${recovered.device.id}).\n` +
+      `Your safety number is unchanged: ${await safetyNumber(identityPublicKey!)}\n`,
   );
 }
 
@@ -179,7 +217,7 @@ export function registerDeviceCommands(program: Command, action: Action): void {
     .command('init')
     .description("Make this device's key pairs, register the public keys, keep the private keys here encrypted")
     .option('--label <name>', 'how this device is listed to you and your partners', `${os.hostname()} (CLI)`)
-    .option('--recover', 'approve this new device with your recovery key (no other device needed)')
+    .option('--recover', 'approve this device with your recovery key (no other device needed); also for one waiting')
     .addHelpText(
       'after',
       '\nThe private keys are encrypted with a key derived from your passphrase (Argon2id) and stored in\n' +

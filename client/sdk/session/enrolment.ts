@@ -75,15 +75,8 @@ export async function requestDevice(client: StrongroomClient, label: string): Pr
   return { stored, device, code: await deviceCode(keys.x25519.publicKey, keys.ed25519.publicKey) };
 }
 
-/**
- * A new device approved with the recovery key: the seed it carries must give this person's published
- * identity key (otherwise nothing is registered), then the device signs itself.
- */
-export async function recoverDevice(
-  client: StrongroomClient,
-  label: string,
-  recoveryKey: string,
-): Promise<{ stored: StoredDevice; device: DeviceView }> {
+/** The identity key carried by a typed recovery key, once it is checked to be this person's published one. */
+async function recoveredIdentity(client: StrongroomClient, recoveryKey: string) {
   const identity = await identityFromSeed(await decodeRecoveryKey(recoveryKey));
   const me = await client.me();
   const published = await client.userIdentity(me.user.id);
@@ -93,7 +86,41 @@ export async function recoverDevice(
   if (published.identityPublicKey !== identity.publicKey) {
     throw new RecoveryKeyError('That recovery key does not belong to this account.');
   }
+  return { identity, userId: me.user.id };
+}
+
+/**
+ * A new device approved with the recovery key: the seed it carries must give this person's published
+ * identity key (otherwise nothing is registered), then the device signs itself.
+ */
+export async function recoverDevice(
+  client: StrongroomClient,
+  label: string,
+  recoveryKey: string,
+): Promise<{ stored: StoredDevice; device: DeviceView }> {
+  const { identity } = await recoveredIdentity(client, recoveryKey);
   const { stored } = await register(client, label);
+  const device = await client.approveDevice(stored.deviceId, {
+    identitySignature: await signDevice(identity, toSign(stored)),
+  });
+  return { stored: { ...stored, identity }, device };
+}
+
+/**
+ * A device already registered and waiting for approval, approved with the recovery key instead of from
+ * another device (no second registration, so no stray waiting device is left behind). The key is checked
+ * as for `recoverDevice`.
+ */
+export async function recoverWaitingDevice(
+  client: StrongroomClient,
+  stored: StoredDevice,
+  recoveryKey: string,
+): Promise<{ stored: StoredDevice; device: DeviceView }> {
+  if (stored.identity) throw new RecoveryKeyError('This device is approved already.');
+  const { identity, userId } = await recoveredIdentity(client, recoveryKey);
+  if (stored.userId !== userId) {
+    throw new RecoveryKeyError('This device belongs to another account than the one signed in here.');
+  }
   const device = await client.approveDevice(stored.deviceId, {
     identitySignature: await signDevice(identity, toSign(stored)),
   });

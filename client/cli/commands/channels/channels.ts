@@ -3,6 +3,7 @@ import type { ChannelView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { resolveUser } from '../../secure.js';
+import { memberTrust, trustSummary, type MemberTrustView } from './member-trust.js';
 
 /** `channels list`: the channels you are in, titles decrypted here. */
 export async function listChannels(ctx: CliContext, s: SecureSession): Promise<void> {
@@ -47,34 +48,56 @@ export async function createChannel(ctx: CliContext, s: SecureSession, opts: Cre
   ctx.print({ id }, `Channel created: ${id}\n`);
 }
 
-/** `channels show`: members with their agency, role and devices. */
+/**
+ * `channels show`: members with their agency, role and devices, and whether this computer trusts them
+ * (an identity that changed, a device met recently, no device that can read what is sent next).
+ */
 export async function showChannel(ctx: CliContext, s: SecureSession, _o: unknown, channelId: string): Promise<void> {
   const c = await s.client.channel(channelId);
   const title = c.title ? await s.title(channelId) : null;
-  ctx.print({ ...c, titleText: title }, () => renderChannel(c, title));
+  // One member at a time: checking a device may pin it, and the pins are one file.
+  const members: (ChannelView['members'][number] & { trust: MemberTrustView })[] = [];
+  for (const m of c.members) members.push({ ...m, trust: await memberTrust(s, m) });
+  ctx.print({ ...c, titleText: title, members }, () => renderChannel(c, title, members));
 }
 
-function renderChannel(c: ChannelView, title: string | null): string {
+/** Why a new key is due, in words (the server gives a code: member_added, epoch_age_limit…). */
+const KEY_DUE: Record<string, string> = {
+  epoch_age_limit: 'the key reached its age limit',
+  epoch_message_limit: 'the key reached its message limit',
+  no_epoch_yet: 'no key yet',
+  rotation_required: 'a change',
+};
+const keyDue = (reason: string | null) => (reason ? (KEY_DUE[reason] ?? reason.replace(/_/g, ' ')) : 'a change');
+
+function renderChannel(
+  c: ChannelView,
+  title: string | null,
+  members: (ChannelView['members'][number] & { trust: MemberTrustView })[],
+): string {
+  const notes = members.flatMap((m) => m.trust.notes.map((n) => `${m.displayName} (${m.agencyName}): ${n}.\n`));
   return (
     fields([
       ['Channel', title ?? '(no title)'],
       ['Id', c.id],
       ['Kind', c.kind],
       ['Retention', `${c.retentionDays} days`],
-      ['Key epoch', `${c.currentEpoch}${c.rotationRequired ? ` (rotation due: ${c.rotationReason})` : ''}`],
+      ['Key period', `${c.currentEpoch}${c.rotationRequired ? ` (new key due: ${keyDue(c.rotationReason)})` : ''}`],
       ['Messages', c.lastSeq],
     ]) +
     '\n' +
     table(
-      c.members.map((m) => ({ ...m, devices: m.devices.length, until: m.endsAt })),
+      members.map((m) => ({ ...m, devices: m.devices.length, until: m.endsAt, trust: trustSummary(m.trust) })),
       [
         ['displayName', 'MEMBER'],
         ['agencyName', 'AGENCY'],
         ['role', 'ROLE'],
         ['devices', 'DEVICES'],
+        ['trust', 'TRUST'],
         ['until', 'UNTIL'],
         ['userId', 'USER ID'],
       ],
-    )
+    ) +
+    (notes.length ? '\n' + notes.join('') : '')
   );
 }

@@ -33,7 +33,7 @@ function registerChannels(program: Command, action: Action): void {
     .action(action(secured(createChannel)));
   channels
     .command('show <channel>')
-    .description('A channel: members with their agency, role and devices')
+    .description('A channel: members with their agency, role, devices, and whether this computer trusts them')
     .action(action(secured(showChannel)));
   channels
     .command('add <channel> <user>')
