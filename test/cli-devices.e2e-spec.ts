@@ -170,8 +170,8 @@ describe('the strongroom CLI for devices: recovery key, approval by code, recove
     const lastDigit = Number(code!.slice(-1));
     for (const wrong of ['12345-67890-12345', `${code!.slice(0, -1)}${(lastDigit + 1) % 10}`]) {
       const refused = await as(alice, ['device', 'approve', wrong]);
-      expect(refused.code).not.toBe(0);
-      expect(refused.err).toMatch(/does not|None of your devices/);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('None of your devices waiting for approval shows that code');
     }
     expect(await firstRow(t, 'SELECT approved_at, identity_signature FROM devices WHERE id = $1', [laptopId])).toEqual({
       approved_at: null,
@@ -183,6 +183,9 @@ describe('the strongroom CLI for devices: recovery key, approval by code, recove
     expect(approved.code).toBe(0);
     expect(approved.out).toContain('Approved: alice laptop');
     expect((await as(alice, ['device', 'list'])).out).toMatch(/alice laptop\s+approved/);
+    const twice = await as(alice, ['device', 'approve', code!]);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain('(alice laptop) is already approved');
 
     expect((await as(bob, ['send', channel, 'after the approval'])).code).toBe(0);
     const first = await as(laptop, ['--json', 'read', channel]);

@@ -6,6 +6,7 @@ export { decodeRecoveryKey, deviceCode, RecoveryKeyError, safetyNumber, type Ide
 export {
   approveDeviceByCode,
   completeApproval,
+  DeviceApprovalError,
   enrolFirstDevice,
   recoverDevice,
   recoverWaitingDevice,

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import {
   approveDeviceByCode,
+  DeviceApprovalError,
   enrolFirstDevice,
   FileKeyStore,
   completeApproval,
@@ -157,7 +158,9 @@ async function recoverHere(
 async function approveDevice(ctx: CliContext, _opts: unknown, code: string): Promise<void> {
   const s = await ctx.secureSession();
   try {
-    const approved = await approveDeviceByCode(s.client, s.device, code);
+    const approved = await approveDeviceByCode(s.client, s.device, code).catch((err: unknown) => {
+      throw err instanceof DeviceApprovalError ? new CliUsageError(err.message) : err;
+    });
     ctx.print(
       approved,
       `Approved: ${approved.label} (${approved.id}). It now receives keys to your conversations, and ` +

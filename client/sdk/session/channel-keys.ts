@@ -258,7 +258,9 @@ export class ChannelKeys {
     if (key) return key;
     throw (
       this.refused.get(k) ??
-      new UnableToDecryptError(`This device holds no key for period ${epoch} of this conversation.`)
+      new UnableToDecryptError(
+        'This device was not given the key to these messages: they are from before it joined the conversation or was approved.',
+      )
     );
   }
 

@@ -23,6 +23,14 @@ import type { DeviceView } from '../types.js';
  * function returns the `StoredDevice` for the caller to keep encrypted (KeyStore.save).
  */
 
+/** A device could not be approved as asked (no such code, no identity key here): the person can fix it. */
+export class DeviceApprovalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceApprovalError';
+  }
+}
+
 /** What a person's first device holds afterwards, and the recovery key to show them once. */
 export interface FirstDevice {
   stored: StoredDevice;
@@ -138,20 +146,25 @@ export async function approveDeviceByCode(
   code: string,
 ): Promise<DeviceView> {
   if (!approver.identity) {
-    throw new Error('This device does not hold your identity key, so it cannot approve others.');
+    throw new DeviceApprovalError('This device does not hold your identity key, so it cannot approve others.');
   }
   const wanted = normaliseDeviceCode(code);
-  if (wanted.length !== 15) throw new Error('A device code has 15 digits, as the new device shows it.');
+  if (wanted.length !== 15) throw new DeviceApprovalError('A device code has 15 digits, as the new device shows it.');
   const waiting: DeviceView[] = [];
+  let alreadyApproved: DeviceView | undefined;
   for (const d of await client.myDevices()) {
-    if (d.approvedAt || d.id === approver.deviceId) continue;
-    if (normaliseDeviceCode(await deviceCode(d.x25519PublicKey, d.ed25519PublicKey)) === wanted) waiting.push(d);
+    if (d.id === approver.deviceId) continue;
+    if (normaliseDeviceCode(await deviceCode(d.x25519PublicKey, d.ed25519PublicKey)) !== wanted) continue;
+    if (d.approvedAt) alreadyApproved = d;
+    else waiting.push(d);
   }
   if (waiting.length !== 1) {
-    throw new Error(
+    throw new DeviceApprovalError(
       waiting.length
         ? 'More than one waiting device shows that code: revoke the ones you do not recognise.'
-        : 'None of your devices waiting for approval shows that code. Check the code on the new device.',
+        : alreadyApproved
+          ? `The device showing that code (${alreadyApproved.label}) is already approved.`
+          : 'None of your devices waiting for approval shows that code. Check the code on the new device.',
     );
   }
   const [d] = waiting;
