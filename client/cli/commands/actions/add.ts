@@ -25,13 +25,16 @@ export async function addAction(ctx: CliContext, s: SecureSession, o: AddActionO
     // Minuted first: a closed meeting refuses the entry before any action exists.
     await addEntry(s, meetingId, o.item, 'action', `${o.text} (owner ${o.owner}, due ${dueOn})`);
   }
-  const a = await s.client.createAction({
-    channelId,
-    meetingId,
-    planObjective: o.objective,
-    description: await s.sealField(channelId, 'action', { text: o.text }),
-    ownerId,
-    dueOn,
-  });
+  // Sealed and written again if the conversation's key changes in between (sealedWrite).
+  const a = await s.sealedWrite(async () =>
+    s.client.createAction({
+      channelId,
+      meetingId,
+      planObjective: o.objective,
+      description: await s.sealField(channelId, 'action', { text: o.text }),
+      ownerId,
+      dueOn,
+    }),
+  );
   ctx.print(a, `Action ${a.id.slice(0, 8)} set, due ${a.dueOn} (id ${a.id}).\n`);
 }

@@ -26,12 +26,16 @@ export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpt
   if (o.fromFile) doc = (await readJsonFile(ctx, o.fromFile)) as PlanDocument;
   if (!Array.isArray(doc?.objectives)) throw new CliUsageError('The plan document needs an "objectives" list.');
   doc = edited(doc, o);
-  const saved = await s.client.saveFamilyPlan(f.id, {
-    baseVersion: view.plan?.version ?? 0,
-    plan: await s.sealField(f.channelId, 'family-plan', doc),
-    reviewOn: date(o.reviewOn, '--review-on', view.plan?.reviewOn ?? inTwelveWeeks()),
-    coveredMemberIds: coverage(f, o.cover, view.plan?.coveredMemberIds),
-  });
+  const reviewOn = date(o.reviewOn, '--review-on', view.plan?.reviewOn ?? inTwelveWeeks());
+  const coveredMemberIds = coverage(f, o.cover, view.plan?.coveredMemberIds);
+  const saved = await s.sealedWrite(async () =>
+    s.client.saveFamilyPlan(f.id, {
+      baseVersion: view.plan?.version ?? 0,
+      plan: await s.sealField(f.channelId, 'family-plan', doc),
+      reviewOn,
+      coveredMemberIds,
+    }),
+  );
   const after = await s.client.familyPlan(f.id);
   ctx.print(
     { ...after, document: doc },
@@ -86,10 +90,12 @@ export interface PlanProgressOpts {
 /** `plan progress`: a progress report on an objective; --family records the family's own assessment. */
 export async function reportProgress(ctx: CliContext, s: SecureSession, o: PlanProgressOpts, which: string) {
   const f = await resolveFamily(s, which);
-  const r = await s.client.reportPlanProgress(f.id, {
-    objective: o.objective,
-    kind: o.family ? 'family' : 'professional',
-    report: await s.sealField(f.channelId, 'plan-progress', { text: o.report }),
-  });
+  const r = await s.sealedWrite(async () =>
+    s.client.reportPlanProgress(f.id, {
+      objective: o.objective,
+      kind: o.family ? 'family' : 'professional',
+      report: await s.sealField(f.channelId, 'plan-progress', { text: o.report }),
+    }),
+  );
   ctx.print(r, `Progress on "${o.objective}" recorded.\n`);
 }

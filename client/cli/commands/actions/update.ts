@@ -15,11 +15,13 @@ export async function updateAction(ctx: CliContext, s: SecureSession, o: UpdateA
   if (o.status) oneOf(ACTION_STATUSES, o.status, '--status');
   const id = await resolveAction(s, which);
   const current = await s.client.action(id);
-  const a = await s.client.updateAction(id, {
-    // Checked above when given; an empty --status goes to the server as it always has.
-    status: o.status as ActionStatus | undefined,
-    note: o.note ? await s.sealField(current.channelId, 'action-note', { text: o.note }) : undefined,
-  });
+  const a = await s.sealedWrite(async () =>
+    s.client.updateAction(id, {
+      // Checked above when given; an empty --status goes to the server as it always has.
+      status: o.status as ActionStatus | undefined,
+      note: o.note ? await s.sealField(current.channelId, 'action-note', { text: o.note }) : undefined,
+    }),
+  );
   ctx.print(a, `Action ${a.id.slice(0, 8)} is ${a.status}.\n`);
 }
 
@@ -31,9 +33,12 @@ export interface ReassignOpts {
 export async function reassignAction(ctx: CliContext, s: SecureSession, o: ReassignOpts, which: string, who: string) {
   const id = await resolveAction(s, which);
   const current = await s.client.action(id);
-  const a = await s.client.reassignAction(id, {
-    ownerId: await resolveUser(s, who),
-    reason: o.reason ? await s.sealField(current.channelId, 'action-note', { text: o.reason }) : undefined,
-  });
+  const ownerId = await resolveUser(s, who);
+  const a = await s.sealedWrite(async () =>
+    s.client.reassignAction(id, {
+      ownerId,
+      reason: o.reason ? await s.sealField(current.channelId, 'action-note', { text: o.reason }) : undefined,
+    }),
+  );
   ctx.print(a, `Action ${a.id.slice(0, 8)} now belongs to ${who}.\n`);
 }

@@ -48,20 +48,20 @@ export async function recordConsent(
   }
   const f = await resolveFamily(s, which);
   const m = resolveMember(f, member);
-  let competence: ConsentInput['competence'];
-  if (o.competenceBy) {
-    if (!o.rationale) throw new CliUsageError('--competence-by needs --rationale.');
-    competence = {
-      assessedBy: await resolveUser(s, o.competenceBy),
-      assessedOn: date(o.competenceOn, '--competence-on', todayIso()),
-      rationale: await s.sealField(f.channelId, 'competence-rationale', { text: o.rationale }),
-    };
-  }
-  const register = await s.client.recordConsent(f.id, m.id, {
-    ...base(o),
-    status,
-    agencyIds: await resolveAgencies(s, o.agency ?? []),
-    competence,
+  if (o.competenceBy && !o.rationale) throw new CliUsageError('--competence-by needs --rationale.');
+  const assessedBy = o.competenceBy ? await resolveUser(s, o.competenceBy) : undefined;
+  const assessedOn = o.competenceBy ? date(o.competenceOn, '--competence-on', todayIso()) : undefined;
+  const agencyIds = await resolveAgencies(s, o.agency ?? []);
+  const register = await s.sealedWrite(async () => {
+    const competence: ConsentInput['competence'] =
+      assessedBy && assessedOn && o.rationale
+        ? {
+            assessedBy,
+            assessedOn,
+            rationale: await s.sealField(f.channelId, 'competence-rationale', { text: o.rationale }),
+          }
+        : undefined;
+    return s.client.recordConsent(f.id, m.id, { ...base(o), status, agencyIds, competence });
   });
   ctx.print(register, `Recorded: consent to ${o.kind} ${o.status} for ${m.ref}.\n`);
 }

@@ -22,11 +22,14 @@ export async function recordLawfulBasis(
   const basis = oneOf(LAWFUL_BASES, o.basis, '--basis');
   const f = await resolveFamily(s, which);
   const [agencyId] = await resolveAgencies(s, [o.agency]);
-  const r = await s.client.recordLawfulBasis(f.id, {
-    agencyId,
-    basis,
-    justification: await s.sealField(f.channelId, 'lawful-basis', { text: o.justification }),
-    approvedBy: await resolveUser(s, o.approvedBy),
-  });
+  const approvedBy = await resolveUser(s, o.approvedBy);
+  const r = await s.sealedWrite(async () =>
+    s.client.recordLawfulBasis(f.id, {
+      agencyId,
+      basis,
+      justification: await s.sealField(f.channelId, 'lawful-basis', { text: o.justification }),
+      approvedBy,
+    }),
+  );
   ctx.print(r, `Recorded: ${o.basis} basis to share ${f.ref} with ${o.agency}.\n`);
 }

@@ -39,7 +39,11 @@ export async function addFamilyMember(
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.born ? { dateOfBirth: date(opts.born, '--born') } : {}),
   };
-  const sealed = Object.keys(value).length ? await s.sealField(f.channelId, 'family-member', value) : undefined;
-  const m = await s.client.addFamilyMember(f.id, { role, details: sealed });
+  const m = await s.sealedWrite(async () =>
+    s.client.addFamilyMember(f.id, {
+      role,
+      details: Object.keys(value).length ? await s.sealField(f.channelId, 'family-member', value) : undefined,
+    }),
+  );
   ctx.print(m, `Added ${m.ref} (${m.role}).\n`);
 }

@@ -14,8 +14,13 @@ export async function addEntry(
 ): Promise<{ id: string; meetingId: string; agendaItem: string; kind: EntryKind }> {
   const m = await s.client.meeting(meetingId);
   const item = agendaItem(await agendaOf(s, m), which);
-  const content = await s.sealField(m.channelId, 'meeting-entry', { text });
-  const { id } = await s.client.addMeetingEntry(meetingId, { agendaItem: item, kind, content });
+  const { id } = await s.sealedWrite(async () =>
+    s.client.addMeetingEntry(meetingId, {
+      agendaItem: item,
+      kind,
+      content: await s.sealField(m.channelId, 'meeting-entry', { text }),
+    }),
+  );
   return { id, meetingId, agendaItem: item, kind };
 }
 

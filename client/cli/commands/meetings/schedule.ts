@@ -33,14 +33,17 @@ export async function scheduleMeeting(
   const agenda: AgendaItem[] = (o.agenda ?? []).map((title, i) => ({ id: String(i + 1), title }));
   const invitees: string[] = [];
   for (const who of o.invite ?? []) invitees.push(await resolveUser(s, who));
-  const m = await s.client.scheduleMeeting({
-    channelId,
-    kind,
-    scheduledAt: when(o.at),
-    place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }) : undefined,
-    agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda) : undefined,
-    minuteTakerId: o.minuteTaker ? await resolveUser(s, o.minuteTaker) : undefined,
-    invitees,
-  });
+  const minuteTakerId = o.minuteTaker ? await resolveUser(s, o.minuteTaker) : undefined;
+  const m = await s.sealedWrite(async () =>
+    s.client.scheduleMeeting({
+      channelId,
+      kind,
+      scheduledAt: when(o.at),
+      place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }) : undefined,
+      agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda) : undefined,
+      minuteTakerId,
+      invitees,
+    }),
+  );
   ctx.print(m, `Scheduled the ${m.kind} meeting for ${m.scheduledAt} (id ${m.id}); ${m.invitees.length} invited.\n`);
 }
