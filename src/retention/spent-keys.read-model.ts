@@ -5,14 +5,16 @@ import { returningRows } from '../common/sql.js';
 /**
  * Which epochs' keys nothing needs any more, and their destruction: a named cross-module query (see
  * docs/ARCHITECTURE.md, data access). Whether an epoch is spent depends on the channels module's
- * epochs and on every record sealed under them (today the messages module's messages), so it is one
+ * epochs and on everything sealed under them: the messages module's messages, and every sealed record
+ * of the families, meetings and actions modules (the `record_epochs` view lists them), so it is one
  * set-based statement over every channel rather than a question put to each module epoch by epoch.
  */
 @Injectable()
 export class SpentKeysReadModel {
   /**
    * Destroys the key envelopes of epochs older than their channel's current one whose every message is
-   * gone: their keys protect nothing now. Returns how many were destroyed.
+   * gone and that no live sealed record references: their keys open nothing now. A key a record needs
+   * is never destroyed, however old. Returns how many were destroyed.
    */
   async deleteSpentEnvelopes(m: EntityManager): Promise<number> {
     const rows = await returningRows<{ channel_id: string }>(
@@ -21,6 +23,7 @@ export class SpentKeysReadModel {
         USING channels c
         WHERE c.id = k.channel_id AND k.epoch < c.current_epoch
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = k.channel_id AND m.epoch = k.epoch)
+          AND NOT EXISTS (SELECT 1 FROM record_epochs r WHERE r.channel_id = k.channel_id AND r.epoch = k.epoch)
         RETURNING k.channel_id`,
     );
     return rows.length;

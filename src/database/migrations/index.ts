@@ -5,6 +5,7 @@ import { Meetings1764300000000 } from './1764300000000-Meetings.js';
 import { Actions1764400000000 } from './1764400000000-Actions.js';
 import { FamilyPlans1764500000000 } from './1764500000000-FamilyPlans.js';
 import { ProtocolV21764600000000 } from './1764600000000-ProtocolV2.js';
+import { RecordEpochs1764700000000 } from './1764700000000-RecordEpochs.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Actions1764400000000,
   FamilyPlans1764500000000,
   ProtocolV21764600000000,
+  RecordEpochs1764700000000,
 ];

@@ -1,0 +1,179 @@
+import { RecordExporter, type SecureSession } from '../client/sdk/index.js';
+import { MemoryTrustStore, SecureSession as Session } from '../client/sdk/index.js';
+import type { SealedField } from '../contracts/common.js';
+import { RetentionService } from '../src/retention/retention.service.js';
+import { countOf } from './support/db.js';
+import { secureSession } from './support/secure.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { World, type Person } from './support/world.js';
+
+/**
+ * Keys live as long as what they open (issue 11, part 1). The expiry job destroys the keys of epochs
+ * nothing needs; sealed records (family members' names, minutes, actions, the plan…) use the same
+ * epochs as chat, so a channel with records and little chat used to lose every key its records needed
+ * after a few rotations — the signed final minutes unreadable to everyone, the chair included.
+ */
+describe('keys of epochs that live records need are never destroyed', () => {
+  let t: TestApp;
+  let w: World;
+  let lead: Person;
+  let officer: Person;
+  let teacher: Person;
+  let leadS: SecureSession;
+  let officerS: SecureSession;
+  const opened: SecureSession[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    const council = await w.agency('Council');
+    lead = await w.person(council, 'practitioner', 'lead');
+    officer = await w.person(council, 'practitioner', 'officer');
+    teacher = await w.person(council, 'practitioner', 'teacher');
+    leadS = await secureSession(lead.client, 'lead laptop', t);
+    officerS = await secureSession(officer.client, 'officer laptop', t);
+    await secureSession(teacher.client, 'teacher laptop', t).then((s) => opened.push(s));
+  });
+  afterAll(async () => {
+    for (const s of [leadS, officerS, ...opened]) s?.close();
+    await t.close();
+  });
+
+  it('every table with a sealed column is covered by the record_epochs view the expiry job consults', async () => {
+    const { rows: columns } = await t.sql(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+         JOIN information_schema.tables tb ON tb.table_name = c.table_name AND tb.table_schema = c.table_schema
+        WHERE c.table_schema = 'public' AND tb.table_type = 'BASE TABLE'
+          AND (c.column_name = 'epoch' OR c.column_name LIKE '%\\_epoch')`,
+    );
+    // Key bookkeeping and chat, which the job handles itself; every other epoch column is a sealed record.
+    const notRecords = new Set([
+      'channels.current_epoch',
+      'channel_epochs.epoch',
+      'key_envelopes.epoch',
+      'messages.epoch',
+    ]);
+    const sealed = (columns as { table_name: string; column_name: string }[])
+      .map((c) => `${c.table_name}.${c.column_name}`)
+      .filter((c) => !notRecords.has(c));
+    expect(sealed.length).toBeGreaterThanOrEqual(13);
+    const { rows } = await t.sql("SELECT pg_get_viewdef('record_epochs'::regclass) AS def");
+    const def = (rows[0] as { def: string }).def;
+    for (const column of sealed) {
+      const [table, name] = column.split('.');
+      // Each source is named in the view: `table.field` for a `field_epoch` column, `table` for `epoch`.
+      const source = name === 'epoch' ? `'${table}'` : `'${table}.${name.replace(/_epoch$/, '')}'`;
+      expect({ column, covered: def.includes(source) }).toEqual({ column, covered: true });
+    }
+  });
+
+  it('a family channel with records and no chat keeps every key they need through rotations and expiry runs', async () => {
+    const f = await lead.client.createFamily();
+    await lead.client.addMember(f.channelId, { userId: officer.id });
+    const names = ['Sam Carter', 'Alex Carter', 'Jo Carter'];
+    const members = [];
+    for (const [i, name] of names.entries()) {
+      // Each new member (with its details) marks the channel for a new key: one rotation each.
+      members.push(
+        await leadS.sealedWrite(async () =>
+          lead.client.addFamilyMember(f.id, {
+            role: i === 0 ? 'child' : 'parent',
+            details: await leadS.sealField(f.channelId, 'family-member', { name }),
+          }),
+        ),
+      );
+    }
+    const meeting = await lead.client.scheduleMeeting({
+      channelId: f.channelId,
+      kind: 'family',
+      scheduledAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+      place: await leadS.sealField(f.channelId, 'meeting-place', { text: 'Family Hub' }),
+      agenda: await leadS.sealField(f.channelId, 'meeting-agenda', [{ id: 'plan', title: 'The plan' }]),
+      invitees: [officer.id],
+    });
+    await lead.client.startMeeting(meeting.id);
+    const minutes = { sections: [{ item: 'plan', notes: 'Attendance up to 92%' }], familyVoice: 'We are trying' };
+    await leadS.saveMinutes(meeting.id, minutes, 0);
+    await lead.client.addMeetingEntry(meeting.id, {
+      agendaItem: 'plan',
+      kind: 'decision',
+      content: await leadS.sealField(f.channelId, 'meeting-entry', { text: 'Weekly check-ins' }),
+    });
+    const action = await lead.client.createAction({
+      channelId: f.channelId,
+      meetingId: meeting.id,
+      description: await leadS.sealField(f.channelId, 'action', { text: 'Book the school nurse' }),
+      ownerId: officer.id,
+      dueOn: t.clock.now().toISOString().slice(0, 10),
+    });
+    await leadS.closeMeeting(meeting.id);
+    await leadS.amendMinutes(meeting.id, { text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' });
+    const plan = { objectives: [{ id: 'attendance', objective: 'Sam at school every day' }] };
+    await lead.client.saveFamilyPlan(f.id, {
+      baseVersion: 0,
+      plan: await leadS.sealField(f.channelId, 'family-plan', plan),
+      reviewOn: '2027-03-01',
+      coveredMemberIds: members.map((m) => m.id),
+    });
+
+    // More rotations: a fourth family member, a new professional in and out, each a new key.
+    await leadS.sealedWrite(async () =>
+      lead.client.addFamilyMember(f.id, {
+        role: 'other',
+        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Gran' }),
+      }),
+    );
+    await lead.client.addMember(f.channelId, { userId: teacher.id });
+    await leadS.rotate(f.channelId);
+    await lead.client.removeMember(f.channelId, teacher.id);
+    await leadS.rotate(f.channelId);
+    expect((await lead.client.channel(f.channelId)).currentEpoch).toBeGreaterThanOrEqual(6);
+
+    const retention = t.app.get(RetentionService);
+    for (let run = 0; run < 3; run++) {
+      t.clock.advance(61_000);
+      await retention.expireMessages();
+    }
+    // Epochs that nothing needs (none here is chat-only, so possibly none) may go; the rest stay.
+    const { rows: needed } = await t.sql('SELECT DISTINCT epoch FROM record_epochs WHERE channel_id = $1', [
+      f.channelId,
+    ]);
+    for (const { epoch } of needed as { epoch: number }[]) {
+      expect(
+        await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE channel_id = $1 AND epoch = $2', [
+          f.channelId,
+          epoch,
+        ]),
+      ).toBeGreaterThan(0);
+    }
+
+    // Fresh processes (no key in memory) for the lead worker and the officer: everything opens.
+    for (const [who, device] of [
+      [lead, leadS.device],
+      [officer, officerS.device],
+    ] as const) {
+      const s = new Session(who.client, device, new MemoryTrustStore(), () => t.clock.now());
+      opened.push(s);
+      const family = await who.client.family(f.id);
+      const details = await Promise.all(
+        family.members.map((m) => s.openField(f.channelId, 'family-member', m.details as SealedField)),
+      );
+      expect(details.map((d) => d.name)).toEqual([...names, 'Gran']);
+      const m = await who.client.meeting(meeting.id);
+      expect(await s.openField(f.channelId, 'meeting-place', m.place!)).toEqual({ text: 'Family Hub' });
+      const verified = await s.verifiedMinutes(meeting.id, m);
+      expect(verified.document).toEqual(minutes);
+      expect(verified.amendments.map((a) => a.text)).toEqual(['Check-ins are fortnightly']);
+      expect(await s.openField(f.channelId, 'meeting-entry', m.entries[0].content)).toEqual({
+        text: 'Weekly check-ins',
+      });
+      const a = await who.client.action(action.id);
+      expect(await s.openField(f.channelId, 'action', a.description)).toEqual({ text: 'Book the school nurse' });
+      const p = await who.client.familyPlan(f.id);
+      expect(await s.openField(f.channelId, 'family-plan', p.plan!)).toEqual(plan);
+      const exported = await new RecordExporter(s).meeting(meeting.id);
+      expect(JSON.stringify(exported)).toContain('Attendance up to 92%');
+    }
+  });
+});
