@@ -85,6 +85,13 @@ export const shareHistorySchema = z.strictObject({
 });
 export type ShareHistoryInput = z.infer<typeof shareHistorySchema>;
 
+/**
+ * The keys a channel's case record needs (family details, minutes, actions, the plan), given to a newcomer's
+ * devices by a member who holds them: only epochs that live records reference (`GET …/record-epochs`).
+ */
+export const shareRecordKeysSchema = shareHistorySchema;
+export type ShareRecordKeysInput = ShareHistoryInput;
+
 // ── responses ──
 
 /** A device that should hold the current epoch key: an active device of a member whose agency can share. */
@@ -184,4 +191,8 @@ export type EpochKeyView = z.infer<typeof epochKeyView>;
 
 /** A history share: how many envelopes were new (one already held is not stored twice). */
 export const historyShareView = z.object({ shared: z.number().int() });
+
+/** The epochs whose keys the channel's live sealed records need, oldest first. */
+export const recordEpochsView = z.object({ epochs: z.array(z.number().int()) });
+export type RecordEpochsView = z.infer<typeof recordEpochsView>;
 export type HistoryShareView = z.infer<typeof historyShareView>;

@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   'epoch_gap',
   'epoch_stale',
   'epoch_not_held',
+  'not_a_record_epoch',
   // messages
   'message_too_large',
   'client_message_id_reused',

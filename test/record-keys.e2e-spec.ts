@@ -3,6 +3,7 @@ import { MemoryTrustStore, SecureSession as Session } from '../client/sdk/index.
 import type { SealedField } from '../contracts/common.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { countOf } from './support/db.js';
+import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
@@ -175,5 +176,96 @@ describe('keys of epochs that live records need are never destroyed', () => {
       const exported = await new RecordExporter(s).meeting(meeting.id);
       expect(JSON.stringify(exported)).toContain('Attendance up to 92%');
     }
+  });
+
+  it('a newcomer added to a family channel reads the names, plan, actions and minutes, and no chat from before', async () => {
+    const f = await lead.client.createFamily();
+    await lead.client.addMember(f.channelId, { userId: officer.id });
+    const child = await leadS.sealedWrite(async () =>
+      lead.client.addFamilyMember(f.id, {
+        role: 'child',
+        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Robin Hale' }),
+      }),
+    );
+    await leadS.send(f.channelId, 'chat from before the newcomer joined');
+    const action = await lead.client.createAction({
+      channelId: f.channelId,
+      description: await leadS.sealField(f.channelId, 'action', { text: 'Home visit on Monday' }),
+      ownerId: officer.id,
+      dueOn: t.clock.now().toISOString().slice(0, 10),
+    });
+    const plan = { objectives: [{ id: 'safe', objective: 'Robin feels safe at home' }] };
+    await lead.client.saveFamilyPlan(f.id, {
+      baseVersion: 0,
+      plan: await leadS.sealField(f.channelId, 'family-plan', plan),
+      reviewOn: '2027-03-01',
+      coveredMemberIds: [child.id],
+    });
+    const meeting = await lead.client.scheduleMeeting({
+      channelId: f.channelId,
+      kind: 'family',
+      scheduledAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+      invitees: [officer.id],
+    });
+    await lead.client.startMeeting(meeting.id);
+    const minutes = { sections: [{ item: 'welcome', notes: 'Robin spoke about school' }] };
+    await leadS.saveMinutes(meeting.id, minutes, 0);
+    await leadS.closeMeeting(meeting.id);
+    await leadS.rotate(f.channelId);
+    await leadS.send(f.channelId, 'more chat before the newcomer joined');
+
+    const nurse = await w.person((await w.agencies.list())[0].id, 'practitioner', 'nurse');
+    const nurseS = await secureSession(nurse.client, 'nurse laptop', t);
+    opened.push(nurseS);
+    const { recordKeysShared } = await leadS.addMember(f.channelId, { userId: nurse.id });
+    expect(recordKeysShared).toBeGreaterThan(0);
+    await leadS.send(f.channelId, 'welcome, nurse');
+
+    const family = await nurse.client.family(f.id);
+    expect(await nurseS.openField(f.channelId, 'family-member', family.members[0].details!)).toEqual({
+      name: 'Robin Hale',
+    });
+    const a = await nurse.client.action(action.id);
+    expect(await nurseS.openField(f.channelId, 'action', a.description)).toEqual({ text: 'Home visit on Monday' });
+    const p = await nurse.client.familyPlan(f.id);
+    expect(await nurseS.openField(f.channelId, 'family-plan', p.plan!)).toEqual(plan);
+    expect((await nurseS.verifiedMinutes(meeting.id)).document).toEqual(minutes);
+    // Chat stays need-to-know from the join.
+    expect((await nurseS.readAll(f.channelId)).map((m) => m.content?.body)).toEqual(['welcome, nurse']);
+    expect(
+      await countOf(
+        t,
+        "SELECT count(*)::int AS n FROM audit_events WHERE action = 'channel.record_keys_shared' AND target_id = $1",
+        [f.channelId],
+      ),
+    ).toBe(1);
+  });
+
+  it('a key share claimed as the case record but for a chat-only period is refused and stores nothing', async () => {
+    const channelId = await leadS.createChannel({ kind: 'professionals_meeting', members: [{ userId: officer.id }] });
+    await leadS.send(channelId, 'only chat under this key');
+    const epoch = (await lead.client.channel(channelId)).currentEpoch;
+    await lead.client.addMember(channelId, { userId: teacher.id });
+    const teacherDevice = (await lead.client.channelDevices(channelId)).devices.find((d) => d.userId === teacher.id)!;
+    const before = await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1', [
+      teacherDevice.deviceId,
+    ]);
+    const key = await leadS.keyFor(channelId, epoch);
+    const { sealEpochKey } = await import('../client/sdk/crypto/channel-crypto.js');
+    const sealed = await sealEpochKey(key, channelId, epoch, teacherDevice, {
+      deviceId: leadS.deviceId,
+      x25519PrivateKey: leadS.device.keys.x25519.privateKey,
+    });
+    await refused(
+      lead.client.shareRecordKeys(channelId, {
+        fromDeviceId: leadS.deviceId,
+        envelopes: [{ epoch, deviceId: teacherDevice.deviceId, sealed }],
+      }),
+      409,
+      'not_a_record_epoch',
+    );
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1', [teacherDevice.deviceId]),
+    ).toBe(before);
   });
 });

@@ -16,6 +16,8 @@ import type {
   OpenedEpochView,
   OpenEpochInput,
   ShareHistoryInput,
+  RecordEpochsView,
+  ShareRecordKeysInput,
   ConsentInput,
   ConsentRegisterView,
   DeviceView,
@@ -252,6 +254,12 @@ export class StrongroomClient {
     });
   shareHistory = (channelId: string, input: ShareHistoryInput) =>
     this.http.request<HistoryShareView>('POST', `/channels/${encodeURIComponent(channelId)}/history-shares`, input);
+  /** The key periods the channel's live case record needs. */
+  recordEpochs = (channelId: string) =>
+    this.http.request<RecordEpochsView>('GET', `/channels/${encodeURIComponent(channelId)}/record-epochs`);
+  /** Gives a member's devices the keys the case record needs (no older chat). */
+  shareRecordKeys = (channelId: string, input: ShareRecordKeysInput) =>
+    this.http.request<HistoryShareView>('POST', `/channels/${encodeURIComponent(channelId)}/record-key-shares`, input);
   sendMessage = (
     channelId: string,
     input: {

@@ -10,7 +10,7 @@ import { SealedRecords, type VerifiedMinutes } from './session/sealed-records.js
 import type { StoredDevice } from './store/key-store.js';
 import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustStore } from './store/trust-store.js';
 import type { RealtimeConnection } from './transport/realtime.js';
-import type { MeetingView, RealtimeMessage, StoredMessageView } from './types.js';
+import type { AddMemberRequest, ChannelView, MeetingView, RealtimeMessage, StoredMessageView } from './types.js';
 
 export { UnableToDecryptError } from './session/errors.js';
 export type { DecryptedMessage } from './session/message-cache.js';
@@ -139,6 +139,27 @@ export class SecureSession {
    */
   shareHistory(channelId: string, userId: string, opts: { beforeEpoch?: number } = {}): Promise<number> {
     return this.keys.shareHistory(channelId, userId, opts);
+  }
+
+  /**
+   * Gives a member's devices the keys the channel's case record needs (family details, minutes, actions,
+   * the plan) and no older chat: audited as a record-key share. `addMember` does it for a newcomer.
+   */
+  shareRecordKeys(channelId: string, userId: string): Promise<number> {
+    return this.keys.shareRecordKeys(channelId, userId);
+  }
+
+  /**
+   * Adds a member and gives their devices the keys of the case record, so they read the family's
+   * details, minutes, actions and plan at once, but no chat from before they joined. Returns the channel
+   * and how many keys were shared (0 if they have no approved device yet: share again once they do).
+   */
+  async addMember(
+    channelId: string,
+    input: AddMemberRequest,
+  ): Promise<{ channel: ChannelView; recordKeysShared: number }> {
+    const channel = await this.client.addMember(channelId, input);
+    return { channel, recordKeysShared: await this.keys.shareRecordKeys(channelId, input.userId) };
   }
 
   // ── sealed fields and minutes ───────────────────────────────────────────────────────────────────

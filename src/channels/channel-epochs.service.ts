@@ -8,7 +8,9 @@ import type {
   MemberDeviceView,
   OpenedEpochView,
   OpenEpochInput,
+  RecordEpochsView,
   ShareHistoryInput,
+  ShareRecordKeysInput,
 } from '../../contracts/channels.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError, badRequest, conflict, forbidden } from '../common/app-error.js';
@@ -24,6 +26,7 @@ import { ChannelMembersReadModel } from './channel-members.read-model.js';
 import { epochAnnouncementBytes } from './channel-proofs.js';
 import { mayHoldEpochKey, recipientsMatch, rotationDue, type RotationState } from './channel-rules.js';
 import { ChannelsRepository } from './channels.repository.js';
+import { RecordEpochsReadModel } from './record-epochs.read-model.js';
 import { DevicesRepository } from '../identity/devices.repository.js';
 import { identityApproved, usableDeviceKeys } from '../identity/public-keys.js';
 
@@ -45,6 +48,7 @@ export class ChannelEpochsService {
     private readonly members: ChannelMembersReadModel,
     private readonly access: ChannelAccessService,
     private readonly devices: DevicesRepository,
+    private readonly recordEpochsOf: RecordEpochsReadModel,
   ) {}
 
   /** Why the current epoch may no longer be used (membership change or the clock), or null. */
@@ -262,39 +266,93 @@ export class ChannelEpochsService {
     return this.repo.keysForDevice(this.db.manager, channelId, deviceId, fromEpoch);
   }
 
+  /** The epochs whose keys the channel's live sealed records need (what a newcomer is given). */
+  async recordEpochs(auth: AuthContext, channelId: string): Promise<RecordEpochsView> {
+    await this.access.membership(this.db.manager, channelId, auth.user.id);
+    return { epochs: await this.recordEpochsOf.of(this.db.manager, channelId) };
+  }
+
+  /**
+   * A member gives a newcomer (or their own new device) the keys the channel's case record needs: only
+   * epochs that live sealed records reference. Unlike a history share it opens no chat: the newcomer
+   * still fetches messages only from their join on. Audited as a record-key share.
+   */
+  async shareRecordKeys(auth: AuthContext, channelId: string, dto: ShareRecordKeysInput): Promise<HistoryShareView> {
+    return this.db.transaction(async (m) => {
+      await this.access.lock(m, channelId);
+      const needed = new Set(await this.recordEpochsOf.of(m, channelId));
+      const outside = dto.envelopes.find((e) => !needed.has(e.epoch));
+      if (outside) {
+        throw conflict(
+          'not_a_record_epoch',
+          'Only the keys the conversation’s case record needs can be given this way; older messages are shared with share-history.',
+          { epoch: outside.epoch },
+        );
+      }
+      const { shared, users } = await this.storeShare(m, auth, channelId, dto);
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'channel.record_keys_shared',
+        target: { type: 'channel', id: channelId },
+        details: {
+          fromDeviceId: dto.fromDeviceId,
+          toUsers: users.join(','),
+          epochs: [...new Set(dto.envelopes.map((e) => e.epoch))].sort((a, b) => a - b).join(','),
+        },
+        meta: auth.meta,
+      });
+      return { shared };
+    });
+  }
+
+  /**
+   * Checks and stores shared envelopes (inside the caller's transaction, channel locked): from one of the
+   * caller's own member devices, of epochs it holds, to current member devices. Returns how many were new
+   * and to whom.
+   */
+  private async storeShare(
+    m: EntityManager,
+    auth: AuthContext,
+    channelId: string,
+    dto: ShareHistoryInput,
+  ): Promise<{ shared: number; users: string[] }> {
+    await this.access.membership(m, channelId, auth.user.id);
+    const devices = await this.memberDevices(m, channelId, this.clock.now());
+    const from = devices.find((d) => d.deviceId === dto.fromDeviceId);
+    if (!from || from.userId !== auth.user.id) {
+      throw forbidden('not_your_device', 'Share from one of your own approved devices in this conversation.');
+    }
+    const held = await this.repo.heldEpochs(m, channelId, dto.fromDeviceId);
+    const recipients = new Map(devices.map((d) => [d.deviceId, d]));
+    for (const e of dto.envelopes) {
+      if (!held.has(e.epoch)) {
+        throw forbidden(
+          'epoch_not_held',
+          'You do not hold the key to some of those older messages, so you cannot share it.',
+        );
+      }
+      if (!recipients.has(e.deviceId)) {
+        throw conflict('not_a_member_device', 'Keys can only be shared with a current member’s device.', {
+          deviceId: e.deviceId,
+        });
+      }
+    }
+    const shared = await this.repo.insertSharedEnvelopes(m, channelId, dto.fromDeviceId, dto.envelopes);
+    const users = [...new Set(dto.envelopes.map((e) => recipients.get(e.deviceId)!.userId))];
+    return { shared, users };
+  }
+
   /**
    * A member shares epoch keys they hold with another current member device: a newcomer (explicit,
    * audited need-to-know decision) or their own new device. The sharer must hold each epoch themself.
    */
   async shareHistory(auth: AuthContext, channelId: string, dto: ShareHistoryInput): Promise<HistoryShareView> {
-    const now = this.clock.now();
     return this.db.transaction(async (m) => {
       await this.access.lock(m, channelId);
-      await this.access.membership(m, channelId, auth.user.id);
-      const devices = await this.memberDevices(m, channelId, now);
-      const from = devices.find((d) => d.deviceId === dto.fromDeviceId);
-      if (!from || from.userId !== auth.user.id) {
-        throw forbidden('not_your_device', 'Share from one of your own active devices in this channel.');
-      }
-      const held = await this.repo.heldEpochs(m, channelId, dto.fromDeviceId);
-      const recipients = new Map(devices.map((d) => [d.deviceId, d]));
-      for (const e of dto.envelopes) {
-        if (!held.has(e.epoch))
-          throw forbidden(
-            'epoch_not_held',
-            'You do not hold the key to some of those older messages, so you cannot share it.',
-          );
-        if (!recipients.has(e.deviceId)) {
-          throw conflict('not_a_member_device', 'History can only be shared with a current member’s device.', {
-            deviceId: e.deviceId,
-          });
-        }
-      }
-      const shared = await this.repo.insertSharedEnvelopes(m, channelId, dto.fromDeviceId, dto.envelopes);
+      const { shared, users } = await this.storeShare(m, auth, channelId, dto);
       // The recipients may now fetch the messages of the shared epochs.
       const minEpoch = Math.min(...dto.envelopes.map((e) => e.epoch));
       const firstSeq = await this.repo.epochFirstSeq(m, channelId, minEpoch);
-      const users = [...new Set(dto.envelopes.map((e) => recipients.get(e.deviceId)!.userId))];
       await this.repo.lowerVisibleFrom(m, channelId, users, firstSeq - 1);
       await this.audit.record(m, {
         actor: actorOf(auth),

@@ -1,6 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  recordEpochsView,
+  shareRecordKeysSchema,
+  type RecordEpochsView,
+  type ShareRecordKeysInput,
   addMemberSchema,
   channelDevicesView,
   channelSummary,
@@ -124,6 +128,23 @@ export class ChannelsController {
     @Query(zodPipe(keysQuery)) q: KeysQuery,
   ): Promise<EpochKeyView[]> {
     return this.epochs.keysForDevice(auth, id, q.deviceId, q.fromEpoch);
+  }
+
+  @Get(':id/record-epochs')
+  @ApiDoc('The key periods the conversation’s live case record needs (what a newcomer is given)', recordEpochsView)
+  recordEpochs(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<RecordEpochsView> {
+    return this.epochs.recordEpochs(auth, id);
+  }
+
+  @Post(':id/record-key-shares')
+  @ApiDoc('Give a member’s devices the keys the case record needs (opens no older chat)', historyShareView, 201)
+  @ApiZodBody(shareRecordKeysSchema)
+  shareRecordKeys(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(shareRecordKeysSchema)) dto: ShareRecordKeysInput,
+  ): Promise<HistoryShareView> {
+    return this.epochs.shareRecordKeys(auth, id, dto);
   }
 
   @Post(':id/history-shares')

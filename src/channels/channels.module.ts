@@ -5,6 +5,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
 import { ChannelMembersReadModel } from './channel-members.read-model.js';
+import { RecordEpochsReadModel } from './record-epochs.read-model.js';
 import { ChannelMembershipService } from './channel-membership.service.js';
 import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsController } from './channels.controller.js';
@@ -16,6 +17,7 @@ import { ChannelsService } from './channels.service.js';
   providers: [
     ChannelsRepository,
     ChannelMembersReadModel,
+    RecordEpochsReadModel,
     ChannelAccessService,
     ChannelEpochsService,
     ChannelViewsService,

@@ -369,6 +369,37 @@ export class ChannelKeys {
   }
 
   /**
+   * Gives another member's devices the keys this channel's case record needs (family details, minutes,
+   * actions, the plan: the epochs live sealed records reference), so a newcomer reads the case they were
+   * brought into but no chat from before they joined. Keys this device does not hold are skipped. Each
+   * device is checked first: nothing goes to a device this client does not trust. Returns how many keys
+   * the server stored.
+   */
+  async shareRecordKeys(channelId: string, userId: string): Promise<number> {
+    const { devices } = await this.client.channelDevices(channelId);
+    const targets = devices.filter((d) => d.userId === userId && d.deviceId !== this.deviceId);
+    if (!targets.length) return 0;
+    for (const d of targets) await this.trust.check(d);
+    const { epochs } = await this.client.recordEpochs(channelId);
+    const me = { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey };
+    const envelopes: { epoch: number; deviceId: string; sealed: string }[] = [];
+    for (const epoch of epochs) {
+      let key: Uint8Array;
+      try {
+        key = await this.keyFor(channelId, epoch);
+      } catch (err) {
+        if (err instanceof UnableToDecryptError) continue; // not held here: another member may share it
+        throw err;
+      }
+      for (const d of targets) {
+        envelopes.push({ epoch, deviceId: d.deviceId, sealed: await sealEpochKey(key, channelId, epoch, d, me) });
+      }
+    }
+    if (!envelopes.length) return 0;
+    return (await this.client.shareRecordKeys(channelId, { fromDeviceId: this.deviceId, envelopes })).shared;
+  }
+
+  /**
    * Shares the keys of the epochs this device holds with another member's devices (a newcomer, by an
    * explicit, audited decision), or with this user's own other devices.
    */

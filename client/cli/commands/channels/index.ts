@@ -4,7 +4,7 @@ import type { Action } from '../../cli.js';
 import { orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { createChannel, listChannels, showChannel } from './channels.js';
-import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember } from './membership.js';
+import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, shareRecord } from './membership.js';
 import { readMessages, sendMessage, tailChannel } from './messages.js';
 import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
@@ -37,10 +37,14 @@ function registerChannels(program: Command, action: Action): void {
     .action(action(secured(showChannel)));
   channels
     .command('add <channel> <user>')
-    .description('Add someone (chair only); they see messages from now on')
+    .description('Add someone (chair only); they see messages from now on, and the case record at once')
     .option('--role <role>', orList(ADDED_ROLES), 'member')
     .option('--until <ISO date-time>', 'when an observer’s access ends')
     .action(action(secured(addChannelMember)));
+  channels
+    .command('share-record <channel> <user>')
+    .description('Give a member the keys to the case record (family details, minutes, actions, plan), not older chat')
+    .action(action(secured(shareRecord)));
   channels
     .command('remove <channel> <user>')
     .description('Remove someone (chair only); the key rotates so they cannot read what follows')

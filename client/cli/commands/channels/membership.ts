@@ -11,7 +11,10 @@ export interface AddMemberOpts {
   until?: string;
 }
 
-/** `channels add`: the key rotates to include their devices; they see messages from now on. */
+/**
+ * `channels add`: the key rotates to include their devices; they see messages from now on, and the case
+ * record (family details, minutes, actions, plan) at once: this computer gives them its keys.
+ */
 export async function addChannelMember(
   ctx: CliContext,
   s: SecureSession,
@@ -21,9 +24,41 @@ export async function addChannelMember(
 ): Promise<void> {
   const userId = await resolveUser(s, who);
   // The server checks the role against MEMBER_ROLES.
-  await s.client.addMember(channelId, { userId, role: opts.role as MemberRole, endsAt: opts.until });
+  const { recordKeysShared } = await s.addMember(channelId, {
+    userId,
+    role: opts.role as MemberRole,
+    endsAt: opts.until,
+  });
   await s.rotate(channelId);
-  ctx.print({ added: userId }, `Added. The channel key was rotated to include their devices.\n`);
+  const { epochs } = await s.client.recordEpochs(channelId);
+  ctx.print(
+    { added: userId, recordKeysShared },
+    `Added. The conversation's key was changed to include their devices; they read messages from now on.\n` +
+      (epochs.length === 0
+        ? ''
+        : recordKeysShared > 0
+          ? 'They can also read the case record (family details, minutes, actions, plan); this was recorded in the audit log.\n'
+          : 'They have no approved device yet, so they cannot read the case record: once they have one, run ' +
+            `\`strongroom channels share-record ${channelId} ${who}\`.\n`),
+  );
+}
+
+/** `channels share-record`: give a member's devices the keys of the case record (no older chat). */
+export async function shareRecord(
+  ctx: CliContext,
+  s: SecureSession,
+  _o: unknown,
+  channelId: string,
+  who: string,
+): Promise<void> {
+  const userId = await resolveUser(s, who);
+  const shared = await s.shareRecordKeys(channelId, userId);
+  ctx.print(
+    { shared },
+    shared
+      ? `Gave them ${shared} key(s) to the case record. This was recorded in the audit log.\n`
+      : 'Nothing to give: they have every key of the case record this computer holds, or no approved device yet.\n',
+  );
 }
 
 /** `channels remove`: the key rotates without their devices, so they cannot read what follows. */
