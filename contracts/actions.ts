@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateString, isoDate, sealedField, sealedView, timestamp } from './common.js';
+import { dateString, isoDate, objectiveId, sealedField, sealedView, timestamp } from './common.js';
 
 /** Actions with a named owner, their agency and a due date. */
 export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
@@ -17,12 +17,7 @@ export const createActionSchema = z.strictObject({
   channelId: z.uuid(),
   meetingId: z.uuid().optional(),
   /** The whole-family plan objective this action serves (its id in the sealed plan). */
-  planObjective: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be an objective id (letters, digits, - and _)')
-    .optional(),
+  planObjective: objectiveId.optional(),
   description: sealedField,
   ownerId: z.uuid(),
   dueOn: isoDate,

@@ -13,6 +13,15 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
 
 /** Strict base64url of an exact decoded length: malformed keys are a 400, never a crash. */
+/**
+ * A plan objective's id: 16 random bytes in base64url (22 characters), made by the client. Never a word a
+ * person chose ("school"): ids reach the database and the append-only audit log in clear, so the
+ * objective's name lives only inside the sealed plan.
+ */
+export const objectiveId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{22}$/, 'must be an objective id made by the client (22 random letters and digits), not a name');
+
 export const base64url = (bytes: number) =>
   z
     .string()

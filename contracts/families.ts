@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateString, isoDate, sealedField, sealedView, timestamp } from './common.js';
+import { dateString, isoDate, objectiveId, sealedField, sealedView, timestamp } from './common.js';
 
 /** Families (by pseudonymous reference), their members and the whole-family plan. */
 export const FAMILY_MEMBER_ROLES = ['child', 'parent', 'carer', 'other'] as const;
@@ -21,11 +21,6 @@ export type AddFamilyMemberInput = z.infer<typeof addFamilyMemberSchema>;
 export const handOverSchema = z.strictObject({ userId: z.uuid() });
 export type HandOverInput = z.infer<typeof handOverSchema>;
 
-const objectiveId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must be an objective id (letters, digits, - and _)');
 
 export const savePlanSchema = z.strictObject({
   /** The version this edit started from (0 for the first): a stale one is refused, never overwritten. */

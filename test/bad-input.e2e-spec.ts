@@ -473,7 +473,7 @@ const ENDPOINTS: Endpoint[] = [
       bad: {
         channelId: ['x'],
         meetingId: ['x', 5],
-        planObjective: ['', 'has space', 'x'.repeat(65)],
+        planObjective: ['', 'has space', 'x'.repeat(65), 'school', 'x'.repeat(21), 'x'.repeat(23)],
         description: SEALED_BAD,
         ownerId: [null, 'me'],
         dueOn: ['2020-02-30', 'soon', 20200101],
@@ -565,8 +565,8 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.familyId,
     auth: true,
     body: {
-      valid: () => ({ objective: 'school', kind: 'professional', report: { epoch: 1, ciphertext: b64(60) } }),
-      bad: { objective: ['', 'with space', 7], kind: ['neighbour'], report: SEALED_BAD },
+      valid: () => ({ objective: b64(16), kind: 'professional', report: { epoch: 1, ciphertext: b64(60) } }),
+      bad: { objective: ['', 'with space', 7, 'school', b64(15), b64(17)], kind: ['neighbour'], report: SEALED_BAD },
       required: ['objective', 'kind', 'report'],
       text: [],
     },

@@ -227,7 +227,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       'edit',
       family.ref,
       '--objective',
-      'school',
+      'new',
       '--text',
       'Sam attends school every day',
       '--outcome',
@@ -241,7 +241,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       'edit',
       family.ref,
       '--objective',
-      'housing',
+      '2',
       '--text',
       'Stable housing',
       '--cover',
@@ -255,8 +255,20 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(notLead.code).toBe(1);
     expect(notLead.err).toContain('lead_worker_only');
 
-    await ok(officer, ['plan', 'progress', family.ref, '--objective', 'school', '--report', 'No missed days']);
-    await ok(lead, ['plan', 'progress', family.ref, '--objective', 'school', '--report', 'Easier now', '--family']);
+    await ok(officer, ['plan', 'progress', family.ref, '--objective', '1', '--report', 'No missed days']);
+    await ok(lead, [
+      'plan',
+      'progress',
+      family.ref,
+      '--objective',
+      'Sam attends school every day',
+      '--report',
+      'Easier now',
+      '--family',
+    ]);
+    const unknown = await as(lead, ['plan', 'progress', family.ref, '--objective', 'school', '--report', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('The plan has no objective "school"');
     await ok(lead, [
       'actions',
       'add',
@@ -269,18 +281,18 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       '--text',
       'Walking bus referral',
       '--objective',
-      'school',
+      '1',
     ]);
     const listed = await ok(officer, ['actions', 'list', family.ref]);
     expect(listed.out).toContain('Walking bus referral');
     expect(listed.out).toContain('Call the school');
 
     const shown = await ok(officer, ['plan', 'show', family.ref]);
-    expect(shown.out).toMatch(/school\s+Sam attends school every day\s+95% attendance\s+School register/);
+    expect(shown.out).toMatch(/1\s+Sam attends school every day\s+95% attendance\s+School register/);
     expect(shown.out).toContain(`Not covered: ${family.ref}-M2 (parent)`);
     expect(shown.out).toContain('No missed days');
-    expect(shown.out).toMatch(/school\s+the family\s+\S+\s+Easier now/);
-    expect(shown.out).toMatch(/school\s+you\s+\S+\s+No missed days/);
+    expect(shown.out).toMatch(/1\s+the family\s+\S+\s+Easier now/);
+    expect(shown.out).toMatch(/1\s+you\s+\S+\s+No missed days/);
 
     const out = await tempDir('plan-export');
     const made = json<{ files: string[] }>(

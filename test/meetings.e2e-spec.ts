@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  newObjectiveId,
   RecordExporter,
   renderExportHtml,
   verifyExport,
@@ -321,14 +322,25 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
   });
 
   it('keeps a whole-family plan: versioned objectives, members covered, progress by professionals and the family, actions linked', async () => {
+    // Objective ids are random: they reach the database and the audit log in clear.
+    const [school, housing] = [newObjectiveId(), newObjectiveId()];
+    await refused(
+      lead.client.reportPlanProgress(family.id, {
+        objective: 'school',
+        kind: 'professional',
+        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }),
+      }),
+      400,
+      'validation_failed',
+    );
     const objectives = [
       {
-        id: 'school',
+        id: school,
         objective: 'Sam attends school every day',
         outcome: '95% attendance',
         measure: 'School register',
       },
-      { id: 'housing', objective: 'Stable housing', outcome: 'Tenancy secured', measure: 'Tenancy agreement' },
+      { id: housing, objective: 'Stable housing', outcome: 'Tenancy secured', measure: 'Tenancy agreement' },
     ];
     const [child, parent] = family.members;
     const empty = await lead.client.familyPlan(family.id);
@@ -336,7 +348,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     await refused(lead.client.recordPlanExport(family.id, randomUUID()), 409, 'no_plan');
     await refused(
       lead.client.reportPlanProgress(family.id, {
-        objective: 'school',
+        objective: school,
         kind: 'professional',
         report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }),
       }),
@@ -381,34 +393,34 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
 
     // Progress: the police report on an objective; the family's own view is recorded by the lead worker.
     await officer.client.reportPlanProgress(family.id, {
-      objective: 'school',
+      objective: school,
       kind: 'professional',
       report: await officerS.sealField(family.channelId, 'plan-progress', { text: 'No missed days this month' }),
     });
     const familyView = await leadS.sealField(family.channelId, 'plan-progress', { text: 'Mornings are easier now' });
     await refused(
-      officer.client.reportPlanProgress(family.id, { objective: 'school', kind: 'family', report: familyView }),
+      officer.client.reportPlanProgress(family.id, { objective: school, kind: 'family', report: familyView }),
       403,
       'lead_worker_only',
     );
-    await lead.client.reportPlanProgress(family.id, { objective: 'school', kind: 'family', report: familyView });
+    await lead.client.reportPlanProgress(family.id, { objective: school, kind: 'family', report: familyView });
     view = await lead.client.familyPlan(family.id);
     expect(view.plan?.version).toBe(2);
     expect(view.uncoveredMembers).toEqual([]);
     expect(view.progress.map((p) => [p.objective, p.kind, p.authorId])).toEqual([
-      ['school', 'professional', officer.id],
-      ['school', 'family', lead.id],
+      [school, 'professional', officer.id],
+      [school, 'family', lead.id],
     ]);
 
     // An action serving an objective names it.
     const action = await lead.client.createAction({
       channelId: family.channelId,
-      planObjective: 'school',
+      planObjective: school,
       description: await leadS.sealField(family.channelId, 'action', { text: 'Walking bus referral' }),
       ownerId: teacher.id,
       dueOn: reviewOn,
     });
-    expect(action.planObjective).toBe('school');
+    expect(action.planObjective).toBe(school);
 
     // The plan promoted to the police case record, and checked offline.
     const exported = await new RecordExporter(officerS).familyPlan(family.id);
@@ -421,7 +433,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       ['family', 'Mornings are easier now'],
     ]);
     expect(exported.record.actions.map((a) => [a.planObjective, a.description])).toEqual([
-      ['school', 'Walking bus referral'],
+      [school, 'Walking bus referral'],
     ]);
     expect((await verifyExportText(renderExportHtml(exported))).valid).toBe(true);
     const tampered = JSON.parse(JSON.stringify(exported)) as SignedExport & { kind: 'family-plan' };

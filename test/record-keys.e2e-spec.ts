@@ -1,4 +1,4 @@
-import { RecordExporter, type SecureSession } from '../client/sdk/index.js';
+import { newObjectiveId, RecordExporter, type SecureSession } from '../client/sdk/index.js';
 import { MemoryTrustStore, SecureSession as Session } from '../client/sdk/index.js';
 import type { SealedField } from '../contracts/common.js';
 import { RetentionService } from '../src/retention/retention.service.js';
@@ -110,7 +110,7 @@ describe('keys of epochs that live records need are never destroyed', () => {
     });
     await leadS.closeMeeting(meeting.id);
     await leadS.amendMinutes(meeting.id, { text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' });
-    const plan = { objectives: [{ id: 'attendance', objective: 'Sam at school every day' }] };
+    const plan = { objectives: [{ id: newObjectiveId(), objective: 'Sam at school every day' }] };
     await lead.client.saveFamilyPlan(f.id, {
       baseVersion: 0,
       plan: await leadS.sealField(f.channelId, 'family-plan', plan),
@@ -194,7 +194,7 @@ describe('keys of epochs that live records need are never destroyed', () => {
       ownerId: officer.id,
       dueOn: t.clock.now().toISOString().slice(0, 10),
     });
-    const plan = { objectives: [{ id: 'safe', objective: 'Robin feels safe at home' }] };
+    const plan = { objectives: [{ id: newObjectiveId(), objective: 'Robin feels safe at home' }] };
     await lead.client.saveFamilyPlan(f.id, {
       baseVersion: 0,
       plan: await leadS.sealField(f.channelId, 'family-plan', plan),

@@ -16,6 +16,7 @@ export {
   type WaitingDevice,
 } from './session/enrolment.js';
 export { WrongPassphraseError } from './crypto/key-wrap.js';
+export { newObjectiveId } from './ids.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';

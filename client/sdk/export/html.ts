@@ -58,11 +58,18 @@ const asString = (v: unknown): string => (typeof v === 'string' ? v : JSON.strin
 /** A document of a shape this page does not know is shown as its JSON, so nothing is ever hidden. */
 const raw = (doc: unknown) => `<pre>${esc(JSON.stringify(doc, null, 2))}</pre>`;
 
-function actionsTable(actions: ExportAction[]): string {
+/** Objective ids are random: a page names an objective by its text when the plan is in the export. */
+function actionsTable(actions: ExportAction[], objectiveName: (id: string) => string = (id) => id): string {
   return table(
     'Actions',
     ['Action', 'Owner', 'Due', 'Status', 'Plan objective'],
-    actions.map((a) => [esc(a.description), person(a.owner), esc(a.dueOn), esc(a.status), esc(a.planObjective ?? '–')]),
+    actions.map((a) => [
+      esc(a.description),
+      person(a.owner),
+      esc(a.dueOn),
+      esc(a.status),
+      esc(a.planObjective ? objectiveName(a.planObjective) : '–'),
+    ]),
   );
 }
 
@@ -154,6 +161,12 @@ function meetingPage(r: MeetingRecord): { title: string; body: string } {
 function planPage(r: FamilyPlanRecord): { title: string; body: string } {
   const doc = r.plan.document;
   const objectives = isObject(doc) && Array.isArray(doc.objectives) ? (doc.objectives as unknown[]) : null;
+  const names = new Map(
+    (objectives ?? []).flatMap((o) =>
+      isObject(o) && typeof o.id === 'string' && typeof o.objective === 'string' ? [[o.id, o.objective] as const] : [],
+    ),
+  );
+  const objectiveName = (id: string) => names.get(id) ?? id;
   const body =
     `<dl>` +
     `<dt>Family</dt><dd>${esc(r.family.ref)}</dd>` +
@@ -189,7 +202,7 @@ function planPage(r: FamilyPlanRecord): { title: string; body: string } {
       'Progress reports',
       ['Objective', 'From', 'Report', 'By', 'When'],
       r.progress.map((p) => [
-        esc(p.objective),
+        esc(objectiveName(p.objective)),
         p.kind === 'family' ? 'the family' : 'professional',
         esc(p.text),
         person(p.author),
@@ -197,7 +210,7 @@ function planPage(r: FamilyPlanRecord): { title: string; body: string } {
       ]),
     ) +
     `<h2>Actions</h2>` +
-    actionsTable(r.actions);
+    actionsTable(r.actions, objectiveName);
   return { title: `Whole-family plan — ${r.family.ref}`, body };
 }
 

@@ -2,6 +2,14 @@ import type { SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { date, resolveChannel, resolveMeeting, resolveUser } from '../../secure.js';
 import { addEntry } from '../meetings/entries.js';
+import { objectiveIdIn } from './plan-edit.js';
+
+/** The id of the plan objective named (number, id or text) in the plan of the family this channel is. */
+async function objectiveOfChannel(s: SecureSession, channelId: string, which: string): Promise<string> {
+  const summary = (await s.client.families()).find((f) => f.channelId === channelId);
+  if (!summary) throw new CliUsageError('--objective is for actions in a family’s conversation, which has the plan.');
+  return (await objectiveIdIn(s, await s.client.family(summary.id), which)).id;
+}
 
 export interface AddActionOpts {
   owner: string;
@@ -21,6 +29,7 @@ export async function addAction(ctx: CliContext, s: SecureSession, o: AddActionO
   const channelId = meetingId ? (await s.client.meeting(meetingId)).channelId : await resolveChannel(s, o.in!);
   const dueOn = date(o.due, '--due');
   const ownerId = await resolveUser(s, o.owner);
+  const planObjective = o.objective ? await objectiveOfChannel(s, channelId, o.objective) : undefined;
   if (meetingId && o.item) {
     // Minuted first: a closed meeting refuses the entry before any action exists.
     await addEntry(s, meetingId, o.item, 'action', `${o.text} (owner ${o.owner}, due ${dueOn})`);
@@ -30,7 +39,7 @@ export async function addAction(ctx: CliContext, s: SecureSession, o: AddActionO
     s.client.createAction({
       channelId,
       meetingId,
-      planObjective: o.objective,
+      planObjective,
       description: await s.sealField(channelId, 'action', { text: o.text }),
       ownerId,
       dueOn,

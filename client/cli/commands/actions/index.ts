@@ -32,7 +32,7 @@ function registerActions(program: Command, action: Action): void {
     .option('--meeting <meeting>', 'the meeting that set it (its channel is used)')
     .option('--in <channel>', 'the channel (id) or family (reference), when not set in a meeting')
     .option('--item <item>', 'with --meeting: also minute it as an action entry against this agenda item')
-    .option('--objective <id>', 'the whole-family plan objective it serves')
+    .option('--objective <which>', 'the whole-family plan objective it serves: its number in `plan show`, or its text')
     .action(action(secured(addAction)));
   actions
     .command('update <action>')
@@ -70,11 +70,14 @@ function registerPlan(program: Command, action: Action): void {
   plan
     .command('edit <family>')
     .description('Change the plan (lead worker): add or change an objective, remove one, set the review or coverage')
-    .option('--objective <id>', 'the objective to add or change (a short id, e.g. 1 or school)')
+    .option(
+      '--objective <which>',
+      'the objective to change, by its number in `plan show`; the next number (or "new") adds one',
+    )
     .option('--text <objective>', 'what the objective is (with --objective)')
     .option('--outcome <text>', 'the outcome hoped for (with --objective)')
     .option('--measure <text>', 'how progress is measured (with --objective)')
-    .option('--remove <id>', 'drop an objective')
+    .option('--remove <which>', 'drop an objective (its number or text)')
     .option('--family-voice <text>', 'the family’s own view of the plan')
     .option('--review-on <YYYY-MM-DD>', 'when the plan is reviewed (a new plan: in 12 weeks)')
     .option('--cover <member...>', 'the family members it covers (M1 …); a new plan: everyone')
@@ -82,13 +85,13 @@ function registerPlan(program: Command, action: Action): void {
     .addHelpText(
       'after',
       '\nEach edit saves a new version on top of the latest; a concurrent edit is refused, never overwritten.\n' +
-        'Document format: {"objectives":[{"id":"1","objective":"…","outcome":"…","measure":"…"}],"familyVoice":"…"}',
+        'Document format: {"objectives":[{"id":"<22 random letters and digits>","objective":"…","outcome":"…","measure":"…"}],"familyVoice":"…"}',
     )
     .action(action(secured(editPlan)));
   plan
     .command('progress <family>')
     .description('Report progress on an objective (encrypted); --family records the family’s own assessment')
-    .requiredOption('--objective <id>', 'the objective')
+    .requiredOption('--objective <which>', 'the objective: its number in `plan show`, or its text')
     .requiredOption('--report <text>', 'the progress report')
     .option('--family', 'this is the family’s own view (lead worker only)')
     .action(action(secured(reportProgress)));

@@ -1,5 +1,5 @@
 import type { PlanDocument } from '../../../../contracts/sealed.js';
-import type { FamilyView, SecureSession } from '../../../sdk/node.js';
+import { newObjectiveId, type FamilyView, type SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { date, readJsonFile, resolveFamily, resolveMember } from '../../secure.js';
 
@@ -25,6 +25,13 @@ export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpt
   let doc: PlanDocument = view.plan ? await s.openField(f.channelId, 'family-plan', view.plan) : { objectives: [] };
   if (o.fromFile) doc = (await readJsonFile(ctx, o.fromFile)) as PlanDocument;
   if (!Array.isArray(doc?.objectives)) throw new CliUsageError('The plan document needs an "objectives" list.');
+  // Ids travel in clear: one that is not random (a name, a number) is replaced by a random one.
+  doc = {
+    ...doc,
+    objectives: doc.objectives.map((x) =>
+      /^[A-Za-z0-9_-]{22}$/.test(x.id ?? '') ? x : { ...x, id: newObjectiveId() },
+    ),
+  };
   doc = edited(doc, o);
   const reviewOn = date(o.reviewOn, '--review-on', view.plan?.reviewOn ?? inTwelveWeeks());
   const coveredMemberIds = coverage(f, o.cover, view.plan?.coveredMemberIds);
@@ -51,18 +58,21 @@ function edited(doc: PlanDocument, o: EditPlanOpts): PlanDocument {
   if (o.objective) doc = withObjective(doc, o.objective, o);
   else if (o.text || o.outcome || o.measure) throw new CliUsageError('Name the objective: --objective <id>.');
   if (o.remove) {
-    if (!doc.objectives.some((x) => x.id === o.remove)) {
-      throw new CliUsageError(`The plan has no objective "${o.remove}".`);
-    }
-    doc = { ...doc, objectives: doc.objectives.filter((x) => x.id !== o.remove) };
+    const gone = findObjective(doc, o.remove);
+    if (!gone) throw new CliUsageError(noSuchObjective(doc, o.remove));
+    doc = { ...doc, objectives: doc.objectives.filter((x) => x.id !== gone.id) };
   }
   if (o.familyVoice !== undefined) doc = { ...doc, familyVoice: o.familyVoice };
   return doc;
 }
 
-function withObjective(doc: PlanDocument, id: string, o: ObjectiveOpts): PlanDocument {
-  const existing = doc.objectives.find((x) => x.id === id);
-  if (!existing && !o.text) throw new CliUsageError(`A new objective needs --text: what is "${id}"?`);
+function withObjective(doc: PlanDocument, which: string, o: ObjectiveOpts): PlanDocument {
+  const existing = findObjective(doc, which);
+  const isNew = !existing && (which === 'new' || which === String(doc.objectives.length + 1));
+  if (!existing && !isNew) throw new CliUsageError(noSuchObjective(doc, which));
+  if (isNew && !o.text) throw new CliUsageError('A new objective needs --text: what is it?');
+  // A new objective gets a random id: ids travel in clear, so they must not say what the objective is.
+  const id = existing?.id ?? newObjectiveId();
   const next = {
     id,
     objective: o.text ?? existing!.objective,
@@ -74,6 +84,18 @@ function withObjective(doc: PlanDocument, id: string, o: ObjectiveOpts): PlanDoc
     objectives: existing ? doc.objectives.map((x) => (x.id === id ? next : x)) : [...doc.objectives, next],
   };
 }
+
+/** An objective named by its number in `plan show` (1, 2…), its id, or its exact text. */
+export function findObjective(doc: PlanDocument, which: string): PlanDocument['objectives'][number] | undefined {
+  const n = /^\d+$/.test(which) ? Number(which) : NaN;
+  if (n >= 1 && n <= doc.objectives.length) return doc.objectives[n - 1];
+  const w = which.trim().toLowerCase();
+  return doc.objectives.find((x) => x.id === which || x.objective.trim().toLowerCase() === w);
+}
+
+export const noSuchObjective = (doc: PlanDocument, which: string) =>
+  `The plan has no objective "${which}": give its number as \`plan show\` lists it (1–${doc.objectives.length})` +
+  `, or ${doc.objectives.length + 1} (or "new") with --text to add one.`;
 
 /** `--cover` by member reference; otherwise what the plan covered, or every member for a new plan. */
 function coverage(f: FamilyView, cover: string[] | undefined, current: string[] | undefined): string[] {
@@ -90,12 +112,23 @@ export interface PlanProgressOpts {
 /** `plan progress`: a progress report on an objective; --family records the family's own assessment. */
 export async function reportProgress(ctx: CliContext, s: SecureSession, o: PlanProgressOpts, which: string) {
   const f = await resolveFamily(s, which);
+  const objective = await objectiveIdIn(s, f, o.objective);
   const r = await s.sealedWrite(async () =>
     s.client.reportPlanProgress(f.id, {
-      objective: o.objective,
+      objective: objective.id,
       kind: o.family ? 'family' : 'professional',
       report: await s.sealField(f.channelId, 'plan-progress', { text: o.report }),
     }),
   );
-  ctx.print(r, `Progress on "${o.objective}" recorded.\n`);
+  ctx.print(r, `Progress on "${objective.objective}" recorded.\n`);
+}
+
+/** The plan objective named on the command line (number, id or text), from the plan decrypted here. */
+export async function objectiveIdIn(s: SecureSession, f: FamilyView, which: string) {
+  const view = await s.client.familyPlan(f.id);
+  if (!view.plan) throw new CliUsageError(`${f.ref} has no plan yet.`);
+  const doc = await s.openField(f.channelId, 'family-plan', view.plan);
+  const found = findObjective(doc, which);
+  if (!found) throw new CliUsageError(noSuchObjective(doc, which));
+  return found;
 }

@@ -42,18 +42,28 @@ function renderPlan(
       ['Not covered', view.uncoveredMembers.map((u) => `${u.memberRef} (${u.role})`).join(', ') || 'none'],
     ]) +
     '\n' +
-    table(doc.objectives ?? [], [
-      ['id', 'ID'],
-      ['objective', 'OBJECTIVE'],
-      ['outcome', 'OUTCOME'],
-      ['measure', 'MEASURE'],
-    ]) +
+    table(
+      (doc.objectives ?? []).map((x, i) => ({ ...x, number: i + 1 })),
+      [
+        ['number', '#'],
+        ['objective', 'OBJECTIVE'],
+        ['outcome', 'OUTCOME'],
+        ['measure', 'MEASURE'],
+      ],
+    ) +
     (doc.familyVoice ? `\nThe family’s voice: ${doc.familyVoice}\n` : '') +
     '\nProgress:\n' +
     table(
-      progress.map((p) => ({ ...p, from: p.kind === 'family' ? 'the family' : names.of(p.authorId) })),
+      progress.map((p) => {
+        const i = (doc.objectives ?? []).findIndex((x) => x.id === p.objective);
+        return {
+          ...p,
+          objective: i >= 0 ? `${i + 1}` : '(removed)',
+          from: p.kind === 'family' ? 'the family' : names.of(p.authorId),
+        };
+      }),
       [
-        ['objective', 'OBJECTIVE'],
+        ['objective', '#'],
         ['from', 'FROM'],
         ['createdAt', 'WHEN'],
         ['text', 'REPORT'],
