@@ -14,6 +14,8 @@ export type ActionUpdateKind = (typeof ACTION_UPDATE_KINDS)[number];
 // ── requests ──
 
 export const createActionSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   channelId: z.uuid(),
   meetingId: z.uuid().optional(),
   /** The whole-family plan objective this action serves (its id in the sealed plan). */
@@ -26,6 +28,8 @@ export type CreateActionInput = z.infer<typeof createActionSchema>;
 
 export const updateActionSchema = z
   .strictObject({
+    /** The new history entry's id, made by the client: a sealed note is bound to it. */
+    updateId: z.uuid(),
     status: z.enum(ACTION_STATUSES).optional(),
     /** A progress note, sealed. */
     note: sealedField.optional(),
@@ -34,6 +38,8 @@ export const updateActionSchema = z
 export type UpdateActionInput = z.infer<typeof updateActionSchema>;
 
 export const reassignActionSchema = z.strictObject({
+  /** The new history entry's id, made by the client: a sealed reason is bound to it. */
+  updateId: z.uuid(),
   ownerId: z.uuid(),
   /** Why (e.g. the owner has left), sealed. */
   reason: sealedField.optional(),
@@ -63,6 +69,7 @@ export type ActionView = z.infer<typeof actionView>;
 
 /** One entry in an action's history: a change of status, a progress note, or a reassignment. */
 export const actionUpdateView = z.object({
+  id: z.uuid(),
   authorId: z.uuid(),
   kind: z.enum(ACTION_UPDATE_KINDS),
   statusFrom: z.enum(ACTION_STATUSES).nullable(),

@@ -32,6 +32,8 @@ export type SharingOutcome = (typeof SHARING_OUTCOMES)[number];
 // ── requests ──
 
 export const recordConsentSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   kind: z.enum(CONSENT_KINDS),
   status: z.enum(CONSENT_STATUSES),
   givenBy: z.enum(CONSENT_GIVERS),
@@ -61,6 +63,8 @@ export const recordNoticeSchema = z.strictObject({
 export type RecordNoticeInput = z.infer<typeof recordNoticeSchema>;
 
 export const recordLawfulBasisSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   agencyId: z.uuid(),
   basis: z.enum(LAWFUL_BASES),
   /** Why sharing without consent is necessary and proportionate, sealed by the client. */

@@ -78,6 +78,7 @@ export const ERROR_CODES = [
   'epoch_stale',
   'epoch_not_held',
   'not_a_record_epoch',
+  'record_exists',
   // messages
   'message_too_large',
   'client_message_id_reused',

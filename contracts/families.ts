@@ -12,6 +12,8 @@ export type ProgressKind = (typeof PROGRESS_KINDS)[number];
 // ── requests ──
 
 export const addFamilyMemberSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   role: z.enum(FAMILY_MEMBER_ROLES),
   /** Name, date of birth and the like, sealed by the client. */
   details: sealedField.optional(),
@@ -34,6 +36,8 @@ export const savePlanSchema = z.strictObject({
 export type SavePlanInput = z.infer<typeof savePlanSchema>;
 
 export const planProgressSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   /** The id of the plan objective (inside the sealed plan) the report is about. */
   objective: objectiveId,
   kind: z.enum(PROGRESS_KINDS),

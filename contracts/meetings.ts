@@ -14,6 +14,8 @@ export type EntryKind = (typeof ENTRY_KINDS)[number];
 // ── requests ──
 
 export const scheduleMeetingSchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   channelId: z.uuid(),
   kind: z.enum(MEETING_KINDS),
   scheduledAt: z.iso.datetime({ offset: true }),
@@ -71,6 +73,8 @@ export const amendSchema = z.strictObject({
 export type AmendInput = z.infer<typeof amendSchema>;
 
 export const entrySchema = z.strictObject({
+  /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
+  id: z.uuid(),
   agendaItem: z
     .string()
     .min(1)

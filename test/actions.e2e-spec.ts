@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RealtimeConnection, type RealtimeEventMap, type SecureSession } from '../client/sdk/index.js';
 import { ActionRemindersService } from '../src/actions/action-reminders.service.js';
 import { refused } from './support/refused.js';
@@ -25,7 +26,7 @@ describe('actions: owners, due dates, status rules, my actions, reminders', () =
   const sockets: RealtimeConnection[] = [];
 
   const dateIn = (days: number) => new Date(t.clock.now().getTime() + days * DAY).toISOString().slice(0, 10);
-  const describe_ = (text: string) => chairS.sealField(channelId, 'action', { text });
+  const describe_ = (text: string, recordId: string) => chairS.sealField(channelId, 'action', { text }, { recordId });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -52,50 +53,93 @@ describe('actions: owners, due dates, status rules, my actions, reminders', () =
   });
 
   it('the owner moves their action on with sealed notes; others cannot; the chair reassigns on the record', async () => {
+    const actionId = randomUUID();
     const action = await chair.client.createAction({
+      id: actionId,
       channelId,
-      description: await describe_('Home visit with the health visitor'),
+      description: await describe_('Home visit with the health visitor', actionId),
       ownerId: owner.id,
       dueOn: dateIn(10),
     });
     expect(action).toMatchObject({ ownerId: owner.id, status: 'open', dueOn: dateIn(10) });
-    expect(await ownerS.openField(channelId, 'action', action.description)).toEqual({
+    expect(await ownerS.openField(channelId, 'action', action.description, { recordId: action.id })).toEqual({
       text: 'Home visit with the health visitor',
     });
 
-    const note = await ownerS.sealField(channelId, 'action-note', { text: 'Visit booked for Tuesday' });
-    const moved = await owner.client.updateAction(action.id, { status: 'in_progress', note });
+    const updateId = randomUUID();
+    const note = await ownerS.sealField(
+      channelId,
+      'action-note',
+      { text: 'Visit booked for Tuesday' },
+      { recordId: updateId },
+    );
+    const moved = await owner.client.updateAction(action.id, { updateId, status: 'in_progress', note });
     expect(moved.status).toBe('in_progress');
     expect(moved.updates).toEqual([
       expect.objectContaining({ authorId: owner.id, kind: 'status', statusFrom: 'open', statusTo: 'in_progress' }),
     ]);
-    expect(await chairS.openField(channelId, 'action-note', moved.updates[0].note!)).toEqual({
+    expect(
+      await chairS.openField(channelId, 'action-note', moved.updates[0].note!, { recordId: moved.updates[0].id }),
+    ).toEqual({
       text: 'Visit booked for Tuesday',
     });
 
     // Someone else in the channel may read it but not change it, nor set actions, nor reassign.
-    await refused(other.client.updateAction(action.id, { status: 'done' }), 403, 'not_action_owner');
     await refused(
-      other.client.createAction({ channelId, description: action.description, ownerId: other.id, dueOn: dateIn(3) }),
+      other.client.updateAction(action.id, { updateId: randomUUID(), status: 'done' }),
+      403,
+      'not_action_owner',
+    );
+    await refused(
+      other.client.createAction({
+        id: randomUUID(),
+        channelId,
+        description: action.description,
+        ownerId: other.id,
+        dueOn: dateIn(3),
+      }),
       403,
       'chair_only',
     );
-    await refused(other.client.reassignAction(action.id, { ownerId: other.id }), 403, 'chair_only');
+    await refused(
+      other.client.reassignAction(action.id, { updateId: randomUUID(), ownerId: other.id }),
+      403,
+      'chair_only',
+    );
 
     // The owner leaves the service: the chair hands the action to a colleague, and that is recorded.
+    const reassignId = randomUUID();
     const handed = await chair.client.reassignAction(action.id, {
+      updateId: reassignId,
       ownerId: colleague.id,
-      reason: await describe_('Owner has left the service'),
+      reason: await chairS.sealField(
+        channelId,
+        'action-note',
+        { text: 'Owner has left the service' },
+        { recordId: reassignId },
+      ),
     });
     expect(handed.ownerId).toBe(colleague.id);
     expect(handed.updates.at(-1)).toMatchObject({ kind: 'reassigned', fromUserId: owner.id, toUserId: colleague.id });
-    await refused(owner.client.updateAction(action.id, { status: 'done' }), 403, 'not_action_owner');
-    expect((await colleague.client.updateAction(action.id, { status: 'done' })).status).toBe('done');
+    await refused(
+      owner.client.updateAction(action.id, { updateId: randomUUID(), status: 'done' }),
+      403,
+      'not_action_owner',
+    );
+    expect((await colleague.client.updateAction(action.id, { updateId: randomUUID(), status: 'done' })).status).toBe(
+      'done',
+    );
 
     // An owner must be in the channel; a stranger cannot even see the action.
     const stranger = await w.person(await w.agency('Housing'), 'practitioner', 'stranger');
     await refused(
-      chair.client.createAction({ channelId, description: action.description, ownerId: stranger.id, dueOn: dateIn(3) }),
+      chair.client.createAction({
+        id: randomUUID(),
+        channelId,
+        description: action.description,
+        ownerId: stranger.id,
+        dueOn: dateIn(3),
+      }),
       409,
       'not_a_channel_member',
     );
@@ -103,11 +147,12 @@ describe('actions: owners, due dates, status rules, my actions, reminders', () =
   });
 
   it('lists my actions with the overdue ones first, and reminds each owner once when due soon and once when overdue', async () => {
-    const make = async (days: number, text: string) =>
+    const make = async (days: number, text: string, id = randomUUID()) =>
       (
         await chair.client.createAction({
+          id,
           channelId,
-          description: await describe_(text),
+          description: await describe_(text, id),
           ownerId: other.id,
           dueOn: dateIn(days),
         })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { generateDeviceKeys } from '../client/sdk/index.js';
 import { signDeviceProof } from '../client/sdk/crypto/device-keys.js';
 import { secureSession } from './support/secure.js';
@@ -361,7 +362,7 @@ const ENDPOINTS: Endpoint[] = [
     path: '/api/meetings',
     auth: true,
     body: {
-      valid: () => ({ channelId: ctx.familyChannelId, kind: 'family', scheduledAt: ctx.now }),
+      valid: () => ({ id: UUID, channelId: ctx.familyChannelId, kind: 'family', scheduledAt: ctx.now }),
       bad: {
         channelId: ['x', 5],
         kind: ['party', null],
@@ -424,7 +425,7 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.meetingId,
     auth: true,
     body: {
-      valid: () => ({ agendaItem: 'plan', kind: 'decision', content: { epoch: 1, ciphertext: b64(60) } }),
+      valid: () => ({ id: UUID, agendaItem: 'plan', kind: 'decision', content: { epoch: 1, ciphertext: b64(60) } }),
       bad: { agendaItem: ['', 'has spaces', 'x'.repeat(65), 5], kind: ['gossip'], content: SEALED_BAD },
       required: ['agendaItem', 'kind', 'content'],
       text: [],
@@ -465,6 +466,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: true,
     body: {
       valid: () => ({
+        id: UUID,
         channelId: ctx.familyChannelId,
         description: { epoch: 1, ciphertext: b64(60) },
         ownerId: ctx.victim.id,
@@ -490,7 +492,7 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.actionId,
     auth: true,
     body: {
-      valid: () => ({ status: 'in_progress' }),
+      valid: () => ({ updateId: UUID, status: 'in_progress' }),
       bad: { status: ['finished', 5], note: SEALED_BAD },
       required: [],
       text: [],
@@ -502,7 +504,7 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.actionId,
     auth: true,
     body: {
-      valid: () => ({ ownerId: ctx.victim.id }),
+      valid: () => ({ updateId: UUID, ownerId: ctx.victim.id }),
       bad: { ownerId: ['someone', 5], reason: SEALED_BAD },
       required: ['ownerId'],
       text: [],
@@ -517,7 +519,7 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.familyId,
     auth: true,
     body: {
-      valid: () => ({ role: 'child' }),
+      valid: () => ({ id: UUID, role: 'child' }),
       bad: { role: ['baby', 5, null], details: SEALED_BAD },
       required: ['role'],
       text: [],
@@ -565,7 +567,7 @@ const ENDPOINTS: Endpoint[] = [
     id: () => ctx.familyId,
     auth: true,
     body: {
-      valid: () => ({ objective: b64(16), kind: 'professional', report: { epoch: 1, ciphertext: b64(60) } }),
+      valid: () => ({ id: UUID, objective: b64(16), kind: 'professional', report: { epoch: 1, ciphertext: b64(60) } }),
       bad: { objective: ['', 'with space', 7, 'school', b64(15), b64(17)], kind: ['neighbour'], report: SEALED_BAD },
       required: ['objective', 'kind', 'report'],
       text: [],
@@ -602,6 +604,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: true,
     body: {
       valid: () => ({
+        id: UUID,
         kind: 'share',
         status: 'given',
         givenBy: 'self',
@@ -646,6 +649,7 @@ const ENDPOINTS: Endpoint[] = [
     auth: true,
     body: {
       valid: () => ({
+        id: UUID,
         agencyId: ctx.signedAgency,
         basis: 'safeguarding',
         justification: { epoch: 1, ciphertext: b64(60) },
@@ -928,10 +932,12 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.familyChannelId = family.channelId;
     const victimS = await secureSession(ctx.victim.client, 'victim laptop');
     await victimS.rotate(family.channelId);
+    const actionId = randomUUID();
     ctx.actionId = (
       await ctx.victim.client.createAction({
+        id: actionId,
         channelId: family.channelId,
-        description: await victimS.sealField(family.channelId, 'action', { text: 'x' }),
+        description: await victimS.sealField(family.channelId, 'action', { text: 'x' }, { recordId: actionId }),
         ownerId: ctx.victim.id,
         dueOn: ctx.today,
       })

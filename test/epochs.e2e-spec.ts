@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { generateDeviceKeys, type SecureSession } from '../client/sdk/index.js';
 import {
   epochCommitment,
@@ -304,36 +305,44 @@ describe('a sealed field under anything but the current key', () => {
   });
 
   const actions = () => countOf(t, 'SELECT count(*)::int AS n FROM actions WHERE channel_id = $1', [channelId]);
-  const action = (description: { epoch: number; ciphertext: string }) =>
-    alice.client.createAction({ channelId, description, ownerId: bob.id, dueOn: '2026-12-31' });
+  const action = (id: string, description: { epoch: number; ciphertext: string }) =>
+    alice.client.createAction({ id, channelId, description, ownerId: bob.id, dueOn: '2026-12-31' });
 
   it('is refused after a member leaves (409 epoch_stale), and what is written next is out of the leaver’s reach', async () => {
-    const old = await aliceS.sealField(channelId, 'action', { text: 'written before carol left' });
-    await action(old);
+    const oldId = randomUUID();
+    const old = await aliceS.sealField(channelId, 'action', { text: 'written before carol left' }, { recordId: oldId });
+    await action(oldId, old);
+    const retryId = randomUUID();
     await alice.client.removeMember(channelId, carol.id);
 
     // The key carol holds is still the current one, but a rotation is due: refused, nothing stored.
     const before = await actions();
-    const due = await refused(action(old), 409, 'epoch_stale');
+    const due = await refused(action(retryId, old), 409, 'epoch_stale');
     expect(due.details).toMatchObject({ currentEpoch: old.epoch, rotationRequired: true });
     expect(due.message).not.toMatch(/epoch/i);
     expect(await actions()).toBe(before);
 
     // The SDK seals under the channel's keys as they are now: it opens the next epoch without carol.
-    const fresh = await aliceS.sealField(channelId, 'action', { text: 'written after carol left' });
+    const freshId = randomUUID();
+    const fresh = await aliceS.sealField(
+      channelId,
+      'action',
+      { text: 'written after carol left' },
+      { recordId: freshId },
+    );
     expect(fresh.epoch).toBe(old.epoch + 1);
-    await action(fresh);
+    await action(freshId, fresh);
     expect(
       await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1 AND epoch = $2', [
         carolS.deviceId,
         fresh.epoch,
       ]),
     ).toBe(0);
-    await expect(carolS.openField(channelId, 'action', fresh)).rejects.toThrow();
+    await expect(carolS.openField(channelId, 'action', fresh, { recordId: freshId })).rejects.toThrow();
 
     // Under the old key once the new one is open: refused too, nothing stored.
     const after = await actions();
-    const stale = await refused(action(old), 409, 'epoch_stale');
+    const stale = await refused(action(retryId, old), 409, 'epoch_stale');
     expect(stale.details).toMatchObject({ currentEpoch: fresh.epoch, rotationRequired: false });
     expect(await actions()).toBe(after);
   });

@@ -29,7 +29,7 @@ describe('families and consent: sharing only on a recorded basis', () => {
   const marker = `Family-Marker-${randomUUID()}`;
 
   const today = () => t.clock.now().toISOString().slice(0, 10);
-  const consent = (over: Partial<ConsentInput>): ConsentInput => ({
+  const consent = (over: Partial<ConsentInput>): Omit<ConsentInput, 'id'> & { id?: string } => ({
     kind: 'share',
     status: 'given',
     givenBy: 'self',
@@ -70,14 +70,21 @@ describe('families and consent: sharing only on a recorded basis', () => {
     expect(family.ref).toMatch(/^EH-\d{4}-\d{4}$/);
     expect(family.leadWorker).toMatchObject({ userId: lead.id, agencyId: agency.council });
     const channelId = family.channelId;
+    const childId = randomUUID();
     const child = await lead.client.addFamilyMember(family.id, {
+      id: childId,
       role: 'child',
-      details: await leadS.sealField(channelId, 'family-member', { name: marker, dateOfBirth: '2012-03-04' }),
+      details: await leadS.sealField(
+        channelId,
+        'family-member',
+        { name: marker, dateOfBirth: '2012-03-04' },
+        { recordId: childId },
+      ),
     });
     const parent = await lead.client.addFamilyMember(family.id, { role: 'parent' });
     expect(child.ref).toBe(`${family.ref}-M1`);
     expect(parent.ref).toBe(`${family.ref}-M2`);
-    expect(await leadS.openField(channelId, 'family-member', child.details!)).toEqual({
+    expect(await leadS.openField(channelId, 'family-member', child.details!, { recordId: child.id })).toEqual({
       name: marker,
       dateOfBirth: '2012-03-04',
     });
@@ -94,8 +101,15 @@ describe('families and consent: sharing only on a recorded basis', () => {
 
     // The school is not covered by that consent; a lawful basis with a manager's approval covers it.
     await refused(lead.client.addMember(channelId, { userId: teacher.id }), 403, 'no_sharing_basis');
-    const justification = await leadS.sealField(channelId, 'lawful-basis', { text: 'Risk of significant harm' });
+    const basisId = randomUUID();
+    const justification = await leadS.sealField(
+      channelId,
+      'lawful-basis',
+      { text: 'Risk of significant harm' },
+      { recordId: basisId },
+    );
     await lead.client.recordLawfulBasis(family.id, {
+      id: basisId,
       agencyId: agency.school,
       basis: 'safeguarding',
       justification,
@@ -201,11 +215,18 @@ describe('families and consent: sharing only on a recorded basis', () => {
     expect(await records()).toBe(0);
 
     // A competent young person's own consent, with the judgement sealed.
-    const leadSealed = await leadS.sealField(family.channelId, 'competence-rationale', { text: 'Understands fully' });
+    const consentId = randomUUID();
+    const leadSealed = await leadS.sealField(
+      family.channelId,
+      'competence-rationale',
+      { text: 'Understands fully' },
+      { recordId: consentId },
+    );
     await lead.client.recordConsent(
       family.id,
       child.id,
       consent({
+        id: consentId,
         agencyIds: [agency.police],
         competence: { assessedBy: lead.id, assessedOn: today(), rationale: leadSealed },
       }),
@@ -213,8 +234,15 @@ describe('families and consent: sharing only on a recorded basis', () => {
     expect(await records()).toBe(1);
 
     // Lawful bases: DEA s35 only with s35 partners; someone else approves; a signed agency only.
-    const justification = await leadS.sealField(family.channelId, 'lawful-basis', { text: 'why' });
+    const basisId = randomUUID();
+    const justification = await leadS.sealField(
+      family.channelId,
+      'lawful-basis',
+      { text: 'why' },
+      { recordId: basisId },
+    );
     const basis = (over: object) => ({
+      id: basisId,
       agencyId: agency.health,
       basis: 'dea_s35' as const,
       justification,

@@ -92,19 +92,28 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       { id: 'welcome', title: 'Welcome and introductions' },
       { id: 'plan', title: 'Whole-family plan review' },
     ];
+    const meetingId = randomUUID();
     const meeting = await lead.client.scheduleMeeting({
+      id: meetingId,
       channelId: family.channelId,
       kind: 'family',
       scheduledAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
-      place: await leadS.sealField(family.channelId, 'meeting-place', { text: 'Family Hub, room 2' }),
-      agenda: await leadS.sealField(family.channelId, 'meeting-agenda', agenda),
+      place: await leadS.sealField(
+        family.channelId,
+        'meeting-place',
+        { text: 'Family Hub, room 2' },
+        { recordId: meetingId },
+      ),
+      agenda: await leadS.sealField(family.channelId, 'meeting-agenda', agenda, { recordId: meetingId }),
       invitees: [officer.id, teacher.id, nurse.id],
     });
     expect(meeting.status).toBe('scheduled');
     expect(meeting.invitees.map((i) => i.agencyId).sort()).toEqual(
       [agency.council, agency.police, agency.school, agency.health].sort(),
     );
-    expect(await officerS.openField(family.channelId, 'meeting-agenda', meeting.agenda!)).toEqual(agenda);
+    expect(
+      await officerS.openField(family.channelId, 'meeting-agenda', meeting.agenda!, { recordId: meeting.id }),
+    ).toEqual(agenda);
     expect((await officer.client.meetings()).map((m) => m.id)).toContain(meeting.id);
 
     // Minutes cannot be written before the meeting starts.
@@ -132,12 +141,30 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     expect(await leadS.saveMinutes(meeting.id, full, 1)).toBe(2);
     // A second writer who started from version 1 does not overwrite version 2.
     await refused(leadS.saveMinutes(meeting.id, draft, 1), 409, 'minutes_conflict');
-    const decision = await leadS.sealField(family.channelId, 'meeting-entry', { text: 'Weekly check-ins agreed' });
-    await lead.client.addMeetingEntry(meeting.id, { agendaItem: 'plan', kind: 'decision', content: decision });
+    const entryId = randomUUID();
+    const decision = await leadS.sealField(
+      family.channelId,
+      'meeting-entry',
+      { text: 'Weekly check-ins agreed' },
+      { recordId: entryId },
+    );
+    await lead.client.addMeetingEntry(meeting.id, {
+      id: entryId,
+      agendaItem: 'plan',
+      kind: 'decision',
+      content: decision,
+    });
+    const nurseActionId = randomUUID();
     await lead.client.createAction({
+      id: nurseActionId,
       channelId: family.channelId,
       meetingId: meeting.id,
-      description: await leadS.sealField(family.channelId, 'action', { text: 'Book the school nurse visit' }),
+      description: await leadS.sealField(
+        family.channelId,
+        'action',
+        { text: 'Book the school nurse visit' },
+        { recordId: nurseActionId },
+      ),
       ownerId: nurse.id,
       dueOn: today(),
     });
@@ -307,7 +334,12 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     await leadS.closeMeeting(meeting.id);
     // An amendment whose signature does not match is refused; strangers cannot read the meeting.
     const view = await lead.client.meeting(meeting.id);
-    const amendment = await leadS.sealField(family.channelId, 'minutes-amendment', { text: 'x', reason: 'y' });
+    const amendment = await leadS.sealField(
+      family.channelId,
+      'minutes-amendment',
+      { text: 'x', reason: 'y' },
+      { recordId: meeting.id, version: 1 },
+    );
     await refused(
       lead.client.amendMinutes(meeting.id, {
         number: 1,
@@ -328,7 +360,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       lead.client.reportPlanProgress(family.id, {
         objective: 'school',
         kind: 'professional',
-        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }),
+        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }, { recordId: randomUUID() }),
       }),
       400,
       'validation_failed',
@@ -350,21 +382,21 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       lead.client.reportPlanProgress(family.id, {
         objective: school,
         kind: 'professional',
-        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }),
+        report: await leadS.sealField(family.channelId, 'plan-progress', { text: 'x' }, { recordId: randomUUID() }),
       }),
       409,
       'no_plan',
     );
-    const plan = await leadS.sealField(family.channelId, 'family-plan', {
-      objectives,
-      familyVoice: 'We want stability',
-    });
+    const planDoc = { objectives, familyVoice: 'We want stability' };
+    const plan = await leadS.sealField(family.channelId, 'family-plan', planDoc, { recordId: family.id, version: 1 });
     const reviewOn = new Date(t.clock.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
     await lead.client.saveFamilyPlan(family.id, { baseVersion: 0, plan, reviewOn, coveredMemberIds: [child.id] });
     let view = await officer.client.familyPlan(family.id);
     expect(view.plan).toMatchObject({ version: 1, reviewOn, reviewOverdue: false, coveredMemberIds: [child.id] });
     expect(view.uncoveredMembers.map((u) => u.memberRef)).toEqual([parent.ref]);
-    expect(await officerS.openField(family.channelId, 'family-plan', view.plan!)).toEqual({
+    expect(
+      await officerS.openField(family.channelId, 'family-plan', view.plan!, { recordId: family.id, version: 1 }),
+    ).toEqual({
       objectives,
       familyVoice: 'We want stability',
     });
@@ -386,24 +418,47 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     );
     await lead.client.saveFamilyPlan(family.id, {
       baseVersion: 1,
-      plan,
+      plan: await leadS.sealField(family.channelId, 'family-plan', planDoc, { recordId: family.id, version: 2 }),
       reviewOn,
       coveredMemberIds: [child.id, parent.id],
     });
 
     // Progress: the police report on an objective; the family's own view is recorded by the lead worker.
+    const progressId = randomUUID();
     await officer.client.reportPlanProgress(family.id, {
+      id: progressId,
       objective: school,
       kind: 'professional',
-      report: await officerS.sealField(family.channelId, 'plan-progress', { text: 'No missed days this month' }),
+      report: await officerS.sealField(
+        family.channelId,
+        'plan-progress',
+        { text: 'No missed days this month' },
+        { recordId: progressId },
+      ),
     });
-    const familyView = await leadS.sealField(family.channelId, 'plan-progress', { text: 'Mornings are easier now' });
+    const familyViewId = randomUUID();
+    const familyView = await leadS.sealField(
+      family.channelId,
+      'plan-progress',
+      { text: 'Mornings are easier now' },
+      { recordId: familyViewId },
+    );
     await refused(
-      officer.client.reportPlanProgress(family.id, { objective: school, kind: 'family', report: familyView }),
+      officer.client.reportPlanProgress(family.id, {
+        id: familyViewId,
+        objective: school,
+        kind: 'family',
+        report: familyView,
+      }),
       403,
       'lead_worker_only',
     );
-    await lead.client.reportPlanProgress(family.id, { objective: school, kind: 'family', report: familyView });
+    await lead.client.reportPlanProgress(family.id, {
+      id: familyViewId,
+      objective: school,
+      kind: 'family',
+      report: familyView,
+    });
     view = await lead.client.familyPlan(family.id);
     expect(view.plan?.version).toBe(2);
     expect(view.uncoveredMembers).toEqual([]);
@@ -413,10 +468,17 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     ]);
 
     // An action serving an objective names it.
+    const busId = randomUUID();
     const action = await lead.client.createAction({
+      id: busId,
       channelId: family.channelId,
       planObjective: school,
-      description: await leadS.sealField(family.channelId, 'action', { text: 'Walking bus referral' }),
+      description: await leadS.sealField(
+        family.channelId,
+        'action',
+        { text: 'Walking bus referral' },
+        { recordId: busId },
+      ),
       ownerId: teacher.id,
       dueOn: reviewOn,
     });

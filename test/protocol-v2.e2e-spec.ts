@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   approveDeviceByCode,
   completeApproval,
@@ -296,7 +297,9 @@ describe('protocol v2: keys neither a database writer nor a stolen session can s
     const alice2 = restart(alice.client, aliceS.device);
     const warnings = warningsOf(alice2);
     await expect(alice2.send(channelId, 'must not be readable by bob')).rejects.toThrow(/Could not agree a key/);
-    await expect(alice2.sealField(channelId, 'action', { text: 'nor this' })).rejects.toThrow(/Could not agree a key/);
+    await expect(
+      alice2.sealField(channelId, 'action', { text: 'nor this' }, { recordId: randomUUID() }),
+    ).rejects.toThrow(/Could not agree a key/);
     expect(warnings.join('\n')).toContain('went to a device that is no longer in it');
     expect(
       await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1 AND epoch <= $2', [

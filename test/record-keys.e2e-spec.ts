@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { newObjectiveId, RecordExporter, type SecureSession } from '../client/sdk/index.js';
 import { MemoryTrustStore, SecureSession as Session } from '../client/sdk/index.js';
 import type { SealedField } from '../contracts/common.js';
@@ -76,35 +77,50 @@ describe('keys of epochs that live records need are never destroyed', () => {
     const members = [];
     for (const [i, name] of names.entries()) {
       // Each new member (with its details) marks the channel for a new key: one rotation each.
+      const memberId = randomUUID();
       members.push(
         await leadS.sealedWrite(async () =>
           lead.client.addFamilyMember(f.id, {
+            id: memberId,
             role: i === 0 ? 'child' : 'parent',
-            details: await leadS.sealField(f.channelId, 'family-member', { name }),
+            details: await leadS.sealField(f.channelId, 'family-member', { name }, { recordId: memberId }),
           }),
         ),
       );
     }
+    const meetingId = randomUUID();
     const meeting = await lead.client.scheduleMeeting({
+      id: meetingId,
       channelId: f.channelId,
       kind: 'family',
       scheduledAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
-      place: await leadS.sealField(f.channelId, 'meeting-place', { text: 'Family Hub' }),
-      agenda: await leadS.sealField(f.channelId, 'meeting-agenda', [{ id: 'plan', title: 'The plan' }]),
+      place: await leadS.sealField(f.channelId, 'meeting-place', { text: 'Family Hub' }, { recordId: meetingId }),
+      agenda: await leadS.sealField(f.channelId, 'meeting-agenda', [{ id: 'plan', title: 'The plan' }], {
+        recordId: meetingId,
+      }),
       invitees: [officer.id],
     });
     await lead.client.startMeeting(meeting.id);
     const minutes = { sections: [{ item: 'plan', notes: 'Attendance up to 92%' }], familyVoice: 'We are trying' };
     await leadS.saveMinutes(meeting.id, minutes, 0);
+    const entryId = randomUUID();
     await lead.client.addMeetingEntry(meeting.id, {
+      id: entryId,
       agendaItem: 'plan',
       kind: 'decision',
-      content: await leadS.sealField(f.channelId, 'meeting-entry', { text: 'Weekly check-ins' }),
+      content: await leadS.sealField(f.channelId, 'meeting-entry', { text: 'Weekly check-ins' }, { recordId: entryId }),
     });
+    const actionId = randomUUID();
     const action = await lead.client.createAction({
+      id: actionId,
       channelId: f.channelId,
       meetingId: meeting.id,
-      description: await leadS.sealField(f.channelId, 'action', { text: 'Book the school nurse' }),
+      description: await leadS.sealField(
+        f.channelId,
+        'action',
+        { text: 'Book the school nurse' },
+        { recordId: actionId },
+      ),
       ownerId: officer.id,
       dueOn: t.clock.now().toISOString().slice(0, 10),
     });
@@ -113,16 +129,18 @@ describe('keys of epochs that live records need are never destroyed', () => {
     const plan = { objectives: [{ id: newObjectiveId(), objective: 'Sam at school every day' }] };
     await lead.client.saveFamilyPlan(f.id, {
       baseVersion: 0,
-      plan: await leadS.sealField(f.channelId, 'family-plan', plan),
+      plan: await leadS.sealField(f.channelId, 'family-plan', plan, { recordId: f.id, version: 1 }),
       reviewOn: '2027-03-01',
       coveredMemberIds: members.map((m) => m.id),
     });
 
     // More rotations: a fourth family member, a new professional in and out, each a new key.
+    const memberId = randomUUID();
     await leadS.sealedWrite(async () =>
       lead.client.addFamilyMember(f.id, {
+        id: memberId,
         role: 'other',
-        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Gran' }),
+        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Gran' }, { recordId: memberId }),
       }),
     );
     await lead.client.addMember(f.channelId, { userId: teacher.id });
@@ -158,21 +176,29 @@ describe('keys of epochs that live records need are never destroyed', () => {
       opened.push(s);
       const family = await who.client.family(f.id);
       const details = await Promise.all(
-        family.members.map((m) => s.openField(f.channelId, 'family-member', m.details as SealedField)),
+        family.members.map((m) =>
+          s.openField(f.channelId, 'family-member', m.details as SealedField, { recordId: m.id }),
+        ),
       );
       expect(details.map((d) => d.name)).toEqual([...names, 'Gran']);
       const m = await who.client.meeting(meeting.id);
-      expect(await s.openField(f.channelId, 'meeting-place', m.place!)).toEqual({ text: 'Family Hub' });
+      expect(await s.openField(f.channelId, 'meeting-place', m.place!, { recordId: m.id })).toEqual({
+        text: 'Family Hub',
+      });
       const verified = await s.verifiedMinutes(meeting.id, m);
       expect(verified.document).toEqual(minutes);
       expect(verified.amendments.map((a) => a.text)).toEqual(['Check-ins are fortnightly']);
-      expect(await s.openField(f.channelId, 'meeting-entry', m.entries[0].content)).toEqual({
+      expect(
+        await s.openField(f.channelId, 'meeting-entry', m.entries[0].content, { recordId: m.entries[0].id }),
+      ).toEqual({
         text: 'Weekly check-ins',
       });
       const a = await who.client.action(action.id);
-      expect(await s.openField(f.channelId, 'action', a.description)).toEqual({ text: 'Book the school nurse' });
+      expect(await s.openField(f.channelId, 'action', a.description, { recordId: a.id })).toEqual({
+        text: 'Book the school nurse',
+      });
       const p = await who.client.familyPlan(f.id);
-      expect(await s.openField(f.channelId, 'family-plan', p.plan!)).toEqual(plan);
+      expect(await s.openField(f.channelId, 'family-plan', p.plan!, { recordId: f.id, version: 1 })).toEqual(plan);
       const exported = await new RecordExporter(s).meeting(meeting.id);
       expect(JSON.stringify(exported)).toContain('Attendance up to 92%');
     }
@@ -181,23 +207,32 @@ describe('keys of epochs that live records need are never destroyed', () => {
   it('a newcomer added to a family channel reads the names, plan, actions and minutes, and no chat from before', async () => {
     const f = await lead.client.createFamily();
     await lead.client.addMember(f.channelId, { userId: officer.id });
+    const memberId = randomUUID();
     const child = await leadS.sealedWrite(async () =>
       lead.client.addFamilyMember(f.id, {
+        id: memberId,
         role: 'child',
-        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Robin Hale' }),
+        details: await leadS.sealField(f.channelId, 'family-member', { name: 'Robin Hale' }, { recordId: memberId }),
       }),
     );
     await leadS.send(f.channelId, 'chat from before the newcomer joined');
+    const actionId = randomUUID();
     const action = await lead.client.createAction({
+      id: actionId,
       channelId: f.channelId,
-      description: await leadS.sealField(f.channelId, 'action', { text: 'Home visit on Monday' }),
+      description: await leadS.sealField(
+        f.channelId,
+        'action',
+        { text: 'Home visit on Monday' },
+        { recordId: actionId },
+      ),
       ownerId: officer.id,
       dueOn: t.clock.now().toISOString().slice(0, 10),
     });
     const plan = { objectives: [{ id: newObjectiveId(), objective: 'Robin feels safe at home' }] };
     await lead.client.saveFamilyPlan(f.id, {
       baseVersion: 0,
-      plan: await leadS.sealField(f.channelId, 'family-plan', plan),
+      plan: await leadS.sealField(f.channelId, 'family-plan', plan, { recordId: f.id, version: 1 }),
       reviewOn: '2027-03-01',
       coveredMemberIds: [child.id],
     });
@@ -222,13 +257,19 @@ describe('keys of epochs that live records need are never destroyed', () => {
     await leadS.send(f.channelId, 'welcome, nurse');
 
     const family = await nurse.client.family(f.id);
-    expect(await nurseS.openField(f.channelId, 'family-member', family.members[0].details!)).toEqual({
+    expect(
+      await nurseS.openField(f.channelId, 'family-member', family.members[0].details!, {
+        recordId: family.members[0].id,
+      }),
+    ).toEqual({
       name: 'Robin Hale',
     });
     const a = await nurse.client.action(action.id);
-    expect(await nurseS.openField(f.channelId, 'action', a.description)).toEqual({ text: 'Home visit on Monday' });
+    expect(await nurseS.openField(f.channelId, 'action', a.description, { recordId: a.id })).toEqual({
+      text: 'Home visit on Monday',
+    });
     const p = await nurse.client.familyPlan(f.id);
-    expect(await nurseS.openField(f.channelId, 'family-plan', p.plan!)).toEqual(plan);
+    expect(await nurseS.openField(f.channelId, 'family-plan', p.plan!, { recordId: f.id, version: 1 })).toEqual(plan);
     expect((await nurseS.verifiedMinutes(meeting.id)).document).toEqual(minutes);
     // Chat stays need-to-know from the join.
     expect((await nurseS.readAll(f.channelId)).map((m) => m.content?.body)).toEqual(['welcome, nurse']);
@@ -267,5 +308,82 @@ describe('keys of epochs that live records need are never destroyed', () => {
     expect(
       await countOf(t, 'SELECT count(*)::int AS n FROM key_envelopes WHERE device_id = $1', [teacherDevice.deviceId]),
     ).toBe(before);
+  });
+
+  it('fields swapped between records in the database open for no one: members’ details, actions, plan versions', async () => {
+    const f = await lead.client.createFamily();
+    await lead.client.addMember(f.channelId, { userId: officer.id });
+    const member = async (name: string, dateOfBirth: string) => {
+      const id = randomUUID();
+      return leadS.sealedWrite(async () =>
+        lead.client.addFamilyMember(f.id, {
+          id,
+          role: 'child',
+          details: await leadS.sealField(f.channelId, 'family-member', { name, dateOfBirth }, { recordId: id }),
+        }),
+      );
+    };
+    const [sam, alex] = [await member('Sam', '2013-01-01'), await member('Alex', '2016-02-02')];
+    const action = async (text: string) => {
+      const id = randomUUID();
+      return lead.client.createAction({
+        id,
+        channelId: f.channelId,
+        description: await leadS.sealField(f.channelId, 'action', { text }, { recordId: id }),
+        ownerId: officer.id,
+        dueOn: t.clock.now().toISOString().slice(0, 10),
+      });
+    };
+    const [safe, unsafe] = [await action('No further concerns'), await action('Refer to children’s social care')];
+    const planV = async (version: number, objective: string) =>
+      lead.client.saveFamilyPlan(f.id, {
+        baseVersion: version - 1,
+        plan: await leadS.sealField(
+          f.channelId,
+          'family-plan',
+          { objectives: [{ id: newObjectiveId(), objective }] },
+          { recordId: f.id, version },
+        ),
+        reviewOn: '2027-03-01',
+        coveredMemberIds: [sam.id, alex.id],
+      });
+    await planV(1, 'Keep Sam safe at home');
+    await planV(2, 'Close the case');
+
+    // The database writer swaps each pair's sealed bytes (ciphertext and key period together).
+    const swap = async (table: string, cols: [string, string], key: string, a: unknown, b: unknown) => {
+      const [c, e] = cols;
+      await t.sql(
+        `UPDATE ${table} x SET ${c} = y.${c}, ${e} = y.${e} FROM ${table} y
+          WHERE (x.${key}, y.${key}) IN (($1, $2), ($2, $1))`,
+        [a, b],
+      );
+    };
+    await swap('family_members', ['details_ciphertext', 'details_epoch'], 'id', sam.id, alex.id);
+    await swap('actions', ['description_ciphertext', 'description_epoch'], 'id', safe.id, unsafe.id);
+    await t.sql(
+      `UPDATE family_plan_versions x SET ciphertext = y.ciphertext, epoch = y.epoch FROM family_plan_versions y
+        WHERE x.family_id = $1 AND y.family_id = $1 AND x.version <> y.version`,
+      [f.id],
+    );
+
+    const s = new Session(officer.client, officerS.device, new MemoryTrustStore(), () => t.clock.now());
+    opened.push(s);
+    const family = await officer.client.family(f.id);
+    for (const m of family.members) {
+      await expect(s.openField(f.channelId, 'family-member', m.details!, { recordId: m.id })).rejects.toThrow(
+        /does not open as part of this record/,
+      );
+    }
+    for (const a of [safe, unsafe]) {
+      const stored = await officer.client.action(a.id);
+      await expect(s.openField(f.channelId, 'action', stored.description, { recordId: a.id })).rejects.toThrow(
+        /does not open as part of this record/,
+      );
+    }
+    const p = await officer.client.familyPlan(f.id);
+    await expect(
+      s.openField(f.channelId, 'family-plan', p.plan!, { recordId: f.id, version: p.plan!.version }),
+    ).rejects.toThrow(/does not open as part of this record/);
   });
 });

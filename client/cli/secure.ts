@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { SealedDocuments, SealedPurpose, TextDocument } from '../../contracts/sealed.js';
-import type { FamilyView, SecureSession } from '../sdk/node.js';
+import type { FamilyView, FieldBinding, SecureSession } from '../sdk/node.js';
 import { CliUsageError, type CliContext } from './context.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -113,11 +113,12 @@ export async function openText(
   channelId: string,
   purpose: TextPurpose,
   sealed: { epoch: number; ciphertext: string } | null,
+  at: FieldBinding,
 ): Promise<string> {
   if (!sealed) return '';
   try {
     // Read defensively: a document written by another client may not be the shape the registry says.
-    const v: { text?: unknown } | null = await s.openField(channelId, purpose, sealed);
+    const v: { text?: unknown } | null = await s.openField(channelId, purpose, sealed, at);
     return typeof v?.text === 'string' ? v.text : JSON.stringify(v);
   } catch {
     return '(unable to decrypt)';

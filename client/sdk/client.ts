@@ -80,6 +80,16 @@ import type {
 export type { LoginInput };
 
 /**
+ * A create request whose record id the client makes: sealed fields are bound to it, so a caller that
+ * seals passes the id it sealed for; one that seals nothing may leave it out and gets a fresh one.
+ */
+type WithId<T, K extends string = 'id'> = Omit<T, K> & { [P in K]?: string };
+const newId = (): string => globalThis.crypto.randomUUID();
+function withId<T extends { id?: string }>(input: T): T & { id: string } {
+  return { ...input, id: input.id ?? newId() };
+}
+
+/**
  * The typed Strongroom API for Node and the browser. Holds the session token; does the device-key
  * crypto locally and sends only public keys and signatures.
  */
@@ -283,17 +293,17 @@ export class StrongroomClient {
   createFamily = () => this.http.request<FamilyView>('POST', '/families', {});
   families = () => this.http.request<FamilySummary[]>('GET', '/families');
   family = (id: string) => this.http.request<FamilyView>('GET', `/families/${encodeURIComponent(id)}`);
-  addFamilyMember = (familyId: string, input: AddFamilyMemberInput) =>
-    this.http.request<FamilyMemberView>('POST', `/families/${encodeURIComponent(familyId)}/members`, input);
+  addFamilyMember = (familyId: string, input: WithId<AddFamilyMemberInput>) =>
+    this.http.request<FamilyMemberView>('POST', `/families/${encodeURIComponent(familyId)}/members`, withId(input));
   handOverFamily = (familyId: string, userId: string) =>
     this.http.request<FamilyView>('POST', `/families/${encodeURIComponent(familyId)}/lead`, { userId });
   consentRegister = (familyId: string) =>
     this.http.request<ConsentRegisterView>('GET', `/families/${encodeURIComponent(familyId)}/consent`);
-  recordConsent = (familyId: string, memberId: string, input: ConsentInput) =>
+  recordConsent = (familyId: string, memberId: string, input: WithId<ConsentInput>) =>
     this.http.request<ConsentRegisterView>(
       'POST',
       `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/consent`,
-      input,
+      withId(input),
     );
   recordNotice = (familyId: string, memberId: string, input: RecordNoticeInput) =>
     this.http.request<ConsentRegisterView>(
@@ -301,11 +311,16 @@ export class StrongroomClient {
       `/families/${encodeURIComponent(familyId)}/members/${encodeURIComponent(memberId)}/notices`,
       input,
     );
-  recordLawfulBasis = (familyId: string, input: RecordLawfulBasisInput) =>
-    this.http.request<ConsentRegisterView>('POST', `/families/${encodeURIComponent(familyId)}/lawful-bases`, input);
+  recordLawfulBasis = (familyId: string, input: WithId<RecordLawfulBasisInput>) =>
+    this.http.request<ConsentRegisterView>(
+      'POST',
+      `/families/${encodeURIComponent(familyId)}/lawful-bases`,
+      withId(input),
+    );
 
   // ── meetings ──
-  scheduleMeeting = (input: ScheduleMeetingInput) => this.http.request<MeetingView>('POST', '/meetings', input);
+  scheduleMeeting = (input: WithId<ScheduleMeetingInput>) =>
+    this.http.request<MeetingView>('POST', '/meetings', withId(input));
   /** Meetings you are invited to. */
   meetings = () => this.http.request<MeetingSummary[]>('GET', '/meetings');
   channelMeetings = (channelId: string) =>
@@ -321,8 +336,8 @@ export class StrongroomClient {
     this.http.request<MinutesSaved>('POST', `/meetings/${encodeURIComponent(id)}/minutes`, input);
   minutesVersions = (id: string) =>
     this.http.request<MinutesVersionView[]>('GET', `/meetings/${encodeURIComponent(id)}/minutes`);
-  addMeetingEntry = (id: string, input: EntryInput) =>
-    this.http.request<MeetingEntryCreated>('POST', `/meetings/${encodeURIComponent(id)}/entries`, input);
+  addMeetingEntry = (id: string, input: WithId<EntryInput>) =>
+    this.http.request<MeetingEntryCreated>('POST', `/meetings/${encodeURIComponent(id)}/entries`, withId(input));
   closeMeeting = (id: string, input: CloseMeetingInput) =>
     this.http.request<MeetingView>('POST', `/meetings/${encodeURIComponent(id)}/close`, input);
   amendMinutes = (id: string, input: AmendInput) =>
@@ -332,27 +347,34 @@ export class StrongroomClient {
     this.http.request<ExportRecordedView>('POST', `/meetings/${encodeURIComponent(id)}/exports`, { exportId });
 
   // ── actions ──
-  createAction = (input: CreateActionInput) => this.http.request<ActionDetailView>('POST', '/actions', input);
+  createAction = (input: WithId<CreateActionInput>) =>
+    this.http.request<ActionDetailView>('POST', '/actions', withId(input));
   /** Your actions across every channel, overdue first. */
   myActions = () => this.http.request<ActionView[]>('GET', '/actions/mine');
   channelActions = (channelId: string) =>
     this.http.request<ActionView[]>('GET', `/channels/${encodeURIComponent(channelId)}/actions`);
   action = (id: string) => this.http.request<ActionDetailView>('GET', `/actions/${encodeURIComponent(id)}`);
-  updateAction = (id: string, input: UpdateActionInput) =>
-    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/updates`, input);
-  reassignAction = (id: string, input: ReassignActionInput) =>
-    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/reassign`, input);
+  updateAction = (id: string, input: WithId<UpdateActionInput, 'updateId'>) =>
+    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/updates`, {
+      ...input,
+      updateId: input.updateId ?? newId(),
+    });
+  reassignAction = (id: string, input: WithId<ReassignActionInput, 'updateId'>) =>
+    this.http.request<ActionDetailView>('POST', `/actions/${encodeURIComponent(id)}/reassign`, {
+      ...input,
+      updateId: input.updateId ?? newId(),
+    });
 
   // ── whole-family plan ──
   familyPlan = (familyId: string) =>
     this.http.request<FamilyPlanView>('GET', `/families/${encodeURIComponent(familyId)}/plan`);
   saveFamilyPlan = (familyId: string, input: SavePlanInput) =>
     this.http.request<PlanSavedView>('POST', `/families/${encodeURIComponent(familyId)}/plan`, input);
-  reportPlanProgress = (familyId: string, input: PlanProgressInput) =>
+  reportPlanProgress = (familyId: string, input: WithId<PlanProgressInput>) =>
     this.http.request<PlanProgressRecordedView>(
       'POST',
       `/families/${encodeURIComponent(familyId)}/plan/progress`,
-      input,
+      withId(input),
     );
   /** Records (audited) that this user exported the family's plan to their case record. */
   recordPlanExport = (familyId: string, exportId: string) =>

@@ -49,7 +49,7 @@ export {
   type TrustStore,
 } from './store/trust-store.js';
 export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.js';
-export type { MessageContent } from './crypto/channel-crypto.js';
+export type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 export { RecordExporter } from './export/build.js';
 export {
   EXPORT_FORMAT,

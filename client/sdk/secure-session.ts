@@ -1,7 +1,7 @@
 import type { SealedField } from '../../contracts/common.js';
 import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../contracts/sealed.js';
 import type { StrongroomClient } from './client.js';
-import type { MessageContent } from './crypto/channel-crypto.js';
+import type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
 import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
 import { MessageCache, type DecryptedMessage } from './session/message-cache.js';
@@ -177,16 +177,26 @@ export class SecureSession {
    * rationale, a lawful-basis justification, an agenda…): only the channel's members can open it. The
    * purpose names what it holds (contracts/sealed.ts), and the document must be of that purpose's type.
    */
-  sealField<P extends SealedPurpose>(channelId: string, purpose: P, value: SealedDocument<P>): Promise<SealedField> {
-    return this.records.sealField(channelId, purpose, value);
+  sealField<P extends SealedPurpose>(
+    channelId: string,
+    purpose: P,
+    value: SealedDocument<P>,
+    at: FieldBinding,
+  ): Promise<SealedField> {
+    return this.records.sealField(channelId, purpose, value, at);
   }
 
   /**
    * Opens a sealed field as the document its purpose holds. A field sealed for another purpose or
    * another channel does not open (`UnableToDecryptError` or a decryption error).
    */
-  openField<P extends SealedPurpose>(channelId: string, purpose: P, sealed: SealedField): Promise<SealedDocument<P>> {
-    return this.records.openField(channelId, purpose, sealed);
+  openField<P extends SealedPurpose>(
+    channelId: string,
+    purpose: P,
+    sealed: SealedField,
+    at: FieldBinding,
+  ): Promise<SealedDocument<P>> {
+    return this.records.openField(channelId, purpose, sealed, at);
   }
 
   /**

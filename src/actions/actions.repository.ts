@@ -7,6 +7,7 @@ import type {
   ActionView,
   CreateActionInput,
 } from '../../contracts/actions.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { sealedBytes, sealedView } from '../common/sealed.js';
 import { returningRows } from '../common/sql.js';
 import { shownStatus } from './action-rules.js';
@@ -30,6 +31,7 @@ export interface ActionRow {
 
 /** A row of `action_updates`. */
 export interface ActionUpdateRow {
+  id: string;
   author_id: string;
   kind: ActionUpdateKind;
   status_from: ActionStatus | null;
@@ -69,6 +71,7 @@ export const toActionView = (a: ActionRow, today: string): ActionView => ({
 });
 
 export const toActionUpdateView = (u: ActionUpdateRow): ActionUpdateView => ({
+  id: u.id,
   authorId: u.author_id,
   kind: u.kind,
   statusFrom: u.status_from,
@@ -111,23 +114,26 @@ export class ActionsRepository {
     createdBy: string,
     now: Date,
   ): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO actions (channel_id, meeting_id, description_ciphertext, description_epoch, owner_id, owner_agency_id,
-          due_on, created_by, created_at, updated_at, plan_objective)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id`,
-      [
-        input.channelId,
-        input.meetingId ?? null,
-        sealedBytes(input.description),
-        input.description.epoch,
-        input.ownerId,
-        ownerAgencyId,
-        input.dueOn,
-        createdBy,
-        now,
-        input.planObjective ?? null,
-      ],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO actions (channel_id, meeting_id, description_ciphertext, description_epoch, owner_id, owner_agency_id,
+          due_on, created_by, created_at, updated_at, plan_objective, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id`,
+        [
+          input.channelId,
+          input.meetingId ?? null,
+          sealedBytes(input.description),
+          input.description.epoch,
+          input.ownerId,
+          ownerAgencyId,
+          input.dueOn,
+          createdBy,
+          now,
+          input.planObjective ?? null,
+          input.id,
+        ],
+      )
+      .catch(onRecordIdTaken('actions'));
     return id;
   }
 
@@ -153,23 +159,26 @@ export class ActionsRepository {
     actionId: string,
     u: Omit<ActionUpdateRow, 'note_ciphertext' | 'note_epoch'> & { note?: { epoch: number; ciphertext: string } },
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO action_updates (action_id, author_id, kind, status_from, status_to, from_user_id, to_user_id,
-          note_ciphertext, note_epoch, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        actionId,
-        u.author_id,
-        u.kind,
-        u.status_from,
-        u.status_to,
-        u.from_user_id,
-        u.to_user_id,
-        u.note ? sealedBytes(u.note) : null,
-        u.note?.epoch ?? null,
-        u.created_at,
-      ],
-    );
+    await m
+      .query(
+        `INSERT INTO action_updates (action_id, author_id, kind, status_from, status_to, from_user_id, to_user_id,
+          note_ciphertext, note_epoch, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          actionId,
+          u.author_id,
+          u.kind,
+          u.status_from,
+          u.status_to,
+          u.from_user_id,
+          u.to_user_id,
+          u.note ? sealedBytes(u.note) : null,
+          u.note?.epoch ?? null,
+          u.created_at,
+          u.id,
+        ],
+      )
+      .catch(onRecordIdTaken('action_updates'));
   }
 
   updates(m: EntityManager, actionId: string): Promise<ActionUpdateRow[]> {

@@ -116,6 +116,7 @@ export class ActionsService {
       const now = this.clock.now();
       await this.actions.touch(m, actionId, now, changes ? dto.status : undefined);
       await this.actions.insertUpdate(m, actionId, {
+        id: dto.updateId,
         author_id: auth.user.id,
         kind: changes ? 'status' : 'progress',
         status_from: changes ? a.status : null,
@@ -151,6 +152,7 @@ export class ActionsService {
       const now = this.clock.now();
       await this.actions.setOwner(m, actionId, dto.ownerId, agencyId, now);
       await this.actions.insertUpdate(m, actionId, {
+        id: dto.updateId,
         author_id: auth.user.id,
         kind: 'reassigned',
         status_from: null,

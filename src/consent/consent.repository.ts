@@ -15,6 +15,7 @@ import type {
   SharingDecisionView,
   SharingOutcome,
 } from '../../contracts/consent.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { b64, sealedBytes, sealedView } from '../common/sealed.js';
 
 /** A row of `consent_records`, dates as `YYYY-MM-DD`. */
@@ -126,6 +127,7 @@ export class ConsentRepository {
   async insertRecord(
     m: EntityManager,
     r: {
+      id: string;
       memberId: string;
       kind: ConsentKind;
       status: ConsentStatus;
@@ -139,28 +141,31 @@ export class ConsentRepository {
       createdAt: Date;
     },
   ): Promise<void> {
-    await m.query(
-      `INSERT INTO consent_records (member_id, kind, status, given_by, method, decided_on, form_version, share_agency_ids,
+    await m
+      .query(
+        `INSERT INTO consent_records (member_id, kind, status, given_by, method, decided_on, form_version, share_agency_ids,
           competence_assessed_by, competence_assessed_on, competence_rationale_ciphertext, competence_rationale_epoch,
-          recorded_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        r.memberId,
-        r.kind,
-        r.status,
-        r.givenBy,
-        r.method,
-        r.decidedOn,
-        r.formVersion,
-        r.agencyIds,
-        r.competence?.assessedBy ?? null,
-        r.competence?.assessedOn ?? null,
-        r.competence ? sealedBytes(r.competence.rationale) : null,
-        r.competence?.rationale.epoch ?? null,
-        r.recordedBy,
-        r.createdAt,
-      ],
-    );
+          recorded_by, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          r.memberId,
+          r.kind,
+          r.status,
+          r.givenBy,
+          r.method,
+          r.decidedOn,
+          r.formVersion,
+          r.agencyIds,
+          r.competence?.assessedBy ?? null,
+          r.competence?.assessedOn ?? null,
+          r.competence ? sealedBytes(r.competence.rationale) : null,
+          r.competence?.rationale.epoch ?? null,
+          r.recordedBy,
+          r.createdAt,
+          r.id,
+        ],
+      )
+      .catch(onRecordIdTaken('consent_records'));
   }
 
   /** The notices given to these members, in the order they were recorded. */
@@ -195,6 +200,7 @@ export class ConsentRepository {
   async insertLawfulBasis(
     m: EntityManager,
     b: {
+      id: string;
       familyId: string;
       agencyId: string;
       basis: LawfulBasisKind;
@@ -204,21 +210,24 @@ export class ConsentRepository {
       createdAt: Date;
     },
   ): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO lawful_bases (family_id, agency_id, basis, justification_ciphertext, justification_epoch,
-          approved_by, recorded_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [
-        b.familyId,
-        b.agencyId,
-        b.basis,
-        sealedBytes(b.justification),
-        b.justification.epoch,
-        b.approvedBy,
-        b.recordedBy,
-        b.createdAt,
-      ],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO lawful_bases (family_id, agency_id, basis, justification_ciphertext, justification_epoch,
+          approved_by, recorded_by, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          b.familyId,
+          b.agencyId,
+          b.basis,
+          sealedBytes(b.justification),
+          b.justification.epoch,
+          b.approvedBy,
+          b.recordedBy,
+          b.createdAt,
+          b.id,
+        ],
+      )
+      .catch(onRecordIdTaken('lawful_bases'));
     return id;
   }
 

@@ -71,6 +71,7 @@ export class ConsentService {
         }
       }
       await this.repo.insertRecord(m, {
+        id: dto.id,
         memberId,
         kind: dto.kind,
         status: dto.status,

@@ -74,6 +74,7 @@ export class LawfulBasesService {
         });
       }
       const id = await this.repo.insertLawfulBasis(m, {
+        id: dto.id,
         familyId,
         agencyId: dto.agencyId,
         basis: dto.basis,

@@ -7,6 +7,7 @@ import type {
   FamilyView,
   LeadChangeView,
 } from '../../contracts/families.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { sealedBytes, sealedView } from '../common/sealed.js';
 import type { SealedField } from '../../contracts/common.js';
 
@@ -145,6 +146,7 @@ export class FamiliesRepository {
   async insertMember(
     m: EntityManager,
     x: {
+      id: string;
       familyId: string;
       ref: string;
       role: FamilyMemberRole;
@@ -153,19 +155,22 @@ export class FamiliesRepository {
       createdAt: Date;
     },
   ): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO family_members (family_id, ref, role, details_ciphertext, details_epoch, added_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [
-        x.familyId,
-        x.ref,
-        x.role,
-        x.details ? sealedBytes(x.details) : null,
-        x.details?.epoch ?? null,
-        x.addedBy,
-        x.createdAt,
-      ],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO family_members (family_id, ref, role, details_ciphertext, details_epoch, added_by, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          x.familyId,
+          x.ref,
+          x.role,
+          x.details ? sealedBytes(x.details) : null,
+          x.details?.epoch ?? null,
+          x.addedBy,
+          x.createdAt,
+          x.id,
+        ],
+      )
+      .catch(onRecordIdTaken('family_members'));
     return id;
   }
 }

@@ -145,6 +145,7 @@ export class FamiliesService {
       if (dto.details) await this.assertSealedFor(m, family, dto.details, 'details');
       const n = await this.repo.countMembers(m, familyId);
       const memberId = await this.repo.insertMember(m, {
+        id: dto.id,
         familyId,
         ref: memberRef(family.ref, n + 1),
         role: dto.role,

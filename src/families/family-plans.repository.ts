@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SealedField } from '../../contracts/common.js';
 import type { FamilyPlanVersionView, PlanProgressView, ProgressKind, SavePlanInput } from '../../contracts/families.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { b64, sealedBytes } from '../common/sealed.js';
 import { nextVersion } from '../common/versions.js';
 
@@ -94,6 +95,7 @@ export class FamilyPlansRepository {
   async insertProgress(
     m: EntityManager,
     p: {
+      id: string;
       familyId: string;
       objective: string;
       kind: ProgressKind;
@@ -102,11 +104,13 @@ export class FamilyPlansRepository {
       createdAt: Date;
     },
   ): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO family_plan_progress (family_id, objective, kind, ciphertext, epoch, author_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [p.familyId, p.objective, p.kind, sealedBytes(p.report), p.report.epoch, p.authorId, p.createdAt],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO family_plan_progress (family_id, objective, kind, ciphertext, epoch, author_id, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [p.familyId, p.objective, p.kind, sealedBytes(p.report), p.report.epoch, p.authorId, p.createdAt, p.id],
+      )
+      .catch(onRecordIdTaken('family_plan_progress'));
     return id;
   }
 

@@ -76,6 +76,7 @@ export class FamilyPlansService {
       }
       await this.families.assertSealedFor(m, family, dto.report, 'report');
       const reportId = await this.repo.insertProgress(m, {
+        id: dto.id,
         familyId,
         objective: dto.objective,
         kind: dto.kind,

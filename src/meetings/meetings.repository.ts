@@ -8,6 +8,7 @@ import type {
   ScheduleMeetingParsed,
 } from '../../contracts/meetings.js';
 import { notFound } from '../common/app-error.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { sealedBytes } from '../common/sealed.js';
 import { returningRows } from '../common/sql.js';
 
@@ -69,23 +70,26 @@ export class MeetingsRepository {
 
   /** A new scheduled meeting chaired (and created) by `chairId`; returns its id. */
   async insert(m: EntityManager, input: ScheduleMeetingParsed, chairId: string, now: Date): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO meetings (channel_id, kind, scheduled_at, place_ciphertext, place_epoch, agenda_ciphertext, agenda_epoch,
-          chair_id, minute_taker_id, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10) RETURNING id`,
-      [
-        input.channelId,
-        input.kind,
-        new Date(input.scheduledAt),
-        input.place ? sealedBytes(input.place) : null,
-        input.place?.epoch ?? null,
-        input.agenda ? sealedBytes(input.agenda) : null,
-        input.agenda?.epoch ?? null,
-        chairId,
-        input.minuteTakerId ?? null,
-        now,
-      ],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO meetings (channel_id, kind, scheduled_at, place_ciphertext, place_epoch, agenda_ciphertext, agenda_epoch,
+          chair_id, minute_taker_id, created_by, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $10, $11) RETURNING id`,
+        [
+          input.channelId,
+          input.kind,
+          new Date(input.scheduledAt),
+          input.place ? sealedBytes(input.place) : null,
+          input.place?.epoch ?? null,
+          input.agenda ? sealedBytes(input.agenda) : null,
+          input.agenda?.epoch ?? null,
+          chairId,
+          input.minuteTakerId ?? null,
+          now,
+          input.id,
+        ],
+      )
+      .catch(onRecordIdTaken('meetings'));
     return id;
   }
 

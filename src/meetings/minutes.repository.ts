@@ -7,6 +7,7 @@ import type {
   MinutesAmendmentView,
   MinutesVersionView,
 } from '../../contracts/meetings.js';
+import { onRecordIdTaken } from '../common/db-errors.js';
 import { b64, sealedBytes } from '../common/sealed.js';
 import { nextVersion } from '../common/versions.js';
 
@@ -151,11 +152,22 @@ export class MinutesRepository {
     authorId: string,
     at: Date,
   ): Promise<string> {
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO meeting_entries (meeting_id, agenda_item, kind, ciphertext, epoch, author_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [meetingId, entry.agendaItem, entry.kind, sealedBytes(entry.content), entry.content.epoch, authorId, at],
-    );
+    const [{ id }] = await m
+      .query<{ id: string }[]>(
+        `INSERT INTO meeting_entries (meeting_id, agenda_item, kind, ciphertext, epoch, author_id, created_at, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [
+          meetingId,
+          entry.agendaItem,
+          entry.kind,
+          sealedBytes(entry.content),
+          entry.content.epoch,
+          authorId,
+          at,
+          entry.id,
+        ],
+      )
+      .catch(onRecordIdTaken('meeting_entries'));
     return id;
   }
 

@@ -304,13 +304,26 @@ export function decryptTitle(sealed: string, channelId: string, epoch: number, e
   return openUnder(sealed, titleAd(channelId, epoch), epochKey, 'channel title');
 }
 
-const fieldAd = (purpose: string, channelId: string, epoch: number) =>
-  utf8(`strongroom-field:v1\n${purpose}\n${channelId}\n${epoch}`);
+/** Which record a sealed field belongs to: its id, and its version for records kept in versions. */
+export interface FieldBinding {
+  recordId: string;
+  /** The minutes version, amendment number or plan version; 1 for a record written once. */
+  version?: number;
+}
+
+/**
+ * Protocol v2: the additional data names the purpose (the kind of record and field), the channel, the
+ * epoch, the record's id and its version, so a field moved to another record, kind or version does not
+ * open.
+ */
+export const fieldAd = (purpose: string, channelId: string, epoch: number, at: FieldBinding) =>
+  utf8(`strongroom-field:v2\n${purpose}\n${channelId}\n${epoch}\n${at.recordId}\n${at.version ?? 1}`);
 
 /**
  * A field of a record (a family member's details, a competence rationale, a lawful-basis
  * justification, minutes) under a channel's epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext of a
- * version byte and JSON, bound to its purpose, channel and epoch so it cannot be moved elsewhere.
+ * version byte and JSON, bound to its purpose, channel, epoch, record and version so it cannot be moved
+ * elsewhere.
  */
 export function encryptField(
   value: unknown,
@@ -318,8 +331,9 @@ export function encryptField(
   channelId: string,
   epoch: number,
   epochKey: Uint8Array,
+  at: FieldBinding,
 ): Promise<string> {
-  return sealUnder(utf8(JSON.stringify(value)), fieldAd(purpose, channelId, epoch), epochKey);
+  return sealUnder(utf8(JSON.stringify(value)), fieldAd(purpose, channelId, epoch, at), epochKey);
 }
 
 export async function decryptField<T = unknown>(
@@ -328,6 +342,7 @@ export async function decryptField<T = unknown>(
   channelId: string,
   epoch: number,
   epochKey: Uint8Array,
+  at: FieldBinding,
 ): Promise<T> {
-  return JSON.parse(await openUnder(sealed, fieldAd(purpose, channelId, epoch), epochKey, purpose)) as T;
+  return JSON.parse(await openUnder(sealed, fieldAd(purpose, channelId, epoch, at), epochKey, purpose)) as T;
 }

@@ -61,16 +61,17 @@ export class RecordExporter {
     const channel = await client.channel(channelId);
     const people = new People(channel, meeting.invitees);
     const verified = await this.session.verifiedMinutes(meetingId, meeting);
-    const agenda = meeting.agenda ? await this.session.openField(channelId, 'meeting-agenda', meeting.agenda) : [];
+    const at = { recordId: meetingId };
+    const agenda = meeting.agenda ? await this.session.openField(channelId, 'meeting-agenda', meeting.agenda, at) : [];
     const place = meeting.place
-      ? textOf(await this.session.openField(channelId, 'meeting-place', meeting.place))
+      ? textOf(await this.session.openField(channelId, 'meeting-place', meeting.place, at))
       : null;
     const entries = [];
     for (const e of meeting.entries) {
       entries.push({
         agendaItem: e.agendaItem,
         kind: e.kind,
-        text: textOf(await this.session.openField(channelId, 'meeting-entry', e.content)),
+        text: textOf(await this.session.openField(channelId, 'meeting-entry', e.content, { recordId: e.id })),
         author: people.of(e.authorId),
         createdAt: e.createdAt,
       });
@@ -131,7 +132,7 @@ export class RecordExporter {
       progress.push({
         objective: p.objective,
         kind: p.kind,
-        text: textOf(await this.session.openField(channelId, 'plan-progress', p.report)),
+        text: textOf(await this.session.openField(channelId, 'plan-progress', p.report, { recordId: p.id })),
         author: people.of(p.authorId),
         createdAt: p.createdAt,
       });
@@ -150,7 +151,10 @@ export class RecordExporter {
             reviewOverdue: view.plan.reviewOverdue,
             savedAt: view.plan.savedAt,
             author: people.of(view.plan.authorId),
-            document: await this.session.openField(channelId, 'family-plan', view.plan),
+            document: await this.session.openField(channelId, 'family-plan', view.plan, {
+              recordId: familyId,
+              version: view.plan.version,
+            }),
           },
           progress,
           actions: await this.actions(channelId, actions, people),
@@ -165,7 +169,7 @@ export class RecordExporter {
     for (const a of actions) {
       out.push({
         id: a.id,
-        description: textOf(await this.session.openField(channelId, 'action', a.description)),
+        description: textOf(await this.session.openField(channelId, 'action', a.description, { recordId: a.id })),
         owner: people.of(a.ownerId),
         dueOn: a.dueOn,
         status: a.status,

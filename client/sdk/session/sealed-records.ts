@@ -1,7 +1,7 @@
 import type { SealedField } from '../../../contracts/common.js';
 import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../../contracts/sealed.js';
 import type { StrongroomClient } from '../client.js';
-import { decryptField, encryptField } from '../crypto/channel-crypto.js';
+import { DecryptError, decryptField, encryptField, type FieldBinding } from '../crypto/channel-crypto.js';
 import { signMinutes, verifyMinutes } from '../crypto/minutes.js';
 import type { ExportMinutesProof } from '../export/record-export.js';
 import type { StoredDevice } from '../store/key-store.js';
@@ -53,28 +53,41 @@ export class SealedRecords {
     channelId: string,
     purpose: P,
     value: SealedDocument<P>,
+    at: FieldBinding,
   ): Promise<SealedField> {
     this.keys.forgetSendEpoch(channelId);
     const { epoch, key } = await this.keys.sendKey(channelId);
-    return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key) };
+    return { epoch, ciphertext: await encryptField(value, purpose, channelId, epoch, key, at) };
   }
 
   /**
-   * Opens a sealed field. The purpose is bound into the ciphertext, so a field sealed for another purpose
-   * does not open; the document type is what the registry says that purpose holds.
+   * Opens a sealed field of the record `at` names. The purpose, record and version are bound into the
+   * ciphertext, so a field sealed for another purpose, record or version does not open; the document type
+   * is what the registry says that purpose holds.
    */
   async openField<P extends SealedPurpose>(
     channelId: string,
     purpose: P,
     sealed: SealedField,
+    at: FieldBinding,
   ): Promise<SealedDocument<P>> {
-    return decryptField<SealedDocument<P>>(
-      sealed.ciphertext,
-      purpose,
-      channelId,
-      sealed.epoch,
-      await this.keys.keyFor(channelId, sealed.epoch),
-    );
+    try {
+      return await decryptField<SealedDocument<P>>(
+        sealed.ciphertext,
+        purpose,
+        channelId,
+        sealed.epoch,
+        await this.keys.keyFor(channelId, sealed.epoch),
+        at,
+      );
+    } catch (err) {
+      if (err instanceof DecryptError) {
+        throw new UnableToDecryptError(
+          'This field does not open as part of this record: it was altered, or moved here from another record.',
+        );
+      }
+      throw err;
+    }
   }
 
   /**
@@ -94,7 +107,10 @@ export class SealedRecords {
   async saveMinutes(meetingId: string, document: MinutesDocument, baseVersion: number): Promise<number> {
     const meeting = await this.client.meeting(meetingId);
     return this.sealedWrite(async () => {
-      const minutes = await this.sealField(meeting.channelId, 'minutes', document);
+      const minutes = await this.sealField(meeting.channelId, 'minutes', document, {
+        recordId: meetingId,
+        version: baseVersion + 1,
+      });
       return (await this.client.saveMinutes(meetingId, { baseVersion, minutes })).version;
     });
   }
@@ -108,7 +124,10 @@ export class SealedRecords {
     return {
       version: meeting.minutes.version,
       // A caller may name a narrower document it wrote itself; what the registry promises is MinutesDocument.
-      document: (await this.openField(meeting.channelId, 'minutes', meeting.minutes)) as T,
+      document: (await this.openField(meeting.channelId, 'minutes', meeting.minutes, {
+        recordId: meetingId,
+        version: meeting.minutes.version,
+      })) as T,
     };
   }
 
@@ -135,7 +154,10 @@ export class SealedRecords {
     const meeting = await this.client.meeting(meetingId);
     const number = meeting.amendments.length + 1;
     return this.sealedWrite(async () => {
-      const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction);
+      const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction, {
+        recordId: meetingId,
+        version: number,
+      });
       const signature = await signMinutes(
         meetingId,
         'amendment',
@@ -188,7 +210,10 @@ export class SealedRecords {
         number: a.number,
         authorId: a.authorId,
         createdAt: a.createdAt,
-        ...(await this.openField(meeting.channelId, 'minutes-amendment', a)),
+        ...(await this.openField(meeting.channelId, 'minutes-amendment', a, {
+          recordId: meetingId,
+          version: a.number,
+        })),
         proof: {
           deviceId: a.deviceId,
           publicKey: author.ed25519PublicKey,
@@ -199,7 +224,10 @@ export class SealedRecords {
     }
     return {
       version: final.version,
-      document: (await this.openField(meeting.channelId, 'minutes', final)) as T,
+      document: (await this.openField(meeting.channelId, 'minutes', final, {
+        recordId: meetingId,
+        version: final.version,
+      })) as T,
       proof: {
         deviceId: meeting.final.deviceId,
         publicKey: signer.ed25519PublicKey,

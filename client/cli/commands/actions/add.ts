@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { date, resolveChannel, resolveMeeting, resolveUser } from '../../secure.js';
@@ -35,12 +36,14 @@ export async function addAction(ctx: CliContext, s: SecureSession, o: AddActionO
     await addEntry(s, meetingId, o.item, 'action', `${o.text} (owner ${o.owner}, due ${dueOn})`);
   }
   // Sealed and written again if the conversation's key changes in between (sealedWrite).
+  const id = randomUUID();
   const a = await s.sealedWrite(async () =>
     s.client.createAction({
+      id,
       channelId,
       meetingId,
       planObjective,
-      description: await s.sealField(channelId, 'action', { text: o.text }),
+      description: await s.sealField(channelId, 'action', { text: o.text }, { recordId: id }),
       ownerId,
       dueOn,
     }),

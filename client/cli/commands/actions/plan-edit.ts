@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PlanDocument } from '../../../../contracts/sealed.js';
 import { newObjectiveId, type FamilyView, type SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
@@ -22,7 +23,9 @@ const inTwelveWeeks = () => new Date(Date.now() + 84 * 86_400_000).toISOString()
 export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpts, which: string): Promise<void> {
   const f = await resolveFamily(s, which);
   const view = await s.client.familyPlan(f.id);
-  let doc: PlanDocument = view.plan ? await s.openField(f.channelId, 'family-plan', view.plan) : { objectives: [] };
+  let doc: PlanDocument = view.plan
+    ? await s.openField(f.channelId, 'family-plan', view.plan, { recordId: f.id, version: view.plan.version })
+    : { objectives: [] };
   if (o.fromFile) doc = (await readJsonFile(ctx, o.fromFile)) as PlanDocument;
   if (!Array.isArray(doc?.objectives)) throw new CliUsageError('The plan document needs an "objectives" list.');
   // Ids travel in clear: one that is not random (a name, a number) is replaced by a random one.
@@ -38,7 +41,10 @@ export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpt
   const saved = await s.sealedWrite(async () =>
     s.client.saveFamilyPlan(f.id, {
       baseVersion: view.plan?.version ?? 0,
-      plan: await s.sealField(f.channelId, 'family-plan', doc),
+      plan: await s.sealField(f.channelId, 'family-plan', doc, {
+        recordId: f.id,
+        version: (view.plan?.version ?? 0) + 1,
+      }),
       reviewOn,
       coveredMemberIds,
     }),
@@ -113,11 +119,13 @@ export interface PlanProgressOpts {
 export async function reportProgress(ctx: CliContext, s: SecureSession, o: PlanProgressOpts, which: string) {
   const f = await resolveFamily(s, which);
   const objective = await objectiveIdIn(s, f, o.objective);
+  const id = randomUUID();
   const r = await s.sealedWrite(async () =>
     s.client.reportPlanProgress(f.id, {
+      id,
       objective: objective.id,
       kind: o.family ? 'family' : 'professional',
-      report: await s.sealField(f.channelId, 'plan-progress', { text: o.report }),
+      report: await s.sealField(f.channelId, 'plan-progress', { text: o.report }, { recordId: id }),
     }),
   );
   ctx.print(r, `Progress on "${objective.objective}" recorded.\n`);
@@ -127,7 +135,7 @@ export async function reportProgress(ctx: CliContext, s: SecureSession, o: PlanP
 export async function objectiveIdIn(s: SecureSession, f: FamilyView, which: string) {
   const view = await s.client.familyPlan(f.id);
   if (!view.plan) throw new CliUsageError(`${f.ref} has no plan yet.`);
-  const doc = await s.openField(f.channelId, 'family-plan', view.plan);
+  const doc = await s.openField(f.channelId, 'family-plan', view.plan, { recordId: f.id, version: view.plan.version });
   const found = findObjective(doc, which);
   if (!found) throw new CliUsageError(noSuchObjective(doc, which));
   return found;

@@ -18,11 +18,14 @@ export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, w
     );
     return;
   }
-  const doc: PlanDocument = await s.openField(f.channelId, 'family-plan', view.plan);
+  const doc: PlanDocument = await s.openField(f.channelId, 'family-plan', view.plan, {
+    recordId: f.id,
+    version: view.plan.version,
+  });
   const names = await new Names(s).load(f.channelId);
   const progress = await mapInOrder(view.progress, async (p) => ({
     ...p,
-    text: await openText(s, f.channelId, 'plan-progress', p.report),
+    text: await openText(s, f.channelId, 'plan-progress', p.report, { recordId: p.id }),
   }));
   ctx.print({ ...view, document: doc, progress }, () => renderPlan(f, view, doc, progress, names));
 }

@@ -7,7 +7,7 @@ export async function described(s: SecureSession, actions: ActionView[]) {
   const names = new Names(s);
   return mapInOrder(actions, async (a) => ({
     ...a,
-    text: await openText(s, a.channelId, 'action', a.description),
+    text: await openText(s, a.channelId, 'action', a.description, { recordId: a.id }),
     short: a.id.slice(0, 8),
     owner: (await names.load(a.channelId)).of(a.ownerId),
   }));

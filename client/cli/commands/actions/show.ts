@@ -23,10 +23,10 @@ type ShownUpdate = ActionDetailView['updates'][number] & { noteText: string };
 export async function showAction(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
   const a = await s.client.action(await resolveAction(s, which));
   const names = await new Names(s).load(a.channelId);
-  const text = await openText(s, a.channelId, 'action', a.description);
+  const text = await openText(s, a.channelId, 'action', a.description, { recordId: a.id });
   const updates = await mapInOrder(a.updates, async (u) => ({
     ...u,
-    noteText: await openText(s, a.channelId, 'action-note', u.note),
+    noteText: await openText(s, a.channelId, 'action-note', u.note, { recordId: u.id }),
   }));
   ctx.print({ ...a, text, updates }, () => renderAction(a, text, updates, names));
 }

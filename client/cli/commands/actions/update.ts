@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ACTION_STATUSES, type ActionStatus } from '../../../../contracts/actions.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
@@ -15,11 +16,15 @@ export async function updateAction(ctx: CliContext, s: SecureSession, o: UpdateA
   if (o.status) oneOf(ACTION_STATUSES, o.status, '--status');
   const id = await resolveAction(s, which);
   const current = await s.client.action(id);
+  const updateId = randomUUID();
   const a = await s.sealedWrite(async () =>
     s.client.updateAction(id, {
+      updateId,
       // Checked above when given; an empty --status goes to the server as it always has.
       status: o.status as ActionStatus | undefined,
-      note: o.note ? await s.sealField(current.channelId, 'action-note', { text: o.note }) : undefined,
+      note: o.note
+        ? await s.sealField(current.channelId, 'action-note', { text: o.note }, { recordId: updateId })
+        : undefined,
     }),
   );
   ctx.print(a, `Action ${a.id.slice(0, 8)} is ${a.status}.\n`);
@@ -34,10 +39,14 @@ export async function reassignAction(ctx: CliContext, s: SecureSession, o: Reass
   const id = await resolveAction(s, which);
   const current = await s.client.action(id);
   const ownerId = await resolveUser(s, who);
+  const updateId = randomUUID();
   const a = await s.sealedWrite(async () =>
     s.client.reassignAction(id, {
+      updateId,
       ownerId,
-      reason: o.reason ? await s.sealField(current.channelId, 'action-note', { text: o.reason }) : undefined,
+      reason: o.reason
+        ? await s.sealField(current.channelId, 'action-note', { text: o.reason }, { recordId: updateId })
+        : undefined,
     }),
   );
   ctx.print(a, `Action ${a.id.slice(0, 8)} now belongs to ${who}.\n`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CONSENT_STATUSES } from '../../../../contracts/consent.js';
 import type { ConsentInput, SecureSession } from '../../../sdk/node.js';
 import { isOneOf, orList } from '../../choices.js';
@@ -27,6 +28,7 @@ export interface RecordConsentOpts extends ConsentOpts {
 
 /** The record as the server takes it; kind, giver and method are checked there. */
 const base = (o: ConsentOpts): Omit<ConsentInput, 'status'> => ({
+  id: randomUUID(),
   kind: o.kind as ConsentInput['kind'],
   givenBy: o.by as ConsentInput['givenBy'],
   method: o.method as ConsentInput['method'],
@@ -52,16 +54,22 @@ export async function recordConsent(
   const assessedBy = o.competenceBy ? await resolveUser(s, o.competenceBy) : undefined;
   const assessedOn = o.competenceBy ? date(o.competenceOn, '--competence-on', todayIso()) : undefined;
   const agencyIds = await resolveAgencies(s, o.agency ?? []);
+  const record = base(o);
   const register = await s.sealedWrite(async () => {
     const competence: ConsentInput['competence'] =
       assessedBy && assessedOn && o.rationale
         ? {
             assessedBy,
             assessedOn,
-            rationale: await s.sealField(f.channelId, 'competence-rationale', { text: o.rationale }),
+            rationale: await s.sealField(
+              f.channelId,
+              'competence-rationale',
+              { text: o.rationale },
+              { recordId: record.id },
+            ),
           }
         : undefined;
-    return s.client.recordConsent(f.id, m.id, { ...base(o), status, agencyIds, competence });
+    return s.client.recordConsent(f.id, m.id, { ...record, status, agencyIds, competence });
   });
   ctx.print(register, `Recorded: consent to ${o.kind} ${o.status} for ${m.ref}.\n`);
 }

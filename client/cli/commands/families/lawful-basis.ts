@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LAWFUL_BASES } from '../../../../contracts/consent.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
@@ -23,11 +24,13 @@ export async function recordLawfulBasis(
   const f = await resolveFamily(s, which);
   const [agencyId] = await resolveAgencies(s, [o.agency]);
   const approvedBy = await resolveUser(s, o.approvedBy);
+  const id = randomUUID();
   const r = await s.sealedWrite(async () =>
     s.client.recordLawfulBasis(f.id, {
+      id,
       agencyId,
       basis,
-      justification: await s.sealField(f.channelId, 'lawful-basis', { text: o.justification }),
+      justification: await s.sealField(f.channelId, 'lawful-basis', { text: o.justification }, { recordId: id }),
       approvedBy,
     }),
   );

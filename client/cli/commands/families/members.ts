@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FAMILY_MEMBER_ROLES } from '../../../../contracts/families.js';
 import type { FamilyMemberDetails } from '../../../../contracts/sealed.js';
 import type { FamilyView, SecureSession } from '../../../sdk/node.js';
@@ -13,7 +14,9 @@ export async function memberDetails(
 ): Promise<string> {
   if (!m.details) return '-';
   try {
-    const d: FamilyMemberDetails = await s.openField(family.channelId, 'family-member', m.details);
+    const d: FamilyMemberDetails = await s.openField(family.channelId, 'family-member', m.details, {
+      recordId: m.id,
+    });
     return [d.name, d.dateOfBirth ? `born ${d.dateOfBirth}` : null].filter(Boolean).join(', ') || '-';
   } catch {
     return '(unable to decrypt)';
@@ -39,10 +42,14 @@ export async function addFamilyMember(
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.born ? { dateOfBirth: date(opts.born, '--born') } : {}),
   };
+  const id = randomUUID();
   const m = await s.sealedWrite(async () =>
     s.client.addFamilyMember(f.id, {
+      id,
       role,
-      details: Object.keys(value).length ? await s.sealField(f.channelId, 'family-member', value) : undefined,
+      details: Object.keys(value).length
+        ? await s.sealField(f.channelId, 'family-member', value, { recordId: id })
+        : undefined,
     }),
   );
   ctx.print(m, `Added ${m.ref} (${m.role}).\n`);

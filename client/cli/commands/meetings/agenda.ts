@@ -6,7 +6,7 @@ import { CliUsageError } from '../../context.js';
 export async function agendaOf(s: SecureSession, m: MeetingView): Promise<AgendaItem[]> {
   if (!m.agenda) return [];
   try {
-    const agenda: AgendaItem[] = await s.openField(m.channelId, 'meeting-agenda', m.agenda);
+    const agenda: AgendaItem[] = await s.openField(m.channelId, 'meeting-agenda', m.agenda, { recordId: m.id });
     return agenda;
   } catch {
     return [];

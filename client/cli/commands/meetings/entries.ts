@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntryKind } from '../../../../contracts/meetings.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import type { CliContext } from '../../context.js';
@@ -14,11 +15,13 @@ export async function addEntry(
 ): Promise<{ id: string; meetingId: string; agendaItem: string; kind: EntryKind }> {
   const m = await s.client.meeting(meetingId);
   const item = agendaItem(await agendaOf(s, m), which);
+  const entryId = randomUUID();
   const { id } = await s.sealedWrite(async () =>
     s.client.addMeetingEntry(meetingId, {
+      id: entryId,
       agendaItem: item,
       kind,
-      content: await s.sealField(m.channelId, 'meeting-entry', { text }),
+      content: await s.sealField(m.channelId, 'meeting-entry', { text }, { recordId: entryId }),
     }),
   );
   return { id, meetingId, agendaItem: item, kind };

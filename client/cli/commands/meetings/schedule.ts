@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MEETING_KINDS } from '../../../../contracts/meetings.js';
 import type { AgendaItem } from '../../../../contracts/sealed.js';
 import type { SecureSession } from '../../../sdk/node.js';
@@ -34,13 +35,15 @@ export async function scheduleMeeting(
   const invitees: string[] = [];
   for (const who of o.invite ?? []) invitees.push(await resolveUser(s, who));
   const minuteTakerId = o.minuteTaker ? await resolveUser(s, o.minuteTaker) : undefined;
+  const id = randomUUID();
   const m = await s.sealedWrite(async () =>
     s.client.scheduleMeeting({
+      id,
       channelId,
       kind,
       scheduledAt: when(o.at),
-      place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }) : undefined,
-      agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda) : undefined,
+      place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }, { recordId: id }) : undefined,
+      agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda, { recordId: id }) : undefined,
       minuteTakerId,
       invitees,
     }),

@@ -12,10 +12,10 @@ type ShownEntry = MeetingView['entries'][number] & { text: string };
 export async function showMeeting(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
   const m = await s.client.meeting(await resolveMeeting(s, which));
   const agenda = await agendaOf(s, m);
-  const place = await openText(s, m.channelId, 'meeting-place', m.place);
+  const place = await openText(s, m.channelId, 'meeting-place', m.place, { recordId: m.id });
   const entries = await mapInOrder(m.entries, async (e) => ({
     ...e,
-    text: await openText(s, m.channelId, 'meeting-entry', e.content),
+    text: await openText(s, m.channelId, 'meeting-entry', e.content, { recordId: e.id }),
   }));
   ctx.print({ ...m, placeText: place || null, agendaItems: agenda, entries }, () =>
     renderMeeting(m, place, agenda, entries),
