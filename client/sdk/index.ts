@@ -64,3 +64,4 @@ export {
   type SignedExport,
 } from './export/record-export.js';
 export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';
+export { anchorsFromJson, anchorsFromTrustStore, isPublicKeyText, mergeAnchors } from './export/anchors.js';
