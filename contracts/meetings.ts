@@ -57,8 +57,14 @@ export const saveMinutesSchema = z.strictObject({
 });
 export type SaveMinutesInput = z.infer<typeof saveMinutesSchema>;
 
+/**
+ * The chair's signature over the latest version (docs/protocol.md, "Signed minutes", v2). The server
+ * cannot read the minutes, so the client sends the hash of their text it signed; the server checks the
+ * signature over it and keeps it, so every reader can check the text against it.
+ */
 export const closeMeetingSchema = z.strictObject({
   version: z.number().int().min(1).max(1_000_000),
+  textHash: base64url(32),
   deviceId: z.uuid(),
   signature: base64url(64),
 });
@@ -67,6 +73,8 @@ export type CloseMeetingInput = z.infer<typeof closeMeetingSchema>;
 export const amendSchema = z.strictObject({
   number: z.number().int().min(1).max(1_000_000),
   amendment: sealedField,
+  /** The hash of the amendment's text (as for closing), covered by the signature. */
+  textHash: base64url(32),
   deviceId: z.uuid(),
   signature: base64url(64),
 });
@@ -120,13 +128,23 @@ export type MeetingInviteeView = z.infer<typeof meetingInviteeView>;
 export const familyAttendanceView = z.object({ memberId: z.uuid(), memberRef: z.string(), present: z.boolean() });
 export type FamilyAttendanceView = z.infer<typeof familyAttendanceView>;
 
-/** The lock on closed minutes: the version closed and the chair's device signature over it. */
-export const finalMinutesView = z.object({ version: z.number().int(), signature: z.string(), deviceId: z.uuid() });
+/**
+ * The lock on closed minutes: the version closed, the hash of its text and the chair's device signature
+ * over both (`textHash` is null only for minutes closed before signatures covered the text).
+ */
+export const finalMinutesView = z.object({
+  version: z.number().int(),
+  textHash: z.string().nullable(),
+  signature: z.string(),
+  deviceId: z.uuid(),
+});
 export type FinalMinutesView = z.infer<typeof finalMinutesView>;
 
 /** A signed correction to closed minutes. */
 export const minutesAmendmentView = sealedView.extend({
   number: z.number().int(),
+  /** The hash of the amendment's text its signature covers (null only for one made before that). */
+  textHash: z.string().nullable(),
   authorId: z.uuid(),
   deviceId: z.uuid(),
   signature: z.string(),

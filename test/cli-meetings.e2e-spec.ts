@@ -1,8 +1,20 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ActionDetailView, FamilyView, MeetingView, SignedExport } from '../client/sdk/index.js';
-import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
+import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
+import { identityFromSeed, newIdentitySeed, signDevice } from '../client/sdk/crypto/identity.js';
+import { minutesTextHash, signMinutes } from '../client/sdk/crypto/minutes.js';
+import {
+  FileKeyStore,
+  safetyNumber,
+  signExport,
+  type ActionDetailView,
+  type ExportSigner,
+  type FamilyView,
+  type MeetingView,
+  type SignedExport,
+} from '../client/sdk/node.js';
+import { CLI_PASSPHRASE, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
 
@@ -193,18 +205,123 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(html).toContain('Mornings are easier now');
     expect(html).toContain('<h2>Actions as minuted</h2>');
 
-    // Verification needs nothing but the file: a home with no sign-in and no keys.
+    // Intact, checked with nothing but the file from a home with no sign-in and no keys: consistent, but
+    // nothing there vouches for who signed it, so it says so and exits 5.
     const stranger = { email: '', password: '', id: '', home: await tempDir('stranger') };
+    const leadIdentity = (await new FileKeyStore(path.join(lead.home, 'keys')).publicIdentity(lead.id))!;
+    const officerIdentity = (await new FileKeyStore(path.join(officer.home, 'keys')).publicIdentity(officer.id))!;
     for (const file of [htmlFile, jsonFile]) {
       const v = await as(stranger, ['export', 'verify', file]);
-      expect(v.code).toBe(0);
-      expect(v.out).toContain('The export verifies.');
+      expect(v.code).toBe(5);
+      expect(v.out).not.toContain('FAIL');
       expect(v.out).toContain('ok    final minutes (version 4) signed by the chair’s device');
+      expect(v.out).toContain('ok    the final minutes (version 4) are the text the chair signed');
+      expect(v.out).toContain(`safety number ${await safetyNumber(leadIdentity)}`);
+      expect(v.out).toContain('NOT anchored');
+      expect(v.out).toContain('Nothing is proven until you compare the fingerprints above with the people named');
     }
-    const expected = await as(stranger, ['export', 'verify', jsonFile, '--key', doc.exportedBy.publicKey]);
+    // An honest export verifies as anchored from a home that pinned the chair: the officer's (the chair's
+    // identity pinned when they met, their own from their key store), and the chair's own.
+    const fromOfficer = await as(officer, ['export', 'verify', htmlFile]);
+    expect(fromOfficer.code).toBe(0);
+    expect(fromOfficer.out).toContain('The export verifies, and every signer is anchored to a key you hold.');
+    expect(fromOfficer.out).toMatch(
+      /lead person \(Council\) signed the final minutes as chair\n.*\n.*\n +anchored: .*identity pinned on this computer when first met/,
+    );
+    expect(fromOfficer.out).toMatch(
+      /officer person \(Police\) exported the record\n.*\n.*\n +anchored: .*your own identity key/,
+    );
+    expect((await as(lead, ['export', 'verify', jsonFile])).code).toBe(0);
+    // Or with the keys given: both people's identity keys, on the command line or in a file.
+    const expected = await as(stranger, [
+      'export',
+      'verify',
+      jsonFile,
+      '--key',
+      leadIdentity,
+      '--key',
+      officerIdentity,
+    ]);
     expect(expected.code).toBe(0);
-    const wrongKey = await as(stranger, ['export', 'verify', jsonFile, '--key', doc.record.minutes.proof.publicKey]);
-    expect(wrongKey.code).toBe(1);
+    const keysFile = path.join(out, 'keys.json');
+    await writeFile(keysFile, JSON.stringify([leadIdentity, doc.exportedBy.publicKey]));
+    expect((await as(stranger, ['export', 'verify', jsonFile, '--trust', keysFile])).code).toBe(0);
+    // Only the chair's key: the exporter is not vouched for.
+    const chairOnly = await as(stranger, ['export', 'verify', jsonFile, '--key', doc.record.minutes.proof.publicKey]);
+    expect(chairOnly.code).toBe(5);
+    expect(chairOnly.out).toContain('anchored: its device key given with --key');
+    const notAKey = await as(stranger, ['export', 'verify', jsonFile, '--key', 'not-a-key']);
+    expect(notAKey.code).toBe(2);
+    expect(notAKey.err).toContain('--key takes a public key');
+
+    // Forged: the minutes' text edited ("FORGED: no concerns, close the case"), and the chair's minutes
+    // signature, the signer list and the export re-signed with brand-new keys under the real people's ids.
+    // Every signature in it checks; nothing vouches for those keys, so it is not anchored.
+    const forged = JSON.parse(JSON.stringify(doc)) as SignedExport & { kind: 'meeting' };
+    forged.record.minutes.document = { sections: [{ item: '1', notes: 'FORGED: no concerns, close the case' }] };
+    const fresh = async (userId: string, deviceId: string) => {
+      const identity = await identityFromSeed(await newIdentitySeed());
+      const keys = await generateDeviceKeys();
+      const d = { userId, deviceId, x25519PublicKey: keys.x25519.publicKey, ed25519PublicKey: keys.ed25519.publicKey };
+      const signer: ExportSigner = {
+        ...d,
+        identityPublicKey: identity.publicKey,
+        identitySignature: await signDevice(identity, d),
+      };
+      return { keys, signer };
+    };
+    const fakeChair = await fresh(lead.id, forged.record.minutes.proof.deviceId);
+    const fakeExporter = await fresh(officer.id, forged.exportedBy.deviceId);
+    const proof = forged.record.minutes.proof;
+    proof.publicKey = fakeChair.keys.ed25519.publicKey;
+    proof.textHash = await minutesTextHash(forged.record.minutes.document);
+    proof.signature = await signMinutes(
+      meetingId,
+      'final',
+      4,
+      proof.textHash,
+      proof.ciphertext,
+      fakeChair.keys.ed25519.privateKey,
+    );
+    for (const a of forged.record.amendments) {
+      a.proof.publicKey = fakeChair.keys.ed25519.publicKey;
+      a.proof.signature = await signMinutes(
+        meetingId,
+        'amendment',
+        a.number,
+        a.proof.textHash,
+        a.proof.ciphertext,
+        fakeChair.keys.ed25519.privateKey,
+      );
+    }
+    const { signature: _sig, ...unsigned } = forged;
+    unsigned.exportedBy.publicKey = fakeExporter.keys.ed25519.publicKey;
+    unsigned.signers = [fakeChair.signer, fakeExporter.signer];
+    const forgedFile = path.join(out, 'forged.json');
+    await writeFile(forgedFile, JSON.stringify(await signExport(unsigned, fakeExporter.keys.ed25519.privateKey)));
+    for (const who of [officer, stranger]) {
+      const v = await as(who, ['export', 'verify', forgedFile]);
+      expect(v.code).toBe(5);
+      expect(v.out).not.toContain('FAIL');
+      expect(v.out).toContain('Nothing is proven until you compare the fingerprints above with the people named');
+      expect(v.out).not.toContain('every signer is anchored');
+    }
+    expect((await as(officer, ['export', 'verify', forgedFile])).out).toContain(
+      'WARNING: it contradicts what you hold',
+    );
+
+    // Edited and re-signed by a real member's own device: the export signature is theirs and anchored,
+    // but the chair's signature covers the hash of the text the chair closed, so it is broken outright.
+    const device = await new FileKeyStore(path.join(officer.home, 'keys')).load(officer.id, CLI_PASSPHRASE);
+    const { signature: _sig2, ...edit } = JSON.parse(JSON.stringify(doc)) as SignedExport & { kind: 'meeting' };
+    edit.record.minutes.document = { sections: [{ item: '1', notes: 'FORGED: no concerns, close the case' }] };
+    const memberFile = path.join(out, 'member-edit.json');
+    await writeFile(memberFile, JSON.stringify(await signExport(edit, device.keys.ed25519.privateKey)));
+    const byMember = await as(officer, ['export', 'verify', memberFile]);
+    expect(byMember.code).toBe(1);
+    expect(byMember.out).toContain('FAIL  the final minutes (version 4) are the text the chair signed');
+    expect(byMember.out).toContain('ok    signed by device');
+    expect(byMember.out).toContain('does NOT verify');
 
     const edited = path.join(out, 'edited.html');
     await writeFile(edited, html.replace('Weekly check-ins agreed', 'Monthly check-ins agreed'));
@@ -213,7 +330,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(bad.out).toContain('FAIL  the readable page shows exactly the signed record');
     expect(bad.out).toContain('does NOT verify');
     const badJson = await as(stranger, ['--json', 'export', 'verify', edited]);
-    expect(json<{ valid: boolean }>(badJson).valid).toBe(false);
+    expect(json<{ valid: boolean; status: string }>(badJson)).toMatchObject({ valid: false, status: 'invalid' });
 
     // An existing file is not overwritten unless asked.
     const again = await as(officer, ['export', 'meeting', meetingId, '--out', out]);
@@ -312,6 +429,9 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       expect(help.code).toBe(0);
       expect(help.out).toMatch(/Usage: strongroom \S+/);
     }
+    const verifyHelp = await as(lead, ['export', 'verify', '--help']);
+    expect(verifyHelp.out).toContain('--trust <file>');
+    expect(verifyHelp.out).toMatch(/5 it is intact but not every signer is anchored/);
     const usage = await as(lead, ['actions', 'add', '--owner', lead.email, '--due', '2027-01-01', '--text', 'x']);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('--meeting or --in');

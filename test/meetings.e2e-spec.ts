@@ -3,11 +3,15 @@ import {
   newObjectiveId,
   RecordExporter,
   renderExportHtml,
+  signExport,
+  UnableToDecryptError,
   verifyExport,
   verifyExportText,
   type SecureSession,
   type SignedExport,
+  type TrustAnchors,
 } from '../client/sdk/index.js';
+import { minutesTextHash, signMinutes } from '../client/sdk/crypto/minutes.js';
 import { refused } from './support/refused.js';
 import { dumpDatabase, markerForms, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -255,20 +259,81 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     expect(html).toContain(voice);
     expect(html).toContain('<html lang="en-GB">');
     const checked = await verifyExportText(html);
-    expect(checked.checks.every((c) => c.ok)).toBe(true);
-    expect(checked.checks).toHaveLength(4); // exporter, chair's final minutes, amendment 1, the page itself
+    expect(checked.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checked.checks.map((c) => c.check)).toEqual(
+      expect.arrayContaining([
+        'the final minutes (version 2) are the text the chair signed',
+        'amendment 1 is the text its author signed',
+        'the readable page shows exactly the signed record',
+      ]),
+    );
+    // Consistent, but by itself it proves nothing about who signed it…
+    expect(checked.status).toBe('not_anchored');
+    // …until checked against keys held outside it: the officer's own identity and the chair's, as pinned.
+    expect(r.minutes.proof.textHash).toBe(await minutesTextHash(r.minutes.document));
+    expect(doc.signers.map((d) => [d.userId, d.deviceId]).sort()).toEqual(
+      [
+        [officer.id, officerS.deviceId],
+        [lead.id, leadS.deviceId],
+      ].sort(),
+    );
+    const chairPin = (await officerS.seen(lead.id)).identity!;
+    const anchors: TrustAnchors = {
+      identities: [
+        { userId: officer.id, identityPublicKey: officerS.device.identity!.publicKey, how: 'your own identity key' },
+        { ...chairPin, how: 'identity pinned on this computer' },
+      ],
+    };
+    expect((await verifyExportText(html, anchors)).status).toBe('anchored');
     expect((await verifyExportText(html.replace('Weekly check-ins agreed', 'Monthly check-ins agreed'))).valid).toBe(
       false,
     );
     const edited = JSON.parse(JSON.stringify(doc)) as SignedExport & { kind: 'meeting' };
     edited.record.minutes.document = { sections: [], familyVoice: 'changed' };
     expect((await verifyExport(edited)).valid).toBe(false);
+    // Re-signed by the exporter's own real device, the edited text still is not what the chair signed.
+    const { signature: _old, ...unsigned } = edited;
+    const resigned = await verifyExport(await signExport(unsigned, officerS.device.keys.ed25519.privateKey), anchors);
+    expect(resigned.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual([
+      'the final minutes (version 2) are the text the chair signed',
+    ]);
+    expect(resigned.status).toBe('invalid');
 
     // The server knows an export was made, by whom, and its id; never what it says.
     const events = await admin.client.auditEvents({ limit: 1000 });
     expect(
       events.filter((e) => e.action === 'meeting.exported').map((e) => [e.actorUserId, e.targetId, e.details]),
     ).toEqual([[officer.id, closedMeetingId, { exportId: doc.exportId }]]);
+  });
+
+  it('refuses minutes whose stored text hash a database writer changed', async () => {
+    const [row] = (await t.sql('SELECT final_text_hash FROM meetings WHERE id = $1', [closedMeetingId])).rows as {
+      final_text_hash: Buffer;
+    }[];
+    expect(row.final_text_hash).toHaveLength(32);
+    // The hash of another text: the chair's signature does not cover it.
+    const other = Buffer.from(await minutesTextHash({ sections: [], familyVoice: 'changed' }), 'base64url');
+    await t.sql('UPDATE meetings SET final_text_hash = $2 WHERE id = $1', [closedMeetingId, other]);
+    try {
+      await expect(officerS.verifiedMinutes(closedMeetingId)).rejects.toThrow(
+        new UnableToDecryptError('The final minutes are not signed by the chair’s device.'),
+      );
+    } finally {
+      await t.sql('UPDATE meetings SET final_text_hash = $2 WHERE id = $1', [closedMeetingId, row.final_text_hash]);
+    }
+    await t.sql('UPDATE minutes_amendments SET text_hash = $2 WHERE meeting_id = $1', [closedMeetingId, other]);
+    try {
+      await expect(officerS.verifiedMinutes(closedMeetingId)).rejects.toThrow(
+        new UnableToDecryptError('Amendment 1 is not signed by its author’s device.'),
+      );
+    } finally {
+      const honest = Buffer.from(
+        await minutesTextHash({ text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' }),
+        'base64url',
+      );
+      await t.sql('UPDATE minutes_amendments SET text_hash = $2 WHERE meeting_id = $1', [closedMeetingId, honest]);
+    }
+    expect((await officerS.verifiedMinutes(closedMeetingId)).amendments).toHaveLength(1);
   });
 
   it('refuses every broken meeting rule with a clear error', async () => {
@@ -313,25 +378,63 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     );
     // Closing needs minutes, the latest version, and the chair's own device signature.
     await refused(
-      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: leadS.deviceId, signature: 'A'.repeat(86) }),
+      lead.client.closeMeeting(meeting.id, {
+        version: 1,
+        textHash: 'A'.repeat(43),
+        deviceId: leadS.deviceId,
+        signature: 'A'.repeat(86),
+      }),
       409,
       'no_minutes',
     );
     await leadS.saveMinutes(meeting.id, { sections: [{ item: 'a1', notes: 'short meeting' }] }, 0);
     const latest = (await lead.client.meeting(meeting.id)).minutes!;
+    const bad = { version: 1, textHash: 'A'.repeat(43), signature: 'A'.repeat(86) };
+    await refused(lead.client.closeMeeting(meeting.id, { ...bad, deviceId: leadS.deviceId }), 400, 'invalid_signature');
     await refused(
-      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: leadS.deviceId, signature: 'A'.repeat(86) }),
-      400,
-      'invalid_signature',
-    );
-    await refused(
-      lead.client.closeMeeting(meeting.id, { version: 1, deviceId: officerS.deviceId, signature: 'A'.repeat(86) }),
+      lead.client.closeMeeting(meeting.id, { ...bad, deviceId: officerS.deviceId }),
       403,
       'not_your_device',
     );
     await refused(officerS.closeMeeting(meeting.id), 403, 'chair_only');
     expect(latest.version).toBe(1);
-    await leadS.closeMeeting(meeting.id);
+    // The signature covers the text hash sent with it: a valid signature with another hash is refused.
+    const textHash = await minutesTextHash({ sections: [{ item: 'a1', notes: 'short meeting' }] });
+    const signature = await signMinutes(
+      meeting.id,
+      'final',
+      1,
+      textHash,
+      latest.ciphertext,
+      leadS.device.keys.ed25519.privateKey,
+    );
+    const otherHash = await minutesTextHash({ sections: [{ item: 'a1', notes: 'a long meeting' }] });
+    await refused(
+      lead.client.closeMeeting(meeting.id, { version: 1, textHash: otherHash, deviceId: leadS.deviceId, signature }),
+      400,
+      'invalid_signature',
+    );
+    // A chair's client that signs the hash of some other text gets past the server (which cannot read the
+    // minutes), but no reader accepts the minutes as signed.
+    const lying = await signMinutes(
+      meeting.id,
+      'final',
+      1,
+      otherHash,
+      latest.ciphertext,
+      leadS.device.keys.ed25519.privateKey,
+    );
+    const closed = await lead.client.closeMeeting(meeting.id, {
+      version: 1,
+      textHash: otherHash,
+      deviceId: leadS.deviceId,
+      signature: lying,
+    });
+    expect(closed.final).toMatchObject({ version: 1, textHash: otherHash, deviceId: leadS.deviceId });
+    await expect(officerS.verifiedMinutes(meeting.id)).rejects.toThrow(
+      new UnableToDecryptError('The text of the final minutes is not the text the chair signed.'),
+    );
+    await expect(new RecordExporter(officerS).meeting(meeting.id)).rejects.toThrow(UnableToDecryptError);
     // An amendment whose signature does not match is refused; strangers cannot read the meeting.
     const view = await lead.client.meeting(meeting.id);
     const amendment = await leadS.sealField(
@@ -344,6 +447,7 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       lead.client.amendMinutes(meeting.id, {
         number: 1,
         amendment,
+        textHash: view.final!.textHash!,
         deviceId: leadS.deviceId,
         signature: view.final!.signature,
       }),

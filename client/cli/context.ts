@@ -113,7 +113,10 @@ export class CliContext {
   }
 }
 
-/** Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem. */
+/**
+ * Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem
+ * (and `export verify`'s own 5: an intact export whose signers are not all anchored).
+ */
 export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): number {
   if (err instanceof StrongroomApiError) {
     if (ctx.json) {

@@ -56,9 +56,13 @@ export {
   exportSigningBytes,
   signExport,
   verifyExport,
+  type ExportSigner,
+  type ExportSignerReport,
   type ExportVerification,
+  type TrustAnchors,
   type FamilyPlanExport,
   type MeetingExport,
   type SignedExport,
 } from './export/record-export.js';
 export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';
+export { anchorsFromJson, anchorsFromTrustStore, isPublicKeyText, mergeAnchors } from './export/anchors.js';

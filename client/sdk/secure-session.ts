@@ -85,6 +85,14 @@ export class SecureSession {
     return this.trust.check(d);
   }
 
+  /**
+   * A device with its owner's identity key and identity signature over it, checked (null if this client
+   * does not trust it now): what an export carries so its signers can be checked offline.
+   */
+  signerEvidence(deviceId: string): Promise<DeviceClaim | null> {
+    return this.trust.signerEvidence(deviceId);
+  }
+
   /** When this client first saw each of a person's devices, and their identity as pinned here. */
   async seen(userId: string): Promise<{ identity: PinnedIdentity | undefined; devices: PinnedDevice[] }> {
     return { identity: await this.trust.identityOf(userId), devices: await this.trust.firstSeen(userId) };

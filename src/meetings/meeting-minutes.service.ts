@@ -66,7 +66,10 @@ export class MeetingMinutesService {
     return (await this.minutes.versions(m, meetingId)).map(toMinutesVersionView);
   }
 
-  /** The chair closes the meeting: the latest version of the minutes, signed by the chair's device, is final. */
+  /**
+   * The chair closes the meeting: the latest version of the minutes, signed by the chair's device over
+   * its sealed bytes and the hash of its text (which only the client can compute), is final.
+   */
   async close(auth: AuthContext, meetingId: string, dto: CloseMeetingInput): Promise<MeetingView> {
     await this.db.transaction(async (m) => {
       const { meeting } = await this.view.readable(m, auth, meetingId, true);
@@ -79,21 +82,20 @@ export class MeetingMinutesService {
           latestVersion: latest.version,
         });
       }
+      const textHash = Buffer.from(dto.textHash, 'base64url');
       await this.verifyDevice(
         m,
         auth,
         dto.deviceId,
-        minutesSigningBytes(meetingId, 'final', dto.version, latest.ciphertext),
+        minutesSigningBytes(meeting.id, 'final', dto.version, textHash, latest.ciphertext),
         dto.signature,
       );
-      await this.meetings.markClosed(
-        m,
-        meetingId,
-        this.clock.now(),
-        dto.version,
-        Buffer.from(dto.signature, 'base64url'),
-        dto.deviceId,
-      );
+      await this.meetings.markClosed(m, meetingId, this.clock.now(), {
+        version: dto.version,
+        textHash,
+        signature: Buffer.from(dto.signature, 'base64url'),
+        deviceId: dto.deviceId,
+      });
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'meeting.closed',
@@ -126,11 +128,12 @@ export class MeetingMinutesService {
         throw conflict('amendment_conflict', `The next amendment is number ${next}: sign that one.`, { next });
       }
       const ciphertext = sealedBytes(dto.amendment);
+      const textHash = Buffer.from(dto.textHash, 'base64url');
       await this.verifyDevice(
         m,
         auth,
         dto.deviceId,
-        minutesSigningBytes(meetingId, 'amendment', dto.number, ciphertext),
+        minutesSigningBytes(meeting.id, 'amendment', dto.number, textHash, ciphertext),
         dto.signature,
       );
       await this.minutes.insertAmendment(m, meetingId, {
@@ -140,6 +143,7 @@ export class MeetingMinutesService {
         author_id: auth.user.id,
         device_id: dto.deviceId,
         signature: Buffer.from(dto.signature, 'base64url'),
+        text_hash: textHash,
         created_at: this.clock.now(),
       });
       await this.audit.record(m, {

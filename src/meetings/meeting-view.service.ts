@@ -64,6 +64,7 @@ export class MeetingViewService {
         meeting.status === 'closed'
           ? {
               version: meeting.final_version!,
+              textHash: meeting.final_text_hash ? b64(meeting.final_text_hash) : null,
               signature: b64(meeting.final_signature!),
               deviceId: meeting.final_signer_device_id!,
             }

@@ -30,6 +30,8 @@ export interface MeetingRow {
   final_version: number | null;
   final_signature: Buffer | null;
   final_signer_device_id: string | null;
+  /** The hash of the final minutes' text the chair signed (null for minutes signed before it was covered). */
+  final_text_hash: Buffer | null;
   created_by: string;
   created_at: Date;
 }
@@ -97,19 +99,17 @@ export class MeetingsRepository {
     await m.query(`UPDATE meetings SET status = 'in_progress', started_at = $2 WHERE id = $1`, [meetingId, at]);
   }
 
-  /** Closes the meeting on `version` of its minutes, signed by `deviceId`. */
+  /** Closes the meeting on `version` of its minutes, whose text hashes to `textHash`, signed by `deviceId`. */
   async markClosed(
     m: EntityManager,
     meetingId: string,
     at: Date,
-    version: number,
-    signature: Buffer,
-    deviceId: string,
+    final: { version: number; textHash: Buffer; signature: Buffer; deviceId: string },
   ): Promise<void> {
     await m.query(
       `UPDATE meetings SET status = 'closed', closed_at = $2, final_version = $3, final_signature = $4,
-              final_signer_device_id = $5 WHERE id = $1`,
-      [meetingId, at, version, signature, deviceId],
+              final_signer_device_id = $5, final_text_hash = $6 WHERE id = $1`,
+      [meetingId, at, final.version, final.signature, final.deviceId, final.textHash],
     );
   }
 

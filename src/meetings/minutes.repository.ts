@@ -28,6 +28,8 @@ export interface MinutesAmendmentRow {
   author_id: string;
   device_id: string;
   signature: Buffer;
+  /** The hash of the amendment's text its signature covers (null for one signed before it was covered). */
+  text_hash: Buffer | null;
   created_at: Date;
 }
 
@@ -54,6 +56,7 @@ export const toMinutesAmendmentView = (a: MinutesAmendmentRow): MinutesAmendment
   number: a.number,
   epoch: a.epoch,
   ciphertext: b64(a.ciphertext),
+  textHash: a.text_hash ? b64(a.text_hash) : null,
   authorId: a.author_id,
   deviceId: a.device_id,
   signature: b64(a.signature),
@@ -132,9 +135,10 @@ export class MinutesRepository {
 
   async insertAmendment(m: EntityManager, meetingId: string, a: MinutesAmendmentRow): Promise<void> {
     await m.query(
-      `INSERT INTO minutes_amendments (meeting_id, number, ciphertext, epoch, author_id, device_id, signature, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [meetingId, a.number, a.ciphertext, a.epoch, a.author_id, a.device_id, a.signature, a.created_at],
+      `INSERT INTO minutes_amendments
+         (meeting_id, number, ciphertext, epoch, author_id, device_id, signature, text_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [meetingId, a.number, a.ciphertext, a.epoch, a.author_id, a.device_id, a.signature, a.text_hash, a.created_at],
     );
   }
 

@@ -2,7 +2,8 @@
 """Known-answer vectors for Strongroom crypto protocol v2, from an independent implementation.
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
-layout from the text of docs/protocol.md ("Identity keys and cross-signing" and "Epochs"), so the
+layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs" and "Signed
+minutes"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -207,6 +208,83 @@ def derive() -> dict:
     }
 
 
+# ── Signed minutes, layout v2 (docs/protocol.md, "Signed minutes") ─────────────────────────────────────
+# A section of its own, added to the vectors by derive_all() below, so other sections merge beside it.
+
+MINUTES_MEETING_ID = "9b8a7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+MINUTES_SIGNER_ED25519_SEED = bytes(range(0x05, 0x25))
+MINUTES_VERSION = 12  # two digits: n is written in decimal
+AMENDMENT_NUMBER = 3
+# The sealed bytes are opaque to the signature layout: fixed bytes stand in for nonce ‖ ciphertext.
+MINUTES_SEALED = bytes(range(0x30, 0x30 + 61))
+AMENDMENT_SEALED = bytes(range(0x90, 0x90 + 47))
+# Keys out of order, nesting, a quote, a tab, a newline, non-ASCII and a character outside the BMP:
+# the canonical JSON must sort the keys at every level and write the strings as JSON.stringify does.
+MINUTES_DOCUMENT = {
+    "sections": [
+        {"notes": "All introduced", "item": "welcome"},
+        {"notes": "Attendance up to 92% \u2014 \u201cbetter\u201d\n\tWalking bus suggested \"soon\"", "item": "2"},
+    ],
+    "familyVoice": "Mornings are easier now \U0001F642 (caf\u00e9)",
+}
+AMENDMENT_DOCUMENT = {"text": "Check-ins are fortnightly", "reason": "Recorded wrongly"}
+
+
+def minutes_text_hash(document) -> bytes:
+    return blake2b_256(b"strongroom-minutes-text:v2\n" + canonical(document))
+
+
+def minutes_signing_bytes(meeting_id: str, kind: str, n: int, text_hash: bytes, sealed: bytes) -> bytes:
+    assert kind in ("final", "amendment") and len(text_hash) == 32
+    return f"strongroom-minutes:v2\n{meeting_id}\n{kind}\n{n}\n".encode("utf-8") + text_hash + sealed
+
+
+def derive_minutes() -> dict:
+    signer = ed25519_pair(MINUTES_SIGNER_ED25519_SEED)
+
+    def signed(kind: str, n: int, document, sealed: bytes) -> dict:
+        text_hash = minutes_text_hash(document)
+        message = minutes_signing_bytes(MINUTES_MEETING_ID, kind, n, text_hash, sealed)
+        return {
+            "kind": kind,
+            "number": n,
+            "document": document,
+            "canonicalHex": canonical(document).hex(),
+            "textHash": b64(text_hash),
+            "sealed": b64(sealed),
+            "signingBytesHex": message.hex(),
+            "signature": b64(SigningKey(MINUTES_SIGNER_ED25519_SEED).sign(message).signature),
+        }
+
+    return {
+        "meetingId": MINUTES_MEETING_ID,
+        "signer": {"ed25519": signer},
+        "final": signed("final", MINUTES_VERSION, MINUTES_DOCUMENT, MINUTES_SEALED),
+        "amendment": signed("amendment", AMENDMENT_NUMBER, AMENDMENT_DOCUMENT, AMENDMENT_SEALED),
+    }
+
+
+def check_minutes(section: dict) -> list:
+    """Failures in the stored minutes section beyond a byte comparison: each signature verifies here."""
+    failures = []
+    key = VerifyKey(unb64(section["signer"]["ed25519"]["publicKey"]))
+    for name in ("final", "amendment"):
+        v = section[name]
+        try:
+            key.verify(bytes.fromhex(v["signingBytesHex"]), unb64(v["signature"]))
+        except Exception as e:  # nacl.exceptions.BadSignatureError
+            failures.append(f"minutes.{name}.signature does not verify ({e})")
+        if unb64(v["textHash"]) != blake2b_256(b"strongroom-minutes-text:v2\n" + bytes.fromhex(v["canonicalHex"])):
+            failures.append(f"minutes.{name}.textHash is not the hash of its canonical document")
+    return failures
+
+
+def derive_all() -> dict:
+    vectors = derive()
+    vectors["minutes"] = derive_minutes()
+    return vectors
+
+
 def differences(stored, computed, where="") -> list:
     """Paths at which two JSON values differ, e.g. ["epoch.envelope"]."""
     if isinstance(stored, dict) and isinstance(computed, dict):
@@ -222,7 +300,7 @@ def differences(stored, computed, where="") -> list:
 
 
 def check(path: str) -> int:
-    vectors = derive()
+    vectors = derive_all()
     try:
         with open(path, encoding="utf-8") as f:
             stored = json.load(f)
@@ -268,6 +346,7 @@ def check(path: str) -> int:
         failures.append(f"epoch.envelope does not open from the opener to the recipient ({e})")
     if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
         failures.append("identity.recoveryKey does not carry the seed")
+    failures += check_minutes(vectors["minutes"])
     if failures:
         for failure in failures:
             print(f"protocol v2 vectors: {failure}", file=sys.stderr)
@@ -282,7 +361,7 @@ def main() -> int:
     if len(sys.argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    vectors = derive()
+    vectors = derive_all()
     device = vectors["device"]
     device["sealedSeed"] = b64(crypto_box_seal(bytes.fromhex(device["sealedSeedPlaintextHex"]),
                                                unb64(device["x25519"]["publicKey"])))

@@ -2,15 +2,23 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  anchorsFromJson,
+  FileKeyStore,
+  isPublicKeyText,
+  mergeAnchors,
   RecordExporter,
   renderExportHtml,
   verifyExportText,
+  type ExportSignerReport,
+  type ExportVerification,
   type SecureSession,
   type SignedExport,
+  type TrustAnchors,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { resolveFamily, resolveMeeting, secured } from '../secure.js';
+import { homeDir, keyStoreDir, loadSession } from '../state.js';
 
 const FORMATS = ['both', 'html', 'json'];
 
@@ -77,21 +85,105 @@ async function exportPlan(ctx: CliContext, s: SecureSession, o: ExportOpts, whic
 }
 
 export interface VerifyExportOpts {
-  key?: string;
+  key: string[];
+  trust: string[];
 }
 
-/** `export verify`: checks a file offline, with no server and no sign-in; exit 1 if it does not verify. */
+/** `export verify`'s exit code for an export that is consistent but whose signers are not all anchored. */
+export const EXIT_NOT_ANCHORED = 5;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * What the verifier already holds, from outside the export: the trust store of whoever is signed in on
+ * this computer (the people and devices their client pinned, and their own identity key), `--key` and
+ * `--trust`. With nobody signed in and neither option, nothing: every signer is unanchored.
+ */
+async function anchorsFor(ctx: CliContext, o: VerifyExportOpts): Promise<TrustAnchors> {
+  const sources: TrustAnchors[] = [];
+  const session = await loadSession(ctx.io.env);
+  if (session?.userId) {
+    const file = path.join(homeDir(ctx.io.env), 'trust', `${session.userId}.json`);
+    const text = await readFile(file, 'utf8').catch(() => null);
+    let pinned: TrustAnchors | null = null;
+    try {
+      pinned = text === null ? null : anchorsFromJson(JSON.parse(text) as unknown, 'on this computer');
+    } catch {
+      // An unreadable trust store pins nobody, as for the session itself.
+    }
+    if (pinned) sources.push(pinned);
+    const own = await new FileKeyStore(keyStoreDir(ctx.io.env)).publicIdentity(session.userId);
+    if (own) {
+      sources.push({ identities: [{ userId: session.userId, identityPublicKey: own, how: 'your own identity key' }] });
+    }
+  }
+  for (const key of o.key) {
+    if (!isPublicKeyText(key)) {
+      throw new CliUsageError(
+        `--key takes a public key: a device’s signing key or a person’s identity key, 43 characters of base64url. “${key}” is not one.`,
+      );
+    }
+    sources.push({ keys: [{ key, how: 'given with --key' }] });
+  }
+  for (const file of o.trust) {
+    const text = await readFile(file, 'utf8').catch(() => null);
+    if (text === null) throw new CliUsageError(`Cannot read ${file}.`);
+    let parsed: TrustAnchors | null = null;
+    try {
+      parsed = anchorsFromJson(JSON.parse(text) as unknown, `in ${file}`);
+    } catch {
+      // reported below
+    }
+    if (!parsed) {
+      throw new CliUsageError(
+        `${file} is neither a JSON list of public keys nor a Strongroom trust store file: --trust takes one of those.`,
+      );
+    }
+    sources.push(parsed);
+  }
+  return mergeAnchors(...sources);
+}
+
+/** One signer as `verify` prints them: who, what they signed, the numbers to compare, and what vouches for them. */
+function signerLines(r: ExportSignerReport): string {
+  const who = r.person ? `${r.person.displayName}${r.person.agencyName ? ` (${r.person.agencyName})` : ''}` : 'someone';
+  return (
+    `  ${who} ${r.role}\n` +
+    `    device ${r.deviceId}, device fingerprint ${r.deviceFingerprint ?? 'unreadable'}\n` +
+    (r.safetyNumber
+      ? `    safety number ${r.safetyNumber}\n`
+      : '    no identity signature: only their device key can vouch for them\n') +
+    (r.anchor ? `    anchored: ${r.anchor}\n` : '    NOT anchored: no key you hold vouches for this device\n') +
+    (r.conflict ? `    WARNING: it contradicts what you hold (${r.conflict})\n` : '')
+  );
+}
+
+function verdict(result: ExportVerification, unusedKeys: string[]): string {
+  const unused = unusedKeys.map((k) => `Note: the key ${k} you gave matches none of the signers.\n`).join('');
+  if (result.status === 'invalid') return `${unused}\nThe export does NOT verify: do not rely on it.\n`;
+  if (result.status === 'anchored') {
+    return `${unused}\nThe export verifies, and every signer is anchored to a key you hold.\n`;
+  }
+  const missing = result.signers.filter((r) => !r.anchor).length;
+  return (
+    unused +
+    `\nThe export is consistent, but ${missing} of its ${result.signers.length} signatures are not anchored to a key you hold. ` +
+    'Nothing is proven until you compare the fingerprints above with the people named (in person or by phone), ' +
+    'or check it again with their keys (--key, --trust, or signed in on a computer that has verified them).\n'
+  );
+}
+
+/**
+ * `export verify`: checks a file offline, with no server: exit 0 when it is consistent and every signer
+ * is anchored to a key from outside it, 5 when it is consistent but not anchored, 1 when it is broken.
+ */
 async function verifyExport(ctx: CliContext, o: VerifyExportOpts, file: string): Promise<number> {
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) throw new CliUsageError(`Cannot read ${file}.`);
-  const result = await verifyExportText(text);
-  if (o.key) {
-    result.checks.push({
-      check: 'the exporting device key is the one expected (--key)',
-      ok: result.exportedBy?.publicKey === o.key,
-    });
-    result.valid = result.checks.every((c) => c.ok);
-  }
+  const anchors = await anchorsFor(ctx, o);
+  const result = await verifyExportText(text, anchors);
+  const used = new Set(result.signers.flatMap((r) => [r.ed25519PublicKey, r.identityPublicKey]));
+  const unusedKeys = o.key.filter((k) => !used.has(k));
   const by = result.exportedBy;
   ctx.print(
     { file, ...result },
@@ -101,9 +193,10 @@ async function verifyExport(ctx: CliContext, o: VerifyExportOpts, file: string):
         ? `\nExported by ${by.displayName} (${by.agencyName}), device ${by.deviceId}\n` +
           `Device fingerprint: ${result.deviceFingerprint}\n`
         : '') +
-      (result.valid ? '\nThe export verifies.\n' : '\nThe export does NOT verify: do not rely on it.\n'),
+      (result.signers.length ? `\nSigned by:\n${result.signers.map(signerLines).join('')}` : '') +
+      verdict(result, unusedKeys),
   );
-  return result.valid ? 0 : 1;
+  return result.status === 'anchored' ? 0 : result.status === 'not_anchored' ? EXIT_NOT_ANCHORED : 1;
 }
 
 /** Signed exports to an agency's case record, and checking one offline. */
@@ -125,12 +218,24 @@ export function registerExportCommands(program: Command, action: Action): void {
   ).action(action(secured(exportPlan)));
   exp
     .command('verify <file>')
-    .description('Check an export (HTML or JSON) offline: no server, no sign-in; exit 1 if it does not verify')
-    .option('--key <publicKey>', 'the Ed25519 public key you expect the exporting device to have')
+    .description('Check an export (HTML or JSON) offline, and who signed it, against the keys you hold')
+    .option(
+      '--key <publicKey>',
+      'a key you hold for a signer: their device key or their identity key (repeatable)',
+      collect,
+      [],
+    )
+    .option('--trust <file>', 'a JSON list of such keys, or a Strongroom trust store file (repeatable)', collect, [])
     .addHelpText(
       'after',
-      '\nA valid signature proves the file is exactly what that device signed. To know whose device it is,\n' +
-        'compare the device fingerprint shown with the exporter, or pass the key you hold with --key.',
+      '\nA valid signature proves the file is exactly what some device signed; anyone can make new keys and\n' +
+        'sign an edited copy. So each signer (the exporter, the chair, each amendment’s author) is checked\n' +
+        'against keys from outside the file: the people and devices your computer has pinned (when you are\n' +
+        'signed in here), your own identity key, and any --key or --trust. It prints who signed, with their\n' +
+        'device fingerprints and safety numbers.\n\n' +
+        'Exit codes: 0 the export is intact and every signer is anchored to a key you hold; 1 it is broken\n' +
+        `(do not rely on it); ${EXIT_NOT_ANCHORED} it is intact but not every signer is anchored: nothing is proven until you\n` +
+        'compare the fingerprints with the people named, or check again with their keys.',
     )
     .action(action(verifyExport));
 }

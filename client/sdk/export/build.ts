@@ -7,6 +7,7 @@ import {
   signExport,
   type ExportAction,
   type ExportPerson,
+  type ExportSigner,
   type FamilyPlanExport,
   type MeetingExport,
   type SignedExport,
@@ -116,6 +117,7 @@ export class RecordExporter {
         },
       },
       (exportId) => client.recordMeetingExport(meetingId, exportId),
+      [verified.proof.deviceId, ...verified.amendments.map((a) => a.proof.deviceId)],
     );
   }
 
@@ -180,11 +182,34 @@ export class RecordExporter {
     return out;
   }
 
+  /**
+   * Each device that signed something in the record, and this one, with its owner's identity key and
+   * identity signature over it when this device trusts them, so a verifier can tie each to a person offline.
+   */
+  private async signers(deviceIds: string[]): Promise<ExportSigner[]> {
+    const out: ExportSigner[] = [];
+    for (const deviceId of [...new Set([this.session.deviceId, ...deviceIds])].sort()) {
+      const evidence = await this.session.signerEvidence(deviceId);
+      const keys = evidence ?? (await this.session.deviceKeys(deviceId));
+      out.push({
+        userId: keys.userId,
+        deviceId,
+        x25519PublicKey: keys.x25519PublicKey,
+        ed25519PublicKey: keys.ed25519PublicKey,
+        identityPublicKey: evidence?.identityPublicKey ?? null,
+        identitySignature: evidence?.identitySignature ?? null,
+      });
+    }
+    return out;
+  }
+
   /** Signs with this device, after the server has recorded (audited) that the export is being made. */
   private async sign(
     body: Pick<MeetingExport, 'kind' | 'record'> | Pick<FamilyPlanExport, 'kind' | 'record'>,
     record: (exportId: string) => Promise<unknown>,
+    signerDeviceIds: string[] = [],
   ): Promise<SignedExport> {
+    const signers = await this.signers(signerDeviceIds);
     const me = await this.session.client.me();
     const exportId = globalThis.crypto.randomUUID();
     await record(exportId);
@@ -203,6 +228,7 @@ export class RecordExporter {
         deviceId: this.session.deviceId,
         publicKey: this.session.device.keys.ed25519.publicKey,
       },
+      signers,
       record: body.record,
     } as UnsignedExport;
     return signExport(doc, this.session.device.keys.ed25519.privateKey);

@@ -1,4 +1,5 @@
 import {
+  settleVerification,
   verifyExport,
   type ExportAction,
   type ExportPerson,
@@ -6,6 +7,7 @@ import {
   type FamilyPlanRecord,
   type MeetingRecord,
   type SignedExport,
+  type TrustAnchors,
 } from './record-export.js';
 
 /**
@@ -241,8 +243,9 @@ export function renderExportHtml(doc: SignedExport): string {
     `\n<section class="seal" aria-labelledby="seal-heading"><h2 id="seal-heading">Signature</h2>` +
     `<p>Exported ${when(doc.exportedAt)} by ${person(by)} from ${esc(doc.source)}, and signed by their device ` +
     `<code>${esc(by.deviceId)}</code> (Ed25519 public key <code>${esc(by.publicKey)}</code>).</p>` +
-    `<p>Export <code>${esc(doc.exportId)}</code>. To check it has not been changed since, run ` +
-    `<code>strongroom export verify &lt;this file&gt;</code>: it needs no server or account. ` +
+    `<p>Export <code>${esc(doc.exportId)}</code>. To check it has not been changed since, and who signed it, run ` +
+    `<code>strongroom export verify &lt;this file&gt;</code>: it needs no server or account, and it proves who ` +
+    `signed only against keys you already hold (the people your computer has verified, or keys you give it). ` +
     `The format is described in Strongroom’s docs/export-format.md.</p></section>\n` +
     `</main>\n<script type="application/json" id="${DATA_ID}">\n${json}\n</script>\n</body>\n</html>\n`
   );
@@ -260,10 +263,11 @@ export function exportFromHtml(html: string): unknown {
 }
 
 /**
- * Verifies an export file's text, JSON or HTML, offline. For HTML, the embedded JSON is verified and the
- * page must be exactly what that JSON renders to: nothing visible was edited.
+ * Verifies an export file's text, JSON or HTML, offline, and whether its signers are vouched for by
+ * `anchors` (see `verifyExport`). For HTML, the embedded JSON is verified and the page must be exactly
+ * what that JSON renders to: nothing visible was edited.
  */
-export async function verifyExportText(text: string): Promise<ExportVerification> {
+export async function verifyExportText(text: string, anchors: TrustAnchors = {}): Promise<ExportVerification> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) {
     let parsed: unknown = null;
@@ -272,10 +276,10 @@ export async function verifyExportText(text: string): Promise<ExportVerification
     } catch {
       // reported below as not an export
     }
-    return verifyExport(parsed);
+    return verifyExport(parsed, anchors);
   }
   const doc = exportFromHtml(text);
-  const result = await verifyExport(doc);
+  const result = await verifyExport(doc, anchors);
   if (!result.exportedBy) return result;
   let same: boolean;
   try {
@@ -284,6 +288,5 @@ export async function verifyExportText(text: string): Promise<ExportVerification
     same = false;
   }
   result.checks.push({ check: 'the readable page shows exactly the signed record', ok: same });
-  result.valid = result.checks.every((c) => c.ok);
-  return result;
+  return settleVerification(result);
 }

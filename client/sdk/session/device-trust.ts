@@ -168,6 +168,23 @@ export class DeviceTrust {
     return claimOf(d);
   }
 
+  /**
+   * A device with what ties it to its owner (their identity key and its signature over the device), as
+   * the server gives it and checked here like any device, so that an export can carry it to be checked
+   * offline. Null when this client does not trust that device now (its owner's identity changed since,
+   * say): an export then carries the device's keys alone.
+   */
+  async signerEvidence(deviceId: string): Promise<DeviceClaim | null> {
+    const claim = claimOf(await this.client.device(deviceId));
+    try {
+      await this.check(claim);
+    } catch (err) {
+      if (isTrustRefusal(err)) return null;
+      throw err;
+    }
+    return claim;
+  }
+
   /** When this client first saw each of a person's devices (to list a device as new since then). */
   firstSeen(userId: string): Promise<PinnedDevice[]> {
     return this.store.devicesOf(userId);

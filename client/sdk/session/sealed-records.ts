@@ -2,7 +2,7 @@ import type { SealedField } from '../../../contracts/common.js';
 import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../../contracts/sealed.js';
 import type { StrongroomClient } from '../client.js';
 import { DecryptError, decryptField, encryptField, type FieldBinding } from '../crypto/channel-crypto.js';
-import { signMinutes, verifyMinutes } from '../crypto/minutes.js';
+import { minutesTextHash, signMinutes, verifyMinutes } from '../crypto/minutes.js';
 import type { ExportMinutesProof } from '../export/record-export.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
@@ -11,7 +11,10 @@ import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
 import { UnableToDecryptError } from './errors.js';
 
-/** What was checked to trust signed minutes: the signer's device and key, the sealed bytes, the signature. */
+/**
+ * What was checked to trust signed minutes: the signer's device and key, the hash of the text, the sealed
+ * bytes and the signature over both.
+ */
 export type MinutesProof = ExportMinutesProof;
 
 /** An amendment to final minutes, its author's signature checked, decrypted. */
@@ -131,19 +134,29 @@ export class SealedRecords {
     };
   }
 
-  /** Closes the meeting: this device signs the latest version of the minutes, which locks them. */
+  /**
+   * Closes the meeting: this device signs the latest version of the minutes, which locks them. The
+   * signature covers the sealed bytes and the hash of the text this device decrypts from them, so the
+   * text can be checked against it later without the key (an export).
+   */
   async closeMeeting(meetingId: string): ReturnType<StrongroomClient['closeMeeting']> {
     const meeting = await this.client.meeting(meetingId);
     if (!meeting.minutes) throw new Error('Write the minutes before closing the meeting.');
+    const latest = meeting.minutes;
+    const textHash = await minutesTextHash(
+      await this.openField(meeting.channelId, 'minutes', latest, { recordId: meetingId, version: latest.version }),
+    );
     const signature = await signMinutes(
       meetingId,
       'final',
       meeting.minutes.version,
+      textHash,
       meeting.minutes.ciphertext,
       this.device.keys.ed25519.privateKey,
     );
     return this.client.closeMeeting(meetingId, {
       version: meeting.minutes.version,
+      textHash,
       deviceId: this.device.deviceId,
       signature,
     });
@@ -153,6 +166,8 @@ export class SealedRecords {
   async amendMinutes(meetingId: string, correction: MinutesAmendment): ReturnType<StrongroomClient['amendMinutes']> {
     const meeting = await this.client.meeting(meetingId);
     const number = meeting.amendments.length + 1;
+    // Hashed as it will decrypt: the JSON value, not the object in memory.
+    const textHash = await minutesTextHash(JSON.parse(JSON.stringify(correction)));
     return this.sealedWrite(async () => {
       const amendment = await this.sealField(meeting.channelId, 'minutes-amendment', correction, {
         recordId: meetingId,
@@ -162,77 +177,112 @@ export class SealedRecords {
         meetingId,
         'amendment',
         number,
+        textHash,
         amendment.ciphertext,
         this.device.keys.ed25519.privateKey,
       );
-      return this.client.amendMinutes(meetingId, { number, amendment, deviceId: this.device.deviceId, signature });
+      return this.client.amendMinutes(meetingId, {
+        number,
+        amendment,
+        textHash,
+        deviceId: this.device.deviceId,
+        signature,
+      });
     });
   }
 
   /**
    * Checks the final minutes and every amendment against the signer's device key (pinned on first use)
-   * and decrypts them: what an auditor or an export relies on. Each comes with the proof that was
-   * checked (signer device and key, the sealed bytes, the signature), so it can be checked again
-   * elsewhere. Pass the meeting if it was just fetched.
+   * and decrypts them: what an auditor or an export relies on. Each signature must cover the sealed
+   * bytes and the hash of the text, and the decrypted text must hash to it. Each comes with the proof
+   * that was checked (signer device and key, text hash, sealed bytes, signature), so it can be checked
+   * again elsewhere. Pass the meeting if it was just fetched.
    */
   async verifiedMinutes<T extends MinutesDocument = MinutesDocument>(
     meetingId: string,
     fetched?: MeetingView,
   ): Promise<VerifiedMinutes<T>> {
     const meeting = fetched ?? (await this.client.meeting(meetingId));
-    if (!meeting.final) throw new Error('The meeting is not closed: its minutes are not final yet.');
+    const final = meeting.final;
+    if (!final) throw new Error('The meeting is not closed: its minutes are not final yet.');
     const versions = await this.client.minutesVersions(meetingId);
-    const final = versions.find((v) => v.version === meeting.final!.version)!;
-    const signer = await this.trust.deviceKeys(meeting.final.deviceId);
+    const version = versions.find((v) => v.version === final.version);
+    if (!version) throw new UnableToDecryptError(`The final minutes (version ${final.version}) are missing.`);
+    if (!final.textHash) {
+      throw new UnableToDecryptError(
+        'The final minutes were signed before signatures covered their text, so their text cannot be checked.',
+      );
+    }
+    const signer = await this.trust.deviceKeys(final.deviceId);
     if (
       signer.userId !== meeting.chairId ||
       !(await verifyMinutes(
         meetingId,
         'final',
-        final.version,
-        final.ciphertext,
-        meeting.final.signature,
+        version.version,
+        final.textHash,
+        version.ciphertext,
+        final.signature,
         signer.ed25519PublicKey,
       ))
     ) {
       throw new UnableToDecryptError('The final minutes are not signed by the chair’s device.');
     }
+    const document = await this.openField(meeting.channelId, 'minutes', version, {
+      recordId: meetingId,
+      version: version.version,
+    });
+    if ((await minutesTextHash(document)) !== final.textHash) {
+      throw new UnableToDecryptError('The text of the final minutes is not the text the chair signed.');
+    }
     const amendments: VerifiedAmendment[] = [];
     for (const a of meeting.amendments) {
       const author = await this.trust.deviceKeys(a.deviceId);
       if (
+        !a.textHash ||
         author.userId !== a.authorId ||
-        !(await verifyMinutes(meetingId, 'amendment', a.number, a.ciphertext, a.signature, author.ed25519PublicKey))
+        !(await verifyMinutes(
+          meetingId,
+          'amendment',
+          a.number,
+          a.textHash,
+          a.ciphertext,
+          a.signature,
+          author.ed25519PublicKey,
+        ))
       ) {
         throw new UnableToDecryptError(`Amendment ${a.number} is not signed by its author’s device.`);
+      }
+      const correction = await this.openField(meeting.channelId, 'minutes-amendment', a, {
+        recordId: meetingId,
+        version: a.number,
+      });
+      if ((await minutesTextHash(correction)) !== a.textHash) {
+        throw new UnableToDecryptError(`The text of amendment ${a.number} is not the text its author signed.`);
       }
       amendments.push({
         number: a.number,
         authorId: a.authorId,
         createdAt: a.createdAt,
-        ...(await this.openField(meeting.channelId, 'minutes-amendment', a, {
-          recordId: meetingId,
-          version: a.number,
-        })),
+        ...correction,
         proof: {
           deviceId: a.deviceId,
           publicKey: author.ed25519PublicKey,
+          textHash: a.textHash,
           ciphertext: a.ciphertext,
           signature: a.signature,
         },
       });
     }
     return {
-      version: final.version,
-      document: (await this.openField(meeting.channelId, 'minutes', final, {
-        recordId: meetingId,
-        version: final.version,
-      })) as T,
+      version: version.version,
+      document: document as T,
       proof: {
-        deviceId: meeting.final.deviceId,
+        deviceId: final.deviceId,
         publicKey: signer.ed25519PublicKey,
-        ciphertext: final.ciphertext,
-        signature: meeting.final.signature,
+        textHash: final.textHash,
+        ciphertext: version.ciphertext,
+        signature: final.signature,
       },
       amendments,
     };
