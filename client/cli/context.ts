@@ -52,12 +52,27 @@ export class CliContext {
   }
 
   /**
+   * This computer's encrypted key store. New stores stretch the passphrase at libsodium's MODERATE
+   * limits; `STRONGROOM_KDF=interactive` lowers that for the test suite only (it makes hundreds of
+   * stores), and any other value is refused rather than silently ignored.
+   */
+  keyStore(): FileKeyStore {
+    const kdf = this.io.env.STRONGROOM_KDF || 'moderate';
+    if (kdf !== 'moderate' && kdf !== 'interactive') {
+      throw new CliUsageError(
+        'STRONGROOM_KDF must be "moderate" (the default) or "interactive" (for tests only), or left unset.',
+      );
+    }
+    return new FileKeyStore(keyStoreDir(this.io.env), { kdf });
+  }
+
+  /**
    * The signed-in session with this computer's device keys unlocked (passphrase from
    * STRONGROOM_PASSPHRASE or a prompt): what every end-to-end encrypted command needs.
    */
   async secureSession(): Promise<SecureSession> {
     const { client, session } = await this.sessionClient();
-    const store = new FileKeyStore(keyStoreDir(this.io.env));
+    const store = this.keyStore();
     if (!(await store.exists(session.userId))) {
       throw new CliUsageError('This computer has no device keys for you yet. Run `strongroom device init` first.');
     }

@@ -1,11 +1,22 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { unwrapSecret, wrapSecret, type WrappedSecret } from '../crypto/key-wrap.js';
+import { unwrapSecret, wrapSecret, type KdfStrength, type WrappedSecret } from '../crypto/key-wrap.js';
 import type { KeyStore, StoredDevice } from './key-store.js';
 
-/** One file per account, `<dir>/<userId>.keystore.json`, mode 0600, holding only the wrapped secret. */
+/** Options of a file key store: how hard new stores stretch the passphrase (`moderate` unless a test says so). */
+export interface FileKeyStoreOptions {
+  kdf?: KdfStrength;
+}
+
+/**
+ * One file per account, `<dir>/<userId>.keystore.json`, mode 0600, holding only the wrapped secret. It is
+ * written at the limits of `options.kdf` (MODERATE by default) and opened at the limits it records.
+ */
 export class FileKeyStore implements KeyStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: FileKeyStoreOptions = {},
+  ) {}
 
   private file(userId: string): string {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new Error('Invalid user id for the key store');
@@ -21,7 +32,7 @@ export class FileKeyStore implements KeyStore {
 
   async save(device: StoredDevice, passphrase: string): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase);
+    const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase, this.options.kdf);
     const target = this.file(device.userId);
     const tmp = `${target}.${process.pid}.tmp`;
     const identityPublicKey = device.identity?.publicKey ?? null;
