@@ -63,7 +63,7 @@ export class CliContext {
         'STRONGROOM_KDF must be "moderate" (the default) or "interactive" (for tests only), or left unset.',
       );
     }
-    return new FileKeyStore(keyStoreDir(this.io.env), { kdf });
+    return new FileKeyStore(keyStoreDir(this.io.env), { kdf, privateRoot: homeDir(this.io.env) });
   }
 
   /**
@@ -95,7 +95,8 @@ export class CliContext {
       );
       device = approved;
     }
-    const trust = new FileTrustStore(path.join(homeDir(this.io.env), 'trust', `${session.userId}.json`));
+    const home = homeDir(this.io.env);
+    const trust = new FileTrustStore(path.join(home, 'trust', `${session.userId}.json`), { privateRoot: home });
     const secure = new SecureSession(client, device, trust);
     secure.onWarning((message) => this.io.err(`Warning: ${message}\n`));
     return secure;
