@@ -62,7 +62,8 @@ function buildProgram(io: CliIO): Command {
         'Local state (session, encrypted device keys) lives in STRONGROOM_HOME, default ~/.strongroom.\n' +
         'STRONGROOM_KDF=interactive (for tests only) makes new key stores cheaper to open, and to crack.\n' +
         'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable,\n' +
-        '4 local problem (e.g. wrong passphrase).\n\n' +
+        '4 local problem (e.g. wrong passphrase), 5 a message shown by read or tail could not be verified\n' +
+        '(altered, or not provably from who the server names: no sender is shown for it).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).

@@ -15,6 +15,12 @@ import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
+/**
+ * Exit code of `read` and `tail` when a message shown failed verification (altered, or not provably from
+ * the person the server names): everything was printed, but the output must not be taken as sound.
+ */
+export const EXIT_UNVERIFIED = 5;
+
 /** A mistake in how the command was called, or something the person must do first. Exit code 2. */
 export class CliUsageError extends Error {}
 
@@ -129,7 +135,10 @@ export class CliContext {
   }
 }
 
-/** Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem. */
+/**
+ * Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem
+ * (and 5, EXIT_UNVERIFIED, returned by `read` and `tail` themselves, never by an error).
+ */
 export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): number {
   if (err instanceof StrongroomApiError) {
     if (ctx.json) {

@@ -281,6 +281,13 @@ export async function encryptMessage(
 
 export class DecryptError extends Error {}
 
+/** Whether the sender device's key signed this message (header, nonce and ciphertext): no key needed. */
+export async function messageSignatureValid(m: SealedMessage, senderEd25519PublicKey: string): Promise<boolean> {
+  const s = await sodium();
+  const signed = messageSigningBytes(m.header, fromB64(s, m.nonce), fromB64(s, m.ciphertext));
+  return verifyDetached(signed, m.signature, senderEd25519PublicKey);
+}
+
 /** Checks the sender's signature, then decrypts; either failing throws DecryptError. */
 export async function decryptMessage(
   m: SealedMessage,
@@ -290,8 +297,7 @@ export async function decryptMessage(
   const s = await sodium();
   const nonce = fromB64(s, m.nonce);
   const ciphertext = fromB64(s, m.ciphertext);
-  const signed = messageSigningBytes(m.header, nonce, ciphertext);
-  const ok = await verifyDetached(signed, m.signature, senderEd25519PublicKey);
+  const ok = await messageSignatureValid(m, senderEd25519PublicKey);
   if (!ok) throw new DecryptError('The sender signature does not verify.');
   let plaintext: Uint8Array;
   try {
