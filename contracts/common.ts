@@ -20,7 +20,10 @@ const BASE64URL_OR_EMPTY = /^[A-Za-z0-9_-]*$/;
  */
 export const objectiveId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{22}$/, 'must be an objective id made by the client (22 random letters and digits), not a name');
+  .regex(
+    /^[A-Za-z0-9_-]{22}$/,
+    'must be an objective id made by the client (22 random letters and digits), not a name',
+  );
 
 export const base64url = (bytes: number) =>
   z

@@ -23,7 +23,6 @@ export type AddFamilyMemberInput = z.infer<typeof addFamilyMemberSchema>;
 export const handOverSchema = z.strictObject({ userId: z.uuid() });
 export type HandOverInput = z.infer<typeof handOverSchema>;
 
-
 export const savePlanSchema = z.strictObject({
   /** The version this edit started from (0 for the first): a stale one is refused, never overwritten. */
   baseVersion: z.number().int().min(0).max(1_000_000),

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { messageSigningBytes, signDetached } from '../client/sdk/crypto/channel-crypto.js';
+import { FileKeyStore } from '../client/sdk/node.js';
 import { CLI_PASSPHRASE, cli, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
@@ -175,6 +177,96 @@ describe('the strongroom CLI for encrypted channels', () => {
       [id, bobDevice, epochNow.e],
     );
     expect(after[0]).toEqual({ n: 1 });
+  });
+
+  it('read shows no sender for a message altered in the database, and exits 5 (could not be verified)', async () => {
+    const { id } = json<{ id: string }>(
+      await as(alice, ['--json', 'channels', 'create', '--kind', 'professionals_meeting', '--member', bob.email]),
+    );
+    for (const text of ['first, untouched', 'a byte flipped', 'signature flipped', 'moved to bob', 're-signed'])
+      expect((await as(alice, ['send', id, text])).code).toBe(0);
+    expect((await as(bob, ['send', id, 'bob, untouched'])).code).toBe(0);
+    type Row = {
+      id: string;
+      epoch: number;
+      client_message_id: string;
+      sender_device_id: string;
+      nonce: Buffer;
+      ciphertext: Buffer;
+      signature: Buffer;
+    };
+    const row = async (seq: number) =>
+      (
+        await t.sql(
+          `SELECT id, epoch, client_message_id, sender_device_id, nonce, ciphertext, signature
+           FROM messages WHERE channel_id = $1 AND seq = $2`,
+          [id, seq],
+        )
+      ).rows[0] as Row;
+    const flip = (b: Buffer, at: number) => {
+      const out = Buffer.from(b);
+      out[at] ^= 1;
+      return out;
+    };
+    // Someone with the database: one byte of a ciphertext, one of a signature, and a message put in bob's name.
+    const [two, three] = [await row(2), await row(3)];
+    await t.sql('UPDATE messages SET ciphertext = $2 WHERE id = $1', [two.id, flip(two.ciphertext, 7)]);
+    await t.sql('UPDATE messages SET signature = $2 WHERE id = $1', [three.id, flip(three.signature, 9)]);
+    await t.sql('UPDATE messages SET sender_user_id = $2 WHERE channel_id = $1 AND seq = 4', [id, bob.id]);
+    // And a ciphertext altered and signed again with alice's own device key (taken from her computer): the
+    // signature holds, the ciphertext does not open.
+    const five = await row(5);
+    const device = await new FileKeyStore(path.join(alice.home, 'keys')).load(alice.id, CLI_PASSPHRASE);
+    const header = {
+      v: 1 as const,
+      channelId: id,
+      epoch: five.epoch,
+      senderDeviceId: five.sender_device_id,
+      clientMessageId: five.client_message_id,
+    };
+    const altered = flip(five.ciphertext, 3);
+    const resigned = await signDetached(
+      messageSigningBytes(header, five.nonce, altered),
+      device.keys.ed25519.privateKey,
+    );
+    await t.sql('UPDATE messages SET ciphertext = $2, signature = $3 WHERE id = $1', [
+      five.id,
+      altered,
+      Buffer.from(resigned, 'base64url'),
+    ]);
+
+    const read = await as(bob, ['read', id]);
+    expect(read.code).toBe(6);
+    const lines = read.out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^#1 .* alice person: first, untouched$/);
+    for (const l of lines.slice(1, 5)) {
+      expect(l).toMatch(/^#[2-5] +\S+ \S+ +\(could not be verified: .+\)$/);
+      expect(l).not.toMatch(/alice|bob/);
+    }
+    expect(lines[1]).toContain('The sender signature does not verify');
+    expect(lines[3]).toContain('The sender device belongs to someone else');
+    expect(lines[4]).toContain('does not decrypt with the conversation’s key');
+    expect(lines[5]).toMatch(/^#6 .* bob person: bob, untouched$/);
+    expect(read.err).toContain('4 message(s) could not be verified');
+
+    const asJson = await as(bob, ['--json', 'read', id]);
+    expect(asJson.code).toBe(6);
+    const messages = json<{ messages: { seq: number; senderUserId: string | null; unverified?: boolean }[] }>(
+      asJson,
+    ).messages;
+    expect(messages.map((m) => [m.seq, m.senderUserId, m.unverified ?? false])).toEqual([
+      [1, alice.id, false],
+      [2, null, true],
+      [3, null, true],
+      [4, null, true],
+      [5, null, true],
+      [6, bob.id, false],
+    ]);
+    // A page without them reads as before.
+    const after = await as(bob, ['read', id, '--since', '5']);
+    expect(after.code).toBe(0);
+    expect(after.err).toBe('');
   });
 
   async function aliceUserId() {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FileKeyStore } from '../client/sdk/node.js';
-import { cli, json } from './support/cli.js';
+import { cli, cliAs, cliPerson, json } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { totpAt, uniqueEmail, World } from './support/world.js';
 
@@ -280,8 +280,10 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     expect(agreed.err).toContain('accept the duty of confidentiality');
 
     const passphrase = 'correct horse battery staple';
+    // As a person runs it: no STRONGROOM_KDF (the test helper sets one for speed), so the default cost.
     const init = await cli(home, t, ['--json', 'device', 'init', '--label', 'Casey laptop'], {
       STRONGROOM_PASSPHRASE: passphrase,
+      STRONGROOM_KDF: '',
     });
     expect(init.code).toBe(0);
     const { device, safetyNumber } = json<{ device: { id: string; ed25519PublicKey: string }; safetyNumber: string }>(
@@ -292,6 +294,12 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     const keyDir = path.join(home, 'keys');
     const [keyFile] = await readdir(keyDir);
     expect((await stat(path.join(keyDir, keyFile))).mode & 0o777).toBe(0o600);
+    // Argon2id at libsodium's MODERATE limits: 3 passes over 256 MiB.
+    expect(JSON.parse(await readFile(path.join(keyDir, keyFile), 'utf8'))).toMatchObject({
+      kdf: 'argon2id13',
+      opslimit: 3,
+      memlimit: 256 * 1024 * 1024,
+    });
     const stored = await new FileKeyStore(keyDir).load(user.id, passphrase);
     expect(stored.deviceId).toBe(device.id);
     expect(await readFile(path.join(keyDir, keyFile), 'utf8')).not.toContain(stored.keys.ed25519.privateKey);
@@ -357,6 +365,81 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     expect(broken.code).toBe(1);
     expect(broken.out).toMatch(new RegExp(`Server:\\s+BROKEN at event #${seq} \\(hash_mismatch\\)`));
     expect(broken.out).toMatch(new RegExp(`This computer:\\s+BROKEN at event #${seq} \\(hash_mismatch\\)`));
+  });
+
+  it('opens a key store written at the older interactive cost, and refuses an unknown STRONGROOM_KDF', async () => {
+    const homes: string[] = [];
+    // Made as the test helper makes every store: STRONGROOM_KDF=interactive, as stores were before MODERATE.
+    const p = await cliPerson(t, w, council, 'cli-kdf', homes);
+    const keyDir = path.join(p.home, 'keys');
+    const keyFile = path.join(keyDir, (await readdir(keyDir))[0]);
+    const before = await readFile(keyFile, 'utf8');
+    expect(JSON.parse(before)).toMatchObject({ opslimit: 2, memlimit: 64 * 1024 * 1024 });
+
+    // Opened by a CLI at the default cost: it unlocks with the limits the store records.
+    const opened = await cliAs(t, p, ['channels', 'list'], { STRONGROOM_KDF: '' });
+    expect(opened).toMatchObject({ code: 0, err: '' });
+    expect(await readFile(keyFile, 'utf8')).toBe(before);
+
+    const odd = await cliAs(t, p, ['channels', 'list'], { STRONGROOM_KDF: 'fast' });
+    expect(odd.code).toBe(2);
+    expect(odd.err).toContain('STRONGROOM_KDF must be "moderate" (the default) or "interactive" (for tests only)');
+    await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
+  });
+
+  it('keeps STRONGROOM_HOME private on every write: a session, trust or key file loosened to 0644 in 0755 folders is set back to 0600 in 0700', async () => {
+    const homes: string[] = [];
+    const alice = await cliPerson(t, w, council, 'cli-modes-a', homes);
+    const bob = await cliPerson(t, w, council, 'cli-modes-b', homes);
+    /** What a restore from backup or a careless `chmod -R` leaves: folders 0755, files 0644. */
+    const loosen = async (home: string) => {
+      for (const entry of await readdir(home, { recursive: true })) {
+        const p = path.join(home, entry);
+        await chmod(p, (await stat(p)).isDirectory() ? 0o755 : 0o644);
+      }
+      await chmod(home, 0o755);
+    };
+    const modes = async (home: string, entries: string[]) =>
+      Object.fromEntries(
+        await Promise.all(entries.map(async (e) => [e, ((await stat(path.join(home, e))).mode & 0o777).toString(8)])),
+      ) as Record<string, string>;
+
+    // The session file: written again by a new sign-in.
+    await loosen(alice.home);
+    expect(await modes(alice.home, ['.', 'session.json'])).toEqual({ '.': '755', 'session.json': '644' });
+    const again = await cli(alice.home, t, ['login', '--email', alice.email], { STRONGROOM_PASSWORD: alice.password });
+    expect(again.code).toBe(0);
+    expect(await modes(alice.home, ['.', 'session.json'])).toEqual({ '.': '700', 'session.json': '600' });
+
+    // The trust store: written when alice verifies bob.
+    const trustFile = `trust/${alice.id}.json`;
+    expect((await cliAs(t, alice, ['verify', bob.email, '--yes'])).code).toBe(0);
+    await loosen(alice.home);
+    expect((await cliAs(t, alice, ['verify', bob.email, '--yes'])).code).toBe(0);
+    expect(await modes(alice.home, ['.', 'trust', trustFile])).toEqual({
+      '.': '700',
+      trust: '700',
+      [trustFile]: '600',
+    });
+
+    // The key store: written again on a second computer when it picks up its approval.
+    const laptop = { ...alice, home: await freshHome() };
+    homes.push(laptop.home);
+    await cli(laptop.home, t, ['login', '--email', alice.email], { STRONGROOM_PASSWORD: alice.password });
+    await cli(laptop.home, t, ['attest', '--yes']);
+    const waiting = await cliAs(t, laptop, ['device', 'init', '--label', 'alice laptop']);
+    const code = waiting.out.match(/strongroom device approve (\d{5}-\d{5}-\d{5})/)?.[1];
+    expect(code).toBeDefined();
+    expect((await cliAs(t, alice, ['device', 'approve', code!])).code).toBe(0);
+    const keyFile = `keys/${alice.id}.keystore.json`;
+    await loosen(laptop.home);
+    expect(await modes(laptop.home, ['.', 'keys', keyFile])).toEqual({ '.': '755', keys: '755', [keyFile]: '644' });
+    const pickedUp = await cliAs(t, laptop, ['channels', 'list']);
+    expect(pickedUp.code).toBe(0);
+    expect(pickedUp.err).toContain('This device has been approved');
+    expect(await modes(laptop.home, ['.', 'keys', keyFile])).toEqual({ '.': '700', keys: '700', [keyFile]: '600' });
+    expect((await readdir(path.join(laptop.home, 'keys'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
   });
 
   it('a practitioner is refused the admin commands by the server (exit code 1)', async () => {

@@ -4,7 +4,7 @@ import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { seal, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { countOf } from './support/db.js';
+import { countOf, firstRow } from './support/db.js';
 import { refused } from './support/refused.js';
 import { World, type Person } from './support/world.js';
 
@@ -131,6 +131,18 @@ describe('messages: what the server accepts, refuses, orders and expires', () =>
     const n = await count(channelId);
     await refused(aliceS.send(channelId, 'x'.repeat(70 * 1024)), 413, 'message_too_large');
     expect(await count(channelId)).toBe(n);
+  });
+
+  it('accepts at the default limit a message whose body is padded to the largest size, 64 KiB', async () => {
+    // 0x02 ‖ {"type":"text","body":"…"} ‖ 0x80: exactly 64 KiB, the tag makes 16 bytes more.
+    const text = 'x'.repeat(64 * 1024 - 27);
+    const sent = await aliceS.send(channelId, text);
+    const stored = await firstRow<{ n: number }>(t, 'SELECT length(ciphertext) AS n FROM messages WHERE id = $1', [
+      sent.id,
+    ]);
+    expect(stored.n).toBe(64 * 1024 + 16);
+    const read = await bobS.read(channelId, { after: sent.seq - 1 });
+    expect(read.messages.map((m) => m.content?.body)).toEqual([text]);
   });
 
   it('refuses malformed base64, wrong sizes and malformed JSON with 400 naming the field', async () => {

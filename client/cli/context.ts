@@ -15,6 +15,12 @@ import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
+/**
+ * Exit code of `read` and `tail` when a message shown failed verification (altered, or not provably from
+ * the person the server names): everything was printed, but the output must not be taken as sound.
+ */
+export const EXIT_UNVERIFIED = 6;
+
 /** A mistake in how the command was called, or something the person must do first. Exit code 2. */
 export class CliUsageError extends Error {}
 
@@ -52,12 +58,27 @@ export class CliContext {
   }
 
   /**
+   * This computer's encrypted key store. New stores stretch the passphrase at libsodium's MODERATE
+   * limits; `STRONGROOM_KDF=interactive` lowers that for the test suite only (it makes hundreds of
+   * stores), and any other value is refused rather than silently ignored.
+   */
+  keyStore(): FileKeyStore {
+    const kdf = this.io.env.STRONGROOM_KDF || 'moderate';
+    if (kdf !== 'moderate' && kdf !== 'interactive') {
+      throw new CliUsageError(
+        'STRONGROOM_KDF must be "moderate" (the default) or "interactive" (for tests only), or left unset.',
+      );
+    }
+    return new FileKeyStore(keyStoreDir(this.io.env), { kdf, privateRoot: homeDir(this.io.env) });
+  }
+
+  /**
    * The signed-in session with this computer's device keys unlocked (passphrase from
    * STRONGROOM_PASSPHRASE or a prompt): what every end-to-end encrypted command needs.
    */
   async secureSession(): Promise<SecureSession> {
     const { client, session } = await this.sessionClient();
-    const store = new FileKeyStore(keyStoreDir(this.io.env));
+    const store = this.keyStore();
     if (!(await store.exists(session.userId))) {
       throw new CliUsageError('This computer has no device keys for you yet. Run `strongroom device init` first.');
     }
@@ -80,7 +101,8 @@ export class CliContext {
       );
       device = approved;
     }
-    const trust = new FileTrustStore(path.join(homeDir(this.io.env), 'trust', `${session.userId}.json`));
+    const home = homeDir(this.io.env);
+    const trust = new FileTrustStore(path.join(home, 'trust', `${session.userId}.json`), { privateRoot: home });
     const secure = new SecureSession(client, device, trust);
     secure.onWarning((message) => this.io.err(`Warning: ${message}\n`));
     return secure;
@@ -115,7 +137,8 @@ export class CliContext {
 
 /**
  * Exit codes: 0 done, 1 refused by the server, 2 usage, 3 server unreachable, 4 local key store problem
- * (and `export verify`'s own 5: an intact export whose signers are not all anchored).
+ * (and `export verify`'s own 5: an intact export whose signers are not all anchored; and 6,
+ * EXIT_UNVERIFIED, returned by `read` and `tail` themselves, never by an error).
  */
 export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): number {
   if (err instanceof StrongroomApiError) {

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { writePrivateFile } from '../sdk/node.js';
 
 /** What the CLI remembers between commands: the server and the session token, never a password. */
 export interface CliSession {
@@ -28,10 +29,9 @@ export async function loadSession(env: Record<string, string | undefined>): Prom
   }
 }
 
-/** Saved with mode 0600 in a 0700 directory: the token is a credential. */
+/** Saved 0600 in a 0700 home every time, whatever the modes were: the token is a credential. */
 export async function saveSession(env: Record<string, string | undefined>, session: CliSession): Promise<void> {
-  await mkdir(homeDir(env), { recursive: true, mode: 0o700 });
-  await writeFile(sessionFile(env), JSON.stringify(session, null, 2) + '\n', { mode: 0o600 });
+  await writePrivateFile(sessionFile(env), JSON.stringify(session, null, 2) + '\n');
 }
 
 export async function clearSession(env: Record<string, string | undefined>): Promise<void> {

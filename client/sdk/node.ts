@@ -2,3 +2,4 @@
 export * from './index.js';
 export { FileKeyStore } from './store/file-key-store.js';
 export { FileTrustStore } from './store/file-trust-store.js';
+export { writePrivateFile } from './store/private-file.js';

@@ -78,13 +78,17 @@ export const configSchema = z.object({
     .max(24 * 7)
     .default(24 * 7),
   EPOCH_MAX_MESSAGES: z.coerce.number().int().min(1).max(500).default(500),
-  /** Largest message ciphertext accepted, in bytes (413 above). */
+  /**
+   * Largest message ciphertext accepted, in bytes (413 above). Bodies are padded to fixed sizes
+   * (docs/protocol.md, "Padding"), then 16 bytes of authentication tag are added: the default lets a body
+   * padded to 64 KiB through.
+   */
   MESSAGE_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(1024 * 1024)
-    .default(64 * 1024),
+    .default(64 * 1024 + 16),
   /**
    * Group commit: concurrent sends are stored together, at most this many in one transaction, with at
    * most SEND_BATCH_CONCURRENCY such transactions in flight per instance. Each send is acknowledged

@@ -28,7 +28,9 @@ export async function cli(
   let err = '';
   const queue = answers ? [...answers] : null;
   const io: CliIO = {
-    env: { STRONGROOM_HOME: home, STRONGROOM_URL: t.baseUrl, ...env },
+    // Key stores at libsodium's interactive limits: the suite makes hundreds, and MODERATE costs about a
+    // second each time one is opened. A test that needs the default passes STRONGROOM_KDF: ''.
+    env: { STRONGROOM_HOME: home, STRONGROOM_URL: t.baseUrl, STRONGROOM_KDF: 'interactive', ...env },
     out: (s) => void (out += s),
     err: (s) => void (err += s),
     ask: (q) => {

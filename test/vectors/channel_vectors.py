@@ -5,7 +5,9 @@ implementation.
 Uses PyNaCl (Debian's python3-nacl), not libsodium.js, and builds every byte layout from the text of
 docs/protocol.md ("Messages"), so the TypeScript SDK (client/sdk/crypto/channel-crypto.ts) and the
 server (src/channels/channel-proofs.ts) are checked against the specification rather than against
-themselves. The v1 epoch envelope (a sealed box) and v1 epoch announcement are gone: protocol v2
+themselves. Its message has the unpadded body (0x01 ‖ JSON) that data written before padding has and
+readers still accept; test/vectors/protocol_v2_vectors.py has a message with the padded body (0x02)
+written now. The v1 epoch envelope (a sealed box) and v1 epoch announcement are gone: protocol v2
 replaced them, and test/vectors/protocol_v2_vectors.py covers what replaced them.
 
   /usr/bin/python3 test/vectors/channel_vectors.py > test/vectors/channel-v1.json   # write the vectors

@@ -2,8 +2,8 @@
 """Known-answer vectors for Strongroom crypto protocol v2, from an independent implementation.
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
-layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs" and "Signed
-minutes"), so the
+layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs", "Padding" and
+"Signed minutes"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -22,6 +22,8 @@ import sys
 import uuid
 
 from nacl.bindings import (
+    crypto_aead_xchacha20poly1305_ietf_decrypt,
+    crypto_aead_xchacha20poly1305_ietf_encrypt,
     crypto_box,
     crypto_box_open,
     crypto_box_seal,
@@ -82,6 +84,117 @@ ENVELOPE_NONCE = bytes(range(0x10, 0x28))
 # Given out of order on purpose: the announcement must sort both lists.
 RECIPIENTS_UNSORTED = [THIRD_DEVICE_ID, OPENER_DEVICE_ID, RECIPIENT_DEVICE_ID]
 WITHHELD_UNSORTED = ["d9c8b7a6-9584-4736-a5f4-e3d2c1b0a9f8", "41d2c3b4-a5f6-4e7d-8c9b-0a1f2e3d4c5b"]
+
+# Padding: a sealed field, a channel title and a message, each under EPOCH_KEY with its own fixed nonce.
+FIELD_PURPOSE = "family-member"
+FIELD_VALUE = {"name": "Zoë Ødegaard", "dateOfBirth": "2014-03-09"}  # 57 bytes of JSON: the 64-byte size
+FIELD_NONCE = bytes(range(0x30, 0x48))
+TITLE = "Family support — EH-2026-0042: strategy discussion and review plan"  # 68 bytes: the 128-byte size
+TITLE_NONCE = bytes(range(0x48, 0x60))
+MESSAGE_CLIENT_ID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+MESSAGE_CONTENT = {"type": "text", "body": "Strategy meeting moved to 14:00 on Thursday; the school nurse "
+                                           "and the family's GP will both join by phone. Please bring the "
+                                           "updated chronology."}  # 183 bytes of JSON: the 256-byte size
+MESSAGE_NONCE = bytes(range(0x60, 0x78))
+# Content lengths either side of each size, to check the choice of size alone.
+PADDED_CONTENT_LENGTHS = [0, 62, 63, 126, 127, 254, 510, 511, 1022, 1023, 2046, 2047, 16382]
+
+
+def json_text(value) -> bytes:
+    # As JSON.stringify writes it: members in the given order, no whitespace, UTF-8.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def padded_size(length: int) -> int:
+    # docs/protocol.md, "Padding": the smallest of 64, 128, 256, 512 and 1024 that holds it, then multiples of 1024.
+    for size in (64, 128, 256, 512, 1024):
+        if length <= size:
+            return size
+    return -(-length // 1024) * 1024
+
+
+def pad(content: bytes) -> bytes:
+    # Body version 2: 0x02 ‖ content ‖ 0x80 ‖ 0x00 … (ISO/IEC 7816-4) up to the padded size.
+    body = VERSION + content + b"\x80"
+    return body + bytes(padded_size(len(body)) - len(body))
+
+
+def unpad(body: bytes):
+    # The content, or None when the padding is not one 0x80 then zeros.
+    if body[:1] == b"\x01":
+        return body[1:]
+    if body[:1] != VERSION:
+        return None
+    stripped = body.rstrip(b"\x00")
+    return stripped[1:-1] if len(stripped) > 1 and stripped[-1] == 0x80 else None
+
+
+def sealed_under(plaintext: bytes, ad: bytes, nonce: bytes) -> bytes:
+    # nonce (24) ‖ XChaCha20-Poly1305-IETF(key = epoch key, nonce, ad, plaintext)
+    return nonce + crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, nonce, EPOCH_KEY)
+
+
+def padding_vectors() -> dict:
+    field_ad = f"strongroom-field:v1\n{FIELD_PURPOSE}\n{CHANNEL_ID}\n{EPOCH}".encode()
+    field_plaintext = pad(json_text(FIELD_VALUE))
+    assert len(field_plaintext) == 64
+    title_ad = f"strongroom-title:v1\n{CHANNEL_ID}\n{EPOCH}".encode()
+    title_plaintext = pad(TITLE.encode("utf-8"))
+    assert len(title_plaintext) == 128
+
+    header = {"v": 1, "channelId": CHANNEL_ID, "epoch": EPOCH, "senderDeviceId": OPENER_DEVICE_ID,
+              "clientMessageId": MESSAGE_CLIENT_ID}
+    header_bytes = canonical(header)
+    message_plaintext = pad(json_text(MESSAGE_CONTENT))
+    assert len(message_plaintext) == 256
+    message_ciphertext = crypto_aead_xchacha20poly1305_ietf_encrypt(message_plaintext, header_bytes, MESSAGE_NONCE,
+                                                                    EPOCH_KEY)
+    message_signed = (b"strongroom-msg:v1\n" + u32(len(header_bytes)) + header_bytes + MESSAGE_NONCE
+                      + message_ciphertext)
+
+    # Sealed properly, so they authenticate, but padded wrongly: a reader refuses each.
+    content = json_text(FIELD_VALUE)
+    refused = [
+        ("no 0x80 marker", VERSION + content + bytes(64 - 1 - len(content))),
+        ("a non-zero byte after the marker", VERSION + content + b"\x80\x01" + bytes(64 - 3 - len(content))),
+        ("only zeros after the version byte", VERSION + bytes(63)),
+        ("an unknown body version", b"\x03" + pad(content)[1:]),
+    ]
+    return {
+        "paddedSizes": [{"contentLength": n, "paddedLength": padded_size(n + 2)} for n in PADDED_CONTENT_LENGTHS],
+        "field": {
+            "purpose": FIELD_PURPOSE,
+            "channelId": CHANNEL_ID,
+            "epoch": EPOCH,
+            "key": b64(EPOCH_KEY),
+            "value": FIELD_VALUE,
+            "adHex": field_ad.hex(),
+            "nonce": b64(FIELD_NONCE),
+            "plaintextHex": field_plaintext.hex(),
+            "sealed": b64(sealed_under(field_plaintext, field_ad, FIELD_NONCE)),
+            "refused": [{"why": why, "plaintextHex": p.hex(), "sealed": b64(sealed_under(p, field_ad, FIELD_NONCE))}
+                        for why, p in refused],
+        },
+        "title": {
+            "channelId": CHANNEL_ID,
+            "epoch": EPOCH,
+            "title": TITLE,
+            "adHex": title_ad.hex(),
+            "nonce": b64(TITLE_NONCE),
+            "plaintextHex": title_plaintext.hex(),
+            "sealed": b64(sealed_under(title_plaintext, title_ad, TITLE_NONCE)),
+        },
+        "message": {
+            "header": header,
+            "content": MESSAGE_CONTENT,
+            "ed25519": ed25519_pair(OPENER_ED25519_SEED),
+            "nonce": b64(MESSAGE_NONCE),
+            "plaintextHex": message_plaintext.hex(),
+            "ciphertext": b64(message_ciphertext),
+            "signingBytesHex": message_signed.hex(),
+            "signature": b64(SigningKey(OPENER_ED25519_SEED).sign(message_signed).signature),
+        },
+    }
 
 
 def ed25519_pair(seed: bytes) -> dict:
@@ -205,6 +318,7 @@ def derive() -> dict:
             "announcementBytesHex": announcement_signed.hex(),
             "announcementSignature": b64(announcement_signature),
         },
+        "padding": padding_vectors(),
     }
 
 
@@ -344,6 +458,30 @@ def check(path: str) -> int:
             failures.append("epoch.envelope opens, but not to the specified plaintext")
     except Exception as e:  # nacl.exceptions.CryptoError
         failures.append(f"epoch.envelope does not open from the opener to the recipient ({e})")
+    # Each padded body opens here and unpads, by the text of docs/protocol.md, to what was sealed.
+    padding = vectors["padding"]
+    message = padding["message"]
+    for name, ad_hex, sealed, want in [
+        ("padding.field", padding["field"]["adHex"], unb64(padding["field"]["sealed"]), json_text(FIELD_VALUE)),
+        ("padding.title", padding["title"]["adHex"], unb64(padding["title"]["sealed"]), TITLE.encode("utf-8")),
+        ("padding.message", canonical(message["header"]).hex(), unb64(message["nonce"]) + unb64(message["ciphertext"]),
+         json_text(MESSAGE_CONTENT)),
+    ]:
+        try:
+            opened = crypto_aead_xchacha20poly1305_ietf_decrypt(sealed[24:], bytes.fromhex(ad_hex), sealed[:24],
+                                                                EPOCH_KEY)
+            if unpad(opened) != want:
+                failures.append(f"{name} opens, but does not unpad to what was sealed")
+        except Exception as e:  # nacl.exceptions.CryptoError
+            failures.append(f"{name} does not open under the epoch key ({e})")
+    for case in padding["field"]["refused"]:
+        if unpad(bytes.fromhex(case["plaintextHex"])) is not None:
+            failures.append(f"padding.field.refused ({case['why']}) unpads here")
+    try:
+        VerifyKey(unb64(message["ed25519"]["publicKey"])).verify(bytes.fromhex(message["signingBytesHex"]),
+                                                                 unb64(message["signature"]))
+    except Exception as e:  # nacl.exceptions.BadSignatureError
+        failures.append(f"padding.message.signature does not verify ({e})")
     if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
         failures.append("identity.recoveryKey does not carry the seed")
     failures += check_minutes(vectors["minutes"])

@@ -52,7 +52,7 @@ async function withStepUp<T>(ctx: CliContext, client: StrongroomClient, step: ()
  */
 async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const store = new FileKeyStore(keyStoreDir(ctx.io.env));
+  const store = ctx.keyStore();
   const me = await client.me();
   if (await store.exists(me.user.id)) {
     if (opts.recover) return recoverHere(ctx, client, store, me.user.id);
@@ -178,7 +178,7 @@ async function listDevices(ctx: CliContext): Promise<void> {
   const devices = await client.myDevices();
   const { identityPublicKey } = await client.userIdentity(me.user.id);
   // Your own number from the identity key this computer holds: the server could show anyone's for you.
-  const local = await new FileKeyStore(keyStoreDir(ctx.io.env)).publicIdentity(me.user.id);
+  const local = await ctx.keyStore().publicIdentity(me.user.id);
   const mine = local ?? identityPublicKey;
   const number = mine ? await safetyNumber(mine) : null;
   const mismatch = local !== null && local !== identityPublicKey;

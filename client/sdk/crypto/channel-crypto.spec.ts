@@ -3,7 +3,10 @@ import path from 'node:path';
 import {
   decryptMessage,
   DecryptError,
+  decryptTitle,
+  encryptField,
   encryptMessage,
+  encryptTitle,
   EnvelopeError,
   epochAnnouncementBytes,
   epochCommitment,
@@ -11,14 +14,20 @@ import {
   messageSigningBytes,
   newEpochKey,
   openEpochKey,
+  openUnder,
+  padBody,
+  paddedSize,
   sealEpochKey,
+  sealUnder,
   signDetached,
+  unpadBody,
   verifyDetached,
   type EpochAnnouncement,
   type MessageHeader,
   type SealedMessage,
 } from './channel-crypto.js';
 import { generateDeviceKeys } from './device-keys.js';
+import { sodium } from './sodium.js';
 
 /** Written by test/vectors/channel_vectors.py with PyNaCl: an implementation that shares no code with ours. */
 const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/channel-v1.json'), 'utf8')) as {
@@ -42,7 +51,7 @@ const vectorMessage = (): SealedMessage => ({
   signature: vectors.signature,
 });
 
-describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
+describe('messages of older data (unpadded body 0x01) against independent known answers (PyNaCl)', () => {
   it('lays out the header and the signed bytes exactly as specified', () => {
     expect(hex(headerBytes(vectors.header))).toBe(vectors.headerBytesHex);
     expect(hex(messageSigningBytes(vectors.header, bytes(vectors.nonce), bytes(vectors.ciphertext)))).toBe(
@@ -50,7 +59,13 @@ describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
     );
   });
 
-  it('encrypts and signs to the same bytes given the same nonce', async () => {
+  it('decrypts the independent implementation’s message', async () => {
+    await expect(decryptMessage(vectorMessage(), bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
+      vectors.content,
+    );
+  });
+
+  it('no longer writes that body: the same inputs now give a body padded to 128 bytes', async () => {
     const sealed = await encryptMessage(
       vectors.header,
       vectors.content,
@@ -58,40 +73,71 @@ describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
       vectors.ed25519.privateKey,
       bytes(vectors.nonce),
     );
-    expect(sealed.ciphertext).toBe(vectors.ciphertext);
-    expect(sealed.signature).toBe(vectors.signature);
-  });
-
-  it('decrypts the independent implementation’s message', async () => {
-    await expect(decryptMessage(vectorMessage(), bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
+    expect(sealed.ciphertext).not.toBe(vectors.ciphertext);
+    // 0x01 ‖ JSON, 75 bytes, against 0x02 ‖ JSON ‖ 0x80 ‖ zeros.
+    expect(bytes(vectors.ciphertext)).toHaveLength(16 + 1 + Buffer.byteLength(JSON.stringify(vectors.content)));
+    expect(bytes(sealed.ciphertext)).toHaveLength(16 + 128);
+    await expect(decryptMessage(sealed, bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
       vectors.content,
     );
   });
 });
 
-/** Written by test/vectors/protocol_v2_vectors.py with PyNaCl, from the text of docs/protocol.md ("Epochs"). */
-const v2 = (
-  JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
-    epoch: {
-      channelId: string;
-      epoch: number;
-      key: string;
-      commitment: string;
-      opener: {
-        deviceId: string;
-        x25519: { publicKey: string; privateKey: string };
-        ed25519: { publicKey: string; privateKey: string };
-      };
-      recipient: { deviceId: string; x25519: { publicKey: string; privateKey: string } };
-      envelopeNonce: string;
-      envelopePlaintextHex: string;
-      envelope: string;
-      announcement: EpochAnnouncement;
-      announcementBytesHex: string;
-      announcementSignature: string;
+/** A padded body sealed by the independent implementation, and what it holds. */
+interface PaddedVector {
+  channelId: string;
+  epoch: number;
+  adHex: string;
+  nonce: string;
+  plaintextHex: string;
+  sealed: string;
+}
+
+/**
+ * Written by test/vectors/protocol_v2_vectors.py with PyNaCl, from the text of docs/protocol.md ("Epochs",
+ * "Padding").
+ */
+const v2File = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
+  epoch: {
+    channelId: string;
+    epoch: number;
+    key: string;
+    commitment: string;
+    opener: {
+      deviceId: string;
+      x25519: { publicKey: string; privateKey: string };
+      ed25519: { publicKey: string; privateKey: string };
     };
-  }
-).epoch;
+    recipient: { deviceId: string; x25519: { publicKey: string; privateKey: string } };
+    envelopeNonce: string;
+    envelopePlaintextHex: string;
+    envelope: string;
+    announcement: EpochAnnouncement;
+    announcementBytesHex: string;
+    announcementSignature: string;
+  };
+  padding: {
+    paddedSizes: { contentLength: number; paddedLength: number }[];
+    field: PaddedVector & {
+      purpose: string;
+      key: string;
+      value: unknown;
+      refused: { why: string; plaintextHex: string; sealed: string }[];
+    };
+    title: PaddedVector & { title: string };
+    message: {
+      header: MessageHeader;
+      content: { type: string; body: string };
+      ed25519: { publicKey: string; privateKey: string };
+      nonce: string;
+      plaintextHex: string;
+      ciphertext: string;
+      signingBytesHex: string;
+      signature: string;
+    };
+  };
+};
+const v2 = v2File.epoch;
 
 const flipByte = (b64: string, at: number) => {
   const b = bytes(b64);
@@ -212,6 +258,73 @@ describe('channel crypto v2 epochs against independent known answers (PyNaCl)', 
   });
 });
 
+describe('padded bodies against independent known answers (PyNaCl)', () => {
+  const { paddedSizes, field, title, message } = v2File.padding;
+  const key = bytes(field.key);
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+
+  it('pads to the smallest of 64, 128, 256, 512 and 1024 bytes that holds the body, then to multiples of 1024', () => {
+    expect(paddedSizes.length).toBeGreaterThan(10);
+    for (const { contentLength, paddedLength } of paddedSizes) {
+      // 0x02 ‖ content ‖ 0x80: two bytes more than the content, always.
+      expect([contentLength, paddedSize(contentLength + 2)]).toEqual([contentLength, paddedLength]);
+      expect([contentLength, padBody(new Uint8Array(contentLength)).length]).toEqual([contentLength, paddedLength]);
+    }
+  });
+
+  it('seals a sealed field’s padded body to the same bytes given the same nonce, and opens it', async () => {
+    const body = utf8(JSON.stringify(field.value));
+    expect(hex(padBody(body))).toBe(field.plaintextHex);
+    expect(await sealUnder(body, fromHex(field.adHex), key, bytes(field.nonce))).toBe(field.sealed);
+    expect(JSON.parse(await openUnder(field.sealed, fromHex(field.adHex), key, 'family member'))).toEqual(field.value);
+    expect(bytes(field.sealed)).toHaveLength(24 + 16 + 64);
+  });
+
+  it('refuses a sealed body that authenticates but is padded wrongly, or has an unknown version', async () => {
+    expect(field.refused.map((r) => r.why)).toEqual([
+      'no 0x80 marker',
+      'a non-zero byte after the marker',
+      'only zeros after the version byte',
+      'an unknown body version',
+    ]);
+    for (const r of field.refused) {
+      expect([r.why, unpadBody(fromHex(r.plaintextHex))]).toEqual([r.why, null]);
+      await expect(
+        openUnder(r.sealed, fromHex(field.adHex), key, 'family member').catch((e: Error) => e),
+      ).resolves.toEqual(new DecryptError('The family member is not in a form this app can read.'));
+    }
+  });
+
+  it('seals and opens a channel title padded as specified', async () => {
+    expect(hex(padBody(utf8(title.title)))).toBe(title.plaintextHex);
+    expect(await sealUnder(utf8(title.title), fromHex(title.adHex), key, bytes(title.nonce))).toBe(title.sealed);
+    expect(await decryptTitle(title.sealed, title.channelId, title.epoch, key)).toBe(title.title);
+  });
+
+  it('encrypts and signs a message with a padded body to the same bytes given the same nonce, and decrypts it', async () => {
+    const sealed = await encryptMessage(
+      message.header,
+      message.content,
+      key,
+      message.ed25519.privateKey,
+      bytes(message.nonce),
+    );
+    expect(sealed.ciphertext).toBe(message.ciphertext);
+    expect(sealed.signature).toBe(message.signature);
+    expect(hex(messageSigningBytes(message.header, bytes(message.nonce), bytes(message.ciphertext)))).toBe(
+      message.signingBytesHex,
+    );
+    await expect(
+      decryptMessage(
+        { header: message.header, nonce: message.nonce, ciphertext: message.ciphertext, signature: message.signature },
+        key,
+        message.ed25519.publicKey,
+      ),
+    ).resolves.toEqual(message.content);
+  });
+});
+
 describe('channel crypto round trips and tampering', () => {
   const channelId = '0e9b4a52-63f1-4bb5-9d6e-2f8f3d1b7c10';
 
@@ -276,6 +389,102 @@ describe('channel crypto round trips and tampering', () => {
     const other = await generateDeviceKeys();
     await expect(decryptMessage(sealed, key, other.ed25519.publicKey)).rejects.toThrow('signature');
     await expect(decryptMessage(sealed, await newEpochKey(), sender.ed25519.publicKey)).rejects.toThrow('decrypt');
+  });
+
+  it('seals names, titles and messages of different lengths to the same size within a bucket', async () => {
+    const key = await newEpochKey();
+    const sender = await generateDeviceKeys();
+    const size = (b64: string) => bytes(b64).length;
+    const [short, long] = await Promise.all([
+      encryptField({ name: 'Al' }, 'family-member', channelId, 4, key, { recordId: channelId }),
+      encryptField({ name: 'Maximiliana Ødegaard-Fairweather' }, 'family-member', channelId, 4, key, {
+        recordId: channelId,
+      }),
+    ]);
+    expect([size(short), size(long)]).toEqual([24 + 16 + 64, 24 + 16 + 64]);
+    const titles = await Promise.all(
+      ['Ann', 'The Ødegaard-Fairweather family, EH-2026-0042'].map((t) => encryptTitle(t, channelId, 4, key)),
+    );
+    expect(titles.map(size)).toEqual([24 + 16 + 64, 24 + 16 + 64]);
+    const header = (n: number): MessageHeader => ({
+      v: 1,
+      channelId,
+      epoch: 4,
+      senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
+      clientMessageId: `c1c1c1c1-0000-4000-8000-00000000000${n}`,
+    });
+    const messages = await Promise.all(
+      [
+        'Running ten minutes late, start without me',
+        'Home visit on Tuesday with the family support worker and the school nurse',
+      ].map((body, i) => encryptMessage(header(i), { type: 'text', body }, key, sender.ed25519.privateKey)),
+    );
+    expect(messages.map((m) => size(m.ciphertext))).toEqual([16 + 128, 16 + 128]);
+    // A longer one moves to the next size, and still opens.
+    const big = await encryptMessage(
+      header(3),
+      { type: 'text', body: 'x'.repeat(1100) },
+      key,
+      sender.ed25519.privateKey,
+    );
+    expect(size(big.ciphertext)).toBe(16 + 2048);
+    await expect(decryptMessage(big, key, sender.ed25519.publicKey)).resolves.toEqual({
+      type: 'text',
+      body: 'x'.repeat(1100),
+    });
+    expect(await decryptTitle(titles[1], channelId, 4, key)).toBe('The Ødegaard-Fairweather family, EH-2026-0042');
+  });
+
+  it('refuses a signed message whose padded body has no 0x80 marker, and reads an unpadded one', async () => {
+    const s = await sodium();
+    const sender = await generateDeviceKeys();
+    const key = await newEpochKey();
+    const header: MessageHeader = {
+      v: 1,
+      channelId,
+      epoch: 5,
+      senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
+      clientMessageId: 'c1c1c1c1-0000-4000-8000-000000000009',
+    };
+    // Sealed and signed properly by the sender, with the body given here.
+    const sealWith = async (body: Uint8Array): Promise<SealedMessage> => {
+      const nonce = s.randombytes_buf(24);
+      const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(body, headerBytes(header), null, nonce, key);
+      const signature = await signDetached(messageSigningBytes(header, nonce, ciphertext), sender.ed25519.privateKey);
+      const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+      return { header, nonce: b64(nonce), ciphertext: b64(ciphertext), signature };
+    };
+    const json = new TextEncoder().encode(JSON.stringify({ type: 'text', body: 'hi' }));
+    const good = padBody(json);
+    await expect(decryptMessage(await sealWith(good), key, sender.ed25519.publicKey)).resolves.toEqual({
+      type: 'text',
+      body: 'hi',
+    });
+    const unpadded = new Uint8Array([1, ...json]);
+    await expect(decryptMessage(await sealWith(unpadded), key, sender.ed25519.publicKey)).resolves.toEqual({
+      type: 'text',
+      body: 'hi',
+    });
+    const noMarker = good.slice();
+    noMarker[json.length + 1] = 0;
+    await expect(decryptMessage(await sealWith(noMarker), key, sender.ed25519.publicKey)).rejects.toThrow(
+      'not in a form this app can read',
+    );
+    const junkAfter = good.slice();
+    junkAfter[good.length - 1] = 7;
+    await expect(decryptMessage(await sealWith(junkAfter), key, sender.ed25519.publicKey)).rejects.toBeInstanceOf(
+      DecryptError,
+    );
+  });
+
+  it('unpads only a version 1 body or a version 2 body with one 0x80 then zeros', () => {
+    const content = new Uint8Array([0x7b, 0x80, 0x00, 0x7d]); // a 0x80 inside the content is kept
+    expect(Array.from(unpadBody(padBody(content))!)).toEqual(Array.from(content));
+    expect(Array.from(unpadBody(new Uint8Array([1, 5, 0, 0]))!)).toEqual([5, 0, 0]);
+    expect(unpadBody(new Uint8Array([2, 5, 0x80]))).not.toBeNull(); // not at a size: the reader does not mind
+    for (const bad of [[2, 5, 0x80, 1], [2, 5, 0, 0], [2], [2, 0, 0], [3, 5, 0x80, 0], []]) {
+      expect([bad, unpadBody(new Uint8Array(bad))]).toEqual([bad, null]);
+    }
   });
 
   it('verifies detached signatures and rejects garbage without throwing', async () => {

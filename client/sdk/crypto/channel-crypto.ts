@@ -2,7 +2,8 @@
  * Crypto protocol v2 for channels (DESIGN.md §3, docs/protocol.md): epoch keys committed to in the
  * opener's signed announcement and sent in envelopes bound to both devices, and (v1 layouts, unchanged)
  * messages as XChaCha20-Poly1305-IETF with the header as additional data and an
- * Ed25519 signature over header, nonce and ciphertext. Pure functions on bytes: no I/O here.
+ * Ed25519 signature over header, nonce and ciphertext. Every body sealed under an epoch key (message,
+ * title, sealed field) is padded to a few fixed sizes first. Pure functions on bytes: no I/O here.
  *
  * Every byte layout below is mirrored by the server's checks (src/channels/channel-proofs.ts) and by the
  * independent Python implementation in test/vectors/, so a change here must change all three.
@@ -12,7 +13,9 @@ import { fromB64, sodium, toB64 } from './sodium.js';
 
 export const PROTOCOL_VERSION = 2;
 const ENVELOPE_VERSION = 2;
-const BODY_VERSION = 1;
+/** Plaintext bodies (messages, titles, sealed fields): 0x01 unpadded (older data, still read), 0x02 padded. */
+const BODY_UNPADDED = 1;
+const BODY_PADDED = 2;
 export const EPOCH_KEY_BYTES = 32;
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -37,6 +40,40 @@ function uuidBytes(id: string): Uint8Array {
   const hex = id.replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`not a UUID: ${id}`);
   return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+}
+
+/**
+ * The size a padded body is brought to: the smallest of 64, 128, 256, 512 and 1024 bytes that holds
+ * `length`, above that the next multiple of 1024. So a name, a title or a short message shows at most
+ * which of a few sizes it falls in, not its length (docs/protocol.md, "Padding").
+ */
+export function paddedSize(length: number): number {
+  for (const bucket of [64, 128, 256, 512, 1024]) if (length <= bucket) return bucket;
+  return Math.ceil(length / 1024) * 1024;
+}
+
+/**
+ * Body version 2: 0x02 ‖ content ‖ 0x80 ‖ 0x00… up to `paddedSize` (ISO/IEC 7816-4 padding: the 0x80
+ * marker is always there, so the content's end is found from the last non-zero byte).
+ */
+export function padBody(content: Uint8Array): Uint8Array {
+  const out = new Uint8Array(paddedSize(content.length + 2));
+  out[0] = BODY_PADDED;
+  out.set(content, 1);
+  out[content.length + 1] = 0x80;
+  return out;
+}
+
+/**
+ * The content of a decrypted body: after its version byte, for version 1; for version 2 without the
+ * padding, which must be one 0x80 then only zeros. Anything else is refused (null).
+ */
+export function unpadBody(body: Uint8Array): Uint8Array | null {
+  if (body[0] === BODY_UNPADDED) return body.slice(1);
+  if (body[0] !== BODY_PADDED) return null;
+  let end = body.length - 1;
+  while (end > 0 && body[end] === 0) end--;
+  return end > 0 && body[end] === 0x80 ? body.slice(1, end) : null;
 }
 
 /** A fresh 32-byte epoch key. */
@@ -227,7 +264,7 @@ export async function encryptMessage(
 ): Promise<SealedMessage> {
   const s = await sodium();
   const nonce = fixedNonce ?? s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const plaintext = concat(new Uint8Array([BODY_VERSION]), utf8(JSON.stringify(content)));
+  const plaintext = padBody(utf8(JSON.stringify(content)));
   const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
     plaintext,
     headerBytes(header),
@@ -244,6 +281,13 @@ export async function encryptMessage(
 
 export class DecryptError extends Error {}
 
+/** Whether the sender device's key signed this message (header, nonce and ciphertext): no key needed. */
+export async function messageSignatureValid(m: SealedMessage, senderEd25519PublicKey: string): Promise<boolean> {
+  const s = await sodium();
+  const signed = messageSigningBytes(m.header, fromB64(s, m.nonce), fromB64(s, m.ciphertext));
+  return verifyDetached(signed, m.signature, senderEd25519PublicKey);
+}
+
 /** Checks the sender's signature, then decrypts; either failing throws DecryptError. */
 export async function decryptMessage(
   m: SealedMessage,
@@ -253,8 +297,7 @@ export async function decryptMessage(
   const s = await sodium();
   const nonce = fromB64(s, m.nonce);
   const ciphertext = fromB64(s, m.ciphertext);
-  const signed = messageSigningBytes(m.header, nonce, ciphertext);
-  const ok = await verifyDetached(signed, m.signature, senderEd25519PublicKey);
+  const ok = await messageSignatureValid(m, senderEd25519PublicKey);
   if (!ok) throw new DecryptError('The sender signature does not verify.');
   let plaintext: Uint8Array;
   try {
@@ -262,27 +305,32 @@ export async function decryptMessage(
   } catch {
     throw new DecryptError('The message does not decrypt with the conversation’s key.');
   }
-  if (plaintext[0] !== BODY_VERSION) throw new DecryptError(`Unsupported message body version ${plaintext[0]}.`);
-  return JSON.parse(new TextDecoder().decode(plaintext.slice(1))) as MessageContent;
+  const content = unpadBody(plaintext);
+  if (!content) throw new DecryptError('The message is not in a form this app can read.');
+  return JSON.parse(new TextDecoder().decode(content)) as MessageContent;
 }
 
 const titleAd = (channelId: string, epoch: number) => utf8(`strongroom-title:v1\n${channelId}\n${epoch}`);
 
-/** nonce ‖ XChaCha20-Poly1305(0x01 ‖ body) under an epoch key, bound to `ad`: titles and sealed fields. */
-async function sealUnder(body: Uint8Array, ad: Uint8Array, epochKey: Uint8Array): Promise<string> {
+/**
+ * nonce ‖ XChaCha20-Poly1305(padded body) under an epoch key, bound to `ad`: titles and sealed fields.
+ * Exported for the known-answer tests, which give the additional data as bytes.
+ */
+export async function sealUnder(
+  body: Uint8Array,
+  ad: Uint8Array,
+  epochKey: Uint8Array,
+  /** Known-answer tests only: a nonce must never be chosen, always random. */
+  fixedNonce?: Uint8Array,
+): Promise<string> {
   const s = await sodium();
-  const nonce = s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    concat(new Uint8Array([BODY_VERSION]), body),
-    ad,
-    null,
-    nonce,
-    epochKey,
-  );
+  const nonce = fixedNonce ?? s.randombytes_buf(s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(padBody(body), ad, null, nonce, epochKey);
   return toB64(s, concat(nonce, ct));
 }
 
-async function openUnder(sealed: string, ad: Uint8Array, epochKey: Uint8Array, what: string): Promise<string> {
+/** Opens what `sealUnder` made (or an older unpadded body); `what` names it in the error. */
+export async function openUnder(sealed: string, ad: Uint8Array, epochKey: Uint8Array, what: string): Promise<string> {
   const s = await sodium();
   const bytes = fromB64(s, sealed);
   const n = s.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
@@ -292,7 +340,9 @@ async function openUnder(sealed: string, ad: Uint8Array, epochKey: Uint8Array, w
   } catch {
     throw new DecryptError(`The ${what} does not decrypt with the conversation’s key.`);
   }
-  return new TextDecoder().decode(plaintext.slice(1));
+  const content = unpadBody(plaintext);
+  if (!content) throw new DecryptError(`The ${what} is not in a form this app can read.`);
+  return new TextDecoder().decode(content);
 }
 
 /** A channel title under an epoch key: nonce ‖ XChaCha20-Poly1305 ciphertext, bound to channel and epoch. */

@@ -32,19 +32,41 @@ describe('device keys', () => {
 });
 
 describe('passphrase key wrap', () => {
-  it('round-trips a secret', async () => {
+  it('round-trips a secret, stretching the passphrase at libsodium’s MODERATE limits by default', async () => {
     const secret = new TextEncoder().encode('device private keys');
     const wrapped = await wrapSecret(secret, 'a long passphrase');
+    expect(wrapped).toMatchObject({ v: 1, kdf: 'argon2id13', opslimit: 3, memlimit: 256 * 1024 * 1024 });
     expect(new TextDecoder().decode(await unwrapSecret(wrapped, 'a long passphrase'))).toBe('device private keys');
   });
 
+  it('writes at the interactive limits only when asked (the test suite), and opens that too', async () => {
+    const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), 'a long passphrase', 'interactive');
+    expect(wrapped).toMatchObject({ opslimit: 2, memlimit: 64 * 1024 * 1024 });
+    expect(Array.from(await unwrapSecret(wrapped, 'a long passphrase'))).toEqual([1, 2, 3]);
+  });
+
+  it('opens a store written before MODERATE, at the interactive limits it records', async () => {
+    // Written by wrapSecret when interactive was its only cost (format v1, unchanged).
+    const old = {
+      v: 1 as const,
+      kdf: 'argon2id13' as const,
+      opslimit: 2,
+      memlimit: 67108864,
+      salt: '16LxvKzhKiQ06A7vdSQbNw',
+      nonce: '6zdNLL8HOduCks9iQP6PQNOUHasN5MDP',
+      ciphertext: '3TNkItb6EiK4aRUtsfrJwdxbq5IGk4m4zKTEp-OUWFObSyRlbNx1284',
+    };
+    expect(new TextDecoder().decode(await unwrapSecret(old, 'an old passphrase'))).toBe('device private keys, 2026');
+    await expect(unwrapSecret(old, 'another passphrase')).rejects.toBeInstanceOf(WrongPassphraseError);
+  });
+
   it('refuses the wrong passphrase', async () => {
-    const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), 'right passphrase');
+    const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), 'right passphrase', 'interactive');
     await expect(unwrapSecret(wrapped, 'wrong passphrase')).rejects.toBeInstanceOf(WrongPassphraseError);
   });
 
   it('detects one flipped byte of ciphertext', async () => {
-    const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), 'right passphrase');
+    const wrapped = await wrapSecret(new Uint8Array([1, 2, 3]), 'right passphrase', 'interactive');
     const bytes = Buffer.from(wrapped.ciphertext, 'base64url');
     bytes[0] ^= 1;
     await expect(

@@ -17,12 +17,26 @@ export class WrongPassphraseError extends Error {
   }
 }
 
-/** Interactive limits by default; a store can raise them, and the stored limits are used to unwrap. */
-export async function wrapSecret(plaintext: Uint8Array, passphrase: string): Promise<WrappedSecret> {
+/**
+ * How hard the passphrase is stretched. `moderate` (libsodium's MODERATE limits: 3 passes over 256 MiB,
+ * about a second) for every store a person's key lives in: someone who copies the file must pay that for
+ * each passphrase they try. `interactive` (2 passes, 64 MiB) only for the test suite, which makes hundreds
+ * of stores; stores written so earlier still open, since a store records its limits.
+ */
+export type KdfStrength = 'moderate' | 'interactive';
+
+/** Seals `plaintext` under Argon2id of the passphrase; the limits used are stored with it, to unwrap. */
+export async function wrapSecret(
+  plaintext: Uint8Array,
+  passphrase: string,
+  strength: KdfStrength = 'moderate',
+): Promise<WrappedSecret> {
   const s = await sodium();
   const salt = s.randombytes_buf(s.crypto_pwhash_SALTBYTES);
-  const opslimit = s.crypto_pwhash_OPSLIMIT_INTERACTIVE;
-  const memlimit = s.crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  const [opslimit, memlimit] =
+    strength === 'interactive'
+      ? [s.crypto_pwhash_OPSLIMIT_INTERACTIVE, s.crypto_pwhash_MEMLIMIT_INTERACTIVE]
+      : [s.crypto_pwhash_OPSLIMIT_MODERATE, s.crypto_pwhash_MEMLIMIT_MODERATE];
   const key = s.crypto_pwhash(
     s.crypto_secretbox_KEYBYTES,
     passphrase,

@@ -14,6 +14,12 @@ export interface DecryptedMessage {
   content: MessageContent | null;
   /** Why this message could not be read; the goal is that this never happens. */
   error?: string;
+  /**
+   * Set when the message failed verification: its signature does not check out, its sender device is
+   * not one this client trusts or not the named person's, or it does not decrypt as its sender signed
+   * it. `senderUserId` is then only what the server claims: show no sender for it.
+   */
+  unverified?: true;
 }
 
 /**

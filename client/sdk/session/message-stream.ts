@@ -1,5 +1,10 @@
 import type { StrongroomClient } from '../client.js';
-import { decryptMessage, encryptMessage, type MessageContent } from '../crypto/channel-crypto.js';
+import {
+  decryptMessage,
+  encryptMessage,
+  messageSignatureValid,
+  type MessageContent,
+} from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { RealtimeConnection } from '../transport/realtime.js';
 import type { RealtimeMessage, StoredMessageView } from '../types.js';
@@ -92,7 +97,13 @@ export class MessageStream {
     throw lastError instanceof Error ? lastError : new Error('Could not send the message.');
   }
 
-  /** Decrypts one stored message; a failure is reported on the message, never thrown. */
+  /**
+   * Decrypts one stored message; a failure is reported on the message, never thrown. The sender's
+   * signature is checked first, before any key is needed: a message that does not prove it comes,
+   * unaltered, from a trusted device of the person the server names is marked `unverified`, and whoever
+   * shows it must not name that person. A message this device has no key for, but whose signature
+   * holds, only cannot be read here.
+   */
   async decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
     const base = {
       channelId,
@@ -106,30 +117,46 @@ export class MessageStream {
       deleted: 'deleted' in m ? m.deleted : false,
     };
     if (base.deleted) return { ...base, content: null };
+    const failed = (err: unknown, unverified: boolean): DecryptedMessage => ({
+      ...base,
+      content: null,
+      error: err instanceof Error ? err.message : String(err),
+      ...(unverified ? { unverified: true as const } : {}),
+    });
+    const sealed = {
+      header: {
+        v: 1 as const,
+        channelId,
+        epoch: m.epoch,
+        senderDeviceId: m.senderDeviceId,
+        clientMessageId: m.clientMessageId,
+      },
+      nonce: m.nonce,
+      ciphertext: m.ciphertext,
+      signature: m.signature,
+    };
+    let senderKey: string;
     try {
       const sender = await this.trust.deviceKeys(m.senderDeviceId);
       if (sender.userId !== m.senderUserId)
         throw new UnableToDecryptError('The sender device belongs to someone else.');
-      const key = await this.keys.keyFor(channelId, m.epoch);
-      const content = await decryptMessage(
-        {
-          header: {
-            v: 1,
-            channelId,
-            epoch: m.epoch,
-            senderDeviceId: m.senderDeviceId,
-            clientMessageId: m.clientMessageId,
-          },
-          nonce: m.nonce,
-          ciphertext: m.ciphertext,
-          signature: m.signature,
-        },
-        key,
-        sender.ed25519PublicKey,
-      );
-      return { ...base, content };
+      if (!(await messageSignatureValid(sealed, sender.ed25519PublicKey)))
+        throw new UnableToDecryptError('The sender signature does not verify.');
+      senderKey = sender.ed25519PublicKey;
     } catch (err) {
-      return { ...base, content: null, error: err instanceof Error ? err.message : String(err) };
+      return failed(err, true);
+    }
+    let key: Uint8Array;
+    try {
+      key = await this.keys.keyFor(channelId, m.epoch);
+    } catch (err) {
+      return failed(err, false);
+    }
+    try {
+      return { ...base, content: await decryptMessage(sealed, key, senderKey) };
+    } catch (err) {
+      // Signed by its sender but does not open with the key this device holds for it: altered or forged.
+      return failed(err, true);
     }
   }
 

@@ -1,11 +1,25 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { unwrapSecret, wrapSecret, type WrappedSecret } from '../crypto/key-wrap.js';
+import { unwrapSecret, wrapSecret, type KdfStrength, type WrappedSecret } from '../crypto/key-wrap.js';
 import type { KeyStore, StoredDevice } from './key-store.js';
+import { writePrivateFile } from './private-file.js';
 
-/** One file per account, `<dir>/<userId>.keystore.json`, mode 0600, holding only the wrapped secret. */
+/** Options of a file key store: how hard new stores stretch the passphrase (`moderate` unless a test says so). */
+export interface FileKeyStoreOptions {
+  kdf?: KdfStrength;
+  /** A directory above the store's (the CLI's home) also set to 0700 on every save. */
+  privateRoot?: string;
+}
+
+/**
+ * One file per account, `<dir>/<userId>.keystore.json`, holding only the wrapped secret: 0600 in a 0700
+ * directory after every save, whatever the modes were before. It is written at the limits of `options.kdf` (MODERATE by default) and opened at the limits it records.
+ */
 export class FileKeyStore implements KeyStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly options: FileKeyStoreOptions = {},
+  ) {}
 
   private file(userId: string): string {
     if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new Error('Invalid user id for the key store');
@@ -20,17 +34,13 @@ export class FileKeyStore implements KeyStore {
   }
 
   async save(device: StoredDevice, passphrase: string): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase);
-    const target = this.file(device.userId);
-    const tmp = `${target}.${process.pid}.tmp`;
+    const wrapped = await wrapSecret(new TextEncoder().encode(JSON.stringify(device)), passphrase, this.options.kdf);
     const identityPublicKey = device.identity?.publicKey ?? null;
-    await writeFile(
-      tmp,
+    await writePrivateFile(
+      this.file(device.userId),
       JSON.stringify({ format: 'strongroom-keystore', identityPublicKey, ...wrapped }, null, 2) + '\n',
-      { mode: 0o600 },
+      this.options.privateRoot ?? this.dir,
     );
-    await rename(tmp, target);
   }
 
   async publicIdentity(userId: string): Promise<string | null> {

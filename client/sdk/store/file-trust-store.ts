@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writePrivateFile } from './private-file.js';
 import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity } from './trust-store.js';
 
 /** The file's layout: version 2 pins people's identity keys as well as devices. */
@@ -10,12 +11,17 @@ interface TrustFile {
 }
 
 /**
- * Pins in a JSON file (public keys only, so not secret); written atomically. A version 1 file (a bare list
+ * Pins in a JSON file (public keys only, but who one works with is nobody else's business): written
+ * atomically, 0600 in a 0700 directory every time (and the directories up to `privateRoot`, the CLI's
+ * home, 0700 too). A version 1 file (a bare list
  * of devices, pinned before identity keys) is read as no pins at all: every person is met anew.
  */
 export class FileTrustStore extends MemoryTrustStore {
   private loaded = false;
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly options: { privateRoot?: string } = {},
+  ) {
     super();
   }
   private async load(): Promise<void> {
@@ -32,11 +38,12 @@ export class FileTrustStore extends MemoryTrustStore {
     this.loaded = true;
   }
   private async save(): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
     const body: TrustFile = { v: 2, identities: [...this.identities.values()], devices: [...this.pins.values()] };
-    await writeFile(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.file);
+    await writePrivateFile(
+      this.file,
+      JSON.stringify(body, null, 2) + '\n',
+      this.options.privateRoot ?? path.dirname(this.file),
+    );
   }
   override async get(deviceId: string) {
     await this.load();

@@ -60,7 +60,7 @@ function registerMessages(program: Command, action: Action): void {
     .action(action(secured(sendMessage)));
   program
     .command('read <channel>')
-    .description('Fetch and decrypt messages')
+    .description('Fetch and decrypt messages; exit code 6 if any could not be verified (shown with no sender)')
     .option('--since <seq>', 'only messages after this sequence number', '0')
     .option('--limit <n>', 'at most this many', '100')
     .action(action(secured(readMessages)));

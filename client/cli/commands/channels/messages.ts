@@ -1,5 +1,5 @@
 import type { DecryptedMessage, SecureSession } from '../../../sdk/node.js';
-import { CliUsageError, type CliContext } from '../../context.js';
+import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 
 /** Display names of a channel's members, to print who said what. */
 async function names(session: SecureSession, channelId: string): Promise<Map<string, string>> {
@@ -8,8 +8,10 @@ async function names(session: SecureSession, channelId: string): Promise<Map<str
 }
 
 function line(m: DecryptedMessage, who: Map<string, string>): string {
-  const name = who.get(m.senderUserId) ?? m.senderUserId;
   const when = m.createdAt.replace('T', ' ').slice(0, 16);
+  // Who the server says sent it is exactly what failed to check out: name nobody.
+  if (m.unverified) return `#${m.seq}  ${when}  (could not be verified: ${m.error ?? 'unknown reason'})\n`;
+  const name = who.get(m.senderUserId) ?? m.senderUserId;
   if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)\n`;
   if (m.error) return `#${m.seq}  ${when}  ${name}: (unable to decrypt: ${m.error})\n`;
   const body = typeof m.content?.body === 'string' ? m.content.body : JSON.stringify(m.content);
@@ -18,13 +20,22 @@ function line(m: DecryptedMessage, who: Map<string, string>): string {
 
 const plain = (m: DecryptedMessage) => ({
   seq: m.seq,
-  senderUserId: m.senderUserId,
+  senderUserId: m.unverified ? null : m.senderUserId,
   createdAt: m.createdAt,
   expiresAt: m.expiresAt,
   deleted: m.deleted,
   content: m.content,
   ...(m.error ? { error: m.error } : {}),
+  ...(m.unverified ? { unverified: true } : {}),
 });
+
+/** Said once after the messages, on standard error, when any failed verification (exit code 6). */
+function unverifiedNotice(count: number): string {
+  return (
+    `${count} message(s) could not be verified: they may have been altered, or not come from the person the ` +
+    'server names, so no sender is shown for them.\n'
+  );
+}
 
 /** `send`: encrypt and send a message; `-` or no text reads it from standard input. */
 export async function sendMessage(
@@ -48,8 +59,16 @@ export interface ReadOpts {
   limit: string;
 }
 
-/** `read`: fetch and decrypt a page of messages. */
-export async function readMessages(ctx: CliContext, s: SecureSession, opts: ReadOpts, channelId: string) {
+/**
+ * `read`: fetch and decrypt a page of messages. Exits 6 (EXIT_UNVERIFIED) when any of them failed
+ * verification, after printing them all, so a script cannot take the page as sound.
+ */
+export async function readMessages(
+  ctx: CliContext,
+  s: SecureSession,
+  opts: ReadOpts,
+  channelId: string,
+): Promise<number | void> {
   const page = await s.read(channelId, {
     after: Number(opts.since) || 0,
     limit: Math.min(1000, Number(opts.limit) || 100),
@@ -58,6 +77,10 @@ export async function readMessages(ctx: CliContext, s: SecureSession, opts: Read
   ctx.print({ messages: page.messages.map(plain), lastSeq: page.lastSeq }, () =>
     page.messages.length ? page.messages.map((m) => line(m, who)).join('') : '(no messages)\n',
   );
+  const unverified = page.messages.filter((m) => m.unverified).length;
+  if (!unverified) return;
+  ctx.io.err(unverifiedNotice(unverified));
+  return EXIT_UNVERIFIED;
 }
 
 export interface TailOpts {
@@ -65,11 +88,20 @@ export interface TailOpts {
   exitAfter?: string;
 }
 
-/** `tail`: follow a channel live until Ctrl+C (or --exit-after messages); the SDK reconnects and catches up. */
-export async function tailChannel(ctx: CliContext, s: SecureSession, opts: TailOpts, channelId: string) {
+/**
+ * `tail`: follow a channel live until Ctrl+C (or --exit-after messages); the SDK reconnects and catches up.
+ * Exits 6, as `read` does, if any message shown failed verification.
+ */
+export async function tailChannel(
+  ctx: CliContext,
+  s: SecureSession,
+  opts: TailOpts,
+  channelId: string,
+): Promise<number | void> {
   const who = await names(s, channelId);
   const limit = opts.exitAfter ? Number(opts.exitAfter) : Infinity;
   let seen = 0;
+  let unverified = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const stop = await s.subscribe(
@@ -77,6 +109,7 @@ export async function tailChannel(ctx: CliContext, s: SecureSession, opts: TailO
     (m) => {
       if (seen >= limit) return;
       seen++;
+      if (m.unverified) unverified++;
       ctx.io.out(ctx.json ? JSON.stringify(plain(m)) + '\n' : line(m, who));
       if (seen >= limit) done();
     },
@@ -85,4 +118,7 @@ export async function tailChannel(ctx: CliContext, s: SecureSession, opts: TailO
   ctx.progress(`Following ${channelId}. Ctrl+C to stop.\n`);
   await Promise.race([finished, ctx.io.interrupted()]);
   stop();
+  if (!unverified) return;
+  ctx.io.err(unverifiedNotice(unverified));
+  return EXIT_UNVERIFIED;
 }

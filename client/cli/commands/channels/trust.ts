@@ -1,5 +1,4 @@
-import { FileKeyStore, safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
-import { keyStoreDir } from '../../state.js';
+import { safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { isId, resolveUser } from '../../secure.js';
 
@@ -11,8 +10,7 @@ export async function showFingerprint(ctx: CliContext, _o: unknown, who: string)
   const { client, session } = await ctx.sessionClient();
   const userId = isId(who) ? who : (await client.lookupUser(who)).id;
   const { identityPublicKey } = await client.userIdentity(userId);
-  const local =
-    userId === session.userId ? await new FileKeyStore(keyStoreDir(ctx.io.env)).publicIdentity(userId) : null;
+  const local = userId === session.userId ? await ctx.keyStore().publicIdentity(userId) : null;
   const key = local ?? identityPublicKey;
   if (!key) throw new CliUsageError('That person has not set up their identity key yet.');
   const safetyNumber = await safetyNumberOf(key);
