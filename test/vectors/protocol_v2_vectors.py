@@ -2,7 +2,7 @@
 """Known-answer vectors for Strongroom crypto protocol v2, from an independent implementation.
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
-layout from the text of docs/protocol.md ("Identity keys and cross-signing" and "Epochs"), so the
+layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs" and "Messages"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -204,7 +204,52 @@ def derive() -> dict:
             "announcementBytesHex": announcement_signed.hex(),
             "announcementSignature": b64(announcement_signature),
         },
+        "messageV2": message_header_v2(),
     }
+
+
+# ── Message header v2 (docs/protocol.md, "Messages"): signed order ──────────────────────────────────
+# Two consecutive messages of one device in a channel. The signed bytes do not look inside the
+# ciphertext, so any fixed bytes stand for it here (the body format is specified separately).
+MSG_SENDER_DEVICE_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+MSG_SENDER_ED25519_SEED = bytes(range(0x30, 0x50))
+MSG_CLIENT_IDS = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-aaaaaaaaaaaa"]
+MSG_SENT_AT = ["2026-03-04T05:06:07.089Z", "2026-03-04T05:07:08.901Z"]
+MSG_NONCE = bytes(range(0x50, 0x68))
+MSG_CIPHERTEXT = bytes(range(0x70, 0x90))
+
+
+def message_chain_link(header: dict) -> bytes:
+    return blake2b_256(b"strongroom-msg-chain:v2\n" + canonical(header))
+
+
+def message_header_v2() -> dict:
+    first = {"v": 2, "channelId": CHANNEL_ID, "epoch": EPOCH, "senderDeviceId": MSG_SENDER_DEVICE_ID,
+             "clientMessageId": MSG_CLIENT_IDS[0], "n": 1, "prev": None, "sentAt": MSG_SENT_AT[0]}
+    second = dict(first, clientMessageId=MSG_CLIENT_IDS[1], n=2, prev=b64(message_chain_link(first)),
+                  sentAt=MSG_SENT_AT[1])
+    header = canonical(second)
+    signed = b"strongroom-msg:v2\n" + u32(len(header)) + header + MSG_NONCE + MSG_CIPHERTEXT
+    return {
+        "sender": {"deviceId": MSG_SENDER_DEVICE_ID, "ed25519": ed25519_pair(MSG_SENDER_ED25519_SEED)},
+        "first": {"header": first, "headerBytesHex": canonical(first).hex(),
+                  "link": b64(message_chain_link(first))},
+        "second": {"header": second, "headerBytesHex": header.hex(), "link": b64(message_chain_link(second))},
+        "nonce": b64(MSG_NONCE),
+        "ciphertext": b64(MSG_CIPHERTEXT),
+        "signingBytesHex": signed.hex(),
+        "signature": b64(SigningKey(MSG_SENDER_ED25519_SEED).sign(signed).signature),
+    }
+
+
+def check_message_header_v2(stored: dict) -> list:
+    """The file's own signature over the second header verifies with the sender's key."""
+    try:
+        VerifyKey(unb64(stored["sender"]["ed25519"]["publicKey"])).verify(
+            bytes.fromhex(stored["signingBytesHex"]), unb64(stored["signature"]))
+        return []
+    except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
+        return [f"messageV2.signature does not verify ({e})"]
 
 
 def differences(stored, computed, where="") -> list:
@@ -268,6 +313,7 @@ def check(path: str) -> int:
         failures.append(f"epoch.envelope does not open from the opener to the recipient ({e})")
     if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
         failures.append("identity.recoveryKey does not carry the seed")
+    failures += check_message_header_v2(stored.get("messageV2", {}))
     if failures:
         for failure in failures:
             print(f"protocol v2 vectors: {failure}", file=sys.stderr)

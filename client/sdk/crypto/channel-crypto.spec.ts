@@ -8,6 +8,7 @@ import {
   epochAnnouncementBytes,
   epochCommitment,
   headerBytes,
+  messageChainLink,
   messageSigningBytes,
   newEpochKey,
   openEpochKey,
@@ -16,56 +17,46 @@ import {
   verifyDetached,
   type EpochAnnouncement,
   type MessageHeader,
-  type SealedMessage,
 } from './channel-crypto.js';
 import { generateDeviceKeys } from './device-keys.js';
 
-/** Written by test/vectors/channel_vectors.py with PyNaCl: an implementation that shares no code with ours. */
-const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/channel-v1.json'), 'utf8')) as {
-  ed25519: { publicKey: string; privateKey: string };
-  epochKey: string;
-  header: MessageHeader;
-  headerBytesHex: string;
-  content: { type: string; body: string };
-  nonce: string;
-  ciphertext: string;
-  signingBytesHex: string;
-  signature: string;
-};
-
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64url'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const vectorMessage = (): SealedMessage => ({
-  header: { ...vectors.header },
-  nonce: vectors.nonce,
-  ciphertext: vectors.ciphertext,
-  signature: vectors.signature,
-});
 
-describe('channel crypto v1 against independent known answers (PyNaCl)', () => {
-  it('lays out the header and the signed bytes exactly as specified', () => {
-    expect(hex(headerBytes(vectors.header))).toBe(vectors.headerBytesHex);
-    expect(hex(messageSigningBytes(vectors.header, bytes(vectors.nonce), bytes(vectors.ciphertext)))).toBe(
-      vectors.signingBytesHex,
+/** Header v2 (signed order), written by test/vectors/protocol_v2_vectors.py with PyNaCl from docs/protocol.md. */
+const msg = (
+  JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
+    messageV2: {
+      sender: { ed25519: { publicKey: string; privateKey: string } };
+      first: { header: MessageHeader; headerBytesHex: string; link: string };
+      second: { header: MessageHeader; headerBytesHex: string; link: string };
+      nonce: string;
+      ciphertext: string;
+      signingBytesHex: string;
+      signature: string;
+    };
+  }
+).messageV2;
+
+describe('message header v2 against independent known answers (PyNaCl)', () => {
+  it('lays out the header, the signed bytes and the chain link exactly as specified', async () => {
+    expect(hex(headerBytes(msg.first.header))).toBe(msg.first.headerBytesHex);
+    expect(hex(headerBytes(msg.second.header))).toBe(msg.second.headerBytesHex);
+    expect(await messageChainLink(msg.first.header)).toBe(msg.first.link);
+    expect(msg.second.header.prev).toBe(msg.first.link);
+    expect(await messageChainLink(msg.second.header)).toBe(msg.second.link);
+    expect(hex(messageSigningBytes(msg.second.header, bytes(msg.nonce), bytes(msg.ciphertext)))).toBe(
+      msg.signingBytesHex,
     );
   });
 
-  it('encrypts and signs to the same bytes given the same nonce', async () => {
-    const sealed = await encryptMessage(
-      vectors.header,
-      vectors.content,
-      bytes(vectors.epochKey),
-      vectors.ed25519.privateKey,
-      bytes(vectors.nonce),
-    );
-    expect(sealed.ciphertext).toBe(vectors.ciphertext);
-    expect(sealed.signature).toBe(vectors.signature);
-  });
-
-  it('decrypts the independent implementation’s message', async () => {
-    await expect(decryptMessage(vectorMessage(), bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
-      vectors.content,
-    );
+  it('signs to the same signature, and it verifies only for the same counter, link and time', async () => {
+    const signed = messageSigningBytes(msg.second.header, bytes(msg.nonce), bytes(msg.ciphertext));
+    expect(await signDetached(signed, msg.sender.ed25519.privateKey)).toBe(msg.signature);
+    for (const moved of [{ n: 3 }, { prev: null }, { sentAt: '2026-03-04T05:07:08.900Z' }]) {
+      const other = messageSigningBytes({ ...msg.second.header, ...moved }, bytes(msg.nonce), bytes(msg.ciphertext));
+      expect(await verifyDetached(other, msg.signature, msg.sender.ed25519.publicKey)).toBe(false);
+    }
   });
 });
 
@@ -252,11 +243,14 @@ describe('channel crypto round trips and tampering', () => {
     const sender = await generateDeviceKeys();
     const key = await newEpochKey();
     const header: MessageHeader = {
-      v: 1,
+      v: 2,
       channelId,
       epoch: 2,
       senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
       clientMessageId: 'c1c1c1c1-0000-4000-8000-000000000001',
+      n: 4,
+      prev: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      sentAt: '2026-03-04T05:06:07.089Z',
     };
     const sealed = await encryptMessage(header, { type: 'text', body: 'hello' }, key, sender.ed25519.privateKey);
     await expect(decryptMessage(sealed, key, sender.ed25519.publicKey)).resolves.toEqual({
@@ -270,6 +264,9 @@ describe('channel crypto round trips and tampering', () => {
       { ...sealed, signature: flipByte(sealed.signature, 10) },
       { ...sealed, header: { ...header, epoch: 3 } },
       { ...sealed, header: { ...header, channelId: 'f0f0f0f0-0000-4000-8000-000000000000' } },
+      { ...sealed, header: { ...header, n: 5 } },
+      { ...sealed, header: { ...header, prev: null } },
+      { ...sealed, header: { ...header, sentAt: '2026-03-04T08:06:07.089Z' } },
     ]) {
       await expect(decryptMessage(tampered, key, sender.ed25519.publicKey)).rejects.toBeInstanceOf(DecryptError);
     }

@@ -6,6 +6,7 @@ import { Actions1764400000000 } from './1764400000000-Actions.js';
 import { FamilyPlans1764500000000 } from './1764500000000-FamilyPlans.js';
 import { ProtocolV21764600000000 } from './1764600000000-ProtocolV2.js';
 import { RecordEpochs1764700000000 } from './1764700000000-RecordEpochs.js';
+import { MessageOrder1764850000000 } from './1764850000000-MessageOrder.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   FamilyPlans1764500000000,
   ProtocolV21764600000000,
   RecordEpochs1764700000000,
+  MessageOrder1764850000000,
 ];
