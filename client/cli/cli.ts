@@ -61,7 +61,7 @@ function buildProgram(io: CliIO): Command {
         'STRONGROOM_PASSWORD, STRONGROOM_TOTP, STRONGROOM_PASSPHRASE (and STRONGROOM_INVITATION_TOKEN).\n' +
         'Local state (session, encrypted device keys) lives in STRONGROOM_HOME, default ~/.strongroom.\n' +
         'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable,\n' +
-        '4 local problem (e.g. wrong passphrase).\n\n' +
+        '4 local problem (e.g. wrong passphrase), 5 read: messages shown were moved, removed or re-dated.\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).

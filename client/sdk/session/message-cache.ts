@@ -1,4 +1,5 @@
 import type { MessageContent } from '../crypto/channel-crypto.js';
+import type { MessageOrder } from './message-order.js';
 
 /** A message after decryption. `content` is null for a tombstone and when it cannot be read (`error`). */
 export interface DecryptedMessage {
@@ -14,6 +15,15 @@ export interface DecryptedMessage {
   content: MessageContent | null;
   /** Why this message could not be read; the goal is that this never happens. */
   error?: string;
+  /** The sender's own clock when it was written (signed); absent on messages stored before it was. */
+  sentAt?: string;
+  /**
+   * Where it stands in its sender's signed order: anything but `ok` means the server's records were
+   * changed (moved, removed or re-dated) and `warning` says how, in plain words. Absent when it could
+   * not be checked (unreadable, or stored before signed order).
+   */
+  order?: MessageOrder;
+  warning?: string;
 }
 
 /**

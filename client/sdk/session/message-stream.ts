@@ -1,12 +1,20 @@
 import type { StrongroomClient } from '../client.js';
-import { decryptMessage, encryptMessage, type MessageContent } from '../crypto/channel-crypto.js';
+import {
+  decryptMessage,
+  encryptMessage,
+  messageChainLink,
+  type MessageContent,
+  type MessageHeader,
+} from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
+import { StrongroomApiError } from '../transport/http.js';
 import { RealtimeConnection } from '../transport/realtime.js';
 import type { RealtimeMessage, StoredMessageView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
 import { isRotateAndRetry, UnableToDecryptError, unhandledCode } from './errors.js';
 import type { DecryptedMessage, MessageCache } from './message-cache.js';
+import { OrderCheck } from './message-order.js';
 
 /** How often a send is tried: each stale epoch or missing key costs one attempt. */
 const MAX_ATTEMPTS = 6;
@@ -33,6 +41,12 @@ export interface SubscribeOptions {
  */
 export class MessageStream {
   private rt: RealtimeConnection | null = null;
+  /** Per channel: this device's last acknowledged message (its counter and chain link). */
+  private readonly chains = new Map<string, { n: number; link: string | null }>();
+  /** Per channel: the send in progress, so two sends never take the same counter. */
+  private readonly sending = new Map<string, Promise<unknown>>();
+  /** Per channel: the order check of the messages delivered so far, and the last sequence number it saw. */
+  private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
 
   constructor(
     private readonly client: StrongroomClient,
@@ -49,16 +63,50 @@ export class MessageStream {
 
   /**
    * Encrypts, signs and sends. A stale epoch (membership or device change, or the clock) is handled by
-   * rotating and sending again with the same client message id, so a retry never duplicates.
+   * rotating and sending again with the same client message id, so a retry never duplicates. Sends to
+   * one channel go one at a time: each carries this device's next counter and the chain link of its
+   * previous message there, taken only once the server acknowledged that one.
    */
   async send(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
+    const before = this.sending.get(channelId) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.sendInOrder(channelId, content));
+    this.sending.set(channelId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.sending.get(channelId) === run) this.sending.delete(channelId);
+    }
+  }
+
+  /** This device's last message in the channel: remembered, or asked of the server in a fresh process. */
+  private async chainHead(channelId: string): Promise<{ n: number; link: string | null }> {
+    const known = this.chains.get(channelId);
+    if (known) return known;
+    const { last } = await this.client.messageChainHead(channelId, this.deviceId);
+    if (!last) return { n: 0, link: null };
+    const link = await messageChainLink({ v: 2, channelId, senderDeviceId: this.deviceId, ...last });
+    return { n: last.n, link };
+  }
+
+  private async sendInOrder(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
     const body: MessageContent = typeof content === 'string' ? { type: 'text', body: content } : content;
     const clientMessageId = globalThis.crypto.randomUUID();
+    const head = await this.chainHead(channelId);
+    // Kept for every attempt: a retry of this send is the same message in the chain (unless the server
+    // says another process of this device has taken the number meanwhile).
+    let order = { n: head.n + 1, prev: head.link, sentAt: this.now().toISOString() };
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
       const { epoch, key } = await this.keys.sendKey(channelId);
-      const header = { v: 1 as const, channelId, epoch, senderDeviceId: this.deviceId, clientMessageId };
+      const header: MessageHeader = {
+        v: 2,
+        channelId,
+        epoch,
+        senderDeviceId: this.deviceId,
+        clientMessageId,
+        ...order,
+      };
       const sealed = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
       const payload = {
         epoch,
@@ -67,12 +115,32 @@ export class MessageStream {
         nonce: sealed.nonce,
         ciphertext: sealed.ciphertext,
         signature: sealed.signature,
+        ...order,
       };
       try {
-        return this.rt?.connected && this.rt.token === this.client.token
-          ? await this.rt.request('message.send', { channelId, ...payload })
-          : await this.client.sendMessage(channelId, payload);
+        const stored: StoredMessageView =
+          this.rt?.connected && this.rt.token === this.client.token
+            ? await this.rt.request('message.send', { channelId, ...payload })
+            : await this.client.sendMessage(channelId, payload);
+        // The stored header (a duplicate returns the earlier copy's) is what the next message links to.
+        const link = await messageChainLink({
+          ...header,
+          epoch: stored.epoch,
+          n: stored.n ?? order.n,
+          prev: stored.n === null ? order.prev : stored.prev,
+          sentAt: stored.sentAt ?? order.sentAt,
+        });
+        this.chains.set(channelId, { n: stored.n ?? order.n, link });
+        return stored;
       } catch (err) {
+        // Not acknowledged: it may still have been stored, so ask the server before the next send.
+        this.chains.delete(channelId);
+        if (err instanceof StrongroomApiError && err.code === 'message_out_of_order') {
+          lastError = err;
+          const fresh = await this.chainHead(channelId);
+          order = { ...order, n: fresh.n + 1, prev: fresh.link };
+          continue;
+        }
         if (!isRotateAndRetry(err)) throw err;
         switch (err.code) {
           case 'epoch_stale':
@@ -92,7 +160,7 @@ export class MessageStream {
     throw lastError instanceof Error ? lastError : new Error('Could not send the message.');
   }
 
-  /** Decrypts one stored message; a failure is reported on the message, never thrown. */
+  /** Decrypts one stored message; a failure is reported on the message, never thrown. Order is not checked here. */
   async decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
     const base = {
       channelId,
@@ -105,21 +173,17 @@ export class MessageStream {
       expiresAt: m.expiresAt,
       deleted: 'deleted' in m ? m.deleted : false,
     };
-    if (base.deleted) return { ...base, content: null };
+    if (base.deleted) return { ...base, content: null, ...(m.sentAt ? { sentAt: m.sentAt } : {}) };
     try {
+      if (m.n === null || m.sentAt === null)
+        throw new UnableToDecryptError('This message was stored in an older format that is no longer read.');
       const sender = await this.trust.deviceKeys(m.senderDeviceId);
       if (sender.userId !== m.senderUserId)
         throw new UnableToDecryptError('The sender device belongs to someone else.');
       const key = await this.keys.keyFor(channelId, m.epoch);
       const content = await decryptMessage(
         {
-          header: {
-            v: 1,
-            channelId,
-            epoch: m.epoch,
-            senderDeviceId: m.senderDeviceId,
-            clientMessageId: m.clientMessageId,
-          },
+          header: this.headerOf(channelId, m)!,
           nonce: m.nonce,
           ciphertext: m.ciphertext,
           signature: m.signature,
@@ -127,20 +191,59 @@ export class MessageStream {
         key,
         sender.ed25519PublicKey,
       );
-      return { ...base, content };
+      return { ...base, content, sentAt: m.sentAt };
     } catch (err) {
       return { ...base, content: null, error: err instanceof Error ? err.message : String(err) };
     }
   }
 
-  /** One page of messages after `after`, decrypted, expired ones left out. */
+  /** The signed header of a stored message (header v2), or null for one stored before it. */
+  private headerOf(channelId: string, m: StoredMessageView | RealtimeMessage): MessageHeader | null {
+    if (m.n === null || m.sentAt === null) return null;
+    return {
+      v: 2,
+      channelId,
+      epoch: m.epoch,
+      senderDeviceId: m.senderDeviceId,
+      clientMessageId: m.clientMessageId,
+      n: m.n,
+      prev: m.prev,
+      sentAt: m.sentAt,
+    };
+  }
+
+  /**
+   * Decrypts and checks the sender's signed order, continuing the check of the messages delivered up to
+   * `after` in this channel (a page that does not follow on starts a new one). A message that is
+   * moved, missing or re-dated gets `order` and a `warning`; it is never shown as normal.
+   */
+  private async decryptInOrder(
+    channelId: string,
+    after: number,
+    m: StoredMessageView | RealtimeMessage,
+  ): Promise<DecryptedMessage> {
+    const d = await this.decrypt(channelId, m);
+    let state = this.orders.get(channelId);
+    if (!state || state.after !== after) state = { after, check: new OrderCheck(this.now) };
+    this.orders.set(channelId, state);
+    state.after = m.seq;
+    const header = this.headerOf(channelId, m);
+    // An unreadable message's header is not the sender's word; a tombstone's is linked by the next one.
+    if (!header || d.error) return d;
+    const verdict = await state.check.check({ header, createdAt: m.createdAt, expiresAt: m.expiresAt });
+    return { ...d, ...verdict };
+  }
+
+  /** One page of messages after `after`, decrypted and checked for order, expired ones left out. */
   async read(channelId: string, opts: { after?: number; limit?: number } = {}): Promise<DecryptedPage> {
     const page = await this.client.messages(channelId, { after: opts.after ?? 0, limit: opts.limit ?? PAGE });
     const now = this.now().getTime();
     const out: DecryptedMessage[] = [];
+    let after = opts.after ?? 0;
     for (const m of page.messages) {
       if (Date.parse(m.expiresAt) <= now) continue;
-      const d = await this.decrypt(channelId, m);
+      const d = await this.decryptInOrder(channelId, after, m);
+      after = m.seq;
       this.cache.remember(d);
       out.push(d);
     }
@@ -220,7 +323,7 @@ export class MessageStream {
               for (const m of await this.readAll(channelId, last)) deliver(m);
               return;
             }
-            const d = await this.decrypt(channelId, p.message);
+            const d = await this.decryptInOrder(channelId, last, p.message);
             this.cache.remember(d);
             deliver(d);
           })

@@ -7,13 +7,20 @@ async function names(session: SecureSession, channelId: string): Promise<Map<str
   return new Map(channel.members.map((m) => [m.userId, m.displayName]));
 }
 
+/** `read` exits with this when it showed a message that was moved, removed or re-dated (see the help). */
+export const EXIT_ORDER_WARNING = 5;
+
+/** A message whose place or time in the conversation was changed on the server. */
+const flagged = (m: DecryptedMessage) => m.order !== undefined && m.order !== 'ok';
+
 function line(m: DecryptedMessage, who: Map<string, string>): string {
   const name = who.get(m.senderUserId) ?? m.senderUserId;
   const when = m.createdAt.replace('T', ' ').slice(0, 16);
-  if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)\n`;
+  const warning = flagged(m) ? `\n      WARNING: ${m.warning}` : '';
+  if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)${warning}\n`;
   if (m.error) return `#${m.seq}  ${when}  ${name}: (unable to decrypt: ${m.error})\n`;
   const body = typeof m.content?.body === 'string' ? m.content.body : JSON.stringify(m.content);
-  return `#${m.seq}  ${when}  ${name}: ${body}\n`;
+  return `#${m.seq}  ${when}  ${name}: ${body}${warning}\n`;
 }
 
 const plain = (m: DecryptedMessage) => ({
@@ -24,6 +31,9 @@ const plain = (m: DecryptedMessage) => ({
   deleted: m.deleted,
   content: m.content,
   ...(m.error ? { error: m.error } : {}),
+  ...(m.sentAt ? { sentAt: m.sentAt } : {}),
+  ...(m.order ? { order: m.order } : {}),
+  ...(m.warning ? { warning: m.warning } : {}),
 });
 
 /** `send`: encrypt and send a message; `-` or no text reads it from standard input. */
@@ -48,7 +58,10 @@ export interface ReadOpts {
   limit: string;
 }
 
-/** `read`: fetch and decrypt a page of messages. */
+/**
+ * `read`: fetch and decrypt a page of messages. A message that was moved, removed or re-dated on the
+ * server is shown with a warning beside it, and the command then exits with EXIT_ORDER_WARNING.
+ */
 export async function readMessages(ctx: CliContext, s: SecureSession, opts: ReadOpts, channelId: string) {
   const page = await s.read(channelId, {
     after: Number(opts.since) || 0,
@@ -58,6 +71,13 @@ export async function readMessages(ctx: CliContext, s: SecureSession, opts: Read
   ctx.print({ messages: page.messages.map(plain), lastSeq: page.lastSeq }, () =>
     page.messages.length ? page.messages.map((m) => line(m, who)).join('') : '(no messages)\n',
   );
+  const warned = page.messages.filter(flagged).length;
+  if (!warned) return;
+  ctx.progress(
+    `Warning: ${warned === 1 ? '1 message was' : `${warned} messages were`} moved, removed around or re-dated on the server; ` +
+      'the order and times shown may not be what was written.\n',
+  );
+  return EXIT_ORDER_WARNING;
 }
 
 export interface TailOpts {
