@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { SecureSession, type DecryptedMessage } from '../client/sdk/index.js';
 import { MemoryTrustStore } from '../client/sdk/store/trust-store.js';
 import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
+import { refused } from './support/refused.js';
 import { seal, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
@@ -204,5 +205,19 @@ describe('messages: signed order against a database writer', () => {
     await aliceS.send(id2, 'third');
     await t.sql('DELETE FROM messages WHERE channel_id = $1 AND seq = 2', [id2]);
     expect(flags((await reader2.read(id2, { after: page2.nextAfter })).messages)).toEqual([['third', 'missing']]);
+  });
+
+  it('the server refuses a counter that repeats or skips one, and tells a device only its own last header', async () => {
+    const id = await sdkChannel('first', 'second');
+    await refused(
+      alice.client.sendMessage(id, await seal(aliceS, id, 'again two', { n: 2 })),
+      409,
+      'message_out_of_order',
+    );
+    await refused(alice.client.sendMessage(id, await seal(aliceS, id, 'skips', { n: 4 })), 409, 'message_out_of_order');
+    const head = await alice.client.messageChainHead(id, aliceS.deviceId);
+    expect(head.last).toMatchObject({ seq: 2, n: 2 });
+    await refused(bob.client.messageChainHead(id, aliceS.deviceId), 403, 'not_your_device');
+    expect((await bob.client.messageChainHead(id, bobS.deviceId)).last).toBeNull();
   });
 });
