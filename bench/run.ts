@@ -14,6 +14,7 @@ import {
   decryptMessage,
   encryptMessage,
   epochAnnouncementBytes,
+  messageChainLink,
   epochCommitment,
   newEpochKey,
   sealEpochKey,
@@ -58,9 +59,22 @@ async function onClientThread<K extends LoadTask['kind']>(
   }
 }
 
+/** Each bench device's last counter and chain link per channel: payloads are made, then sent in order. */
+const chains = new Map<string, { n: number; prev: string | null }>();
+
 async function payload(s: SecureSession, channelId: string, epoch: number, key: Uint8Array, body: string) {
-  const header = { v: 1 as const, channelId, epoch, senderDeviceId: s.deviceId, clientMessageId: randomUUID() };
+  const last = chains.get(`${s.deviceId}:${channelId}`) ?? { n: 0, prev: null };
+  const order = { n: last.n + 1, prev: last.prev, sentAt: new Date().toISOString() };
+  const header = {
+    v: 2 as const,
+    channelId,
+    epoch,
+    senderDeviceId: s.deviceId,
+    clientMessageId: randomUUID(),
+    ...order,
+  };
   const sealed = await encryptMessage(header, { type: 'text', body }, key, s.device.keys.ed25519.privateKey);
+  chains.set(`${s.deviceId}:${channelId}`, { n: order.n, prev: await messageChainLink(header) });
   return {
     channelId,
     epoch,
@@ -69,6 +83,7 @@ async function payload(s: SecureSession, channelId: string, epoch: number, key: 
     nonce: sealed.nonce,
     ciphertext: sealed.ciphertext,
     signature: sealed.signature,
+    ...order,
   };
 }
 
@@ -279,19 +294,25 @@ async function catchUp(b: Bench) {
     nonce: Buffer;
     ciphertext: Buffer;
     signature: Buffer;
+    n: number;
+    prev: Buffer | null;
+    sent_at: Date;
   }>(
-    'SELECT seq, epoch, sender_device_id, client_message_id, nonce, ciphertext, signature FROM messages WHERE channel_id = $1 ORDER BY seq',
+    'SELECT seq, epoch, sender_device_id, client_message_id, nonce, ciphertext, signature, n, prev, sent_at FROM messages WHERE channel_id = $1 ORDER BY seq',
     [c.channelId],
   );
   for (const r of raw) {
     await decryptMessage(
       {
         header: {
-          v: 1,
+          v: 2,
           channelId: c.channelId,
           epoch: r.epoch,
           senderDeviceId: r.sender_device_id,
           clientMessageId: r.client_message_id,
+          n: r.n,
+          prev: r.prev ? r.prev.toString('base64url') : null,
+          sentAt: r.sent_at.toISOString(),
         },
         nonce: r.nonce.toString('base64url'),
         ciphertext: r.ciphertext.toString('base64url'),

@@ -82,6 +82,7 @@ export const ERROR_CODES = [
   // messages
   'message_too_large',
   'client_message_id_reused',
+  'message_out_of_order',
   'not_your_message',
   // families and consent
   'lead_worker_only',

@@ -15,6 +15,15 @@ export const sendMessageSchema = z.strictObject({
     .min(22)
     .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding'),
   signature: base64url(64),
+  /** The sender device's counter in this channel: 1 for its first message, then one more each time. */
+  n: z.number().int().min(1).max(2_147_483_647),
+  /** The chain link of the same device's previous message in the channel; null when n is 1. */
+  prev: base64url(32).nullable(),
+  /** The sender's own clock when it sealed the message, as `toISOString` writes it. */
+  sentAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO 8601 time with milliseconds and Z')
+    .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'must be a real time'),
 });
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 
@@ -27,6 +36,27 @@ export const listMessagesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
+
+export const chainHeadQuery = z.strictObject({ deviceId: z.uuid() });
+export type ChainHeadQuery = z.infer<typeof chainHeadQuery>;
+
+/**
+ * The header of one of your devices' last message in a channel (deleted or expired ones included), so
+ * that a fresh process continues its chain: its next message carries n + 1 and this header's link.
+ */
+export const chainHeadView = z.object({
+  last: z
+    .object({
+      seq: z.number().int(),
+      epoch: z.number().int(),
+      clientMessageId: z.uuid(),
+      n: z.number().int(),
+      prev: z.string().nullable(),
+      sentAt: timestamp,
+    })
+    .nullable(),
+});
+export type ChainHeadView = z.infer<typeof chainHeadView>;
 
 export const seqParam = z.coerce.number().int().min(1);
 
@@ -41,6 +71,10 @@ export const realtimeMessage = z.object({
   nonce: z.string(),
   ciphertext: z.string(),
   signature: z.string(),
+  /** Header v2 fields (null on messages stored before it): the device's counter, chain link, clock. */
+  n: z.number().int().nullable(),
+  prev: z.string().nullable(),
+  sentAt: timestamp.nullable(),
   createdAt: timestamp,
   expiresAt: timestamp,
 });

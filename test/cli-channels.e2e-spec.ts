@@ -194,11 +194,14 @@ describe('the strongroom CLI for encrypted channels', () => {
       nonce: Buffer;
       ciphertext: Buffer;
       signature: Buffer;
+      n: string;
+      prev: Buffer | null;
+      sent_at: Date;
     };
     const row = async (seq: number) =>
       (
         await t.sql(
-          `SELECT id, epoch, client_message_id, sender_device_id, nonce, ciphertext, signature
+          `SELECT id, epoch, client_message_id, sender_device_id, nonce, ciphertext, signature, n, prev, sent_at
            FROM messages WHERE channel_id = $1 AND seq = $2`,
           [id, seq],
         )
@@ -218,11 +221,14 @@ describe('the strongroom CLI for encrypted channels', () => {
     const five = await row(5);
     const device = await new FileKeyStore(path.join(alice.home, 'keys')).load(alice.id, CLI_PASSPHRASE);
     const header = {
-      v: 1 as const,
+      v: 2 as const,
       channelId: id,
       epoch: five.epoch,
       senderDeviceId: five.sender_device_id,
       clientMessageId: five.client_message_id,
+      n: Number(five.n),
+      prev: five.prev ? five.prev.toString('base64url') : null,
+      sentAt: five.sent_at.toISOString(),
     };
     const altered = flip(five.ciphertext, 3);
     const resigned = await signDetached(

@@ -3,7 +3,7 @@ import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import type { RealtimeConnection, SecureSession } from '../client/sdk/index.js';
 import { countOf, firstRow } from './support/db.js';
 import { refused } from './support/refused.js';
-import { seal, secureSession } from './support/secure.js';
+import { seal, sealRun, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
 
@@ -57,11 +57,13 @@ describe('group commit: concurrent sends stored together, each with its own verd
     const channelId = await meeting();
     const senders = ['alice', 'bob', 'carol', 'dan'];
     const payloads = await Promise.all(
-      senders.map(async (who) => {
-        const list = [];
-        for (let i = 0; i < 10; i++) list.push(await seal(secure[who], channelId, `${who} ${i}`));
-        return list;
-      }),
+      senders.map((who) =>
+        sealRun(
+          secure[who],
+          channelId,
+          Array.from({ length: 10 }, (_, i) => `${who} ${i}`),
+        ),
+      ),
     );
     const committedAtAck: boolean[] = [];
     const acks = await Promise.all(

@@ -155,11 +155,14 @@ describe('protocol v2: keys neither a database writer nor a stolen session can s
       decryptMessage(
         {
           header: {
-            v: 1,
+            v: 2,
             channelId,
             epoch: stored.epoch,
             senderDeviceId: stored.senderDeviceId,
             clientMessageId: stored.clientMessageId,
+            n: stored.n!,
+            prev: stored.prev,
+            sentAt: stored.sentAt!,
           },
           nonce: stored.nonce,
           ciphertext: stored.ciphertext,

@@ -63,8 +63,8 @@ function buildProgram(io: CliIO): Command {
         'STRONGROOM_KDF=interactive (for tests only) makes new key stores cheaper to open, and to crack.\n' +
         'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable,\n' +
         '4 local problem (e.g. wrong passphrase). `export verify`: 1 the export is broken, 5 it is intact\n' +
-        'but not every signer is anchored to a key you hold. 6: a message shown by read or tail could not be\n' +
-        'verified (altered, or not provably from who the server names: no sender is shown for it).\n\n' +
+        'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
+        'verified (no sender is shown for it), or was moved, removed or re-dated on the server (it is marked).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).

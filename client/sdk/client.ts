@@ -55,6 +55,7 @@ import type {
   MinutesVersionView,
   ScheduleMeetingInput,
   EpochKeyView,
+  ChainHeadView,
   MessagePage,
   StoredMessageView,
   LoginInput,
@@ -279,10 +280,23 @@ export class StrongroomClient {
       nonce: string;
       ciphertext: string;
       signature: string;
+      n: number;
+      prev: string | null;
+      sentAt: string;
     },
   ) => this.http.request<StoredMessageView>('POST', `/channels/${encodeURIComponent(channelId)}/messages`, input);
   messages = (channelId: string, opts: { after?: number; limit?: number } = {}) =>
     this.http.request<MessagePage>('GET', `/channels/${encodeURIComponent(channelId)}/messages`, undefined, opts);
+  /** One of your devices' last message header in a channel, to continue its numbering in a fresh process. */
+  messageChainHead = (channelId: string, deviceId: string) =>
+    this.http.request<ChainHeadView>(
+      'GET',
+      `/channels/${encodeURIComponent(channelId)}/messages/chain-head`,
+      undefined,
+      {
+        deviceId,
+      },
+    );
   deleteMessage = (channelId: string, seq: number) =>
     this.http.request<void>('DELETE', `/channels/${encodeURIComponent(channelId)}/messages/${seq}`);
   /** Any device's public keys, revoked ones included (to check the signatures of old messages). */

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deviceSignatureBytes, verifyEd25519 } from '../identity/device-proof.js';
-import { epochAnnouncementBytes, messageSigningBytes } from './channel-proofs.js';
-
-const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../test/vectors/channel-v1.json'), 'utf8')) as {
-  ed25519: { publicKey: string };
-  header: { channelId: string; epoch: number; senderDeviceId: string; clientMessageId: string };
-  nonce: string;
-  ciphertext: string;
-  signingBytesHex: string;
-  signature: string;
-};
+import { epochAnnouncementBytes, messageSigningBytes, type MessageHeader } from './channel-proofs.js';
 
 interface Announcement {
   channelId: string;
@@ -36,6 +27,14 @@ const v2 = JSON.parse(readFileSync(path.join(__dirname, '../../test/vectors/prot
     announcementBytesHex: string;
     announcementSignature: string;
   };
+  messageV2: {
+    sender: { ed25519: { publicKey: string } };
+    second: { header: MessageHeader };
+    nonce: string;
+    ciphertext: string;
+    signingBytesHex: string;
+    signature: string;
+  };
 };
 const b = (s: string) => Buffer.from(s, 'base64url');
 const flipByte = (s: string, at: number) => {
@@ -44,22 +43,26 @@ const flipByte = (s: string, at: number) => {
   return bytes.toString('base64url');
 };
 
-describe('server-side signature checks against the PyNaCl vectors', () => {
+describe('server-side message checks against the PyNaCl vectors (header v2)', () => {
+  const msg = v2.messageV2;
+  const key = b(msg.sender.ed25519.publicKey);
+  const signedWith = (h: MessageHeader) => messageSigningBytes(h, b(msg.nonce), b(msg.ciphertext));
+
   it('rebuilds the signed message bytes and verifies the signature with Node’s Ed25519', () => {
-    const signed = messageSigningBytes(vectors.header, b(vectors.nonce), b(vectors.ciphertext));
-    expect(signed.toString('hex')).toBe(vectors.signingBytesHex);
-    expect(verifyEd25519(b(vectors.ed25519.publicKey), signed, b(vectors.signature))).toBe(true);
+    expect(signedWith(msg.second.header).toString('hex')).toBe(msg.signingBytesHex);
+    expect(verifyEd25519(key, signedWith(msg.second.header), b(msg.signature))).toBe(true);
   });
 
-  it('does not verify the same signature for another channel or epoch (no replay)', () => {
-    const moved = messageSigningBytes(
-      { ...vectors.header, channelId: '00000000-0000-4000-8000-000000000000' },
-      b(vectors.nonce),
-      b(vectors.ciphertext),
-    );
-    expect(verifyEd25519(b(vectors.ed25519.publicKey), moved, b(vectors.signature))).toBe(false);
-    const otherEpoch = messageSigningBytes({ ...vectors.header, epoch: 4 }, b(vectors.nonce), b(vectors.ciphertext));
-    expect(verifyEd25519(b(vectors.ed25519.publicKey), otherEpoch, b(vectors.signature))).toBe(false);
+  it('does not verify the same signature for another channel, epoch, counter, link or time', () => {
+    for (const moved of [
+      { channelId: '00000000-0000-4000-8000-000000000000' },
+      { epoch: 4 },
+      { n: 3 },
+      { prev: null },
+      { sentAt: '2026-03-04T05:07:08.900Z' },
+    ]) {
+      expect(verifyEd25519(key, signedWith({ ...msg.second.header, ...moved }), b(msg.signature))).toBe(false);
+    }
   });
 });
 

@@ -32,20 +32,32 @@ export interface MessageHeader {
   epoch: number;
   senderDeviceId: string;
   clientMessageId: string;
+  /** The sender device's counter in the channel, the previous message's chain link, the sender's clock. */
+  n: number;
+  prev: string | null;
+  sentAt: string;
 }
 
-export function messageSigningBytes(h: MessageHeader, nonce: Buffer, ciphertext: Buffer): Buffer {
-  const header = Buffer.from(
+/** Header v2 (docs/protocol.md, "Messages"): the canonical JSON the sender signed and used as additional data. */
+export function messageHeaderBytes(h: MessageHeader): Buffer {
+  return Buffer.from(
     canonicalJson({
-      v: 1,
+      v: 2,
       channelId: h.channelId,
       epoch: h.epoch,
       senderDeviceId: h.senderDeviceId,
       clientMessageId: h.clientMessageId,
+      n: h.n,
+      prev: h.prev,
+      sentAt: h.sentAt,
     }),
     'utf8',
   );
+}
+
+export function messageSigningBytes(h: MessageHeader, nonce: Buffer, ciphertext: Buffer): Buffer {
+  const header = messageHeaderBytes(h);
   const length = Buffer.alloc(4);
   length.writeUInt32BE(header.length);
-  return Buffer.concat([Buffer.from('strongroom-msg:v1\n', 'utf8'), length, header, nonce, ciphertext]);
+  return Buffer.concat([Buffer.from('strongroom-msg:v2\n', 'utf8'), length, header, nonce, ciphertext]);
 }

@@ -35,7 +35,16 @@ export class MessageSignatures {
     const key = await this.signingKey(dto.senderDeviceId);
     if (!key || key.userId !== userId) return 'not_your_device';
     const signed = messageSigningBytes(
-      { channelId, epoch: dto.epoch, senderDeviceId: dto.senderDeviceId, clientMessageId: dto.clientMessageId },
+      {
+        channelId,
+        epoch: dto.epoch,
+        senderDeviceId: dto.senderDeviceId,
+        clientMessageId: dto.clientMessageId,
+        n: dto.n,
+        // As stored and served: a non-canonical base64url would not rebuild the signed bytes for readers.
+        prev: dto.prev === null ? null : Buffer.from(dto.prev, 'base64url').toString('base64url'),
+        sentAt: dto.sentAt,
+      },
       nonce,
       ciphertext,
     );

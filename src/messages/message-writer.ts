@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { SendMessageInput, StoredMessageView } from '../../contracts/messages.js';
-import { AppError } from '../common/app-error.js';
+import { AppError, conflict } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
@@ -242,6 +242,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
 
     // 3. Decide each send in arrival order; sequence numbers follow that order per channel.
     const accepted = new Map<string, Message>(); // device:clientMessageId
+    const lastN = new Map<string, number>(); // channel:device → the counter of its last message, this batch included
     const rows: Message[] = [];
     const outcomes = batch.map((p, i): Outcome => {
       const f = facts[i];
@@ -267,6 +268,20 @@ export class MessageWriter implements BeforeApplicationShutdown {
       if (decision.kind === 'duplicate') {
         return { ok: true, result: { message: messageView(decision.message), duplicate: true } };
       }
+      // The device's counter goes up by one: a send that repeats or skips a number is refused, so an honest
+      // client whose idea of its chain is stale (another process of the same device sent) asks again.
+      const chainKey = `${p.channelId}:${p.dto.senderDeviceId}`;
+      const expected = (lastN.get(chainKey) ?? f.lastN) + 1;
+      if (p.dto.n !== expected)
+        return {
+          ok: false,
+          error: conflict(
+            'message_out_of_order',
+            `This device's message number ${expected} comes next in this conversation, not ${p.dto.n}: number it again and resend.`,
+            { expectedN: expected },
+          ),
+        };
+      lastN.set(chainKey, p.dto.n);
       const message = this.nextMessage(p, channel!, now);
       accepted.set(key, message);
       rows.push(message);
@@ -322,6 +337,9 @@ export class MessageWriter implements BeforeApplicationShutdown {
       nonce: p.nonce,
       ciphertext: p.ciphertext,
       signature: p.signature,
+      n: p.dto.n,
+      prev: p.dto.prev === null ? null : Buffer.from(p.dto.prev, 'base64url'),
+      sentAt: new Date(p.dto.sentAt),
       createdAt: now,
       expiresAt: new Date(now.getTime() + channel.retentionDays * 86_400_000),
       deletedAt: null,

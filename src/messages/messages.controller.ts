@@ -1,11 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  chainHeadQuery,
+  chainHeadView,
   listMessagesQuery,
   messagePage,
   seqParam,
   sendMessageSchema,
   storedMessageView,
+  type ChainHeadQuery,
+  type ChainHeadView,
   type ListMessagesQuery,
   type MessagePage,
   type SendMessageInput,
@@ -42,6 +46,17 @@ export class MessagesController {
     @Query(zodPipe(listMessagesQuery)) q: ListMessagesQuery,
   ): Promise<MessagePage> {
     return this.messages.list(auth, id, q);
+  }
+
+  @Get('chain-head')
+  @ApiDoc("One of your devices' last message header in the channel, to continue its numbering", chainHeadView)
+  @ApiZodQuery(chainHeadQuery)
+  chainHead(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Query(zodPipe(chainHeadQuery)) q: ChainHeadQuery,
+  ): Promise<ChainHeadView> {
+    return this.messages.chainHead(auth, id, q.deviceId);
   }
 
   @Delete(':seq')

@@ -32,6 +32,23 @@ export class MessagesRepository {
     return m.getRepository(Message).findOneBy({ channelId, seq: String(seq) });
   }
 
+  /**
+   * A device's last message in a channel by its counter, deleted and expired-but-not-yet-removed ones
+   * included (their header fields stay), so the device's next message continues the chain.
+   */
+  lastOfDevice(m: EntityManager, channelId: string, deviceId: string): Promise<Message | null> {
+    return m
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .where('m.channel_id = :channelId AND m.sender_device_id = :deviceId AND m.n IS NOT NULL', {
+        channelId,
+        deviceId,
+      })
+      .orderBy('m.n', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
   /** A tombstone: the ciphertext, nonce and signature go, the sequence number stays. */
   async tombstone(m: EntityManager, id: string, deletedAt: Date): Promise<void> {
     await m.getRepository(Message).update({ id }, { deletedAt, nonce: null, ciphertext: null, signature: null });
@@ -46,9 +63,10 @@ export class MessagesRepository {
     const inserted = await returningRows<{ id: string }>(
       m,
       `INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
-                             nonce, ciphertext, signature, created_at, expires_at)
+                             nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
-                            $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[])
+                            $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
+                            $13::int[], $14::bytea[], $15::timestamptz[])
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -64,6 +82,9 @@ export class MessagesRepository {
         rows.map((r) => r.signature),
         rows.map((r) => r.createdAt),
         rows.map((r) => r.expiresAt),
+        rows.map((r) => r.n),
+        rows.map((r) => r.prev),
+        rows.map((r) => r.sentAt),
       ],
     );
     return inserted.length;

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ListMessagesQuery, MessagePage, SendMessageInput } from '../../contracts/messages.js';
+import type { ChainHeadView, ListMessagesQuery, MessagePage, SendMessageInput } from '../../contracts/messages.js';
 import { AuditService } from '../audit/audit.service.js';
 import { forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { DevicesRepository } from '../identity/devices.repository.js';
 import { Notifier } from '../notifications/notifier.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
 import { MessageWriter, type SendResult } from './message-writer.js';
@@ -29,6 +30,7 @@ export class MessagesService {
     private readonly writer: MessageWriter,
     private readonly messages: MessagesRepository,
     private readonly channelsRepo: ChannelsRepository,
+    private readonly devices: DevicesRepository,
   ) {}
 
   /** Stores a sealed message through the group-commit writer; a retry returns the stored one. */
@@ -46,6 +48,29 @@ export class MessagesService {
       messages: rows.map(messageView),
       lastSeq: await this.channelsRepo.lastSeq(m, channelId),
       visibleFromSeq: Number(member.visibleFromSeq),
+    };
+  }
+
+  /**
+   * The header of one of the caller's own devices' last message in the channel (by its counter),
+   * deleted or expired ones included, so a fresh process continues that device's chain.
+   */
+  async chainHead(auth: AuthContext, channelId: string, deviceId: string): Promise<ChainHeadView> {
+    const m = this.db.manager;
+    await this.channels.membership(m, channelId, auth.user.id);
+    if ((await this.devices.byId(m, deviceId))?.userId !== auth.user.id)
+      throw forbidden('not_your_device', 'You can only ask about your own devices.');
+    const last = await this.messages.lastOfDevice(m, channelId, deviceId);
+    if (!last || last.n === null || last.sentAt === null) return { last: null };
+    return {
+      last: {
+        seq: Number(last.seq),
+        epoch: last.epoch,
+        clientMessageId: last.clientMessageId,
+        n: last.n,
+        prev: last.prev ? last.prev.toString('base64url') : null,
+        sentAt: last.sentAt.toISOString(),
+      },
     };
   }
 

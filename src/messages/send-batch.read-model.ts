@@ -24,6 +24,8 @@ export interface SendFactsRow {
   inEpoch: boolean;
   /** A stored message from the same device with the same clientMessageId (any channel), or null. */
   existingId: string | null;
+  /** The highest counter (header v2 `n`) of the device's messages in the channel, 0 when none. */
+  lastN: number;
 }
 
 interface FactsRow {
@@ -33,6 +35,7 @@ interface FactsRow {
   device_active: boolean;
   in_epoch: boolean;
   existing_id: string | null;
+  last_n: number;
 }
 
 /**
@@ -65,7 +68,9 @@ export class SendBatchReadModel {
   async facts(m: EntityManager, sends: SendKey[]): Promise<SendFactsRow[]> {
     const rows = await m.query<FactsRow[]>(
       `SELECT i.ord::int AS ord, cm.role, cm.ends_at, d.id IS NOT NULL AS device_active,
-              COALESCE(i.device_id = ANY (e.recipient_device_ids), false) AS in_epoch, x.id AS existing_id
+              COALESCE(i.device_id = ANY (e.recipient_device_ids), false) AS in_epoch, x.id AS existing_id,
+              COALESCE((SELECT max(l.n) FROM messages l
+                         WHERE l.channel_id = i.channel_id AND l.sender_device_id = i.device_id), 0)::int AS last_n
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::uuid[])
               WITH ORDINALITY AS i (channel_id, user_id, device_id, epoch, client_message_id, ord)
          LEFT JOIN channel_members cm ON cm.channel_id = i.channel_id AND cm.user_id = i.user_id
@@ -86,6 +91,7 @@ export class SendBatchReadModel {
       deviceActive: r.device_active,
       inEpoch: r.in_epoch,
       existingId: r.existing_id,
+      lastN: r.last_n,
     }));
   }
 }

@@ -11,7 +11,7 @@ import {
   type StrongroomClient,
 } from '../../client/sdk/index.js';
 import { signDevice } from '../../client/sdk/crypto/identity.js';
-import { encryptMessage, type MessageHeader } from '../../client/sdk/crypto/channel-crypto.js';
+import { encryptMessage, messageChainLink, type MessageHeader } from '../../client/sdk/crypto/channel-crypto.js';
 import type { TestApp } from './test-app.js';
 
 /** Each test user's identity key, as their first device made it, so later devices can be approved. */
@@ -94,7 +94,17 @@ export function markerForms(marker: string): string[] {
   return [marker, bytes.toString('hex'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url')];
 }
 
-/** A message sealed by hand with the session's own keys, so a test can bend one thing at a time. */
+/** This device's next counter and chain link in the channel, as the SDK's send takes them. */
+async function nextInChain(s: SecureSession, channelId: string): Promise<{ n: number; prev: string | null }> {
+  const { last } = await s.client.messageChainHead(channelId, s.deviceId);
+  if (!last) return { n: 1, prev: null };
+  return { n: last.n + 1, prev: await messageChainLink({ v: 2, channelId, senderDeviceId: s.deviceId, ...last }) };
+}
+
+/**
+ * A message sealed by hand with the session's own keys, so a test can bend one thing at a time. It
+ * continues the device's chain in the channel (as stored now), unless `over` says otherwise.
+ */
 export async function seal(
   s: SecureSession,
   channelId: string,
@@ -103,12 +113,15 @@ export async function seal(
   signer?: string,
 ) {
   const epoch = over.epoch ?? (await s.client.channel(channelId)).currentEpoch;
+  const chain = over.n === undefined ? await nextInChain(s, channelId) : { n: over.n, prev: over.prev ?? null };
   const header: MessageHeader = {
-    v: 1,
+    v: 2,
     channelId,
     epoch,
     senderDeviceId: s.deviceId,
     clientMessageId: randomUUID(),
+    ...chain,
+    sentAt: new Date().toISOString(),
     ...over,
   };
   const sealed = await encryptMessage(
@@ -124,5 +137,21 @@ export async function seal(
     nonce: sealed.nonce,
     ciphertext: sealed.ciphertext,
     signature: sealed.signature,
+    n: header.n,
+    prev: header.prev,
+    sentAt: header.sentAt,
   };
+}
+
+/** Messages sealed by hand to be sent in this order: each continues the device's chain from the one before. */
+export async function sealRun(s: SecureSession, channelId: string, bodies: string[]) {
+  const out: Awaited<ReturnType<typeof seal>>[] = [];
+  let chain = await nextInChain(s, channelId);
+  for (const body of bodies) {
+    const p = await seal(s, channelId, body, chain);
+    out.push(p);
+    const { nonce: _n, ciphertext: _c, signature: _s, ...header } = p;
+    chain = { n: p.n + 1, prev: await messageChainLink({ v: 2, channelId, ...header }) };
+  }
+  return out;
 }

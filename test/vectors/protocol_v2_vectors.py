@@ -2,8 +2,8 @@
 """Known-answer vectors for Strongroom crypto protocol v2, from an independent implementation.
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
-layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs", "Padding" and
-"Signed minutes"), so the
+layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs", "Padding",
+"Messages" and "Signed minutes"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -135,21 +135,22 @@ def sealed_under(plaintext: bytes, ad: bytes, nonce: bytes) -> bytes:
 
 
 def padding_vectors() -> dict:
-    field_ad = f"strongroom-field:v1\n{FIELD_PURPOSE}\n{CHANNEL_ID}\n{EPOCH}".encode()
+    # Sealed fields v2: bound to their record (docs/protocol.md, "Sealed fields"); version 1.
+    field_ad = f"strongroom-field:v2\n{FIELD_PURPOSE}\n{CHANNEL_ID}\n{EPOCH}\n{MESSAGE_CLIENT_ID}\n1".encode()
     field_plaintext = pad(json_text(FIELD_VALUE))
     assert len(field_plaintext) == 64
     title_ad = f"strongroom-title:v1\n{CHANNEL_ID}\n{EPOCH}".encode()
     title_plaintext = pad(TITLE.encode("utf-8"))
     assert len(title_plaintext) == 128
 
-    header = {"v": 1, "channelId": CHANNEL_ID, "epoch": EPOCH, "senderDeviceId": OPENER_DEVICE_ID,
-              "clientMessageId": MESSAGE_CLIENT_ID}
+    header = {"v": 2, "channelId": CHANNEL_ID, "epoch": EPOCH, "senderDeviceId": OPENER_DEVICE_ID,
+              "clientMessageId": MESSAGE_CLIENT_ID, "n": 1, "prev": None, "sentAt": "2026-03-04T05:06:07.089Z"}
     header_bytes = canonical(header)
     message_plaintext = pad(json_text(MESSAGE_CONTENT))
     assert len(message_plaintext) == 256
     message_ciphertext = crypto_aead_xchacha20poly1305_ietf_encrypt(message_plaintext, header_bytes, MESSAGE_NONCE,
                                                                     EPOCH_KEY)
-    message_signed = (b"strongroom-msg:v1\n" + u32(len(header_bytes)) + header_bytes + MESSAGE_NONCE
+    message_signed = (b"strongroom-msg:v2\n" + u32(len(header_bytes)) + header_bytes + MESSAGE_NONCE
                       + message_ciphertext)
 
     # Sealed properly, so they authenticate, but padded wrongly: a reader refuses each.
@@ -319,6 +320,7 @@ def derive() -> dict:
             "announcementSignature": b64(announcement_signature),
         },
         "padding": padding_vectors(),
+        "messageV2": message_header_v2(),
     }
 
 
@@ -397,6 +399,50 @@ def derive_all() -> dict:
     vectors = derive()
     vectors["minutes"] = derive_minutes()
     return vectors
+
+
+# ── Message header v2 (docs/protocol.md, "Messages"): signed order ──────────────────────────────────
+# Two consecutive messages of one device in a channel. The signed bytes do not look inside the
+# ciphertext, so any fixed bytes stand for it here (the body format is specified separately).
+MSG_SENDER_DEVICE_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+MSG_SENDER_ED25519_SEED = bytes(range(0x30, 0x50))
+MSG_CLIENT_IDS = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-aaaaaaaaaaaa"]
+MSG_SENT_AT = ["2026-03-04T05:06:07.089Z", "2026-03-04T05:07:08.901Z"]
+MSG_NONCE = bytes(range(0x50, 0x68))
+MSG_CIPHERTEXT = bytes(range(0x70, 0x90))
+
+
+def message_chain_link(header: dict) -> bytes:
+    return blake2b_256(b"strongroom-msg-chain:v2\n" + canonical(header))
+
+
+def message_header_v2() -> dict:
+    first = {"v": 2, "channelId": CHANNEL_ID, "epoch": EPOCH, "senderDeviceId": MSG_SENDER_DEVICE_ID,
+             "clientMessageId": MSG_CLIENT_IDS[0], "n": 1, "prev": None, "sentAt": MSG_SENT_AT[0]}
+    second = dict(first, clientMessageId=MSG_CLIENT_IDS[1], n=2, prev=b64(message_chain_link(first)),
+                  sentAt=MSG_SENT_AT[1])
+    header = canonical(second)
+    signed = b"strongroom-msg:v2\n" + u32(len(header)) + header + MSG_NONCE + MSG_CIPHERTEXT
+    return {
+        "sender": {"deviceId": MSG_SENDER_DEVICE_ID, "ed25519": ed25519_pair(MSG_SENDER_ED25519_SEED)},
+        "first": {"header": first, "headerBytesHex": canonical(first).hex(),
+                  "link": b64(message_chain_link(first))},
+        "second": {"header": second, "headerBytesHex": header.hex(), "link": b64(message_chain_link(second))},
+        "nonce": b64(MSG_NONCE),
+        "ciphertext": b64(MSG_CIPHERTEXT),
+        "signingBytesHex": signed.hex(),
+        "signature": b64(SigningKey(MSG_SENDER_ED25519_SEED).sign(signed).signature),
+    }
+
+
+def check_message_header_v2(stored: dict) -> list:
+    """The file's own signature over the second header verifies with the sender's key."""
+    try:
+        VerifyKey(unb64(stored["sender"]["ed25519"]["publicKey"])).verify(
+            bytes.fromhex(stored["signingBytesHex"]), unb64(stored["signature"]))
+        return []
+    except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
+        return [f"messageV2.signature does not verify ({e})"]
 
 
 def differences(stored, computed, where="") -> list:
@@ -485,6 +531,7 @@ def check(path: str) -> int:
     if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
         failures.append("identity.recoveryKey does not carry the seed")
     failures += check_minutes(vectors["minutes"])
+    failures += check_message_header_v2(stored.get("messageV2", {}))
     if failures:
         for failure in failures:
             print(f"protocol v2 vectors: {failure}", file=sys.stderr)

@@ -11,6 +11,7 @@ import {
   epochAnnouncementBytes,
   epochCommitment,
   headerBytes,
+  messageChainLink,
   messageSigningBytes,
   newEpochKey,
   openEpochKey,
@@ -29,57 +30,43 @@ import {
 import { generateDeviceKeys } from './device-keys.js';
 import { sodium } from './sodium.js';
 
-/** Written by test/vectors/channel_vectors.py with PyNaCl: an implementation that shares no code with ours. */
-const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/channel-v1.json'), 'utf8')) as {
-  ed25519: { publicKey: string; privateKey: string };
-  epochKey: string;
-  header: MessageHeader;
-  headerBytesHex: string;
-  content: { type: string; body: string };
-  nonce: string;
-  ciphertext: string;
-  signingBytesHex: string;
-  signature: string;
-};
-
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64url'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const vectorMessage = (): SealedMessage => ({
-  header: { ...vectors.header },
-  nonce: vectors.nonce,
-  ciphertext: vectors.ciphertext,
-  signature: vectors.signature,
-});
 
-describe('messages of older data (unpadded body 0x01) against independent known answers (PyNaCl)', () => {
-  it('lays out the header and the signed bytes exactly as specified', () => {
-    expect(hex(headerBytes(vectors.header))).toBe(vectors.headerBytesHex);
-    expect(hex(messageSigningBytes(vectors.header, bytes(vectors.nonce), bytes(vectors.ciphertext)))).toBe(
-      vectors.signingBytesHex,
+/** Header v2 (signed order), written by test/vectors/protocol_v2_vectors.py with PyNaCl from docs/protocol.md. */
+const msg = (
+  JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
+    messageV2: {
+      sender: { ed25519: { publicKey: string; privateKey: string } };
+      first: { header: MessageHeader; headerBytesHex: string; link: string };
+      second: { header: MessageHeader; headerBytesHex: string; link: string };
+      nonce: string;
+      ciphertext: string;
+      signingBytesHex: string;
+      signature: string;
+    };
+  }
+).messageV2;
+
+describe('message header v2 against independent known answers (PyNaCl)', () => {
+  it('lays out the header, the signed bytes and the chain link exactly as specified', async () => {
+    expect(hex(headerBytes(msg.first.header))).toBe(msg.first.headerBytesHex);
+    expect(hex(headerBytes(msg.second.header))).toBe(msg.second.headerBytesHex);
+    expect(await messageChainLink(msg.first.header)).toBe(msg.first.link);
+    expect(msg.second.header.prev).toBe(msg.first.link);
+    expect(await messageChainLink(msg.second.header)).toBe(msg.second.link);
+    expect(hex(messageSigningBytes(msg.second.header, bytes(msg.nonce), bytes(msg.ciphertext)))).toBe(
+      msg.signingBytesHex,
     );
   });
 
-  it('decrypts the independent implementation’s message', async () => {
-    await expect(decryptMessage(vectorMessage(), bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
-      vectors.content,
-    );
-  });
-
-  it('no longer writes that body: the same inputs now give a body padded to 128 bytes', async () => {
-    const sealed = await encryptMessage(
-      vectors.header,
-      vectors.content,
-      bytes(vectors.epochKey),
-      vectors.ed25519.privateKey,
-      bytes(vectors.nonce),
-    );
-    expect(sealed.ciphertext).not.toBe(vectors.ciphertext);
-    // 0x01 ‖ JSON, 75 bytes, against 0x02 ‖ JSON ‖ 0x80 ‖ zeros.
-    expect(bytes(vectors.ciphertext)).toHaveLength(16 + 1 + Buffer.byteLength(JSON.stringify(vectors.content)));
-    expect(bytes(sealed.ciphertext)).toHaveLength(16 + 128);
-    await expect(decryptMessage(sealed, bytes(vectors.epochKey), vectors.ed25519.publicKey)).resolves.toEqual(
-      vectors.content,
-    );
+  it('signs to the same signature, and it verifies only for the same counter, link and time', async () => {
+    const signed = messageSigningBytes(msg.second.header, bytes(msg.nonce), bytes(msg.ciphertext));
+    expect(await signDetached(signed, msg.sender.ed25519.privateKey)).toBe(msg.signature);
+    for (const moved of [{ n: 3 }, { prev: null }, { sentAt: '2026-03-04T05:07:08.900Z' }]) {
+      const other = messageSigningBytes({ ...msg.second.header, ...moved }, bytes(msg.nonce), bytes(msg.ciphertext));
+      expect(await verifyDetached(other, msg.signature, msg.sender.ed25519.publicKey)).toBe(false);
+    }
   });
 });
 
@@ -365,11 +352,14 @@ describe('channel crypto round trips and tampering', () => {
     const sender = await generateDeviceKeys();
     const key = await newEpochKey();
     const header: MessageHeader = {
-      v: 1,
+      v: 2,
       channelId,
       epoch: 2,
       senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
       clientMessageId: 'c1c1c1c1-0000-4000-8000-000000000001',
+      n: 4,
+      prev: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      sentAt: '2026-03-04T05:06:07.089Z',
     };
     const sealed = await encryptMessage(header, { type: 'text', body: 'hello' }, key, sender.ed25519.privateKey);
     await expect(decryptMessage(sealed, key, sender.ed25519.publicKey)).resolves.toEqual({
@@ -383,6 +373,9 @@ describe('channel crypto round trips and tampering', () => {
       { ...sealed, signature: flipByte(sealed.signature, 10) },
       { ...sealed, header: { ...header, epoch: 3 } },
       { ...sealed, header: { ...header, channelId: 'f0f0f0f0-0000-4000-8000-000000000000' } },
+      { ...sealed, header: { ...header, n: 5 } },
+      { ...sealed, header: { ...header, prev: null } },
+      { ...sealed, header: { ...header, sentAt: '2026-03-04T08:06:07.089Z' } },
     ]) {
       await expect(decryptMessage(tampered, key, sender.ed25519.publicKey)).rejects.toBeInstanceOf(DecryptError);
     }
@@ -407,11 +400,14 @@ describe('channel crypto round trips and tampering', () => {
     );
     expect(titles.map(size)).toEqual([24 + 16 + 64, 24 + 16 + 64]);
     const header = (n: number): MessageHeader => ({
-      v: 1,
+      v: 2,
       channelId,
       epoch: 4,
       senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
       clientMessageId: `c1c1c1c1-0000-4000-8000-00000000000${n}`,
+      n: n + 1,
+      prev: null,
+      sentAt: '2026-12-02T10:00:00.000Z',
     });
     const messages = await Promise.all(
       [
@@ -440,11 +436,14 @@ describe('channel crypto round trips and tampering', () => {
     const sender = await generateDeviceKeys();
     const key = await newEpochKey();
     const header: MessageHeader = {
-      v: 1,
+      v: 2,
       channelId,
       epoch: 5,
       senderDeviceId: 'd1d1d1d1-0000-4000-8000-000000000001',
       clientMessageId: 'c1c1c1c1-0000-4000-8000-000000000009',
+      n: 1,
+      prev: null,
+      sentAt: '2026-12-02T10:00:00.000Z',
     };
     // Sealed and signed properly by the sender, with the body given here.
     const sealWith = async (body: Uint8Array): Promise<SealedMessage> => {

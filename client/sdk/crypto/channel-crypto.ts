@@ -1,6 +1,6 @@
 /**
  * Crypto protocol v2 for channels (DESIGN.md §3, docs/protocol.md): epoch keys committed to in the
- * opener's signed announcement and sent in envelopes bound to both devices, and (v1 layouts, unchanged)
+ * opener's signed announcement and sent in envelopes bound to both devices, and (header v2)
  * messages as XChaCha20-Poly1305-IETF with the header as additional data and an
  * Ed25519 signature over header, nonce and ciphertext. Every body sealed under an epoch key (message,
  * title, sealed field) is padded to a few fixed sizes first. Pure functions on bytes: no I/O here.
@@ -214,14 +214,25 @@ export async function verifyDetached(
   }
 }
 
-/** The message header; its canonical JSON is the AEAD additional data. */
+/**
+ * The message header (v2); its canonical JSON is the AEAD additional data, and it is signed. `n` is this
+ * device's counter in the channel (1, 2, …), `prev` the chain link of the same device's previous message
+ * in the channel (null for n = 1) and `sentAt` the sender's own clock, so a reader can tell a message
+ * that was moved, removed or re-dated in the server's database (docs/protocol.md, "Messages").
+ */
 export interface MessageHeader {
-  v: 1;
+  v: 2;
   channelId: string;
   epoch: number;
   senderDeviceId: string;
   clientMessageId: string;
+  n: number;
+  prev: string | null;
+  /** ISO 8601 with milliseconds and `Z`, exactly as `Date.prototype.toISOString` writes it. */
+  sentAt: string;
 }
+
+export const MESSAGE_HEADER_VERSION = 2;
 
 export const headerBytes = (h: MessageHeader): Uint8Array =>
   utf8(
@@ -231,13 +242,27 @@ export const headerBytes = (h: MessageHeader): Uint8Array =>
       epoch: h.epoch,
       senderDeviceId: h.senderDeviceId,
       clientMessageId: h.clientMessageId,
+      n: h.n,
+      prev: h.prev,
+      sentAt: h.sentAt,
     }),
   );
 
 /** Signed bytes: a domain tag, then the header (length-prefixed), the nonce and the ciphertext. */
 export function messageSigningBytes(header: MessageHeader, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   const h = headerBytes(header);
-  return concat(utf8('strongroom-msg:v1\n'), u32be(h.length), h, nonce, ciphertext);
+  return concat(utf8('strongroom-msg:v2\n'), u32be(h.length), h, nonce, ciphertext);
+}
+
+/**
+ * A message's chain link, which the same device's next message in the channel carries as `prev`:
+ * base64url BLAKE2b-256 of "strongroom-msg-chain:v2\n" ‖ header bytes. The header (not the signature)
+ * is hashed so that a deleted message, which keeps its header fields and loses its signature, still
+ * links its neighbours; the header names the one signed message through its clientMessageId.
+ */
+export async function messageChainLink(header: MessageHeader): Promise<string> {
+  const s = await sodium();
+  return toB64(s, s.crypto_generichash(32, concat(utf8('strongroom-msg-chain:v2\n'), headerBytes(header)), null));
 }
 
 /** A message as it travels: base64url binary, the header fields beside it in clear. */

@@ -1,4 +1,5 @@
 import type { MessageContent } from '../crypto/channel-crypto.js';
+import type { MessageOrder } from './message-order.js';
 
 /** A message after decryption. `content` is null for a tombstone and when it cannot be read (`error`). */
 export interface DecryptedMessage {
@@ -20,6 +21,15 @@ export interface DecryptedMessage {
    * it. `senderUserId` is then only what the server claims: show no sender for it.
    */
   unverified?: true;
+  /** The sender's own clock when it was written (signed); absent on messages stored before it was. */
+  sentAt?: string;
+  /**
+   * Where it stands in its sender's signed order: anything but `ok` means the server's records were
+   * changed (moved, removed or re-dated) and `warning` says how, in plain words. Absent when it could
+   * not be checked (unreadable, or stored before signed order).
+   */
+  order?: MessageOrder;
+  warning?: string;
 }
 
 /**

@@ -2,16 +2,20 @@ import type { StrongroomClient } from '../client.js';
 import {
   decryptMessage,
   encryptMessage,
+  messageChainLink,
   messageSignatureValid,
   type MessageContent,
+  type MessageHeader,
 } from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
+import { StrongroomApiError } from '../transport/http.js';
 import { RealtimeConnection } from '../transport/realtime.js';
 import type { RealtimeMessage, StoredMessageView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
 import { isRotateAndRetry, UnableToDecryptError, unhandledCode } from './errors.js';
 import type { DecryptedMessage, MessageCache } from './message-cache.js';
+import { OrderCheck } from './message-order.js';
 
 /** How often a send is tried: each stale epoch or missing key costs one attempt. */
 const MAX_ATTEMPTS = 6;
@@ -38,6 +42,12 @@ export interface SubscribeOptions {
  */
 export class MessageStream {
   private rt: RealtimeConnection | null = null;
+  /** Per channel: this device's last acknowledged message (its counter and chain link). */
+  private readonly chains = new Map<string, { n: number; link: string | null }>();
+  /** Per channel: the send in progress, so two sends never take the same counter. */
+  private readonly sending = new Map<string, Promise<unknown>>();
+  /** Per channel: the order check of the messages delivered so far, and the last sequence number it saw. */
+  private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
 
   constructor(
     private readonly client: StrongroomClient,
@@ -54,16 +64,50 @@ export class MessageStream {
 
   /**
    * Encrypts, signs and sends. A stale epoch (membership or device change, or the clock) is handled by
-   * rotating and sending again with the same client message id, so a retry never duplicates.
+   * rotating and sending again with the same client message id, so a retry never duplicates. Sends to
+   * one channel go one at a time: each carries this device's next counter and the chain link of its
+   * previous message there, taken only once the server acknowledged that one.
    */
   async send(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
+    const before = this.sending.get(channelId) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(() => this.sendInOrder(channelId, content));
+    this.sending.set(channelId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.sending.get(channelId) === run) this.sending.delete(channelId);
+    }
+  }
+
+  /** This device's last message in the channel: remembered, or asked of the server in a fresh process. */
+  private async chainHead(channelId: string): Promise<{ n: number; link: string | null }> {
+    const known = this.chains.get(channelId);
+    if (known) return known;
+    const { last } = await this.client.messageChainHead(channelId, this.deviceId);
+    if (!last) return { n: 0, link: null };
+    const link = await messageChainLink({ v: 2, channelId, senderDeviceId: this.deviceId, ...last });
+    return { n: last.n, link };
+  }
+
+  private async sendInOrder(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
     const body: MessageContent = typeof content === 'string' ? { type: 'text', body: content } : content;
     const clientMessageId = globalThis.crypto.randomUUID();
+    const head = await this.chainHead(channelId);
+    // Kept for every attempt: a retry of this send is the same message in the chain (unless the server
+    // says another process of this device has taken the number meanwhile).
+    let order = { n: head.n + 1, prev: head.link, sentAt: this.now().toISOString() };
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
       const { epoch, key } = await this.keys.sendKey(channelId);
-      const header = { v: 1 as const, channelId, epoch, senderDeviceId: this.deviceId, clientMessageId };
+      const header: MessageHeader = {
+        v: 2,
+        channelId,
+        epoch,
+        senderDeviceId: this.deviceId,
+        clientMessageId,
+        ...order,
+      };
       const sealed = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
       const payload = {
         epoch,
@@ -72,12 +116,32 @@ export class MessageStream {
         nonce: sealed.nonce,
         ciphertext: sealed.ciphertext,
         signature: sealed.signature,
+        ...order,
       };
       try {
-        return this.rt?.connected && this.rt.token === this.client.token
-          ? await this.rt.request('message.send', { channelId, ...payload })
-          : await this.client.sendMessage(channelId, payload);
+        const stored: StoredMessageView =
+          this.rt?.connected && this.rt.token === this.client.token
+            ? await this.rt.request('message.send', { channelId, ...payload })
+            : await this.client.sendMessage(channelId, payload);
+        // The stored header (a duplicate returns the earlier copy's) is what the next message links to.
+        const link = await messageChainLink({
+          ...header,
+          epoch: stored.epoch,
+          n: stored.n ?? order.n,
+          prev: stored.n === null ? order.prev : stored.prev,
+          sentAt: stored.sentAt ?? order.sentAt,
+        });
+        this.chains.set(channelId, { n: stored.n ?? order.n, link });
+        return stored;
       } catch (err) {
+        // Not acknowledged: it may still have been stored, so ask the server before the next send.
+        this.chains.delete(channelId);
+        if (err instanceof StrongroomApiError && err.code === 'message_out_of_order') {
+          lastError = err;
+          const fresh = await this.chainHead(channelId);
+          order = { ...order, n: fresh.n + 1, prev: fresh.link };
+          continue;
+        }
         if (!isRotateAndRetry(err)) throw err;
         switch (err.code) {
           case 'epoch_stale':
@@ -102,7 +166,7 @@ export class MessageStream {
    * signature is checked first, before any key is needed: a message that does not prove it comes,
    * unaltered, from a trusted device of the person the server names is marked `unverified`, and whoever
    * shows it must not name that person. A message this device has no key for, but whose signature
-   * holds, only cannot be read here.
+   * holds, only cannot be read here. Order is not checked here.
    */
   async decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
     const base = {
@@ -116,25 +180,21 @@ export class MessageStream {
       expiresAt: m.expiresAt,
       deleted: 'deleted' in m ? m.deleted : false,
     };
-    if (base.deleted) return { ...base, content: null };
+    if (base.deleted) return { ...base, content: null, ...(m.sentAt ? { sentAt: m.sentAt } : {}) };
     const failed = (err: unknown, unverified: boolean): DecryptedMessage => ({
       ...base,
       content: null,
       error: err instanceof Error ? err.message : String(err),
       ...(unverified ? { unverified: true as const } : {}),
     });
-    const sealed = {
-      header: {
-        v: 1 as const,
-        channelId,
-        epoch: m.epoch,
-        senderDeviceId: m.senderDeviceId,
-        clientMessageId: m.clientMessageId,
-      },
-      nonce: m.nonce,
-      ciphertext: m.ciphertext,
-      signature: m.signature,
-    };
+    const header = this.headerOf(channelId, m);
+    if (!header) {
+      return failed(
+        new UnableToDecryptError('This message was stored in an older format that is no longer read.'),
+        true,
+      );
+    }
+    const sealed = { header, nonce: m.nonce, ciphertext: m.ciphertext, signature: m.signature };
     let senderKey: string;
     try {
       const sender = await this.trust.deviceKeys(m.senderDeviceId);
@@ -153,21 +213,60 @@ export class MessageStream {
       return failed(err, false);
     }
     try {
-      return { ...base, content: await decryptMessage(sealed, key, senderKey) };
+      return { ...base, content: await decryptMessage(sealed, key, senderKey), sentAt: header.sentAt };
     } catch (err) {
       // Signed by its sender but does not open with the key this device holds for it: altered or forged.
       return failed(err, true);
     }
   }
 
-  /** One page of messages after `after`, decrypted, expired ones left out. */
+  /** The signed header of a stored message (header v2), or null for one stored before it. */
+  private headerOf(channelId: string, m: StoredMessageView | RealtimeMessage): MessageHeader | null {
+    if (m.n === null || m.sentAt === null) return null;
+    return {
+      v: 2,
+      channelId,
+      epoch: m.epoch,
+      senderDeviceId: m.senderDeviceId,
+      clientMessageId: m.clientMessageId,
+      n: m.n,
+      prev: m.prev,
+      sentAt: m.sentAt,
+    };
+  }
+
+  /**
+   * Decrypts and checks the sender's signed order, continuing the check of the messages delivered up to
+   * `after` in this channel (a page that does not follow on starts a new one). A message that is
+   * moved, missing or re-dated gets `order` and a `warning`; it is never shown as normal.
+   */
+  private async decryptInOrder(
+    channelId: string,
+    after: number,
+    m: StoredMessageView | RealtimeMessage,
+  ): Promise<DecryptedMessage> {
+    const d = await this.decrypt(channelId, m);
+    let state = this.orders.get(channelId);
+    if (!state || state.after !== after) state = { after, check: new OrderCheck(this.now) };
+    this.orders.set(channelId, state);
+    state.after = m.seq;
+    const header = this.headerOf(channelId, m);
+    // An unreadable message's header is not the sender's word; a tombstone's is linked by the next one.
+    if (!header || d.error) return d;
+    const verdict = await state.check.check({ header, createdAt: m.createdAt, expiresAt: m.expiresAt });
+    return { ...d, ...verdict };
+  }
+
+  /** One page of messages after `after`, decrypted and checked for order, expired ones left out. */
   async read(channelId: string, opts: { after?: number; limit?: number } = {}): Promise<DecryptedPage> {
     const page = await this.client.messages(channelId, { after: opts.after ?? 0, limit: opts.limit ?? PAGE });
     const now = this.now().getTime();
     const out: DecryptedMessage[] = [];
+    let after = opts.after ?? 0;
     for (const m of page.messages) {
       if (Date.parse(m.expiresAt) <= now) continue;
-      const d = await this.decrypt(channelId, m);
+      const d = await this.decryptInOrder(channelId, after, m);
+      after = m.seq;
       this.cache.remember(d);
       out.push(d);
     }
@@ -247,7 +346,7 @@ export class MessageStream {
               for (const m of await this.readAll(channelId, last)) deliver(m);
               return;
             }
-            const d = await this.decrypt(channelId, p.message);
+            const d = await this.decryptInOrder(channelId, last, p.message);
             this.cache.remember(d);
             deliver(d);
           })

@@ -7,6 +7,7 @@ import { FamilyPlans1764500000000 } from './1764500000000-FamilyPlans.js';
 import { ProtocolV21764600000000 } from './1764600000000-ProtocolV2.js';
 import { RecordEpochs1764700000000 } from './1764700000000-RecordEpochs.js';
 import { MinutesTextHash1764850000000 } from './1764850000000-MinutesTextHash.js';
+import { MessageOrder1764900000000 } from './1764900000000-MessageOrder.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ProtocolV21764600000000,
   RecordEpochs1764700000000,
   MinutesTextHash1764850000000,
+  MessageOrder1764900000000,
 ];

@@ -13,6 +13,10 @@ export class Message {
   @Column('bytea', { nullable: true }) nonce: Buffer | null;
   @Column('bytea', { nullable: true }) ciphertext: Buffer | null;
   @Column('bytea', { nullable: true }) signature: Buffer | null;
+  /** Header v2, signed by the sender: its device's counter in the channel, chain link and clock. */
+  @Column('integer', { nullable: true }) n: number | null;
+  @Column('bytea', { nullable: true }) prev: Buffer | null;
+  @Column('timestamptz', { nullable: true }) sentAt: Date | null;
   @Column('timestamptz') createdAt: Date;
   /** Set by the server from the channel's retention at write time; no client can move it. */
   @Column('timestamptz') expiresAt: Date;

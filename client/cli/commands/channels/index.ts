@@ -60,7 +60,9 @@ function registerMessages(program: Command, action: Action): void {
     .action(action(secured(sendMessage)));
   program
     .command('read <channel>')
-    .description('Fetch and decrypt messages; exit code 6 if any could not be verified (shown with no sender)')
+    .description(
+      'Fetch and decrypt messages; exit code 6 if any could not be verified (shown with no sender) or was moved, removed or re-dated on the server (marked)',
+    )
     .option('--since <seq>', 'only messages after this sequence number', '0')
     .option('--limit <n>', 'at most this many', '100')
     .action(action(secured(readMessages)));

@@ -7,15 +7,19 @@ async function names(session: SecureSession, channelId: string): Promise<Map<str
   return new Map(channel.members.map((m) => [m.userId, m.displayName]));
 }
 
+/** A message whose place or time in the conversation was changed on the server. */
+const flagged = (m: DecryptedMessage) => m.order !== undefined && m.order !== 'ok';
+
 function line(m: DecryptedMessage, who: Map<string, string>): string {
   const when = m.createdAt.replace('T', ' ').slice(0, 16);
   // Who the server says sent it is exactly what failed to check out: name nobody.
   if (m.unverified) return `#${m.seq}  ${when}  (could not be verified: ${m.error ?? 'unknown reason'})\n`;
   const name = who.get(m.senderUserId) ?? m.senderUserId;
-  if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)\n`;
+  const warning = flagged(m) ? `\n      WARNING: ${m.warning}` : '';
+  if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)${warning}\n`;
   if (m.error) return `#${m.seq}  ${when}  ${name}: (unable to decrypt: ${m.error})\n`;
   const body = typeof m.content?.body === 'string' ? m.content.body : JSON.stringify(m.content);
-  return `#${m.seq}  ${when}  ${name}: ${body}\n`;
+  return `#${m.seq}  ${when}  ${name}: ${body}${warning}\n`;
 }
 
 const plain = (m: DecryptedMessage) => ({
@@ -27,6 +31,9 @@ const plain = (m: DecryptedMessage) => ({
   content: m.content,
   ...(m.error ? { error: m.error } : {}),
   ...(m.unverified ? { unverified: true } : {}),
+  ...(m.sentAt ? { sentAt: m.sentAt } : {}),
+  ...(m.order ? { order: m.order } : {}),
+  ...(m.warning ? { warning: m.warning } : {}),
 });
 
 /** Said once after the messages, on standard error, when any failed verification (exit code 6). */
@@ -60,8 +67,10 @@ export interface ReadOpts {
 }
 
 /**
- * `read`: fetch and decrypt a page of messages. Exits 6 (EXIT_UNVERIFIED) when any of them failed
- * verification, after printing them all, so a script cannot take the page as sound.
+ * `read`: fetch and decrypt a page of messages. A message that failed verification is shown with no
+ * sender; one that was moved, removed or re-dated on the server is shown with a warning beside it.
+ * Either way the command exits 6 (EXIT_UNVERIFIED) after printing them all, so a script cannot take
+ * the page as sound.
  */
 export async function readMessages(
   ctx: CliContext,
@@ -78,9 +87,15 @@ export async function readMessages(
     page.messages.length ? page.messages.map((m) => line(m, who)).join('') : '(no messages)\n',
   );
   const unverified = page.messages.filter((m) => m.unverified).length;
-  if (!unverified) return;
-  ctx.io.err(unverifiedNotice(unverified));
-  return EXIT_UNVERIFIED;
+  const warned = page.messages.filter(flagged).length;
+  if (unverified) ctx.io.err(unverifiedNotice(unverified));
+  if (warned) {
+    ctx.io.err(
+      `Warning: ${warned === 1 ? '1 message was' : `${warned} messages were`} moved, removed around or re-dated on the server; ` +
+        'the order and times shown may not be what was written.\n',
+    );
+  }
+  return unverified || warned ? EXIT_UNVERIFIED : undefined;
 }
 
 export interface TailOpts {
