@@ -143,7 +143,7 @@ describe('messages: signed order against a database writer', () => {
     const cliId = await cliChannel('first', 'second', 'third');
     await swapSeq(cliId, 1, 2);
     const read = await cliAs(t, cliBob, ['read', cliId]);
-    expect(read.code).toBe(5);
+    expect(read.code).toBe(6);
     expect(read.out).toMatch(/#2 .*: first\n\s+WARNING: This message is out of order/);
     expect(read.out).not.toMatch(/(second|third)\n\s+WARNING/);
     expect(read.err).toContain('1 message was moved, removed around or re-dated');
@@ -161,7 +161,7 @@ describe('messages: signed order against a database writer', () => {
     const cliId = await cliChannel('first', 'second', 'third');
     await backdate(cliId, 2);
     const read = await cliAs(t, cliBob, ['read', cliId]);
-    expect(read.code).toBe(5);
+    expect(read.code).toBe(6);
     expect(read.out).toMatch(/: second\n\s+WARNING: The time of this message was changed/);
   });
 
@@ -176,7 +176,7 @@ describe('messages: signed order against a database writer', () => {
     const cliId = await cliChannel('first', 'second', 'third');
     await deleteRow(cliId, 2);
     const read = await cliAs(t, cliBob, ['read', cliId]);
-    expect(read.code).toBe(5);
+    expect(read.code).toBe(6);
     expect(read.out).toMatch(/: third\n\s+WARNING: 1 earlier message from this sender's device is missing/);
   });
 
