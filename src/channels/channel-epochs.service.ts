@@ -289,32 +289,22 @@ export class ChannelEpochsService {
           { epoch: outside.epoch },
         );
       }
-      const { shared, users } = await this.storeShare(m, auth, channelId, dto);
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'channel.record_keys_shared',
-        target: { type: 'channel', id: channelId },
-        details: {
-          fromDeviceId: dto.fromDeviceId,
-          toUsers: users.join(','),
-          epochs: [...new Set(dto.envelopes.map((e) => e.epoch))].sort((a, b) => a - b).join(','),
-        },
-        meta: auth.meta,
-      });
+      const { shared } = await this.storeShare(m, auth, channelId, dto, 'channel.record_keys_shared');
       return { shared };
     });
   }
 
   /**
-   * Checks and stores shared envelopes (inside the caller's transaction, channel locked): from one of the
-   * caller's own member devices, of epochs it holds, to current member devices. Returns how many were new
-   * and to whom.
+   * Checks, stores and audits (as `action`) shared envelopes, inside the caller's transaction with the
+   * channel locked: from one of the caller's own member devices, of epochs it holds, to current member
+   * devices. Returns how many were new and to whom.
    */
   private async storeShare(
     m: EntityManager,
     auth: AuthContext,
     channelId: string,
     dto: ShareHistoryInput,
+    action: 'channel.history_shared' | 'channel.record_keys_shared',
   ): Promise<{ shared: number; users: string[] }> {
     await this.access.membership(m, channelId, auth.user.id);
     const devices = await this.memberDevices(m, channelId, this.clock.now());
@@ -339,6 +329,17 @@ export class ChannelEpochsService {
     }
     const shared = await this.repo.insertSharedEnvelopes(m, channelId, dto.fromDeviceId, dto.envelopes);
     const users = [...new Set(dto.envelopes.map((e) => recipients.get(e.deviceId)!.userId))];
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action,
+      target: { type: 'channel', id: channelId },
+      details: {
+        fromDeviceId: dto.fromDeviceId,
+        toUsers: users.join(','),
+        epochs: [...new Set(dto.envelopes.map((e) => e.epoch))].sort((a, b) => a - b).join(','),
+      },
+      meta: auth.meta,
+    });
     return { shared, users };
   }
 
@@ -349,22 +350,11 @@ export class ChannelEpochsService {
   async shareHistory(auth: AuthContext, channelId: string, dto: ShareHistoryInput): Promise<HistoryShareView> {
     return this.db.transaction(async (m) => {
       await this.access.lock(m, channelId);
-      const { shared, users } = await this.storeShare(m, auth, channelId, dto);
+      const { shared, users } = await this.storeShare(m, auth, channelId, dto, 'channel.history_shared');
       // The recipients may now fetch the messages of the shared epochs.
       const minEpoch = Math.min(...dto.envelopes.map((e) => e.epoch));
       const firstSeq = await this.repo.epochFirstSeq(m, channelId, minEpoch);
       await this.repo.lowerVisibleFrom(m, channelId, users, firstSeq - 1);
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'channel.history_shared',
-        target: { type: 'channel', id: channelId },
-        details: {
-          fromDeviceId: dto.fromDeviceId,
-          toUsers: users.join(','),
-          epochs: [...new Set(dto.envelopes.map((e) => e.epoch))].sort((a, b) => a - b).join(','),
-        },
-        meta: auth.meta,
-      });
       return { shared };
     });
   }

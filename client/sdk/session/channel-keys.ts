@@ -25,6 +25,9 @@ import {
 /** How often opening an epoch is tried again while the channel's membership keeps changing under it. */
 const MAX_ATTEMPTS = 6;
 
+/** A key sent to another device, as the share routes take it. */
+type SharedEnvelope = { epoch: number; deviceId: string; sealed: string };
+
 /** Whom an epoch went to and whom its opener left out, as its signed announcement says. */
 type Announced = Pick<EpochKeyView, 'openerDeviceId' | 'recipientDeviceIds' | 'withheldDeviceIds'>;
 
@@ -116,13 +119,10 @@ export class ChannelKeys {
       const key = await newEpochKey();
       const title = newTitle ?? (currentEpoch > 0 ? await this.title(channelId) : null);
       const recipientDeviceIds = trusted.map((d) => d.deviceId);
-      const me = { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey };
-      const envelopes = await Promise.all(
-        trusted.map(async (d) => ({
-          deviceId: d.deviceId,
-          sealed: await sealEpochKey(key, channelId, epoch, d, me),
-        })),
-      );
+      const envelopes = (await this.sealTo(channelId, epoch, key, trusted)).map(({ deviceId, sealed }) => ({
+        deviceId,
+        sealed,
+      }));
       const commitment = await epochCommitment(key, channelId, epoch);
       const signature = await signDetached(
         epochAnnouncementBytes({
@@ -376,13 +376,10 @@ export class ChannelKeys {
    * the server stored.
    */
   async shareRecordKeys(channelId: string, userId: string): Promise<number> {
-    const { devices } = await this.client.channelDevices(channelId);
-    const targets = devices.filter((d) => d.userId === userId && d.deviceId !== this.deviceId);
+    const targets = await this.trustedDevicesOf(channelId, userId);
     if (!targets.length) return 0;
-    for (const d of targets) await this.trust.check(d);
     const { epochs } = await this.client.recordEpochs(channelId);
-    const me = { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey };
-    const envelopes: { epoch: number; deviceId: string; sealed: string }[] = [];
+    const envelopes: SharedEnvelope[] = [];
     for (const epoch of epochs) {
       let key: Uint8Array;
       try {
@@ -391,9 +388,7 @@ export class ChannelKeys {
         if (err instanceof UnableToDecryptError) continue; // not held here: another member may share it
         throw err;
       }
-      for (const d of targets) {
-        envelopes.push({ epoch, deviceId: d.deviceId, sealed: await sealEpochKey(key, channelId, epoch, d, me) });
-      }
+      envelopes.push(...(await this.sealTo(channelId, epoch, key, targets)));
     }
     if (!envelopes.length) return 0;
     return (await this.client.shareRecordKeys(channelId, { fromDeviceId: this.deviceId, envelopes })).shared;
@@ -404,27 +399,39 @@ export class ChannelKeys {
    * explicit, audited decision), or with this user's own other devices.
    */
   async shareHistory(channelId: string, userId: string, opts: { beforeEpoch?: number } = {}): Promise<number> {
-    const { devices } = await this.client.channelDevices(channelId);
-    const targets = devices.filter((d) => d.userId === userId && d.deviceId !== this.deviceId);
+    const targets = await this.trustedDevicesOf(channelId, userId);
     if (!targets.length) throw new Error('That person has no device in this channel to share with.');
-    for (const d of targets) await this.trust.check(d);
     const held = await this.client.channelKeys(channelId, this.deviceId, 0);
-    const envelopes: { epoch: number; deviceId: string; sealed: string }[] = [];
+    const envelopes: SharedEnvelope[] = [];
     for (const env of held) {
       if (opts.beforeEpoch && env.epoch >= opts.beforeEpoch) continue;
-      const key = await this.keyFor(channelId, env.epoch);
-      for (const d of targets) {
-        envelopes.push({
-          epoch: env.epoch,
-          deviceId: d.deviceId,
-          sealed: await sealEpochKey(key, channelId, env.epoch, d, {
-            deviceId: this.deviceId,
-            x25519PrivateKey: this.device.keys.x25519.privateKey,
-          }),
-        });
-      }
+      envelopes.push(...(await this.sealTo(channelId, env.epoch, await this.keyFor(channelId, env.epoch), targets)));
     }
     if (!envelopes.length) return 0;
     return (await this.client.shareHistory(channelId, { fromDeviceId: this.deviceId, envelopes })).shared;
+  }
+
+  /** A person's devices in the channel other than this one, each checked before anything is sealed to it. */
+  private async trustedDevicesOf(channelId: string, userId: string): Promise<MemberDeviceView[]> {
+    const { devices } = await this.client.channelDevices(channelId);
+    const targets = devices.filter((d) => d.userId === userId && d.deviceId !== this.deviceId);
+    for (const d of targets) await this.trust.check(d);
+    return targets;
+  }
+
+  /** One epoch's key, sent from this device to each of `targets`. */
+  private sealTo(channelId: string, epoch: number, key: Uint8Array, targets: MemberDeviceView[]) {
+    return Promise.all(
+      targets.map(async (d) => ({
+        epoch,
+        deviceId: d.deviceId,
+        sealed: await sealEpochKey(key, channelId, epoch, d, this.sender),
+      })),
+    );
+  }
+
+  /** This device as the sending end of an envelope. */
+  private get sender() {
+    return { deviceId: this.deviceId, x25519PrivateKey: this.device.keys.x25519.privateKey };
   }
 }

@@ -91,5 +91,5 @@ export async function shareHistory(
 ): Promise<void> {
   const userId = await resolveUser(s, who);
   const shared = await s.shareHistory(channelId, userId);
-  ctx.print({ shared }, `Shared ${shared} key envelope(s). This was recorded in the audit log.\n`);
+  ctx.print({ shared }, `Gave them ${shared} key(s) to older messages. This was recorded in the audit log.\n`);
 }
