@@ -11,7 +11,6 @@ export {
   recoverDevice,
   recoverWaitingDevice,
   requestDevice,
-  waitingDevices,
   type FirstDevice,
   type WaitingDevice,
 } from './session/enrolment.js';

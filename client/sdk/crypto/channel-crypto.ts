@@ -232,8 +232,6 @@ export interface MessageHeader {
   sentAt: string;
 }
 
-export const MESSAGE_HEADER_VERSION = 2;
-
 export const headerBytes = (h: MessageHeader): Uint8Array =>
   utf8(
     canonicalize({

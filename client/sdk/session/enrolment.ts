@@ -203,12 +203,3 @@ export async function completeApproval(client: StrongroomClient, stored: StoredD
   }
   return { ...stored, identity };
 }
-
-/** A person's own devices that wait for approval, each with the code it shows. */
-export async function waitingDevices(client: StrongroomClient): Promise<(DeviceView & { code: string })[]> {
-  const out: (DeviceView & { code: string })[] = [];
-  for (const d of await client.myDevices()) {
-    if (!d.approvedAt) out.push({ ...d, code: await deviceCode(d.x25519PublicKey, d.ed25519PublicKey) });
-  }
-  return out;
-}
