@@ -367,6 +367,11 @@ describe('protocol v2: keys neither a database writer nor a stolen session can s
 
     const approved = await approveDeviceByCode(bob.client, bobS.device, waiting.code.replace(/-/g, ' '));
     expect(approved).toMatchObject({ id: waiting.device.id, approvedByDeviceId: bobS.deviceId });
+    await refused(
+      bob.client.approveDevice(waiting.device.id, { identitySignature: approved.identitySignature! }),
+      409,
+      'already_approved',
+    );
     const phone = (await completeApproval(fresh.client, waiting.stored))!;
     expect(phone.identity?.publicKey).toBe(identityOf(bob.id)!.publicKey);
 

@@ -335,6 +335,18 @@ describe('keys of epochs that live records need are never destroyed', () => {
       });
     };
     const [safe, unsafe] = [await action('No further concerns'), await action('Refer to children’s social care')];
+    // A record id the client made is the record's for good: a second record under it is refused, not a 500.
+    await refused(
+      lead.client.createAction({
+        id: safe.id,
+        channelId: f.channelId,
+        description: await leadS.sealField(f.channelId, 'action', { text: 'again' }, { recordId: safe.id }),
+        ownerId: officer.id,
+        dueOn: t.clock.now().toISOString().slice(0, 10),
+      }),
+      409,
+      'record_exists',
+    );
     const planV = async (version: number, objective: string) =>
       lead.client.saveFamilyPlan(f.id, {
         baseVersion: version - 1,
