@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dateString, isoDate, objectiveId, sealedField, sealedView, timestamp } from './common.js';
+import { base64url, dateString, isoDate, objectiveId, sealedField, sealedView, timestamp } from './common.js';
 
 /** Families (by pseudonymous reference), their members and the whole-family plan. */
 export const FAMILY_MEMBER_ROLES = ['child', 'parent', 'carer', 'other'] as const;
@@ -31,6 +31,13 @@ export const savePlanSchema = z.strictObject({
   reviewOn: isoDate,
   /** The family members the plan covers (ISA 3.3.11: every relevant one). */
   coveredMemberIds: z.array(z.uuid()).min(1).max(50),
+  /**
+   * The hash of the plan's text with its review date and covered members (docs/protocol.md, "Signed plan
+   * versions"), which the saving device signs with the sealed bytes; the server keeps it for every reader.
+   */
+  textHash: base64url(32),
+  deviceId: z.uuid(),
+  signature: base64url(64),
 });
 export type SavePlanInput = z.infer<typeof savePlanSchema>;
 
@@ -107,6 +114,10 @@ export const familyPlanVersionView = sealedView.extend({
   coveredMemberIds: z.array(z.uuid()),
   authorId: z.uuid(),
   savedAt: timestamp,
+  /** The saving device's signature over the text hash and sealed bytes; all three null for a version saved before plans were signed. */
+  textHash: z.string().nullable(),
+  deviceId: z.uuid().nullable(),
+  signature: z.string().nullable(),
 });
 export type FamilyPlanVersionView = z.infer<typeof familyPlanVersionView>;
 

@@ -421,6 +421,33 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(doc.record.plan.reviewOn).toBe('2027-02-01');
     expect(doc.record.actions.map((a) => a.description)).toEqual(['Walking bus referral']);
     expect((await as(officer, ['export', 'verify', made.files[0]])).code).toBe(0);
+    const verified = await as(officer, ['export', 'verify', made.files[0]]);
+    expect(verified.out).toContain('ok    version 2 of the plan signed by its author’s device');
+    expect(verified.out).toContain('ok    the family members shown as covered are the ones the author signed');
+    expect(shown.out).toMatch(/Saved by:\s+lead person \(Council\), \S+, signed by their device/);
+
+    // A database writer puts the parent back under the plan and moves its review: the plan is shown,
+    // flagged, with exit 6, and cannot be exported as a signed record.
+    await t.sql(
+      `UPDATE family_plan_versions
+          SET covered_member_ids = (SELECT array_agg(id) FROM family_members WHERE family_id = $1), review_on = '2028-01-01'
+        WHERE family_id = $1 AND version = 2`,
+      [family.id],
+    );
+    const tampered = await as(officer, ['plan', 'show', family.ref]);
+    expect(tampered.code).toBe(6);
+    expect(tampered.out).toContain('NOT VERIFIED');
+    expect(tampered.err).toContain(
+      'The review date or the family members this plan covers were changed on the server after its author signed it.',
+    );
+    const refusedExport = await as(officer, ['export', 'plan', family.ref, '--out', out]);
+    expect(refusedExport.code).not.toBe(0);
+    expect(refusedExport.err).toContain('cannot be exported as a signed record');
+    const warnedEdit = await as(lead, ['plan', 'edit', family.ref, '--family-voice', 'We are doing better']);
+    expect(warnedEdit.code).toBe(0);
+    expect(warnedEdit.err).toContain('Warning: version 2 of the plan: The review date or the family members');
+    // The new version is signed over what the lead worker saw and saved, so it holds again.
+    expect((await as(officer, ['plan', 'show', family.ref])).code).toBe(0);
   });
 
   it('explains itself: help for each new command group', async () => {

@@ -492,9 +492,8 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
       'no_plan',
     );
     const planDoc = { objectives, familyVoice: 'We want stability' };
-    const plan = await leadS.sealField(family.channelId, 'family-plan', planDoc, { recordId: family.id, version: 1 });
     const reviewOn = new Date(t.clock.now().getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
-    await lead.client.saveFamilyPlan(family.id, { baseVersion: 0, plan, reviewOn, coveredMemberIds: [child.id] });
+    await leadS.savePlan(family, { baseVersion: 0, document: planDoc, reviewOn, coveredMemberIds: [child.id] });
     let view = await officer.client.familyPlan(family.id);
     expect(view.plan).toMatchObject({ version: 1, reviewOn, reviewOverdue: false, coveredMemberIds: [child.id] });
     expect(view.uncoveredMembers.map((u) => u.memberRef)).toEqual([parent.ref]);
@@ -506,23 +505,23 @@ describe('meetings: minutes written in the open meeting, locked and signed at cl
     });
     // A stale edit is refused; a member of another family is not covered; only the lead (or chair) edits.
     await refused(
-      lead.client.saveFamilyPlan(family.id, { baseVersion: 0, plan, reviewOn, coveredMemberIds: [child.id] }),
+      leadS.savePlan(family, { baseVersion: 0, document: planDoc, reviewOn, coveredMemberIds: [child.id] }),
       409,
       'plan_conflict',
     );
     await refused(
-      lead.client.saveFamilyPlan(family.id, { baseVersion: 1, plan, reviewOn, coveredMemberIds: [randomUUID()] }),
+      leadS.savePlan(family, { baseVersion: 1, document: planDoc, reviewOn, coveredMemberIds: [randomUUID()] }),
       400,
       'validation_failed',
     );
     await refused(
-      officer.client.saveFamilyPlan(family.id, { baseVersion: 1, plan, reviewOn, coveredMemberIds: [child.id] }),
+      officerS.savePlan(family, { baseVersion: 1, document: planDoc, reviewOn, coveredMemberIds: [child.id] }),
       403,
       'lead_worker_only',
     );
-    await lead.client.saveFamilyPlan(family.id, {
+    await leadS.savePlan(family, {
       baseVersion: 1,
-      plan: await leadS.sealField(family.channelId, 'family-plan', planDoc, { recordId: family.id, version: 2 }),
+      document: planDoc,
       reviewOn,
       coveredMemberIds: [child.id, parent.id],
     });

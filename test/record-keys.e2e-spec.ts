@@ -127,9 +127,9 @@ describe('keys of epochs that live records need are never destroyed', () => {
     await leadS.closeMeeting(meeting.id);
     await leadS.amendMinutes(meeting.id, { text: 'Check-ins are fortnightly', reason: 'Recorded wrongly' });
     const plan = { objectives: [{ id: newObjectiveId(), objective: 'Sam at school every day' }] };
-    await lead.client.saveFamilyPlan(f.id, {
+    await leadS.savePlan(f, {
       baseVersion: 0,
-      plan: await leadS.sealField(f.channelId, 'family-plan', plan, { recordId: f.id, version: 1 }),
+      document: plan,
       reviewOn: '2027-03-01',
       coveredMemberIds: members.map((m) => m.id),
     });
@@ -230,12 +230,7 @@ describe('keys of epochs that live records need are never destroyed', () => {
       dueOn: t.clock.now().toISOString().slice(0, 10),
     });
     const plan = { objectives: [{ id: newObjectiveId(), objective: 'Robin feels safe at home' }] };
-    await lead.client.saveFamilyPlan(f.id, {
-      baseVersion: 0,
-      plan: await leadS.sealField(f.channelId, 'family-plan', plan, { recordId: f.id, version: 1 }),
-      reviewOn: '2027-03-01',
-      coveredMemberIds: [child.id],
-    });
+    await leadS.savePlan(f, { baseVersion: 0, document: plan, reviewOn: '2027-03-01', coveredMemberIds: [child.id] });
     const meeting = await lead.client.scheduleMeeting({
       channelId: f.channelId,
       kind: 'family',
@@ -347,15 +342,10 @@ describe('keys of epochs that live records need are never destroyed', () => {
       409,
       'record_exists',
     );
-    const planV = async (version: number, objective: string) =>
-      lead.client.saveFamilyPlan(f.id, {
+    const planV = (version: number, objective: string) =>
+      leadS.savePlan(f, {
         baseVersion: version - 1,
-        plan: await leadS.sealField(
-          f.channelId,
-          'family-plan',
-          { objectives: [{ id: newObjectiveId(), objective }] },
-          { recordId: f.id, version },
-        ),
+        document: { objectives: [{ id: newObjectiveId(), objective }] },
         reviewOn: '2027-03-01',
         coveredMemberIds: [sam.id, alex.id],
       });

@@ -24,7 +24,13 @@ export type { NewChannel } from './session/channel-keys.js';
 export type { DeviceClaim, TrustedDevice, VerifiedPerson } from './session/device-trust.js';
 export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
 export type { DecryptedPage, SubscribeOptions } from './session/message-stream.js';
-export type { MinutesProof, VerifiedAmendment, VerifiedMinutes } from './session/sealed-records.js';
+export type {
+  CheckedPlan,
+  PlanVersionInput,
+  SignedTextProof,
+  VerifiedAmendment,
+  VerifiedMinutes,
+} from './session/sealed-records.js';
 export {
   SEALED_PURPOSES,
   type AgendaItem,

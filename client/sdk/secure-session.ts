@@ -6,11 +6,24 @@ import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
 import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
 import { MessageCache, type DecryptedMessage } from './session/message-cache.js';
 import { MessageStream, type DecryptedPage, type SubscribeOptions } from './session/message-stream.js';
-import { SealedRecords, type VerifiedMinutes } from './session/sealed-records.js';
+import {
+  SealedRecords,
+  type CheckedPlan,
+  type PlanVersionInput,
+  type VerifiedMinutes,
+} from './session/sealed-records.js';
 import type { StoredDevice } from './store/key-store.js';
 import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustStore } from './store/trust-store.js';
 import type { RealtimeConnection } from './transport/realtime.js';
-import type { AddMemberRequest, ChannelView, MeetingView, RealtimeMessage, StoredMessageView } from './types.js';
+import type {
+  AddMemberRequest,
+  ChannelView,
+  FamilyPlanVersionView,
+  MeetingView,
+  PlanSavedView,
+  RealtimeMessage,
+  StoredMessageView,
+} from './types.js';
 
 export { UnableToDecryptError } from './session/errors.js';
 export type { DecryptedMessage } from './session/message-cache.js';
@@ -243,6 +256,22 @@ export class SecureSession {
     fetched?: MeetingView,
   ): Promise<VerifiedMinutes<T>> {
     return this.records.verifiedMinutes<T>(meetingId, fetched);
+  }
+
+  /**
+   * Saves a version of the whole-family plan on top of `baseVersion` (a stale base is refused), signed by
+   * this device over its text, review date and covered members.
+   */
+  savePlan(family: { id: string; channelId: string }, input: PlanVersionInput): Promise<PlanSavedView> {
+    return this.records.savePlan(family, input);
+  }
+
+  /**
+   * Opens a version of the plan and checks its author's signature; one that does not hold comes back with
+   * a `warning` in plain words to show beside it.
+   */
+  readPlan(family: { id: string; channelId: string }, plan: FamilyPlanVersionView): Promise<CheckedPlan> {
+    return this.records.readPlan(family, plan);
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────

@@ -15,6 +15,9 @@ export interface PlanVersionRow {
   covered_member_ids: string[];
   author_id: string;
   created_at: Date;
+  device_id: string | null;
+  signature: Buffer | null;
+  text_hash: Buffer | null;
 }
 
 /** A row of `family_plan_progress`. */
@@ -51,8 +54,9 @@ export class FamilyPlansRepository {
     v: Omit<SavePlanInput, 'baseVersion'> & { familyId: string; version: number; authorId: string; createdAt: Date },
   ): Promise<void> {
     await m.query(
-      `INSERT INTO family_plan_versions (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO family_plan_versions
+         (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at, device_id, signature, text_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         v.familyId,
         v.version,
@@ -62,6 +66,9 @@ export class FamilyPlansRepository {
         [...new Set(v.coveredMemberIds)],
         v.authorId,
         v.createdAt,
+        v.deviceId,
+        Buffer.from(v.signature, 'base64url'),
+        Buffer.from(v.textHash, 'base64url'),
       ],
     );
   }
@@ -84,7 +91,8 @@ export class FamilyPlansRepository {
 
   async latest(m: EntityManager, familyId: string): Promise<PlanVersionRow | null> {
     const [latest] = await m.query<PlanVersionRow[]>(
-      `SELECT version, ciphertext, epoch, to_char(review_on, 'YYYY-MM-DD') AS review_on, covered_member_ids, author_id, created_at
+      `SELECT version, ciphertext, epoch, to_char(review_on, 'YYYY-MM-DD') AS review_on, covered_member_ids, author_id,
+              created_at, device_id, signature, text_hash
          FROM family_plan_versions WHERE family_id = $1 ORDER BY version DESC LIMIT 1`,
       [familyId],
     );
@@ -131,6 +139,9 @@ export const toFamilyPlanVersionView = (latest: PlanVersionRow, today: string): 
   coveredMemberIds: latest.covered_member_ids,
   authorId: latest.author_id,
   savedAt: latest.created_at.toISOString(),
+  textHash: latest.text_hash ? b64(latest.text_hash) : null,
+  deviceId: latest.device_id,
+  signature: latest.signature ? b64(latest.signature) : null,
 });
 
 export const toPlanProgressView = (p: PlanProgressRow): PlanProgressView => ({

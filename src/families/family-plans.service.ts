@@ -12,7 +12,10 @@ import type {
 import { AuditService } from '../audit/audit.service.js';
 import { badRequest, conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { sealedBytes } from '../common/sealed.js';
+import { planSigningBytes } from '../common/signed-text.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { DevicesService } from '../identity/devices.service.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyPlansRepository, toFamilyPlanVersionView, toPlanProgressView } from './family-plans.repository.js';
 
@@ -20,7 +23,9 @@ import { FamilyPlansRepository, toFamilyPlanVersionView, toPlanProgressView } fr
  * The whole-family plan (ISA 3.3.11): one per family, versioned like minutes. The lead worker (or the
  * chair of the family's channel) writes it; any professional in the channel reports progress on an
  * objective; the lead worker records the family's own assessment. Content is sealed; the server sees
- * the review date and which members the plan covers, so it can say who is left out.
+ * the review date and which members the plan covers, so it can say who is left out. Each version is
+ * signed by the saving device over its text, review date and coverage (docs/protocol.md, "Signed plan
+ * versions"): the server checks that the device is the author's own and that the signature verifies.
  */
 @Injectable()
 export class FamilyPlansService {
@@ -30,6 +35,7 @@ export class FamilyPlansService {
     private readonly families: FamiliesService,
     private readonly repo: FamilyPlansRepository,
     private readonly audit: AuditService,
+    private readonly devices: DevicesService,
   ) {}
 
   async save(auth: AuthContext, familyId: string, dto: SavePlanInput): Promise<PlanSavedView> {
@@ -44,12 +50,23 @@ export class FamilyPlansService {
         });
       }
       const next = await this.repo.nextVersion(m, familyId, dto.baseVersion);
+      await this.devices.assertSignedByOwnDevice(
+        m,
+        auth,
+        dto.deviceId,
+        planSigningBytes(familyId, next, Buffer.from(dto.textHash, 'base64url'), sealedBytes(dto.plan)),
+        dto.signature,
+        'this version of the plan',
+      );
       await this.repo.insertVersion(m, {
         familyId,
         version: next,
         plan: dto.plan,
         reviewOn: dto.reviewOn,
         coveredMemberIds: dto.coveredMemberIds,
+        textHash: dto.textHash,
+        deviceId: dto.deviceId,
+        signature: dto.signature,
         authorId: auth.user.id,
         createdAt: this.clock.now(),
       });
@@ -57,7 +74,7 @@ export class FamilyPlansService {
         actor: actorOf(auth),
         action: 'family.plan_saved',
         target: { type: 'family', id: familyId },
-        details: { version: next, reviewOn: dto.reviewOn },
+        details: { version: next, reviewOn: dto.reviewOn, deviceId: dto.deviceId },
         meta: auth.meta,
       });
       return next;

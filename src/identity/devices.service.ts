@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type {
   ApproveDeviceInput,
   DeviceView,
@@ -263,5 +263,25 @@ export class DevicesService {
       await this.events.emit(m, { type: 'device.revoked', deviceId: device.id, userId: device.userId });
       return toDeviceView({ ...device, revokedAt }, owner?.identityPublicKey ?? null, device.userId === auth.user.id);
     });
+  }
+
+  /**
+   * Checks a record signed by the signed-in person's device (minutes, a plan version): `deviceId` must be
+   * one of their own devices that is not revoked (403 `not_your_device`), and `signature` must verify over
+   * `signed` with its key (400 `invalid_signature`, naming `what` was signed).
+   */
+  async assertSignedByOwnDevice(
+    m: EntityManager,
+    auth: AuthContext,
+    deviceId: string,
+    signed: Buffer,
+    signature: string,
+    what: string,
+  ): Promise<void> {
+    const publicKey = await this.devices.activeSigningKey(m, deviceId, auth.user.id);
+    if (!publicKey) throw forbidden('not_your_device', 'Sign with one of your own active devices.');
+    if (!verifyEd25519(publicKey, signed, Buffer.from(signature, 'base64url'))) {
+      throw new AppError(400, 'invalid_signature', `The signature does not verify for ${what} and this device.`);
+    }
   }
 }

@@ -11,18 +11,17 @@ import type {
 } from '../../contracts/meetings.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { AppError, conflict, forbidden } from '../common/app-error.js';
+import { conflict } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { sealedBytes } from '../common/sealed.js';
+import { minutesSigningBytes } from '../common/signed-text.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
-import { verifyEd25519 } from '../identity/device-proof.js';
+import { DevicesService } from '../identity/devices.service.js';
 import { Notifier } from '../notifications/notifier.js';
-import { DevicesRepository } from '../identity/devices.repository.js';
 import { requireChair, requireMinuter, requireStatus } from './meeting-rules.js';
 import { MeetingViewService } from './meeting-view.service.js';
 import { MeetingsRepository } from './meetings.repository.js';
-import { minutesSigningBytes } from './minutes-proofs.js';
 import { MinutesRepository, toMinutesVersionView } from './minutes.repository.js';
 
 /**
@@ -40,7 +39,7 @@ export class MeetingMinutesService {
     private readonly notifier: Notifier,
     private readonly meetings: MeetingsRepository,
     private readonly minutes: MinutesRepository,
-    private readonly devices: DevicesRepository,
+    private readonly devices: DevicesService,
     private readonly view: MeetingViewService,
   ) {}
 
@@ -83,12 +82,13 @@ export class MeetingMinutesService {
         });
       }
       const textHash = Buffer.from(dto.textHash, 'base64url');
-      await this.verifyDevice(
+      await this.devices.assertSignedByOwnDevice(
         m,
         auth,
         dto.deviceId,
         minutesSigningBytes(meeting.id, 'final', dto.version, textHash, latest.ciphertext),
         dto.signature,
+        'these minutes',
       );
       await this.meetings.markClosed(m, meetingId, this.clock.now(), {
         version: dto.version,
@@ -129,12 +129,13 @@ export class MeetingMinutesService {
       }
       const ciphertext = sealedBytes(dto.amendment);
       const textHash = Buffer.from(dto.textHash, 'base64url');
-      await this.verifyDevice(
+      await this.devices.assertSignedByOwnDevice(
         m,
         auth,
         dto.deviceId,
         minutesSigningBytes(meeting.id, 'amendment', dto.number, textHash, ciphertext),
         dto.signature,
+        'this amendment',
       );
       await this.minutes.insertAmendment(m, meetingId, {
         number: dto.number,
@@ -159,20 +160,6 @@ export class MeetingMinutesService {
   }
 
   /** `signature` must be by one of the caller's own active devices over `signed`. */
-  private async verifyDevice(
-    m: EntityManager,
-    auth: AuthContext,
-    deviceId: string,
-    signed: Buffer,
-    signature: string,
-  ): Promise<void> {
-    const publicKey = await this.devices.activeSigningKey(m, deviceId, auth.user.id);
-    if (!publicKey) throw forbidden('not_your_device', 'Sign with one of your own active devices.');
-    if (!verifyEd25519(publicKey, signed, Buffer.from(signature, 'base64url'))) {
-      throw new AppError(400, 'invalid_signature', 'The signature does not verify for these minutes and this device.');
-    }
-  }
-
   /** Members with the meeting open refetch it once the change has committed. */
   private minutesUpdated(m: EntityManager, channelId: string, meetingId: string): void {
     this.events.afterCommit(m, () => this.notifier.toChannel(channelId, 'minutes.updated', { channelId, meetingId }));

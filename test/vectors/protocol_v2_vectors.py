@@ -3,7 +3,7 @@
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
 layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs", "Padding",
-"Messages" and "Signed minutes"), so the
+"Messages", "Signed minutes" and "Signed plan versions"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -395,9 +395,70 @@ def check_minutes(section: dict) -> list:
     return failures
 
 
+# ── Signed plan versions, layout v1 (docs/protocol.md, "Signed plan versions") ──────────────────────────
+# The text signed is the plan document with its review date and the members it covers (sorted, each once);
+# the signed bytes name the family and the version.
+
+PLAN_FAMILY_ID = "2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f"
+PLAN_SIGNER_ED25519_SEED = bytes(range(0x45, 0x65))
+PLAN_VERSION = 7
+PLAN_SEALED = bytes(range(0x20, 0x20 + 83))
+PLAN_DOCUMENT = {
+    "objectives": [{"outcome": "95% attendance", "objective": "Sam at school every day \u2014 \u201cwalking bus\u201d",
+                    "id": "AAECAwQFBgcICQoLDA0ODw"}],
+    "familyVoice": "We want stability \U0001F3E0",
+}
+PLAN_REVIEW_ON = "2027-03-01"
+# Given out of order and with a repeat: the text hash sorts them and keeps each once.
+PLAN_COVERED_GIVEN = ["e2a1c3b4-0000-4000-8000-000000000002", "0b1c2d3e-0000-4000-8000-000000000001",
+                      "e2a1c3b4-0000-4000-8000-000000000002"]
+
+
+def plan_text(document, review_on: str, covered: list) -> dict:
+    return {"coveredMemberIds": sorted(set(covered)), "document": document, "reviewOn": review_on}
+
+
+def plan_signing_bytes(family_id: str, version: int, text_hash: bytes, sealed: bytes) -> bytes:
+    assert len(text_hash) == 32
+    return f"strongroom-plan:v1\n{family_id}\n{version}\n".encode("utf-8") + text_hash + sealed
+
+
+def derive_plan() -> dict:
+    text = plan_text(PLAN_DOCUMENT, PLAN_REVIEW_ON, PLAN_COVERED_GIVEN)
+    text_hash = blake2b_256(b"strongroom-plan-text:v1\n" + canonical(text))
+    message = plan_signing_bytes(PLAN_FAMILY_ID, PLAN_VERSION, text_hash, PLAN_SEALED)
+    return {
+        "familyId": PLAN_FAMILY_ID,
+        "signer": {"ed25519": ed25519_pair(PLAN_SIGNER_ED25519_SEED)},
+        "version": PLAN_VERSION,
+        "document": PLAN_DOCUMENT,
+        "reviewOn": PLAN_REVIEW_ON,
+        "coveredMemberIds": PLAN_COVERED_GIVEN,
+        "canonicalHex": canonical(text).hex(),
+        "textHash": b64(text_hash),
+        "sealed": b64(PLAN_SEALED),
+        "signingBytesHex": message.hex(),
+        "signature": b64(SigningKey(PLAN_SIGNER_ED25519_SEED).sign(message).signature),
+    }
+
+
+def check_plan(section: dict) -> list:
+    """The stored plan signature verifies here, over a text hash of its canonical text."""
+    failures = []
+    try:
+        VerifyKey(unb64(section["signer"]["ed25519"]["publicKey"])).verify(
+            bytes.fromhex(section["signingBytesHex"]), unb64(section["signature"]))
+    except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
+        failures.append(f"plan.signature does not verify ({e})")
+    if unb64(section["textHash"]) != blake2b_256(b"strongroom-plan-text:v1\n" + bytes.fromhex(section["canonicalHex"])):
+        failures.append("plan.textHash is not the hash of its canonical text")
+    return failures
+
+
 def derive_all() -> dict:
     vectors = derive()
     vectors["minutes"] = derive_minutes()
+    vectors["plan"] = derive_plan()
     return vectors
 
 
@@ -531,6 +592,7 @@ def check(path: str) -> int:
     if base64.b32decode(identity["recoveryKey"].replace(" ", ""))[1:33] != unb64(identity["seed"]):
         failures.append("identity.recoveryKey does not carry the seed")
     failures += check_minutes(vectors["minutes"])
+    failures += check_plan(stored.get("plan", {}))
     failures += check_message_header_v2(stored.get("messageV2", {}))
     if failures:
         for failure in failures:

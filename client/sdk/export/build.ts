@@ -139,6 +139,8 @@ export class RecordExporter {
         createdAt: p.createdAt,
       });
     }
+    const checked = await this.session.readPlan(family, view.plan);
+    if (!checked.proof) throw new Error(`The plan cannot be exported as a signed record: ${checked.warning}`);
     const covered = new Set(view.plan.coveredMemberIds);
     const actions = (await client.channelActions(channelId)).filter((a) => a.planObjective !== null);
     return this.sign(
@@ -146,23 +148,28 @@ export class RecordExporter {
         kind: 'family-plan',
         record: {
           family: { id: family.id, ref: family.ref, channelId, leadWorker: people.of(family.leadWorker.userId) },
-          members: family.members.map((m) => ({ memberRef: m.ref, role: m.role, covered: covered.has(m.id) })),
+          members: family.members.map((m) => ({
+            memberId: m.id,
+            memberRef: m.ref,
+            role: m.role,
+            covered: covered.has(m.id),
+          })),
           plan: {
             version: view.plan.version,
             reviewOn: view.plan.reviewOn,
             reviewOverdue: view.plan.reviewOverdue,
             savedAt: view.plan.savedAt,
             author: people.of(view.plan.authorId),
-            document: await this.session.openField(channelId, 'family-plan', view.plan, {
-              recordId: familyId,
-              version: view.plan.version,
-            }),
+            document: checked.document,
+            coveredMemberIds: [...covered].sort(),
+            proof: checked.proof,
           },
           progress,
           actions: await this.actions(channelId, actions, people),
         },
       },
       (exportId) => client.recordPlanExport(familyId, exportId),
+      [checked.proof.deviceId],
     );
   }
 

@@ -173,7 +173,7 @@ function planPage(r: FamilyPlanRecord): { title: string; body: string } {
     `<dl>` +
     `<dt>Family</dt><dd>${esc(r.family.ref)}</dd>` +
     `<dt>Lead worker</dt><dd>${person(r.family.leadWorker)}</dd>` +
-    `<dt>Plan version</dt><dd>${r.plan.version}, saved ${when(r.plan.savedAt)} by ${person(r.plan.author)}</dd>` +
+    `<dt>Plan version</dt><dd>${r.plan.version}, saved ${when(r.plan.savedAt)} by ${person(r.plan.author)} and signed by their device</dd>` +
     `<dt>Review by</dt><dd>${esc(r.plan.reviewOn)}${r.plan.reviewOverdue ? ' <strong>(review overdue)</strong>' : ''}</dd>` +
     `</dl>` +
     `<h2>Family members</h2>` +

@@ -3,6 +3,7 @@ import { signDetached, verifyDetached } from '../crypto/channel-crypto.js';
 import { fingerprint } from '../crypto/device-keys.js';
 import { deviceSignatureValid, safetyNumber } from '../crypto/identity.js';
 import { minutesTextHash, verifyMinutes } from '../crypto/minutes.js';
+import { planTextHash, verifyPlan } from '../crypto/plan.js';
 
 /**
  * "Promote to the case record": a meeting or a whole-family plan, decrypted on a member's device and
@@ -12,8 +13,12 @@ import { minutesTextHash, verifyMinutes } from '../crypto/minutes.js';
  */
 
 export const EXPORT_FORMAT = 'strongroom-record-export';
-/** Version 2: minutes signed over their text, and each signer's device with its owner's identity signature. */
-export const EXPORT_VERSION = 2;
+/**
+ * Version 3: a plan export carries its author's signature over the plan (version 2 did not); minutes are
+ * signed over their text and each signer's device comes with its owner's identity signature, as in 2. A
+ * version 2 meeting export is laid out as in 3 and is still verified.
+ */
+export const EXPORT_VERSION = 3;
 /** Domain separation: an export signature can never be mistaken for any other Strongroom signature. */
 const SIGNING_CONTEXT = 'strongroom-export:v1\n';
 
@@ -25,14 +30,15 @@ export interface ExportPerson {
 }
 
 /**
- * A signature the chair's (or an amendment author's) device made over the minutes, re-checkable offline:
- * it covers the hash of the text (recomputed from the text in the export) and the sealed bytes.
+ * A signature a device made over a record's text (the chair's over the final minutes, an amendment
+ * author's, a plan version's author's), re-checkable offline: it covers the hash of the text (recomputed
+ * from the text in the export) and the sealed bytes.
  */
-export interface ExportMinutesProof {
+export interface ExportTextProof {
   deviceId: string;
   /** The signer's Ed25519 public key as the exporting device pinned it. */
   publicKey: string;
-  /** BLAKE2b-256 of the text's canonical JSON (docs/protocol.md, "Signed minutes"), base64url. */
+  /** BLAKE2b-256 of the text's canonical JSON (docs/protocol.md, "Signed records"), base64url. */
   textHash: string;
   /** The sealed text that was signed (still encrypted: the export holds no key that opens it). */
   ciphertext: string;
@@ -87,7 +93,7 @@ export interface MeetingRecord {
     /** The minutes document exactly as written (usually `{ sections: [{ item, notes }], familyVoice }`). */
     document: unknown;
     signedBy: ExportPerson;
-    proof: ExportMinutesProof;
+    proof: ExportTextProof;
   };
   /**
    * The text an amendment's signature covers is the entry without `number`, `author`, `createdAt` and
@@ -99,7 +105,7 @@ export interface MeetingRecord {
     createdAt: string;
     text: string;
     reason: string;
-    proof: ExportMinutesProof;
+    proof: ExportTextProof;
   }[];
   entries: { agendaItem: string; kind: string; text: string; author: ExportPerson; createdAt: string }[];
   actions: ExportAction[];
@@ -107,7 +113,7 @@ export interface MeetingRecord {
 
 export interface FamilyPlanRecord {
   family: { id: string; ref: string; channelId: string; leadWorker: ExportPerson };
-  members: { memberRef: string; role: string; covered: boolean }[];
+  members: { memberId: string; memberRef: string; role: string; covered: boolean }[];
   plan: {
     version: number;
     reviewOn: string;
@@ -116,6 +122,10 @@ export interface FamilyPlanRecord {
     author: ExportPerson;
     /** The plan document exactly as written (usually `{ objectives: [...], familyVoice }`). */
     document: unknown;
+    /** The members the plan covers, as its author signed them. */
+    coveredMemberIds: string[];
+    /** The author's device signature over the document, review date and covered members (docs/protocol.md). */
+    proof: ExportTextProof;
   };
   progress: { objective: string; kind: string; text: string; author: ExportPerson; createdAt: string }[];
   actions: ExportAction[];
@@ -123,7 +133,7 @@ export interface FamilyPlanRecord {
 
 interface ExportBase<K extends string, R> {
   format: typeof EXPORT_FORMAT;
-  version: typeof EXPORT_VERSION;
+  version: typeof EXPORT_VERSION | 2;
   kind: K;
   exportId: string;
   exportedAt: string;
@@ -135,6 +145,7 @@ interface ExportBase<K extends string, R> {
   record: R;
 }
 
+/** A version 2 meeting export, laid out as in version 3: what `verifyExport` still accepts. */
 export type MeetingExport = ExportBase<'meeting', MeetingRecord>;
 export type FamilyPlanExport = ExportBase<'family-plan', FamilyPlanRecord>;
 export type UnsignedExport = MeetingExport | FamilyPlanExport;
@@ -217,8 +228,9 @@ export function settleVerification(result: ExportVerification): ExportVerificati
 
 /**
  * Checks an export offline: its format, the exporting device's signature over everything in it, each
- * signer device's identity signature, and (for a meeting) that the minutes' text is the text the chair
- * signed and each amendment the text its author signed. Then, with `anchors`, whether each signer is
+ * signer device's identity signature, and that the text is what its author signed: for a meeting, the
+ * minutes the chair signed and each amendment its author's; for a plan, the plan, review date and
+ * covered members its author signed. Then, with `anchors`, whether each signer is
  * vouched for by a key the verifier already holds. Never throws on a malformed document: it reports
  * what failed.
  */
@@ -235,7 +247,9 @@ export async function verifyExport(doc: unknown, anchors: TrustAnchors = {}): Pr
     signers: [],
   });
   if (!isObject(doc) || doc.format !== EXPORT_FORMAT) return fail(`is a ${EXPORT_FORMAT} document`);
-  if (doc.version !== EXPORT_VERSION) return fail(`is format version ${EXPORT_VERSION}`);
+  if (doc.version !== EXPORT_VERSION && !(doc.version === 2 && doc.kind === 'meeting')) {
+    return fail(`is format version ${EXPORT_VERSION} (or a meeting in version 2)`);
+  }
   const signed = doc as unknown as SignedExport;
   const by = signed.exportedBy;
   if (!isObject(by) || typeof by.publicKey !== 'string' || !isObject(signed.signature)) {
@@ -269,6 +283,7 @@ export async function verifyExport(doc: unknown, anchors: TrustAnchors = {}): Pr
     { role: 'exported the record', person: by, deviceId: by.deviceId, publicKey: by.publicKey },
   ];
   if (signed.kind === 'meeting') checks.push(...(await minutesChecks(signed.record, signatures)));
+  if (signed.kind === 'family-plan') checks.push(...(await planChecks(signed.record, signatures)));
   const reports: ExportSignerReport[] = [];
   for (const sig of signatures) {
     const person = isObject(sig.person) ? (sig.person as unknown as ExportPerson) : null;
@@ -370,9 +385,9 @@ async function minutesChecks(
   signatures: { role: string; person: unknown; deviceId: unknown; publicKey: unknown }[],
 ): Promise<ExportCheck[]> {
   const out: ExportCheck[] = [];
-  const proof = async (what: 'final' | 'amendment', number: number, p: ExportMinutesProof) =>
+  const proof = async (what: 'final' | 'amendment', number: number, p: ExportTextProof) =>
     isObject(p) && verifyMinutes(record.meeting.id, what, number, p.textHash, p.ciphertext, p.signature, p.publicKey);
-  const sameText = async (document: unknown, p: ExportMinutesProof) =>
+  const sameText = async (document: unknown, p: ExportTextProof) =>
     isObject(p) && (await minutesTextHash(document)) === p.textHash;
   try {
     const m = record.minutes;
@@ -410,4 +425,44 @@ async function minutesChecks(
     out.push({ check: 'the minutes’ signatures are well-formed', ok: false });
   }
   return out;
+}
+
+async function planChecks(
+  record: FamilyPlanRecord,
+  signatures: { role: string; person: unknown; deviceId: unknown; publicKey: unknown }[],
+): Promise<ExportCheck[]> {
+  try {
+    const { plan, family, members } = record;
+    const p = plan.proof;
+    const covered = new Set(plan.coveredMemberIds);
+    signatures.push({
+      role: `saved version ${plan.version} of the plan`,
+      person: plan.author,
+      deviceId: p.deviceId,
+      publicKey: p.publicKey,
+    });
+    return [
+      {
+        check: `the plan (version ${plan.version}), its review date and the members it covers are what its author signed`,
+        ok:
+          (await planTextHash({
+            document: plan.document,
+            reviewOn: plan.reviewOn,
+            coveredMemberIds: plan.coveredMemberIds,
+          })) === p.textHash,
+      },
+      {
+        check: `version ${plan.version} of the plan signed by its author’s device ${p.deviceId}`,
+        ok: await verifyPlan(family.id, plan.version, p.textHash, p.ciphertext, p.signature, p.publicKey),
+      },
+      {
+        check: 'the family members shown as covered are the ones the author signed',
+        ok:
+          members.every((m) => m.covered === covered.has(m.memberId)) &&
+          [...covered].every((id) => members.some((m) => m.memberId === id)),
+      },
+    ];
+  } catch {
+    return [{ check: 'the plan’s signature is well-formed', ok: false }];
+  }
 }

@@ -1,35 +1,64 @@
 import type { SealedField } from '../../../contracts/common.js';
-import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../../contracts/sealed.js';
+import type {
+  MinutesAmendment,
+  MinutesDocument,
+  PlanDocument,
+  SealedDocument,
+  SealedPurpose,
+} from '../../../contracts/sealed.js';
 import type { StrongroomClient } from '../client.js';
 import { DecryptError, decryptField, encryptField, type FieldBinding } from '../crypto/channel-crypto.js';
 import { minutesTextHash, signMinutes, verifyMinutes } from '../crypto/minutes.js';
-import type { ExportMinutesProof } from '../export/record-export.js';
+import { planTextHash, signPlan, verifyPlan } from '../crypto/plan.js';
+import type { ExportTextProof } from '../export/record-export.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
-import type { MeetingView } from '../types.js';
+import type { FamilyPlanVersionView, MeetingView, PlanSavedView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
-import type { DeviceTrust } from './device-trust.js';
+import { isTrustRefusal, type DeviceTrust } from './device-trust.js';
 import { UnableToDecryptError } from './errors.js';
 
 /**
- * What was checked to trust signed minutes: the signer's device and key, the hash of the text, the sealed
- * bytes and the signature over both.
+ * What was checked to trust a record signed over its text (minutes, a plan version): the signer's device
+ * and key, the hash of the text, the sealed bytes and the signature over both.
  */
-export type MinutesProof = ExportMinutesProof;
+export type SignedTextProof = ExportTextProof;
+
+/** A version of the whole-family plan to save on top of `baseVersion` (0 for the first). */
+export interface PlanVersionInput {
+  baseVersion: number;
+  document: PlanDocument;
+  /** `YYYY-MM-DD`. */
+  reviewOn: string;
+  coveredMemberIds: string[];
+}
+
+/** The latest version of the plan decrypted, with what was checked of its author's signature. */
+export interface CheckedPlan {
+  version: number;
+  document: PlanDocument;
+  /** The signature that was checked, when it holds. */
+  proof: SignedTextProof | null;
+  /**
+   * Plain words when the version is not shown as signed by its author (saved before plans were signed,
+   * changed on the server after signing, or signed by another device); null when the signature holds.
+   */
+  warning: string | null;
+}
 
 /** An amendment to final minutes, its author's signature checked, decrypted. */
 export interface VerifiedAmendment extends MinutesAmendment {
   number: number;
   authorId: string;
   createdAt: string;
-  proof: MinutesProof;
+  proof: SignedTextProof;
 }
 
 /** Final minutes and their amendments, every signature checked, decrypted, each with the proof checked. */
 export interface VerifiedMinutes<T extends MinutesDocument = MinutesDocument> {
   version: number;
   document: T;
-  proof: MinutesProof;
+  proof: SignedTextProof;
   amendments: VerifiedAmendment[];
 }
 
@@ -286,5 +315,84 @@ export class SealedRecords {
       },
       amendments,
     };
+  }
+
+  /**
+   * Saves a version of the whole-family plan on top of `baseVersion` (a stale base is refused): sealed,
+   * bound to the family and version, and signed by this device over the text together with the review
+   * date and the members it covers, which the server sees and so could otherwise change unnoticed.
+   */
+  async savePlan(family: { id: string; channelId: string }, input: PlanVersionInput): Promise<PlanSavedView> {
+    const version = input.baseVersion + 1;
+    const coveredMemberIds = [...new Set(input.coveredMemberIds)].sort();
+    // Hashed as it will decrypt: the JSON value, not the object in memory.
+    const document = JSON.parse(JSON.stringify(input.document)) as PlanDocument;
+    const textHash = await planTextHash({ document, reviewOn: input.reviewOn, coveredMemberIds });
+    return this.sealedWrite(async () => {
+      const plan = await this.sealField(family.channelId, 'family-plan', document, { recordId: family.id, version });
+      return this.client.saveFamilyPlan(family.id, {
+        baseVersion: input.baseVersion,
+        plan,
+        reviewOn: input.reviewOn,
+        coveredMemberIds,
+        textHash,
+        deviceId: this.device.deviceId,
+        signature: await signPlan(family.id, version, textHash, plan.ciphertext, this.device.keys.ed25519.privateKey),
+      });
+    });
+  }
+
+  /**
+   * Opens a version of the plan (its text is bound to the family and version, so a version moved from
+   * elsewhere does not open) and checks its author's signature over the text, review date and covered
+   * members. A version that does not hold is still returned, with a warning to show beside it.
+   */
+  async readPlan(family: { id: string; channelId: string }, plan: FamilyPlanVersionView): Promise<CheckedPlan> {
+    const document = await this.openField(family.channelId, 'family-plan', plan, {
+      recordId: family.id,
+      version: plan.version,
+    });
+    const checked = (warning: string | null, proof: SignedTextProof | null = null): CheckedPlan => ({
+      version: plan.version,
+      document,
+      proof,
+      warning,
+    });
+    if (!plan.textHash || !plan.deviceId || !plan.signature) {
+      return checked('This version of the plan was saved before plans were signed: who wrote it cannot be checked.');
+    }
+    let signer;
+    try {
+      signer = await this.trust.deviceKeys(plan.deviceId);
+    } catch (err) {
+      if (!isTrustRefusal(err)) throw err;
+      return checked(`The device that signed this version of the plan is not trusted here: ${err.message}`);
+    }
+    if (
+      signer.userId !== plan.authorId ||
+      !(await verifyPlan(
+        family.id,
+        plan.version,
+        plan.textHash,
+        plan.ciphertext,
+        plan.signature,
+        signer.ed25519PublicKey,
+      ))
+    ) {
+      return checked('This version of the plan is not signed by its author’s device: it was changed on the server.');
+    }
+    const hash = await planTextHash({ document, reviewOn: plan.reviewOn, coveredMemberIds: plan.coveredMemberIds });
+    if (hash !== plan.textHash) {
+      return checked(
+        'The review date or the family members this plan covers were changed on the server after its author signed it.',
+      );
+    }
+    return checked(null, {
+      deviceId: plan.deviceId,
+      publicKey: signer.ed25519PublicKey,
+      textHash: plan.textHash,
+      ciphertext: plan.ciphertext,
+      signature: plan.signature,
+    });
   }
 }

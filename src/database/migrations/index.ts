@@ -8,6 +8,7 @@ import { ProtocolV21764600000000 } from './1764600000000-ProtocolV2.js';
 import { RecordEpochs1764700000000 } from './1764700000000-RecordEpochs.js';
 import { MinutesTextHash1764850000000 } from './1764850000000-MinutesTextHash.js';
 import { MessageOrder1764900000000 } from './1764900000000-MessageOrder.js';
+import { PlanSignatures1765000000000 } from './1765000000000-PlanSignatures.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   RecordEpochs1764700000000,
   MinutesTextHash1764850000000,
   MessageOrder1764900000000,
+  PlanSignatures1765000000000,
 ];

@@ -23,9 +23,10 @@ const inTwelveWeeks = () => new Date(Date.now() + 84 * 86_400_000).toISOString()
 export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpts, which: string): Promise<void> {
   const f = await resolveFamily(s, which);
   const view = await s.client.familyPlan(f.id);
-  let doc: PlanDocument = view.plan
-    ? await s.openField(f.channelId, 'family-plan', view.plan, { recordId: f.id, version: view.plan.version })
-    : { objectives: [] };
+  const base = view.plan ? await s.readPlan(f, view.plan) : null;
+  // The edit is signed by this device over what it shows: say first if the version it builds on did not hold.
+  if (base?.warning) ctx.io.err(`Warning: version ${base.version} of the plan: ${base.warning}\n`);
+  let doc: PlanDocument = base?.document ?? { objectives: [] };
   if (o.fromFile) doc = (await readJsonFile(ctx, o.fromFile)) as PlanDocument;
   if (!Array.isArray(doc?.objectives)) throw new CliUsageError('The plan document needs an "objectives" list.');
   // Ids travel in clear: one that is not random (a name, a number) is replaced by a random one.
@@ -38,17 +39,12 @@ export async function editPlan(ctx: CliContext, s: SecureSession, o: EditPlanOpt
   doc = edited(doc, o);
   const reviewOn = date(o.reviewOn, '--review-on', view.plan?.reviewOn ?? inTwelveWeeks());
   const coveredMemberIds = coverage(f, o.cover, view.plan?.coveredMemberIds);
-  const saved = await s.sealedWrite(async () =>
-    s.client.saveFamilyPlan(f.id, {
-      baseVersion: view.plan?.version ?? 0,
-      plan: await s.sealField(f.channelId, 'family-plan', doc, {
-        recordId: f.id,
-        version: (view.plan?.version ?? 0) + 1,
-      }),
-      reviewOn,
-      coveredMemberIds,
-    }),
-  );
+  const saved = await s.savePlan(f, {
+    baseVersion: view.plan?.version ?? 0,
+    document: doc,
+    reviewOn,
+    coveredMemberIds,
+  });
   const after = await s.client.familyPlan(f.id);
   ctx.print(
     { ...after, document: doc },

@@ -1,14 +1,17 @@
 import type { PlanDocument } from '../../../../contracts/sealed.js';
 import type { FamilyPlanView, FamilyView, SecureSession } from '../../../sdk/node.js';
-import type { CliContext } from '../../context.js';
+import { EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { mapInOrder, Names, openText, resolveFamily } from '../../secure.js';
 
 /** A progress report with its text decrypted here. */
 type ShownProgress = FamilyPlanView['progress'][number] & { text: string };
 
-/** `plan show`: the plan decrypted here, who it covers, and progress reports. */
-export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
+/**
+ * `plan show`: the plan decrypted here, who signed it, who it covers, and progress reports. Exits 6
+ * (EXIT_UNVERIFIED) after printing a version whose author's signature does not hold.
+ */
+export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<number | void> {
   const f = await resolveFamily(s, which);
   const view = await s.client.familyPlan(f.id);
   if (!view.plan) {
@@ -18,16 +21,18 @@ export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, w
     );
     return;
   }
-  const doc: PlanDocument = await s.openField(f.channelId, 'family-plan', view.plan, {
-    recordId: f.id,
-    version: view.plan.version,
-  });
+  const { document: doc, warning } = await s.readPlan(f, view.plan);
   const names = await new Names(s).load(f.channelId);
   const progress = await mapInOrder(view.progress, async (p) => ({
     ...p,
     text: await openText(s, f.channelId, 'plan-progress', p.report, { recordId: p.id }),
   }));
-  ctx.print({ ...view, document: doc, progress }, () => renderPlan(f, view, doc, progress, names));
+  ctx.print({ ...view, document: doc, signedByAuthor: !warning, warning, progress }, () =>
+    renderPlan(f, view, doc, progress, names, warning),
+  );
+  if (!warning) return;
+  ctx.io.err(`Warning: ${warning}\n`);
+  return EXIT_UNVERIFIED;
 }
 
 function renderPlan(
@@ -36,11 +41,16 @@ function renderPlan(
   doc: PlanDocument,
   progress: ShownProgress[],
   names: Names,
+  warning: string | null,
 ): string {
   return (
     fields([
       ['Family', f.ref],
       ['Version', view.plan!.version],
+      [
+        'Saved by',
+        `${names.of(view.plan!.authorId)}, ${view.plan!.savedAt}${warning ? ' (NOT VERIFIED: see the warning)' : ', signed by their device'}`,
+      ],
       ['Review by', `${view.plan!.reviewOn}${view.plan!.reviewOverdue ? ' (overdue)' : ''}`],
       ['Not covered', view.uncoveredMembers.map((u) => `${u.memberRef} (${u.role})`).join(', ') || 'none'],
     ]) +
