@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { base64url, epochNumber, timestamp } from './common.js';
 
 /**
+ * The latest message from another device that the sender had seen when it wrote, named by its sequence
+ * number in the channel and its chain link (docs/protocol.md, "Signed order").
+ */
+export const messageSeenSchema = z.strictObject({
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  link: base64url(32),
+});
+export type MessageSeen = z.infer<typeof messageSeenSchema>;
+
+/**
  * A sealed message as the SDK sends it (DESIGN.md §3). The ciphertext's size is checked against
  * MESSAGE_MAX_BYTES by the server (413), after the shape is known to be right.
  */
@@ -24,6 +34,8 @@ export const sendMessageSchema = z.strictObject({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be an ISO 8601 time with milliseconds and Z')
     .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'must be a real time'),
+  /** Signed in the header when present; absent or null when the sender had seen no other device's message. */
+  seen: messageSeenSchema.nullish(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 
@@ -40,21 +52,27 @@ export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
 export const chainHeadQuery = z.strictObject({ deviceId: z.uuid() });
 export type ChainHeadQuery = z.infer<typeof chainHeadQuery>;
 
+const seenView = z.object({ seq: z.number().int(), link: z.string() });
+
+/** A stored message's signed header fields, enough to compute its chain link. */
+const headerView = z.object({
+  seq: z.number().int(),
+  epoch: z.number().int(),
+  clientMessageId: z.uuid(),
+  n: z.number().int(),
+  prev: z.string().nullable(),
+  sentAt: timestamp,
+  seen: seenView.nullable(),
+});
+
 /**
  * The header of one of your devices' last message in a channel (deleted or expired ones included), so
- * that a fresh process continues its chain: its next message carries n + 1 and this header's link.
+ * that a fresh process continues its chain: its next message carries n + 1 and this header's link. And
+ * the latest message you may read from any other device, which your next message names as seen.
  */
 export const chainHeadView = z.object({
-  last: z
-    .object({
-      seq: z.number().int(),
-      epoch: z.number().int(),
-      clientMessageId: z.uuid(),
-      n: z.number().int(),
-      prev: z.string().nullable(),
-      sentAt: timestamp,
-    })
-    .nullable(),
+  last: headerView.nullable(),
+  latestOther: headerView.extend({ senderDeviceId: z.uuid() }).nullable(),
 });
 export type ChainHeadView = z.infer<typeof chainHeadView>;
 
@@ -75,6 +93,8 @@ export const realtimeMessage = z.object({
   n: z.number().int().nullable(),
   prev: z.string().nullable(),
   sentAt: timestamp.nullable(),
+  /** The latest message from another device its sender had seen (signed in the header); null if none. */
+  seen: seenView.nullable(),
   createdAt: timestamp,
   expiresAt: timestamp,
 });

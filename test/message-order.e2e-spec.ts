@@ -180,6 +180,72 @@ describe('messages: signed order against a database writer', () => {
     expect(read.out).toMatch(/: third\n\s+WARNING: 1 earlier message from this sender's device is missing/);
   });
 
+  it('a reply names the message it answered: removing that message, even its sender’s last, or moving the reply above it is flagged', async () => {
+    // alice asks; bob, in a fresh process that has read nothing, answers (the server tells his device the
+    // latest message from another device, which his answer names as seen).
+    const id = await sdkChannel('Can you do the home visit on Monday?');
+    const bobFresh = freshReader(bob, bobS);
+    const answer = await bobFresh.send(id, 'Yes, Monday at 10');
+    expect(answer.seen).toMatchObject({ seq: 1 });
+    await aliceS.send(id, 'Thanks');
+    const honest = await freshReader(alice, aliceS).readAll(id);
+    expect(flags(honest)).toEqual([]);
+
+    // With a message before it shown, removing the answered one is caught even though it was its sender's last.
+    const lastOfAlice = await sdkChannel('Strategy meeting at 2pm');
+    await bobS.send(lastOfAlice, 'Noted');
+    await aliceS.send(lastOfAlice, 'Police will not attend');
+    await bobS.read(lastOfAlice);
+    await bobS.send(lastOfAlice, 'Then I will escalate to the MASH');
+    await deleteRow(lastOfAlice, 3);
+    const removed = await freshReader(bob, bobS).readAll(lastOfAlice);
+    expect(bodies(removed)).toEqual(['Strategy meeting at 2pm', 'Noted', 'Then I will escalate to the MASH']);
+    expect(flags(removed)).toEqual([['Then I will escalate to the MASH', 'missing']]);
+    // The same through the CLI, where each send is a fresh process.
+    const cliId = await cliChannel('Strategy meeting at 2pm');
+    expect((await cliAs(t, cliBob, ['send', cliId, 'Noted'])).code).toBe(0);
+    expect((await cliAs(t, cliAlice, ['send', cliId, 'Police will not attend'])).code).toBe(0);
+    expect((await cliAs(t, cliBob, ['send', cliId, 'Then I will escalate to the MASH'])).code).toBe(0);
+    await deleteRow(cliId, 3);
+    const cliRead = await cliAs(t, cliBob, ['read', cliId]);
+    expect(cliRead.code).toBe(6);
+    expect(cliRead.out).toMatch(
+      /Then I will escalate to the MASH\n\s+WARNING: Its sender had seen a message that is not shown/,
+    );
+
+    // The reply moved above the message it answers (two devices, within the clock tolerance).
+    const moved = await sdkChannel('Any news from school?');
+    await bobS.read(moved);
+    await bobS.send(moved, 'Attendance is up');
+    await swapSeq(moved, 1, 2);
+    const swapped = await freshReader(alice, aliceS).readAll(moved);
+    expect(bodies(swapped)).toEqual(['Attendance is up', 'Any news from school?']);
+    expect(flags(swapped)).toEqual([['Attendance is up', 'reordered']]);
+    expect(swapped[0].warning).toContain('it answers a message shown after it');
+  });
+
+  it('the server keeps what a sender had seen as signed: changing it breaks the signature, bad shapes are refused', async () => {
+    const id = await sdkChannel('first');
+    const payload = await seal(bobS, id, 'reply', {
+      seen: { seq: 1, link: Buffer.alloc(32, 7).toString('base64url') },
+    });
+    await refused(
+      bob.client.sendMessage(id, { ...payload, seen: { ...payload.seen!, seq: 2 } }),
+      400,
+      'invalid_signature',
+    );
+    await refused(bob.client.sendMessage(id, { ...payload, seen: null }), 400, 'invalid_signature');
+    for (const seen of [{ seq: 0, link: payload.seen!.link }, { seq: 1, link: 'short' }, { seq: 1 }, 'latest']) {
+      await refused(bob.client.sendMessage(id, { ...payload, seen: seen as never }), 400, 'validation_failed');
+    }
+    const stored = await bob.client.sendMessage(id, payload);
+    expect(stored.seen).toEqual(payload.seen);
+    // Readers see the reference that was signed, and flag it: no message with that link is at seq 1.
+    const all = await freshReader(alice, aliceS).readAll(id);
+    expect(all[1].order).not.toBe('ok');
+    expect(all[1].warning).toContain('The message its sender was answering is not the one shown');
+  });
+
   it('a gap left by expiry is not flagged: the message before it has expired too', async () => {
     const id = await sdkChannel('first');
     const soon = () => new Date(t.clock.now().getTime() + 3_600_000);

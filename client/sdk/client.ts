@@ -57,6 +57,7 @@ import type {
   EpochKeyView,
   ChainHeadView,
   MessagePage,
+  MessageSeen,
   StoredMessageView,
   LoginInput,
   LoginResult,
@@ -283,6 +284,7 @@ export class StrongroomClient {
       n: number;
       prev: string | null;
       sentAt: string;
+      seen?: MessageSeen | null;
     },
   ) => this.http.request<StoredMessageView>('POST', `/channels/${encodeURIComponent(channelId)}/messages`, input);
   messages = (channelId: string, opts: { after?: number; limit?: number } = {}) =>

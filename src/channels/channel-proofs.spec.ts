@@ -30,6 +30,7 @@ const v2 = JSON.parse(readFileSync(path.join(__dirname, '../../test/vectors/prot
   messageV2: {
     sender: { ed25519: { publicKey: string } };
     second: { header: MessageHeader };
+    third: { header: MessageHeader; signingBytesHex: string; signature: string };
     nonce: string;
     ciphertext: string;
     signingBytesHex: string;
@@ -62,6 +63,15 @@ describe('server-side message checks against the PyNaCl vectors (header v2)', ()
       { sentAt: '2026-03-04T05:07:08.900Z' },
     ]) {
       expect(verifyEd25519(key, signedWith({ ...msg.second.header, ...moved }), b(msg.signature))).toBe(false);
+    }
+  });
+
+  it('rebuilds a header that names the message its sender had seen, and refuses it with another one', () => {
+    const third = msg.third;
+    expect(signedWith(third.header).toString('hex')).toBe(third.signingBytesHex);
+    expect(verifyEd25519(key, signedWith(third.header), b(third.signature))).toBe(true);
+    for (const seen of [null, { ...third.header.seen!, seq: 40 }]) {
+      expect(verifyEd25519(key, signedWith({ ...third.header, seen }), b(third.signature))).toBe(false);
     }
   });
 });

@@ -36,6 +36,8 @@ export interface MessageHeader {
   n: number;
   prev: string | null;
   sentAt: string;
+  /** The latest message from another device the sender had seen; left out of the bytes when null. */
+  seen: { seq: number; link: string } | null;
 }
 
 /** Header v2 (docs/protocol.md, "Messages"): the canonical JSON the sender signed and used as additional data. */
@@ -50,6 +52,7 @@ export function messageHeaderBytes(h: MessageHeader): Buffer {
       n: h.n,
       prev: h.prev,
       sentAt: h.sentAt,
+      ...(h.seen ? { seen: { seq: h.seen.seq, link: h.seen.link } } : {}),
     }),
     'utf8',
   );

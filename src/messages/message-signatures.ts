@@ -44,6 +44,7 @@ export class MessageSignatures {
         // As stored and served: a non-canonical base64url would not rebuild the signed bytes for readers.
         prev: dto.prev === null ? null : Buffer.from(dto.prev, 'base64url').toString('base64url'),
         sentAt: dto.sentAt,
+        seen: dto.seen ? { ...dto.seen, link: Buffer.from(dto.seen.link, 'base64url').toString('base64url') } : null,
       },
       nonce,
       ciphertext,

@@ -340,6 +340,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
       n: p.dto.n,
       prev: p.dto.prev === null ? null : Buffer.from(p.dto.prev, 'base64url'),
       sentAt: new Date(p.dto.sentAt),
+      seenSeq: p.dto.seen ? String(p.dto.seen.seq) : null,
+      seenLink: p.dto.seen ? Buffer.from(p.dto.seen.link, 'base64url') : null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + channel.retentionDays * 86_400_000),
       deletedAt: null,

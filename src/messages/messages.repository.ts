@@ -49,6 +49,29 @@ export class MessagesRepository {
       .getOne();
   }
 
+  /**
+   * The latest message a member may read (after `after`, not expired) sent by any device but `deviceId`,
+   * tombstones included (their header fields stay), among those with a signed header.
+   */
+  latestFromOthers(
+    m: EntityManager,
+    channelId: string,
+    deviceId: string,
+    after: number,
+    now: Date,
+  ): Promise<Message | null> {
+    return m
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .where(
+        'm.channel_id = :channelId AND m.seq > :after AND m.expires_at > :now AND m.sender_device_id <> :deviceId AND m.n IS NOT NULL',
+        { channelId, after, now, deviceId },
+      )
+      .orderBy('m.seq', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
   /** A tombstone: the ciphertext, nonce and signature go, the sequence number stays. */
   async tombstone(m: EntityManager, id: string, deletedAt: Date): Promise<void> {
     await m.getRepository(Message).update({ id }, { deletedAt, nonce: null, ciphertext: null, signature: null });
@@ -63,10 +86,11 @@ export class MessagesRepository {
     const inserted = await returningRows<{ id: string }>(
       m,
       `INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
-                             nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at)
+                             nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at,
+                             seen_seq, seen_link)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
                             $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
-                            $13::int[], $14::bytea[], $15::timestamptz[])
+                            $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -85,6 +109,8 @@ export class MessagesRepository {
         rows.map((r) => r.n),
         rows.map((r) => r.prev),
         rows.map((r) => r.sentAt),
+        rows.map((r) => r.seenSeq),
+        rows.map((r) => r.seenLink),
       ],
     );
     return inserted.length;

@@ -11,7 +11,8 @@ import { DevicesRepository } from '../identity/devices.repository.js';
 import { Notifier } from '../notifications/notifier.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
 import { MessageWriter, type SendResult } from './message-writer.js';
-import { messageView } from './message.mapper.js';
+import { messageView, seenOf } from './message.mapper.js';
+import type { Message } from './entities/message.entity.js';
 import { MessagesRepository } from './messages.repository.js';
 
 /**
@@ -53,24 +54,26 @@ export class MessagesService {
 
   /**
    * The header of one of the caller's own devices' last message in the channel (by its counter),
-   * deleted or expired ones included, so a fresh process continues that device's chain.
+   * deleted or expired ones included, so a fresh process continues that device's chain; and the latest
+   * message the caller may read from any other device, which that device's next message names as seen.
    */
   async chainHead(auth: AuthContext, channelId: string, deviceId: string): Promise<ChainHeadView> {
     const m = this.db.manager;
-    await this.channels.membership(m, channelId, auth.user.id);
+    const member = await this.channels.membership(m, channelId, auth.user.id);
     if ((await this.devices.byId(m, deviceId))?.userId !== auth.user.id)
       throw forbidden('not_your_device', 'You can only ask about your own devices.');
     const last = await this.messages.lastOfDevice(m, channelId, deviceId);
-    if (!last || last.n === null || last.sentAt === null) return { last: null };
+    const other = await this.messages.latestFromOthers(
+      m,
+      channelId,
+      deviceId,
+      Number(member.visibleFromSeq),
+      this.clock.now(),
+    );
+    const latestOther = other && headerOf(other);
     return {
-      last: {
-        seq: Number(last.seq),
-        epoch: last.epoch,
-        clientMessageId: last.clientMessageId,
-        n: last.n,
-        prev: last.prev ? last.prev.toString('base64url') : null,
-        sentAt: last.sentAt.toISOString(),
-      },
+      last: last && headerOf(last),
+      latestOther: other && latestOther ? { ...latestOther, senderDeviceId: other.senderDeviceId } : null,
     };
   }
 
@@ -94,4 +97,18 @@ export class MessagesService {
     });
     this.notifier.toChannel(channelId, 'message.deleted', { channelId, seq });
   }
+}
+
+/** The signed header fields of a stored message, or null for one stored before they existed. */
+function headerOf(m: Message): NonNullable<ChainHeadView['last']> | null {
+  if (m.n === null || m.sentAt === null) return null;
+  return {
+    seq: Number(m.seq),
+    epoch: m.epoch,
+    clientMessageId: m.clientMessageId,
+    n: m.n,
+    prev: m.prev ? m.prev.toString('base64url') : null,
+    sentAt: m.sentAt.toISOString(),
+    seen: seenOf(m),
+  };
 }

@@ -140,6 +140,7 @@ export async function seal(
     n: header.n,
     prev: header.prev,
     sentAt: header.sentAt,
+    seen: header.seen ?? null,
   };
 }
 

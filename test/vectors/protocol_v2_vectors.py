@@ -3,7 +3,7 @@
 
 Uses PyNaCl (Debian's python3-nacl) and Python's hashlib, not libsodium.js, and builds every byte
 layout from the text of docs/protocol.md ("Identity keys and cross-signing", "Epochs", "Padding",
-"Messages", "Signed minutes" and "Signed plan versions"), so the
+"Messages", "Signed minutes", "Signed plan versions" and "Signed exports"), so the
 TypeScript SDK (client/sdk/crypto/identity.ts, client/sdk/crypto/channel-crypto.ts) and the server's
 checks (src/identity/device-proof.ts, src/channels/channel-proofs.ts) are checked against the
 specification rather than against themselves.
@@ -455,20 +455,90 @@ def check_plan(section: dict) -> list:
     return failures
 
 
+# ── Signed exports (docs/protocol.md, "Signed exports"; docs/export-format.md, version 3) ─────────────
+# A whole-family plan export made by the device of the "identity" section (USER_ID), which also saved the
+# plan version: the plan's proof, the device with its owner's identity signature, and the export signature.
+
+def derive_export() -> dict:
+    identity_pk, _ = crypto_sign_seed_keypair(IDENTITY_SEED)
+    device_x = x25519_pair(NEW_DEVICE_X25519_SECRET)
+    device_ed = ed25519_pair(NEW_DEVICE_ED25519_SEED)
+    device_signed = b"strongroom-device:v2\n" + canonical(
+        {"v": 2, "type": "device", "userId": USER_ID, "deviceId": NEW_DEVICE_ID,
+         "x25519": device_x["publicKey"], "ed25519": device_ed["publicKey"]})
+    covered = sorted(set(PLAN_COVERED_GIVEN))
+    text_hash = blake2b_256(b"strongroom-plan-text:v1\n" + canonical(plan_text(PLAN_DOCUMENT, PLAN_REVIEW_ON, covered)))
+    plan_signature = SigningKey(NEW_DEVICE_ED25519_SEED).sign(
+        plan_signing_bytes(PLAN_FAMILY_ID, PLAN_VERSION, text_hash, PLAN_SEALED)).signature
+    person = {"userId": USER_ID, "displayName": "Zoë Lead", "agencyName": "Council"}
+    unsigned = {
+        "format": "strongroom-record-export",
+        "version": 3,
+        "kind": "family-plan",
+        "exportId": "3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b9a",
+        "exportedAt": "2026-11-25T10:00:00.000Z",
+        "source": "https://strongroom.example",
+        "exportedBy": dict(person, agencyId="8e7d6c5b-4a39-4281-9706-f5e4d3c2b1a0", deviceId=NEW_DEVICE_ID,
+                           publicKey=device_ed["publicKey"]),
+        "signers": [{"userId": USER_ID, "deviceId": NEW_DEVICE_ID, "x25519PublicKey": device_x["publicKey"],
+                     "ed25519PublicKey": device_ed["publicKey"], "identityPublicKey": b64(identity_pk),
+                     "identitySignature": b64(SigningKey(IDENTITY_SEED).sign(device_signed).signature)}],
+        "record": {
+            "family": {"id": PLAN_FAMILY_ID, "ref": "EH-2026-0042", "channelId": CHANNEL_ID, "leadWorker": person},
+            "members": [{"memberId": m, "memberRef": f"EH-2026-0042-M{i + 1}", "role": "child", "covered": True}
+                        for i, m in enumerate(covered)],
+            "plan": {"version": PLAN_VERSION, "reviewOn": PLAN_REVIEW_ON, "reviewOverdue": False,
+                     "savedAt": "2026-11-24T09:30:00.000Z", "author": person, "document": PLAN_DOCUMENT,
+                     "coveredMemberIds": covered,
+                     "proof": {"deviceId": NEW_DEVICE_ID, "publicKey": device_ed["publicKey"],
+                               "textHash": b64(text_hash), "ciphertext": b64(PLAN_SEALED),
+                               "signature": b64(plan_signature)}},
+            "progress": [],
+            "actions": [],
+        },
+    }
+    signed = b"strongroom-export:v1\n" + canonical(unsigned)
+    return {
+        "document": dict(unsigned, signature={"algorithm": "ed25519",
+                                              "value": b64(SigningKey(NEW_DEVICE_ED25519_SEED).sign(signed).signature)}),
+        "signingBytesHex": signed.hex(),
+    }
+
+
+def check_export(section: dict) -> list:
+    """The stored export's own signature, and the plan author's inside it, verify here."""
+    failures = []
+    try:
+        doc = section["document"]
+        VerifyKey(unb64(doc["exportedBy"]["publicKey"])).verify(bytes.fromhex(section["signingBytesHex"]),
+                                                                 unb64(doc["signature"]["value"]))
+        proof = doc["record"]["plan"]["proof"]
+        VerifyKey(unb64(proof["publicKey"])).verify(
+            plan_signing_bytes(doc["record"]["family"]["id"], doc["record"]["plan"]["version"],
+                               unb64(proof["textHash"]), unb64(proof["ciphertext"])), unb64(proof["signature"]))
+    except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
+        failures.append(f"export does not verify ({e})")
+    return failures
+
+
 def derive_all() -> dict:
     vectors = derive()
     vectors["minutes"] = derive_minutes()
     vectors["plan"] = derive_plan()
+    vectors["export"] = derive_export()
     return vectors
 
 
 # ── Message header v2 (docs/protocol.md, "Messages"): signed order ──────────────────────────────────
-# Two consecutive messages of one device in a channel. The signed bytes do not look inside the
+# Three consecutive messages of one device in a channel, the third naming a message it had seen. The signed bytes do not look inside the
 # ciphertext, so any fixed bytes stand for it here (the body format is specified separately).
 MSG_SENDER_DEVICE_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 MSG_SENDER_ED25519_SEED = bytes(range(0x30, 0x50))
-MSG_CLIENT_IDS = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-aaaaaaaaaaaa"]
-MSG_SENT_AT = ["2026-03-04T05:06:07.089Z", "2026-03-04T05:07:08.901Z"]
+MSG_OTHER_DEVICE_ID = "5e4f3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b"
+MSG_CLIENT_IDS = ["11111111-2222-4333-8444-555555555555", "66666666-7777-4888-9999-aaaaaaaaaaaa",
+                  "bbbbbbbb-cccc-4ddd-8eee-ffffffffffff", "12121212-3434-4565-8787-909090909090"]
+MSG_SENT_AT = ["2026-03-04T05:06:07.089Z", "2026-03-04T05:07:08.901Z", "2026-03-04T05:07:30.000Z",
+               "2026-03-04T05:08:00.500Z"]
 MSG_NONCE = bytes(range(0x50, 0x68))
 MSG_CIPHERTEXT = bytes(range(0x70, 0x90))
 
@@ -484,6 +554,14 @@ def message_header_v2() -> dict:
                   sentAt=MSG_SENT_AT[1])
     header = canonical(second)
     signed = b"strongroom-msg:v2\n" + u32(len(header)) + header + MSG_NONCE + MSG_CIPHERTEXT
+    # Another device's message at seq 41, which the sender had seen when it wrote its third: the third
+    # header names it as `seen` (a member present only when the sender had seen one).
+    answered = dict(first, senderDeviceId=MSG_OTHER_DEVICE_ID, clientMessageId=MSG_CLIENT_IDS[2], n=7,
+                    prev=b64(bytes([0x11]) * 32), sentAt=MSG_SENT_AT[2])
+    third = dict(second, clientMessageId=MSG_CLIENT_IDS[3], n=3, prev=b64(message_chain_link(second)),
+                 sentAt=MSG_SENT_AT[3], seen={"seq": 41, "link": b64(message_chain_link(answered))})
+    third_bytes = canonical(third)
+    third_signed = b"strongroom-msg:v2\n" + u32(len(third_bytes)) + third_bytes + MSG_NONCE + MSG_CIPHERTEXT
     return {
         "sender": {"deviceId": MSG_SENDER_DEVICE_ID, "ed25519": ed25519_pair(MSG_SENDER_ED25519_SEED)},
         "first": {"header": first, "headerBytesHex": canonical(first).hex(),
@@ -493,17 +571,23 @@ def message_header_v2() -> dict:
         "ciphertext": b64(MSG_CIPHERTEXT),
         "signingBytesHex": signed.hex(),
         "signature": b64(SigningKey(MSG_SENDER_ED25519_SEED).sign(signed).signature),
+        "answered": {"header": answered, "link": b64(message_chain_link(answered))},
+        "third": {"header": third, "headerBytesHex": third_bytes.hex(), "link": b64(message_chain_link(third)),
+                  "signingBytesHex": third_signed.hex(),
+                  "signature": b64(SigningKey(MSG_SENDER_ED25519_SEED).sign(third_signed).signature)},
     }
 
 
 def check_message_header_v2(stored: dict) -> list:
-    """The file's own signature over the second header verifies with the sender's key."""
-    try:
-        VerifyKey(unb64(stored["sender"]["ed25519"]["publicKey"])).verify(
-            bytes.fromhex(stored["signingBytesHex"]), unb64(stored["signature"]))
-        return []
-    except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
-        return [f"messageV2.signature does not verify ({e})"]
+    """The file's own signatures over the second and third headers verify with the sender's key."""
+    failures = []
+    for name, where in (("signature", stored), ("third.signature", stored.get("third", {}))):
+        try:
+            VerifyKey(unb64(stored["sender"]["ed25519"]["publicKey"])).verify(
+                bytes.fromhex(where["signingBytesHex"]), unb64(where["signature"]))
+        except Exception as e:  # nacl.exceptions.BadSignatureError, KeyError
+            failures.append(f"messageV2.{name} does not verify ({e})")
+    return failures
 
 
 def differences(stored, computed, where="") -> list:
@@ -593,6 +677,7 @@ def check(path: str) -> int:
         failures.append("identity.recoveryKey does not carry the seed")
     failures += check_minutes(vectors["minutes"])
     failures += check_plan(stored.get("plan", {}))
+    failures += check_export(stored.get("export", {}))
     failures += check_message_header_v2(stored.get("messageV2", {}))
     if failures:
         for failure in failures:

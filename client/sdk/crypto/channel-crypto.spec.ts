@@ -44,6 +44,14 @@ const msg = (
       ciphertext: string;
       signingBytesHex: string;
       signature: string;
+      answered: { header: MessageHeader; link: string };
+      third: {
+        header: MessageHeader;
+        headerBytesHex: string;
+        link: string;
+        signingBytesHex: string;
+        signature: string;
+      };
     };
   }
 ).messageV2;
@@ -66,6 +74,23 @@ describe('message header v2 against independent known answers (PyNaCl)', () => {
     for (const moved of [{ n: 3 }, { prev: null }, { sentAt: '2026-03-04T05:07:08.900Z' }]) {
       const other = messageSigningBytes({ ...msg.second.header, ...moved }, bytes(msg.nonce), bytes(msg.ciphertext));
       expect(await verifyDetached(other, msg.signature, msg.sender.ed25519.publicKey)).toBe(false);
+    }
+  });
+
+  it('names the message its sender had seen in the header, and leaves the member out when there is none', async () => {
+    const { third, answered } = msg;
+    expect(third.header.seen).toEqual({ seq: 41, link: await messageChainLink(answered.header) });
+    expect(await messageChainLink(answered.header)).toBe(answered.link);
+    expect(hex(headerBytes(third.header))).toBe(third.headerBytesHex);
+    expect(await messageChainLink(third.header)).toBe(third.link);
+    const signed = messageSigningBytes(third.header, bytes(msg.nonce), bytes(msg.ciphertext));
+    expect(hex(signed)).toBe(third.signingBytesHex);
+    expect(await signDetached(signed, msg.sender.ed25519.privateKey)).toBe(third.signature);
+    // A null `seen` is written as no member at all: the bytes of a header from before it existed.
+    expect(hex(headerBytes({ ...msg.second.header, seen: null }))).toBe(msg.second.headerBytesHex);
+    for (const seen of [null, { ...third.header.seen!, seq: 40 }, { seq: 41, link: msg.second.link }]) {
+      const other = messageSigningBytes({ ...third.header, seen }, bytes(msg.nonce), bytes(msg.ciphertext));
+      expect(await verifyDetached(other, third.signature, msg.sender.ed25519.publicKey)).toBe(false);
     }
   });
 });

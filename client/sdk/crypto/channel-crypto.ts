@@ -214,11 +214,18 @@ export async function verifyDetached(
   }
 }
 
+/** A message from another device, named by its sequence number in the channel and its chain link. */
+export interface MessageSeen {
+  seq: number;
+  link: string;
+}
+
 /**
  * The message header (v2); its canonical JSON is the AEAD additional data, and it is signed. `n` is this
  * device's counter in the channel (1, 2, …), `prev` the chain link of the same device's previous message
- * in the channel (null for n = 1) and `sentAt` the sender's own clock, so a reader can tell a message
- * that was moved, removed or re-dated in the server's database (docs/protocol.md, "Messages").
+ * in the channel (null for n = 1), `sentAt` the sender's own clock and `seen` the latest message from
+ * another device the sender had seen (left out when none), so a reader can tell a message that was moved,
+ * removed or re-dated in the server's database (docs/protocol.md, "Messages").
  */
 export interface MessageHeader {
   v: 2;
@@ -230,6 +237,8 @@ export interface MessageHeader {
   prev: string | null;
   /** ISO 8601 with milliseconds and `Z`, exactly as `Date.prototype.toISOString` writes it. */
   sentAt: string;
+  /** Absent or null: the bytes leave the member out, as headers written before it had none. */
+  seen?: MessageSeen | null;
 }
 
 export const headerBytes = (h: MessageHeader): Uint8Array =>
@@ -243,6 +252,7 @@ export const headerBytes = (h: MessageHeader): Uint8Array =>
       n: h.n,
       prev: h.prev,
       sentAt: h.sentAt,
+      ...(h.seen ? { seen: { seq: h.seen.seq, link: h.seen.link } } : {}),
     }),
   );
 

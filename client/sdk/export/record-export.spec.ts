@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { generateDeviceKeys, type DeviceKeys } from '../crypto/device-keys.js';
 import { identityFromSeed, newIdentitySeed, safetyNumber, signDevice, type IdentityKeys } from '../crypto/identity.js';
 import { minutesTextHash, signMinutes } from '../crypto/minutes.js';
 import { sodium, toB64 } from '../crypto/sodium.js';
 import { exportFromHtml, renderExportHtml, verifyExportText } from './html.js';
 import {
+  exportSigningBytes,
   signExport,
   verifyExport,
   type ExportSigner,
@@ -329,5 +332,32 @@ describe('record export: signed offline-verifiable case-record exports', () => {
     ]) {
       expect((await verifyExportText(text)).valid).toBe(false);
     }
+  });
+});
+
+describe('export signatures against independent known answers (PyNaCl)', () => {
+  /** A version 3 plan export built and signed by test/vectors/protocol_v2_vectors.py from the documents' text. */
+  const {
+    export: vector,
+    identity,
+    device,
+  } = JSON.parse(readFileSync(path.join(__dirname, '../../../test/vectors/protocol-v2.json'), 'utf8')) as {
+    export: { document: SignedExport; signingBytesHex: string };
+    identity: { userId: string; publicKey: string };
+    device: { ed25519: { privateKey: string } };
+  };
+
+  it('signs the same bytes to the same signature, and verifies every check in the document', async () => {
+    const { signature, ...unsigned } = vector.document;
+    expect(Buffer.from(exportSigningBytes(vector.document)).toString('hex')).toBe(vector.signingBytesHex);
+    expect((await signExport(unsigned, device.ed25519.privateKey)).signature).toEqual(signature);
+    const result = await verifyExport(clone(vector.document));
+    expect(failed(result)).toEqual([]);
+    expect(result.status).toBe('not_anchored');
+    expect(result.signers.map((r) => r.role)).toEqual(['exported the record', 'saved version 7 of the plan']);
+    const anchored = await verifyExport(clone(vector.document), {
+      identities: [{ userId: identity.userId, identityPublicKey: identity.publicKey, how: 'given' }],
+    });
+    expect(anchored.status).toBe('anchored');
   });
 });

@@ -28,7 +28,8 @@ async function chain(device: string, count: number, from = 0): Promise<MessageHe
   return out;
 }
 
-const at = (h: MessageHeader, shiftMs = 0) => ({
+const at = (h: MessageHeader, shiftMs = 0, seq?: number) => ({
+  seq,
   header: h,
   createdAt: new Date(Date.parse(h.sentAt) + shiftMs).toISOString(),
   expiresAt: new Date(Date.parse(h.sentAt) + 30 * DAY).toISOString(),
@@ -37,7 +38,7 @@ const at = (h: MessageHeader, shiftMs = 0) => ({
 async function run(messages: ReturnType<typeof at>[], now = t0 + DAY): Promise<OrderVerdict['order'][]> {
   const check = new OrderCheck(() => new Date(now));
   const out: OrderVerdict['order'][] = [];
-  for (const m of messages) out.push((await check.check(m)).order);
+  for (const [i, m] of messages.entries()) out.push((await check.check({ ...m, seq: m.seq ?? i + 1 })).order);
   return out;
 }
 
@@ -73,5 +74,51 @@ describe('signed order: what a reader flags', () => {
     const a = await chain(deviceA, 1);
     const b = await chain(deviceB, 1, 60);
     expect(await run([at(b[0]), at(a[0])])).toEqual(['ok', 'reordered']);
+  });
+});
+
+describe('signed order across devices: the message a sender had seen', () => {
+  /** b's first message, answering the message at `seq` whose header is `seen`. */
+  const answer = async (seen: MessageHeader, seq: number) => ({
+    ...(await chain(deviceB, 1))[0],
+    seen: { seq, link: await messageChainLink(seen) },
+  });
+
+  it('an answer after the message it names is ok', async () => {
+    const a = await chain(deviceA, 2);
+    expect(await run([at(a[0]), at(a[1]), at(await answer(a[1], 2))])).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('a removed message that someone answered is missing, even when it was its sender’s last', async () => {
+    const a = await chain(deviceA, 2);
+    // a[1] was at seq 2 and is gone; the answer is at seq 3.
+    expect(await run([at(a[0], 0, 1), at(await answer(a[1], 2), 0, 3)])).toEqual(['ok', 'missing']);
+    // Its sender's only message, removed: still missing, as long as something before it is shown.
+    const b0 = (await chain(deviceB, 1, 5))[0];
+    const c = { ...(await chain(deviceA, 1, 6))[0], senderDeviceId: 'd3d3d3d3-0000-4000-8000-000000000003' };
+    const answering = { ...c, seen: { seq: 2, link: await messageChainLink(a[0]) } };
+    expect(await run([at(b0, 0, 1), at(answering, 0, 3)])).toEqual(['ok', 'missing']);
+  });
+
+  it('another message where the answered one was shown is reordered (replaced)', async () => {
+    const a = await chain(deviceA, 2);
+    expect(await run([at(a[0]), at(a[1]), at(await answer(a[0], 2))])).toEqual(['ok', 'ok', 'reordered']);
+  });
+
+  it('an answer moved before the message it names is reordered', async () => {
+    const a = await chain(deviceA, 1);
+    expect(await run([at(await answer(a[0], 2), 0, 1), at(a[0], 0, 2)])).toEqual(['reordered', 'ok']);
+  });
+
+  it('a message before the first one shown (before a join, or expired) is not flagged', async () => {
+    const a = await chain(deviceA, 3);
+    expect(await run([at(a[2], 0, 5), at(await answer(a[1], 4), 0, 6)])).toEqual(['ok', 'ok']);
+  });
+
+  it('an answered message that is shown but failed verification holds its place', async () => {
+    const a = await chain(deviceA, 1);
+    const check = new OrderCheck(() => new Date(t0 + DAY));
+    check.shown(1);
+    expect((await check.check({ ...at(await answer(a[0], 1)), seq: 2 })).order).toBe('ok');
   });
 });

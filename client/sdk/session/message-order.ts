@@ -11,6 +11,7 @@ export const CLOCK_TOLERANCE_MS = 5 * 60_000;
 
 /** What the order check needs of a message: its signed header and the server's times for it. */
 export interface OrderedMessage {
+  seq: number;
   header: MessageHeader;
   createdAt: string;
   expiresAt: string;
@@ -38,11 +39,18 @@ const plural = (k: number, one: string, many: string) => (k === 1 ? `1 ${one}` :
  * a device seen here starts its chain (earlier ones may predate the reader's join or this page). A gap
  * is excused only when the device's previous message shown has expired by now: a later message never
  * expires before an earlier one, so while that one is live the missing ones were removed, not expired.
+ * A message that names the latest message it had seen from another device (`seen`, by sequence number and
+ * chain link) must come after it, and the message shown there must be that one. One absent from there is
+ * missing, unless it comes before the first message shown (outside the view, or expired: messages expire
+ * in the order they were written).
  * Feed it only messages whose signature verified (and tombstones, whose kept header fields are linked by
  * the next message), in sequence order.
  */
 export class OrderCheck {
   private readonly devices = new Map<string, DeviceState>();
+  /** The chain link of every message shown here by sequence number (null: shown, but not checked). */
+  private readonly links = new Map<number, string | null>();
+  private firstSeq = Infinity;
   private latestSentAt = -Infinity;
 
   constructor(private readonly now: () => Date) {}
@@ -89,11 +97,16 @@ export class OrderCheck {
         order: 'reordered',
         warning: 'This message was written well before a message shown above it: the order was changed.',
       });
+    const seenProblem = this.seenProblem(m.seq, header);
+    if (seenProblem) problems.push(seenProblem);
 
+    const link = await messageChainLink(header);
+    this.firstSeq = Math.min(this.firstSeq, m.seq);
+    this.links.set(m.seq, link);
     if (!st || header.n > st.n) {
       this.devices.set(header.senderDeviceId, {
         n: header.n,
-        link: await messageChainLink(header),
+        link,
         sentAt,
         expiresAt: Date.parse(m.expiresAt),
       });
@@ -101,5 +114,41 @@ export class OrderCheck {
     this.latestSentAt = Math.max(this.latestSentAt, sentAt);
     if (!problems.length) return { order: 'ok' };
     return { order: problems[0].order, warning: problems.map((p) => p.warning).join(' ') };
+  }
+
+  /**
+   * A message shown without being checked (it failed verification): it still holds its place, so a later
+   * message that names it as seen is not flagged for its absence.
+   */
+  shown(seq: number): void {
+    this.firstSeq = Math.min(this.firstSeq, seq);
+    if (!this.links.has(seq)) this.links.set(seq, null);
+  }
+
+  /** What is wrong with the message this one says its sender had seen last from another device, if anything. */
+  private seenProblem(
+    seq: number,
+    header: MessageHeader,
+  ): { order: Exclude<MessageOrder, 'ok'>; warning: string } | null {
+    const seen = header.seen;
+    if (!seen) return null;
+    if (seen.seq >= seq) {
+      return { order: 'reordered', warning: 'This message was moved: it answers a message shown after it.' };
+    }
+    const shown = this.links.get(seen.seq);
+    if (shown !== undefined) {
+      return shown === null || shown === seen.link
+        ? null
+        : {
+            order: 'reordered',
+            warning: 'The message its sender was answering is not the one shown: a message was replaced.',
+          };
+    }
+    // Before the first message shown: outside this view (before the reader's join or this page), or expired.
+    if (seen.seq < this.firstSeq) return null;
+    return {
+      order: 'missing',
+      warning: 'Its sender had seen a message that is not shown before this one: it was removed or moved.',
+    };
   }
 }

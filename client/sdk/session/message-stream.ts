@@ -6,6 +6,7 @@ import {
   messageSignatureValid,
   type MessageContent,
   type MessageHeader,
+  type MessageSeen,
 } from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
@@ -46,6 +47,8 @@ export class MessageStream {
   private readonly chains = new Map<string, { n: number; link: string | null }>();
   /** Per channel: the send in progress, so two sends never take the same counter. */
   private readonly sending = new Map<string, Promise<unknown>>();
+  /** Per channel: the latest message from another device this device has seen, which its next message names. */
+  private readonly seen = new Map<string, { seq: number; seen: MessageSeen }>();
   /** Per channel: the order check of the messages delivered so far, and the last sequence number it saw. */
   private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
 
@@ -79,14 +82,24 @@ export class MessageStream {
     }
   }
 
-  /** This device's last message in the channel: remembered, or asked of the server in a fresh process. */
+  /**
+   * This device's last message in the channel: remembered, or asked of the server in a fresh process,
+   * which also names the latest message from another device (unless this device has seen a later one).
+   */
   private async chainHead(channelId: string): Promise<{ n: number; link: string | null }> {
     const known = this.chains.get(channelId);
     if (known) return known;
-    const { last } = await this.client.messageChainHead(channelId, this.deviceId);
+    const { last, latestOther } = await this.client.messageChainHead(channelId, this.deviceId);
+    if (latestOther) await this.noteSeen(channelId, latestOther.seq, { v: 2, channelId, ...latestOther });
     if (!last) return { n: 0, link: null };
     const link = await messageChainLink({ v: 2, channelId, senderDeviceId: this.deviceId, ...last });
     return { n: last.n, link };
+  }
+
+  /** Remembers a message from another device as the latest seen here, if it is later than the one remembered. */
+  private async noteSeen(channelId: string, seq: number, header: MessageHeader): Promise<void> {
+    if (header.senderDeviceId === this.deviceId || (this.seen.get(channelId)?.seq ?? 0) >= seq) return;
+    this.seen.set(channelId, { seq, seen: { seq, link: await messageChainLink(header) } });
   }
 
   private async sendInOrder(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
@@ -95,7 +108,12 @@ export class MessageStream {
     const head = await this.chainHead(channelId);
     // Kept for every attempt: a retry of this send is the same message in the chain (unless the server
     // says another process of this device has taken the number meanwhile).
-    let order = { n: head.n + 1, prev: head.link, sentAt: this.now().toISOString() };
+    let order = {
+      n: head.n + 1,
+      prev: head.link,
+      sentAt: this.now().toISOString(),
+      seen: this.seen.get(channelId)?.seen ?? null,
+    };
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
@@ -130,6 +148,7 @@ export class MessageStream {
           n: stored.n ?? order.n,
           prev: stored.n === null ? order.prev : stored.prev,
           sentAt: stored.sentAt ?? order.sentAt,
+          seen: stored.n === null ? order.seen : stored.seen,
         });
         this.chains.set(channelId, { n: stored.n ?? order.n, link });
         return stored;
@@ -232,6 +251,7 @@ export class MessageStream {
       n: m.n,
       prev: m.prev,
       sentAt: m.sentAt,
+      seen: m.seen,
     };
   }
 
@@ -251,9 +271,14 @@ export class MessageStream {
     this.orders.set(channelId, state);
     state.after = m.seq;
     const header = this.headerOf(channelId, m);
-    // An unreadable message's header is not the sender's word; a tombstone's is linked by the next one.
-    if (!header || d.error) return d;
-    const verdict = await state.check.check({ header, createdAt: m.createdAt, expiresAt: m.expiresAt });
+    // A message that failed verification: its header is not the sender's word. One whose signature holds
+    // is, even without the key to read it; a tombstone's is linked by the next message.
+    if (!header || d.unverified) {
+      state.check.shown(m.seq);
+      return d;
+    }
+    await this.noteSeen(channelId, m.seq, header);
+    const verdict = await state.check.check({ seq: m.seq, header, createdAt: m.createdAt, expiresAt: m.expiresAt });
     return { ...d, ...verdict };
   }
 

@@ -9,6 +9,7 @@ import { RecordEpochs1764700000000 } from './1764700000000-RecordEpochs.js';
 import { MinutesTextHash1764850000000 } from './1764850000000-MinutesTextHash.js';
 import { MessageOrder1764900000000 } from './1764900000000-MessageOrder.js';
 import { PlanSignatures1765000000000 } from './1765000000000-PlanSignatures.js';
+import { MessageSeen1765100000000 } from './1765100000000-MessageSeen.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   MinutesTextHash1764850000000,
   MessageOrder1764900000000,
   PlanSignatures1765000000000,
+  MessageSeen1765100000000,
 ];

@@ -17,6 +17,9 @@ export class Message {
   @Column('integer', { nullable: true }) n: number | null;
   @Column('bytea', { nullable: true }) prev: Buffer | null;
   @Column('timestamptz', { nullable: true }) sentAt: Date | null;
+  /** Signed too: the latest message from another device the sender had seen (its sequence number, chain link). */
+  @Column('bigint', { nullable: true }) seenSeq: string | null;
+  @Column('bytea', { nullable: true }) seenLink: Buffer | null;
   @Column('timestamptz') createdAt: Date;
   /** Set by the server from the channel's retention at write time; no client can move it. */
   @Column('timestamptz') expiresAt: Date;
