@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecureSession } from '../client/sdk/index.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import { RetentionService } from '../src/retention/retention.service.js';
+import { MembershipEnds } from '../src/channels/membership-ends.js';
 import { seal, secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { countOf, firstRow } from './support/db.js';
@@ -116,11 +117,10 @@ describe('messages: what the server accepts, refuses, orders and expires', () =>
       new Date(t.clock.now().getTime() - 1000),
     ]);
     await refused(auditor.client.messages(channelId), 403, 'membership_ended');
-    await t.sql('UPDATE channel_members SET ends_at = $3 WHERE channel_id = $1 AND user_id = $2', [
-      channelId,
-      auditor.id,
-      new Date(t.clock.now().getTime() + 86_400_000),
-    ]);
+    // Then the membership ends for good (as it would have at that moment), and the channel moves to a new key.
+    await t.app.get(MembershipEnds).run();
+    await refused(auditor.client.messages(channelId), 403, 'not_a_member');
+    await aliceS.rotate(channelId);
 
     await refused(
       bob.client.sendMessage(channelId, await seal(aliceS, channelId, 'not bob’s device')),

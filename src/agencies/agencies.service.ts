@@ -16,6 +16,7 @@ import { onUniqueViolation } from '../common/db-errors.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { AgenciesRepository, toAgencyView, toAgreementVersionView } from './agencies.repository.js';
 import { reviewDue } from './agency-rules.js';
+import { Notifier } from '../notifications/notifier.js';
 import { AgencyWithdrawalsService } from './agency-withdrawals.service.js';
 import type { Agency } from './entities/agency.entity.js';
 import type { AgreementVersion } from './entities/agreement-version.entity.js';
@@ -35,6 +36,7 @@ export class AgenciesService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly withdrawals: AgencyWithdrawalsService,
+    private readonly notifier: Notifier,
   ) {}
 
   // ── agreement versions ──
@@ -64,7 +66,7 @@ export class AgenciesService {
     }
     const duplicate = () =>
       conflict('agreement_version_exists', `Agreement version "${dto.label}" is already published.`);
-    return this.db.transaction(async (m) => {
+    const published = await this.db.transaction(async (m) => {
       if (await this.repo.agreementLabelTaken(m, dto.label)) throw duplicate();
       // A concurrent publication of the same label passes the check above; the unique constraint decides.
       const version = await this.repo
@@ -84,6 +86,9 @@ export class AgenciesService {
       });
       return toAgreementVersionView(version);
     });
+    // Everyone must attest the new version before using shared spaces: open sockets are checked again now.
+    this.notifier.accessChanged('all');
+    return published;
   }
 
   // ── the register ──

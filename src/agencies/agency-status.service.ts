@@ -7,6 +7,7 @@ import { badRequest, conflict } from '../common/app-error.js';
 import { addCalendarMonths, Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { Notifier } from '../notifications/notifier.js';
 import { AgenciesRepository } from './agencies.repository.js';
 import { AgenciesService } from './agencies.service.js';
 
@@ -23,6 +24,7 @@ export class AgencyStatusService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly notifier: Notifier,
   ) {}
 
   async giveNotice(auth: AuthContext, agencyId: string, dto: NoticeInput): Promise<AgencyView> {
@@ -53,6 +55,8 @@ export class AgencyStatusService {
         meta: auth.meta,
       });
     });
+    // Open sockets learn the withdrawal date now (a back-dated notice takes effect at once).
+    this.notifier.accessChanged('all');
     return this.agencies.show(agencyId);
   }
 

@@ -226,7 +226,14 @@ export class ChannelMembershipService implements OnModuleInit {
     this.events.afterCommit(m, () => {
       this.notifier.joinChannel(dto.userId, channelId);
       this.notifier.toChannel(channelId, 'member.added', { channelId, userId: dto.userId, role: dto.role });
+      if (dto.endsAt) this.timeLimitedAdded?.();
     });
+  }
+
+  /** Called after a time-limited member is added (MembershipEnds sets its timer for the end date). */
+  private timeLimitedAdded: (() => void) | null = null;
+  onTimeLimitedMember(fn: () => void): void {
+    this.timeLimitedAdded = fn;
   }
 
   /** The chair removes someone, or anyone removes themself (leaving). */
@@ -263,6 +270,28 @@ export class ChannelMembershipService implements OnModuleInit {
       });
       this.afterRemoval(m, channelId, userId, reason);
     }
+  }
+
+  /**
+   * Ends, for good, every time-limited membership whose end has come (an observer's): the member is
+   * removed, the channel marked for a new key (so their devices get none of it), the removal audited, and
+   * their sockets leave the room on every instance. Any instance may run it at once; each row goes once.
+   */
+  async endDueMemberships(): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const ended = await this.repo.deleteEndedMemberships(m, this.clock.now());
+      for (const e of ended) {
+        await this.epochs.markRotation(m, e.channel_id, 'membership_ended');
+        await this.audit.record(m, {
+          actor: null,
+          action: 'channel.member_removed',
+          target: { type: 'channel', id: e.channel_id },
+          details: { userId: e.user_id, reason: 'membership_ended', role: e.role },
+        });
+        this.afterRemoval(m, e.channel_id, e.user_id, 'membership_ended');
+      }
+      return ended.length;
+    });
   }
 
   private afterRemoval(m: EntityManager, channelId: string, userId: string, reason: string): void {

@@ -11,6 +11,7 @@ import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { MembershipEnds } from './membership-ends.js';
 
 @Module({
   imports: [AuditModule, IdentityModule, AgenciesModule],
@@ -23,6 +24,7 @@ import { ChannelsService } from './channels.service.js';
     ChannelViewsService,
     ChannelMembershipService,
     ChannelsService,
+    MembershipEnds,
   ],
   controllers: [ChannelsController],
   exports: [ChannelsService, ChannelsRepository],

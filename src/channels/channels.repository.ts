@@ -201,11 +201,45 @@ export class ChannelsRepository {
   }
 
   /** The channels a user is a member of (the socket's rooms, rotation on a device change). */
+  /** Every channel a user has a membership row in (ended or not: rotations cover them all). */
   async channelIdsOf(m: EntityManager, userId: string): Promise<string[]> {
     const rows = await m.query<{ channel_id: string }[]>('SELECT channel_id FROM channel_members WHERE user_id = $1', [
       userId,
     ]);
     return rows.map((r) => r.channel_id);
+  }
+
+  /** The channels a user is a member of now (an observer whose time has ended is not), with any end of that membership. */
+  async liveMembershipsOf(
+    m: EntityManager,
+    userId: string,
+    now: Date,
+  ): Promise<{ channelId: string; endsAt: Date | null }[]> {
+    const rows = await m.query<{ channel_id: string; ends_at: Date | null }[]>(
+      'SELECT channel_id, ends_at FROM channel_members WHERE user_id = $1 AND (ends_at IS NULL OR ends_at > $2)',
+      [userId, now],
+    );
+    return rows.map((r) => ({ channelId: r.channel_id, endsAt: r.ends_at }));
+  }
+
+  /** When the next time-limited membership ends (the earliest end date still held), or null. */
+  async nextMembershipEnd(m: EntityManager): Promise<Date | null> {
+    const [row] = await m.query<{ next: Date | null }[]>(
+      'SELECT min(ends_at) AS next FROM channel_members WHERE ends_at IS NOT NULL',
+    );
+    return row?.next ?? null;
+  }
+
+  /** Deletes every membership whose end date has come; what was deleted (one instance gets each row). */
+  deleteEndedMemberships(
+    m: EntityManager,
+    now: Date,
+  ): Promise<{ channel_id: string; user_id: string; role: string }[]> {
+    return returningRows(
+      m,
+      'DELETE FROM channel_members WHERE ends_at IS NOT NULL AND ends_at <= $1 RETURNING channel_id, user_id, role',
+      [now],
+    );
   }
 
   /** A history share lets these members fetch messages from `seq` + 1 on (never raises the limit). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AddMemberInput, MemberDeviceView } from '../../contracts/channels.js';
 import type { AppError } from '../common/app-error.js';
+import { Clock } from '../common/clock.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
@@ -25,6 +26,7 @@ export class ChannelsService {
     private readonly membershipChanges: ChannelMembershipService,
     private readonly epochs: ChannelEpochsService,
     private readonly repo: ChannelsRepository,
+    private readonly clock: Clock,
   ) {}
 
   // ── access ──
@@ -69,9 +71,14 @@ export class ChannelsService {
     return this.access.lock(m, channelId);
   }
 
-  /** The channels a user is a member of (the socket's rooms on admission). */
-  channelIdsOf(m: EntityManager, userId: string): Promise<string[]> {
-    return this.repo.channelIdsOf(m, userId);
+  /** The channels a user may use now (an observer whose time has ended may not). */
+  async channelIdsOf(m: EntityManager, userId: string): Promise<string[]> {
+    return (await this.liveMemberships(m, userId)).map((x) => x.channelId);
+  }
+
+  /** The channels a user may use now, each with the end of that membership if it has one (a socket's rooms). */
+  liveMemberships(m: EntityManager, userId: string): Promise<{ channelId: string; endsAt: Date | null }[]> {
+    return this.repo.liveMembershipsOf(m, userId, this.clock.now());
   }
 
   // ── membership ──

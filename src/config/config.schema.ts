@@ -98,6 +98,12 @@ export const configSchema = z.object({
   SEND_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** How many expired messages one expiry transaction deletes at most. */
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /**
+   * Access that ends because time passes (a session's expiry, an observer's end date, a withdrawal taking
+   * effect) ends on timers set for the moment; every this many seconds each instance also re-checks every
+   * socket it holds and the next end date, in case a timer was set elsewhere. 0 turns the sweep off.
+   */
+  LIVE_ACCESS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -12,9 +12,25 @@ export type NewMessage = ServerEventPayloads['message.new'];
 
 /** The instance-to-instance event that carries a batch of new messages (never sent to a client). */
 const NEW_MESSAGES = 'strongroom:new-messages';
+/** Any other event for a channel's members, delivered by each instance to its own sockets. */
+const CHANNEL_EVENT = 'strongroom:channel-event';
+/** Access may have changed for these users (or everyone): each instance checks its sockets again. */
+const ACCESS_CHANGED = 'strongroom:access-changed';
 /** The instance-to-instance events (never sent to a client). */
 interface InterServerEvents {
   [NEW_MESSAGES]: (items: NewMessage[]) => void;
+  [CHANNEL_EVENT]: (e: { channelId: string; event: ServerEventName; payload: unknown }) => void;
+  [ACCESS_CHANGED]: (userIds: string[] | 'all') => void;
+}
+
+/**
+ * The rule every delivery to a channel's members follows (src/realtime/live-access.ts): which of this
+ * instance's sockets in the channel's room must not hear it now, and what to do when access may have
+ * changed. Without one (before the gateway starts) every socket in the room hears it.
+ */
+export interface DeliveryRule {
+  excluded(channelId: string, socketIds: Iterable<string>): string[];
+  accessChanged(userIds: readonly string[] | 'all'): Promise<void>;
 }
 type RtNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
@@ -27,11 +43,38 @@ type RtNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterSe
 export class Notifier {
   private readonly logger = new Logger(Notifier.name);
   private nsp: RtNamespace | null = null;
+  private rule: DeliveryRule | null = null;
 
   /** Called by the gateway once the `/rt` namespace exists. */
   bind(nsp: RtNamespace): void {
     this.nsp = nsp;
     nsp.on(NEW_MESSAGES, (items: NewMessage[]) => this.safely(() => this.deliverLocally(items)));
+    nsp.on(CHANNEL_EVENT, (e: { channelId: string; event: ServerEventName; payload: unknown }) =>
+      this.safely(() => this.toChannelLocally(e.channelId, e.event, e.payload)),
+    );
+    nsp.on(ACCESS_CHANGED, (userIds: string[] | 'all') => this.safely(() => this.rule?.accessChanged(userIds)));
+  }
+
+  /** Called once by LiveAccess: who may hear a channel's events on this instance. */
+  useDeliveryRule(rule: DeliveryRule): void {
+    this.rule = rule;
+  }
+
+  /**
+   * Access may have changed for these users, or for everyone (an agreement version published, a
+   * withdrawal notice): every instance checks its sockets of theirs again at once.
+   */
+  accessChanged(userIds: string[] | 'all'): void {
+    this.safely(() => void this.rule?.accessChanged(userIds));
+    this.safely(() => this.nsp?.serverSideEmit(ACCESS_CHANGED, userIds));
+  }
+
+  /** This instance's sockets in the channel's room that may hear it now, as a broadcast operator. */
+  private localAudience(channelId: string) {
+    const nsp = this.nsp!;
+    const room = channelRoom(channelId);
+    const excluded = this.rule?.excluded(channelId, nsp.adapter.rooms.get(room) ?? []) ?? [];
+    return excluded.length ? nsp.local.to(room).except(excluded) : nsp.local.to(room);
   }
 
   /**
@@ -45,11 +88,20 @@ export class Notifier {
   }
 
   private deliverLocally(items: NewMessage[]): void {
-    for (const item of items) this.nsp?.local.to(channelRoom(item.channelId)).emit('message.new', item);
+    if (!this.nsp) return;
+    for (const item of items) this.localAudience(item.channelId).emit('message.new', item);
   }
 
+  /** An event for a channel's members, on every instance, to the sockets that may hear the channel now. */
   toChannel<E extends ServerEventName>(channelId: string, event: E, payload: ServerEventPayloads[E]): void {
-    this.nsp?.to(channelRoom(channelId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    if (!this.nsp) return;
+    this.safely(() => this.toChannelLocally(channelId, event, payload));
+    this.safely(() => this.nsp?.serverSideEmit(CHANNEL_EVENT, { channelId, event, payload }));
+  }
+
+  private toChannelLocally(channelId: string, event: ServerEventName, payload: unknown): void {
+    if (!this.nsp) return;
+    this.localAudience(channelId).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
   }
 
   toUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayloads[E]): void {

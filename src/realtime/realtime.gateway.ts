@@ -7,9 +7,7 @@ import {
   WebSocketGateway,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Namespace, Socket as IoSocket } from 'socket.io';
-import { DataSource } from 'typeorm';
 import type { Ack } from '../../contracts/errors.js';
 import { socketSendSchema, type StoredMessageView } from '../../contracts/messages.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime.js';
@@ -17,12 +15,9 @@ import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { AppError } from '../common/app-error.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { parseOrThrow } from '../common/zod.js';
-import type { AuthContext } from '../identity/auth-context.js';
-import { AuthService } from '../identity/auth.service.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import { Notifier } from '../notifications/notifier.js';
-import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
-import { ChannelsService } from '../channels/channels.service.js';
+import { LiveAccess } from './live-access.js';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -32,22 +27,20 @@ interface SocketData {
 }
 
 /**
- * The `/rt` namespace. A socket authenticates in the handshake through the same AuthService as HTTP,
- * and the server, never the client, puts it in rooms: its user, its session and each channel it is a
- * member of. Every inbound event authenticates again and the services re-check membership, so a
- * revoked session, a disabled user or a removed member is refused at once even on a socket that is
- * still open. Clients never name a room.
+ * The `/rt` namespace. A socket is admitted by the same rule as HTTP (LiveAccess), and the server, never
+ * the client, puts it in rooms: its user, its session and each channel it may use now. Every inbound
+ * event authenticates again and the services re-check membership, so a revoked session, a disabled user
+ * or a removed member is refused at once even on a socket that is still open; access that ends with
+ * time ends for the socket at that moment too (LiveAccess). Clients never name a room.
  */
 @WebSocketGateway({ namespace: '/rt' })
 export class RealtimeGateway implements OnGatewayInit {
   private readonly logger = new Logger(RealtimeGateway.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly auth: AuthService,
     private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
-    private readonly channels: ChannelsService,
+    private readonly access: LiveAccess,
   ) {}
 
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
@@ -74,19 +67,11 @@ export class RealtimeGateway implements OnGatewayInit {
     };
   }
 
+  /** The HTTP rule exactly (LiveAccess): session, user, agency party to the ISA, attestation; then rooms. */
   private async admit(socket: Socket): Promise<void> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const auth = await this.authenticate(socket, typeof token === 'string' ? token : undefined);
+    const auth = await this.access.admit(socket, typeof token === 'string' ? token : undefined);
     Object.assign(socket.data as SocketData, { token: token as string, userId: auth.user.id });
-    const channelIds = await this.channels.channelIdsOf(this.db.manager, auth.user.id);
-    await socket.join([userRoom(auth.user.id), sessionRoom(auth.session.id), ...channelIds.map(channelRoom)]);
-  }
-
-  /** The HTTP path exactly: session, user, agency party to the ISA, attestation. */
-  private async authenticate(socket: Socket, token: string | undefined): Promise<AuthContext> {
-    const auth = await this.auth.authenticate(token, this.meta(socket));
-    await this.auth.authorise(auth, 'shared', undefined);
-    return auth;
   }
 
   /**

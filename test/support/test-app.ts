@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/config.schema.js';
 /** A clock the test moves by hand: date rules are proven exactly, never by sleeping. */
 export class FakeClock extends Clock {
   private current: number;
+  private readonly timers = new Set<{ when: number; fn: () => void }>();
   constructor(start: Date = new Date()) {
     super();
     this.current = start.getTime();
@@ -16,11 +17,31 @@ export class FakeClock extends Clock {
   now(): Date {
     return new Date(this.current);
   }
+  /** A timer fires when the test moves the clock to or past its moment (or at once, if already past). */
+  at(when: Date, fn: () => void): () => void {
+    const timer = { when: when.getTime(), fn };
+    this.timers.add(timer);
+    if (timer.when <= this.current) setImmediate(() => this.fire());
+    return () => this.timers.delete(timer);
+  }
   set(date: Date): void {
     this.current = date.getTime();
+    this.fire();
   }
   advance(ms: number): void {
     this.current += ms;
+    this.fire();
+  }
+  /** Moves the clock without firing timers: as if they were late (a busy event loop). */
+  jump(date: Date): void {
+    this.current = date.getTime();
+  }
+  private fire(): void {
+    const due = [...this.timers].filter((t) => t.when <= this.current).sort((a, b) => a.when - b.when);
+    for (const t of due) {
+      this.timers.delete(t);
+      t.fn();
+    }
   }
 }
 
