@@ -142,6 +142,18 @@ export const channelMemberView = z.object({
 });
 export type ChannelMemberView = z.infer<typeof channelMemberView>;
 
+/** Someone who was a member: until when, and why they are no longer (removed, left, membership_ended…). */
+export const formerMemberView = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  agencyName: z.string(),
+  role: z.enum(MEMBER_ROLES),
+  joinedAt: timestamp,
+  endedAt: timestamp,
+  reason: z.string(),
+});
+export type FormerMemberView = z.infer<typeof formerMemberView>;
+
 export const channelView = z.object({
   id: z.uuid(),
   kind: z.enum(CHANNEL_KINDS),
@@ -157,6 +169,8 @@ export const channelView = z.object({
   createdAt: timestamp,
   sharingRestriction: sharingRestriction.nullable(),
   members: z.array(channelMemberView),
+  /** The member list's history: everyone who has left it, most recent first. */
+  formerMembers: z.array(formerMemberView),
 });
 export type ChannelView = z.infer<typeof channelView>;
 

@@ -141,7 +141,18 @@ describe('live access: what ends with time ends on open sockets at that moment, 
     await aliceS.send(channelId, 'still not for olly');
     await new Promise((r) => setTimeout(r, 300));
     expect(late.messages).toEqual([]);
-    expect(await refusalCode(olly.client.messages(channelId))).toBe('not_a_member');
+    // HTTP gives the socket's reason, and the member list keeps the history.
+    expect(await refusalCode(olly.client.messages(channelId))).toBe('membership_ended');
+    const view = await alice.client.channel(channelId);
+    expect(view.members.map((m) => m.userId)).not.toContain(olly.id);
+    expect(view.formerMembers).toEqual([
+      expect.objectContaining({
+        userId: olly.id,
+        role: 'observer',
+        reason: 'membership_ended',
+        endedAt: endsAt.toISOString(),
+      }),
+    ]);
   });
 
   it('a socket stops hearing at the moment its session expires, and a new one with that session is refused', async () => {

@@ -119,7 +119,7 @@ describe('messages: what the server accepts, refuses, orders and expires', () =>
     await refused(auditor.client.messages(channelId), 403, 'membership_ended');
     // Then the membership ends for good (as it would have at that moment), and the channel moves to a new key.
     await t.app.get(MembershipEnds).run();
-    await refused(auditor.client.messages(channelId), 403, 'not_a_member');
+    await refused(auditor.client.messages(channelId), 403, 'membership_ended');
     await aliceS.rotate(channelId);
 
     await refused(

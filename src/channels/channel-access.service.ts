@@ -94,6 +94,13 @@ export class ChannelAccessService {
     const member = await this.repo.findMember(m, channelId, userId);
     const exists = member !== null || (await this.repo.exists(m, channelId));
     const refusal = membershipRefusal(member, exists, this.clock.now());
+    if (
+      refusal?.code === 'not_a_member' &&
+      (await this.repo.lastEnding(m, channelId, userId))?.reason === 'membership_ended'
+    ) {
+      // A former observer: the same answer as in the moment before their membership was removed.
+      throw membershipRefusal({ endsAt: new Date(0) }, true, this.clock.now())!;
+    }
     if (refusal) throw refusal;
     return member!;
   }

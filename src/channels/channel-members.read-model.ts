@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AgencyStatus } from '../../contracts/agencies.js';
-import type { MemberRole } from '../../contracts/channels.js';
+import type { FormerMemberView, MemberRole } from '../../contracts/channels.js';
 import { b64 } from '../common/sealed.js';
 import type { MemberDeviceFacts } from './channel-rules.js';
 
@@ -106,6 +106,35 @@ export class ChannelMembersReadModel {
       role: r.role,
       joinedAt: r.joined_at,
       endsAt: r.ends_at,
+    }));
+  }
+
+  /** A channel's former members, most recent first. */
+  async formerMembers(m: EntityManager, channelId: string): Promise<FormerMemberView[]> {
+    const rows = await m.query<
+      {
+        user_id: string;
+        display_name: string;
+        agency_name: string;
+        role: MemberRole;
+        joined_at: Date;
+        ended_at: Date;
+        reason: string;
+      }[]
+    >(
+      `SELECT f.user_id, u.display_name, a.name AS agency_name, f.role, f.joined_at, f.ended_at, f.reason
+         FROM channel_former_members f JOIN users u ON u.id = f.user_id JOIN agencies a ON a.id = u.agency_id
+        WHERE f.channel_id = $1 ORDER BY f.ended_at DESC, u.display_name`,
+      [channelId],
+    );
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      agencyName: r.agency_name,
+      role: r.role,
+      joinedAt: r.joined_at.toISOString(),
+      endedAt: r.ended_at.toISOString(),
+      reason: r.reason,
     }));
   }
 

@@ -245,7 +245,8 @@ export class ChannelMembershipService implements OnModuleInit {
       if (!leaving && me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can remove members.');
       if (channel.kind === 'direct' && !leaving)
         throw conflict('direct_channel', 'A direct channel has exactly two people.');
-      if (!(await this.repo.deleteMember(m, channelId, userId))) throw notFound('Member');
+      const reason = leaving ? 'left' : 'removed';
+      if (!(await this.repo.deleteMember(m, channelId, userId, reason, this.clock.now()))) throw notFound('Member');
       await this.epochs.markRotation(m, channelId, leaving ? 'member_left' : 'member_removed');
       await this.audit.record(m, {
         actor: actorOf(auth),
@@ -260,7 +261,7 @@ export class ChannelMembershipService implements OnModuleInit {
 
   /** Removes a user from every channel, inside the caller's transaction (leaver, withdrawn agency). */
   async removeUserEverywhere(m: EntityManager, userId: string, reason: string): Promise<void> {
-    for (const channelId of await this.repo.deleteMemberships(m, userId)) {
+    for (const channelId of await this.repo.deleteMemberships(m, userId, reason, this.clock.now())) {
       await this.epochs.markRotation(m, channelId, reason);
       await this.audit.record(m, {
         actor: null,

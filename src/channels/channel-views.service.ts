@@ -55,6 +55,7 @@ export class ChannelViewsService {
         endsAt: mm.endsAt?.toISOString() ?? null,
         devices: devices.filter((d) => d.userId === mm.userId),
       })),
+      formerMembers: await this.members.formerMembers(m, channelId),
     };
   }
 }

@@ -179,19 +179,49 @@ export class ChannelsRepository {
   }
 
   /** Removes one member; false when they were not one. */
-  async deleteMember(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
-    const removed = await m.getRepository(ChannelMember).delete({ channelId, userId });
-    return !!removed.affected;
+  /** Removes one member, keeping them among the channel's former members; false when they were not one. */
+  async deleteMember(m: EntityManager, channelId: string, userId: string, reason: string, at: Date): Promise<boolean> {
+    const rows = await this.endMemberships(m, 'channel_id = $3 AND user_id = $4', [reason, at, channelId, userId]);
+    return rows.length > 0;
   }
 
-  /** Removes a user from every channel; the channels they were in. */
-  async deleteMemberships(m: EntityManager, userId: string): Promise<string[]> {
-    const rows = await returningRows<{ channel_id: string }>(
+  /** Removes a user from every channel, keeping them among each one's former members; the channels they were in. */
+  async deleteMemberships(m: EntityManager, userId: string, reason: string, at: Date): Promise<string[]> {
+    return (await this.endMemberships(m, 'user_id = $3', [reason, at, userId])).map((r) => r.channel_id);
+  }
+
+  /**
+   * Deletes the memberships `where` picks and records them as former members (reason $1, ended at $2) in
+   * one statement; what was deleted.
+   */
+  private endMemberships(
+    m: EntityManager,
+    where: string,
+    params: unknown[],
+  ): Promise<{ channel_id: string; user_id: string; role: string }[]> {
+    return returningRows(
       m,
-      'DELETE FROM channel_members WHERE user_id = $1 RETURNING channel_id',
-      [userId],
+      `WITH gone AS (DELETE FROM channel_members WHERE ${where} RETURNING channel_id, user_id, role, joined_at, ends_at)
+       INSERT INTO channel_former_members (channel_id, user_id, role, joined_at, ended_at, reason)
+       SELECT channel_id, user_id, role, joined_at, LEAST(coalesce(ends_at, $2::timestamptz), $2::timestamptz), $1
+         FROM gone
+       RETURNING channel_id, user_id, role`,
+      params,
     );
-    return rows.map((r) => r.channel_id);
+  }
+
+  /** Why and when a user's latest membership of a channel ended, if they had one. */
+  async lastEnding(
+    m: EntityManager,
+    channelId: string,
+    userId: string,
+  ): Promise<{ reason: string; endedAt: Date } | null> {
+    const [row] = await m.query<{ reason: string; ended_at: Date }[]>(
+      `SELECT reason, ended_at FROM channel_former_members WHERE channel_id = $1 AND user_id = $2
+        ORDER BY ended_at DESC LIMIT 1`,
+      [channelId, userId],
+    );
+    return row ? { reason: row.reason, endedAt: row.ended_at } : null;
   }
 
   /** Makes an existing member the channel's chair (a family's new lead worker); false when they are not a member. */
@@ -230,16 +260,12 @@ export class ChannelsRepository {
     return row?.next ?? null;
   }
 
-  /** Deletes every membership whose end date has come; what was deleted (one instance gets each row). */
+  /** Ends every membership whose end date has come (recorded as former members); what ended (each row once). */
   deleteEndedMemberships(
     m: EntityManager,
     now: Date,
   ): Promise<{ channel_id: string; user_id: string; role: string }[]> {
-    return returningRows(
-      m,
-      'DELETE FROM channel_members WHERE ends_at IS NOT NULL AND ends_at <= $1 RETURNING channel_id, user_id, role',
-      [now],
-    );
+    return this.endMemberships(m, 'ends_at IS NOT NULL AND ends_at <= $2', ['membership_ended', now]);
   }
 
   /** A history share lets these members fetch messages from `seq` + 1 on (never raises the limit). */

@@ -179,11 +179,8 @@ export class LiveAccess implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const memberships = await this.channels.liveMemberships(this.db.manager, l.userId);
     const now = new Map(memberships.map((x) => [x.channelId, x.endsAt?.getTime() ?? Infinity]));
-    for (const channelId of l.channels.keys()) {
-      if (now.has(channelId)) continue;
-      await l.socket.leave(channelRoom(channelId));
-      l.socket.emit('member.removed', { channelId, userId: l.userId, reason: 'membership_ended' });
-    }
+    // The removal itself tells the member (`member.removed`, from whichever instance made it).
+    for (const channelId of l.channels.keys()) if (!now.has(channelId)) await l.socket.leave(channelRoom(channelId));
     const joined = [...now.keys()].filter((id) => !l.channels.has(id));
     if (joined.length) await l.socket.join(joined.map(channelRoom));
     l.channels = now;

@@ -98,6 +98,29 @@ function renderChannel(
         ['userId', 'USER ID'],
       ],
     ) +
-    (notes.length ? '\n' + notes.join('') : '')
+    (notes.length ? '\n' + notes.join('') : '') +
+    (c.formerMembers.length
+      ? '\nFormer members:\n' +
+        table(
+          c.formerMembers.map((f) => ({ ...f, why: FORMER[f.reason] ?? f.reason.replace(/_/g, ' ') })),
+          [
+            ['displayName', 'MEMBER'],
+            ['agencyName', 'AGENCY'],
+            ['role', 'ROLE'],
+            ['joinedAt', 'FROM'],
+            ['endedAt', 'UNTIL'],
+            ['why', 'WHY'],
+          ],
+        )
+      : '')
   );
 }
+
+/** Why someone is no longer a member, in words (the server gives a code). */
+const FORMER: Record<string, string> = {
+  removed: 'removed by the chair',
+  left: 'left',
+  membership_ended: 'time-limited access ended',
+  user_disabled: 'account disabled',
+  agency_withdrawn: 'agency withdrew from the ISA',
+};
