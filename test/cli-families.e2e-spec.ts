@@ -49,6 +49,9 @@ describe('the strongroom CLI for families and consent', () => {
     ]);
     expect(child.out).toContain(`Added ${ref}-M1 (child).`);
     await as(lead, ['families', 'add-member', ref, '--role', 'parent', '--name', 'Alex Example']);
+    // The family's channel is named by the family's reference, as the family is.
+    expect((await as(lead, ['send', ref, 'Home visit booked for Tuesday'])).code).toBe(0);
+    expect((await as(lead, ['read', ref])).out).toContain('Home visit booked for Tuesday');
     const shown = await as(lead, ['families', 'show', ref]);
     expect(shown.out).toMatch(/M1\s+child\s+Sam Example, born 2013-05-06/);
     expect(shown.out).toContain('Alex Example');
@@ -118,5 +121,9 @@ describe('the strongroom CLI for families and consent', () => {
     const unknown = await as(officer, ['families', 'show', 'EH-0000-0000']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('No family "EH-0000-0000"');
+    const noChannel = await as(officer, ['channels', 'show', 'EH-0000-0000']);
+    expect(noChannel.code).toBe(2);
+    expect(noChannel.err).toContain('"EH-0000-0000" is neither a channel id');
+    expect((await as(officer, ['channels', '--help'])).out).toContain('a family’s channel\nby the family’s reference');
   });
 });

@@ -188,12 +188,14 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
   });
 
   it('exports the meeting to a case record and verifies it offline; an edited copy fails', async () => {
-    const out = await tempDir('export');
+    // A folder that does not exist yet is made, readable only by this person.
+    const out = path.join(await tempDir('export'), 'case-records');
     const made = json<{ files: string[]; exportId: string }>(
       await ok(officer, ['--json', 'export', 'meeting', meetingId.slice(0, 8), '--out', out]),
     );
     expect(made.files.map((f) => path.extname(f)).sort()).toEqual(['.html', '.json']);
     expect((await readdir(out)).length).toBe(2);
+    expect((await stat(out)).mode & 0o777).toBe(0o700);
     const htmlFile = made.files.find((f) => f.endsWith('.html'))!;
     const jsonFile = made.files.find((f) => f.endsWith('.json'))!;
     expect((await stat(htmlFile)).mode & 0o777).toBe(0o600);

@@ -171,10 +171,14 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('signedOn: must be a date as YYYY-MM-DD');
 
+    // Named as a person names it; an id works too (above), and a name nobody has is a usage error.
+    const unknown = await cli(adminHome, t, ['agencies', 'show', 'Westvale Youth Services']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('No agency called "Westvale Youth Services"');
     const signed = await cli(adminHome, t, [
       'agencies',
       'sign',
-      agencyId,
+      'Westvale Youth Service',
       '--signatory-name',
       'J Doe',
       '--signatory-title',
@@ -192,7 +196,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       '--json',
       'agencies',
       'notice',
-      agencyId,
+      'westvale youth service',
       '--given-at',
       '2024-01-31T10:00:00Z',
     ]);

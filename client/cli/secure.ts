@@ -41,12 +41,16 @@ export async function resolveUser(session: SecureSession, who: string): Promise<
 }
 
 /** A family named by id or by its reference (EH-2026-0042). */
-export async function resolveFamily(s: SecureSession, which: string): Promise<FamilyView> {
+export async function resolveFamily(s: Pick<SecureSession, 'client'>, which: string): Promise<FamilyView> {
   if (isId(which)) return s.client.family(which);
-  const found = (await s.client.families()).find((f) => f.ref.toLowerCase() === which.toLowerCase());
+  const found = await familyByRef(s, which);
   if (!found) throw new CliUsageError(`No family "${which}" among yours: give its id or reference (EH-…).`);
   return s.client.family(found.id);
 }
+
+/** One of your families by its reference, case-insensitive; undefined when none has it. */
+const familyByRef = async (s: Pick<SecureSession, 'client'>, ref: string) =>
+  (await s.client.families()).find((f) => f.ref.toLowerCase() === ref.trim().toLowerCase());
 
 /** A family member named by id or by member reference (EH-2026-0042-M1, or just M1). */
 export function resolveMember(family: FamilyView, which: string): FamilyView['members'][number] {
@@ -67,9 +71,15 @@ export function date(value: string | undefined, flag: string, fallback?: string)
 export const todayIso = () => new Date().toISOString().slice(0, 10);
 
 /** A channel named by id, or a family's channel by the family's reference. */
-export async function resolveChannel(s: SecureSession, which: string): Promise<string> {
+export async function resolveChannel(s: Pick<SecureSession, 'client'>, which: string): Promise<string> {
   if (isId(which)) return which;
-  return (await resolveFamily(s, which)).channelId;
+  const found = await familyByRef(s, which);
+  if (!found) {
+    throw new CliUsageError(
+      `"${which}" is neither a channel id (see \`strongroom channels list\`) nor the reference of one of your families (EH-…).`,
+    );
+  }
+  return found.channelId;
 }
 
 /** One of `list` named by its id or by the first characters of it, as the CLI's tables show them. */

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -34,6 +34,10 @@ async function write(ctx: CliContext, doc: SignedExport, stem: string, o: Export
   const files: [string, string][] = [];
   if (o.format !== 'json') files.push([`${stem}.html`, renderExportHtml(doc)]);
   if (o.format !== 'html') files.push([`${stem}.json`, JSON.stringify(doc, null, 2) + '\n']);
+  // A missing folder is made, for this person only: what goes in it is decrypted case content.
+  await mkdir(path.resolve(o.out), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    throw new CliUsageError(`Cannot make the folder ${path.resolve(o.out)}: ${err.code ?? String(err)}.`);
+  });
   const written: string[] = [];
   for (const [name, text] of files) {
     const file = path.resolve(o.out, name);
@@ -52,7 +56,7 @@ async function write(ctx: CliContext, doc: SignedExport, stem: string, o: Export
 
 const exportOptions = (c: Command) =>
   c
-    .option('--out <dir>', 'the folder to write to', '.')
+    .option('--out <dir>', 'the folder to write to (made, readable only by you, if it does not exist)', '.')
     .option('--format <format>', 'html, json or both', 'both')
     .option('--force', 'replace files of the same name');
 

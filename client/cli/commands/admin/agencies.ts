@@ -1,5 +1,6 @@
 import type { AgencySector } from '../../../../contracts/agencies.js';
 import type { AgencyView } from '../../../sdk/node.js';
+import { resolveAgency } from '../../agencies.js';
 import type { CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 
@@ -44,9 +45,9 @@ export async function listAgencies(ctx: CliContext): Promise<void> {
 }
 
 /** `agencies show`: one agency and its signatures. */
-export async function showAgency(ctx: CliContext, _o: unknown, agencyId: string): Promise<void> {
+export async function showAgency(ctx: CliContext, _o: unknown, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.agency(agencyId);
+  const agency = await client.agency(await resolveAgency(client, which));
   ctx.print(agency, () => agencyFields(agency));
 }
 
@@ -77,9 +78,9 @@ export interface SignAgencyOpts {
 }
 
 /** `agencies sign`: an agency's signature of the agreement. */
-export async function signAgency(ctx: CliContext, opts: SignAgencyOpts, agencyId: string): Promise<void> {
+export async function signAgency(ctx: CliContext, opts: SignAgencyOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.signAgency(agencyId, {
+  const agency = await client.signAgency(await resolveAgency(client, which), {
     signatoryName: opts.signatoryName,
     signatoryTitle: opts.signatoryTitle,
     signatoryOrganisation: opts.signatoryOrganisation,
@@ -94,9 +95,9 @@ export interface NoticeOpts {
 }
 
 /** `agencies notice`: written notice to withdraw, effective one calendar month later. */
-export async function giveNotice(ctx: CliContext, opts: NoticeOpts, agencyId: string): Promise<void> {
+export async function giveNotice(ctx: CliContext, opts: NoticeOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.giveNotice(agencyId, opts.givenAt);
+  const agency = await client.giveNotice(await resolveAgency(client, which), opts.givenAt);
   ctx.print(
     agency,
     () => `Notice recorded. Withdrawal takes effect at ${agency.withdrawalEffectiveAt}.\n${agencyFields(agency)}`,
@@ -108,15 +109,15 @@ export interface SuspendOpts {
 }
 
 /** `agencies suspend`: no more sharing, at once. */
-export async function suspendAgency(ctx: CliContext, opts: SuspendOpts, agencyId: string): Promise<void> {
+export async function suspendAgency(ctx: CliContext, opts: SuspendOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.suspendAgency(agencyId, opts.reason);
+  const agency = await client.suspendAgency(await resolveAgency(client, which), opts.reason);
   ctx.print(agency, () => `Suspended.\n${agencyFields(agency)}`);
 }
 
 /** `agencies reinstate`: lift a suspension. */
-export async function reinstateAgency(ctx: CliContext, _o: unknown, agencyId: string): Promise<void> {
+export async function reinstateAgency(ctx: CliContext, _o: unknown, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.reinstateAgency(agencyId);
+  const agency = await client.reinstateAgency(await resolveAgency(client, which));
   ctx.print(agency, () => `Reinstated.\n${agencyFields(agency)}`);
 }

@@ -22,9 +22,15 @@ export function registerAdminCommands(program: Command, action: Action): void {
 }
 
 function registerAgencies(program: Command, action: Action): void {
-  const agencies = program.command('agencies').description('The ISA signatory register');
+  const agencies = program
+    .command('agencies')
+    .description('The ISA signatory register')
+    .addHelpText(
+      'after',
+      '\nAn agency is named by its name ("Northshire Police", in quotes) or its id, as `agencies list` shows.',
+    );
   agencies.command('list').description('Every agency and its ISA status').action(action(listAgencies));
-  agencies.command('show <agencyId>').description('One agency and its signatures').action(action(showAgency));
+  agencies.command('show <agency>').description('One agency and its signatures').action(action(showAgency));
   agencies
     .command('register')
     .description('Register a partner agency (isa_admin); it can share once it signs')
@@ -33,7 +39,7 @@ function registerAgencies(program: Command, action: Action): void {
     .option('--dea-s35', 'a Digital Economy Act 2017 s35 partner')
     .action(action(registerAgency));
   agencies
-    .command('sign <agencyId>')
+    .command('sign <agency>')
     .description('Record an agency’s signature of the agreement (isa_admin)')
     .requiredOption('--signatory-name <name>', 'who signed')
     .requiredOption('--signatory-title <title>', 'their title')
@@ -42,16 +48,16 @@ function registerAgencies(program: Command, action: Action): void {
     .option('--agreement-version <id>', 'the version signed (default: the current one)')
     .action(action(signAgency));
   agencies
-    .command('notice <agencyId>')
+    .command('notice <agency>')
     .description('Record an agency’s written notice to withdraw; it takes effect one calendar month later (isa_admin)')
     .option('--given-at <ISO date-time>', 'when the notice was received (default: now)')
     .action(action(giveNotice));
   agencies
-    .command('suspend <agencyId>')
+    .command('suspend <agency>')
     .description('Suspend an agency from sharing at once (isa_admin)')
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(action(suspendAgency));
-  agencies.command('reinstate <agencyId>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
+  agencies.command('reinstate <agency>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
 }
 
 /** Agreement versions, accounts and the audit trail. */
@@ -75,12 +81,12 @@ function registerAccounts(program: Command, action: Action): void {
     .requiredOption('--email <address>', 'the person’s work e-mail address')
     .requiredOption('--name <display name>', 'their name as partners will see it')
     .requiredOption('--role <role>', ROLES.join(', '))
-    .option('--agency <agencyId>', 'their agency (default: yours)')
+    .option('--agency <agency>', 'their agency, by name or id (default: yours)')
     .action(action(createUser));
   users
     .command('list')
     .description('Accounts (agency admins see their own agency)')
-    .option('--agency <agencyId>', 'only this agency')
+    .option('--agency <agency>', 'only this agency (name or id)')
     .action(action(listUsers));
   users
     .command('disable <userId>')

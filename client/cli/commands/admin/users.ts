@@ -1,4 +1,5 @@
 import type { Role } from '../../../../contracts/identity.js';
+import { resolveAgency } from '../../agencies.js';
 import type { CliContext } from '../../context.js';
 import { table } from '../../output.js';
 
@@ -17,7 +18,7 @@ export async function createUser(ctx: CliContext, opts: CreateUserOpts): Promise
     displayName: opts.name,
     // The server checks the role against ROLES.
     role: opts.role as Role,
-    agencyId: opts.agency,
+    agencyId: opts.agency === undefined ? undefined : await resolveAgency(client, opts.agency),
   });
   ctx.print(
     created,
@@ -36,7 +37,7 @@ export interface ListUsersOpts {
 /** `users list`: accounts (agency admins see their own agency). */
 export async function listUsers(ctx: CliContext, opts: ListUsersOpts): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const list = await client.users(opts.agency);
+  const list = await client.users(opts.agency === undefined ? undefined : await resolveAgency(client, opts.agency));
   ctx.print(list, () =>
     table(list, [
       ['displayName', 'NAME'],

@@ -2,7 +2,7 @@ import type { ChannelKind } from '../../../../contracts/channels.js';
 import type { ChannelView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
-import { resolveUser } from '../../secure.js';
+import { resolveChannel, resolveUser } from '../../secure.js';
 import { memberTrust, trustSummary, type MemberTrustView } from './member-trust.js';
 
 /** `channels list`: the channels you are in, titles decrypted here. */
@@ -52,7 +52,8 @@ export async function createChannel(ctx: CliContext, s: SecureSession, opts: Cre
  * `channels show`: members with their agency, role and devices, and whether this computer trusts them
  * (an identity that changed, a device met recently, no device that can read what is sent next).
  */
-export async function showChannel(ctx: CliContext, s: SecureSession, _o: unknown, channelId: string): Promise<void> {
+export async function showChannel(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const c = await s.client.channel(channelId);
   const title = c.title ? await s.title(channelId) : null;
   // One member at a time: checking a device may pin it, and the pins are one file.

@@ -8,6 +8,11 @@ import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, share
 import { readMessages, sendMessage, tailChannel } from './messages.js';
 import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
+/** How every command here takes its <channel> argument. */
+const CHANNEL_NAMING =
+  '\nA channel is named by its id, as `channels list` and `channels create` show it; a family’s channel\n' +
+  'by the family’s reference (EH-2026-0001).';
+
 /** Channels and messages, end to end encrypted: every command here unlocks this device's keys. */
 export function registerChannelCommands(program: Command, action: Action): void {
   registerChannels(program, action);
@@ -18,7 +23,10 @@ function registerChannels(program: Command, action: Action): void {
   const channels = program
     .command('channels')
     .description('Your end-to-end encrypted channels')
-    .addHelpText('after', '\nThese commands unlock this device’s keys: STRONGROOM_PASSPHRASE or a prompt.');
+    .addHelpText(
+      'after',
+      `${CHANNEL_NAMING}\nThese commands unlock this device’s keys: STRONGROOM_PASSPHRASE or a prompt.`,
+    );
   channels
     .command('list')
     .description('Channels you are in, with their titles decrypted here')
@@ -57,6 +65,7 @@ function registerMessages(program: Command, action: Action): void {
   program
     .command('send <channel> [text]')
     .description('Encrypt and send a message; `-` or no text reads it from standard input')
+    .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(sendMessage)));
   program
     .command('read <channel>')
@@ -65,12 +74,14 @@ function registerMessages(program: Command, action: Action): void {
     )
     .option('--since <seq>', 'only messages after this sequence number', '0')
     .option('--limit <n>', 'at most this many', '100')
+    .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(readMessages)));
   program
     .command('tail <channel>')
     .description('Follow a channel live; reconnects and catches up by itself (Ctrl+C to stop)')
     .option('--since <seq>', 'start after this sequence number (default: now)')
     .option('--exit-after <n>', 'stop after this many messages (for scripts)')
+    .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(tailChannel)));
 
   program
@@ -92,5 +103,6 @@ function registerMessages(program: Command, action: Action): void {
   program
     .command('share-history <channel> <user>')
     .description('Give a newcomer the keys to older messages (an explicit, audited decision)')
+    .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(shareHistory)));
 }

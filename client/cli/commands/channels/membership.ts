@@ -1,7 +1,7 @@
 import { MEMBER_ROLES, type MemberRole } from '../../../../contracts/channels.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import type { CliContext } from '../../context.js';
-import { resolveUser } from '../../secure.js';
+import { resolveChannel, resolveUser } from '../../secure.js';
 
 /** The roles `channels add` offers: a channel's chair is the person who created it. */
 export const ADDED_ROLES = MEMBER_ROLES.filter((role) => role !== 'chair');
@@ -19,9 +19,10 @@ export async function addChannelMember(
   ctx: CliContext,
   s: SecureSession,
   opts: AddMemberOpts,
-  channelId: string,
+  which: string,
   who: string,
 ): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
   // The server checks the role against MEMBER_ROLES.
   const { recordKeysShared } = await s.addMember(channelId, {
@@ -39,7 +40,7 @@ export async function addChannelMember(
         : recordKeysShared > 0
           ? 'They can also read the case record (family details, minutes, actions, plan); this was recorded in the audit log.\n'
           : 'They have no approved device yet, so they cannot read the case record: once they have one, run ' +
-            `\`strongroom channels share-record ${channelId} ${who}\`.\n`),
+            `\`strongroom channels share-record ${which} ${who}\`.\n`),
   );
 }
 
@@ -48,9 +49,10 @@ export async function shareRecord(
   ctx: CliContext,
   s: SecureSession,
   _o: unknown,
-  channelId: string,
+  which: string,
   who: string,
 ): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
   const shared = await s.shareRecordKeys(channelId, userId);
   ctx.print(
@@ -66,9 +68,10 @@ export async function removeChannelMember(
   ctx: CliContext,
   s: SecureSession,
   _o: unknown,
-  channelId: string,
+  which: string,
   who: string,
 ): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
   await s.client.removeMember(channelId, userId);
   await s.rotate(channelId);
@@ -76,8 +79,9 @@ export async function removeChannelMember(
 }
 
 /** `channels leave` (no device keys needed). */
-export async function leaveChannel(ctx: CliContext, _o: unknown, channelId: string): Promise<void> {
+export async function leaveChannel(ctx: CliContext, _o: unknown, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const channelId = await resolveChannel({ client }, which);
   await client.leaveChannel(channelId);
   ctx.print({ left: channelId }, 'You left the channel.\n');
 }

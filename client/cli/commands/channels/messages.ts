@@ -1,5 +1,6 @@
 import type { DecryptedMessage, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
+import { resolveChannel } from '../../secure.js';
 
 /** Display names of a channel's members, to print who said what. */
 async function names(session: SecureSession, channelId: string): Promise<Map<string, string>> {
@@ -49,9 +50,10 @@ export async function sendMessage(
   ctx: CliContext,
   s: SecureSession,
   _o: unknown,
-  channelId: string,
+  which: string,
   text?: string,
 ): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const body = text === undefined || text === '-' ? (await ctx.io.readStdin()).replace(/\n$/, '') : text;
   if (!body.trim()) throw new CliUsageError('Nothing to send.');
   const sent = await s.send(channelId, body);
@@ -76,8 +78,9 @@ export async function readMessages(
   ctx: CliContext,
   s: SecureSession,
   opts: ReadOpts,
-  channelId: string,
+  which: string,
 ): Promise<number | void> {
+  const channelId = await resolveChannel(s, which);
   const page = await s.read(channelId, {
     after: Number(opts.since) || 0,
     limit: Math.min(1000, Number(opts.limit) || 100),
@@ -111,8 +114,9 @@ export async function tailChannel(
   ctx: CliContext,
   s: SecureSession,
   opts: TailOpts,
-  channelId: string,
+  which: string,
 ): Promise<number | void> {
+  const channelId = await resolveChannel(s, which);
   const who = await names(s, channelId);
   const limit = opts.exitAfter ? Number(opts.exitAfter) : Infinity;
   let seen = 0;
@@ -130,7 +134,7 @@ export async function tailChannel(
     },
     { after: opts.since !== undefined ? Number(opts.since) : undefined },
   );
-  ctx.progress(`Following ${channelId}. Ctrl+C to stop.\n`);
+  ctx.progress(`Following ${which}. Ctrl+C to stop.\n`);
   await Promise.race([finished, ctx.io.interrupted()]);
   stop();
   if (!unverified) return;

@@ -1,6 +1,6 @@
 import { safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { isId, resolveUser } from '../../secure.js';
+import { isId, resolveChannel, resolveUser } from '../../secure.js';
 
 /**
  * A person's safety number. Your own comes from the identity key this computer holds (never from the
@@ -86,9 +86,10 @@ export async function shareHistory(
   ctx: CliContext,
   s: SecureSession,
   _o: unknown,
-  channelId: string,
+  which: string,
   who: string,
 ): Promise<void> {
+  const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
   const shared = await s.shareHistory(channelId, userId);
   ctx.print({ shared }, `Gave them ${shared} key(s) to older messages. This was recorded in the audit log.\n`);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CONSENT_STATUSES } from '../../../../contracts/consent.js';
 import type { ConsentInput, SecureSession } from '../../../sdk/node.js';
+import { resolveAgencies } from '../../agencies.js';
 import { isOneOf, orList } from '../../choices.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { date, resolveFamily, resolveMember, resolveUser, todayIso } from '../../secure.js';
-import { resolveAgencies } from './agencies.js';
 
 /** What `consent record` records; a withdrawal has its own command. */
 export const DECISIONS = CONSENT_STATUSES.filter((status) => status !== 'withdrawn');
@@ -53,7 +53,7 @@ export async function recordConsent(
   if (o.competenceBy && !o.rationale) throw new CliUsageError('--competence-by needs --rationale.');
   const assessedBy = o.competenceBy ? await resolveUser(s, o.competenceBy) : undefined;
   const assessedOn = o.competenceBy ? date(o.competenceOn, '--competence-on', todayIso()) : undefined;
-  const agencyIds = await resolveAgencies(s, o.agency ?? []);
+  const agencyIds = await resolveAgencies(s.client, o.agency ?? []);
   const record = base(o);
   const register = await s.sealedWrite(async () => {
     const competence: ConsentInput['competence'] =

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { LAWFUL_BASES } from '../../../../contracts/consent.js';
 import type { SecureSession } from '../../../sdk/node.js';
+import { resolveAgencies } from '../../agencies.js';
 import { oneOf } from '../../choices.js';
 import type { CliContext } from '../../context.js';
 import { resolveFamily, resolveUser } from '../../secure.js';
-import { resolveAgencies } from './agencies.js';
 
 export interface LawfulBasisOpts {
   agency: string;
@@ -22,7 +22,7 @@ export async function recordLawfulBasis(
 ): Promise<void> {
   const basis = oneOf(LAWFUL_BASES, o.basis, '--basis');
   const f = await resolveFamily(s, which);
-  const [agencyId] = await resolveAgencies(s, [o.agency]);
+  const [agencyId] = await resolveAgencies(s.client, [o.agency]);
   const approvedBy = await resolveUser(s, o.approvedBy);
   const id = randomUUID();
   const r = await s.sealedWrite(async () =>
