@@ -20,6 +20,11 @@ export interface ServerEventPayloads {
   'action.updated': { channelId: string; actionId: string; reminder?: 'due_soon' | 'overdue' };
   /** This socket's session ended (revoked, signed out everywhere, account disabled, agency withdrawn). */
   'session.revoked': { reason: string };
+  /**
+   * The server is closing this connection, not the session: `rate_limited` (it sent too much, too fast)
+   * or `shutting_down` (this instance is stopping: connect again, to it or another).
+   */
+  'connection.closing': { reason: 'rate_limited' | 'shutting_down' };
 }
 export type ServerEventName = keyof ServerEventPayloads;
 

@@ -257,4 +257,40 @@ describe('live access: what ends with time ends on open sockets at that moment, 
       await other.app.close();
     }
   });
+
+  it('a socket that floods is refused with rate_limited and then cut; another person’s socket is untouched', async () => {
+    const small = await startInstance(t.databaseUrl, t.clock, {
+      SOCKET_EVENTS_PER_SECOND: '5',
+      SOCKET_EVENT_BURST: '10',
+    });
+    try {
+      await aliceAgain();
+      const kim = await w.person(council, 'practitioner', 'kim');
+      const flood = await listen(small.baseUrl, kim.client.token!);
+      const calm = await listen(small.baseUrl, alice.client.token!);
+      sockets.push(flood, calm);
+      const closing: string[] = [];
+      flood.rt.socket.on('connection.closing', (e) => closing.push(e.reason));
+      // Not a valid message: each answer is a refusal either way, which is all this needs.
+      const emit = (l: Listener) =>
+        new Promise<string>((resolve) => {
+          l.rt.socket.emit('message.send', {} as never, (a: { ok: boolean; error?: { code: string } }) =>
+            resolve(a.ok ? 'ok' : a.error!.code),
+          );
+          setTimeout(() => resolve('no answer'), 3000);
+        });
+      const answers = await Promise.all(Array.from({ length: 15 }, () => emit(flood)));
+      expect(answers.filter((c) => c === 'rate_limited').length).toBeGreaterThanOrEqual(4);
+      expect(answers.filter((c) => c === 'validation_failed').length).toBeGreaterThanOrEqual(10);
+      expect(await emit(calm)).toBe('validation_failed');
+      // It goes on: cut, after hearing why.
+      await Promise.all(Array.from({ length: 15 }, () => emit(flood)));
+      await eventually(() => expect(closing).toEqual(['rate_limited']));
+      await eventually(() => expect(flood.rt.connected).toBe(false));
+      expect(calm.rt.connected).toBe(true);
+      expect(await emit(calm)).toBe('validation_failed');
+    } finally {
+      await small.app.close();
+    }
+  });
 });

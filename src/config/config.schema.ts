@@ -104,6 +104,12 @@ export const configSchema = z.object({
    * socket it holds and the next end date, in case a timer was set elsewhere. 0 turns the sweep off.
    */
   LIVE_ACCESS_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * Each socket may send this many events a second on average, up to SOCKET_EVENT_BURST at once; events
+   * over that are refused with `rate_limited`, and a socket that sends as many again while refused is cut.
+   */
+  SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
+  SOCKET_EVENT_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

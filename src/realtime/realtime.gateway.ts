@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,6 +18,8 @@ import { parseOrThrow } from '../common/zod.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import { Notifier } from '../notifications/notifier.js';
 import { LiveAccess } from './live-access.js';
+import { SocketBudget } from './socket-budget.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -38,6 +40,7 @@ export class RealtimeGateway implements OnGatewayInit {
   private readonly logger = new Logger(RealtimeGateway.name);
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
     private readonly access: LiveAccess,
@@ -45,6 +48,7 @@ export class RealtimeGateway implements OnGatewayInit {
 
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
     this.notifier.bind(nsp);
+    nsp.on('connection', (socket: Socket) => this.limit(socket));
     nsp.use((socket, next) => {
       void this.admit(socket).then(
         () => next(),
@@ -55,6 +59,36 @@ export class RealtimeGateway implements OnGatewayInit {
           next(refusal);
         },
       );
+    });
+  }
+
+  /**
+   * Every inbound event of a socket spends from its own budget (SocketBudget): one over budget is refused
+   * with `rate_limited` in its acknowledgement and goes no further; a socket that goes on flooding is told
+   * why and cut. Other sockets' events are not touched.
+   */
+  private limit(socket: Socket): void {
+    const budget = new SocketBudget(this.config.SOCKET_EVENTS_PER_SECOND, this.config.SOCKET_EVENT_BURST);
+    socket.use((packet, next) => {
+      const verdict = budget.take();
+      if (verdict === 'ok') return next();
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack === 'function') {
+        const refusal: Ack<never> = {
+          ok: false,
+          status: 429,
+          error: {
+            code: 'rate_limited',
+            message: 'Too much at once on this connection: slow down and try again in a moment.',
+            details: { retryAfterSeconds: 1 },
+          },
+        };
+        (ack as (a: Ack<never>) => void)(refusal);
+      }
+      if (verdict === 'cut' && socket.connected) {
+        socket.emit('connection.closing', { reason: 'rate_limited' });
+        socket.disconnect(true);
+      }
     });
   }
 
