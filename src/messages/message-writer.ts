@@ -70,6 +70,9 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failur
  * `clientMessageId` and stored once. The queue is only a waiting room for requests in flight: nothing
  * in it is needed by another instance.
  */
+/** How long a stopping instance waits for the sends it has taken (inside main.ts's 5 s grace). */
+const DRAIN_MS = 3000;
+
 @Injectable()
 export class MessageWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageWriter.name);
@@ -77,6 +80,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
   private inFlight = 0;
   private pumpScheduled = false;
   private drained: (() => void) | null = null;
+  private closing = false;
+  private drainedOnce: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -93,6 +98,12 @@ export class MessageWriter implements BeforeApplicationShutdown {
 
   /** Stores one sealed message (or finds its earlier copy); resolves after the commit. */
   async submit(sender: Sender, channelId: string, dto: SendMessageInput): Promise<SendResult> {
+    if (this.closing) {
+      // Everything taken before the instance began to stop is stored and answered; nothing after.
+      throw new AppError(503, 'service_unavailable', 'This server is restarting: send again in a moment.', {
+        retryAfterSeconds: 1,
+      });
+    }
     const ciphertext = Buffer.from(dto.ciphertext, 'base64url');
     const tooLarge = sizeRefusal(ciphertext.length, this.config.MESSAGE_MAX_BYTES);
     if (tooLarge) throw tooLarge;
@@ -121,12 +132,21 @@ export class MessageWriter implements BeforeApplicationShutdown {
     });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (!this.inFlight && !this.queue.length) return;
-    await Promise.race([
-      new Promise<void>((resolve) => (this.drained = resolve)),
-      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-    ]);
+  /**
+   * Stopping: refuses new sends (503, to be sent again to this instance later or to another), and waits
+   * until every send already taken is stored and answered, for at most DRAIN_MS. The gateway closes
+   * sockets only after this, so their acknowledgements go out first.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.drainedOnce ??= (async () => {
+      if (!this.inFlight && !this.queue.length) return;
+      await Promise.race([
+        new Promise<void>((resolve) => (this.drained = resolve)),
+        new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref()),
+      ]);
+    })();
+    return this.drainedOnce;
   }
 
   /** Sends that arrive in the same turn of the event loop go out in the same batch. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -21,6 +21,9 @@ import { LiveAccess } from './live-access.js';
 import { SocketBudget } from './socket-budget.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 
+/** How long sockets are told the instance is closing before they are closed. */
+const CLOSING_NOTICE_MS = 200;
+
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
 interface SocketData {
@@ -36,7 +39,7 @@ interface SocketData {
  * time ends for the socket at that moment too (LiveAccess). Clients never name a room.
  */
 @WebSocketGateway({ namespace: '/rt' })
-export class RealtimeGateway implements OnGatewayInit {
+export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
 
   constructor(
@@ -46,7 +49,10 @@ export class RealtimeGateway implements OnGatewayInit {
     private readonly access: LiveAccess,
   ) {}
 
+  private nsp: Namespace<ClientToServerEvents, ServerToClientEvents> | null = null;
+
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
+    this.nsp = nsp;
     this.notifier.bind(nsp);
     nsp.on('connection', (socket: Socket) => this.limit(socket));
     nsp.use((socket, next) => {
@@ -62,6 +68,20 @@ export class RealtimeGateway implements OnGatewayInit {
         },
       );
     });
+  }
+
+  /**
+   * Stopping: once every send already taken is stored and acknowledged (the writer refuses new ones with
+   * 503 meanwhile), each socket hears `connection.closing` (`shutting_down`: connect again, here later or
+   * to another instance) and is closed, before the server itself closes.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.writer.beforeApplicationShutdown();
+    if (!this.nsp) return;
+    this.nsp.local.emit('connection.closing', { reason: 'shutting_down' });
+    // Sends already on the wire are still answered (503) meanwhile; after that, nothing more is taken.
+    await new Promise((r) => setTimeout(r, CLOSING_NOTICE_MS));
+    this.nsp.local.disconnectSockets(true);
   }
 
   /**
