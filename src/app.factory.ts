@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { AllExceptionsFilter, toErrorResponse } from './common/all-exceptions.filter.js';
 import { SystemClock } from './common/clock.js';
+import { assignRequestId } from './common/request-context.js';
 import { runMigrations } from './database/data-source.js';
 import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
 
@@ -50,15 +51,16 @@ export async function createApp(
   app.useWebSocketAdapter(io);
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  // Before the body parser, so a request it refuses (malformed, too large) has an id and headers too.
+  app.use(assignRequestId);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('X-Request-Id', String((req as Request & { id?: string }).id ?? ''));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     if (req.path.startsWith('/api/') && !req.path.startsWith('/api/docs')) res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/api' || req.path.startsWith('/api/')) return next();
     if ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/') {

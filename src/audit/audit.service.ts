@@ -20,6 +20,14 @@ export interface AuditInput {
   meta?: RequestMeta | null;
 }
 
+/**
+ * A client's own request id goes in `details`, beside the server's `requestId` and never in its place,
+ * so a support desk can match the event to the client's log.
+ */
+function withClientRequestId(details: Record<string, unknown>, clientRequestId: string | null | undefined) {
+  return clientRequestId ? { ...details, clientRequestId } : details;
+}
+
 /** The append-only, hash-chained audit log: appends inside the caller's transaction, reads and checks. */
 @Injectable()
 export class AuditService {
@@ -44,7 +52,7 @@ export class AuditService {
       outcome: input.outcome ?? 'success',
       requestId: input.meta?.requestId || null,
       sourceIp: input.meta?.ip ?? null,
-      details: input.details ?? {},
+      details: withClientRequestId(input.details ?? {}, input.meta?.clientRequestId),
     };
     const hash = chainHash(prevHash, fields);
     const row: AuditEvent = {
