@@ -15,7 +15,10 @@ export interface AuditInput {
   action: string;
   target?: { type: string; id: string } | null;
   outcome?: AuditOutcome;
-  /** Identifiers and codes only: never content, names, e-mail addresses or secrets. */
+  /**
+   * Identifiers and codes only: never content, names, e-mail addresses or secrets. The one free text is
+   * the ISA team's reason for back-dating an agency's withdrawal notice, given to be kept here.
+   */
   details?: Record<string, string | number | boolean | null>;
   meta?: RequestMeta | null;
 }
