@@ -62,8 +62,16 @@ export const signAgencySchema = z.strictObject({
 export type SignAgencyInput = z.infer<typeof signAgencySchema>;
 
 export const noticeSchema = z.strictObject({
-  /** When the written notice was received; defaults to now. */
+  /**
+   * When the written notice was received; defaults to now. Never in the future, nor before the agency
+   * last signed the agreement; more than five minutes in the past needs a `reason`.
+   */
   noticeGivenAt: registerDateTime.optional(),
+  /**
+   * Why the notice is dated in the past (say, "letter of 3 March, opened late"). Kept in the audit log,
+   * which can never be changed or deleted: give the reason, and name no one.
+   */
+  reason: text(1000).optional(),
 });
 export type NoticeInput = z.infer<typeof noticeSchema>;
 

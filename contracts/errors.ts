@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'cannot_disable_self',
   'forbidden_role',
   'role_not_grantable',
+  'role_not_manageable',
   'other_agency',
   // devices
   'device_exists',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,6 +12,7 @@ import { FamiliesModule } from './families/families.module.js';
 import { MeetingsModule } from './meetings/meetings.module.js';
 import type { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
+import { clientRequestIdOf } from './common/request-context.js';
 import type { AppConfig } from './config/config.schema.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
@@ -28,8 +29,6 @@ export interface AppOptions {
   clock: Clock;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-
 @Module({})
 export class AppModule {
   static forRoot({ config, databaseUrl, clock }: AppOptions): DynamicModule {
@@ -40,18 +39,18 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            },
+            // `assignRequestId` (the first middleware) has already set `req.id`, which pino keeps; this is
+            // only a fallback. A client's X-Request-Id is never used as the id: it is logged beside it.
+            genReqId: () => randomUUID(),
             // Never log credentials or bodies: only method, path, status and timing.
             redact: {
               paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
               remove: true,
             },
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({
+              req: (req: { id: string; method: string; url: string; headers: IncomingHttpHeaders }) => ({
                 id: req.id,
+                clientRequestId: clientRequestIdOf(req.headers) ?? undefined,
                 method: req.method,
                 url: req.url.split('?')[0],
               }),

@@ -237,6 +237,69 @@ describe('agencies: the ISA register, signatures, notice, withdrawal and suspens
     expect((await admin.client.agency(signed)).status).toBe('signed');
   });
 
+  it('a notice is dated neither in the future nor before the agency signed; a back-dated one needs a reason, which the audit log keeps', async () => {
+    const leaving = await w.agency('Backdating Trust', { signed: false });
+    await w.agencies.sign(null, leaving, { signatoryName: 'A', signatoryTitle: 'B', signedOn: '2025-12-01' });
+    const noticeEvents = async () =>
+      (await admin.client.auditEvents({ limit: 1000 })).filter(
+        (e) => e.action === 'agency.notice_given' && e.targetId === leaving,
+      );
+    const expectRefused = async (call: Promise<unknown>, fields: Record<string, string[]>) => {
+      expect(fieldsOf(await refused(call, 400, 'validation_failed'))).toEqual(fields);
+      expect(await admin.client.agency(leaving)).toMatchObject({ status: 'signed', noticeGivenAt: null });
+    };
+    const now = t.clock.now();
+
+    // In the future, by a millisecond.
+    await expectRefused(admin.client.giveNotice(leaving, new Date(now.getTime() + 1).toISOString()), {
+      noticeGivenAt: ['must not be in the future'],
+    });
+    // Before the signature, reason or not: the register would say it signed while under notice.
+    await expectRefused(admin.client.giveNotice(leaving, '2025-11-30T23:59:59Z', 'Letter found in a drawer'), {
+      noticeGivenAt: ['must be on or after 2025-12-01, when the agency signed the agreement'],
+    });
+    // In the past with no reason: it brings the withdrawal closer, so the ISA team must say why.
+    await expectRefused(admin.client.giveNotice(leaving, '2025-12-20T10:00:00Z'), {
+      reason: ['is required when the notice is dated in the past'],
+    });
+    await expectRefused(admin.client.giveNotice(leaving, new Date(now.getTime() - 5 * 60_000 - 1).toISOString()), {
+      reason: ['is required when the notice is dated in the past'],
+    });
+    expect(await noticeEvents()).toEqual([]);
+
+    // With a reason it is recorded, the reason and the back-dating kept in the audit event.
+    const reason = 'Letter dated 20 December, opened after the holidays';
+    expect(await admin.client.giveNotice(leaving, '2025-12-20T10:00:00Z', reason)).toMatchObject({
+      status: 'notice_given',
+      noticeGivenAt: '2025-12-20T10:00:00.000Z',
+      withdrawalEffectiveAt: '2026-01-20T10:00:00.000Z',
+    });
+    expect(await noticeEvents()).toEqual([
+      expect.objectContaining({
+        actorUserId: admin.id,
+        details: expect.objectContaining({
+          noticeGivenAt: '2025-12-20T10:00:00.000Z',
+          backdated: true,
+          reason,
+        }) as unknown,
+      }),
+    ]);
+
+    // Dated now (the default), or within a few minutes of it, is not back-dating: no reason needed.
+    const onTime = await signedAgency('On Time Trust');
+    const alsoOnTime = await signedAgency('Nearly On Time Trust');
+    await admin.client.giveNotice(onTime);
+    await admin.client.giveNotice(alsoOnTime, new Date(t.clock.now().getTime() - 4 * 60_000).toISOString());
+    const events = (await admin.client.auditEvents({ limit: 1000 })).filter(
+      (e) => e.action === 'agency.notice_given' && [onTime, alsoOnTime].includes(e.targetId!),
+    );
+    expect(events.map((e) => e.details)).toEqual([
+      expect.objectContaining({ backdated: false }),
+      expect.objectContaining({ backdated: false }),
+    ]);
+    expect(events.every((e) => !('reason' in e.details))).toBe(true);
+  });
+
   it('a new agreement version makes agencies signed on the old one due to re-sign, and every user attest again', async () => {
     const old = await signedAgency('Old Signatory');
     const p = await w.person(old, 'practitioner');

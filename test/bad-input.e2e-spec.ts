@@ -311,9 +311,10 @@ const ENDPOINTS: Endpoint[] = [
           '2026-13-01T00:00:00Z',
           '1899-12-31T23:59:59Z',
         ],
+        reason: [5, '', '   ', 'x'.repeat(1001), null],
       },
       required: [],
-      text: [],
+      text: ['reason'],
     },
   },
   {

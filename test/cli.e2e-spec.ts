@@ -184,7 +184,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       '--signatory-title',
       'Director',
       '--signed-on',
-      '2024-11-01',
+      '2023-11-01',
     ]);
     expect(signed.code).toBe(0);
     expect(signed.out).toMatch(/ISA status:\s+signed/);
@@ -199,6 +199,8 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       'westvale youth service',
       '--given-at',
       '2024-01-31T10:00:00Z',
+      '--reason',
+      'Notice letter of 31 January 2024 recorded late',
     ]);
     expect(json<{ status: string; withdrawalEffectiveAt: string }>(notice)).toMatchObject({
       status: 'notice_given',

@@ -255,6 +255,41 @@ describe('identity: individual logins, MFA, sessions, attestation, off-boarding'
     await expect(councilWorker.client.me()).resolves.toBeDefined();
   });
 
+  it('an agency admin cannot disable an ISA admin or auditor account, even in their own agency; the ISA team can', async () => {
+    // The council runs the ISA: its data-protection lead and the ISA team work in the same agency.
+    const dpLead = await w.person(council, 'agency_admin');
+    const isaTeam = await w.person(council, 'isa_admin');
+    const colleague = await w.person(council, 'isa_admin');
+    const reviewer = await w.person(council, 'auditor');
+    const statusOf = async (id: string) =>
+      (await t.sql('SELECT status FROM users WHERE id = $1', [id])).rows[0] as { status: string };
+
+    for (const target of [colleague, reviewer]) {
+      const err = await refused(dpLead.client.disableUser(target.id, 'Left'), 403, 'role_not_manageable');
+      expect(err.details).toEqual({ role: target.role });
+      expect(await statusOf(target.id)).toEqual({ status: 'active' });
+      await expect(target.client.me()).resolves.toMatchObject({ user: { id: target.id } });
+    }
+
+    // The roles an agency admin may create, they may still off-board.
+    for (const role of ['practitioner', 'mash_worker', 'agency_admin'] as const) {
+      const leaver = await w.account(council, role);
+      await expect(dpLead.client.disableUser(leaver.id, 'Left')).resolves.toMatchObject({
+        user: { id: leaver.id, status: 'disabled' },
+      });
+    }
+
+    // The ISA team may disable both.
+    for (const target of [colleague, reviewer]) {
+      const result = await isaTeam.client.disableUser(target.id, 'Left the ISA team');
+      expect(result).toMatchObject({
+        user: { id: target.id, role: target.role, status: 'disabled' },
+        sessionsRevoked: 1,
+      });
+      await refused(target.client.me(), 401, 'invalid_session');
+    }
+  });
+
   it('rate-limits sign-in attempts per address across instances', async () => {
     const limited = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
     try {

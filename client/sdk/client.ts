@@ -52,6 +52,7 @@ import type {
   FamilyPlanView,
   MeetingSummary,
   MeetingView,
+  NoticeInput,
   MinutesVersionView,
   ScheduleMeetingInput,
   EpochKeyView,
@@ -156,12 +157,12 @@ export class StrongroomClient {
   registerAgency = (input: RegisterAgencyInput) => this.http.request<AgencyView>('POST', '/agencies', input);
   signAgency = (id: string, input: SignAgencyInput) =>
     this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/signatures`, input);
-  giveNotice = (id: string, noticeGivenAt?: string) =>
-    this.http.request<AgencyView>(
-      'POST',
-      `/agencies/${encodeURIComponent(id)}/withdrawal-notice`,
-      noticeGivenAt ? { noticeGivenAt } : {},
-    );
+  /** Records an agency's notice to withdraw; a notice dated in the past needs a `reason` (kept in the audit log). */
+  giveNotice = (id: string, noticeGivenAt?: string, reason?: string) =>
+    this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/withdrawal-notice`, {
+      ...(noticeGivenAt ? { noticeGivenAt } : {}),
+      ...(reason ? { reason } : {}),
+    } satisfies NoticeInput);
   suspendAgency = (id: string, reason: string) =>
     this.http.request<AgencyView>('POST', `/agencies/${encodeURIComponent(id)}/suspend`, { reason });
   reinstateAgency = (id: string) =>

@@ -174,6 +174,15 @@ export class AgenciesRepository {
   }
 
   /** Each agency's latest signature (of one agency, or of all), keyed by agency id. */
+  /** The date of the agency's most recent signature (of any version), or null if it never signed. */
+  async lastSignedOn(m: EntityManager, agencyId: string): Promise<string | null> {
+    const [row] = await m.query<{ signed_on: string | null }[]>(
+      `SELECT to_char(max(signed_on), 'YYYY-MM-DD') AS signed_on FROM agency_signatures WHERE agency_id = $1`,
+      [agencyId],
+    );
+    return row?.signed_on ?? null;
+  }
+
   async latestSignatures(m: EntityManager, agencyId?: string): Promise<Map<string, LatestSignature>> {
     const rows = await m.query<{ agency_id: string; version_id: string; label: string; signed_on: string }[]>(
       `SELECT DISTINCT ON (s.agency_id) s.agency_id, v.id AS version_id, v.label, to_char(s.signed_on, 'YYYY-MM-DD') AS signed_on

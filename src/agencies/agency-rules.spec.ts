@@ -1,4 +1,4 @@
-import { agencyBlockReason, agencyCanShare, reviewDue } from './agency-rules.js';
+import { agencyBlockReason, agencyCanShare, noticeDateRefusal, noticeIsBackdated, reviewDue } from './agency-rules.js';
 
 const now = new Date('2026-06-15T12:00:00.000Z');
 const agency = (status: Parameters<typeof agencyCanShare>[0]['status'], withdrawalEffectiveAt: Date | null = null) => ({
@@ -36,5 +36,37 @@ describe('agency sharing rules', () => {
   it('puts the review three years after publication, clamping 29 February', () => {
     expect(reviewDue('2020-04-01')).toBe('2023-04-01');
     expect(reviewDue('2024-02-29')).toBe('2027-02-28');
+  });
+
+  describe('the date of a withdrawal notice', () => {
+    const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
+    const fieldOf = (givenAt: Date, reason?: string, signedOn: string | null = '2026-06-01') =>
+      noticeDateRefusal({ givenAt, reason }, signedOn, now)?.field ?? null;
+
+    it('refuses a date in the future, by even a millisecond, and takes now', () => {
+      expect(fieldOf(new Date(now.getTime() + 1))).toBe('noticeGivenAt');
+      expect(noticeDateRefusal({ givenAt: now }, '2026-06-15', now)).toBeNull();
+    });
+
+    it('refuses a date before the agency last signed, even with a reason; the signing day itself is fine', () => {
+      const dayBefore = new Date('2026-05-31T23:59:59.999Z');
+      expect(noticeDateRefusal({ givenAt: dayBefore, reason: 'Late post' }, '2026-06-01', now)).toEqual({
+        field: 'noticeGivenAt',
+        problem: 'must be on or after 2026-06-01, when the agency signed the agreement',
+        message: 'Notice cannot be dated before the agency signed the agreement on 2026-06-01.',
+      });
+      expect(fieldOf(new Date('2026-06-01T00:00:00.000Z'), 'Late post')).toBeNull();
+      expect(fieldOf(dayBefore, 'Late post', null)).toBeNull();
+    });
+
+    it('asks for a reason when the notice is dated more than five minutes ago, and takes it with one', () => {
+      expect(fieldOf(minutesAgo(5))).toBeNull();
+      expect(noticeIsBackdated(minutesAgo(5), now)).toBe(false);
+      expect(fieldOf(new Date(minutesAgo(5).getTime() - 1))).toBe('reason');
+      expect(fieldOf(minutesAgo(60 * 24 * 10))).toBe('reason');
+      expect(fieldOf(minutesAgo(60 * 24 * 10), '')).toBe('reason');
+      expect(fieldOf(minutesAgo(60 * 24 * 10), 'Letter opened late')).toBeNull();
+      expect(noticeIsBackdated(minutesAgo(60 * 24 * 10), now)).toBe(true);
+    });
   });
 });

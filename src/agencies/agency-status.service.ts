@@ -10,6 +10,7 @@ import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
 import { AgenciesRepository } from './agencies.repository.js';
 import { AgenciesService } from './agencies.service.js';
+import { noticeDateRefusal, noticeIsBackdated } from './agency-rules.js';
 
 /**
  * Leaving the agreement and suspension: notice (effective one calendar month later, applied by
@@ -27,20 +28,28 @@ export class AgencyStatusService {
     private readonly notifier: Notifier,
   ) {}
 
+  /**
+   * Records an agency's written notice to withdraw, dated when it was received (default now); the
+   * withdrawal takes effect one calendar month later. `noticeDateRefusal` says which dates are refused,
+   * and that a back-dated notice needs a reason, which the audit event keeps.
+   */
   async giveNotice(auth: AuthContext, agencyId: string, dto: NoticeInput): Promise<AgencyView> {
     const now = this.clock.now();
     const noticeGivenAt = dto.noticeGivenAt ? new Date(dto.noticeGivenAt) : now;
-    if (noticeGivenAt > now) {
-      throw badRequest('validation_failed', 'Notice cannot be dated in the future.', {
-        fields: { noticeGivenAt: ['must not be in the future'] },
-      });
-    }
     await this.db.transaction(async (m) => {
       const agency = await this.agencies.lock(m, agencyId);
       if (agency.status !== 'signed') {
         throw conflict('invalid_status', `Only a signed agency can give notice; this one is ${agency.status}.`, {
           status: agency.status,
         });
+      }
+      const refusal = noticeDateRefusal(
+        { givenAt: noticeGivenAt, reason: dto.reason },
+        await this.repo.lastSignedOn(m, agencyId),
+        now,
+      );
+      if (refusal) {
+        throw badRequest('validation_failed', refusal.message, { fields: { [refusal.field]: [refusal.problem] } });
       }
       const withdrawalEffectiveAt = addCalendarMonths(noticeGivenAt, 1);
       await this.repo.updateAgency(m, agencyId, { status: 'notice_given', noticeGivenAt, withdrawalEffectiveAt });
@@ -51,6 +60,8 @@ export class AgencyStatusService {
         details: {
           noticeGivenAt: noticeGivenAt.toISOString(),
           withdrawalEffectiveAt: withdrawalEffectiveAt.toISOString(),
+          backdated: noticeIsBackdated(noticeGivenAt, now),
+          ...(dto.reason ? { reason: dto.reason } : {}),
         },
         meta: auth.meta,
       });

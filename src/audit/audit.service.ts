@@ -15,9 +15,20 @@ export interface AuditInput {
   action: string;
   target?: { type: string; id: string } | null;
   outcome?: AuditOutcome;
-  /** Identifiers and codes only: never content, names, e-mail addresses or secrets. */
+  /**
+   * Identifiers and codes only: never content, names, e-mail addresses or secrets. The one free text is
+   * the ISA team's reason for back-dating an agency's withdrawal notice, given to be kept here.
+   */
   details?: Record<string, string | number | boolean | null>;
   meta?: RequestMeta | null;
+}
+
+/**
+ * A client's own request id goes in `details`, beside the server's `requestId` and never in its place,
+ * so a support desk can match the event to the client's log.
+ */
+function withClientRequestId(details: Record<string, unknown>, clientRequestId: string | null | undefined) {
+  return clientRequestId ? { ...details, clientRequestId } : details;
 }
 
 /** The append-only, hash-chained audit log: appends inside the caller's transaction, reads and checks. */
@@ -44,7 +55,7 @@ export class AuditService {
       outcome: input.outcome ?? 'success',
       requestId: input.meta?.requestId || null,
       sourceIp: input.meta?.ip ?? null,
-      details: input.details ?? {},
+      details: withClientRequestId(input.details ?? {}, input.meta?.clientRequestId),
     };
     const hash = chainHash(prevHash, fields);
     const row: AuditEvent = {

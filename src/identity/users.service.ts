@@ -9,7 +9,6 @@ import type {
   DisabledUser,
   DisableUserInput,
   InvitationIssued,
-  Role,
   UserDirectoryEntry,
   UserView,
 } from '../../contracts/identity.js';
@@ -25,12 +24,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { actorOf, type AuthContext } from './auth-context.js';
 import { InvitationsRepository } from './invitations.repository.js';
 import { hashPassword, passwordProblems } from './passwords.js';
+import { AGENCY_ADMIN_MANAGED_ROLES, agencyAdminManages } from './role-rules.js';
 import { SessionsService } from './sessions.service.js';
 import { hashToken, newToken } from './tokens.js';
 import { toUserView, UsersRepository } from './users.repository.js';
-
-/** Roles an agency's own data-protection lead may give; platform-wide roles are the ISA team's. */
-const AGENCY_ADMIN_GRANTABLE: readonly Role[] = ['practitioner', 'agency_admin', 'mash_worker'];
 
 /** Individually allocated accounts: creation by invitation, listing, and off-boarding of leavers. */
 @Injectable()
@@ -57,10 +54,10 @@ export class UsersService {
     if (auth && auth.user.role === 'agency_admin') {
       if (agencyId !== auth.user.agencyId)
         throw forbidden('other_agency', 'You can only create users in your own agency.');
-      if (!AGENCY_ADMIN_GRANTABLE.includes(dto.role)) {
+      if (!agencyAdminManages(dto.role)) {
         throw forbidden(
           'role_not_grantable',
-          `Agency admins can create ${AGENCY_ADMIN_GRANTABLE.join(', ')} accounts only.`,
+          `Agency admins can create ${AGENCY_ADMIN_MANAGED_ROLES.join(', ')} accounts only.`,
         );
       }
     }
@@ -166,6 +163,12 @@ export class UsersService {
       if (!user) throw notFound('User');
       if (auth.user.role === 'agency_admin' && user.agencyId !== auth.user.agencyId) {
         throw forbidden('other_agency', 'You can only off-board users of your own agency.');
+      }
+      // The same line as for creating accounts: ISA admin and auditor accounts are the ISA team's.
+      if (auth.user.role === 'agency_admin' && !agencyAdminManages(user.role)) {
+        throw forbidden('role_not_manageable', 'Only the ISA team can disable an ISA admin or auditor account.', {
+          role: user.role,
+        });
       }
       if (user.id === auth.user.id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
       if (user.status === 'disabled') throw conflict('already_disabled', 'This account is already disabled.');

@@ -92,12 +92,13 @@ export async function signAgency(ctx: CliContext, opts: SignAgencyOpts, which: s
 
 export interface NoticeOpts {
   givenAt?: string;
+  reason?: string;
 }
 
 /** `agencies notice`: written notice to withdraw, effective one calendar month later. */
 export async function giveNotice(ctx: CliContext, opts: NoticeOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.giveNotice(await resolveAgency(client, which), opts.givenAt);
+  const agency = await client.giveNotice(await resolveAgency(client, which), opts.givenAt, opts.reason);
   ctx.print(
     agency,
     () => `Notice recorded. Withdrawal takes effect at ${agency.withdrawalEffectiveAt}.\n${agencyFields(agency)}`,

@@ -51,6 +51,7 @@ function registerAgencies(program: Command, action: Action): void {
     .command('notice <agency>')
     .description('Record an agency’s written notice to withdraw; it takes effect one calendar month later (isa_admin)')
     .option('--given-at <ISO date-time>', 'when the notice was received (default: now)')
+    .option('--reason <text>', 'why the notice is dated in the past (needed then; kept in the audit log)')
     .action(action(giveNotice));
   agencies
     .command('suspend <agency>')
