@@ -264,10 +264,10 @@ describe('live access: what ends with time ends on open sockets at that moment, 
       SOCKET_EVENT_BURST: '10',
     });
     try {
-      await aliceAgain();
       const kim = await w.person(council, 'practitioner', 'kim');
+      const lee = await w.person(council, 'practitioner', 'lee');
       const flood = await listen(small.baseUrl, kim.client.token!);
-      const calm = await listen(small.baseUrl, alice.client.token!);
+      const calm = await listen(small.baseUrl, lee.client.token!);
       sockets.push(flood, calm);
       const closing: string[] = [];
       flood.rt.socket.on('connection.closing', (e) => closing.push(e.reason));
