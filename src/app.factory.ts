@@ -48,7 +48,8 @@ export async function createApp(
   const io = new StrongroomIoAdapter(app, config, options.databaseUrl);
   await io.connect();
   app.useWebSocketAdapter(io);
-  app.set('trust proxy', config.TRUST_PROXY);
+  // A number of hops, never `true`: Express would then take the left-most X-Forwarded-For entry, which the caller wrote.
+  app.set('trust proxy', config.TRUST_PROXY || false);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -58,7 +58,16 @@ export const configSchema = z.object({
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * How many proxies in front of the server to believe about the caller's address (X-Forwarded-For).
+   * `true` means one: the TLS-terminating proxy of docs/operations.md. Never "every hop": the left-most
+   * entries are whatever the caller wrote, and sign-in throttling and rate limits key on this address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   /** Redis for socket.io fan-out between instances; without it the PostgreSQL adapter is used. */
   REDIS_URL: z
     .string()
