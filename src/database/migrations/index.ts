@@ -10,6 +10,7 @@ import { MinutesTextHash1764850000000 } from './1764850000000-MinutesTextHash.js
 import { MessageOrder1764900000000 } from './1764900000000-MessageOrder.js';
 import { PlanSignatures1765000000000 } from './1765000000000-PlanSignatures.js';
 import { MessageSeen1765100000000 } from './1765100000000-MessageSeen.js';
+import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   MessageOrder1764900000000,
   PlanSignatures1765000000000,
   MessageSeen1765100000000,
+  SignInThrottles1765200000000,
 ];
