@@ -1,4 +1,5 @@
 import { PasswordVerifier } from '../src/identity/passwords.js';
+import { addressKey, SignInThrottleService } from '../src/identity/sign-in-throttle.service.js';
 import { refused } from './support/refused.js';
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { totpAt, uniqueEmail, World } from './support/world.js';
@@ -274,5 +275,34 @@ describe('sign-in throttling: slower, not locked; the same for every address; ne
       { actor_user_id: admin.id, target_id: victim.id, details: { cleared: true } },
       { actor_user_id: admin.id, target_id: victim.id, details: { cleared: false } },
     ]);
+  });
+
+  it('prunes counts once every failure in them is forgiven, and no sooner', async () => {
+    const email = uniqueEmail('pruned');
+    for (let i = 0; i < 6; i++) await attempt(email, 'wrong-guess', '198.51.100.100');
+    await attempt(uniqueEmail('once'), 'wrong-guess', '198.51.100.101');
+    const rows = async () =>
+      (
+        await t.sql(
+          `SELECT lane FROM sign_in_throttles
+           WHERE (lane = 'address' AND key = $1) OR (lane = 'source' AND key IN ('198.51.100.100', '198.51.100.101'))
+           ORDER BY lane, key`,
+          [addressKey(email)],
+        )
+      ).rows.map((r: { lane: string }) => r.lane);
+    const prune = () => t.app.get(SignInThrottleService).prune();
+    await prune();
+    expect(await rows()).toEqual(['address', 'source', 'source']);
+    // A source forgets one failure per quarter of an hour: the one that failed once is spent.
+    t.clock.advance(16 * 60_000);
+    await prune();
+    expect(await rows()).toEqual(['address', 'source']);
+    // An address forgets one per hour of quiet after its delay ended: six failures take six hours.
+    t.clock.advance(5 * 3600_000);
+    await prune();
+    expect(await rows()).toEqual(['address']);
+    t.clock.advance(3600_000);
+    await prune();
+    expect(await rows()).toEqual([]);
   });
 });
