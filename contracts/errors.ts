@@ -30,7 +30,7 @@ export const ERROR_CODES = [
   'session_expired',
   'invalid_credentials',
   'account_disabled',
-  'account_locked',
+  'too_many_attempts',
   'mfa_required',
   'invalid_mfa_code',
   'mfa_enrolment_required',

@@ -260,3 +260,39 @@ export type IdentityView = z.infer<typeof identityView>;
 
 export const stepUpView = z.object({ steppedUpUntil: timestamp });
 export type StepUpView = z.infer<typeof stepUpView>;
+
+/** An account whose sign-ins are being held back by failed attempts at its e-mail address. */
+export const throttledAccountView = z.object({
+  user: z.object({ id: z.uuid(), email: z.string(), displayName: z.string(), agencyId: z.uuid() }),
+  /** Failed attempts still counted against the address (older ones are forgotten over time). */
+  failures: z.number().int(),
+  /** No attempt at the address goes ahead before then, except from a source that has not failed on it once the throttling has lasted the cap. */
+  throttledUntil: timestamp,
+  /** When this spell of throttling began. */
+  throttledSince: timestamp,
+});
+export type ThrottledAccountView = z.infer<typeof throttledAccountView>;
+
+/** A network address (or IPv6 /64 network) held back from signing in to any account. */
+export const throttledSourceView = z.object({
+  source: z.string(),
+  failures: z.number().int(),
+  throttledUntil: timestamp,
+});
+export type ThrottledSourceView = z.infer<typeof throttledSourceView>;
+
+/** Sign-in throttling as it stands (ISA admins only). */
+export const signInThrottlesView = z.object({
+  accounts: z.array(throttledAccountView),
+  sources: z.array(throttledSourceView),
+  /** Throttled e-mail addresses that match no account: counted only, as they are kept only as hashes. */
+  otherAddresses: z.number().int(),
+});
+export type SignInThrottlesView = z.infer<typeof signInThrottlesView>;
+
+export const clearedSignInThrottle = z.object({
+  userId: z.uuid(),
+  /** False when the account had no failed attempts counted. */
+  cleared: z.boolean(),
+});
+export type ClearedSignInThrottle = z.infer<typeof clearedSignInThrottle>;

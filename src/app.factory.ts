@@ -33,7 +33,8 @@ export async function createApp(
   const io = new StrongroomIoAdapter(app, config, options.databaseUrl);
   await io.connect();
   app.useWebSocketAdapter(io);
-  app.set('trust proxy', config.TRUST_PROXY);
+  // A number of hops, never `true`: Express would then take the left-most X-Forwarded-For entry, which the caller wrote.
+  app.set('trust proxy', config.TRUST_PROXY || false);
   app.disable('x-powered-by');
   // Before the body parser, so a request it refuses (malformed, too large) has an id and headers too.
   app.use(assignRequestId);

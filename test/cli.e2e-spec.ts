@@ -59,6 +59,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       'agencies',
       'agreements',
       'users',
+      'sign-in-delays',
       'audit',
     ]) {
       expect(top.out).toContain(`  ${cmd}`);
@@ -80,6 +81,8 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       ['users', 'create'],
       ['users', 'disable'],
       ['users', 'list'],
+      ['sign-in-delays', 'list'],
+      ['sign-in-delays', 'clear'],
       ['audit', 'verify'],
     ]) {
       const help = await cli(home, t, [...argv, '--help']);
@@ -332,6 +335,25 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     expect((await cli(home, t, ['whoami'])).err).toContain('not signed in');
   });
 
+  it('shows an ISA admin the accounts held back by failed sign-ins, and clears one so its owner can sign in', async () => {
+    const victim = await w.account(council, 'practitioner', 'cli-delayed');
+    for (let i = 0; i < 6; i++)
+      await expect(w.client().login({ email: victim.email, password: 'a-wrong-guess' })).rejects.toThrow();
+    await adminLogin();
+    const list = await cli(adminHome, t, ['sign-in-delays', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(new RegExp(`^${victim.email.replace(/\./g, '\\.')}\\s+cli-delayed person\\s+6\\s+`, 'm'));
+    const json = await cli(adminHome, t, ['--json', 'sign-in-delays', 'list']);
+    expect(JSON.parse(json.out)).toMatchObject({ accounts: [{ user: { id: victim.id }, failures: 6 }] });
+
+    const cleared = await cli(adminHome, t, ['sign-in-delays', 'clear', victim.id]);
+    expect(cleared).toMatchObject({ code: 0, out: expect.stringContaining('its owner can sign in now') as unknown });
+    await expect(w.client().login({ email: victim.email, password: victim.password })).resolves.toBeDefined();
+    const again = await cli(adminHome, t, ['sign-in-delays', 'clear', victim.id]);
+    expect(again.out).toContain('Nothing to clear');
+    expect((await cli(adminHome, t, ['sign-in-delays', 'list'])).out).toBe('Nobody is held back from signing in.\n');
+  });
+
   it('enrols MFA for a role that requires it, printing recovery codes once', async () => {
     const acct = await w.account(council, 'auditor', 'cli-auditor');
     const home = await freshHome();
@@ -456,6 +478,9 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     const r = await cli(home, t, ['agencies', 'register', '--name', 'Nope', '--sector', 'other']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('forbidden_role');
+    const delays = await cli(home, t, ['sign-in-delays', 'list']);
+    expect(delays.code).toBe(1);
+    expect(delays.err).toContain('forbidden_role');
     const list = await cli(home, t, ['agencies', 'list']);
     expect(list.code).toBe(0);
     expect(list.out).toContain('Council Early Help');

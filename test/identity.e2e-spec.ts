@@ -135,25 +135,6 @@ describe('identity: individual logins, MFA, sessions, attestation, off-boarding'
     expect((await p.client.me()).attestation.required).toBe(false);
   });
 
-  it('locks an account out progressively after repeated failures, and says for how long', async () => {
-    const acct = await w.account(council, 'practitioner');
-    const anon = w.client();
-    for (let i = 0; i < 5; i++)
-      await refused(anon.login({ email: acct.email, password: 'wrong-password-guess' }), 401, 'invalid_credentials');
-    // Now locked: even the right password is refused until the lock passes.
-    const locked = await refused(anon.login({ email: acct.email, password: acct.password }), 429, 'account_locked');
-    expect(locked.details?.retryAfterSeconds).toBe(60);
-    t.clock.advance(61_000);
-    // One more failure doubles the wait.
-    await refused(anon.login({ email: acct.email, password: 'wrong-again-guess' }), 401, 'invalid_credentials');
-    const again = await refused(anon.login({ email: acct.email, password: acct.password }), 429, 'account_locked');
-    expect(again.details?.retryAfterSeconds).toBe(120);
-    t.clock.advance(121_000);
-    await expect(anon.login({ email: acct.email, password: acct.password })).resolves.toMatchObject({
-      user: { id: acct.id },
-    });
-  });
-
   it('an unknown e-mail gets the same answer as a wrong password', async () => {
     await refused(
       w.client().login({ email: uniqueEmail('nobody'), password: 'whatever-password' }),

@@ -7,7 +7,10 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  */
 interface Operation {
   summary?: string;
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+  responses?: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }
+  >;
 }
 
 describe('OpenAPI document', () => {
@@ -47,5 +50,18 @@ describe('OpenAPI document', () => {
       })
       .map(({ name }) => name);
     expect(undocumented).toEqual([]);
+  });
+
+  it('tells clients of sign-in and step-up to wait out a 429 by its Retry-After', () => {
+    for (const route of ['/api/auth/login', '/api/auth/step-up']) {
+      const tooMany = paths[route].post.responses?.['429'];
+      expect({ route, code: tooMany?.description?.includes('too_many_attempts') }).toEqual({ route, code: true });
+      expect(Object.keys(tooMany?.headers ?? {})).toEqual(['Retry-After']);
+    }
+  });
+
+  it('documents the ISA admin’s sign-in throttling routes', () => {
+    expect(paths['/api/sign-in-throttles']?.get?.summary).toMatch(/held back/);
+    expect(paths['/api/sign-in-throttles/accounts/{id}']?.delete?.responses?.['200']?.content).toBeDefined();
   });
 });

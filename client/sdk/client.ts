@@ -26,6 +26,8 @@ import type {
   PublishIdentityInput,
   StepUpInput,
   StepUpView,
+  SignInThrottlesView,
+  ClearedSignInThrottle,
   AddFamilyMemberInput,
   ExportRecordedView,
   FamilyMemberView,
@@ -175,6 +177,11 @@ export class StrongroomClient {
   lookupUser = (email: string) => this.http.request<UserDirectoryEntry>('GET', '/users/lookup', undefined, { email });
   disableUser = (id: string, reason?: string) =>
     this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
+  /** Accounts and sources whose sign-ins are held back by failed attempts, and until when (ISA admins). */
+  signInThrottles = () => this.http.request<SignInThrottlesView>('GET', '/sign-in-throttles');
+  /** Forgets the failed sign-ins at an account, so its owner can sign in at once (ISA admins; audited). */
+  clearSignInThrottle = (userId: string) =>
+    this.http.request<ClearedSignInThrottle>('DELETE', `/sign-in-throttles/accounts/${encodeURIComponent(userId)}`);
 
   // ── devices ──
   myDevices = () => this.http.request<DeviceView[]>('GET', '/me/devices');

@@ -55,10 +55,36 @@ export const configSchema = z.object({
     .default([]),
   SEED_DEMO: bool.default(true),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /**
+   * Sign-in throttling (docs/operations.md, "Sign-in throttling"). Failures allowed at one e-mail address
+   * before every source waits, and the longest wait: someone at a source that has not failed there waits
+   * at most this long, however long an attack goes on.
+   */
+  LOGIN_ACCOUNT_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_ACCOUNT_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  /**
+   * Failures allowed from one source (an IPv4 address or IPv6 /64) across all addresses before it waits,
+   * and its longest wait. Raise the first for a busy office behind one address.
+   */
+  LOGIN_SOURCE_FREE_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_SOURCE_MAX_DELAY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * How many proxies in front of the server to believe about the caller's address (X-Forwarded-For).
+   * `true` means one: the TLS-terminating proxy of docs/operations.md. Never "every hop": the left-most
+   * entries are whatever the caller wrote, and sign-in throttling and rate limits key on this address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies')
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   /** Redis for socket.io fan-out between instances; without it the PostgreSQL adapter is used. */
   REDIS_URL: z
     .string()

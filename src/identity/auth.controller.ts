@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   acceptInvitationSchema,
   activatedUser,
@@ -23,6 +23,17 @@ import { LoginService } from './login.service.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
 
+/** The refusal sign-in and step-up share: wait, then try again (docs/operations.md, "Sign-in throttling"). */
+const ApiTooManyAttempts = () =>
+  ApiResponse({
+    status: 429,
+    description:
+      '`too_many_attempts`: too many failed attempts at this e-mail address or from this network address; the ' +
+      'same answer whether or not the address belongs to an account. `rate_limited`: too many requests. ' +
+      'Either way, wait the `Retry-After` seconds (also in `details.retryAfterSeconds`).',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  });
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -36,6 +47,7 @@ export class AuthController {
   @HttpCode(200)
   @Access('public')
   @ApiZodBody(loginSchema)
+  @ApiTooManyAttempts()
   signIn(@Body(zodPipe(loginSchema)) dto: LoginInput, @Meta() meta: RequestMeta): Promise<LoginResult> {
     return this.login.login(dto, meta);
   }
@@ -46,6 +58,7 @@ export class AuthController {
   @Access('session')
   @ApiBearerAuth()
   @ApiZodBody(stepUpSchema)
+  @ApiTooManyAttempts()
   stepUp(
     @Auth() auth: AuthContext,
     @Body(zodPipe(stepUpSchema)) dto: StepUpInput,

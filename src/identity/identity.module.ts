@@ -15,7 +15,11 @@ import { MeController } from './me.controller.js';
 import { MeService } from './me.service.js';
 import { MfaService } from './mfa.service.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { PasswordVerifier } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
+import { SignInThrottleService } from './sign-in-throttle.service.js';
+import { SignInThrottlesController } from './sign-in-throttles.controller.js';
+import { SignInThrottlesRepository } from './sign-in-throttles.repository.js';
 import { DevicesController, UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
@@ -30,15 +34,25 @@ import { UsersService } from './users.service.js';
     MeService,
     UsersService,
     DevicesService,
+    SignInThrottleService,
+    PasswordVerifier,
     AuthenticationReadModel,
     UsersRepository,
     SessionsRepository,
     DevicesRepository,
     InvitationsRepository,
     AttestationsRepository,
+    SignInThrottlesRepository,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  controllers: [AuthController, InvitationsController, MeController, UsersController, DevicesController],
+  controllers: [
+    AuthController,
+    InvitationsController,
+    MeController,
+    UsersController,
+    DevicesController,
+    SignInThrottlesController,
+  ],
   exports: [AuthService, UsersService, DevicesService, UsersRepository, DevicesRepository],
 })
 export class IdentityModule {}

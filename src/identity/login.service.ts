@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../contracts/errors.js';
 import type { LoginInput, LoginResult, StepUpInput, StepUpView } from '../../contracts/identity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AppError, tooManyRequests } from '../common/app-error.js';
+import { AppError } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { RateLimiter } from '../common/rate-limiter.js';
 import type { RequestMeta } from '../common/request-context.js';
@@ -13,16 +13,16 @@ import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import type { Session } from './entities/session.entity.js';
 import type { User } from './entities/user.entity.js';
 import type { AuthContext } from './auth-context.js';
-import { lockedUntilAfter } from './lockout.js';
-import { verifyPassword } from './passwords.js';
+import { PasswordVerifier } from './passwords.js';
 import { SessionsRepository, toSessionView } from './sessions.repository.js';
+import { SignInThrottleService } from './sign-in-throttle.service.js';
 import { hashToken, newToken, normaliseRecoveryCode } from './tokens.js';
 import { checkTotp } from './totp.js';
 import { toUserView, UsersRepository } from './users.repository.js';
 
 type LoginOutcome = { ok: true; token: string; session: Session; user: User } | { ok: false; error: AppError };
 
-/** Sign-in: rate limit, password, second factor, progressive lock-out, and a new session. */
+/** Sign-in: rate limit, throttling, password, second factor, and a new session. */
 @Injectable()
 export class LoginService {
   constructor(
@@ -34,6 +34,8 @@ export class LoginService {
     private readonly rateLimiter: RateLimiter,
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
+    private readonly throttle: SignInThrottleService,
+    private readonly passwords: PasswordVerifier,
   ) {}
 
   async login(dto: LoginInput, meta: RequestMeta): Promise<LoginResult> {
@@ -54,43 +56,38 @@ export class LoginService {
     };
   }
 
-  /** Runs in one transaction; failures are returned (not thrown) so their counters and audit commit. */
+  /**
+   * Runs in one transaction; failures are returned (not thrown) so their counts and audit commit. Every
+   * address gets the same treatment, known or not: the same throttling, the same password work, the same
+   * answer, so nothing here tells whether an account exists.
+   */
   private async attemptLogin(m: EntityManager, dto: LoginInput, meta: RequestMeta): Promise<LoginOutcome> {
     const now = this.clock.now();
+    const admission = await this.throttle.admit(m, this.throttle.keysFor(dto.email, meta.ip), now);
     const user = await this.users.lockByEmail(m, dto.email);
-    const fail = async (code: ErrorCode, message: string, reason: string, count = true): Promise<LoginOutcome> => {
-      if (user && count) await this.countFailure(m, user, now);
+    const actor = user ? { userId: user.id, agencyId: user.agencyId } : null;
+    if (admission.waitMs > 0) {
       await this.audit.record(m, {
-        actor: user ? { userId: user.id, agencyId: user.agencyId } : null,
+        actor,
         action: 'auth.login',
-        outcome: 'failure',
-        details: { reason },
+        outcome: 'denied',
+        details: { reason: 'throttled' },
         meta,
       });
+      return { ok: false, error: this.throttle.refusal(admission, 'Too many failed sign-in attempts.') };
+    }
+    const fail = async (code: ErrorCode, message: string, reason: string): Promise<LoginOutcome> => {
+      await this.throttle.failed(m, admission, user?.id ?? null, now);
+      await this.audit.record(m, { actor, action: 'auth.login', outcome: 'failure', details: { reason }, meta });
       return { ok: false, error: new AppError(401, code, message) };
     };
 
-    if (user?.lockedUntil && user.lockedUntil > now) {
-      const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-      await this.audit.record(m, {
-        actor: { userId: user.id, agencyId: user.agencyId },
-        action: 'auth.login',
-        outcome: 'denied',
-        details: { reason: 'locked_out' },
-        meta,
-      });
-      return {
-        ok: false,
-        error: tooManyRequests('account_locked', `Too many failed sign-ins. Try again in ${seconds} seconds.`, seconds),
-      };
-    }
-    const passwordOk = await verifyPassword(dto.password, user?.passwordHash ?? null);
+    const passwordOk = await this.passwords.verify(dto.password, user?.passwordHash ?? null);
     if (!user || !passwordOk || user.status !== 'active') {
       return fail(
         'invalid_credentials',
         'The e-mail address or password is wrong.',
         user ? (passwordOk ? `status_${user.status}` : 'bad_password') : 'unknown_email',
-        !!user,
       );
     }
     let timeStep: number | null = user.mfaLastTimeStep;
@@ -119,7 +116,8 @@ export class LoginService {
       }
     }
     const needsEnrolment = this.config.MFA_REQUIRED_ROLES.includes(user.role) && !user.mfaEnabledAt;
-    await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
+    await this.throttle.succeeded(m, admission);
+    await this.users.update(m, user.id, { mfaLastTimeStep: timeStep });
     const token = newToken();
     const session = await this.sessions.insert(m, {
       userId: user.id,
@@ -142,11 +140,10 @@ export class LoginService {
     return { ok: true, token, session, user };
   }
 
-  /** Progressive lock-out: from the threshold on, each failure doubles the wait (1 min, 2, 4 … up to 1 h). */
   /**
    * The password again, and the authenticator code when the account has two-factor sign-in: the
-   * session may then add a device for `STEP_UP_MINUTES`. Wrong answers count towards the same lock-out
-   * as sign-in, so a stolen session cannot guess the password here either.
+   * session may then add a device for `STEP_UP_MINUTES`. Wrong answers are throttled with sign-in's, at the
+   * account's address and the caller's source, so a stolen session cannot guess the password here either.
    */
   async stepUp(auth: AuthContext, dto: StepUpInput, meta: RequestMeta): Promise<StepUpView> {
     await this.rateLimiter.hit(
@@ -158,9 +155,10 @@ export class LoginService {
     const outcome = await this.db.transaction(
       async (m): Promise<{ ok: true; at: Date } | { ok: false; error: AppError }> => {
         const now = this.clock.now();
+        const admission = await this.throttle.admit(m, this.throttle.keysFor(auth.user.email, meta.ip), now);
         const user = (await this.users.lockById(m, auth.user.id))!;
         const refuse = async (code: ErrorCode, message: string, reason: string) => {
-          await this.countFailure(m, user, now);
+          await this.throttle.failed(m, admission, user.id, now);
           await this.audit.record(m, {
             actor: { userId: user.id, agencyId: user.agencyId },
             action: 'auth.step_up',
@@ -170,18 +168,17 @@ export class LoginService {
           });
           return { ok: false as const, error: new AppError(401, code, message) };
         };
-        if (user.lockedUntil && user.lockedUntil > now) {
-          const seconds = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
-          return {
-            ok: false,
-            error: tooManyRequests(
-              'account_locked',
-              `Too many wrong attempts. Try again in ${seconds} seconds.`,
-              seconds,
-            ),
-          };
+        if (admission.waitMs > 0) {
+          await this.audit.record(m, {
+            actor: { userId: user.id, agencyId: user.agencyId },
+            action: 'auth.step_up',
+            outcome: 'denied',
+            details: { reason: 'throttled' },
+            meta,
+          });
+          return { ok: false, error: this.throttle.refusal(admission, 'Too many wrong attempts.') };
         }
-        if (!(await verifyPassword(dto.password, user.passwordHash))) {
+        if (!(await this.passwords.verify(dto.password, user.passwordHash))) {
           return refuse('invalid_credentials', 'That password is wrong.', 'bad_password');
         }
         let timeStep = user.mfaLastTimeStep;
@@ -197,7 +194,8 @@ export class LoginService {
             return refuse('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
           timeStep = step;
         }
-        await this.users.update(m, user.id, { failedLoginCount: 0, lockedUntil: null, mfaLastTimeStep: timeStep });
+        await this.throttle.succeeded(m, admission);
+        await this.users.update(m, user.id, { mfaLastTimeStep: timeStep });
         await this.sessions.steppedUp(m, auth.session.id, now);
         await this.audit.record(m, {
           actor: { userId: user.id, agencyId: user.agencyId },
@@ -210,11 +208,5 @@ export class LoginService {
     );
     if (!outcome.ok) throw outcome.error;
     return { steppedUpUntil: new Date(outcome.at.getTime() + this.config.STEP_UP_MINUTES * 60_000).toISOString() };
-  }
-
-  private async countFailure(m: EntityManager, user: User, now: Date): Promise<void> {
-    const failures = user.failedLoginCount + 1;
-    const lockedUntil = lockedUntilAfter(failures, this.config.LOCKOUT_THRESHOLD, now);
-    await this.users.update(m, user.id, { failedLoginCount: failures, lockedUntil });
   }
 }

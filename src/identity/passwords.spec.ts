@@ -1,4 +1,6 @@
-import { hashPassword, passwordProblems, verifyPassword } from './passwords.js';
+import { hashPassword, PasswordVerifier, passwordProblems } from './passwords.js';
+
+const verifyPassword = (password: string, stored: string | null) => new PasswordVerifier().verify(password, stored);
 
 describe('passwords', () => {
   it('verifies the right password and rejects a wrong one', async () => {
@@ -8,8 +10,16 @@ describe('passwords', () => {
     await expect(verifyPassword('correct horse battery stapLe', hash)).resolves.toBe(false);
   });
 
-  it('never verifies against a missing hash', async () => {
-    await expect(verifyPassword('anything at all here', null)).resolves.toBe(false);
+  it('never verifies against a missing hash, but does the same work as against a real one', async () => {
+    const verifier = new PasswordVerifier();
+    const derive = jest.spyOn(verifier, 'derive');
+    await expect(verifier.verify('anything at all here', null)).resolves.toBe(false);
+    await expect(verifier.verify('anything at all here', await hashPassword('another password'))).resolves.toBe(false);
+    expect(derive).toHaveBeenCalledTimes(2);
+    const [, nullSalt, nullParams] = derive.mock.calls[0];
+    const [, realSalt, realParams] = derive.mock.calls[1];
+    expect(nullParams).toEqual(realParams);
+    expect(nullSalt.length).toBe(realSalt.length);
   });
 
   it('salts each hash differently', async () => {

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../contracts/identity.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
@@ -21,14 +22,31 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-  const parts = (stored ?? DUMMY_HASH).split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [, n, r, p, salt, key] = parts;
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
-  // With no stored hash we still did the work, so timing does not reveal whether an account exists.
-  return stored !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
+/**
+ * Checks passwords at sign-in and step-up. A provider, so tests can count the key derivations it runs: an
+ * attempt at an address that matches no account (or one with no password yet) must cost what any other
+ * does, or the time an answer takes would tell whether the account exists.
+ */
+@Injectable()
+export class PasswordVerifier {
+  async verify(password: string, stored: string | null): Promise<boolean> {
+    // With no stored hash, the same work against a fixed dummy hash of the same parameters.
+    const parts = (stored ?? DUMMY_HASH).split('$');
+    if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+    const [, n, r, p, salt, key] = parts;
+    const expected = Buffer.from(key, 'base64url');
+    const actual = await this.derive(password, Buffer.from(salt, 'base64url'), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    });
+    return stored !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
+  /** The costly step (scrypt): run once for every password checked, whatever the address. */
+  derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+    return scrypt(password, salt, params);
+  }
 }
 
 const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LEN).toString('base64url')}`;

@@ -27,8 +27,6 @@ export type UserPatch = Partial<
     User,
     | 'status'
     | 'passwordHash'
-    | 'failedLoginCount'
-    | 'lockedUntil'
     | 'mfaSecret'
     | 'mfaPendingSecret'
     | 'mfaEnabledAt'
@@ -43,7 +41,7 @@ export type UserPatch = Partial<
 /** users, and the recovery codes that belong to a user's two-factor authentication. */
 @Injectable()
 export class UsersRepository {
-  /** By e-mail address (already lower-cased), locked: sign-in counts failures on this row. */
+  /** By e-mail address (already lower-cased), locked: sign-in spends TOTP steps and recovery codes on this row. */
   lockByEmail(m: EntityManager, email: string): Promise<User | null> {
     return m
       .getRepository(User)
@@ -102,7 +100,7 @@ export class UsersRepository {
   /** Fails on `users_email_key` when a concurrent creation took the address. */
   insert(
     m: EntityManager,
-    fields: Pick<User, 'agencyId' | 'email' | 'displayName' | 'role' | 'status' | 'failedLoginCount' | 'createdBy'>,
+    fields: Pick<User, 'agencyId' | 'email' | 'displayName' | 'role' | 'status' | 'createdBy'>,
   ): Promise<User> {
     return m.getRepository(User).save(m.create(User, fields));
   }

@@ -75,7 +75,6 @@ export class UsersService {
           displayName: dto.displayName,
           role: dto.role,
           status: 'invited',
-          failedLoginCount: 0,
           createdBy: auth?.user.id ?? null,
         })
         .catch(onUniqueViolation('users_email_key', emailTaken));

@@ -92,6 +92,9 @@ export async function startInstance(
     SEED_DEMO: 'false',
     JOB_INTERVAL_SECONDS: '0',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+    // Every test request comes from 127.0.0.1: a whole file's wrong passwords must not hold that source
+    // back. test/sign-in-throttle.e2e-spec.ts sets the real default and gives each case its own sources.
+    LOGIN_SOURCE_FREE_FAILURES: '10000',
     ...env,
   });
   const app = await createApp({ config, databaseUrl, clock });

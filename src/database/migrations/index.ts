@@ -10,7 +10,8 @@ import { MinutesTextHash1764850000000 } from './1764850000000-MinutesTextHash.js
 import { MessageOrder1764900000000 } from './1764900000000-MessageOrder.js';
 import { PlanSignatures1765000000000 } from './1765000000000-PlanSignatures.js';
 import { MessageSeen1765100000000 } from './1765100000000-MessageSeen.js';
-import { FormerMembers1765200000000 } from './1765200000000-FormerMembers.js';
+import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js';
+import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -26,5 +27,6 @@ export const migrations = [
   MessageOrder1764900000000,
   PlanSignatures1765000000000,
   MessageSeen1765100000000,
-  FormerMembers1765200000000,
+  SignInThrottles1765200000000,
+  FormerMembers1765300000000,
 ];

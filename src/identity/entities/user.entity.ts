@@ -10,8 +10,6 @@ export class User {
   @Column('text') role: Role;
   @Column('text') status: UserStatus;
   @Column('text', { nullable: true }) passwordHash: string | null;
-  @Column('int') failedLoginCount: number;
-  @Column('timestamptz', { nullable: true }) lockedUntil: Date | null;
   /** Base32 TOTP secret. Server-side by nature of TOTP; never returned after enrolment. */
   @Column('text', { nullable: true }) mfaSecret: string | null;
   @Column('text', { nullable: true }) mfaPendingSecret: string | null;

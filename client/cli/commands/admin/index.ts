@@ -13,9 +13,10 @@ import {
 } from './agencies.js';
 import { listAgreements, publishAgreement } from './agreements.js';
 import { verifyAudit } from './audit.js';
+import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
 import { createUser, disableUser, listUsers } from './users.js';
 
-/** The ISA signatory register, agreement versions, accounts and the audit trail. */
+/** The ISA signatory register, agreement versions, accounts, sign-in delays and the audit trail. */
 export function registerAdminCommands(program: Command, action: Action): void {
   registerAgencies(program, action);
   registerAccounts(program, action);
@@ -61,7 +62,7 @@ function registerAgencies(program: Command, action: Action): void {
   agencies.command('reinstate <agency>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
 }
 
-/** Agreement versions, accounts and the audit trail. */
+/** Agreement versions, accounts, sign-in delays and the audit trail. */
 function registerAccounts(program: Command, action: Action): void {
   const agreements = program.command('agreements').description('Versions of the Information Sharing Agreement');
   agreements.command('list').description('Published versions, newest first').action(action(listAgreements));
@@ -94,6 +95,15 @@ function registerAccounts(program: Command, action: Action): void {
     .description('Off-board a leaver: the account is disabled and every session ends at once')
     .option('--reason <text>', 'why (recorded)')
     .action(action(disableUser));
+
+  const delays = program
+    .command('sign-in-delays')
+    .description('Accounts and network addresses held back by failed sign-ins (isa_admin)');
+  delays.command('list').description('Who is held back now, and until when').action(action(listSignInDelays));
+  delays
+    .command('clear <userId>')
+    .description('Forget the failed sign-ins at an account, so its owner can sign in at once (recorded)')
+    .action(action(clearSignInDelay));
 
   const audit = program.command('audit').description('The append-only, hash-chained audit trail');
   audit

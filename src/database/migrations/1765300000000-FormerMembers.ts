@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * withdrawn). Written in the same statement that deletes the membership, so the member list keeps its
  * history, and a former observer is told their access ended rather than that they were never a member.
  */
-export class FormerMembers1765200000000 implements MigrationInterface {
-  name = 'FormerMembers1765200000000';
+export class FormerMembers1765300000000 implements MigrationInterface {
+  name = 'FormerMembers1765300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
