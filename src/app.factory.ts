@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
-import { AllExceptionsFilter, toErrorResponse } from './common/all-exceptions.filter.js';
+import { AllExceptionsFilter, sendError, toErrorResponse } from './common/all-exceptions.filter.js';
 import { SystemClock } from './common/clock.js';
 import { runMigrations } from './database/data-source.js';
 import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
@@ -89,7 +89,7 @@ export async function createApp(
   app.use((err: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const { status, body } = toErrorResponse(err, String(req.id ?? ''));
-    res.status(status).json(body);
+    sendError(res, status, body);
   });
   return app;
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import type { ErrorCode } from '../../contracts/errors.js';
 import { AppError, type ErrorBody } from './app-error.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './db-unavailable.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'bad_request',
@@ -15,7 +16,11 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
-/** Maps a thrown value to a status and the DESIGN.md §7 body. Unknown errors become a bare 500. */
+/**
+ * Maps a thrown value to a status and the DESIGN.md §7 body. The database being unavailable (down,
+ * restarting, unreachable, out of connections) is a 503 `service_unavailable` with `retryAfterSeconds`:
+ * the request was not at fault and may be sent again. Other unknown errors become a bare 500.
+ */
 export function toErrorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (err instanceof AppError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
@@ -52,6 +57,18 @@ export function toErrorResponse(err: unknown, requestId: string): { status: numb
       return { status, body: { error: { code, message } } };
     }
   }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'service_unavailable',
+          message: 'The server cannot reach its database just now. Try again in a moment.',
+          details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS, requestId },
+        },
+      },
+    };
+  }
   return {
     status: 500,
     body: {
@@ -76,11 +93,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const requestId = String(req.id ?? '');
     const { status, body } = toErrorResponse(exception, requestId);
-    if (status >= 500) {
+    if (body.error.code === 'service_unavailable') {
+      this.logger.warn({ err: exception, requestId }, 'Database unavailable');
+    } else if (status >= 500) {
       this.logger.error({ err: exception, requestId }, 'Unhandled error');
     }
-    const retry = body.error.details?.retryAfterSeconds;
-    if (status === 429 && typeof retry === 'number') res.setHeader('Retry-After', String(Math.ceil(retry)));
-    res.status(status).json(body);
+    sendError(res, status, body);
   }
+}
+
+/** Writes an error response, with `Retry-After` when the body says how long to wait (429, 503). */
+export function sendError(res: Response, status: number, body: ErrorBody): void {
+  const retry = body.error.details?.retryAfterSeconds;
+  if ((status === 429 || status === 503) && typeof retry === 'number') {
+    res.setHeader('Retry-After', String(Math.ceil(retry)));
+  }
+  res.status(status).json(body);
 }

@@ -35,6 +35,12 @@ export const entities = [
   Message,
 ];
 
+/**
+ * How long a request waits for a pooled connection (all busy, or the database not answering) before it
+ * is answered `503 service_unavailable`, rather than hanging until the operating system gives up.
+ */
+export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
@@ -45,7 +51,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: 20, application_name: 'strongroom' },
+    extra: { max: 20, application_name: 'strongroom', connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS },
   };
 }
 

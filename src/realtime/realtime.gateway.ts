@@ -56,9 +56,11 @@ export class RealtimeGateway implements OnGatewayInit {
       void this.admit(socket).then(
         () => next(),
         (err: unknown) => {
-          const { body } = toErrorResponse(err, '');
-          // The client sees `connect_error` with this message and `data` in our error shape.
-          const refusal = Object.assign(new Error(body.error.message), { data: body });
+          const { status, body } = toErrorResponse(err, '');
+          if (status >= 500) this.logger.warn({ err }, 'socket admission failed');
+          // The client sees `connect_error` with this message and `data` in our error shape, with the
+          // status HTTP would have used (a 503 is worth connecting again for; a 401 is not).
+          const refusal = Object.assign(new Error(body.error.message), { data: { ...body, status } });
           next(refusal);
         },
       );
@@ -98,7 +100,9 @@ export class RealtimeGateway implements OnGatewayInit {
       return { ok: true, data: await fn() };
     } catch (err) {
       const { status, body } = toErrorResponse(err, '');
-      if (status >= 500) this.logger.error({ err }, 'socket event failed');
+      if (body.error.code === 'service_unavailable')
+        this.logger.warn({ err }, 'socket event failed: database unavailable');
+      else if (status >= 500) this.logger.error({ err }, 'socket event failed');
       // A socket whose session or access has gone is cut after hearing why.
       if (status === 401 || (err instanceof AppError && err.code === 'agency_not_signed')) {
         setImmediate(() => socket.disconnect(true));
