@@ -85,29 +85,27 @@ export class RealtimeConnection {
   /**
    * Connects, resolving once admitted. A final refusal rejects at once, with the same error HTTP would
    * give (e.g. 401 `invalid_session`). While the server cannot be reached or turns the socket away for
-   * the moment, it keeps trying, and rejects with a `StrongroomNetworkError` after the retry policy's
-   * `giveUpAfterMs` (at the first failure when made with `reconnection: false`).
+   * the moment, it keeps trying; the first failure after the retry policy's `giveUpAfterMs` (or the
+   * first of all, when made with `reconnection: false`) rejects, with that refusal or a
+   * `StrongroomNetworkError`. (Every attempt ends in a connection or a failure: socket.io gives up on
+   * one that hangs after its own connection timeout.)
    */
   connect(): Promise<void> {
+    const deadline = Date.now() + this.retry.giveUpAfterMs;
     return new Promise((resolve, reject) => {
-      let last: unknown = null;
       const finish = (err?: Error) => {
-        clearTimeout(timer);
         this.socket.off('connect', ok);
         this.socket.off('connect_error', fail);
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(
-        () => finish(new StrongroomNetworkError(this.serverUrl, last ?? new Error('no answer'))),
-        this.retry.giveUpAfterMs,
-      );
       const ok = () => finish();
       const fail = (err: Refusal) => {
         const refusal = refusalOf(err);
         if (refusal && refusal.status < 500) return finish(refusal);
-        last = refusal ?? err;
-        if (!this.reconnects) finish(refusal ?? new StrongroomNetworkError(this.serverUrl, err));
+        if (!this.reconnects || Date.now() >= deadline) {
+          finish(refusal ?? new StrongroomNetworkError(this.serverUrl, err));
+        }
       };
       this.socket.on('connect', ok);
       this.socket.on('connect_error', fail);
