@@ -212,6 +212,20 @@ describe('sends and subscriptions through an unreliable network', () => {
     stop();
   }, 120_000);
 
+  it('closing the session ends its subscriptions: a catch-up that keeps failing stops trying', async () => {
+    const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    const catchUps = new RegExp(`^/api/channels/${channelId}/messages\\?`);
+    toBob.rule = ({ method, path }) => (method === 'GET' && catchUps.test(path) ? 'refuse' : 'pass');
+    const s = sameDevice(bobS, 0);
+    await s.subscribe(channelId, () => undefined, { after: 0 });
+    await eventually(() => expect(toBob.requests('GET', catchUps).length).toBeGreaterThanOrEqual(3));
+    s.close();
+    const tried = toBob.requests('GET', catchUps).length;
+    // Its waits are at most 0.2 s: still trying, it would have tried several times more by now.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(toBob.requests('GET', catchUps).length).toBeLessThanOrEqual(tried + 1); // one may have been on its way
+  });
+
   it('read: a key or a sender’s keys that cannot be fetched for the moment are fetched again, and when time runs out the error says so rather than calling the message unreadable', async () => {
     const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
     await aliceS.send(channelId, 'read me');

@@ -393,7 +393,10 @@ export class SecureSession {
     return this.messages.subscribe(channelId, onMessage, opts);
   }
 
-  /** Closes the socket, if one is open; sends go over HTTP until the next `connect`. */
+  /**
+   * Closes the socket, if one is open, and ends the subscriptions that listened on it (they stop trying
+   * to catch up); sends go over HTTP until the next `connect`.
+   */
   close(): void {
     this.messages.close();
   }

@@ -87,6 +87,8 @@ export class MessageStream {
   private readonly seen = new Map<string, { seq: number; seen: MessageSeen }>();
   /** Per channel: the order check of the messages delivered so far, and the last sequence number it saw. */
   private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
+  /** Stops each live subscription (and its catch-up tries) when the socket they listen on is closed. */
+  private readonly subscriptions = new Set<AbortController>();
 
   constructor(
     private readonly client: StrongroomClient,
@@ -493,6 +495,7 @@ export class MessageStream {
   ): Promise<() => void> {
     const rt = await this.connect();
     const stop = new AbortController();
+    this.subscriptions.add(stop);
     let last = opts.after ?? (await retrying(() => this.client.channel(channelId), new Backoff(this.policy))).lastSeq;
     let queue = Promise.resolve();
     const deliver = (m: DecryptedMessage) => {
@@ -550,12 +553,18 @@ export class MessageStream {
     enqueue(catchUp);
     return () => {
       stop.abort();
+      this.subscriptions.delete(stop);
       offs.forEach((off) => off());
     };
   }
 
-  /** Closes the socket, if one is open; sends go over HTTP until the next `connect`. */
+  /**
+   * Closes the socket, if one is open, and ends the subscriptions that listened on it; sends go over
+   * HTTP until the next `connect`.
+   */
   close(): void {
+    for (const stop of this.subscriptions) stop.abort();
+    this.subscriptions.clear();
     this.rt?.close();
     this.rt = null;
   }
