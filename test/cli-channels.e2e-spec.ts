@@ -82,6 +82,22 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect(show.out).toContain('alice person');
   });
 
+  it('send with the same --client-message-id twice (a script running it again) stores the message once', async () => {
+    const { id } = json<{ id: string }>(
+      await as(alice, ['--json', 'channels', 'create', '--kind', 'locality_meeting', '--member', bob.email]),
+    );
+    const clientMessageId = '6f1d2b3c-4a5e-4f60-8a7b-9c0d1e2f3a4b';
+    const first = await as(alice, ['--json', 'send', id, 'only once', '--client-message-id', clientMessageId]);
+    const again = await as(alice, ['--json', 'send', id, 'only once', '--client-message-id', clientMessageId]);
+    expect([first.code, again.code]).toEqual([0, 0]);
+    expect(json<{ seq: number }>(again).seq).toBe(json<{ seq: number }>(first).seq);
+    const read = json<{ messages: { content: { body: string } }[] }>(await as(bob, ['--json', 'read', id]));
+    expect(read.messages.map((m) => m.content.body)).toEqual(['only once']);
+    const bad = await as(alice, ['send', id, 'x', '--client-message-id', 'not-a-uuid']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--client-message-id must be a UUID');
+  });
+
   it('adds a newcomer who sees only new messages until history is shared with them', async () => {
     const { id } = json<{ id: string }>(
       await as(alice, ['--json', 'channels', 'create', '--kind', 'family_meeting', '--member', bob.email]),

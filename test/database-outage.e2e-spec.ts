@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SecureSession } from '../client/sdk/index.js';
+import type { DecryptedMessage, SecureSession } from '../client/sdk/index.js';
 import { countOf } from './support/db.js';
 import { eventually } from './support/eventually.js';
 import { refused } from './support/refused.js';
@@ -19,6 +19,7 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
   let database: string;
   let alice: Person;
   let aliceS: SecureSession;
+  let bobS: SecureSession;
   let channelId: string;
 
   /** A GET as any HTTP client makes it, so the status and headers are seen exactly as sent. */
@@ -46,10 +47,12 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
     alice = await w.person(council, 'practitioner', 'alice');
     const bob = await w.person(council, 'practitioner', 'bob');
     aliceS = await secureSession(alice.client, 'alice laptop', t);
+    bobS = await secureSession(bob.client, 'bob laptop', t);
     channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
   });
   afterAll(async () => {
     aliceS.close();
+    bobS.close();
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => undefined);
     await admin.end();
     await t.close();
@@ -109,4 +112,50 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
       before + 1,
     );
   });
+
+  it('the SDK sees a send through the outage (stored once), and a socket turned away with 503 meanwhile comes back by itself and catches up', async () => {
+    const got: DecryptedMessage[] = [];
+    const stop = await bobS.subscribe(channelId, (m) => got.push(m));
+    const rt = await bobS.connect();
+    const refusals: unknown[] = [];
+    rt.socket.on('connect_error', (err: Error & { data?: { status?: number } }) => refusals.push(err.data?.status));
+    const before = await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId]);
+
+    await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+    let sending: ReturnType<SecureSession['send']> | undefined;
+    try {
+      await terminateAll();
+      // Bob's socket drops; the server cannot check his session to let it back in: 503, for now.
+      rt.socket.io.engine.close();
+      await eventually(() => expect(refusals).toContain(503));
+      // Alice's send meets the outage (her session first asks where her chain is: 503) and keeps trying.
+      const chainHead = alice.client.messageChainHead;
+      const answers: unknown[] = [];
+      const spy = jest.spyOn(alice.client, 'messageChainHead').mockImplementation((...args) =>
+        chainHead(...args).catch((err: unknown) => {
+          answers.push((err as { status?: number }).status);
+          throw err;
+        }),
+      );
+      sending = aliceS.send(channelId, 'sent while the database was away');
+      await eventually(() => expect(answers).toContain(503));
+      spy.mockRestore();
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+    }
+
+    const stored = await sending;
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(
+      before + 1,
+    );
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE client_message_id = $1', [
+        stored.clientMessageId,
+      ]),
+    ).toBe(1);
+    await eventually(() => expect(rt.connected).toBe(true));
+    await eventually(() => expect(got.map((m) => m.content?.body)).toContain('sent while the database was away'));
+    expect(got.filter((m) => m.error || m.unverified)).toEqual([]);
+    stop();
+  }, 120_000);
 });

@@ -61,7 +61,8 @@ function buildProgram(io: CliIO): Command {
         'STRONGROOM_PASSWORD, STRONGROOM_TOTP, STRONGROOM_PASSPHRASE (and STRONGROOM_INVITATION_TOKEN).\n' +
         'Local state (session, encrypted device keys) lives in STRONGROOM_HOME, default ~/.strongroom.\n' +
         'STRONGROOM_KDF=interactive (for tests only) makes new key stores cheaper to open, and to crack.\n' +
-        'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable,\n' +
+        'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable\n' +
+        '(a `send` then may not have arrived: run it again with the same --client-message-id and it is stored once),\n' +
         '4 local problem (e.g. wrong passphrase). `export verify`: 1 the export is broken, 5 it is intact\n' +
         'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
         'verified (no sender is shown for it), or was moved, removed or re-dated on the server (it is marked).\n\n' +

@@ -6,6 +6,7 @@ import {
   FileKeyStore,
   FileTrustStore,
   SecureSession,
+  SendNotConfirmedError,
   StrongroomApiError,
   StrongroomClient,
   StrongroomNetworkError,
@@ -159,7 +160,9 @@ export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): nu
     return 1;
   }
   // 4 covers this computer's own refusals: a wrong passphrase, a changed key (KeyChangedError), no key.
-  const code = err instanceof CliUsageError ? 2 : err instanceof StrongroomNetworkError ? 3 : 4;
+  // A send never confirmed is the network's doing too: run it again with the same --client-message-id.
+  const unreachable = err instanceof StrongroomNetworkError || err instanceof SendNotConfirmedError;
+  const code = err instanceof CliUsageError ? 2 : unreachable ? 3 : 4;
   const message = err instanceof Error ? err.message : String(err);
   if (ctx.json)
     ctx.io.out(

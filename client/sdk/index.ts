@@ -19,11 +19,18 @@ export { newObjectiveId } from './ids.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
-export { SecureSession, UnableToDecryptError, type DecryptedMessage } from './secure-session.js';
+export {
+  SecureSession,
+  SendNotConfirmedError,
+  UnableToDecryptError,
+  type DecryptedMessage,
+  type SessionOptions,
+} from './secure-session.js';
 export type { NewChannel } from './session/channel-keys.js';
 export type { DeviceClaim, TrustedDevice, VerifiedPerson } from './session/device-trust.js';
 export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
-export type { DecryptedPage, SubscribeOptions } from './session/message-stream.js';
+export type { DecryptedPage, SendOptions, SubscribeOptions } from './session/message-stream.js';
+export { DEFAULT_RETRY, isTransient, type RetryPolicy } from './transport/retry.js';
 export type {
   CheckedPlan,
   PlanVersionInput,

@@ -5,7 +5,13 @@ import type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
 import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
 import { MessageCache, type DecryptedMessage } from './session/message-cache.js';
-import { MessageStream, type DecryptedPage, type SubscribeOptions } from './session/message-stream.js';
+import {
+  MessageStream,
+  type DecryptedPage,
+  type SendOptions,
+  type SubscribeOptions,
+} from './session/message-stream.js';
+import { CLOCK_TOLERANCE_MS } from './session/message-order.js';
 import {
   SealedRecords,
   type CheckedPlan,
@@ -15,6 +21,7 @@ import {
 import type { StoredDevice } from './store/key-store.js';
 import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustStore } from './store/trust-store.js';
 import type { RealtimeConnection } from './transport/realtime.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './transport/retry.js';
 import type {
   AddMemberRequest,
   ChannelView,
@@ -25,8 +32,23 @@ import type {
   StoredMessageView,
 } from './types.js';
 
-export { UnableToDecryptError } from './session/errors.js';
+export { SendNotConfirmedError, UnableToDecryptError } from './session/errors.js';
 export type { DecryptedMessage } from './session/message-cache.js';
+
+/** What a session may be given besides its client, device, pins and clock. */
+export interface SessionOptions {
+  /**
+   * How long an operation keeps trying through network errors, timeouts, dropped sockets and 5xx answers
+   * (a send until acknowledged, a key or a page until fetched), and how it spaces its attempts. Default
+   * `DEFAULT_RETRY`: a minute, waits from ¼ s growing to 5 s. `giveUpAfterMs` may be at most 4 minutes:
+   * a message keeps the time it was signed at through every attempt, and readers flag one stored more
+   * than 5 minutes after that time as re-dated.
+   */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The longest a send may keep trying: the readers' clock tolerance, less a minute for clocks that differ. */
+const MAX_GIVE_UP_AFTER_MS = CLOCK_TOLERANCE_MS - 60_000;
 
 /**
  * End-to-end encrypted channels for one signed-in device: the public API the CLI, the tests and (next)
@@ -49,21 +71,31 @@ export class SecureSession {
   /**
    * @param trustStore where pins persist (a file for the CLI); in memory by default.
    * @param now this device's clock, which decides local expiry (tests pass the server's fake clock).
+   * @param options how long to keep trying through failures that are not the request's fault.
    */
   constructor(
     readonly client: StrongroomClient,
     readonly device: StoredDevice,
     trustStore: TrustStore = new MemoryTrustStore(),
     now: () => Date = () => new Date(),
+    options: SessionOptions = {},
   ) {
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    if (!(retry.giveUpAfterMs >= 0 && retry.giveUpAfterMs <= MAX_GIVE_UP_AFTER_MS)) {
+      throw new RangeError(
+        `retry.giveUpAfterMs must be between 0 and ${MAX_GIVE_UP_AFTER_MS} ms: a message stored later than ` +
+          'that after it was signed is shown to readers as re-dated.',
+      );
+    }
     const own = device.identity ? { userId: device.userId, identityPublicKey: device.identity.publicKey } : undefined;
     this.trust = new DeviceTrust(client, trustStore, now, own);
-    this.keys = new ChannelKeys(client, device, this.trust, (message) => {
+    const warn = (message: string) => {
       for (const listener of this.warningListeners) listener(message);
-    });
-    this.records = new SealedRecords(client, device, this.keys, this.trust);
+    };
+    this.keys = new ChannelKeys(client, device, this.trust, warn, retry);
+    this.records = new SealedRecords(client, device, this.keys, this.trust, retry);
     this.cache = new MessageCache(now);
-    this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now);
+    this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now, retry);
   }
 
   /** This device's id: the sender of what this session sends, the recipient of the keys it opens. */
@@ -138,8 +170,9 @@ export class SecureSession {
   /**
    * Opens the next epoch: a fresh key sealed to exactly the current member devices, announced with this
    * device's signature. If another device got there first, carries on with theirs; if the membership
-   * changed meanwhile, rebuilds. Returns the channel's current epoch afterwards. Call it after removing a
-   * member so they cannot read what follows (sending does it by itself when the server asks).
+   * changed meanwhile, rebuilds, as often as it takes within the retry policy's time (and so through
+   * network errors and 5xx answers). Returns the channel's current epoch afterwards. Call it after
+   * removing a member so they cannot read what follows (sending does it by itself when the server asks).
    */
   rotate(channelId: string, newTitle?: string): Promise<number> {
     return this.keys.rotate(channelId, newTitle);
@@ -147,7 +180,8 @@ export class SecureSession {
 
   /**
    * The key of one epoch for this device: fetched sealed, the opener's announcement checked, then opened
-   * here. Throws `UnableToDecryptError` when this device holds none.
+   * here. Throws `UnableToDecryptError` when this device holds none (final); a fetch that fails for the
+   * moment is tried again within the retry policy's time, then its error (network, 5xx) is thrown.
    */
   keyFor(channelId: string, epoch: number): Promise<Uint8Array> {
     return this.keys.keyFor(channelId, epoch);
@@ -186,8 +220,9 @@ export class SecureSession {
   // ── sealed fields and minutes ───────────────────────────────────────────────────────────────────
 
   /**
-   * Runs `write` (which seals with `sealField` and sends the result), and once more if the channel's keys
-   * changed in between (409 `epoch_stale`): the server takes sealed fields only under the current key.
+   * Runs `write` (which seals with `sealField` and sends the result), and again each time the channel's
+   * keys changed in between (409 `epoch_stale`), within the retry policy's time: the server takes sealed
+   * fields only under the current key.
    */
   sealedWrite<T>(write: () => Promise<T>): Promise<T> {
     return this.records.sealedWrite(write);
@@ -277,20 +312,35 @@ export class SecureSession {
   // ── messages ────────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Encrypts, signs and sends (over the socket once `connect`ed, else HTTP). A stale epoch (membership
-   * or device change, or the clock) is handled by rotating and sending again with the same client
-   * message id, so a retry never duplicates.
+   * Encrypts, signs and sends (over the socket once `connect`ed, else HTTP), and sees it through: resolves
+   * with the stored message once acknowledged, never stores it twice, and never gives up on a failure
+   * that is not the request's fault before the retry policy's time runs out.
+   * - Network errors, timeouts, a dropped socket, 5xx answers (`503 service_unavailable`): the same sealed
+   *   message (same client message id, counter, chain link, time and signature) is sent again with
+   *   back-off; the server answers one it already stored with that copy.
+   * - A stale key (membership or device change, or the clock; 409 `epoch_stale`): rotates and sends the
+   *   same header again under the new key, as often as other devices race it.
+   * - Out of time: rejects with `SendNotConfirmedError`. The message may have arrived: send it again with
+   *   the same `clientMessageId` (pass it in `opts`) and it is stored once; the answer is the stored copy.
+   * - A refusal (any other 4xx): rejects with it (`StrongroomApiError`).
    */
-  send(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
-    return this.messages.send(channelId, content);
+  send(channelId: string, content: MessageContent | string, opts: SendOptions = {}): Promise<StoredMessageView> {
+    return this.messages.send(channelId, content, opts);
   }
 
-  /** Decrypts one stored or live message; a failure is reported on the message (`error`), never thrown. */
+  /**
+   * Decrypts one stored or live message; a failure to decrypt or verify is reported on the message
+   * (`error`), never thrown. Fetching what it needs is tried again within the retry policy's time; if the
+   * server still cannot be reached, that error is thrown (the message may yet be read).
+   */
   decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
     return this.messages.decrypt(channelId, m);
   }
 
-  /** One page of messages after `after`, decrypted, expired ones left out; they are kept in the cache. */
+  /**
+   * One page of messages after `after`, decrypted, expired ones left out; they are kept in the cache.
+   * Fetches are tried again within the retry policy's time, then their error is thrown.
+   */
   read(channelId: string, opts: { after?: number; limit?: number } = {}): Promise<DecryptedPage> {
     return this.messages.read(channelId, opts);
   }
@@ -328,9 +378,12 @@ export class SecureSession {
   }
 
   /**
-   * Delivers a channel's messages in order, live. Real time is the fast path; a gap in sequence numbers,
-   * a reconnect or a missed packet triggers catch-up over HTTP from the last delivered number, so nothing
-   * is ever skipped. Returns a function that stops the subscription.
+   * Delivers a channel's messages in order, live, each once. Real time is the fast path; a gap in
+   * sequence numbers, a reconnect or a missed packet triggers catch-up over HTTP from the last delivered
+   * number, so nothing is ever skipped. While the network or the server fails (a key or the catch-up
+   * cannot be fetched), it tries again with back-off for as long as the subscription lasts and delivers
+   * each message once it can be decrypted: never as unreadable for want of a network. A refusal it
+   * cannot get past goes to `opts.onError`. Returns a function that stops the subscription.
    */
   subscribe(
     channelId: string,
@@ -340,7 +393,10 @@ export class SecureSession {
     return this.messages.subscribe(channelId, onMessage, opts);
   }
 
-  /** Closes the socket, if one is open; sends go over HTTP until the next `connect`. */
+  /**
+   * Closes the socket, if one is open, and ends the subscriptions that listened on it (they stop trying
+   * to catch up); sends go over HTTP until the next `connect`.
+   */
   close(): void {
     this.messages.close();
   }

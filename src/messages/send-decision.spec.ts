@@ -64,6 +64,8 @@ const REUSED: Refusal = {
   code: 'client_message_id_reused',
   message: 'This client message id was already used for a different message.',
 };
+/** The sender's own message in this channel: the refusal names its place, for the sender to compare. */
+const REUSED_OWN: Refusal = { ...REUSED, details: { seq: 7 } };
 const NOT_YOUR_DEVICE: Refusal = {
   status: 403,
   code: 'not_your_device',
@@ -175,24 +177,24 @@ const rows: Row[] = [
     'epoch_message_limit',
   ],
   [
-    'the same clientMessageId with another signature is client_message_id_reused',
+    'the same clientMessageId with another signature is client_message_id_reused, naming the sender’s own message',
     { earlier: earlier({ signature: OTHER_SIG }) },
-    REUSED,
+    REUSED_OWN,
   ],
   [
-    'the same clientMessageId in another channel is client_message_id_reused',
+    'the same clientMessageId in another channel is client_message_id_reused, naming nothing',
     { earlier: earlier({ channelId: OTHER_CHANNEL }) },
     REUSED,
   ],
   [
-    'the same clientMessageId from another sender is client_message_id_reused',
+    'the same clientMessageId from another sender is client_message_id_reused, naming nothing',
     { earlier: earlier({ senderUserId: MALLORY }) },
     REUSED,
   ],
   [
     'the clientMessageId of a deleted message (no signature left) is client_message_id_reused',
     { earlier: earlier({ signature: null }) },
-    REUSED,
+    REUSED_OWN,
   ],
 
   // Then the device, then the signature verdict.

@@ -67,8 +67,16 @@ export function decideSend(f: SendFacts, rules: SendRules): SendDecision {
       f.earlier.channelId === f.send.channelId &&
       f.earlier.signature?.equals(f.send.signature) === true;
     if (!same) {
+      // The sender's own message in this channel: say where it is, so a client sending it again, sealed
+      // anew (another process, after an acknowledgement it never had), can see whether it is the same.
+      // Nobody else is told anything of it.
+      const own = f.earlier.senderUserId === f.send.userId && f.earlier.channelId === f.send.channelId;
       return refuse(
-        conflict('client_message_id_reused', 'This client message id was already used for a different message.'),
+        conflict(
+          'client_message_id_reused',
+          'This client message id was already used for a different message.',
+          own ? { seq: Number(f.earlier.seq) } : undefined,
+        ),
       );
     }
     return { kind: 'duplicate', message: f.earlier };

@@ -12,6 +12,7 @@ import {
   verifyDetached,
 } from '../crypto/channel-crypto.js';
 import type { StoredDevice } from '../store/key-store.js';
+import { Backoff, DEFAULT_RETRY, isTransient, retrying, type RetryPolicy } from '../transport/retry.js';
 import type { ChannelKind, EpochKeyView, MemberDeviceView, MemberRole } from '../types.js';
 import { isTrustRefusal, type DeviceTrust, type TrustedDevice } from './device-trust.js';
 import {
@@ -21,9 +22,6 @@ import {
   UnableToDecryptError,
   unhandledCode,
 } from './errors.js';
-
-/** How often opening an epoch is tried again while the channel's membership keeps changing under it. */
-const MAX_ATTEMPTS = 6;
 
 /** A key sent to another device, as the share routes take it. */
 type SharedEnvelope = { epoch: number; deviceId: string; sealed: string };
@@ -63,6 +61,8 @@ export class ChannelKeys {
     private readonly trust: DeviceTrust,
     /** Hears each refusal this device makes (a device left out of a key, a key refused), in plain words. */
     private readonly warn: (message: string) => void = () => {},
+    /** How long a fetch, or a rotation racing other devices, keeps trying before it gives up. */
+    private readonly policy: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   private get deviceId(): string {
@@ -97,82 +97,94 @@ export class ChannelKeys {
    * announced with this device's signature; devices it refuses (an identity that changed, a device its
    * owner never approved) are named as withheld and get nothing, and each refusal is reported as a
    * warning. If another device got there first, carries on with theirs; if the membership changed
-   * meanwhile, rebuilds. Returns the channel's current epoch afterwards.
+   * meanwhile, rebuilds, as often as it takes (with a short, growing wait, so racing devices spread
+   * out), and so through network errors and 5xx answers, until `backoff` runs out (the retry policy's
+   * time, or the send's that asked for it). Returns the channel's current epoch afterwards.
    */
-  async rotate(channelId: string, newTitle?: string): Promise<number> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { currentEpoch, devices } = await this.client.channelDevices(channelId);
-      const trusted: MemberDeviceView[] = [];
-      const withheld: string[] = [];
-      for (const d of devices) {
-        try {
-          await this.trust.check(d);
-          trusted.push(d);
-        } catch (err) {
-          if (!isTrustRefusal(err)) throw err;
-          withheld.push(d.deviceId);
-          this.warn(`${err.message} (Left out of the new key for this conversation.)`);
-        }
-      }
-      if (!trusted.some((d) => d.deviceId === this.deviceId)) throw new DeviceNotApprovedError();
-      const epoch = currentEpoch + 1;
-      const key = await newEpochKey();
-      const title = newTitle ?? (currentEpoch > 0 ? await this.title(channelId) : null);
-      const recipientDeviceIds = trusted.map((d) => d.deviceId);
-      const envelopes = (await this.sealTo(channelId, epoch, key, trusted)).map(({ deviceId, sealed }) => ({
-        deviceId,
-        sealed,
-      }));
-      const commitment = await epochCommitment(key, channelId, epoch);
-      const signature = await signDetached(
-        epochAnnouncementBytes({
-          channelId,
-          epoch,
-          openerDeviceId: this.deviceId,
-          recipientDeviceIds,
-          withheldDeviceIds: withheld,
-          commitment,
-        }),
-        this.device.keys.ed25519.privateKey,
-      );
+  async rotate(channelId: string, newTitle?: string, backoff = new Backoff(this.policy)): Promise<number> {
+    for (;;) {
       try {
-        await this.client.openEpoch(channelId, {
-          epoch,
-          openerDeviceId: this.deviceId,
-          signature,
-          commitment,
-          envelopes,
-          withheld,
-          ...(title !== null ? { title: await encryptTitle(title, channelId, epoch, key) } : {}),
-        });
-        this.keys.set(`${channelId}:${epoch}`, key);
-        this.announcements.set(`${channelId}:${epoch}`, {
-          openerDeviceId: this.deviceId,
-          recipientDeviceIds,
-          withheldDeviceIds: withheld,
-        });
-        this.epochs.set(channelId, epoch);
-        return epoch;
+        return await this.openNext(channelId, newTitle);
       } catch (err) {
-        if (!isRotateAndRetry(err)) throw err;
-        switch (err.code) {
-          case 'membership_changed':
-            continue;
-          case 'epoch_exists': {
-            // Someone opened it first: theirs is the epoch now. Not taken as the send epoch here: sendKey
-            // checks whom it went to before anything is encrypted under it.
-            this.epochs.delete(channelId);
-            return Number(err.details?.currentEpoch ?? epoch);
+        if (isRotateAndRetry(err)) {
+          switch (err.code) {
+            case 'membership_changed':
+              if (await backoff.wait(err)) continue;
+              throw new Error('The conversation’s members kept changing while making its new key; try again.', {
+                cause: err,
+              });
+            case 'epoch_exists': {
+              // Someone opened it first: theirs is the epoch now. Not taken as the send epoch here: sendKey
+              // checks whom it went to before anything is encrypted under it.
+              this.epochs.delete(channelId);
+              return Number(err.details?.currentEpoch);
+            }
+            case 'epoch_stale':
+              // A refusal of a message, not of an epoch: the sender's loop (MessageStream.send) handles it.
+              throw err;
+            default:
+              return unhandledCode(err.code);
           }
-          case 'epoch_stale':
-            // A refusal of a message, not of an epoch: the sender's loop (MessageStream.send) handles it.
-            throw err;
-          default:
-            return unhandledCode(err.code);
         }
+        if (isTransient(err) && (await backoff.wait(err))) continue;
+        throw err;
       }
     }
-    throw new Error('The conversation’s members kept changing while making its new key; try again.');
+  }
+
+  /** One try at opening the next epoch (`rotate`); a refusal is the caller's to handle. */
+  private async openNext(channelId: string, newTitle: string | undefined): Promise<number> {
+    const { currentEpoch, devices } = await this.client.channelDevices(channelId);
+    const trusted: MemberDeviceView[] = [];
+    const withheld: string[] = [];
+    for (const d of devices) {
+      try {
+        await this.trust.check(d);
+        trusted.push(d);
+      } catch (err) {
+        if (!isTrustRefusal(err)) throw err;
+        withheld.push(d.deviceId);
+        this.warn(`${err.message} (Left out of the new key for this conversation.)`);
+      }
+    }
+    if (!trusted.some((d) => d.deviceId === this.deviceId)) throw new DeviceNotApprovedError();
+    const epoch = currentEpoch + 1;
+    const key = await newEpochKey();
+    const title = newTitle ?? (currentEpoch > 0 ? await this.title(channelId) : null);
+    const recipientDeviceIds = trusted.map((d) => d.deviceId);
+    const envelopes = (await this.sealTo(channelId, epoch, key, trusted)).map(({ deviceId, sealed }) => ({
+      deviceId,
+      sealed,
+    }));
+    const commitment = await epochCommitment(key, channelId, epoch);
+    const signature = await signDetached(
+      epochAnnouncementBytes({
+        channelId,
+        epoch,
+        openerDeviceId: this.deviceId,
+        recipientDeviceIds,
+        withheldDeviceIds: withheld,
+        commitment,
+      }),
+      this.device.keys.ed25519.privateKey,
+    );
+    await this.client.openEpoch(channelId, {
+      epoch,
+      openerDeviceId: this.deviceId,
+      signature,
+      commitment,
+      envelopes,
+      withheld,
+      ...(title !== null ? { title: await encryptTitle(title, channelId, epoch, key) } : {}),
+    });
+    this.keys.set(`${channelId}:${epoch}`, key);
+    this.announcements.set(`${channelId}:${epoch}`, {
+      openerDeviceId: this.deviceId,
+      recipientDeviceIds,
+      withheldDeviceIds: withheld,
+    });
+    this.epochs.set(channelId, epoch);
+    return epoch;
   }
 
   /**
@@ -234,13 +246,16 @@ export class ChannelKeys {
   /**
    * The key of one epoch for this device: fetched, every claim checked (`openEnvelope`), then opened
    * here. An epoch that fails a check is refused (`EpochRefusedError`, naming the conversation and the
-   * period) and reported as a warning; other epochs in the same answer still open.
+   * period) and reported as a warning; other epochs in the same answer still open. `UnableToDecryptError`
+   * (and so `EpochRefusedError`) means this device will never read what the key opens. A fetch that
+   * fails for the moment (network, 5xx) is tried again until `backoff` runs out, and then its error is
+   * thrown as it is: the key may still be had later.
    */
-  async keyFor(channelId: string, epoch: number): Promise<Uint8Array> {
+  async keyFor(channelId: string, epoch: number, backoff = new Backoff(this.policy)): Promise<Uint8Array> {
     const k = `${channelId}:${epoch}`;
     const cached = this.keys.get(k);
     if (cached) return cached;
-    const envelopes = await this.client.channelKeys(channelId, this.deviceId, epoch);
+    const envelopes = await retrying(() => this.client.channelKeys(channelId, this.deviceId, epoch), backoff);
     for (const env of envelopes) {
       const ek = `${channelId}:${env.epoch}`;
       if (this.keys.has(ek)) continue;
@@ -270,25 +285,33 @@ export class ChannelKeys {
    * a removed member holds is not used), this client trusts them all, and it withheld no device this
    * client trusts; otherwise (and when a rotation is due, or the key was refused) this device opens the
    * next epoch. So nothing is encrypted to a device this client refuses or that has left. The epoch
-   * chosen is kept until a refusal or a `channel.rotation_required` event says otherwise.
+   * chosen is kept until a refusal or a `channel.rotation_required` event says otherwise. Each new epoch
+   * is progress, so this goes on while other devices race it, until `backoff` runs out.
    */
-  async sendKey(channelId: string): Promise<{ epoch: number; key: Uint8Array }> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  async sendKey(channelId: string, backoff = new Backoff(this.policy)): Promise<{ epoch: number; key: Uint8Array }> {
+    for (let round = 0; ; round++) {
+      // Once a new epoch did not settle it, the next round waits a little (other devices are racing).
+      if (round > 1 && !(await backoff.wait())) {
+        throw new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
+      }
       const known = this.epochs.get(channelId);
       const cached = known !== undefined ? this.keys.get(`${channelId}:${known}`) : undefined;
       if (known !== undefined && cached) return { epoch: known, key: cached };
-      const { currentEpoch, rotationRequired, devices } = await this.client.channelDevices(channelId);
+      const { currentEpoch, rotationRequired, devices } = await retrying(
+        () => this.client.channelDevices(channelId),
+        backoff,
+      );
       if (rotationRequired || currentEpoch === 0) {
-        await this.rotate(channelId); // sets the send epoch when this device's own opening is stored
+        await this.rotate(channelId, undefined, backoff); // sets the send epoch when this device's own opening is stored
         continue;
       }
       let key: Uint8Array;
       try {
-        key = await this.keyFor(channelId, currentEpoch);
+        key = await this.keyFor(channelId, currentEpoch, backoff);
       } catch (err) {
         if (!(err instanceof UnableToDecryptError)) throw err;
         // No key for this device (new, or just reinstated), or the key was refused: open the next epoch.
-        await this.reopen(channelId);
+        await this.reopen(channelId, backoff);
         continue;
       }
       const announced = this.announcements.get(`${channelId}:${currentEpoch}`);
@@ -296,9 +319,8 @@ export class ChannelKeys {
         this.epochs.set(channelId, currentEpoch);
         return { epoch: currentEpoch, key };
       }
-      await this.reopen(channelId);
+      await this.reopen(channelId, backoff);
     }
-    throw new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
   }
 
   /** Whether this client may encrypt under an epoch it holds (see `sendKey`); each refusal is a warning. */
@@ -363,9 +385,9 @@ export class ChannelKeys {
    * This device holds no key for the send epoch (a new device, or one just reinstated): opens the next
    * epoch, sealed to it too, so the caller can try again.
    */
-  async reopen(channelId: string): Promise<void> {
+  async reopen(channelId: string, backoff?: Backoff): Promise<void> {
     this.forgetSendEpoch(channelId);
-    await this.rotate(channelId);
+    await this.rotate(channelId, undefined, backoff);
   }
 
   /**

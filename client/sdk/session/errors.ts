@@ -26,6 +26,29 @@ export class DeviceNotApprovedError extends Error {
   }
 }
 
+/**
+ * A send the SDK kept trying (through network errors, timeouts, dropped sockets and 5xx answers) until
+ * its retry policy's time ran out, without an acknowledgement. The message may or may not be stored:
+ * send it again with the same `clientMessageId` and it is stored once (the SDK answers with the stored
+ * copy if it was).
+ */
+export class SendNotConfirmedError extends Error {
+  constructor(
+    readonly channelId: string,
+    readonly clientMessageId: string,
+    seconds: number,
+    cause: unknown,
+  ) {
+    super(
+      `The message could not be confirmed as sent: the server could not be reached or was unavailable for ` +
+        `${seconds} s (last: ${cause instanceof Error ? cause.message : String(cause)}). It may have arrived: ` +
+        `send it again with client message id ${clientMessageId} and it will be stored only once.`,
+      { cause },
+    );
+    this.name = 'SendNotConfirmedError';
+  }
+}
+
 /** A refusal after which the SDK opens (or fetches) a newer key epoch and tries again. */
 export type RotateAndRetryCode = (typeof ROTATE_AND_RETRY_CODES)[number];
 

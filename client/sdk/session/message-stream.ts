@@ -1,4 +1,5 @@
 import type { StrongroomClient } from '../client.js';
+import { canonicalize } from '../crypto/audit-chain.js';
 import {
   decryptMessage,
   encryptMessage,
@@ -11,15 +12,14 @@ import {
 import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
 import { RealtimeConnection } from '../transport/realtime.js';
+import { Backoff, DEFAULT_RETRY, isTransient, retrying, type RetryPolicy } from '../transport/retry.js';
 import type { RealtimeMessage, StoredMessageView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
-import { isRotateAndRetry, UnableToDecryptError, unhandledCode } from './errors.js';
+import { isRotateAndRetry, SendNotConfirmedError, UnableToDecryptError, unhandledCode } from './errors.js';
 import type { DecryptedMessage, MessageCache } from './message-cache.js';
 import { OrderCheck } from './message-order.js';
 
-/** How often a send is tried: each stale epoch or missing key costs one attempt. */
-const MAX_ATTEMPTS = 6;
 const PAGE = 500;
 
 /** One page of decrypted messages and where the next page starts. */
@@ -30,11 +30,47 @@ export interface DecryptedPage {
   more: boolean;
 }
 
-/** What `subscribe` takes besides the channel: where to start, and who hears of expiries. */
+/** What `subscribe` takes besides the channel: where to start, and who hears of expiries and failures. */
 export interface SubscribeOptions {
   after?: number;
   onExpired?: (seqs: number[]) => void;
+  /**
+   * Hears a failure the subscription cannot get past by trying again (a refusal such as `403
+   * not_a_member` once removed); it then waits for the next message or reconnection. Network errors,
+   * timeouts and 5xx answers are never reported here: they are tried again until they pass.
+   */
+  onError?: (err: unknown) => void;
 }
+
+/** What `send` takes besides the channel and the content. */
+export interface SendOptions {
+  /**
+   * The message's id on this device (a UUID; a new one when left out). Sending again under the same id
+   * is idempotent: the message is stored once and the answer is the stored copy. An application that
+   * keeps unsent messages (across a crash, or after a `SendNotConfirmedError`) keeps their ids with them.
+   */
+  clientMessageId?: string;
+}
+
+/** A sealed message ready to go, and its header. */
+interface Sealed {
+  header: MessageHeader;
+  payload: {
+    epoch: number;
+    senderDeviceId: string;
+    clientMessageId: string;
+    nonce: string;
+    ciphertext: string;
+    signature: string;
+    n: number;
+    prev: string | null;
+    sentAt: string;
+    seen: MessageSeen | null;
+  };
+}
+
+/** A message's place in its device's chain and its signed time: kept by every attempt of one send. */
+type Order = Pick<Sealed['payload'], 'n' | 'prev' | 'sentAt' | 'seen'>;
 
 /**
  * A channel's messages for this device: encrypt, sign and send (over the socket when one is open, else
@@ -51,6 +87,8 @@ export class MessageStream {
   private readonly seen = new Map<string, { seq: number; seen: MessageSeen }>();
   /** Per channel: the order check of the messages delivered so far, and the last sequence number it saw. */
   private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
+  /** Stops each live subscription (and its catch-up tries) when the socket they listen on is closed. */
+  private readonly subscriptions = new Set<AbortController>();
 
   constructor(
     private readonly client: StrongroomClient,
@@ -59,6 +97,7 @@ export class MessageStream {
     private readonly trust: DeviceTrust,
     private readonly cache: MessageCache,
     private readonly now: () => Date,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   private get deviceId(): string {
@@ -66,14 +105,31 @@ export class MessageStream {
   }
 
   /**
-   * Encrypts, signs and sends. A stale epoch (membership or device change, or the clock) is handled by
-   * rotating and sending again with the same client message id, so a retry never duplicates. Sends to
-   * one channel go one at a time: each carries this device's next counter and the chain link of its
-   * previous message there, taken only once the server acknowledged that one.
+   * Encrypts, signs and sends, and sees it through: it resolves with the stored message once the server
+   * acknowledged it, or rejects with the server's refusal, or with `SendNotConfirmedError` once the retry
+   * policy's time (counted from this call) ran out.
+   * - Network errors, timeouts, a socket dropping, 5xx answers (`503 service_unavailable`): the same
+   *   sealed bytes are sent again, with back-off, over the socket if it is connected, else over HTTP.
+   *   The server answers a message it already stored (same device, id and signature) with that copy, so
+   *   an acknowledgement lost on the way is never a second message, nor a renumbered one.
+   * - `409 epoch_stale` (membership, device or clock rotation): the server holds no copy; it rotates if
+   *   asked, seals the same header again under the new key and sends it again, as often as it takes.
+   * - `409 message_out_of_order` (another process of this device took the number): the server holds no
+   *   copy; it asks for the chain's head and renumbers the same message.
+   * - `409 client_message_id_reused` (the id was stored earlier, sealed differently: the application
+   *   sending again what an earlier call or process sent): the stored copy is the answer if it says the
+   *   same; if it says something else, the refusal stands.
+   * Sends to one channel go one at a time: each carries this device's next counter and the chain link
+   * of its previous message there, taken only once the server acknowledged that one.
    */
-  async send(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
+  async send(channelId: string, content: MessageContent | string, opts: SendOptions = {}): Promise<StoredMessageView> {
+    const body: MessageContent = typeof content === 'string' ? { type: 'text', body: content } : content;
+    const clientMessageId = opts.clientMessageId ?? globalThis.crypto.randomUUID();
+    // The time allowed counts from the call, waiting behind earlier sends included: when the server is
+    // away, sends queued together give up together (each still gets one attempt when its turn comes).
+    const backoff = new Backoff(this.policy);
     const before = this.sending.get(channelId) ?? Promise.resolve();
-    const run = before.catch(() => undefined).then(() => this.sendInOrder(channelId, content));
+    const run = before.catch(() => undefined).then(() => this.sendInOrder(channelId, body, clientMessageId, backoff));
     this.sending.set(channelId, run);
     try {
       return await run;
@@ -102,48 +158,41 @@ export class MessageStream {
     this.seen.set(channelId, { seq, seen: { seq, link: await messageChainLink(header) } });
   }
 
-  private async sendInOrder(channelId: string, content: MessageContent | string): Promise<StoredMessageView> {
-    const body: MessageContent = typeof content === 'string' ? { type: 'text', body: content } : content;
-    const clientMessageId = globalThis.crypto.randomUUID();
-    const head = await this.chainHead(channelId);
-    // Kept for every attempt: a retry of this send is the same message in the chain (unless the server
-    // says another process of this device has taken the number meanwhile).
-    let order = {
-      n: head.n + 1,
-      prev: head.link,
-      sentAt: this.now().toISOString(),
-      seen: this.seen.get(channelId)?.seen ?? null,
-    };
-    let lastError: unknown;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
-      const { epoch, key } = await this.keys.sendKey(channelId);
-      const header: MessageHeader = {
-        v: 2,
-        channelId,
-        epoch,
-        senderDeviceId: this.deviceId,
-        clientMessageId,
-        ...order,
-      };
-      const sealed = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
-      const payload = {
-        epoch,
-        senderDeviceId: this.deviceId,
-        clientMessageId,
-        nonce: sealed.nonce,
-        ciphertext: sealed.ciphertext,
-        signature: sealed.signature,
-        ...order,
-      };
+  private async sendInOrder(
+    channelId: string,
+    body: MessageContent,
+    clientMessageId: string,
+    backoff: Backoff,
+  ): Promise<StoredMessageView> {
+    let order: Order | null = null;
+    let renumber = false;
+    let rotate = false;
+    // What was last sent. After a failure that may hide a success it goes again byte for byte, so the
+    // server knows it (same id, same signature); it is sealed anew only when the server said it holds
+    // no copy (a new epoch, a new number).
+    let sealed: Sealed | null = null;
+    let conflicts = 0;
+    for (;;) {
       try {
-        const stored: StoredMessageView =
-          this.rt?.connected && this.rt.token === this.client.token
-            ? await this.rt.request('message.send', { channelId, ...payload })
-            : await this.client.sendMessage(channelId, payload);
+        if (!order || renumber) {
+          const head = await this.chainHead(channelId);
+          // n and prev follow the chain; sentAt and seen are the message's own and never change.
+          const own: Pick<Order, 'sentAt' | 'seen'> = order ?? {
+            sentAt: this.now().toISOString(),
+            seen: this.seen.get(channelId)?.seen ?? null,
+          };
+          order = { n: head.n + 1, prev: head.link, sentAt: own.sentAt, seen: own.seen };
+          renumber = false;
+        }
+        if (rotate) {
+          await this.keys.rotate(channelId, undefined, backoff);
+          rotate = false;
+        }
+        sealed ??= await this.seal(channelId, body, clientMessageId, order, backoff);
+        const stored = await this.deliver(channelId, sealed.payload);
         // The stored header (a duplicate returns the earlier copy's) is what the next message links to.
         const link = await messageChainLink({
-          ...header,
+          ...sealed.header,
           epoch: stored.epoch,
           n: stored.n ?? order.n,
           prev: stored.n === null ? order.prev : stored.prev,
@@ -153,39 +202,114 @@ export class MessageStream {
         this.chains.set(channelId, { n: stored.n ?? order.n, link });
         return stored;
       } catch (err) {
-        // Not acknowledged: it may still have been stored, so ask the server before the next send.
+        // Not acknowledged: it may still have been stored, so the next send asks the server first.
         this.chains.delete(channelId);
+        const giveUp = (cause: unknown) =>
+          new SendNotConfirmedError(channelId, clientMessageId, Math.round(this.policy.giveUpAfterMs / 1000), cause);
+        if (isTransient(err)) {
+          if (await backoff.wait(err)) continue;
+          throw giveUp(err);
+        }
+        if (err instanceof StrongroomApiError && err.code === 'client_message_id_reused') {
+          try {
+            return await this.storedCopy(channelId, err, clientMessageId, body, backoff);
+          } catch (e) {
+            throw isTransient(e) ? giveUp(e) : e;
+          }
+        }
         if (err instanceof StrongroomApiError && err.code === 'message_out_of_order') {
-          lastError = err;
-          const fresh = await this.chainHead(channelId);
-          order = { ...order, n: fresh.n + 1, prev: fresh.link };
-          continue;
+          renumber = true;
+        } else if (isRotateAndRetry(err)) {
+          switch (err.code) {
+            case 'epoch_stale':
+              this.keys.forgetSendEpoch(channelId);
+              rotate = err.details?.rotationRequired === true;
+              break;
+            case 'membership_changed':
+            case 'epoch_exists':
+              // Refusals of opening an epoch (ChannelKeys.rotate handles them); a send is never refused so.
+              throw err;
+            default:
+              return unhandledCode(err.code);
+          }
+        } else {
+          throw err;
         }
-        if (!isRotateAndRetry(err)) throw err;
-        switch (err.code) {
-          case 'epoch_stale':
-            lastError = err;
-            this.keys.forgetSendEpoch(channelId);
-            if (err.details?.rotationRequired) await this.keys.rotate(channelId);
-            break;
-          case 'membership_changed':
-          case 'epoch_exists':
-            // Refusals of opening an epoch (ChannelKeys.rotate handles them); a send is never refused so.
-            throw err;
-          default:
-            return unhandledCode(err.code);
-        }
+        // The server holds no copy and the message is redone (new key, or new number). Under churn this
+        // can repeat: the first is redone at once, later ones after a growing wait, while time is left.
+        sealed = null;
+        if (conflicts++ > 0 && !(await backoff.wait(err))) throw err;
       }
     }
-    throw lastError instanceof Error ? lastError : new Error('Could not send the message.');
+  }
+
+  /** Seals the message under the epoch to send on (opening one if need be), in its place in the chain. */
+  private async seal(
+    channelId: string,
+    body: MessageContent,
+    clientMessageId: string,
+    order: Order,
+    backoff: Backoff,
+  ): Promise<Sealed> {
+    // The current epoch, if this device holds its key and trusts every device it went to; else a new one.
+    const { epoch, key } = await this.keys.sendKey(channelId, backoff);
+    const header: MessageHeader = { v: 2, channelId, epoch, senderDeviceId: this.deviceId, clientMessageId, ...order };
+    const s = await encryptMessage(header, body, key, this.device.keys.ed25519.privateKey);
+    return {
+      header,
+      payload: {
+        epoch,
+        senderDeviceId: this.deviceId,
+        clientMessageId,
+        nonce: s.nonce,
+        ciphertext: s.ciphertext,
+        signature: s.signature,
+        ...order,
+      },
+    };
+  }
+
+  /** Over the socket when it is connected (and signed in as this client), else over HTTP. */
+  private deliver(channelId: string, payload: Sealed['payload']): Promise<StoredMessageView> {
+    return this.rt?.connected && this.rt.token === this.client.token
+      ? this.rt.request('message.send', { channelId, ...payload })
+      : this.client.sendMessage(channelId, payload);
   }
 
   /**
-   * Decrypts one stored message; a failure is reported on the message, never thrown. The sender's
-   * signature is checked first, before any key is needed: a message that does not prove it comes,
-   * unaltered, from a trusted device of the person the server names is marked `unverified`, and whoever
-   * shows it must not name that person. A message this device has no key for, but whose signature
-   * holds, only cannot be read here. Order is not checked here.
+   * The server holds a message from this device under this client message id, sealed differently: the
+   * application sent again what an earlier call (or process) sent, whose acknowledgement it never had.
+   * The refusal names that message's place (`details.seq`); if the stored copy says exactly what this
+   * send says, it is the answer. Otherwise the id was used for another message and the refusal stands.
+   */
+  private async storedCopy(
+    channelId: string,
+    refusal: StrongroomApiError,
+    clientMessageId: string,
+    body: MessageContent,
+    backoff: Backoff,
+  ): Promise<StoredMessageView> {
+    const seq = refusal.details?.seq;
+    if (typeof seq !== 'number') throw refusal;
+    const page = await retrying(() => this.client.messages(channelId, { after: seq - 1, limit: 1 }), backoff);
+    const m = page.messages[0];
+    if (!m || m.seq !== seq || m.clientMessageId !== clientMessageId || m.senderDeviceId !== this.deviceId) {
+      throw refusal;
+    }
+    const copy = await this.decrypt(channelId, m);
+    if (copy.content === null || canonicalize(copy.content) !== canonicalize(body)) throw refusal;
+    return m;
+  }
+
+  /**
+   * Decrypts one stored message; a failure to decrypt or verify is reported on the message, never
+   * thrown. The sender's signature is checked first, before any key is needed: a message that does not
+   * prove it comes, unaltered, from a trusted device of the person the server names is marked
+   * `unverified`, and whoever shows it must not name that person. A message this device has no key for,
+   * but whose signature holds, only cannot be read here. Both are final. Fetching the sender's keys or
+   * the message's key is tried again through network errors and 5xx answers; if the retry policy's time
+   * runs out, that error is thrown rather than reported, since the message may yet be read. Order is not
+   * checked here.
    */
   async decrypt(channelId: string, m: StoredMessageView | RealtimeMessage): Promise<DecryptedMessage> {
     const base = {
@@ -216,19 +340,21 @@ export class MessageStream {
     const sealed = { header, nonce: m.nonce, ciphertext: m.ciphertext, signature: m.signature };
     let senderKey: string;
     try {
-      const sender = await this.trust.deviceKeys(m.senderDeviceId);
+      const sender = await retrying(() => this.trust.deviceKeys(m.senderDeviceId), new Backoff(this.policy));
       if (sender.userId !== m.senderUserId)
         throw new UnableToDecryptError('The sender device belongs to someone else.');
       if (!(await messageSignatureValid(sealed, sender.ed25519PublicKey)))
         throw new UnableToDecryptError('The sender signature does not verify.');
       senderKey = sender.ed25519PublicKey;
     } catch (err) {
+      if (isTransient(err)) throw err; // not known yet, so not unverified
       return failed(err, true);
     }
     let key: Uint8Array;
     try {
       key = await this.keys.keyFor(channelId, m.epoch);
     } catch (err) {
+      if (isTransient(err)) throw err; // not had yet, so not unreadable
       return failed(err, false);
     }
     try {
@@ -282,9 +408,20 @@ export class MessageStream {
     return { ...d, ...verdict };
   }
 
-  /** One page of messages after `after`, decrypted and checked for order, expired ones left out. */
-  async read(channelId: string, opts: { after?: number; limit?: number } = {}): Promise<DecryptedPage> {
-    const page = await this.client.messages(channelId, { after: opts.after ?? 0, limit: opts.limit ?? PAGE });
+  /**
+   * One page of messages after `after`, decrypted and checked for order, expired ones left out; `each`
+   * hears each as soon as it is ready. Network errors and 5xx answers are tried again for the retry
+   * policy's time, then thrown.
+   */
+  async read(
+    channelId: string,
+    opts: { after?: number; limit?: number } = {},
+    each: (m: DecryptedMessage) => void = () => {},
+  ): Promise<DecryptedPage> {
+    const page = await retrying(
+      () => this.client.messages(channelId, { after: opts.after ?? 0, limit: opts.limit ?? PAGE }),
+      new Backoff(this.policy),
+    );
     const now = this.now().getTime();
     const out: DecryptedMessage[] = [];
     let after = opts.after ?? 0;
@@ -294,6 +431,7 @@ export class MessageStream {
       after = m.seq;
       this.cache.remember(d);
       out.push(d);
+      each(d);
     }
     const last = page.messages.length ? page.messages[page.messages.length - 1].seq : (opts.after ?? 0);
     return {
@@ -328,18 +466,27 @@ export class MessageStream {
     if (this.rt && this.rt.token !== this.client.token) this.close();
     if (this.rt) return this.rt;
     if (!this.client.token) throw new Error('Sign in first.');
-    const rt = new RealtimeConnection(this.client.serverUrl, this.client.token);
+    const rt = new RealtimeConnection(this.client.serverUrl, this.client.token, { retry: this.policy });
     rt.on('message.expired', ({ channelId, seqs }) => this.cache.forget(channelId, seqs));
     rt.on('channel.rotation_required', ({ channelId }) => this.keys.forgetSendEpoch(channelId));
-    await rt.connect();
+    try {
+      await rt.connect();
+    } catch (err) {
+      rt.close(); // else it would go on reconnecting, unused
+      throw err;
+    }
     this.rt = rt;
     return rt;
   }
 
   /**
-   * Delivers a channel's messages in order, live. Real time is the fast path; a gap in sequence numbers,
-   * a reconnect or a missed packet triggers catch-up over HTTP from the last delivered number, so nothing
-   * is ever skipped. Returns a function that stops the subscription.
+   * Delivers a channel's messages in order, live, each once. Real time is the fast path; a gap in
+   * sequence numbers, a reconnect or a missed packet triggers catch-up over HTTP from the last delivered
+   * number, so nothing is ever skipped. A message is delivered only once it could be decrypted (or is
+   * known never to be readable here): while its key or its sender's keys cannot be fetched, or the
+   * catch-up itself fails (network errors, 5xx), it is tried again with back-off for as long as the
+   * subscription lasts, and later messages wait behind it. Returns a function that stops the
+   * subscription.
    */
   async subscribe(
     channelId: string,
@@ -347,47 +494,77 @@ export class MessageStream {
     opts: SubscribeOptions = {},
   ): Promise<() => void> {
     const rt = await this.connect();
-    let last = opts.after ?? (await this.client.channel(channelId)).lastSeq;
+    const stop = new AbortController();
+    this.subscriptions.add(stop);
+    let last = opts.after ?? (await retrying(() => this.client.channel(channelId), new Backoff(this.policy))).lastSeq;
     let queue = Promise.resolve();
     const deliver = (m: DecryptedMessage) => {
-      if (m.seq <= last) return;
+      if (m.seq <= last || stop.signal.aborted) return;
       last = m.seq;
       onMessage(m);
     };
-    const catchUp = () => {
-      queue = queue
-        .then(async () => {
-          for (const m of await this.readAll(channelId, last)) deliver(m);
-        })
-        .catch(() => undefined);
+    const failed = (err: unknown) => {
+      if (!stop.signal.aborted) opts.onError?.(err);
+    };
+    const enqueue = (job: () => Promise<void>) => {
+      queue = queue.then(job).catch(failed);
+    };
+    // Everything after the last message delivered, page by page, each delivered as soon as it is
+    // decrypted; started again from there after a transient failure, until done or unsubscribed.
+    const catchUp = async () => {
+      const backoff = new Backoff({ ...this.policy, giveUpAfterMs: Infinity }, stop.signal);
+      for (;;) {
+        try {
+          for (let cursor = last, more = true; more && !stop.signal.aborted;) {
+            const page = await this.read(channelId, { after: cursor, limit: PAGE }, deliver);
+            cursor = page.nextAfter;
+            more = page.more;
+          }
+          return;
+        } catch (err) {
+          if (!isTransient(err)) throw err;
+          if (!(await backoff.wait(err))) return;
+        }
+      }
     };
     const offs = [
       rt.on('message.new', (p) => {
         if (p.channelId !== channelId) return;
-        queue = queue
-          .then(async () => {
-            if (p.message.seq <= last) return;
-            if (p.message.seq !== last + 1) {
-              for (const m of await this.readAll(channelId, last)) deliver(m);
-              return;
-            }
-            const d = await this.decryptInOrder(channelId, last, p.message);
-            this.cache.remember(d);
-            deliver(d);
-          })
-          .catch(() => undefined);
+        enqueue(async () => {
+          if (p.message.seq <= last) return;
+          if (p.message.seq !== last + 1) return catchUp();
+          let d: DecryptedMessage;
+          try {
+            d = await this.decryptInOrder(channelId, last, p.message);
+          } catch (err) {
+            if (!isTransient(err)) throw err;
+            // Not readable yet for want of the network: fetched again with whatever follows it.
+            return catchUp();
+          }
+          this.cache.remember(d);
+          deliver(d);
+        });
       }),
       rt.on('message.expired', (p) => {
         if (p.channelId === channelId) opts.onExpired?.(p.seqs);
       }),
-      rt.onConnect(catchUp),
+      rt.onConnect(() => enqueue(catchUp)),
     ];
-    catchUp();
-    return () => offs.forEach((off) => off());
+    enqueue(catchUp);
+    return () => {
+      stop.abort();
+      this.subscriptions.delete(stop);
+      offs.forEach((off) => off());
+    };
   }
 
-  /** Closes the socket, if one is open; sends go over HTTP until the next `connect`. */
+  /**
+   * Closes the socket, if one is open, and ends the subscriptions that listened on it; sends go over
+   * HTTP until the next `connect`.
+   */
   close(): void {
+    for (const stop of this.subscriptions) stop.abort();
+    this.subscriptions.clear();
     this.rt?.close();
     this.rt = null;
   }

@@ -13,6 +13,7 @@ import { planTextHash, signPlan, verifyPlan } from '../crypto/plan.js';
 import type { ExportTextProof } from '../export/record-export.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
+import { Backoff, DEFAULT_RETRY, type RetryPolicy } from '../transport/retry.js';
 import type { FamilyPlanVersionView, MeetingView, PlanSavedView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import { isTrustRefusal, type DeviceTrust } from './device-trust.js';
@@ -73,6 +74,7 @@ export class SealedRecords {
     private readonly device: StoredDevice,
     private readonly keys: ChannelKeys,
     private readonly trust: DeviceTrust,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   /**
@@ -124,14 +126,19 @@ export class SealedRecords {
 
   /**
    * Seals and writes; when the channel's keys changed between the two (a rotation by someone else: 409
-   * `epoch_stale`), seals again under the new key and writes once more.
+   * `epoch_stale`), seals again under the new key and writes again, as often as that happens (after a
+   * short, growing wait from the second time) until the retry policy's time runs out.
    */
   async sealedWrite<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (err) {
-      if (!(err instanceof StrongroomApiError) || err.code !== 'epoch_stale') throw err;
-      return write();
+    const backoff = new Backoff(this.policy);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof StrongroomApiError) || err.code !== 'epoch_stale') throw err;
+        // Another rotation raced this one (members coming and going): go on while time is left.
+        if (attempt > 0 && !(await backoff.wait(err))) throw err;
+      }
     }
   }
 

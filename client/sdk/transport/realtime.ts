@@ -6,7 +6,8 @@ import type {
   ServerEventPayloads,
   ServerToClientEvents,
 } from '../../../contracts/realtime.js';
-import { StrongroomApiError } from './http.js';
+import { StrongroomApiError, StrongroomNetworkError } from './http.js';
+import { Backoff, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 
 /** What the server emits on `/rt`, by event (contracts/realtime.ts). */
 export type RealtimeEventMap = ServerEventPayloads;
@@ -21,43 +22,93 @@ type AckData<E extends keyof ClientToServerEvents> = Parameters<
     : never
   : never;
 
+/** What the server sends with a refused connection: its error body and the status HTTP would have used. */
+type Refusal = Error & {
+  data?: { error?: { code: ErrorCode; message: string; details?: Record<string, unknown> }; status?: number };
+};
+
+/** The server's refusal as the error HTTP would have thrown, or null when it was the network that failed. */
+function refusalOf(err: Refusal): StrongroomApiError | null {
+  const e = err.data?.error;
+  // A server that predates the status in its refusal only ever refused a handshake for want of a session.
+  return e ? new StrongroomApiError(err.data?.status ?? 401, e.code, e.message, e.details) : null;
+}
+
 /**
  * The socket.io connection to `/rt`. The token goes in the handshake; the server decides the rooms.
- * Reconnects by itself; listeners of `connected` hear every (re)connection, which is when a client
- * catches up by sequence number.
+ * Reconnects by itself, also after the server turned it away for the moment (5xx: its database away);
+ * listeners of `connected` hear every (re)connection, which is when a client catches up by sequence
+ * number. A refusal that is final (401: the session is gone) stops it.
  */
 export class RealtimeConnection {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly retry: RetryPolicy;
+  private readonly reconnects: boolean;
+  private readonly closing = new AbortController();
 
   constructor(
-    serverUrl: string,
+    private readonly serverUrl: string,
     readonly token: string,
-    opts: { reconnection?: boolean } = {},
+    opts: { reconnection?: boolean; retry?: RetryPolicy } = {},
   ) {
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.reconnects = opts.reconnection ?? true;
     this.socket = io(`${serverUrl.replace(/\/+$/, '')}/rt`, {
       auth: { token },
       transports: ['websocket'],
-      reconnection: opts.reconnection ?? true,
+      reconnection: this.reconnects,
       reconnectionDelay: 200,
       reconnectionDelayMax: 5000,
       autoConnect: false,
     });
+    if (this.reconnects) this.readmitAfterRefusal();
   }
 
-  /** Connects, resolving once admitted or rejecting with the server's refusal (same codes as HTTP). */
+  /**
+   * socket.io tries again by itself after a network failure, but takes any refusal by the server as
+   * final and stays down. A 5xx refusal is not final (the server could not check the session just
+   * then), so this connects again, with back-off, until admitted or closed.
+   */
+  private readmitAfterRefusal(): void {
+    let backoff: Backoff | null = null;
+    this.socket.on('connect', () => (backoff = null));
+    this.socket.on('connect_error', (err: Refusal) => {
+      const refusal = refusalOf(err);
+      if (!refusal || refusal.status < 500 || this.closing.signal.aborted) return;
+      backoff ??= new Backoff({ ...this.retry, giveUpAfterMs: Infinity }, this.closing.signal);
+      void backoff.wait(refusal).then((goOn) => {
+        if (goOn && !this.socket.connected && !this.socket.active) this.socket.connect();
+      });
+    });
+  }
+
+  /**
+   * Connects, resolving once admitted. A final refusal rejects at once, with the same error HTTP would
+   * give (e.g. 401 `invalid_session`). While the server cannot be reached or turns the socket away for
+   * the moment, it keeps trying; the first failure after the retry policy's `giveUpAfterMs` (or the
+   * first of all, when made with `reconnection: false`) rejects, with that refusal or a
+   * `StrongroomNetworkError`. (Every attempt ends in a connection or a failure: socket.io gives up on
+   * one that hangs after its own connection timeout.)
+   */
   connect(): Promise<void> {
+    const deadline = Date.now() + this.retry.giveUpAfterMs;
     return new Promise((resolve, reject) => {
-      const ok = () => {
-        this.socket.off('connect_error', fail);
-        resolve();
-      };
-      const fail = (err: Error & { data?: { error?: { code: ErrorCode; message: string } } }) => {
+      const finish = (err?: Error) => {
         this.socket.off('connect', ok);
-        const e = err.data?.error;
-        reject(e ? new StrongroomApiError(401, e.code, e.message) : err);
+        this.socket.off('connect_error', fail);
+        if (err) reject(err);
+        else resolve();
       };
-      this.socket.once('connect', ok);
-      this.socket.once('connect_error', fail);
+      const ok = () => finish();
+      const fail = (err: Refusal) => {
+        const refusal = refusalOf(err);
+        if (refusal && refusal.status < 500) return finish(refusal);
+        if (!this.reconnects || Date.now() >= deadline) {
+          finish(refusal ?? new StrongroomNetworkError(this.serverUrl, err));
+        }
+      };
+      this.socket.on('connect', ok);
+      this.socket.on('connect_error', fail);
       this.socket.connect();
     });
   }
@@ -83,7 +134,11 @@ export class RealtimeConnection {
     return this.socket.connected;
   }
 
-  /** Emits and waits for the acknowledgement; a refusal throws the same error as HTTP would. */
+  /**
+   * Emits and waits for the acknowledgement; a refusal throws the same error as HTTP would. No answer
+   * in time, or the socket dropping meanwhile, throws a `StrongroomNetworkError`: the event may or may
+   * not have been handled (a send is then sent again under the same client message id).
+   */
   async request<E extends keyof ClientToServerEvents>(
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
@@ -93,12 +148,20 @@ export class RealtimeConnection {
     const timed = this.socket.timeout(timeoutMs) as unknown as {
       emitWithAck(e: E, p: unknown): Promise<Ack<AckData<E>>>;
     };
-    const ack = await timed.emitWithAck(event, payload);
+    let ack: Ack<AckData<E>>;
+    try {
+      ack = await timed.emitWithAck(event, payload);
+    } catch (err) {
+      // No acknowledgement (timed out, or the socket dropped): the event may or may not have been handled.
+      throw new StrongroomNetworkError(this.serverUrl, err);
+    }
     if (ack.ok) return ack.data;
     throw new StrongroomApiError(ack.status, ack.error.code, ack.error.message, ack.error.details);
   }
 
+  /** Disconnects for good: no more reconnecting. */
   close(): void {
+    this.closing.abort();
     this.socket.disconnect();
   }
 }

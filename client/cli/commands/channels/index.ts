@@ -65,6 +65,10 @@ function registerMessages(program: Command, action: Action): void {
   program
     .command('send <channel> [text]')
     .description('Encrypt and send a message; `-` or no text reads it from standard input')
+    .option(
+      '--client-message-id <uuid>',
+      'your own id for this message: sending again with the same id (after exit code 3) stores it once',
+    )
     .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(sendMessage)));
   program

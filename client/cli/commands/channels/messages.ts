@@ -1,6 +1,6 @@
 import type { DecryptedMessage, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
-import { resolveChannel } from '../../secure.js';
+import { isId, resolveChannel } from '../../secure.js';
 
 /** Display names of a channel's members, to print who said what. */
 async function names(session: SecureSession, channelId: string): Promise<Map<string, string>> {
@@ -45,18 +45,29 @@ function unverifiedNotice(count: number): string {
   );
 }
 
-/** `send`: encrypt and send a message; `-` or no text reads it from standard input. */
+export interface SendOpts {
+  clientMessageId?: string;
+}
+
+/**
+ * `send`: encrypt and send a message; `-` or no text reads it from standard input. The SDK sees it
+ * through network errors and a server that is briefly unavailable; a script that gives its own
+ * `--client-message-id` can run the command again after exit code 3 and the message is stored once.
+ */
 export async function sendMessage(
   ctx: CliContext,
   s: SecureSession,
-  _o: unknown,
+  o: SendOpts,
   which: string,
   text?: string,
 ): Promise<void> {
+  if (o.clientMessageId !== undefined && !isId(o.clientMessageId)) {
+    throw new CliUsageError('--client-message-id must be a UUID, such as one from `uuidgen`.');
+  }
   const channelId = await resolveChannel(s, which);
   const body = text === undefined || text === '-' ? (await ctx.io.readStdin()).replace(/\n$/, '') : text;
   if (!body.trim()) throw new CliUsageError('Nothing to send.');
-  const sent = await s.send(channelId, body);
+  const sent = await s.send(channelId, body, { clientMessageId: o.clientMessageId });
   ctx.print(
     { seq: sent.seq, epoch: sent.epoch, expiresAt: sent.expiresAt },
     `Sent as #${sent.seq}; kept until ${sent.expiresAt}.\n`,
