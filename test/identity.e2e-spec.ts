@@ -1,5 +1,6 @@
 import { StrongroomApiError } from '../client/sdk/index.js';
 import { refused } from './support/refused.js';
+import { approvedDevice } from './support/secure.js';
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { totpAt, uniqueEmail, World } from './support/world.js';
 
@@ -234,6 +235,22 @@ describe('identity: individual logins, MFA, sessions, attestation, off-boarding'
     const councilWorker = await w.person(council, 'practitioner');
     await refused(dpLead.client.disableUser(councilWorker.id), 403, 'other_agency');
     await expect(councilWorker.client.me()).resolves.toBeDefined();
+  });
+
+  it('an agency admin cannot revoke an ISA admin’s or auditor’s device, even in their own agency; the ISA team can', async () => {
+    const dpLead = await w.person(council, 'agency_admin');
+    const isaTeam = await w.person(council, 'isa_admin');
+    const reviewer = await w.person(council, 'auditor');
+    const worker = await w.person(council, 'practitioner');
+    const device = await approvedDevice(reviewer.client, 'reviewer laptop');
+    const err = await refused(dpLead.client.revokeDevice(device.deviceId, 'lost'), 403, 'role_not_manageable');
+    expect(err.details).toEqual({ role: 'auditor' });
+    const { rows } = await t.sql('SELECT revoked_at FROM devices WHERE id = $1', [device.deviceId]);
+    expect(rows).toEqual([{ revoked_at: null }]);
+    // Their own agency's practitioner's device, they may; the ISA team may revoke the reviewer's.
+    const workerDevice = await approvedDevice(worker.client, 'worker laptop');
+    expect((await dpLead.client.revokeDevice(workerDevice.deviceId, 'lost')).revokedAt).not.toBeNull();
+    expect((await isaTeam.client.revokeDevice(device.deviceId, 'lost')).revokedAt).not.toBeNull();
   });
 
   it('an agency admin cannot disable an ISA admin or auditor account, even in their own agency; the ISA team can', async () => {

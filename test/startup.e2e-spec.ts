@@ -1,15 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { StrongroomClient } from '../client/sdk/index.js';
 import { createDatabase } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
-
-const root = path.join(__dirname, '..');
-const main = path.join(root, 'dist/src/main.js');
+import { ensureBuilt, startServerProcess } from './support/server-process.js';
 
 /** PostgreSQL servers still running on this data directory (from their command lines in /proc). */
 async function postgresRunningIn(dataDir: string): Promise<number> {
@@ -23,27 +19,7 @@ async function postgresRunningIn(dataDir: string): Promise<number> {
   return n;
 }
 
-/** Runs the built server as `npm start` does, collecting its output until `until` appears. */
-function startServer(env: Record<string, string>, until: string) {
-  const child: ChildProcess = spawn(process.execPath, [main], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(until)) resolve(out);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited (${code}) before "${until}":\n${out}`)));
-  });
-  ready.catch(() => undefined); // a test that expects an early exit never awaits `ready`
-  return { child, ready, exited, output: () => out };
-}
+const startServer = startServerProcess;
 
 /**
  * The server process as a newcomer starts it: `npm start` builds and runs dist/src/main.js. These tests
@@ -51,8 +27,8 @@ function startServer(env: Record<string, string>, until: string) {
  */
 describe('starting the server process', () => {
   beforeAll(async () => {
-    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
-  }, 120_000);
+    await ensureBuilt();
+  }, 180_000);
 
   it('refuses to start on bad configuration, naming each variable, with a non-zero exit', async () => {
     const { exited, output } = startServer({ PORT: 'eighty', LOG_LEVEL: 'chatty' }, 'never');

@@ -19,6 +19,7 @@ import { deviceProofMessage, deviceSignatureBytes, verifyEd25519 } from './devic
 import { DevicesRepository, toDeviceView } from './devices.repository.js';
 import type { Device } from './entities/device.entity.js';
 import { ed25519KeyProblem, x25519KeyProblem } from './public-keys.js';
+import { agencyAdminManages } from './role-rules.js';
 import { UsersRepository } from './users.repository.js';
 
 const b64 = (b: Buffer) => b.toString('base64url');
@@ -250,6 +251,16 @@ export class DevicesService {
           auth.user.role === 'isa_admin' ||
           (auth.user.role === 'agency_admin' && owner?.agencyId === auth.user.agencyId);
         if (!allowed) throw forbidden('not_your_device', 'You can only revoke your own devices.');
+        // As for disabling the account: an ISA admin's or auditor's devices are the ISA team's to revoke.
+        if (auth.user.role === 'agency_admin' && owner && !agencyAdminManages(owner.role)) {
+          throw forbidden(
+            'role_not_manageable',
+            `An agency admin cannot revoke the devices of a ${owner.role} account.`,
+            {
+              role: owner.role,
+            },
+          );
+        }
       }
       if (device.revokedAt) throw conflict('already_revoked', 'This device is already revoked.');
       const revokedAt = this.clock.now();

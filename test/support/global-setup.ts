@@ -26,6 +26,8 @@ function freePort(): Promise<number> {
  * its own database on it (test/support/test-app.ts), so files never share state.
  */
 export default async function globalSetup(): Promise<void> {
+  // Names this run, for work done once per run across test files (test/support/server-process.ts).
+  process.env.STRONGROOM_TEST_RUN = `${process.pid}-${Date.now()}`;
   if (process.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
