@@ -286,14 +286,17 @@ export class ChannelKeys {
    * client trusts; otherwise (and when a rotation is due, or the key was refused) this device opens the
    * next epoch. So nothing is encrypted to a device this client refuses or that has left. The epoch
    * chosen is kept until a refusal or a `channel.rotation_required` event says otherwise. Each new epoch
-   * is progress, so this goes on while other devices race it, until `backoff` runs out.
+   * is progress, so this goes on while other devices race it, until `backoff` runs out; if a new epoch
+   * does not move the channel on (its keys were set back behind the server's back), it stops at once.
    */
   async sendKey(channelId: string, backoff = new Backoff(this.policy)): Promise<{ epoch: number; key: Uint8Array }> {
+    const giveUp = () =>
+      new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
+    // The channel's epoch when this device last opened (or tried to open) the next one.
+    let reopenedAt: number | null = null;
     for (let round = 0; ; round++) {
       // Once a new epoch did not settle it, the next round waits a little (other devices are racing).
-      if (round > 1 && !(await backoff.wait())) {
-        throw new Error('Could not agree a key for this conversation: its members kept changing. Try again.');
-      }
+      if (round > 1 && !(await backoff.wait())) throw giveUp();
       const known = this.epochs.get(channelId);
       const cached = known !== undefined ? this.keys.get(`${channelId}:${known}`) : undefined;
       if (known !== undefined && cached) return { epoch: known, key: cached };
@@ -301,6 +304,10 @@ export class ChannelKeys {
         () => this.client.channelDevices(channelId),
         backoff,
       );
+      // Opening the next epoch always moves the channel on (ours stored, or someone else's first), unless
+      // the channel's counter was set back: then no new epoch can hold, and trying again cannot help.
+      if (reopenedAt !== null && currentEpoch <= reopenedAt) throw giveUp();
+      reopenedAt = currentEpoch;
       if (rotationRequired || currentEpoch === 0) {
         await this.rotate(channelId, undefined, backoff); // sets the send epoch when this device's own opening is stored
         continue;
