@@ -4,7 +4,7 @@ import { countOf } from './support/db.js';
 import { eventually } from './support/eventually.js';
 import { refused } from './support/refused.js';
 import { seal, secureSession } from './support/secure.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
 
 /**
@@ -22,9 +22,14 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
   let bobS: SecureSession;
   let channelId: string;
 
-  /** A GET as any HTTP client makes it, so the status and headers are seen exactly as sent. */
-  async function get(path: string): Promise<{ status: number; retryAfter: string | null; code?: string }> {
-    const res = await fetch(`${t.baseUrl}/api${path}`, { headers: { authorization: `Bearer ${alice.client.token}` } });
+  let second: Awaited<ReturnType<typeof startInstance>>;
+
+  /** A GET as any HTTP client makes it (to the first instance, or `base`), so status and headers are seen as sent. */
+  async function get(
+    path: string,
+    base = t.baseUrl,
+  ): Promise<{ status: number; retryAfter: string | null; code?: string }> {
+    const res = await fetch(`${base}/api${path}`, { headers: { authorization: `Bearer ${alice.client.token}` } });
     const body = (await res.json()) as { error?: { code: string } };
     return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code };
   }
@@ -38,6 +43,7 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
 
   beforeAll(async () => {
     t = await startTestApp();
+    second = await startInstance(t.databaseUrl, t.clock);
     database = new URL(t.databaseUrl).pathname.slice(1);
     admin = new pg.Client({ connectionString: process.env.STRONGROOM_TEST_ADMIN_URL });
     await admin.connect();
@@ -55,6 +61,7 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
     bobS.close();
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => undefined);
     await admin.end();
+    await second.app.close();
     await t.close();
   });
 
@@ -93,6 +100,11 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
     try {
       await terminateAll();
       expect(await get('/channels')).toEqual({ status: 503, retryAfter: '2', code: 'service_unavailable' });
+      expect(await get('/channels', second.baseUrl)).toEqual({
+        status: 503,
+        retryAfter: '2',
+        code: 'service_unavailable',
+      });
       expect(await get(`/channels/${channelId}/messages`)).toMatchObject({ status: 503, code: 'service_unavailable' });
       // Liveness still answers (the process is fine); readiness says the database is not reachable.
       expect((await get('/health')).status).toBe(200);
@@ -106,6 +118,7 @@ describe('the database unavailable: 503 service_unavailable with Retry-After, an
 
     // The same process serves again: HTTP, and the same socket stores the same message once.
     await eventually(async () => expect((await get('/channels')).status).toBe(200));
+    await eventually(async () => expect((await get('/channels', second.baseUrl)).status).toBe(200));
     const stored = await rt.request('message.send', { channelId, ...payload });
     expect(stored.clientMessageId).toBe(payload.clientMessageId);
     expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(
