@@ -12,7 +12,7 @@ import { eventually } from './support/eventually.js';
 import { FlakyProxy, type ProxyAction } from './support/flaky-proxy.js';
 import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
 
 const texts = (ms: DecryptedMessage[]) => ms.map((m) => m.content?.body);
@@ -210,6 +210,49 @@ describe('sends and subscriptions through an unreliable network', () => {
     const fetches = toBob.seen.slice(fromHere).filter((r) => r.method === 'GET' && keyFetches.test(r.path));
     expect(fetches.map((r) => r.action)).toEqual(['refuse', 'refuse', 'refuse', 'pass']);
     stop();
+  }, 120_000);
+
+  it('another instance takes over: a send whose acknowledgement was lost on the first is answered by the second with the stored copy, and a subscriber moved there catches up', async () => {
+    const second = await startInstance(t.databaseUrl, t.clock);
+    try {
+      const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+      const got: DecryptedMessage[] = [];
+      const stop = await bobS.subscribe(channelId, (m) => got.push(m));
+      await aliceS.send(channelId, 'through the first instance');
+      await eventually(() => expect(texts(got)).toEqual(['through the first instance']));
+
+      // The first instance stores the next message and its answer is lost; from then on the load
+      // balancer sends everyone to the second.
+      const lose = firstN(1, 'lose-reply', 'POST', sends);
+      toAlice.rule = (r) => {
+        const action = lose(r);
+        if (action === 'lose-reply') toAlice.retarget(second.baseUrl);
+        return action;
+      };
+      toBob.retarget(second.baseUrl);
+      toBob.cut();
+      toBob.restore();
+      const stored = await aliceS.send(channelId, 'stored by the first, answered by the second');
+      expect(await rowsWithId(stored.clientMessageId)).toBe(1);
+      await aliceS.send(channelId, 'through the second instance');
+      expect(await rows(channelId)).toBe(3);
+
+      await eventually(
+        () =>
+          expect(texts(got)).toEqual([
+            'through the first instance',
+            'stored by the first, answered by the second',
+            'through the second instance',
+          ]),
+        60_000,
+      );
+      expect(got.filter((m) => m.error || m.unverified)).toEqual([]);
+      stop();
+    } finally {
+      toAlice.retarget(t.baseUrl);
+      toBob.retarget(t.baseUrl);
+      await second.app.close();
+    }
   }, 120_000);
 
   it('closing the session ends its subscriptions: a catch-up that keeps failing stops trying', async () => {

@@ -33,7 +33,7 @@ export class FlakyProxy {
 
   private constructor(
     private readonly server: net.Server,
-    private readonly target: URL,
+    private target: URL,
   ) {
     server.on('connection', (client) => this.relay(client));
   }
@@ -65,6 +65,11 @@ export class FlakyProxy {
   /** The path is back. */
   restore(): void {
     this.down = false;
+  }
+
+  /** New connections go to another server from now on (another instance behind a load balancer). */
+  retarget(targetUrl: string): void {
+    this.target = new URL(targetUrl);
   }
 
   async close(): Promise<void> {
