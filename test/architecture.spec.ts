@@ -12,7 +12,7 @@ const OWNERS: Record<string, string[]> = {
   identity: ['users', 'sessions', 'devices', 'invitations', 'recovery_codes', 'attestations', 'sign_in_throttles'],
   agencies: ['agencies', 'agency_signatures', 'agreement_versions'],
   audit: ['audit_events'],
-  channels: ['channels', 'channel_members', 'channel_epochs', 'key_envelopes'],
+  channels: ['channels', 'channel_members', 'channel_former_members', 'channel_epochs', 'key_envelopes'],
   messages: ['messages'],
   families: [
     'families',
