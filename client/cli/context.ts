@@ -104,7 +104,16 @@ export class CliContext {
     }
     const home = homeDir(this.io.env);
     const trust = new FileTrustStore(path.join(home, 'trust', `${session.userId}.json`), { privateRoot: home });
-    const secure = new SecureSession(client, device, trust);
+    // A long wait is never silent: the first retry of an operation says what is going on.
+    const secure = new SecureSession(client, device, trust, undefined, {
+      retry: {
+        onRetry: (err, _wait, attempt) => {
+          if (attempt !== 1) return;
+          const why = err instanceof StrongroomApiError ? err.message : 'the server cannot be reached';
+          this.io.err(`Still trying (${why.replace(/\.$/, '')}); giving up after a minute. Ctrl+C to stop.\n`);
+        },
+      },
+    });
     secure.onWarning((message) => this.io.err(`Warning: ${message}\n`));
     return secure;
   }

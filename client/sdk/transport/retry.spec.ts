@@ -103,6 +103,25 @@ describe('retrying', () => {
     expect({ result, calls }).toEqual({ result: 'done', calls: 4 });
   });
 
+  it('tells the application before each wait, with what failed and which attempt is next', async () => {
+    const told: [string, number][] = [];
+    const backoff = new Backoff({
+      giveUpAfterMs: 60_000,
+      firstDelayMs: 1,
+      maxDelayMs: 1,
+      onRetry: (err, _wait, attempt) => told.push([(err as Error).constructor.name, attempt]),
+    });
+    const failures = [unreachable(), unavailable()];
+    await retrying(() => {
+      const next = failures.shift();
+      return next ? Promise.reject(next) : Promise.resolve('done');
+    }, backoff);
+    expect(told).toEqual([
+      ['StrongroomNetworkError', 1],
+      ['StrongroomApiError', 2],
+    ]);
+  });
+
   it('throws a refusal at once, without trying again', async () => {
     let calls = 0;
     const refusal = new StrongroomApiError(403, 'not_a_member', 'You are not a member of this channel.');

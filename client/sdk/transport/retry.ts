@@ -15,6 +15,11 @@ export interface RetryPolicy {
   firstDelayMs: number;
   /** The longest wait between two attempts (a server's `Retry-After` is still honoured when longer). */
   maxDelayMs: number;
+  /**
+   * Told before each wait, with what failed and how long the wait is, so an application can say it is
+   * still trying (the CLI does, once per operation). Never needed for correctness.
+   */
+  onRetry?: (err: unknown, waitMs: number, attempt: number) => void;
 }
 
 /** A minute of trying, waits from ¼ s growing to 5 s. */
@@ -72,6 +77,7 @@ export class Backoff {
     if (this.expired) return false;
     const ceiling = Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** this.attempt++);
     const delay = Math.min(Math.max(Math.random() * ceiling, retryAfterMs(err)), this.deadline - Date.now());
+    this.policy.onRetry?.(err, delay, this.attempt);
     await sleep(delay, this.signal);
     return this.signal?.aborted !== true;
   }
