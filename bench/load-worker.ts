@@ -18,9 +18,30 @@ export type LoadTask =
       senderToken?: string;
       payloads: ({ clientMessageId: string } | { id: string })[];
       rate: number;
+    }
+  | {
+      /** One socket sending `payloads` at `rate`, timing each send to its acknowledgement. */
+      kind: 'acks';
+      url: string;
+      event: string;
+      token: string;
+      payloads: unknown[];
+      rate: number;
+    }
+  | {
+      /** One socket sending `event` as fast as it can for `seconds`, until the server cuts it. */
+      kind: 'flood';
+      url: string;
+      event: string;
+      token: string;
+      seconds: number;
     };
 
-export type LoadResult = { kind: 'sends'; ms: number; failed: number } | { kind: 'latency'; latencies: number[] };
+export type LoadResult =
+  | { kind: 'sends'; ms: number; failed: number }
+  | { kind: 'latency'; latencies: number[] }
+  | { kind: 'acks'; latencies: number[]; failed: number }
+  | { kind: 'flood'; sent: number; limited: number; cut: boolean };
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -84,8 +105,56 @@ async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<Lo
   return { kind: 'latency', latencies };
 }
 
+async function acks(task: Extract<LoadTask, { kind: 'acks' }>): Promise<LoadResult> {
+  const s = await connect(task.url, task.token);
+  const latencies: number[] = [];
+  let failed = 0;
+  const t0 = now();
+  for (let i = 0; i < task.payloads.length; i++) {
+    await sleep(t0 + (i * 1000) / task.rate - now());
+    const sent = now();
+    if (await ack(s, task.event, task.payloads[i])) latencies.push(now() - sent);
+    else failed++;
+  }
+  s.close();
+  return { kind: 'acks', latencies, failed };
+}
+
+async function flood(task: Extract<LoadTask, { kind: 'flood' }>): Promise<LoadResult> {
+  const s = await connect(task.url, task.token);
+  let sent = 0;
+  let limited = 0;
+  let cut = false;
+  s.on('disconnect', () => (cut = true));
+  const until = now() + task.seconds * 1000;
+  while (now() < until && !cut) {
+    for (let i = 0; i < 50; i++) {
+      sent++;
+      s.emit(task.event, {}, (a: { ok?: boolean; error?: { code?: string } }) => {
+        if (a?.error?.code === 'rate_limited') limited++;
+      });
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  s.close();
+  return { kind: 'flood', sent, limited, cut };
+}
+
+const run = (task: LoadTask): Promise<LoadResult> => {
+  switch (task.kind) {
+    case 'sends':
+      return sends(task);
+    case 'latency':
+      return latency(task);
+    case 'acks':
+      return acks(task);
+    case 'flood':
+      return flood(task);
+  }
+};
+
 parentPort?.on('message', (task: LoadTask) => {
-  void (task.kind === 'sends' ? sends(task) : latency(task)).then(
+  void run(task).then(
     (result) => parentPort!.postMessage({ ok: true, result }),
     (err: unknown) => parentPort!.postMessage({ ok: false, error: String(err) }),
   );

@@ -406,10 +406,66 @@ async function rotationCost(sizes: number[]) {
   return out;
 }
 
-const PARTS = ['sends', 'latency', 'catchup', 'rotation'] as const;
+const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench` runs every part; `npm run bench -- sends latency` runs just those. */
+// ── 5. one socket flooding: another person's send latency, against the same with nobody flooding ─────
+async function floodIsolation(b: Bench) {
+  const RATE = 20;
+  const SECONDS = 4;
+  log(`[5/5] flood isolation: ${RATE} sends/s measured, idle and while another socket floods…\n`);
+  // The bench's own instance lifts the socket budget for the throughput parts; this one keeps the defaults.
+  const instance = await b.instance({});
+  try {
+    const measured = await b.person('flood-measured');
+    const flooder = await b.person('flood-flooder');
+    const c = await channelWith(measured.session, []);
+    const make = async () => {
+      const out = [];
+      for (let i = 0; i < RATE * SECONDS; i++)
+        out.push(await payload(measured.session, c.channelId, c.epoch, c.key, `flood ${i} `.padEnd(200, '.')));
+      return out;
+    };
+    const url = `${instance.baseUrl}/rt`;
+    const token = measured.session.client.token!;
+    const idle = await onClientThread({
+      kind: 'acks',
+      url,
+      event: 'message.send',
+      token,
+      payloads: await make(),
+      rate: RATE,
+    });
+    const busyPayloads = await make();
+    const [busy, fl] = await Promise.all([
+      onClientThread({ kind: 'acks', url, event: 'message.send', token, payloads: busyPayloads, rate: RATE }),
+      onClientThread({
+        kind: 'flood',
+        url,
+        event: 'message.send',
+        token: flooder.session.client.token!,
+        seconds: SECONDS,
+      }),
+    ]);
+    return {
+      rate: RATE,
+      idleP50ms: round(median(idle.latencies)),
+      idleP99ms: round(pct(idle.latencies, 99)),
+      floodP50ms: round(median(busy.latencies)),
+      floodP99ms: round(pct(busy.latencies, 99)),
+      p50Ratio: round(median(busy.latencies) / median(idle.latencies)),
+      failed: idle.failed + busy.failed,
+      flooderSent: fl.sent,
+      flooderRefused: fl.limited,
+      flooderCut: fl.cut,
+      target: 'p50 ratio <= 2',
+    };
+  } finally {
+    await instance.close();
+  }
+}
+
 function partsWanted(argv: string[]): Set<Part> {
   const unknown = argv.filter((a) => !PARTS.includes(a as Part));
   if (unknown.length) {
@@ -429,6 +485,7 @@ async function main() {
     const lat = want.has('latency') ? await latency(b, [2, 20, 100], 200, 2) : null;
     const catchup = want.has('catchup') ? await catchUp(b) : null;
     const rotation = want.has('rotation') ? await rotationCost([10, 100, 500]) : null;
+    const flood = want.has('flood') ? await floodIsolation(b) : null;
     const report = {
       startedAt: started.toISOString(),
       node: process.version,
@@ -439,6 +496,7 @@ async function main() {
       rotationEndToEndMs: lat?.rotationEndToEndMs ?? null,
       catchup,
       rotation,
+      flood,
     };
     const dir = path.join(process.cwd(), 'bench', 'results');
     await mkdir(dir, { recursive: true });
@@ -480,6 +538,10 @@ async function main() {
           `   ${String(r.devices).padEnd(4)} devices: SDK ${r.sdkMs}, raw ${r.rawSealsMs}, ratio ${r.ratio}${r.devices === 100 ? ' (target <= 1.2)' : ''}; first contact (check every identity signature) ${r.firstContactCheckMs}\n`,
         );
     }
+    if (flood)
+      out(
+        `5. one socket flooding (${flood.flooderSent} events, ${flood.flooderRefused} refused, cut: ${flood.flooderCut}): another person's send-to-acknowledgement p50 ${flood.floodP50ms} ms vs ${flood.idleP50ms} ms idle, ratio ${flood.p50Ratio} (target <= 2); p99 ${flood.floodP99ms} vs ${flood.idleP99ms}\n`,
+      );
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {
     await b.close();
