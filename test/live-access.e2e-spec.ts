@@ -1,23 +1,13 @@
 import type { ServerEventPayloads } from '../contracts/realtime.js';
 import { RealtimeConnection, StrongroomApiError, type SecureSession } from '../client/sdk/index.js';
 import { addCalendarMonths } from '../src/common/clock.js';
+import { eventually as eventuallyWithin } from './support/eventually.js';
 import { seal, secureSession } from './support/secure.js';
+
+/** Resolves when `check` passes; fails after `ms` (generous: the machine is busy). */
+const eventually = (check: () => void | Promise<void>, ms = 5000) => eventuallyWithin(check, ms, 20);
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
-
-/** Resolves when `check` passes, polling; fails with the last error after `ms` (generous: the machine is busy). */
-async function eventually(check: () => void | Promise<void>, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 /** A raw socket of one person's session on one instance, recording what it hears. */
 interface Listener {

@@ -13,6 +13,16 @@ import { AuthService } from '../identity/auth.service.js';
 import { Notifier } from '../notifications/notifier.js';
 import { channelRoom, sessionRoom, userRoom } from '../notifications/realtime-events.js';
 
+/** What an audit entry or a log line says of a socket's request: a fresh server-made id, the address, the client. */
+export function socketMeta(socket: Socket): RequestMeta {
+  const ua = socket.handshake.headers['user-agent'];
+  return {
+    requestId: randomUUID(),
+    ip: socket.handshake.address ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
+  };
+}
+
 /** What this instance knows of one of its sockets: whose it is and until when it may hear what. */
 interface Live {
   socket: Socket;
@@ -124,13 +134,7 @@ export class LiveAccess implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** The HTTP rule: session, user, agency party to the ISA, current agreement attested. */
   private async authenticate(token: string | undefined, socket: Socket): Promise<AuthContext> {
-    const ua = socket.handshake.headers['user-agent'];
-    const meta: RequestMeta = {
-      requestId: randomUUID(),
-      ip: socket.handshake.address ?? null,
-      userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
-    };
-    const auth = await this.auth.authenticate(token, meta);
+    const auth = await this.auth.authenticate(token, socketMeta(socket));
     await this.auth.authorise(auth, 'shared', undefined);
     return auth;
   }

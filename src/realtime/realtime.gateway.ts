@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -13,11 +12,10 @@ import { socketSendSchema, type StoredMessageView } from '../../contracts/messag
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/realtime.js';
 import { toErrorResponse } from '../common/all-exceptions.filter.js';
 import { AppError } from '../common/app-error.js';
-import type { RequestMeta } from '../common/request-context.js';
 import { parseOrThrow } from '../common/zod.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import { Notifier } from '../notifications/notifier.js';
-import { LiveAccess } from './live-access.js';
+import { LiveAccess, socketMeta } from './live-access.js';
 import { SocketBudget } from './socket-budget.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 
@@ -114,15 +112,6 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     });
   }
 
-  private meta(socket: Socket): RequestMeta {
-    const ua = socket.handshake.headers['user-agent'];
-    return {
-      requestId: randomUUID(),
-      ip: socket.handshake.address ?? null,
-      userAgent: typeof ua === 'string' ? ua.slice(0, 200) : null,
-    };
-  }
-
   /** The HTTP rule exactly (LiveAccess): session, user, agency party to the ISA, attestation; then rooms. */
   private async admit(socket: Socket): Promise<void> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -160,7 +149,7 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     return this.handle(socket, async () => {
       const { channelId, ...dto } = parseOrThrow(socketSendSchema, body, 'message');
       const { token, userId } = socket.data as SocketData;
-      const sender = { kind: 'token' as const, token, userId, meta: this.meta(socket) };
+      const sender = { kind: 'token' as const, token, userId, meta: socketMeta(socket) };
       return (await this.writer.submit(sender, channelId, dto)).message;
     });
   }
