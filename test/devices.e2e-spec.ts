@@ -93,11 +93,11 @@ describe('devices: registration with proof of possession, listing public keys, r
     // One flipped bit anywhere in the signature.
     await refused(postDevice(alice, body(flipBit(proof, 0))), 400, 'invalid_signature');
     await refused(postDevice(alice, body(flipBit(proof, 63))), 400, 'invalid_signature');
-    // A key of the right length that is not a valid Ed25519 point is refused the same way, never a 500.
+    // A key of the right length that is not a valid Ed25519 point is refused as a key, never a 500.
     await refused(
       postDevice(alice, { ...body(proof), ed25519PublicKey: Buffer.alloc(32, 0xff).toString('base64url') }),
       400,
-      'invalid_signature',
+      'invalid_public_key',
     );
 
     expect(await countOf(t, 'SELECT count(*)::int AS n FROM devices')).toBe(before);

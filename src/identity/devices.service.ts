@@ -61,16 +61,9 @@ export class DevicesService {
     this.assertSteppedUp(auth, 'add a device');
     const x = Buffer.from(dto.x25519PublicKey, 'base64url');
     const ed = Buffer.from(dto.ed25519PublicKey, 'base64url');
-    const proof = deviceProofMessage(auth.user.id, dto.x25519PublicKey, dto.ed25519PublicKey);
-    if (!verifyEd25519(ed, proof, Buffer.from(dto.signature, 'base64url'))) {
-      throw new AppError(
-        400,
-        'invalid_signature',
-        'The proof-of-possession signature does not verify with this signing key.',
-      );
-    }
-    // After the proof, so a forged request learns only that its proof is wrong. A small-order signing key
-    // can pass a proof (anyone can "sign" for it), which is why this check is needed at all.
+    // Keys first: whether a public key is usable is no secret, and a small-order signing key can pass a
+    // proof (anyone can "sign" for it) on some OpenSSL versions and not on others (Node 24 refuses it),
+    // so checking the key first gives every Node the same answer.
     const problems = Object.fromEntries(
       Object.entries({
         x25519PublicKey: await x25519KeyProblem(x),
@@ -81,6 +74,14 @@ export class DevicesService {
       throw new AppError(400, 'invalid_public_key', 'This device’s public keys are not keys others can safely use.', {
         fields: problems,
       });
+    }
+    const proof = deviceProofMessage(auth.user.id, dto.x25519PublicKey, dto.ed25519PublicKey);
+    if (!verifyEd25519(ed, proof, Buffer.from(dto.signature, 'base64url'))) {
+      throw new AppError(
+        400,
+        'invalid_signature',
+        'The proof-of-possession signature does not verify with this signing key.',
+      );
     }
     const exists = () => conflict('device_exists', 'A device with this signing key is already registered.');
     return this.db.transaction(async (m) => {
