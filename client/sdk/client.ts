@@ -60,7 +60,7 @@ import type {
   EpochKeyView,
   ChainHeadView,
   MessagePage,
-  MessageSeen,
+  SendMessageInput,
   StoredMessageView,
   LoginInput,
   LoginResult,
@@ -280,21 +280,8 @@ export class StrongroomClient {
   /** Gives a member's devices the keys the case record needs (no older chat). */
   shareRecordKeys = (channelId: string, input: ShareRecordKeysInput) =>
     this.http.request<HistoryShareView>('POST', `/channels/${encodeURIComponent(channelId)}/record-key-shares`, input);
-  sendMessage = (
-    channelId: string,
-    input: {
-      epoch: number;
-      senderDeviceId: string;
-      clientMessageId: string;
-      nonce: string;
-      ciphertext: string;
-      signature: string;
-      n: number;
-      prev: string | null;
-      sentAt: string;
-      seen?: MessageSeen | null;
-    },
-  ) => this.http.request<StoredMessageView>('POST', `/channels/${encodeURIComponent(channelId)}/messages`, input);
+  sendMessage = (channelId: string, input: SendMessageInput) =>
+    this.http.request<StoredMessageView>('POST', `/channels/${encodeURIComponent(channelId)}/messages`, input);
   messages = (channelId: string, opts: { after?: number; limit?: number } = {}) =>
     this.http.request<MessagePage>('GET', `/channels/${encodeURIComponent(channelId)}/messages`, undefined, opts);
   /** One of your devices' last message header in a channel, to continue its numbering in a fresh process. */

@@ -13,7 +13,7 @@ import type { StoredDevice } from '../store/key-store.js';
 import { StrongroomApiError } from '../transport/http.js';
 import { RealtimeConnection } from '../transport/realtime.js';
 import { Backoff, DEFAULT_RETRY, isTransient, retrying, type RetryPolicy } from '../transport/retry.js';
-import type { RealtimeMessage, StoredMessageView } from '../types.js';
+import type { RealtimeMessage, SendMessageInput, StoredMessageView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import type { DeviceTrust } from './device-trust.js';
 import { isRotateAndRetry, SendNotConfirmedError, UnableToDecryptError, unhandledCode } from './errors.js';
@@ -55,18 +55,8 @@ export interface SendOptions {
 /** A sealed message ready to go, and its header. */
 interface Sealed {
   header: MessageHeader;
-  payload: {
-    epoch: number;
-    senderDeviceId: string;
-    clientMessageId: string;
-    nonce: string;
-    ciphertext: string;
-    signature: string;
-    n: number;
-    prev: string | null;
-    sentAt: string;
-    seen: MessageSeen | null;
-  };
+  /** The send request exactly as the contract has it, `seen` always given (null when none). */
+  payload: Required<SendMessageInput>;
 }
 
 /** A message's place in its device's chain and its signed time: kept by every attempt of one send. */
