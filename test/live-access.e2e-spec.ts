@@ -283,4 +283,31 @@ describe('live access: what ends with time ends on open sockets at that moment, 
       await small.app.close();
     }
   });
+
+  it('re-checking an open socket does not keep its idle session alive: only the person’s own use does', async () => {
+    const sweeping = await startInstance(t.databaseUrl, t.clock, { LIVE_ACCESS_SWEEP_SECONDS: '1' });
+    try {
+      const ned = await w.person(council, 'practitioner', 'ned');
+      const idleOf = async () =>
+        (
+          (await t.sql('SELECT idle_expires_at FROM sessions WHERE user_id = $1', [ned.id])).rows[0] as {
+            idle_expires_at: Date;
+          }
+        ).idle_expires_at.getTime();
+      const hear = await listen(sweeping.baseUrl, ned.client.token!);
+      sockets.push(hear);
+      const before = await idleOf();
+      // A minute passes (past the point where a request would move the idle expiry on) with only the
+      // socket open; the sweep checks it again at least twice meanwhile.
+      t.clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await idleOf()).toBe(before);
+      expect(hear.rt.connected).toBe(true);
+      // A request of ned's own does move it on.
+      await ned.client.me();
+      expect(await idleOf()).toBeGreaterThan(before);
+    } finally {
+      await sweeping.app.close();
+    }
+  });
 });

@@ -37,8 +37,12 @@ export class AuthService {
    * sockets alike. Reads the database every time (one query), so a disabled user or revoked session
    * is refused on the very next request, on every instance.
    */
-  async authenticate(token: string | undefined, meta: RequestMeta): Promise<AuthContext> {
-    const [result] = await this.authenticateMany(this.db.manager, [{ token, meta }]);
+  async authenticate(
+    token: string | undefined,
+    meta: RequestMeta,
+    opts: { touch: boolean } = { touch: true },
+  ): Promise<AuthContext> {
+    const [result] = await this.authenticateMany(this.db.manager, [{ token, meta }], opts);
     if (result instanceof AppError) throw result;
     return result;
   }
@@ -46,11 +50,14 @@ export class AuthService {
   /**
    * `authenticate` for many tokens in one query (group-committed sends re-check every sender this
    * way): each answer is the context, or the error `authenticate` would throw. Idle expiry moves on
-   * at most every TOUCH_EVERY_MS per session, in one UPDATE for all of them.
+   * at most every TOUCH_EVERY_MS per session, in one UPDATE for all of them, unless `touch` is false:
+   * the server re-checking an open socket on its own (LiveAccess) is not the person doing anything, and
+   * must not keep an idle session alive.
    */
   async authenticateMany(
     m: EntityManager,
     requests: { token: string | undefined; meta: RequestMeta }[],
+    { touch: moveIdleExpiry }: { touch: boolean } = { touch: true },
   ): Promise<(AuthContext | AppError)[]> {
     const now = this.clock.now();
     const hashed = requests.map((r) => (r.token ? hashToken(r.token) : null));
@@ -69,7 +76,7 @@ export class AuthService {
         return unauthorized('session_expired', 'This session has expired. Sign in again.');
       }
       if (user.status !== 'active') return unauthorized('account_disabled', 'This account is disabled.');
-      if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS && !touch.includes(session)) {
+      if (moveIdleExpiry && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS && !touch.includes(session)) {
         session.lastSeenAt = now;
         session.idleExpiresAt = new Date(
           Math.min(now.getTime() + this.config.SESSION_IDLE_MINUTES * 60_000, session.absoluteExpiresAt.getTime()),

@@ -84,7 +84,7 @@ export class LiveAccess implements OnApplicationBootstrap, OnApplicationShutdown
    * of its user, its session and each channel it may use now, and sets its timer.
    */
   async admit(socket: Socket, token: string | undefined): Promise<AuthContext> {
-    const auth = await this.authenticate(token, socket);
+    const auth = await this.authenticate(token, socket, true);
     const memberships = await this.channels.liveMemberships(this.db.manager, auth.user.id);
     await socket.join([
       userRoom(auth.user.id),
@@ -132,9 +132,13 @@ export class LiveAccess implements OnApplicationBootstrap, OnApplicationShutdown
     this.live.delete(socketId);
   }
 
-  /** The HTTP rule: session, user, agency party to the ISA, current agreement attested. */
-  private async authenticate(token: string | undefined, socket: Socket): Promise<AuthContext> {
-    const auth = await this.auth.authenticate(token, socketMeta(socket));
+  /**
+   * The HTTP rule: session, user, agency party to the ISA, current agreement attested. Admission is the
+   * person connecting and counts as use of the session; a re-check is the server's own and does not
+   * (an open socket must not keep an idle session alive).
+   */
+  private async authenticate(token: string | undefined, socket: Socket, touch = false): Promise<AuthContext> {
+    const auth = await this.auth.authenticate(token, socketMeta(socket), { touch });
     await this.auth.authorise(auth, 'shared', undefined);
     return auth;
   }
