@@ -12,6 +12,7 @@ import { PlanSignatures1765000000000 } from './1765000000000-PlanSignatures.js';
 import { MessageSeen1765100000000 } from './1765100000000-MessageSeen.js';
 import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js';
 import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
+import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   MessageSeen1765100000000,
   SignInThrottles1765200000000,
   FormerMembers1765300000000,
+  MembershipEndsIndex1765400000000,
 ];
