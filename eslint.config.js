@@ -14,6 +14,8 @@ export default tseslint.config(
       'eslint.config.js',
       'client/cli/bin/*.mjs',
       'bench/*.mjs',
+      'client/web/*.mjs',
+      'client/web/vite.config.ts',
     ],
   },
   js.configs.recommended,
@@ -33,7 +35,7 @@ export default tseslint.config(
   // Boundaries (docs/ARCHITECTURE.md): the client never reaches into the server, the server never into
   // the client, and contracts/ stands alone so both sides (and a browser) can load it.
   {
-    files: ['client/**/*.ts'],
+    files: ['client/**/*.ts', 'client/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',

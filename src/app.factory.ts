@@ -12,6 +12,7 @@ import { assignRequestId } from './common/request-context.js';
 import { securityHeaders } from './common/security-headers.js';
 import { runMigrations } from './database/data-source.js';
 import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
+import { webClient } from './web/web-client.js';
 
 /** JSON bodies above this are refused with 413 before they reach a handler. */
 export const BODY_LIMIT = '256kb';
@@ -40,6 +41,8 @@ export async function createApp(
   app.use(assignRequestId);
   app.use(securityHeaders);
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  const web = webClient(config.WEB_DIR);
+  if (web) app.use(web);
   app.use(htmlPages());
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/api' || req.path.startsWith('/api/')) return next();

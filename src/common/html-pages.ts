@@ -12,7 +12,7 @@ const LANDING_CSS =
   'body{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}' +
   'a{color:#0b4f9c}a:focus{outline:3px solid #fd0;outline-offset:2px}code{background:#f2f2f2;padding:0 .25em}';
 
-/** Until the browser UI lands, `/` tells a person where they are and where to go. */
+/** When the web client is not built (src/web/web-client.ts), `/` tells a person what to do. */
 const LANDING_PAGE = `<!doctype html>
 <html lang="en-GB">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -26,7 +26,8 @@ Information Sharing Agreement. This server is running.</p>
 <li><a href="/api/docs">API documentation (OpenAPI)</a></li>
 <li><a href="/api/health">Health check</a></li>
 </ul>
-<p>Sign in with the command-line client: <code>npx strongroom login</code>. The browser interface is on its way.</p>
+<p>The browser interface is not built on this server. Its operator builds it with <code>npm run build:web</code>
+and restarts the server.</p>
 </main></body></html>`;
 
 const DOCS = '/api/docs';

@@ -43,14 +43,16 @@ export function cspHash(inlineText: string): string {
 }
 
 /**
- * The policy of an HTML page, and of the web client to come: scripts and styles from this origin only
+ * The policy of an HTML page (the web client adds WebAssembly, src/web/web-client.ts): scripts and styles from this origin only
  * (an inline element only by its hash), no plugins, no `<base>` rewriting, never framed, forms posted
  * only here, and requests (fetch, socket.io) only to this origin.
  */
-export function pageContentSecurityPolicy(opts: { styleHashes?: string[]; dataImages?: boolean } = {}): string {
+export function pageContentSecurityPolicy(
+  opts: { styleHashes?: string[]; dataImages?: boolean; wasm?: boolean } = {},
+): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    opts.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'",
     ["style-src 'self'", ...(opts.styleHashes ?? [])].join(' '),
     opts.dataImages ? "img-src 'self' data:" : "img-src 'self'",
     "font-src 'self'",

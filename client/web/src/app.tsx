@@ -1,0 +1,129 @@
+import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { Link, match, usePath } from './router.js';
+import { app } from './state/app.js';
+import { useObservable } from './state/observable.js';
+import { Attest } from './screens/attest.js';
+import { Keys } from './screens/keys.js';
+import { SignIn } from './screens/sign-in.js';
+import { ROUTES, NotFound } from './routes.js';
+import { Button } from './ui/form.js';
+
+/** The page: what the visit's phase asks for, and once ready the screens behind the navigation. */
+export function App() {
+  const phase = useObservable(app.phase);
+  useEffect(() => {
+    const moved = () => app.activity();
+    for (const e of ['keydown', 'pointerdown', 'touchstart']) addEventListener(e, moved, { passive: true });
+    return () => {
+      for (const e of ['keydown', 'pointerdown', 'touchstart']) removeEventListener(e, moved);
+    };
+  }, []);
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <Header ready={phase.kind === 'ready'} />
+      {phase.kind === 'starting' && (
+        <main id="main" class="narrow">
+          <p role="status">Starting…</p>
+        </main>
+      )}
+      {phase.kind === 'signed-out' && <SignIn notice={phase.notice} />}
+      {phase.kind === 'attest' && <Attest />}
+      {phase.kind === 'keys' && <Keys />}
+      {phase.kind === 'ready' && <Ready />}
+    </>
+  );
+}
+
+function Header({ ready }: { ready: boolean }) {
+  const me = useObservable(app.me);
+  return (
+    <header class="site-header">
+      <div class="brand">
+        <a href="/" class="brand-name">
+          Strongroom
+        </a>
+      </div>
+      {ready && me && (
+        <>
+          <nav aria-label="Main">
+            <ul>
+              {NAV.filter((n) => !n.roles || n.roles.includes(me.user.role)).map((n) => (
+                <li key={n.href}>
+                  <Link href={n.href}>{n.label}</Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div class="who">
+            <span>
+              {me.user.displayName}, {me.agency.name}
+            </span>
+            <Button variant="secondary" onClick={() => app.lock()}>
+              Lock
+            </Button>
+            <Button variant="secondary" onClick={() => void app.signOut()}>
+              Sign out
+            </Button>
+          </div>
+        </>
+      )}
+    </header>
+  );
+}
+
+const NAV: { href: string; label: string; roles?: string[] }[] = [
+  { href: '/', label: 'Messages' },
+  { href: '/devices', label: 'Your devices' },
+];
+
+function Ready() {
+  const path = usePath();
+  let screen: { Screen: ComponentType<{ params: Record<string, string> }>; params: Record<string, string> } | null =
+    null;
+  for (const [pattern, Screen] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) {
+      screen = { Screen, params };
+      break;
+    }
+  }
+  return (
+    <>
+      <ConnectionBanner />
+      <Notices />
+      {screen ? <screen.Screen key={path} params={screen.params} /> : <NotFound />}
+    </>
+  );
+}
+
+/** Shown while the live connection is lost; messages are caught up when it is back. */
+function ConnectionBanner() {
+  const connection = useObservable(app.connection);
+  return (
+    <div role="status" class={connection === 'offline' ? 'banner banner-warning' : 'visually-hidden'}>
+      {connection === 'offline' &&
+        'Connection lost. Trying to reconnect; new messages will appear when it is back. What you send is kept until then.'}
+    </div>
+  );
+}
+
+/** In-page notifications, announced politely to screen readers. */
+function Notices() {
+  const notices = useObservable(app.notices);
+  return (
+    <section class="notices" aria-label="Notifications" aria-live="polite">
+      {notices.map((n) => (
+        <div class="notice-item" key={n.id}>
+          {n.href ? <Link href={n.href}>{n.text}</Link> : <span>{n.text}</span>}
+          <Button variant="link" aria-label={`Dismiss: ${n.text}`} onClick={() => app.dismiss(n.id)}>
+            Dismiss
+          </Button>
+        </div>
+      ))}
+    </section>
+  );
+}

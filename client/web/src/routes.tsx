@@ -1,0 +1,27 @@
+import type { ComponentType } from 'preact';
+import { Link } from './router.js';
+import { Channel } from './screens/channel.js';
+import { Channels, NewMessage } from './screens/channels.js';
+import { Devices } from './screens/devices.js';
+import { PageTitle } from './ui/form.js';
+
+type Screen = ComponentType<{ params: Record<string, string> }>;
+
+/** Every address of the page and its screen; the first match wins. */
+export const ROUTES: [string, Screen][] = [
+  ['/', Channels],
+  ['/new-message', NewMessage],
+  ['/channels/:id', Channel],
+  ['/devices', Devices],
+];
+
+export function NotFound() {
+  return (
+    <main id="main" class="narrow">
+      <PageTitle>Page not found</PageTitle>
+      <p>
+        There is nothing at this address. <Link href="/">Go to your messages</Link>.
+      </p>
+    </main>
+  );
+}

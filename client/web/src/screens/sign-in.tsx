@@ -1,0 +1,75 @@
+import { useState } from 'preact/hooks';
+import { StrongroomApiError } from '../../../sdk/index.js';
+import { app } from '../state/app.js';
+import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
+
+/** E-mail and password; then the six-digit code when the account has two-factor sign-in. */
+export function SignIn({ notice }: { notice?: string }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
+  const action = useAction(async () => {
+    try {
+      await app.signIn(email.trim(), password, needsCode ? code.replace(/\s/g, '') : undefined);
+    } catch (err) {
+      if (err instanceof StrongroomApiError && err.code === 'mfa_required' && !needsCode) {
+        setNeedsCode(true);
+        return;
+      }
+      throw err;
+    }
+  });
+  return (
+    <main id="main" class="narrow">
+      <PageTitle>Sign in to Strongroom</PageTitle>
+      <p>For people in agencies that have signed the Information Sharing Agreement.</p>
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorSummary error={action.error} />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run();
+        }}
+      >
+        <Field
+          label="Work e-mail address"
+          type="email"
+          autoComplete="username"
+          spellcheck={false}
+          required
+          value={email}
+          onInput={setEmail}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onInput={setPassword}
+        />
+        {needsCode && (
+          <Field
+            label="Code from your authenticator app"
+            hint="The six digits your app shows for Strongroom now."
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            required
+            autoFocus
+            value={code}
+            onInput={setCode}
+          />
+        )}
+        <Button type="submit" busy={action.busy}>
+          Sign in
+        </Button>
+      </form>
+    </main>
+  );
+}

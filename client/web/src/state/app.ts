@@ -1,0 +1,319 @@
+import {
+  completeApproval,
+  deviceCode,
+  enrolFirstDevice,
+  recoverWaitingDevice,
+  requestDevice,
+  safetyNumber,
+  SecureSession,
+  StrongroomApiError,
+  StrongroomClient,
+  type KeyStore,
+  type MeView,
+  type RealtimeConnection,
+  type StoredDevice,
+  type TrustStore,
+} from '../../../sdk/index.js';
+import { IndexedDbKeyStore, IndexedDbTrustStore } from '../../../sdk/browser.js';
+import { navigate } from '../router.js';
+import { Inbox } from './inbox.js';
+import { Observable } from './observable.js';
+
+/** Where a visit stands: what the page shows before (and instead of) the working screens. */
+export type Phase =
+  | { kind: 'starting' }
+  | { kind: 'signed-out'; notice?: string }
+  | { kind: 'attest' }
+  /** Signed in; this browser's keys are locked (or not made yet): the person unlocks or sets them up. */
+  | { kind: 'keys' }
+  | { kind: 'ready' };
+
+/** A notification shown in the page (and, if allowed, by the browser with content-free text). */
+export interface Notice {
+  id: number;
+  text: string;
+  href?: string;
+}
+
+/** How the live connection is: `offline` shows a banner until it is back. */
+export type Connection = 'connecting' | 'online' | 'offline';
+
+/** Minutes without a key press, click or touch after which the keys are locked (held in memory only). */
+export const LOCK_AFTER_MINUTES = 15;
+
+/**
+ * The visit: who is signed in, this browser's device keys once unlocked, and the live connection.
+ * Private keys exist in memory only between `unlock` and `lock`; on disk (IndexedDB) they are
+ * encrypted under the person's passphrase. The session itself is an httpOnly cookie the page cannot
+ * read; the page holds only its CSRF token, in memory.
+ */
+export class App {
+  readonly phase = new Observable<Phase>({ kind: 'starting' });
+  readonly me = new Observable<MeView | null>(null);
+  readonly connection = new Observable<Connection>('connecting');
+  readonly notices = new Observable<Notice[]>([]);
+  /** Bumped whenever something another screen shows may have changed (membership, a channel's list). */
+  readonly changes = new Observable<number>(0);
+
+  readonly client = new StrongroomClient(location.origin, null, { browser: true });
+  readonly keyStore: KeyStore = new IndexedDbKeyStore();
+  private trustStore: TrustStore | undefined;
+  private session: SecureSession | null = null;
+  private inboxNow: Inbox | null = null;
+  private live: RealtimeConnection | null = null;
+  private stopLive: (() => void)[] = [];
+  private lockTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeId = 0;
+
+  /** The unlocked session: only the ready screens use it, and they exist only while it does. */
+  get secure(): SecureSession {
+    if (!this.session) throw new Error('The keys are locked.');
+    return this.session;
+  }
+
+  /** The channel list and its unread counts, live while the keys are unlocked. */
+  get inbox(): Inbox {
+    if (!this.inboxNow) throw new Error('The keys are locked.');
+    return this.inboxNow;
+  }
+
+  get user() {
+    const me = this.me.value;
+    if (!me) throw new Error('Not signed in.');
+    return me.user;
+  }
+
+  /** On page load: picks up the session cookie if it is still good. */
+  async start(): Promise<void> {
+    try {
+      if (!(await this.client.resumeBrowserSession())) return this.phase.set({ kind: 'signed-out' });
+      await this.afterSignIn();
+    } catch (err) {
+      this.phase.set({ kind: 'signed-out', notice: messageOf(err) });
+    }
+  }
+
+  async signIn(email: string, password: string, totp?: string): Promise<void> {
+    await this.client.login({ email, password, ...(totp ? { totp } : {}) });
+    await this.afterSignIn();
+  }
+
+  private async afterSignIn(): Promise<void> {
+    const me = await this.client.me();
+    this.me.set(me);
+    this.phase.set(me.attestation.required ? { kind: 'attest' } : { kind: 'keys' });
+  }
+
+  async attest(): Promise<void> {
+    const me = this.me.value;
+    if (!me?.attestation.agreementVersionId) throw new Error('There is no agreement to confirm yet.');
+    await this.client.attest(me.attestation.agreementVersionId);
+    await this.afterSignIn();
+  }
+
+  /** True when this browser holds keys for the signed-in person (locked or not). */
+  hasDevice(): Promise<boolean> {
+    return this.keyStore.exists(this.user.id);
+  }
+
+  /** Opens this browser's keys with the passphrase. Null when ready; else the device's approval code to show. */
+  async unlock(passphrase: string): Promise<{ waiting: string } | null> {
+    const stored = await this.keyStore.load(this.user.id, passphrase);
+    return this.useDevice(stored, passphrase);
+  }
+
+  /** A person's first device anywhere: makes their identity key. Returns the recovery key to show once. */
+  async setUpFirstDevice(passphrase: string): Promise<string> {
+    const first = await enrolFirstDevice(this.client, browserLabel());
+    await this.keyStore.save(first.stored, passphrase);
+    this.pendingReady = () => this.useDevice(first.stored, passphrase);
+    return first.recoveryKey;
+  }
+
+  /** After the recovery key was shown and the person confirmed they kept it. */
+  pendingReady: (() => Promise<unknown>) | null = null;
+
+  /** A further device: registered and waiting; returns the code the person checks on their other device. */
+  async requestApproval(passphrase: string): Promise<string> {
+    const waiting = await requestDevice(this.client, browserLabel());
+    await this.keyStore.save(waiting.stored, passphrase);
+    return waiting.code;
+  }
+
+  /** The waiting device, approved here with the recovery key. */
+  async approveWithRecoveryKey(passphrase: string, recoveryKey: string): Promise<void> {
+    const stored = await this.keyStore.load(this.user.id, passphrase);
+    const approved = await recoverWaitingDevice(this.client, stored, recoveryKey);
+    await this.keyStore.save(approved.stored, passphrase);
+    await this.useDevice(approved.stored, passphrase);
+  }
+
+  /** Checks whether the waiting device was approved from another device; ready if so. */
+  async checkApproval(passphrase: string): Promise<boolean> {
+    const stored = await this.keyStore.load(this.user.id, passphrase);
+    return (await this.useDevice(stored, passphrase)) === null;
+  }
+
+  /** This person's safety number, from the identity key this browser holds (never the server's word). */
+  async mySafetyNumber(): Promise<string | null> {
+    const key = await this.keyStore.publicIdentity(this.user.id);
+    return key ? safetyNumber(key) : null;
+  }
+
+  private async useDevice(stored: StoredDevice, passphrase: string): Promise<{ waiting: string } | null> {
+    let device = stored;
+    if (!device.identity) {
+      const approved = await completeApproval(this.client, device);
+      if (!approved) return { waiting: await deviceCode(device.keys.x25519.publicKey, device.keys.ed25519.publicKey) };
+      await this.keyStore.save(approved, passphrase);
+      device = approved;
+    }
+    this.trustStore ??= new IndexedDbTrustStore(location.origin, this.user.id);
+    const secure = new SecureSession(this.client, device, this.trustStore);
+    secure.onWarning((text) => this.notify(text));
+    this.session = secure;
+    await this.goLive(secure);
+    this.armLock();
+    this.phase.set({ kind: 'ready' });
+    return null;
+  }
+
+  private async goLive(secure: SecureSession): Promise<void> {
+    this.connection.set('connecting');
+    const rt = await secure.connect();
+    this.live = rt;
+    this.connection.set(rt.connected ? 'online' : 'connecting');
+    this.inboxNow = new Inbox(
+      secure,
+      (text, href, browserText) => this.notify(text, href, browserText),
+      (err) => this.failed(err),
+    );
+    this.inboxNow.listen(rt);
+    this.stopLive = [
+      rt.onConnect(() => this.connection.set('online')),
+      rt.onDisconnect(() => this.connection.set('offline')),
+      rt.on('session.revoked', ({ reason }) => void this.signedOutElsewhere(reason)),
+      rt.on('member.added', () => this.changed()),
+      rt.on('member.removed', () => this.changed()),
+      rt.on('connection.closing', () => this.connection.set('offline')),
+    ];
+  }
+
+  /** Tells every screen that shared lists may have changed (they fetch again). */
+  changed(): void {
+    this.changes.update((n) => n + 1);
+  }
+
+  /** Keys leave memory; the session stays. After inactivity, or when the person asks. */
+  lock(): void {
+    this.dropKeys();
+    if (this.me.value) this.phase.set({ kind: 'keys' });
+  }
+
+  private dropKeys(): void {
+    for (const stop of this.stopLive) stop();
+    this.stopLive = [];
+    this.inboxNow?.stop();
+    this.inboxNow = null;
+    this.session?.close();
+    this.session = null;
+    this.live = null;
+    this.pendingReady = null;
+    clearTimeout(this.lockTimer);
+  }
+
+  /** Any key press, click or touch moves the lock on. */
+  activity(): void {
+    if (this.session) this.armLock();
+  }
+
+  private armLock(): void {
+    clearTimeout(this.lockTimer);
+    this.lockTimer = setTimeout(() => this.lock(), LOCK_AFTER_MINUTES * 60_000);
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await this.client.logout();
+    } finally {
+      this.signedOut('You have signed out.');
+    }
+  }
+
+  /** The session ended elsewhere (revoked, expired, signed out everywhere): out at once, with why. */
+  signedOutElsewhere(reason: string): void {
+    this.signedOut(`You have been signed out: ${reason}`);
+  }
+
+  private signedOut(notice: string): void {
+    this.dropKeys();
+    this.client.forgetSession();
+    this.me.set(null);
+    this.trustStore = undefined;
+    this.notices.set([]);
+    navigate('/', { replace: true });
+    this.phase.set({ kind: 'signed-out', notice });
+  }
+
+  /** A notice in the page; the browser's own notification too (content-free) when allowed and hidden. */
+  notify(text: string, href?: string, browserText?: string): void {
+    const notice = { id: ++this.noticeId, text, href };
+    this.notices.update((list) => [...list.slice(-4), notice]);
+    if (browserText && document.hidden && 'Notification' in window && Notification.permission === 'granted') {
+      new Notification('Strongroom', { body: browserText, tag: 'strongroom' });
+    }
+  }
+
+  dismiss(id: number): void {
+    this.notices.update((list) => list.filter((n) => n.id !== id));
+  }
+
+  /**
+   * A refusal that means the session is over (401) signs the page out; anything else is for the
+   * screen to show. Every screen's failure goes through here.
+   */
+  failed(err: unknown): string {
+    if (err instanceof StrongroomApiError && err.status === 401 && this.me.value) {
+      this.signedOutElsewhere(err.message);
+    }
+    return messageOf(err);
+  }
+}
+
+/** The text a person reads for a failure: the server's own words (plain by rule), or ours. */
+export function messageOf(err: unknown): string {
+  if (err instanceof StrongroomApiError) return err.message;
+  if (err instanceof Error && err.name === 'StrongroomNetworkError') {
+    return 'The server cannot be reached. Check your connection and try again.';
+  }
+  if (err instanceof Error && err.name === 'WrongPassphraseError') return 'That passphrase does not open the keys.';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** What this browser is called in the person's device list. */
+function browserLabel(): string {
+  const ua = navigator.userAgent;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Mac OS X/.test(ua)
+      ? 'Mac'
+      : /Android/.test(ua)
+        ? 'Android'
+        : /iPhone|iPad/.test(ua)
+          ? 'iOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '';
+  return `${browser}${os ? ` on ${os}` : ''} (web)`;
+}
+
+export const app = new App();
