@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +28,10 @@ function freePort(): Promise<number> {
 export default async function globalSetup(): Promise<void> {
   // Names this run, for work done once per run across test files (test/support/server-process.ts).
   process.env.STRONGROOM_TEST_RUN = `${process.pid}-${Date.now()}`;
+  // The web client, as `npm start` builds it (skipped when its sources have not changed since the last build).
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'client', 'web', 'build.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (process.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
