@@ -309,6 +309,8 @@ export class MessageStream {
       epoch: m.epoch,
       senderUserId: m.senderUserId,
       senderDeviceId: m.senderDeviceId,
+      clientMessageId: m.clientMessageId,
+      ...(m.n !== null ? { n: m.n } : {}),
       createdAt: m.createdAt,
       expiresAt: m.expiresAt,
       deleted: 'deleted' in m ? m.deleted : false,
