@@ -32,6 +32,7 @@ export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
 export type { DecryptedPage, SendOptions, SubscribeOptions } from './session/message-stream.js';
 export type { ChannelConversation, EditOptions, ReplyTarget, SendTextOptions } from './session/conversations.js';
 export {
+  FORGED_EDIT_WARNING,
   foldConversation,
   previewOf,
   PREVIEW_LENGTH,

@@ -27,6 +27,10 @@ import {
   type TextContent,
 } from './message-content.js';
 
+/** The warning on a message someone other than its sender tried to change (who, in `rejectedEdits`). */
+export const FORGED_EDIT_WARNING =
+  'Someone who did not send this message tried to change it; only its sender can, so the change is not shown.';
+
 /** How long a reply's preview of the replied message is, at most (then cut with "…"). */
 export const PREVIEW_LENGTH = 80;
 
@@ -231,11 +235,7 @@ export function foldConversation(messages: readonly DecryptedMessage[], me: stri
     const warnings: string[] = [];
     if (m.warning) warnings.push(m.warning);
     if (edit?.m.warning) warnings.push(`The latest change to this message: ${edit.m.warning}`);
-    if (rejectedHere.length) {
-      warnings.push(
-        'Someone who did not send this message tried to change it; only its sender can, so the change is not shown.',
-      );
-    }
+    if (rejectedHere.length) warnings.push(FORGED_EDIT_WARNING);
     const mentions = state?.mentions ?? [];
     views.push({
       channelId: m.channelId,
