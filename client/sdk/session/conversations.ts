@@ -61,8 +61,10 @@ export class Conversations {
     private readonly now: () => Date,
   ) {}
 
-  /** A text message, perhaps a reply, perhaps mentioning people. Resolves with the stored message. */
-  // async so that a refusal is a rejected promise, like every other failure of a send.
+  /**
+   * A text message, perhaps a reply, perhaps mentioning people. Resolves with the stored message. Both
+   * methods here are async so that a refusal is a rejected promise, like every other failure of a send.
+   */
   async sendText(channelId: string, text: string, opts: SendTextOptions = {}): Promise<StoredMessageView> {
     const content = textContent(text, {
       replyTo: opts.replyTo ? refTo(channelId, opts.replyTo) : undefined,
