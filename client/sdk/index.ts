@@ -17,6 +17,9 @@ export {
 export { WrongPassphraseError } from './crypto/key-wrap.js';
 export { newObjectiveId } from './ids.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
+export { IndexedDbKeyStore, type IndexedDbKeyStoreOptions } from './store/indexed-db-key-store.js';
+export { IndexedDbTrustStore } from './store/indexed-db-trust-store.js';
+export { STRONGROOM_DATABASE, type IndexedDbOptions } from './store/indexed-db.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
 export {
