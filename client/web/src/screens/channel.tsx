@@ -8,7 +8,7 @@ import {
   type ChannelView,
   type DecryptedMessage,
   type MessageView,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { UserDirectoryEntry } from '../../../sdk/index.js';
+import type { UserDirectoryEntry } from '../../../sdk/browser.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';

@@ -1,4 +1,4 @@
-import type { ChannelSummary, RealtimeConnection, SecureSession } from '../../../sdk/index.js';
+import type { ChannelSummary, RealtimeConnection, SecureSession } from '../../../sdk/browser.js';
 import { Observable } from './observable.js';
 
 /** A channel as the list shows it: the server's summary and the title this browser decrypted. */
