@@ -15,6 +15,7 @@ import type {
   HistoryShareView,
   OpenedEpochView,
   OpenEpochInput,
+  ReadPositionView,
   ShareHistoryInput,
   RecordEpochsView,
   ShareRecordKeysInput,
@@ -254,6 +255,12 @@ export class StrongroomClient {
   createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);
   channels = () => this.http.request<ChannelSummary[]>('GET', '/channels');
   channel = (id: string) => this.http.request<ChannelView>('GET', `/channels/${encodeURIComponent(id)}`);
+  /**
+   * Marks a channel read up to message `seq` for this person on all their devices. Forward only: an
+   * earlier `seq` leaves the position where it is. Their other sockets hear `channel.read`.
+   */
+  markRead = (channelId: string, seq: number) =>
+    this.http.request<ReadPositionView>('POST', `/channels/${encodeURIComponent(channelId)}/read`, { seq });
   addMember = (channelId: string, input: AddMemberRequest) =>
     this.http.request<ChannelView>('POST', `/channels/${encodeURIComponent(channelId)}/members`, input);
   removeMember = (channelId: string, userId: string) =>
