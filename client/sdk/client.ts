@@ -176,6 +176,13 @@ export class StrongroomClient {
   users = (agencyId?: string) => this.http.request<UserView[]>('GET', '/users', undefined, { agencyId });
   /** A colleague in a partner agency, by exact e-mail address (to add them to a channel). */
   lookupUser = (email: string) => this.http.request<UserDirectoryEntry>('GET', '/users/lookup', undefined, { email });
+  /**
+   * Colleagues in partner agencies whose name has a word starting with each word of `q` (any order, any
+   * case), optionally only of one agency; at most USER_SEARCH_LIMIT, by name. `q` may be empty when an
+   * agency is given; otherwise it needs USER_SEARCH_MIN_CHARS characters.
+   */
+  searchUsers = (q: string, agencyId?: string) =>
+    this.http.request<UserDirectoryEntry[]>('GET', '/users/search', undefined, { q: q || undefined, agencyId });
   disableUser = (id: string, reason?: string) =>
     this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
   /** Accounts and sources whose sign-ins are held back by failed attempts, and until when (ISA admins). */
