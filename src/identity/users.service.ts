@@ -159,7 +159,7 @@ export class UsersService {
    * Colleagues by name and/or agency, for someone starting a conversation: the same people `lookup`
    * finds (active, of agencies party to the agreement now), by name, never more than USER_SEARCH_LIMIT.
    * A name matches when it has a word starting with each word typed. An agency that is not party to the
-   * agreement (or no agency at all) finds nobody, like an unknown one.
+   * agreement finds nobody, as an unknown one does: the answer does not tell them apart.
    */
   async search(q: SearchUsersQuery): Promise<UserDirectoryEntry[]> {
     const m = this.db.manager;

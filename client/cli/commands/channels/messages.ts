@@ -77,13 +77,14 @@ export async function sendMessage(
 export interface ReadOpts {
   since: string;
   limit: string;
+  keepUnread?: boolean;
 }
 
 /**
- * `read`: fetch and decrypt a page of messages. A message that failed verification is shown with no
- * sender; one that was moved, removed or re-dated on the server is shown with a warning beside it.
- * Either way the command exits 6 (EXIT_UNVERIFIED) after printing them all, so a script cannot take
- * the page as sound.
+ * `read`: fetch and decrypt a page of messages, and mark them read for you on every device (unless
+ * `--keep-unread`). A message that failed verification is shown with no sender; one that was moved,
+ * removed or re-dated on the server is shown with a warning beside it. Either way the command exits 6
+ * (EXIT_UNVERIFIED) after printing them all, so a script cannot take the page as sound.
  */
 export async function readMessages(
   ctx: CliContext,
@@ -100,6 +101,13 @@ export async function readMessages(
   ctx.print({ messages: page.messages.map(plain), lastSeq: page.lastSeq }, () =>
     page.messages.length ? page.messages.map((m) => line(m, who)).join('') : '(no messages)\n',
   );
+  const last = page.messages.at(-1);
+  if (last && !opts.keepUnread) {
+    // The messages are shown already: failing to note that is worth a word, not a failed command.
+    await s.client.markRead(channelId, last.seq).catch((err: unknown) => {
+      ctx.io.err(`These messages are still counted as unread: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }
   const unverified = page.messages.filter((m) => m.unverified).length;
   const warned = page.messages.filter(flagged).length;
   if (unverified) ctx.io.err(unverifiedNotice(unverified));
