@@ -29,6 +29,7 @@ import { sodium } from '../client/sdk/crypto/sodium.js';
 import type { SecureSession } from '../client/sdk/index.js';
 import type { LoadResult, LoadTask } from './load-worker.js';
 import { startBench, type Bench } from './setup.js';
+import { webFirstLoad } from './web.js';
 
 const log = (s: string) => void process.stderr.write(s);
 const now = () => performance.now();
@@ -406,7 +407,7 @@ async function rotationCost(sizes: number[]) {
   return out;
 }
 
-const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood'] as const;
+const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench` runs every part; `npm run bench -- sends latency` runs just those. */
@@ -486,6 +487,7 @@ async function main() {
     const catchup = want.has('catchup') ? await catchUp(b) : null;
     const rotation = want.has('rotation') ? await rotationCost([10, 100, 500]) : null;
     const flood = want.has('flood') ? await floodIsolation(b) : null;
+    const web = want.has('web') ? await webFirstLoad(b.baseUrl, log) : null;
     const report = {
       startedAt: started.toISOString(),
       node: process.version,
@@ -497,6 +499,7 @@ async function main() {
       catchup,
       rotation,
       flood,
+      web,
     };
     const dir = path.join(process.cwd(), 'bench', 'results');
     await mkdir(dir, { recursive: true });
@@ -541,6 +544,10 @@ async function main() {
     if (flood)
       out(
         `5. one socket flooding (${flood.flooderSent} events, ${flood.flooderRefused} refused, cut: ${flood.flooderCut}): another person's send-to-acknowledgement p50 ${flood.floodP50ms} ms vs ${flood.idleP50ms} ms idle, ratio ${flood.p50Ratio} (target <= 2); p99 ${flood.floodP99ms} vs ${flood.idleP99ms}\n`,
+      );
+    if (web)
+      out(
+        `6. web first load (cold, median of 6 loads): app shell ${web.app.shellBytesCompressed} B compressed (${web.app.shellBytesUncompressed} B), ready to type in ${web.app.interactiveMedianMs} ms (p90 ${web.app.interactiveP90Ms}); bare Vite + Preact page ${web.bare.shellBytesCompressed} B, ${web.bare.interactiveMedianMs} ms; ratios: bytes ${web.bytesRatio}, time ${web.interactiveRatio}\n`,
       );
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {

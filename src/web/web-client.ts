@@ -47,7 +47,8 @@ export function webClient(dir: string): RequestHandler | null {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path.startsWith('/assets/')) return sendAsset(req, res, next, assets, req.path.slice('/assets/'.length));
-    if (NOT_THE_PAGE.test(req.path) || path.extname(req.path)) return next();
+    // A file name (an extension, or a dot file) is a file that is not there: a 404, not the page.
+    if (NOT_THE_PAGE.test(req.path) || path.extname(req.path) || req.path.includes('/.')) return next();
     res.setHeader('Content-Security-Policy', WEB_CLIENT_POLICY);
     // The page names its files by hash: it must be fetched afresh to pick up a new version.
     res.setHeader('Cache-Control', 'no-cache');

@@ -37,6 +37,9 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
   });
   afterAll(() => server.close());
 
+  /** A conversation in the person's list (a notification may link to it too). */
+  const conversation = (page: Page, name: RegExp) =>
+    page.getByRole('list', { name: 'Your conversations' }).getByRole('link', { name });
   const unreadBadge = (page: Page, name: string) =>
     page
       .getByRole('listitem')
@@ -68,13 +71,13 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
     await checkScreen(gracePage, 'conversation');
 
     // Sam's list shows it, unread, without a reload.
-    await samPage.getByRole('link', { name: /grace person/ }).waitFor();
+    await conversation(samPage, /grace person/).waitFor();
     await expectText(unreadBadge(samPage, 'grace person'), /^1\s*unread$/);
     await checkScreen(samPage, 'messages-unread');
   });
 
   it('replies and mentions arrive live both ways; reading clears the unread count', async () => {
-    await samPage.getByRole('link', { name: /grace person/ }).click();
+    await conversation(samPage, /grace person/).click();
     await samPage.getByRole('log').getByText(`Hello from the council ${MARKER}`).waitFor();
     await samPage.getByRole('button', { name: 'Reply to grace person' }).click();
     const box = samPage.getByLabel('Message', { exact: true });
@@ -91,12 +94,12 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
 
     // Read on Sam's screen: his list has no unread badge for Grace now.
     await samPage.getByRole('link', { name: 'Messages', exact: true }).click();
-    await samPage.getByRole('link', { name: /grace person/ }).waitFor();
+    await conversation(samPage, /grace person/).waitFor();
     await waitUntil(async () => (await unreadBadge(samPage, 'grace person').count()) === 0);
   });
 
   it('a message edited and one deleted change on the other page too', async () => {
-    await samPage.getByRole('link', { name: /grace person/ }).click();
+    await conversation(samPage, /grace person/).click();
     const original = gracePage
       .getByRole('listitem')
       .filter({ hasText: `Hello from the council ${MARKER}` })
@@ -133,7 +136,7 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
 
     await second.getByRole('heading', { level: 1, name: 'Messages' }).waitFor({ timeout: 30_000 });
     // New messages reach the new browser: Sam writes, it shows there.
-    await second.getByRole('link', { name: /sam person/ }).click();
+    await conversation(second, /sam person/).click();
     await samPage.getByLabel('Message', { exact: true }).fill('Can both your devices read this?');
     await samPage.keyboard.press('Enter');
     await second.getByRole('log').getByText('Can both your devices read this?').waitFor();
@@ -155,10 +158,10 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
     await s.send(room, `Agenda to follow ${MARKER}`);
 
     await samPage.getByRole('link', { name: 'Messages', exact: true }).click();
-    await samPage.getByRole('link', { name: /Smith family professionals/ }).click();
+    await conversation(samPage, /Smith family professionals/).click();
     await samPage.getByRole('log').getByText(`Agenda to follow ${MARKER}`).waitFor();
     await gracePage.getByRole('link', { name: 'Messages', exact: true }).click();
-    await gracePage.getByRole('link', { name: /Smith family professionals/ }).click();
+    await conversation(gracePage, /Smith family professionals/).click();
     await gracePage.getByRole('log').getByText(`Agenda to follow ${MARKER}`).waitFor();
 
     // Expiry: the message's time comes (set in the database, as the clock would), the job runs.
@@ -174,10 +177,8 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
     await samPage.getByText('You are no longer a member of this conversation.').waitFor();
     await checkScreen(samPage, 'conversation-removed');
     await samPage.getByRole('link', { name: 'Back to your messages' }).click();
-    await samPage.getByRole('link', { name: /grace person/ }).waitFor();
-    await waitUntil(
-      async () => (await samPage.getByRole('link', { name: /Smith family professionals/ }).count()) === 0,
-    );
+    await conversation(samPage, /grace person/).waitFor();
+    await waitUntil(async () => (await conversation(samPage, /Smith family professionals/).count()) === 0);
     s.close();
   });
 

@@ -26,7 +26,7 @@ export function Channels() {
       {channels === null && <p role="status">Loading your conversations…</p>}
       {channels?.length === 0 && <p>You are not in any conversations yet. Start one with a colleague.</p>}
       {channels && channels.length > 0 && (
-        <ul class="channel-list">
+        <ul class="channel-list" aria-label="Your conversations">
           {channels.map((c) => (
             <li key={c.id} class={c.unreadCount ? 'unread' : undefined}>
               <Link href={`/channels/${c.id}`}>
