@@ -14,7 +14,8 @@ import {
 } from '../state/meeting-words.js';
 import { channelName, describeActions, openText, People, type ShownAction } from '../state/meetings.js';
 import { useObservable } from '../state/observable.js';
-import { RadioGroup, StatusMessage } from '../ui/choice.js';
+import { Radios } from '../ui/choice.js';
+import { Status } from '../ui/status.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, TextArea, useAction } from '../ui/form.js';
 
 /** Where an action comes from, as the person knows it. */
@@ -128,7 +129,7 @@ function ActionCard({ a, today, onChanged }: { a: Row; today: string; onChanged:
   const m = a.context.meeting;
   const panel = `action-${a.id}-progress`;
   return (
-    <li class={`action-card${overdue ? ' overdue' : ''}`}>
+    <li class={`action-card${overdue ? ' action-card-overdue' : ''}`}>
       <h3 class="prose">{a.text ?? 'This action does not open on this device.'}</h3>
       <p class="action-due">
         {overdue ? <strong>{dueText(a, today, formatDate)}</strong> : dueText(a, today, formatDate)}
@@ -227,7 +228,7 @@ function ActionProgress({ a, onChanged }: { a: Row; onChanged: () => void }) {
           ))}
         </ol>
       )}
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -236,11 +237,11 @@ function ActionProgress({ a, onChanged }: { a: Row; onChanged: () => void }) {
         }}
       >
         <ErrorSummary error={save.error} />
-        <RadioGroup
+        <Radios
           legend="Status"
           name={`status-${a.id}`}
           value={status}
-          choices={ACTION_STATUSES.map((st) => ({ value: st, label: ACTION_STATUS_LABELS[st] }))}
+          options={ACTION_STATUSES.map((st) => ({ value: st, label: ACTION_STATUS_LABELS[st] }))}
           onChange={setStatus}
           inline
         />

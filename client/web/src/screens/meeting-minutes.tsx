@@ -14,7 +14,8 @@ import {
   type MinutesState,
   type ShownAmendment,
 } from '../state/meetings.js';
-import { ConfirmPanel, StatusMessage } from '../ui/choice.js';
+import { ConfirmButton } from '../ui/confirm.js';
+import { Status } from '../ui/status.js';
 import { Button, ErrorSummary, formatDateTime, TextArea, useAction } from '../ui/form.js';
 
 /** The agenda items minutes are written under: the agenda, or one general item when there is none. */
@@ -202,7 +203,7 @@ function MinutesEditor(props: {
         Each save makes a new version; earlier versions are kept.
       </p>
       {stale && (
-        <div class="warning-box" role="alert">
+        <div class="minutes-warning" role="alert">
           <h3>The minutes changed while you were writing</h3>
           <p>
             {page.people.name(latest.authorId)} saved version {latest.version} on {formatDateTime(latest.savedAt)}. Your
@@ -213,7 +214,7 @@ function MinutesEditor(props: {
         </div>
       )}
       <ErrorSummary error={stale ? null : save.error} />
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       <form
         class="minutes-editor"
         onSubmit={(e) => {
@@ -277,8 +278,7 @@ function MinutesEditor(props: {
 /** Closing and signing, by the chair: a confirmation step, then this device signs the version shown. */
 function CloseMeeting(props: { page: MeetingPage; base: number; dirty: boolean; onChanged: () => void }) {
   const { page, base, dirty } = props;
-  const [confirming, setConfirming] = useState(false);
-  const close = useAction(async () => {
+  const close = async () => {
     // Sign only what the chair has in front of them: a version saved since is read first.
     const now = await app.secure.client.meeting(page.view.id);
     if ((now.minutes?.version ?? 0) !== base) {
@@ -289,8 +289,7 @@ function CloseMeeting(props: { page: MeetingPage; base: number; dirty: boolean; 
     }
     await app.secure.closeMeeting(page.view.id);
     app.notify('The meeting is closed and its minutes are signed.');
-    props.onChanged();
-  });
+  };
   if (page.view.chairId !== app.user.id) return null;
   return (
     <section aria-labelledby="close-heading" class="meeting-section no-print">
@@ -299,28 +298,19 @@ function CloseMeeting(props: { page: MeetingPage; base: number; dirty: boolean; 
         Closing locks the minutes. This browser signs the latest version with your key, so everyone can check that the
         minutes are exactly what you approved. Corrections after that are added as signed amendments.
       </p>
-      <ErrorSummary error={close.error} />
       {base === 0 ? (
         <p>Save the minutes before closing the meeting.</p>
       ) : dirty ? (
         <p>You have changes that are not saved: save the minutes first, so that what you sign is what you see.</p>
-      ) : confirming ? (
-        <ConfirmPanel title={`Close the meeting and sign version ${base}?`}>
-          <p>
-            You are signing version {base} of the minutes, as shown above. After this nobody can change them, you
-            included.
-          </p>
-          <Button busy={close.busy} onClick={() => void close.run()}>
-            Yes, close and sign
-          </Button>{' '}
-          <Button variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-        </ConfirmPanel>
       ) : (
-        <Button variant="warning" onClick={() => setConfirming(true)}>
-          Close the meeting and sign the minutes
-        </Button>
+        <ConfirmButton
+          variant="warning"
+          label="Close the meeting and sign the minutes"
+          question={`Close the meeting and sign version ${base} of the minutes, as shown above? After this nobody can change them, you included.`}
+          confirmLabel="Yes, close and sign"
+          onConfirm={close}
+          onDone={props.onChanged}
+        />
       )}
     </section>
   );
@@ -340,7 +330,7 @@ function SignedMinutes({
   return (
     <>
       <div
-        class={minutes.kind === 'signed' ? 'signature-box' : 'warning-box'}
+        class={minutes.kind === 'signed' ? 'signature-box' : 'minutes-warning'}
         role={minutes.kind === 'signed' ? undefined : 'alert'}
       >
         <h3>Signature</h3>
@@ -413,7 +403,7 @@ export function Amendments(props: { page: MeetingPage; minutes: MinutesState; on
           ))}
         </ol>
       )}
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       {canAmend && (
         <form
           class="no-print"

@@ -3,7 +3,8 @@ import { ATTENDANCE, type Attendance } from '../../../../contracts/meetings.js';
 import { app } from '../state/app.js';
 import { ACTION_STATUS_LABELS, agendaTitle, ATTENDANCE_LABELS, dueText, localDay } from '../state/meeting-words.js';
 import type { MeetingPage, ShownAction } from '../state/meetings.js';
-import { CheckboxGroup, RadioGroup, SelectField, StatusMessage } from '../ui/choice.js';
+import { Checkboxes, Radios, Select } from '../ui/choice.js';
+import { Status } from '../ui/status.js';
 import { Button, ErrorSummary, Field, formatDate, TextArea, useAction } from '../ui/form.js';
 import { minuteItems } from './meeting-minutes.js';
 
@@ -124,31 +125,25 @@ function AttendanceForm(props: { page: MeetingPage; onChanged: () => void }) {
       <ErrorSummary error={save.error} />
       <div class="attendance-list">
         {v.invitees.map((i) => (
-          <RadioGroup
+          <Radios
             key={i.userId}
             inline
             name={`attendance-${i.userId}`}
-            legend={
-              <>
-                {i.displayName}, {i.agencyName}
-                {i.userId === v.chairId && ' (chair)'}
-                {i.userId === v.minuteTakerId && ' (minute-taker)'}
-              </>
-            }
-            value={people[i.userId] ?? null}
-            choices={ATTENDANCE.map((a) => ({ value: a, label: ATTENDANCE_LABELS[a] }))}
+            legend={`${i.displayName}, ${i.agencyName}${i.userId === v.chairId ? ' (chair)' : ''}${i.userId === v.minuteTakerId ? ' (minute-taker)' : ''}`}
+            value={people[i.userId] ?? ''}
+            options={ATTENDANCE.map((a) => ({ value: a, label: ATTENDANCE_LABELS[a] }))}
             onChange={(a) => setPeople((p) => ({ ...p, [i.userId]: a }))}
           />
         ))}
         {v.kind === 'family' &&
           page.family?.members.map((fm) => (
-            <RadioGroup
+            <Radios
               key={fm.id}
               inline
               name={`family-${fm.id}`}
               legend={familyMemberLabel(fm)}
-              value={family[fm.id] ?? null}
-              choices={[
+              value={family[fm.id] ?? ''}
+              options={[
                 { value: 'present', label: 'Present' },
                 { value: 'absent', label: 'Not present' },
               ]}
@@ -156,7 +151,7 @@ function AttendanceForm(props: { page: MeetingPage; onChanged: () => void }) {
             />
           ))}
       </div>
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       <Button type="submit" busy={save.busy}>
         Save attendance
       </Button>
@@ -178,7 +173,7 @@ function InviteMore(props: { page: MeetingPage; onChanged: () => void }) {
     setChosen([]);
     props.onChanged();
   });
-  if (!candidates.length) return <StatusMessage text={announce} />;
+  if (!candidates.length) return <Status>{announce}</Status>;
   return (
     <details class="no-print">
       <summary>Invite more people</summary>
@@ -190,17 +185,17 @@ function InviteMore(props: { page: MeetingPage; onChanged: () => void }) {
         }}
       >
         <ErrorSummary error={invite.error} />
-        <CheckboxGroup
+        <Checkboxes
           legend="Members of the conversation not invited yet"
           values={chosen}
-          choices={candidates.map((m) => ({ value: m.userId, label: `${m.displayName} (${m.agencyName})` }))}
+          options={candidates.map((m) => ({ value: m.userId, label: `${m.displayName} (${m.agencyName})` }))}
           onChange={setChosen}
         />
         <Button type="submit" busy={invite.busy}>
           Invite
         </Button>
       </form>
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
     </details>
   );
 }
@@ -263,7 +258,7 @@ export function DecisionsSection(props: { page: MeetingPage; onChanged: () => vo
           </ul>
         </>
       )}
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       {v.status === 'in_progress' && isWriter(page) && (
         <form
           class="no-print"
@@ -276,10 +271,10 @@ export function DecisionsSection(props: { page: MeetingPage; onChanged: () => vo
           <h3>Record a decision</h3>
           <ErrorSummary error={add.error} />
           {items.length > 1 && (
-            <SelectField
+            <Select
               label="Agenda item"
               value={item}
-              choices={items.map((a, i) => ({ value: a.id, label: `${i + 1}. ${a.title}` }))}
+              options={items.map((a, i) => ({ value: a.id, label: `${i + 1}. ${a.title}` }))}
               onChange={setItem}
             />
           )}
@@ -381,7 +376,7 @@ function NewAction(props: { page: MeetingPage; onChanged: () => void }) {
   });
   return (
     <>
-      <StatusMessage text={announce} />
+      <Status>{announce}</Status>
       <form
         class="no-print"
         onSubmit={(e) => {
@@ -400,11 +395,11 @@ function NewAction(props: { page: MeetingPage; onChanged: () => void }) {
           onInput={setText}
           required
         />
-        <SelectField
+        <Select
           label="Owner"
           value={owner}
           placeholder="Choose who will do it"
-          choices={owners.map((m) => ({
+          options={owners.map((m) => ({
             value: m.userId,
             label: m.userId === app.user.id ? 'You' : `${m.displayName} (${m.agencyName})`,
           }))}

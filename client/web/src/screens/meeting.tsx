@@ -166,7 +166,7 @@ export function Meeting({ params }: { params: Record<string, string> }) {
 function MeetingDetails({ page }: { page: MeetingPage }) {
   const v = page.view;
   return (
-    <dl class="details">
+    <dl class="meeting-details">
       <dt>When</dt>
       <dd>
         <time dateTime={v.scheduledAt}>{formatDateTime(v.scheduledAt)}</time>

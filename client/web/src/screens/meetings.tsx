@@ -12,7 +12,8 @@ import {
   MEETING_STATUS_LABELS,
 } from '../state/meeting-words.js';
 import { useObservable } from '../state/observable.js';
-import { CheckboxGroup, RadioGroup, SelectField, StatusMessage } from '../ui/choice.js';
+import { Checkboxes, Radios, Select } from '../ui/choice.js';
+import { Status } from '../ui/status.js';
 import { Button, ErrorSummary, Field, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 
 /** A meeting in the list, with the name of the conversation it belongs to. */
@@ -233,23 +234,23 @@ export function ScheduleMeeting() {
             void schedule.run();
           }}
         >
-          <SelectField
+          <Select
             label="Conversation"
             hint="The meeting belongs to this conversation: its members are who can be invited, and only they can read the place and agenda."
             value={channelId}
             placeholder={channelId ? undefined : 'Choose a conversation'}
-            choices={channels.map((c) => ({ value: c.id, label: c.name }))}
+            options={channels.map((c) => ({ value: c.id, label: c.name }))}
             onChange={setChannelId}
             required
           />
           {channel && (
             <>
               {kindsFor(channel.kind).length > 1 ? (
-                <RadioGroup
+                <Radios
                   legend="Kind of meeting"
                   name="kind"
-                  value={kind}
-                  choices={kindsFor(channel.kind).map((k) => ({ value: k, label: MEETING_KIND_LABELS[k] }))}
+                  value={kind ?? ''}
+                  options={kindsFor(channel.kind).map((k) => ({ value: k, label: MEETING_KIND_LABELS[k] }))}
                   onChange={setKind}
                 />
               ) : (
@@ -304,23 +305,23 @@ export function ScheduleMeeting() {
                   Add another item
                 </Button>
               </fieldset>
-              <StatusMessage text={announce} />
-              <SelectField
+              <Status>{announce}</Status>
+              <Select
                 label="Minute-taker"
                 hint="Writes the minutes with you. You can always write them yourself."
                 value={minuteTaker}
-                choices={[
+                options={[
                   { value: '', label: 'You (the chair)' },
                   ...others.map((m) => ({ value: m.userId, label: `${m.displayName} (${m.agencyName})` })),
                 ]}
                 onChange={setMinuteTaker}
               />
               {others.length > 0 ? (
-                <CheckboxGroup
+                <Checkboxes
                   legend="Invite"
                   hint="Members of the conversation. You are invited as the chair."
                   values={invitees}
-                  choices={others.map((m) => ({
+                  options={others.map((m) => ({
                     value: m.userId,
                     label: `${m.displayName} (${m.agencyName})${m.role === 'observer' ? ', observer' : ''}`,
                   }))}
