@@ -59,11 +59,14 @@ async function contexts(actions: ShownAction[]): Promise<Map<string, Context>> {
 /** The person's actions across every conversation: overdue first, then by due date; progress recorded here. */
 export function MyActions() {
   const [rows, setRows] = useState<Row[] | null>(null);
+  /** Counts the list's loads: an open history fetches again with each (a change may be someone else's). */
+  const [round, setRound] = useState(0);
   const changes = useObservable(app.changes);
   const load = useAction(async () => {
     const list = await describeActions(app.secure, await app.secure.client.myActions());
     const ctx = await contexts(list);
     setRows(list.map((a) => ({ ...a, context: ctx.get(a.id)! })));
+    setRound((n) => n + 1);
   });
   useEffect(() => {
     void load.run();
@@ -97,16 +100,29 @@ export function MyActions() {
       ) : (
         <>
           {load.error && <p class="error-text">Could not refresh the list: {load.error}</p>}
-          <ActionGroup title="Overdue" rows={overdue} today={today} onChanged={() => void load.run()} />
-          <ActionGroup title="To do" rows={todo} today={today} onChanged={() => void load.run()} />
-          <ActionGroup title="Done or cancelled" rows={finished} today={today} onChanged={() => void load.run()} />
+          {(
+            [
+              ['Overdue', overdue],
+              ['To do', todo],
+              ['Done or cancelled', finished],
+            ] as const
+          ).map(([title, list]) => (
+            <ActionGroup
+              key={title}
+              title={title}
+              rows={list}
+              today={today}
+              round={round}
+              onChanged={() => void load.run()}
+            />
+          ))}
         </>
       )}
     </main>
   );
 }
 
-function ActionGroup(props: { title: string; rows: Row[]; today: string; onChanged: () => void }) {
+function ActionGroup(props: { title: string; rows: Row[]; today: string; round: number; onChanged: () => void }) {
   if (!props.rows.length) return null;
   const id = `group-${props.title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
@@ -116,14 +132,14 @@ function ActionGroup(props: { title: string; rows: Row[]; today: string; onChang
       </h2>
       <ul class="action-list">
         {props.rows.map((a) => (
-          <ActionCard key={a.id} a={a} today={props.today} onChanged={props.onChanged} />
+          <ActionCard key={a.id} a={a} today={props.today} round={props.round} onChanged={props.onChanged} />
         ))}
       </ul>
     </section>
   );
 }
 
-function ActionCard({ a, today, onChanged }: { a: Row; today: string; onChanged: () => void }) {
+function ActionCard({ a, today, round, onChanged }: { a: Row; today: string; round: number; onChanged: () => void }) {
   const [open, setOpen] = useState(false);
   const overdue = isOverdue(a, today);
   const m = a.context.meeting;
@@ -156,7 +172,7 @@ function ActionCard({ a, today, onChanged }: { a: Row; today: string; onChanged:
         <span class="visually-hidden"> for this action</span>
       </Button>
       <div id={panel} hidden={!open}>
-        {open && <ActionProgress a={a} onChanged={onChanged} />}
+        {open && <ActionProgress a={a} round={round} onChanged={onChanged} />}
       </div>
     </li>
   );
@@ -166,7 +182,7 @@ function ActionCard({ a, today, onChanged }: { a: Row; today: string; onChanged:
 type ShownUpdate = ActionDetailView['updates'][number] & { noteText: string | null };
 
 /** The history of an action (status changes, notes, reassignments) and the owner's update form. */
-function ActionProgress({ a, onChanged }: { a: Row; onChanged: () => void }) {
+function ActionProgress({ a, round, onChanged }: { a: Row; round: number; onChanged: () => void }) {
   const [history, setHistory] = useState<{ updates: ShownUpdate[]; people: People } | null>(null);
   const [status, setStatus] = useState<ActionStatus>(a.recordedStatus);
   const [note, setNote] = useState('');
@@ -184,7 +200,7 @@ function ActionProgress({ a, onChanged }: { a: Row; onChanged: () => void }) {
   });
   useEffect(() => {
     void load.run();
-  }, [a.updatedAt]);
+  }, [round]);
   const save = useAction(async () => {
     const changes = status !== a.recordedStatus;
     if (!changes && !note.trim()) throw new Error('Choose a new status or write a progress note.');

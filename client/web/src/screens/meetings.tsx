@@ -38,12 +38,13 @@ const kindsFor = (channelKind: ChannelView['kind']) =>
 /** The meetings the person is invited to: upcoming and running first, then closed ones. */
 export function Meetings() {
   const [rows, setRows] = useState<Row[] | null>(null);
+  const [canSchedule, setCanSchedule] = useState(false);
   const changes = useObservable(app.changes);
-  const channels = useObservable(app.inbox.channels);
   const load = useAction(async () => {
-    const list = await app.secure.client.meetings();
+    const [list, channels] = await Promise.all([app.secure.client.meetings(), app.secure.client.channels()]);
     const names = await namesOf(list.map((m) => m.channelId));
     setRows(list.map((m) => ({ ...m, where: names.get(m.channelId) ?? '' })));
+    setCanSchedule(channels.some((c) => c.myRole === 'chair' && kindsFor(c.kind).length > 0));
   });
   useEffect(() => {
     void load.run();
@@ -61,7 +62,6 @@ export function Meetings() {
       stop?.();
     };
   }, []);
-  const canSchedule = (channels ?? []).some((c) => c.myRole === 'chair' && kindsFor(c.kind).length > 0);
   const { upcoming, past } = groupMeetings(rows ?? []);
   return (
     <main id="main">

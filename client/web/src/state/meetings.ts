@@ -82,10 +82,13 @@ export class People {
     return this.byId.get(userId)?.name ?? 'a former member';
   }
 
-  /** "Grace Obi (Early Help)". */
+  /**
+   * "Grace Obi (Early Help)", the person signed in included: what a record names people by, since it is
+   * printed and read by others.
+   */
   withAgency(userId: string | null | undefined): string {
     const p = userId ? this.byId.get(userId) : undefined;
-    if (!p || userId === this.me) return this.name(userId);
+    if (!p) return this.name(userId);
     return `${p.name} (${p.agency})`;
   }
 }
