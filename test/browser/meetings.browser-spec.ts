@@ -318,4 +318,54 @@ describeBrowser('meetings and actions in the web client', () => {
       .getByText('In progress')
       .waitFor();
   });
+
+  it('a family meeting records the family members present and the family’s voice, under a general item', async () => {
+    // A family the chair leads, with a child whose name is sealed on the chair's other device.
+    const family = await chair.client.createFamily();
+    const memberId = crypto.randomUUID();
+    await chairScript.sealedWrite(async () =>
+      chair.client.addFamilyMember(family.id, {
+        id: memberId,
+        role: 'child',
+        details: await chairScript.sealField(
+          family.channelId,
+          'family-member',
+          { name: 'Sam' },
+          { recordId: memberId },
+        ),
+      }),
+    );
+    const { page } = chairBrowser;
+    await page.getByRole('link', { name: 'Meetings', exact: true }).click();
+    await page.getByRole('link', { name: 'Schedule a meeting' }).click();
+    await page.getByLabel('Conversation').selectOption({ label: `family ${family.ref}` });
+    await page.getByRole('group', { name: 'Kind of meeting' }).getByLabel('Family meeting').check();
+    await page.getByLabel('Date and time').fill('2030-07-01T14:30');
+    await page.getByRole('button', { name: 'Schedule meeting' }).click();
+    await page.getByRole('heading', { level: 1, name: `Family meeting: family ${family.ref}` }).waitFor();
+    await text(page, 'No agenda was set.');
+
+    await page.getByRole('button', { name: 'Start the meeting' }).click();
+    const sam = page.getByRole('group', { name: `Sam (child, ${family.ref}-M1)` });
+    await sam.getByLabel('Present', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save attendance' }).click();
+    await page.getByRole('status').filter({ hasText: 'Attendance saved.' }).waitFor();
+    await page.getByLabel('General').fill('Sam talked about school.');
+    await page.getByLabel('The family’s voice').fill('We want help with mornings.');
+    await page.getByRole('button', { name: 'Save minutes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Minutes saved as version 1.' }).waitFor();
+    await checkAccessibility(page, 'family-meeting-in-progress');
+
+    await page.getByRole('button', { name: 'Close the meeting and sign the minutes' }).click();
+    await page.getByRole('button', { name: 'Yes, close and sign' }).click();
+    await text(page, 'Signature checked on this device:');
+    const minutes = page.getByRole('region', { name: 'Minutes' });
+    await minutes.getByRole('heading', { name: 'The family’s voice' }).waitFor();
+    await minutes.getByText('We want help with mornings.').waitFor();
+    await minutes.getByRole('heading', { name: 'General' }).waitFor();
+    const attendance = page.getByRole('table', { name: 'Family members and their attendance' });
+    await expect(attendance.getByRole('row', { name: /Sam/ }).textContent()).resolves.toContain('Present');
+    await checkAccessibility(page, 'family-meeting-signed');
+    await look(page, 'family-meeting-signed');
+  });
 });

@@ -12,7 +12,7 @@ import {
   MEETING_KIND_LABELS,
   sortActions,
 } from '../state/meeting-words.js';
-import { channelName, describeActions, openText, People, type ShownAction } from '../state/meetings.js';
+import { conversationNames, describeActions, openText, People, type ShownAction } from '../state/meetings.js';
 import { useObservable } from '../state/observable.js';
 import { Radios } from '../ui/choice.js';
 import { Status } from '../ui/status.js';
@@ -39,11 +39,10 @@ async function contexts(actions: ShownAction[]): Promise<Map<string, Context>> {
     meetings.set(id, await s.client.meeting(id));
   }
   const families = new Map((await s.client.families()).map((f) => [f.channelId, f.ref]));
-  const known = new Map((app.inbox.channels.value ?? []).map((c) => [c.id, c.name]));
-  const names = new Map<string, string>();
-  for (const id of new Set(actions.map((a) => a.channelId))) {
-    names.set(id, known.get(id) ?? (await channelName(s, await s.client.channel(id))));
-  }
+  const names = await conversationNames(
+    s,
+    actions.map((a) => a.channelId),
+  );
   return new Map(
     actions.map((a) => [
       a.id,
@@ -165,7 +164,7 @@ function ActionCard({ a, today, round, onChanged }: { a: Row; today: string; rou
         ) : (
           <>Set in {a.context.where}</>
         )}
-        {a.context.family && <>, for family {a.context.family}</>}.
+        {a.context.family && !a.context.where.includes(a.context.family) && <>, for family {a.context.family}</>}.
       </p>
       <Button variant="secondary" aria-expanded={open} aria-controls={panel} onClick={() => setOpen((o) => !o)}>
         {open ? 'Hide progress' : 'Progress and updates'}

@@ -3,7 +3,7 @@ import { MEETING_KINDS, type MeetingKind } from '../../../../contracts/meetings.
 import type { ChannelView, MeetingSummary } from '../../../sdk/index.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
-import { channelName } from '../state/meetings.js';
+import { conversationNames } from '../state/meetings.js';
 import {
   groupMeetings,
   localDateTimeToIso,
@@ -21,16 +21,6 @@ interface Row extends MeetingSummary {
   where: string;
 }
 
-/** The conversations' names, from the channel list when it has them, else opened here. */
-async function namesOf(channelIds: string[]): Promise<Map<string, string>> {
-  const known = new Map((app.inbox.channels.value ?? []).map((c) => [c.id, c.name]));
-  const out = new Map<string, string>();
-  for (const id of new Set(channelIds)) {
-    out.set(id, known.get(id) ?? (await channelName(app.secure, await app.secure.client.channel(id))));
-  }
-  return out;
-}
-
 /** The meeting kinds that may be held in a conversation of this kind. */
 const kindsFor = (channelKind: ChannelView['kind']) =>
   MEETING_KINDS.filter((k) => MEETING_CHANNEL_KINDS[k].includes(channelKind));
@@ -42,7 +32,10 @@ export function Meetings() {
   const changes = useObservable(app.changes);
   const load = useAction(async () => {
     const [list, channels] = await Promise.all([app.secure.client.meetings(), app.secure.client.channels()]);
-    const names = await namesOf(list.map((m) => m.channelId));
+    const names = await conversationNames(
+      app.secure,
+      list.map((m) => m.channelId),
+    );
     setRows(list.map((m) => ({ ...m, where: names.get(m.channelId) ?? '' })));
     setCanSchedule(channels.some((c) => c.myRole === 'chair' && kindsFor(c.kind).length > 0));
   });
@@ -149,7 +142,10 @@ export function ScheduleMeeting() {
     const list = (await app.secure.client.channels()).filter(
       (c) => c.myRole === 'chair' && kindsFor(c.kind).length > 0,
     );
-    const names = await namesOf(list.map((c) => c.id));
+    const names = await conversationNames(
+      app.secure,
+      list.map((c) => c.id),
+    );
     setChannels(list.map((c) => ({ id: c.id, kind: c.kind, name: names.get(c.id) ?? '' })));
     if (list.length === 1) setChannelId(list[0].id);
   });

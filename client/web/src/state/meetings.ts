@@ -130,14 +130,34 @@ export async function familyOfChannel(s: SecureSession, channelId: string): Prom
   return { id: f.id, ref: f.ref, leadWorkerId: f.leadWorker.userId, members };
 }
 
-/** A conversation's name as the person knows it: its title opened here, else what kind it is. */
-export async function channelName(s: SecureSession, channel: { id: string; kind: ChannelView['kind'] }) {
+/** The title of a conversation opened here, or null when it has none (or it does not open). */
+async function titleOf(s: SecureSession, channelId: string): Promise<string | null> {
   try {
-    return (await s.title(channel.id)) || KIND_LABELS[channel.kind];
+    return (await s.title(channelId)) || null;
   } catch (err) {
     if (isServerFailure(err)) throw err;
-    return KIND_LABELS[channel.kind];
+    return null;
   }
+}
+
+/**
+ * Conversations' names as the person knows them: the title opened here; else, for a family's
+ * conversation, the family's reference; else what kind of conversation it is. Conversations the person
+ * is no longer in are named by what they were ("a conversation you have left").
+ */
+export async function conversationNames(s: SecureSession, channelIds: string[]): Promise<Map<string, string>> {
+  const wanted = new Set(channelIds);
+  const channels = (await s.client.channels()).filter((c) => wanted.has(c.id));
+  const refs = channels.some((c) => c.kind === 'family_meeting')
+    ? new Map((await s.client.families()).map((f) => [f.channelId, f.ref]))
+    : new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const c of channels) {
+    const ref = refs.get(c.id);
+    names.set(c.id, (await titleOf(s, c.id)) ?? (ref ? `family ${ref}` : KIND_LABELS[c.kind]));
+  }
+  for (const id of wanted) if (!names.has(id)) names.set(id, 'a conversation you have left');
+  return names;
 }
 
 /** An entry (a decision, a note, an action minuted) with its text opened here (null: it does not open). */
@@ -189,7 +209,7 @@ export async function loadMeeting(s: SecureSession, meetingId: string): Promise<
   return {
     view,
     channel,
-    channelName: await channelName(s, channel),
+    channelName: (await titleOf(s, channel.id)) ?? (family ? `family ${family.ref}` : KIND_LABELS[channel.kind]),
     agenda,
     agendaUnreadable,
     place,
