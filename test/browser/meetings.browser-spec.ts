@@ -143,7 +143,7 @@ describeBrowser('meetings and actions in the web client', () => {
       page.getByRole('link', { name: 'Download invite (.ics)' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('meeting-2030-06-03.ics');
-    const ics = await readFile((await download.path())!, 'utf8');
+    const ics = await readFile(await download.path(), 'utf8');
     expect(ics).toContain('BEGIN:VEVENT\r\n');
     expect(ics).toContain('SUMMARY:Locality meeting: North locality\r\n');
     expect(ics).toContain('DTSTART:20300603T090000Z\r\n'); // 10:00 in London in June
