@@ -14,6 +14,19 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const SESSION_STAGES = ['full', 'mfa_enrolment'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
 
+/**
+ * Where a session's secret lives. `bearer` (the default): the sign-in answer carries the token, and the
+ * client sends it as `Authorization: Bearer <token>` (the CLI, the SDK in Node). `cookie`: the browser
+ * keeps it in an HttpOnly cookie that the page's scripts cannot read, and the answer carries only a
+ * CSRF token instead, which the page sends in `X-CSRF-Token` with every change it asks for.
+ */
+export const SESSION_KINDS = ['bearer', 'cookie'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+/** The cookie of a `cookie` session: HttpOnly, SameSite=Strict, Path=/ (Secure over HTTPS). */
+export const SESSION_COOKIE = 'strongroom_session';
+/** The header a cookie session's POST, PUT, PATCH and DELETE requests carry its CSRF token in. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
 /** Password length bounds in characters (NCSC/ASVS); the server also refuses common passwords. */
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -39,6 +52,8 @@ export const loginSchema = z.strictObject({
     .max(MAX_PASSWORD_LENGTH * 4),
   totp: totpCode.optional(),
   recoveryCode: z.string().min(8).max(40).optional(),
+  /** `cookie` for a web page: the token goes into an HttpOnly cookie, never into the answer. */
+  session: z.enum(SESSION_KINDS).optional(),
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 
@@ -56,6 +71,36 @@ export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 
 export const lookupUserQuery = z.strictObject({ email });
 export type LookupUserQuery = z.infer<typeof lookupUserQuery>;
+
+/** The most people one search returns: a colleague finder, not a way to list everyone. */
+export const USER_SEARCH_LIMIT = 20;
+/** Fewer characters than this find too many people, unless the search is within one agency. */
+export const USER_SEARCH_MIN_CHARS = 2;
+
+/**
+ * Colleagues by name (each word the start of a word of their name, in any order, any case) and/or
+ * agency. An empty `q` is no name at all: then an agency is needed.
+ */
+export const searchUsersQuery = z
+  .strictObject({
+    q: z
+      .string()
+      .trim()
+      .max(100, 'must be at most 100 characters')
+      .refine((q) => q === '' || /[\p{L}\p{N}]/u.test(q), 'must contain letters or digits of a name')
+      .optional(),
+    agencyId: z.uuid({ message: 'must be an agency id (a UUID)' }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.agencyId && (v.q ?? '').length < USER_SEARCH_MIN_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['q'],
+        message: `type at least ${USER_SEARCH_MIN_CHARS} characters of a name, or choose an agency`,
+      });
+    }
+  });
+export type SearchUsersQuery = z.infer<typeof searchUsersQuery>;
 
 export const disableUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 export type DisableUserInput = z.infer<typeof disableUserSchema>;
@@ -146,14 +191,40 @@ export const sessionView = z.object({
 });
 export type SessionView = z.infer<typeof sessionView>;
 
-export const loginResult = z.object({
-  /** The bearer token; shown once, stored by the server only as a hash. */
-  token: z.string(),
+/** Who signed in, to which session: what every sign-in answer and the session check share. */
+const signedIn = {
   session: sessionView,
   user: userView,
   agency: z.object({ id: z.uuid(), name: z.string(), status: z.enum(AGENCY_STATUSES) }),
+};
+
+export const loginResult = z.object({
+  /** The bearer token; shown once, stored by the server only as a hash. */
+  token: z.string(),
+  ...signedIn,
 });
 export type LoginResult = z.infer<typeof loginResult>;
+
+/**
+ * The answer to a sign-in with `session: 'cookie'`: no token (it is in the HttpOnly cookie the same
+ * answer sets), and the CSRF token the page sends in `X-CSRF-Token` with every POST, PUT, PATCH and DELETE.
+ */
+export const cookieLoginResult = z.object({
+  /** Derived from the session's token: the same on every instance, for as long as the session lives. */
+  csrfToken: z.string(),
+  ...signedIn,
+});
+export type CookieLoginResult = z.infer<typeof cookieLoginResult>;
+
+/** `GET /auth/session`: the session that asked, still live; how a reloaded page finds its cookie session. */
+export const currentSessionView = z.object({
+  ...signedIn,
+  /** How the request proved its session. */
+  via: z.enum(SESSION_KINDS),
+  /** The CSRF token of a cookie session (see `cookieLoginResult`); null for a bearer token, which needs none. */
+  csrfToken: z.string().nullable(),
+});
+export type CurrentSessionView = z.infer<typeof currentSessionView>;
 
 export const logoutAllResult = z.object({ revoked: z.number().int() });
 export type LogoutAllResult = z.infer<typeof logoutAllResult>;

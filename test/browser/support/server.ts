@@ -51,5 +51,25 @@ export async function startBrowserServer(opts: BrowserServerOptions = {}): Promi
     env: { ...(webDir ? { [WEB_DIR_SETTING]: path.resolve(webDir) } : {}), ...opts.env },
     clock: opts.clock,
   });
-  return { ...t, world: new World(t), webDir, url: (pathname = '/') => new URL(pathname, t.baseUrl).href };
+  // The pages run on the browser's real clock (they sign the time they write at, and readers flag a
+  // message stored minutes after it): unless a test brings its own clock, the server's follows real time.
+  let ticking: ReturnType<typeof setInterval> | undefined;
+  if (!opts.clock) {
+    let last = Date.now();
+    ticking = setInterval(() => {
+      const now = Date.now();
+      t.clock.advance(now - last);
+      last = now;
+    }, 250);
+  }
+  return {
+    ...t,
+    close: async () => {
+      clearInterval(ticking);
+      await t.close();
+    },
+    world: new World(t),
+    webDir,
+    url: (pathname = '/') => new URL(pathname, t.baseUrl).href,
+  };
 }

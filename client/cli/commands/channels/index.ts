@@ -38,7 +38,7 @@ function registerChannels(program: Command, action: Action): void {
     );
   channels
     .command('list')
-    .description('Channels you are in, with their titles decrypted here')
+    .description('Channels you are in: titles decrypted here, whom a direct one is with, messages you have not read')
     .action(action(secured(listChannels)));
   channels
     .command('create')
@@ -107,6 +107,7 @@ function registerMessages(program: Command, action: Action): void {
     )
     .option('--since <seq>', 'only messages after this sequence number', '0')
     .option('--limit <n>', 'at most this many', '100')
+    .option('--keep-unread', 'do not mark the messages shown as read (they are, on all your devices, by default)')
     .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(readMessages)));
   program

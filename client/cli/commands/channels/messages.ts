@@ -151,15 +151,17 @@ export async function editMessage(
 export interface ReadOpts {
   since: string;
   limit: string;
+  keepUnread?: boolean;
 }
 
 /**
  * `read`: fetch and decrypt the channel, and show a page of it: edits folded into the messages they
- * change, replies with the message they answer. The whole channel is read (what this member may see),
- * because an edit or a replied message may lie outside the page. A message that failed verification is
- * shown with no sender; one that was moved, removed or re-dated on the server, or that another member
- * tried to change, is shown with a warning beside it. Either way the command exits 6 (EXIT_UNVERIFIED)
- * after printing them all, so a script cannot take the page as sound.
+ * change, replies with the message they answer, and mark them read for you on every device (unless
+ * `--keep-unread`). The whole channel is read (what this member may see), because an edit or a
+ * replied message may lie outside the page. A message that failed verification is shown with no
+ * sender; one that was moved, removed or re-dated on the server, or that another member tried to
+ * change, is shown with a warning beside it. Either way the command exits 6 (EXIT_UNVERIFIED) after
+ * printing them all, so a script cannot take the page as sound.
  */
 export async function readMessages(
   ctx: CliContext,
@@ -177,6 +179,13 @@ export async function readMessages(
   ctx.print({ messages: shown.map((v) => jsonOf(v, raw.get(v.seq))), lastSeq: conversation.lastSeq }, () =>
     shown.length ? shown.map((v) => viewLines(v, who)).join('') : '(no messages)\n',
   );
+  const last = shown.at(-1);
+  if (last && !opts.keepUnread) {
+    // The messages are shown already: failing to note that is worth a word, not a failed command.
+    await s.client.markRead(channelId, last.seq).catch((err: unknown) => {
+      ctx.io.err(`These messages are still counted as unread: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }
   const unverified = shown.filter((m) => m.kind === 'unverified').length;
   const moved = shown.filter(flaggedOrder).length;
   const forged = shown.filter((m) => m.rejectedEdits.length).length;

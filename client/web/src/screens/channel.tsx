@@ -8,7 +8,7 @@ import {
   type ChannelView,
   type DecryptedMessage,
   type MessageView,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
@@ -64,7 +64,8 @@ export function Channel({ params }: { params: Record<string, string> }) {
         const view = await app.secure.client.channel(channelId);
         if (stopped) return;
         setChannel(view);
-        setName(await app.inbox.nameOf({ ...view, memberCount: view.members.length, myRole: 'member' }));
+        const other = view.kind === 'direct' ? view.members.find((m) => m.userId !== app.user.id) : undefined;
+        setName(await app.inbox.nameOf({ ...view, directWith: other ?? null }));
         const history = await app.secure.readAll(channelId, 0, (n) => !stopped && setProgress(n));
         if (stopped) return;
         setMessages(history);
