@@ -77,6 +77,8 @@ function Header({ ready }: { ready: boolean }) {
 
 const NAV: { href: string; label: string; roles?: string[] }[] = [
   { href: '/', label: 'Messages' },
+  { href: '/meetings', label: 'Meetings' },
+  { href: '/actions', label: 'My actions' },
   { href: '/devices', label: 'Your devices' },
 ];
 

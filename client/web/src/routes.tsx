@@ -3,6 +3,9 @@ import { Link } from './router.js';
 import { Channel } from './screens/channel.js';
 import { Channels, NewMessage } from './screens/channels.js';
 import { Devices } from './screens/devices.js';
+import { MyActions } from './screens/actions.js';
+import { Meeting } from './screens/meeting.js';
+import { Meetings, ScheduleMeeting } from './screens/meetings.js';
 import { PageTitle } from './ui/form.js';
 
 type Screen = ComponentType<{ params: Record<string, string> }>;
@@ -12,6 +15,10 @@ export const ROUTES: [string, Screen][] = [
   ['/', Channels],
   ['/new-message', NewMessage],
   ['/channels/:id', Channel],
+  ['/meetings', Meetings],
+  ['/meetings/new', ScheduleMeeting],
+  ['/meetings/:id', Meeting],
+  ['/actions', MyActions],
   ['/devices', Devices],
 ];
 
