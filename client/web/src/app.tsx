@@ -78,6 +78,9 @@ function Header({ ready }: { ready: boolean }) {
 const NAV: { href: string; label: string; roles?: string[] }[] = [
   { href: '/', label: 'Messages' },
   { href: '/devices', label: 'Your devices' },
+  { href: '/families', label: 'Families' },
+  { href: '/sessions', label: 'Sign-in sessions' },
+  { href: '/admin', label: 'Administration', roles: ['isa_admin', 'agency_admin', 'auditor'] },
 ];
 
 function Ready() {

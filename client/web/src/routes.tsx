@@ -3,6 +3,13 @@ import { Link } from './router.js';
 import { Channel } from './screens/channel.js';
 import { Channels, NewMessage } from './screens/channels.js';
 import { Devices } from './screens/devices.js';
+import { Admin } from './screens/admin.js';
+import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
+import { AdminAudit } from './screens/admin-audit.js';
+import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminUsers } from './screens/admin-users.js';
+import { Families, Family } from './screens/families.js';
+import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
 
 type Screen = ComponentType<{ params: Record<string, string> }>;
@@ -13,6 +20,16 @@ export const ROUTES: [string, Screen][] = [
   ['/new-message', NewMessage],
   ['/channels/:id', Channel],
   ['/devices', Devices],
+  // Families, sign-in sessions and administration (issue 13).
+  ['/families', Families],
+  ['/families/:id', Family],
+  ['/sessions', Sessions],
+  ['/admin', Admin],
+  ['/admin/agencies', AdminAgencies],
+  ['/admin/agencies/:id', AdminAgency],
+  ['/admin/users', AdminUsers],
+  ['/admin/audit', AdminAudit],
+  ['/admin/sign-in-delays', AdminSignInDelays],
 ];
 
 export function NotFound() {
