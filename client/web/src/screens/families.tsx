@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { FamilySummary, FamilyView } from '../../../sdk/index.js';
+import type { ConsentRegisterView, FamilySummary, FamilyView } from '../../../sdk/index.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
 import { canChangeRecord, loadFamily, namesOf, type FamilyRecord } from '../state/family.js';
@@ -7,7 +7,7 @@ import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction 
 import { Status, useLoad } from '../ui/status.js';
 import { count } from '../ui/words.js';
 import { AddMember, FamilyMembers } from './family-members.js';
-import { ConsentRegister, RecordConsent } from './family-consent.js';
+import { ConsentRegister, RecordConsent, RecordLawfulBasis, RecordNotice } from './family-consent.js';
 import { FamilyPlan } from './family-plan.js';
 
 /** A family in the list, with its lead worker's name and how many members it has. */
@@ -118,6 +118,10 @@ export function Family({ params }: { params: Record<string, string> }) {
       setStatus(`${said} The page could not be brought up to date: ${app.failed(err)}`);
     }
   };
+  const registered = (register: ConsentRegisterView, said: string) => {
+    setStatus(said);
+    setRecord({ ...r, register });
+  };
   return (
     <main id="main">
       <PageTitle title={`Family ${family.ref}`}>Family {family.ref}</PageTitle>
@@ -186,14 +190,12 @@ export function Family({ params }: { params: Record<string, string> }) {
         </h2>
         <ConsentRegister record={r} who={who} />
         {canChange && r.members.length > 0 && (
-          <RecordConsent
-            record={r}
-            onRecorded={(register, said) => {
-              setStatus(said);
-              setRecord({ ...r, register });
-            }}
-          />
+          <>
+            <RecordConsent record={r} onRecorded={registered} />
+            <RecordNotice record={r} onRecorded={registered} />
+          </>
         )}
+        {canChange && <RecordLawfulBasis record={r} onRecorded={registered} />}
         {canChange && r.members.length === 0 && <p>Add a family member first, then record their consent here.</p>}
       </section>
 

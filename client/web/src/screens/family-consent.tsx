@@ -6,6 +6,7 @@ import type {
   ConsentMethod,
   ConsentRegisterView,
   ConsentStatus,
+  LawfulBasisKind,
   TextDocument,
 } from '../../../sdk/index.js';
 import { app } from '../state/app.js';
@@ -459,6 +460,161 @@ export function RecordConsent({
         )}
         <Button type="submit" busy={save.busy}>
           Record decision
+        </Button>
+      </form>
+    </details>
+  );
+}
+
+/**
+ * A lawful basis to share with an agency without consent (ISA 3.3.6, 3.4): the basis, a written
+ * justification (encrypted here), and the manager of the recorder's own agency who approved it.
+ */
+export function RecordLawfulBasis({
+  record,
+  onRecorded,
+}: {
+  record: FamilyRecord;
+  onRecorded: (register: ConsentRegisterView, said: string) => void;
+}) {
+  const { family } = record;
+  const [agencyId, setAgencyId] = useState('');
+  const [basis, setBasis] = useState<LawfulBasisKind | ''>('');
+  const [justification, setJustification] = useState('');
+  const [approver, setApprover] = useState('');
+  const partners = record.agencies.filter((a) => a.status === 'signed' || a.status === 'notice_given');
+  const agency = partners.find((a) => a.id === agencyId);
+  const bases = optionsOf(LAWFUL_BASIS_LABELS).filter((o) => o.value !== 'dea_s35' || !agency || agency.deaS35Partner);
+  const save = useAction(async () => {
+    if (!agency) throw new Error('Choose the agency to share with.');
+    if (!basis) throw new Error('Choose the lawful basis.');
+    if (!justification.trim()) throw new Error('Write why sharing without consent is necessary and proportionate.');
+    const approvedBy = (await app.secure.client.lookupUser(approver.trim())).id;
+    const id = crypto.randomUUID();
+    const s = app.secure;
+    const next = await s.sealedWrite(async () =>
+      s.client.recordLawfulBasis(family.id, {
+        id,
+        agencyId: agency.id,
+        basis,
+        justification: await s.sealField(
+          family.channelId,
+          'lawful-basis',
+          { text: justification.trim() },
+          { recordId: id },
+        ),
+        approvedBy,
+      }),
+    );
+    setAgencyId('');
+    setBasis('');
+    setJustification('');
+    setApprover('');
+    onRecorded(next, `Recorded a lawful basis to share with ${agency.name} without consent.`);
+  });
+  return (
+    <details class="panel">
+      <summary>Record a lawful basis to share without consent</summary>
+      <form
+        aria-label="Record a lawful basis to share without consent"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <p class="hint">
+          Only where sharing is necessary and lawful without the family’s consent. A manager of your agency must approve
+          it.
+        </p>
+        <ErrorSummary error={save.error} />
+        <Select
+          label="Agency to share with"
+          value={agencyId}
+          placeholder="Choose an agency"
+          options={partners.map((a) => ({ value: a.id, label: a.name }))}
+          onChange={(id) => {
+            setAgencyId(id);
+            setBasis('');
+          }}
+          required
+        />
+        <Radios legend="Lawful basis" name="basis" value={basis} options={bases} onChange={setBasis} />
+        <TextArea
+          label="Justification"
+          hint="Why sharing without consent is necessary and proportionate. Encrypted on this device."
+          value={justification}
+          onInput={setJustification}
+          required
+        />
+        <Field
+          label="Approved by (their work e-mail address)"
+          hint="A manager of your own agency, not you."
+          type="email"
+          autoComplete="off"
+          spellcheck={false}
+          required
+          value={approver}
+          onInput={setApprover}
+        />
+        <Button type="submit" busy={save.busy}>
+          Record lawful basis
+        </Button>
+      </form>
+    </details>
+  );
+}
+
+/** The fair-processing (privacy) notice given to a family member, for the recorder's agency (ISA 5.1). */
+export function RecordNotice({
+  record,
+  onRecorded,
+}: {
+  record: FamilyRecord;
+  onRecorded: (register: ConsentRegisterView, said: string) => void;
+}) {
+  const [memberId, setMemberId] = useState('');
+  const [version, setVersion] = useState('');
+  const [givenOn, setGivenOn] = useState(today());
+  const save = useAction(async () => {
+    const member = record.members.find((m) => m.id === memberId);
+    if (!member) throw new Error('Choose the family member who was given the notice.');
+    const next = await app.secure.client.recordNotice(record.family.id, member.id, {
+      noticeVersion: version.trim(),
+      givenOn,
+    });
+    setMemberId('');
+    setVersion('');
+    onRecorded(next, `Recorded: privacy notice ${version.trim()} given to ${member.name}.`);
+  });
+  return (
+    <details class="panel">
+      <summary>Record a privacy notice given</summary>
+      <form
+        aria-label="Record a privacy notice given"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <p class="hint">
+          The fair-processing notice tells the family who collects their information, why, and with whom it is shared.
+        </p>
+        <ErrorSummary error={save.error} />
+        <Select
+          label="Family member"
+          value={memberId}
+          placeholder="Choose a family member"
+          options={record.members.map((m) => ({
+            value: m.id,
+            label: `${m.name} (${MEMBER_ROLE_LABELS[m.role].toLowerCase()})`,
+          }))}
+          onChange={setMemberId}
+          required
+        />
+        <Field label="Notice version" autoComplete="off" required value={version} onInput={setVersion} />
+        <Field label="Date given" type="date" max={today()} required value={givenOn} onInput={setGivenOn} />
+        <Button type="submit" busy={save.busy}>
+          Record notice
         </Button>
       </form>
     </details>

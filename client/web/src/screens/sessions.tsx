@@ -102,7 +102,8 @@ export function Sessions() {
 
 function SessionRow({ s, onEnded }: { s: SessionView; onEnded: (said: string) => void }) {
   const where = `${clientName(s.userAgent)}${s.ip ? `, from ${s.ip}` : ''}`;
-  const ends = s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt;
+  // Unused, a session ends at its idle expiry (which moves on with use); used, at its absolute one at the latest.
+  const idleFirst = s.idleExpiresAt < s.absoluteExpiresAt;
   return (
     <tr>
       <th scope="row">
@@ -120,7 +121,9 @@ function SessionRow({ s, onEnded }: { s: SessionView; onEnded: (said: string) =>
       </td>
       <td>
         <span class="cell-label">Ends: </span>
-        {formatDateTime(ends)} unless used
+        {idleFirst
+          ? `${formatDateTime(s.idleExpiresAt)} if not used; ${formatDateTime(s.absoluteExpiresAt)} at the latest`
+          : formatDateTime(s.absoluteExpiresAt)}
       </td>
       <td>
         {!s.current && (
