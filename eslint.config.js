@@ -69,6 +69,30 @@ export default tseslint.config(
     },
   },
   {
+    // The SDK runs in browsers: browser.ts and index.ts are the web client's entries, so nothing but the
+    // Node entry and the file stores may need Node (test/browser/sdk-stores.browser-spec.ts bundles the
+    // SDK for Chromium, and the bundle fails on any Node built-in, however it is spelt).
+    files: ['client/sdk/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      'client/sdk/node.ts',
+      'client/sdk/store/file-*.ts',
+      'client/sdk/store/private-file.ts',
+      'client/sdk/crypto/**', // its own rule below, stricter
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**'], message: 'client/ imports contracts/, never the server (src/).' },
+            { regex: '^node:', message: 'The SDK runs in browsers: Node only in node.ts and the file stores.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The crypto layer is pure: no network, no storage (STYLE.md).
     files: ['client/sdk/crypto/**/*.ts'],
     ignores: ['**/*.spec.ts'], // tests may read their vector files

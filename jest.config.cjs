@@ -41,5 +41,14 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      ...common,
+      // Real Chromium (Debian's) driven by playwright-core: skipped with a notice when it is missing,
+      // unless STRONGROOM_REQUIRE_BROWSER=1 (test/browser/support/global-setup.ts).
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
 };

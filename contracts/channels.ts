@@ -86,6 +86,15 @@ export const shareHistorySchema = z.strictObject({
 export type ShareHistoryInput = z.infer<typeof shareHistorySchema>;
 
 /**
+ * Moves the caller's read position in a channel forward to `seq` (never back). A `seq` after the
+ * channel's last message is refused: no client has seen a message the server has not numbered yet.
+ */
+export const markReadSchema = z.strictObject({
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type MarkReadInput = z.infer<typeof markReadSchema>;
+
+/**
  * The keys a channel's case record needs (family details, minutes, actions, the plan), given to a newcomer's
  * devices by a member who holds them: only epochs that live records reference (`GET …/record-epochs`).
  */
@@ -106,6 +115,36 @@ export const memberDeviceView = z.object({
 });
 export type MemberDeviceView = z.infer<typeof memberDeviceView>;
 
+/**
+ * The other person of a direct channel, so a client can name the conversation without its keys (a
+ * channel's title is sealed). Kept after they leave (or their account is disabled): `memberCount` says
+ * whether they are still in it.
+ */
+export const directPeerView = z.object({
+  userId: z.uuid(),
+  displayName: z.string(),
+  agencyId: z.uuid(),
+  agencyName: z.string(),
+});
+export type DirectPeerView = z.infer<typeof directPeerView>;
+
+/**
+ * Unread counts stop here. Counting walks the unread messages, so a channel left unread for months would
+ * slow every load of the list; past this a client shows "99+" rather than a number.
+ */
+export const UNREAD_COUNT_MAX = 100;
+
+/**
+ * Where a member has read up to, per person (not per device). `readSeq` is the highest sequence number
+ * they have marked read; messages up to where their need-to-know window starts count as read.
+ * `unreadCount` counts the messages after it that they may read: from other people, not deleted, not
+ * expired; at most UNREAD_COUNT_MAX.
+ */
+const readState = {
+  readSeq: z.number().int(),
+  unreadCount: z.number().int(),
+};
+
 export const channelSummary = z.object({
   id: z.uuid(),
   kind: z.enum(CHANNEL_KINDS),
@@ -114,8 +153,11 @@ export const channelSummary = z.object({
   /** The stored flag only (GET /channels/:id also applies the epoch's age and message limits). */
   rotationRequired: z.boolean(),
   lastSeq: z.number().int(),
+  ...readState,
   memberCount: z.number().int(),
   title: sealedView.nullable(),
+  /** For a `direct` channel, the other person; null for every other kind. */
+  directWith: directPeerView.nullable(),
   createdAt: timestamp,
 });
 export type ChannelSummary = z.infer<typeof channelSummary>;
@@ -165,6 +207,7 @@ export const channelView = z.object({
   rotationRequired: z.boolean(),
   rotationReason: z.string().nullable(),
   lastSeq: z.number().int(),
+  ...readState,
   title: sealedView.nullable(),
   createdAt: timestamp,
   sharingRestriction: sharingRestriction.nullable(),
@@ -181,6 +224,13 @@ export const channelDevicesView = z.object({
   devices: z.array(memberDeviceView),
 });
 export type ChannelDevicesView = z.infer<typeof channelDevicesView>;
+
+/**
+ * A member's read position after `POST /channels/:id/read`, and the `channel.read` event that tells
+ * their other sockets (tabs, devices) about it.
+ */
+export const readPositionView = z.object({ channelId: z.uuid(), ...readState });
+export type ReadPositionView = z.infer<typeof readPositionView>;
 
 /** An epoch opened: its number and how many devices got its key. */
 export const openedEpochView = z.object({ epoch: z.number().int(), recipients: z.number().int() });

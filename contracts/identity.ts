@@ -57,6 +57,36 @@ export type ListUsersQuery = z.infer<typeof listUsersQuery>;
 export const lookupUserQuery = z.strictObject({ email });
 export type LookupUserQuery = z.infer<typeof lookupUserQuery>;
 
+/** The most people one search returns: a colleague finder, not a way to list everyone. */
+export const USER_SEARCH_LIMIT = 20;
+/** Fewer characters than this find too many people, unless the search is within one agency. */
+export const USER_SEARCH_MIN_CHARS = 2;
+
+/**
+ * Colleagues by name (each word the start of a word of their name, in any order, any case) and/or
+ * agency. An empty `q` is no name at all: then an agency is needed.
+ */
+export const searchUsersQuery = z
+  .strictObject({
+    q: z
+      .string()
+      .trim()
+      .max(100, 'must be at most 100 characters')
+      .refine((q) => q === '' || /[\p{L}\p{N}]/u.test(q), 'must contain letters or digits of a name')
+      .optional(),
+    agencyId: z.uuid({ message: 'must be an agency id (a UUID)' }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.agencyId && (v.q ?? '').length < USER_SEARCH_MIN_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['q'],
+        message: `type at least ${USER_SEARCH_MIN_CHARS} characters of a name, or choose an agency`,
+      });
+    }
+  });
+export type SearchUsersQuery = z.infer<typeof searchUsersQuery>;
+
 export const disableUserSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional();
 export type DisableUserInput = z.infer<typeof disableUserSchema>;
 

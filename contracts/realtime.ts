@@ -1,3 +1,4 @@
+import type { ReadPositionView } from './channels.js';
 import type { Ack } from './errors.js';
 import type { RealtimeMessage, SocketSendInput, StoredMessageView } from './messages.js';
 
@@ -13,6 +14,11 @@ export interface ServerEventPayloads {
   'message.deleted': { channelId: string; seq: number };
   'message.expired': { channelId: string; seqs: number[] };
   'channel.rotation_required': { channelId: string; reason: string };
+  /**
+   * The person's own read position in a channel moved (from this tab, another, or another device): sent
+   * to that person's sockets only. Positions only move forward; keep the highest `readSeq` heard.
+   */
+  'channel.read': ReadPositionView;
   'member.added': { channelId: string; userId: string; role: string };
   'member.removed': { channelId: string; userId: string; reason: string };
   'minutes.updated': { channelId: string; meetingId: string };

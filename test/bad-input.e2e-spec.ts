@@ -190,6 +190,12 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/users', auth: true, query: { agencyId: ['nope', '5', ''] } },
   { method: 'GET', path: '/api/users/lookup', auth: true, query: { email: ['nope', '', 'a@b@c.example'] } },
   {
+    method: 'GET',
+    path: '/api/users/search',
+    auth: true,
+    query: { q: ['', 'a', ' b ', '!?', 'x'.repeat(101)], agencyId: ['nope', '5', ''] },
+  },
+  {
     method: 'POST',
     path: '/api/users/:id/disable',
     id: () => ctx.victim.id,

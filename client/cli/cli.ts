@@ -65,7 +65,8 @@ function buildProgram(io: CliIO): Command {
         '(a `send` then may not have arrived: run it again with the same --client-message-id and it is stored once),\n' +
         '4 local problem (e.g. wrong passphrase). `export verify`: 1 the export is broken, 5 it is intact\n' +
         'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
-        'verified (no sender is shown for it), or was moved, removed or re-dated on the server (it is marked).\n\n' +
+        'verified (no sender is shown for it), or was moved, removed or re-dated on the server, or (`read`)\n' +
+        'someone other than its sender tried to change it (it is marked).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).

@@ -15,6 +15,7 @@ import type {
   HistoryShareView,
   OpenedEpochView,
   OpenEpochInput,
+  ReadPositionView,
   ShareHistoryInput,
   RecordEpochsView,
   ShareRecordKeysInput,
@@ -175,6 +176,13 @@ export class StrongroomClient {
   users = (agencyId?: string) => this.http.request<UserView[]>('GET', '/users', undefined, { agencyId });
   /** A colleague in a partner agency, by exact e-mail address (to add them to a channel). */
   lookupUser = (email: string) => this.http.request<UserDirectoryEntry>('GET', '/users/lookup', undefined, { email });
+  /**
+   * Colleagues in partner agencies whose name has a word starting with each word of `q` (any order, any
+   * case), optionally only of one agency; at most USER_SEARCH_LIMIT, by name. `q` may be empty when an
+   * agency is given; otherwise it needs USER_SEARCH_MIN_CHARS characters.
+   */
+  searchUsers = (q: string, agencyId?: string) =>
+    this.http.request<UserDirectoryEntry[]>('GET', '/users/search', undefined, { q: q || undefined, agencyId });
   disableUser = (id: string, reason?: string) =>
     this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
   /** Accounts and sources whose sign-ins are held back by failed attempts, and until when (ISA admins). */
@@ -254,6 +262,12 @@ export class StrongroomClient {
   createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);
   channels = () => this.http.request<ChannelSummary[]>('GET', '/channels');
   channel = (id: string) => this.http.request<ChannelView>('GET', `/channels/${encodeURIComponent(id)}`);
+  /**
+   * Marks a channel read up to message `seq` for this person on all their devices. Forward only: an
+   * earlier `seq` leaves the position where it is. Their other sockets hear `channel.read`.
+   */
+  markRead = (channelId: string, seq: number) =>
+    this.http.request<ReadPositionView>('POST', `/channels/${encodeURIComponent(channelId)}/read`, { seq });
   addMember = (channelId: string, input: AddMemberRequest) =>
     this.http.request<ChannelView>('POST', `/channels/${encodeURIComponent(channelId)}/members`, input);
   removeMember = (channelId: string, userId: string) =>

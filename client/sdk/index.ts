@@ -17,6 +17,9 @@ export {
 export { WrongPassphraseError } from './crypto/key-wrap.js';
 export { newObjectiveId } from './ids.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
+export { IndexedDbKeyStore, type IndexedDbKeyStoreOptions } from './store/indexed-db-key-store.js';
+export { IndexedDbTrustStore } from './store/indexed-db-trust-store.js';
+export { STRONGROOM_DATABASE, type IndexedDbOptions } from './store/indexed-db.js';
 export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
 export {
@@ -30,6 +33,29 @@ export type { NewChannel } from './session/channel-keys.js';
 export type { DeviceClaim, TrustedDevice, VerifiedPerson } from './session/device-trust.js';
 export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
 export type { DecryptedPage, SendOptions, SubscribeOptions } from './session/message-stream.js';
+export type { ChannelConversation, EditOptions, ReplyTarget, SendTextOptions } from './session/conversations.js';
+export {
+  FORGED_EDIT_WARNING,
+  foldConversation,
+  previewOf,
+  PREVIEW_LENGTH,
+  type ConversationView,
+  type MessageView,
+  type MessageViewKind,
+  type RejectedEdit,
+  type ReplyPreview,
+} from './content/conversation.js';
+export {
+  CANNOT_SEE,
+  CANNOT_SHOW,
+  MAX_MENTIONS,
+  MessageContentError,
+  parseContent,
+  type ChatContent,
+  type EditContent,
+  type MessageRef,
+  type TextContent,
+} from './content/message-content.js';
 export { DEFAULT_RETRY, isTransient, type RetryPolicy } from './transport/retry.js';
 export type {
   CheckedPlan,

@@ -4,6 +4,13 @@ import type { StrongroomClient } from './client.js';
 import type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
 import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
+import type { ConversationView, MessageView } from './content/conversation.js';
+import {
+  Conversations,
+  type ChannelConversation,
+  type EditOptions,
+  type SendTextOptions,
+} from './session/conversations.js';
 import { MessageCache, type DecryptedMessage } from './session/message-cache.js';
 import {
   MessageStream,
@@ -66,6 +73,7 @@ export class SecureSession {
   private readonly records: SealedRecords;
   private readonly cache: MessageCache;
   private readonly messages: MessageStream;
+  private readonly conversations: Conversations;
   private readonly warningListeners = new Set<(message: string) => void>();
 
   /**
@@ -96,6 +104,7 @@ export class SecureSession {
     this.records = new SealedRecords(client, device, this.keys, this.trust, retry);
     this.cache = new MessageCache(now);
     this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now, retry);
+    this.conversations = new Conversations(this.messages, this.cache, device.userId, now);
   }
 
   /** This device's id: the sender of what this session sends, the recipient of the keys it opens. */
@@ -353,6 +362,53 @@ export class SecureSession {
   /** Deletes one of this user's messages (the server keeps a tombstone) and drops it from the cache. */
   deleteMessage(channelId: string, seq: number): Promise<void> {
     return this.messages.deleteMessage(channelId, seq);
+  }
+
+  // ── replies, mentions and edits ─────────────────────────────────────────────────────────────────
+
+  /**
+   * Sends a text message (as `send` does: same retries, same `clientMessageId` rule), perhaps replying to
+   * a message (`opts.replyTo`: a `MessageView` or `DecryptedMessage` of this channel that this device
+   * can read) and mentioning people (`opts.mentions`: user ids, who are then told `mentionsMe`). All of
+   * it is inside the encrypted content: the server learns nothing new. Throws `MessageContentError`,
+   * before sending, for empty text, a bad user id, or a reply to a message that cannot be read.
+   */
+  sendText(channelId: string, text: string, opts: SendTextOptions = {}): Promise<StoredMessageView> {
+    return this.conversations.sendText(channelId, text, opts);
+  }
+
+  /**
+   * Changes the text (and mentions: kept as they are unless `opts.mentions` is given) of one of this
+   * user's own messages, by sending an edit that every reader folds into it. Only the message's sender
+   * can: readers ignore, and flag, an edit by anyone else, and this refuses to send one
+   * (`MessageContentError`), or one of a deleted or unreadable message. Resolves with the stored edit.
+   */
+  editMessage(
+    channelId: string,
+    original: MessageView,
+    text: string,
+    opts: EditOptions = {},
+  ): Promise<StoredMessageView> {
+    return this.conversations.editMessage(channelId, original, text, opts);
+  }
+
+  /**
+   * Every message of the channel this user may read, as a person should be shown them (`MessageView`):
+   * edits folded into their originals (`edited`, `editedAt`, the current `text`), replies resolved to a
+   * preview of the replied message and its sender (or `{ visible: false }`, "a message you cannot
+   * see"), `mentionsMe` marked, edits by anyone but a message's sender ignored and listed in
+   * `rejectedEdits`. Also `lastSeq`, where a `subscribe` that keeps it current starts.
+   */
+  readConversation(channelId: string): Promise<ChannelConversation> {
+    return this.conversations.readConversation(channelId);
+  }
+
+  /**
+   * The same view over what this device holds now (what it read, and what subscriptions delivered
+   * since), without asking the server: call it again as each message arrives, or is deleted or expires.
+   */
+  conversation(channelId: string): ConversationView {
+    return this.conversations.conversation(channelId);
   }
 
   // ── local cache and retention ───────────────────────────────────────────────────────────────────

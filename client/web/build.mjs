@@ -47,7 +47,12 @@ if (!force && (await readFile(stampFile, 'utf8').catch(() => '')) === hash) {
 }
 console.log('Web client: building into dist/web …');
 const { build } = await import('vite');
-await build({ configFile: path.join(root, 'client/web/vite.config.ts'), logLevel: 'warn' });
+try {
+  await build({ configFile: path.join(root, 'client/web/vite.config.ts'), logLevel: 'warn' });
+} catch (err) {
+  console.error(`Web client: the build failed.\n${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 
 // Precompressed copies: the server sends the smallest one the browser accepts, without compressing per request.
 const assets = path.join(out, 'assets');

@@ -15,7 +15,7 @@ import { Clock } from '../common/clock.js';
 import { onUniqueViolation } from '../common/db-errors.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { AgenciesRepository, toAgencyView, toAgreementVersionView } from './agencies.repository.js';
-import { reviewDue } from './agency-rules.js';
+import { agencyCanShare, reviewDue } from './agency-rules.js';
 import { Notifier } from '../notifications/notifier.js';
 import { AgencyWithdrawalsService } from './agency-withdrawals.service.js';
 import type { Agency } from './entities/agency.entity.js';
@@ -97,6 +97,12 @@ export class AgenciesService {
     const agency = await this.repo.agency(m, id);
     if (!agency) throw notFound('Agency');
     return agency;
+  }
+
+  /** The agencies party to the agreement now (signed, or in their notice month): whose people partners can find. */
+  async sharingAgencies(m: EntityManager = this.db.manager): Promise<Agency[]> {
+    const now = this.clock.now();
+    return (await this.repo.agencies(m)).filter((a) => agencyCanShare(a, now));
   }
 
   async list(): Promise<AgencyView[]> {

@@ -3,6 +3,7 @@ import {
   mayHoldEpochKey,
   membershipRefusal,
   newChannelRefusal,
+  readPositionRefusal,
   recipientsMatch,
   rotationDue,
   type MemberDeviceFacts,
@@ -68,6 +69,23 @@ describe('rotationDue', () => {
     ],
   ] as const)('%s', (_name, over, expected) => {
     expect(rotationDue({ ...fresh, ...over }, now, limits)).toBe(expected);
+  });
+});
+
+describe('readPositionRefusal', () => {
+  it.each([
+    ['nothing read in a channel with no messages', 0, 0, null],
+    ['up to a message before the latest', 3, 7, null],
+    ['up to the latest message', 7, 7, null],
+    ['one past the latest is refused, naming the field', 8, 7, 400],
+    ['a message in a channel with none is refused', 1, 0, 400],
+  ] as const)('%s', (_name, seq, lastSeq, status) => {
+    const refusal = readPositionRefusal(seq, lastSeq);
+    expect(refusal?.status ?? null).toBe(status);
+    if (refusal) {
+      expect(refusal.code).toBe('validation_failed');
+      expect(refusal.details).toEqual({ fields: { seq: [expect.any(String)] }, lastSeq });
+    }
   });
 });
 

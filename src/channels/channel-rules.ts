@@ -25,6 +25,20 @@ export function membershipRefusal(
   return channelExists ? forbidden('not_a_member', 'You are not a member of this channel.') : notFound('Channel');
 }
 
+/**
+ * A read position names a message the channel has numbered: a `seq` after its last one is refused, not
+ * clamped. No client can have seen such a message, so one that sends it is miscounting, and hearing so
+ * is better than a position quietly different from the one it asked for.
+ */
+export function readPositionRefusal(seq: number, lastSeq: number): AppError | null {
+  if (seq <= lastSeq) return null;
+  return badRequest(
+    'validation_failed',
+    `There is no message ${seq} in this channel yet: the latest is number ${lastSeq}.`,
+    { fields: { seq: [`must not be after the channel’s latest message (${lastSeq})`] }, lastSeq },
+  );
+}
+
 /** What decides whether a channel's current epoch is still usable. */
 export interface RotationState {
   rotationRequired: boolean;

@@ -13,7 +13,9 @@ import {
   epochKeyView,
   historyShareView,
   keysQuery,
+  markReadSchema,
   openedEpochView,
+  readPositionView,
   openEpochSchema,
   shareHistorySchema,
   type AddMemberInput,
@@ -24,7 +26,9 @@ import {
   type EpochKeyView,
   type HistoryShareView,
   type KeysQuery,
+  type MarkReadInput,
   type OpenedEpochView,
+  type ReadPositionView,
   type OpenEpochInput,
   type ShareHistoryInput,
 } from '../../contracts/channels.js';
@@ -32,6 +36,7 @@ import { ApiDoc, ApiZodBody, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } 
 import { Auth, type AuthContext } from '../identity/auth-context.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
 import { ChannelMembershipService } from './channel-membership.service.js';
+import { ChannelReadsService } from './channel-reads.service.js';
 import { ChannelViewsService } from './channel-views.service.js';
 
 /** Channels, members and key epochs. Every route needs full ISA access (the default `shared` level). */
@@ -43,6 +48,7 @@ export class ChannelsController {
     private readonly views: ChannelViewsService,
     private readonly membership: ChannelMembershipService,
     private readonly epochs: ChannelEpochsService,
+    private readonly reads: ChannelReadsService,
   ) {}
 
   @Post()
@@ -66,6 +72,22 @@ export class ChannelsController {
   @ApiDoc('A channel with its members and their devices', channelView)
   show(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<ChannelView> {
     return this.views.show(auth, id);
+  }
+
+  /**
+   * Moves the caller's read position forward (never back; a number after the latest message is a 400).
+   * Their other sockets hear `channel.read`.
+   */
+  @Post(':id/read')
+  @ApiDoc('Mark the channel read up to a message, for you on every device (forward only)', readPositionView)
+  @HttpCode(200)
+  @ApiZodBody(markReadSchema)
+  markRead(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(markReadSchema)) dto: MarkReadInput,
+  ): Promise<ReadPositionView> {
+    return this.reads.markRead(auth, id, dto.seq);
   }
 
   @Post(':id/members')

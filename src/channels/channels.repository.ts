@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ChannelKind, ChannelSummary, EpochKeyView, MemberRole } from '../../contracts/channels.js';
-import { b64, sealedView } from '../common/sealed.js';
+import type { EpochKeyView } from '../../contracts/channels.js';
+import { b64 } from '../common/sealed.js';
 import { returningRows } from '../common/sql.js';
 import { ChannelEpoch } from './entities/channel-epoch.entity.js';
 import { ChannelMember } from './entities/channel-member.entity.js';
@@ -35,31 +35,6 @@ export interface EnvelopeInput {
   deviceId: string;
   sealed: string;
 }
-
-interface ChannelSummaryRow {
-  id: string;
-  kind: ChannelKind;
-  role: MemberRole;
-  current_epoch: number;
-  rotation_required: boolean;
-  last_seq: string;
-  member_count: string;
-  title_ciphertext: Buffer | null;
-  title_epoch: number | null;
-  created_at: Date;
-}
-
-export const toChannelSummary = (r: ChannelSummaryRow): ChannelSummary => ({
-  id: r.id,
-  kind: r.kind,
-  myRole: r.role,
-  currentEpoch: r.current_epoch,
-  rotationRequired: r.rotation_required,
-  lastSeq: Number(r.last_seq),
-  memberCount: Number(r.member_count),
-  title: sealedView(r.title_ciphertext, r.title_epoch),
-  createdAt: r.created_at.toISOString(),
-});
 
 interface EpochKeyRow {
   epoch: number;
@@ -124,18 +99,6 @@ export class ChannelsRepository {
     return m.getRepository(Channel).findOne({ where: { id: channelId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The channels `userId` is a member of, newest first. */
-  async listForUser(m: EntityManager, userId: string): Promise<ChannelSummary[]> {
-    const rows = await m.query<ChannelSummaryRow[]>(
-      `SELECT c.id, c.kind, cm.role, c.current_epoch, c.rotation_required, c.last_seq, c.title_ciphertext, c.title_epoch,
-              c.created_at, (SELECT count(*) FROM channel_members x WHERE x.channel_id = c.id) AS member_count
-         FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
-        WHERE cm.user_id = $1 ORDER BY c.created_at DESC`,
-      [userId],
-    );
-    return rows.map(toChannelSummary);
-  }
-
   async markRotation(m: EntityManager, channelId: string, reason: string): Promise<void> {
     await m.query('UPDATE channels SET rotation_required = true, rotation_reason = $2 WHERE id = $1', [
       channelId,
@@ -166,8 +129,9 @@ export class ChannelsRepository {
 
   // ── channel_members ──
 
+  /** New members have read nothing they may read: their read position starts where their window does. */
   async insertMembers(m: EntityManager, members: NewMember[]): Promise<void> {
-    await m.getRepository(ChannelMember).insert(members);
+    await m.getRepository(ChannelMember).insert(members.map((x) => ({ ...x, readSeq: x.visibleFromSeq })));
   }
 
   findMember(m: EntityManager, channelId: string, userId: string): Promise<ChannelMember | null> {
@@ -266,6 +230,21 @@ export class ChannelsRepository {
     now: Date,
   ): Promise<{ channel_id: string; user_id: string; role: string }[]> {
     return this.endMemberships(m, 'ends_at IS NOT NULL AND ends_at <= $2', ['membership_ended', now]);
+  }
+
+  /**
+   * Moves a member's read position forward to `seq`. False when it is already there or beyond (positions
+   * never go back; a need-to-know window that starts later counts as read) or there is no such member.
+   */
+  async advanceReadSeq(m: EntityManager, channelId: string, userId: string, seq: number): Promise<boolean> {
+    const rows = await returningRows(
+      m,
+      `UPDATE channel_members SET read_seq = $3
+        WHERE channel_id = $1 AND user_id = $2 AND GREATEST(read_seq, visible_from_seq) < $3
+       RETURNING read_seq`,
+      [channelId, userId, seq],
+    );
+    return rows.length > 0;
   }
 
   /** A history share lets these members fetch messages from `seq` + 1 on (never raises the limit). */

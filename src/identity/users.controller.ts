@@ -15,6 +15,8 @@ import {
   lookupUserQuery,
   registerDeviceSchema,
   revokeDeviceSchema,
+  searchUsersQuery,
+  USER_SEARCH_LIMIT,
   userDirectoryEntry,
   userView,
   type CreatedUser,
@@ -26,6 +28,7 @@ import {
   type LookupUserQuery,
   type RegisterDeviceInput,
   type RevokeDeviceInput,
+  type SearchUsersQuery,
   type UserDirectoryEntry,
   type UserView,
 } from '../../contracts/identity.js';
@@ -68,6 +71,20 @@ export class UsersController {
   @ApiZodQuery(lookupUserQuery)
   lookup(@Query(zodPipe(lookupUserQuery)) q: LookupUserQuery): Promise<UserDirectoryEntry> {
     return this.users.lookup(q.email);
+  }
+
+  /**
+   * Finds colleagues to start a conversation with, by name and/or agency: the same people as `lookup`
+   * (active, of agencies party to the agreement), a handful at a time rather than a listing of everyone.
+   */
+  @Get('search')
+  @ApiDoc(
+    `Find colleagues in partner agencies by name and/or agency (at most ${USER_SEARCH_LIMIT}, by name)`,
+    z.array(userDirectoryEntry),
+  )
+  @ApiZodQuery(searchUsersQuery)
+  search(@Query(zodPipe(searchUsersQuery)) q: SearchUsersQuery): Promise<UserDirectoryEntry[]> {
+    return this.users.search(q);
   }
 
   @Post(':id/disable')

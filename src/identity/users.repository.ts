@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
-import type { UserView } from '../../contracts/identity.js';
+import type { Role, UserView } from '../../contracts/identity.js';
 import { RecoveryCode } from './entities/recovery-code.entity.js';
 import { User } from './entities/user.entity.js';
 
@@ -90,6 +90,28 @@ export class UsersRepository {
 
   exists(m: EntityManager, id: string): Promise<boolean> {
     return m.getRepository(User).existsBy({ id });
+  }
+
+  /**
+   * Active people of these agencies, by name, at most `limit`; with `nameQuery` (a text-search query of
+   * name-word prefixes, user-search.ts), only those whose name matches it, through `users_name_words`.
+   */
+  async searchActive(
+    m: EntityManager,
+    agencyIds: string[],
+    nameQuery: string | null,
+    limit: number,
+  ): Promise<Pick<User, 'id' | 'displayName' | 'role' | 'agencyId'>[]> {
+    if (agencyIds.length === 0) return [];
+    const rows = await m.query<{ id: string; display_name: string; role: Role; agency_id: string }[]>(
+      `SELECT id, display_name, role, agency_id FROM users
+        WHERE status = 'active' AND agency_id = ANY($1::uuid[])
+          ${nameQuery ? "AND to_tsvector('simple', display_name) @@ to_tsquery('simple', $3)" : ''}
+        ORDER BY display_name, id
+        LIMIT $2`,
+      nameQuery ? [agencyIds, limit, nameQuery] : [agencyIds, limit],
+    );
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role, agencyId: r.agency_id }));
   }
 
   /** Of one agency, or of all, by display name. */

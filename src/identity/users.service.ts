@@ -9,9 +9,11 @@ import type {
   DisabledUser,
   DisableUserInput,
   InvitationIssued,
+  SearchUsersQuery,
   UserDirectoryEntry,
   UserView,
 } from '../../contracts/identity.js';
+import { USER_SEARCH_LIMIT } from '../../contracts/identity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { agencyCanShare } from '../agencies/agency-rules.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -27,6 +29,7 @@ import { hashPassword, passwordProblems } from './passwords.js';
 import { AGENCY_ADMIN_MANAGED_ROLES, agencyAdminManages } from './role-rules.js';
 import { SessionsService } from './sessions.service.js';
 import { hashToken, newToken } from './tokens.js';
+import { namePrefixQuery } from './user-search.js';
 import { toUserView, UsersRepository } from './users.repository.js';
 
 /** Individually allocated accounts: creation by invitation, listing, and off-boarding of leavers. */
@@ -150,6 +153,20 @@ export class UsersService {
       agencyId: user.agencyId,
       agencyName: agency.name,
     };
+  }
+
+  /**
+   * Colleagues by name and/or agency, for someone starting a conversation: the same people `lookup`
+   * finds (active, of agencies party to the agreement now), by name, never more than USER_SEARCH_LIMIT.
+   * A name matches when it has a word starting with each word typed. An agency that is not party to the
+   * agreement finds nobody, as an unknown one does: the answer does not tell them apart.
+   */
+  async search(q: SearchUsersQuery): Promise<UserDirectoryEntry[]> {
+    const m = this.db.manager;
+    const agencies = (await this.agencies.sharingAgencies(m)).filter((a) => !q.agencyId || a.id === q.agencyId);
+    const names = new Map(agencies.map((a) => [a.id, a.name]));
+    const found = await this.users.searchActive(m, [...names.keys()], namePrefixQuery(q.q ?? ''), USER_SEARCH_LIMIT);
+    return found.map((u) => ({ ...u, agencyName: names.get(u.agencyId)! }));
   }
 
   /**

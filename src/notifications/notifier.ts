@@ -104,8 +104,11 @@ export class Notifier {
     this.localAudience(channelId).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
   }
 
+  /** An event for every socket of one person, on every instance (their own read position, reminders). */
   toUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayloads[E]): void {
-    this.nsp?.to(userRoom(userId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    this.safely(() =>
+      this.nsp?.to(userRoom(userId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>)),
+    );
   }
 
   /** Puts every socket of a user into a channel's room (after they were added as a member). */

@@ -160,7 +160,8 @@ export async function printDemoCredentials(config: AppConfig, url: string): Prom
       'Demo partnership (Northshire Early Help ISA v10.0). Demo logins — development only:',
       ...lines,
       `  (saved in ${file}; the Eastbrook account shows what an unsigned agency sees)`,
-      `Try: npx strongroom login --server ${url} --email early.help@northshire.example`,
+      `Open ${url} in a browser and sign in as early.help@northshire.example,`,
+      `or from this checkout: npx strongroom login --server ${url} --email early.help@northshire.example`,
       '',
     ].join('\n'),
   );

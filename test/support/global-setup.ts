@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -6,6 +6,7 @@ import pg from 'pg';
 
 declare global {
   var __strongroomTestPg: ChildProcess | undefined;
+  var __strongroomTestDbReady: boolean | undefined;
 }
 
 // Its own copy of test/support/free-port.ts: jest loads global setup without the `.js` → `.ts` mapping.
@@ -24,10 +25,19 @@ function freePort(): Promise<number> {
  * One real PostgreSQL server for the whole run: the one in DATABASE_URL when given (CI uses the
  * machine's server), otherwise an embedded one in a throw-away directory. Each test file then makes
  * its own database on it (test/support/test-app.ts), so files never share state.
+ *
+ * Once per run: the integration and browser projects both call it, in whichever order Jest picks, and
+ * a second embedded server would take over the first one's directory and handle.
  */
 export default async function globalSetup(): Promise<void> {
+  if (globalThis.__strongroomTestDbReady) return;
+  globalThis.__strongroomTestDbReady = true;
   // Names this run, for work done once per run across test files (test/support/server-process.ts).
   process.env.STRONGROOM_TEST_RUN = `${process.pid}-${Date.now()}`;
+  // The web client, as `npm start` builds it (skipped when its sources have not changed since the last build).
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'client', 'web', 'build.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (process.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();

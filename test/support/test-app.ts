@@ -1,3 +1,5 @@
+import path from 'node:path';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -95,6 +97,8 @@ export async function startInstance(
     // Every test request comes from 127.0.0.1: a whole file's wrong passwords must not hold that source
     // back. test/sign-in-throttle.e2e-spec.ts sets the real default and gives each case its own sources.
     LOGIN_SOURCE_FREE_FAILURES: '10000',
+    // The landing page, not the web client: tests of the web client name its build (dist/web) themselves.
+    WEB_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-web-client'),
     ...env,
   });
   const app = await createApp({ config, databaseUrl, clock });

@@ -68,13 +68,18 @@ export class World {
     return a.id;
   }
 
-  /** Creates an active account with a password, without signing in. */
-  async account(agencyId: string, role: Role, prefix: string = role): Promise<Omit<Person, 'client'>> {
+  /** Creates an active account with a password, without signing in; named `<prefix> person` unless told. */
+  async account(
+    agencyId: string,
+    role: Role,
+    prefix: string = role,
+    opts: { displayName?: string } = {},
+  ): Promise<Omit<Person, 'client'>> {
     const email = uniqueEmail(prefix);
     const { user, invitation } = await this.users.create(null, {
       agencyId,
       email,
-      displayName: `${prefix} person`,
+      displayName: opts.displayName ?? `${prefix} person`,
       role,
     });
     const password = `pw-${prefix}-${Math.random().toString(36).slice(2)}-long`;
@@ -111,7 +116,12 @@ export class World {
     return { ...p, client };
   }
 
-  async person(agencyId: string, role: Role, prefix?: string, opts: { attest?: boolean } = {}): Promise<Person> {
-    return this.signIn(await this.account(agencyId, role, prefix), opts);
+  async person(
+    agencyId: string,
+    role: Role,
+    prefix?: string,
+    opts: { attest?: boolean; displayName?: string } = {},
+  ): Promise<Person> {
+    return this.signIn(await this.account(agencyId, role, prefix, opts), opts);
   }
 }

@@ -7,6 +7,7 @@ const message = (channelId: string, seq: number, expiresAt: string): DecryptedMe
   epoch: 1,
   senderUserId: 'u',
   senderDeviceId: 'd',
+  clientMessageId: `${channelId}-${seq}-client`,
   createdAt: '2026-01-01T00:00:00.000Z',
   expiresAt,
   deleted: false,

@@ -9,6 +9,13 @@ export interface DecryptedMessage {
   epoch: number;
   senderUserId: string;
   senderDeviceId: string;
+  /**
+   * The sender device's own id for the message, from its signed header: how replies and edits name it
+   * (the sequence number is the server's, and not known before a send is acknowledged).
+   */
+  clientMessageId: string;
+  /** The sender device's counter in the channel (signed); absent on messages stored before it was. */
+  n?: number;
   createdAt: string;
   expiresAt: string;
   deleted: boolean;

@@ -34,6 +34,8 @@ export interface DecryptedPage {
 export interface SubscribeOptions {
   after?: number;
   onExpired?: (seqs: number[]) => void;
+  /** Hears that a message was deleted by its sender; it is already gone from the cache (and `conversation`). */
+  onDeleted?: (seq: number) => void;
   /**
    * Hears a failure the subscription cannot get past by trying again (a refusal such as `403
    * not_a_member` once removed); it then waits for the next message or reconnection. Network errors,
@@ -309,6 +311,8 @@ export class MessageStream {
       epoch: m.epoch,
       senderUserId: m.senderUserId,
       senderDeviceId: m.senderDeviceId,
+      clientMessageId: m.clientMessageId,
+      ...(m.n !== null ? { n: m.n } : {}),
       createdAt: m.createdAt,
       expiresAt: m.expiresAt,
       deleted: 'deleted' in m ? m.deleted : false,
@@ -458,6 +462,8 @@ export class MessageStream {
     if (!this.client.token) throw new Error('Sign in first.');
     const rt = new RealtimeConnection(this.client.serverUrl, this.client.token, { retry: this.policy });
     rt.on('message.expired', ({ channelId, seqs }) => this.cache.forget(channelId, seqs));
+    // Its sender took it back: its words leave this device too, and edits of it no longer show.
+    rt.on('message.deleted', ({ channelId, seq }) => this.cache.forget(channelId, [seq]));
     rt.on('channel.rotation_required', ({ channelId }) => this.keys.forgetSendEpoch(channelId));
     try {
       await rt.connect();
@@ -537,6 +543,9 @@ export class MessageStream {
       }),
       rt.on('message.expired', (p) => {
         if (p.channelId === channelId) opts.onExpired?.(p.seqs);
+      }),
+      rt.on('message.deleted', (p) => {
+        if (p.channelId === channelId) opts.onDeleted?.(p.seq);
       }),
       rt.onConnect(() => enqueue(catchUp)),
     ];

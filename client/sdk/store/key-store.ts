@@ -16,7 +16,7 @@ export interface StoredDevice {
 
 /**
  * Where a device keeps its private keys, always encrypted under the user's passphrase. Node/CLI use
- * `FileKeyStore`; the browser will add an IndexedDB implementation of the same interface.
+ * `FileKeyStore`, the browser `IndexedDbKeyStore`: the same sealing, so either can be trusted alike.
  */
 export interface KeyStore {
   exists(userId: string): Promise<boolean>;

@@ -13,6 +13,8 @@ import { MessageSeen1765100000000 } from './1765100000000-MessageSeen.js';
 import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js';
 import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
+import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
+import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   SignInThrottles1765200000000,
   FormerMembers1765300000000,
   MembershipEndsIndex1765400000000,
+  ReadPositions1765500000000,
+  UserNameSearch1765600000000,
 ];

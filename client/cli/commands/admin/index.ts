@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AGENCY_SECTORS } from '../../../../contracts/agencies.js';
-import { ROLES } from '../../../../contracts/identity.js';
+import { ROLES, USER_SEARCH_LIMIT } from '../../../../contracts/identity.js';
 import type { Action } from '../../cli.js';
 import {
   giveNotice,
@@ -14,7 +14,7 @@ import {
 import { listAgreements, publishAgreement } from './agreements.js';
 import { verifyAudit } from './audit.js';
 import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
-import { createUser, disableUser, listUsers } from './users.js';
+import { createUser, disableUser, listUsers, searchUsers } from './users.js';
 
 /** The ISA signatory register, agreement versions, accounts, sign-in delays and the audit trail. */
 export function registerAdminCommands(program: Command, action: Action): void {
@@ -74,7 +74,20 @@ function registerAccounts(program: Command, action: Action): void {
     .requiredOption('--text-ref <reference>', 'where the agreement text is kept')
     .action(action(publishAgreement));
 
-  const users = program.command('users').description('Individually allocated accounts');
+  const users = program
+    .command('users')
+    .description('People: find colleagues in partner agencies; create, list and disable accounts (admins)');
+  users
+    .command('search [words...]')
+    .description(`Find colleagues in partner agencies by name and/or agency (at most ${USER_SEARCH_LIMIT}, by name)`)
+    .option('--agency <agency>', 'only people of this agency (name or id); with no words, its people by name')
+    .addHelpText(
+      'after',
+      '\nEach word is the start of one of their names, in any order and any case: `users search gra ob` finds\n' +
+        'Grace Obi. Only people of agencies party to the agreement, with active accounts, are found.\n' +
+        'Type at least 2 letters, unless you give --agency.',
+    )
+    .action(action(searchUsers));
   users
     .command('create')
     .description(

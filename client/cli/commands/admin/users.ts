@@ -1,6 +1,6 @@
-import type { Role } from '../../../../contracts/identity.js';
+import { USER_SEARCH_LIMIT, USER_SEARCH_MIN_CHARS, type Role } from '../../../../contracts/identity.js';
 import { resolveAgency } from '../../agencies.js';
-import type { CliContext } from '../../context.js';
+import { CliUsageError, type CliContext } from '../../context.js';
 import { table } from '../../output.js';
 
 export interface CreateUserOpts {
@@ -59,4 +59,42 @@ export async function disableUser(ctx: CliContext, opts: DisableUserOpts, userId
   const { client } = await ctx.sessionClient();
   const result = await client.disableUser(userId, opts.reason);
   ctx.print(result, `${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
+}
+
+export interface SearchUsersOpts {
+  agency?: string;
+}
+
+/**
+ * `users search`: colleagues in partner agencies, by the start of words of their name and/or by agency,
+ * to add to a channel or write to. Anyone with full access may search; the server returns at most
+ * USER_SEARCH_LIMIT people, so a full page says to narrow it down.
+ */
+export async function searchUsers(ctx: CliContext, opts: SearchUsersOpts, words: string[]): Promise<void> {
+  const q = words.join(' ').trim();
+  if (q.length < USER_SEARCH_MIN_CHARS && opts.agency === undefined) {
+    throw new CliUsageError(
+      `Give at least ${USER_SEARCH_MIN_CHARS} letters of the person’s name, or --agency <agency>, or both.`,
+    );
+  }
+  const { client } = await ctx.sessionClient();
+  const agencyId = opts.agency === undefined ? undefined : await resolveAgency(client, opts.agency);
+  const found = await client.searchUsers(q, agencyId);
+  ctx.print(found, () => {
+    if (!found.length) return 'Nobody found. Try fewer letters, or the start of another of their names.\n';
+    const more =
+      found.length === USER_SEARCH_LIMIT
+        ? `Only the first ${USER_SEARCH_LIMIT} are shown: type more of the name to find others.\n`
+        : '';
+    return (
+      table(found, [
+        ['displayName', 'NAME'],
+        ['agencyName', 'AGENCY'],
+        ['role', 'ROLE'],
+        ['id', 'USER ID'],
+      ]) +
+      more +
+      'Add someone to a channel with `strongroom channels add <channel> <user id>`.\n'
+    );
+  });
 }

@@ -5,13 +5,22 @@ import { orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { createChannel, listChannels, showChannel } from './channels.js';
 import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, shareRecord } from './membership.js';
-import { readMessages, sendMessage, tailChannel } from './messages.js';
+import { editMessage, readMessages, sendMessage, tailChannel } from './messages.js';
 import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
 /** How every command here takes its <channel> argument. */
 const CHANNEL_NAMING =
   '\nA channel is named by its id, as `channels list` and `channels create` show it; a family’s channel\n' +
   'by the family’s reference (EH-2026-0001).';
+
+/** For an option given more than once (`--mention a --mention b`). */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** How --mention names people, for the help of `send` and `edit`. */
+const MENTIONING =
+  '\n--mention names someone in the channel by e-mail address, user id or name as `channels show` lists it\n' +
+  '("--mention \'alice person\'"); give it once per person. They are told the message mentions them.\n' +
+  'Replies, mentions and edits are encrypted with the message: the server cannot see them.';
 
 /** Channels and messages, end to end encrypted: every command here unlocks this device's keys. */
 export function registerChannelCommands(program: Command, action: Action): void {
@@ -29,7 +38,7 @@ function registerChannels(program: Command, action: Action): void {
     );
   channels
     .command('list')
-    .description('Channels you are in, with their titles decrypted here')
+    .description('Channels you are in: titles decrypted here, whom a direct one is with, messages you have not read')
     .action(action(secured(listChannels)));
   channels
     .command('create')
@@ -65,19 +74,40 @@ function registerMessages(program: Command, action: Action): void {
   program
     .command('send <channel> [text]')
     .description('Encrypt and send a message; `-` or no text reads it from standard input')
+    .option('--reply-to <seq>', 'answer message #seq (as `read` numbers them); readers see which message it answers')
+    .option('--mention <person>', 'tell this person the message mentions them (repeatable)', collect, [])
     .option(
       '--client-message-id <uuid>',
       'your own id for this message: sending again with the same id (after exit code 3) stores it once',
     )
-    .addHelpText('after', CHANNEL_NAMING)
+    .addHelpText(
+      'after',
+      `${CHANNEL_NAMING}${MENTIONING}\n\nExample: strongroom send EH-2026-0042 --reply-to 12 --mention bob@police.example 'Bob can visit on Tuesday'`,
+    )
     .action(action(secured(sendMessage)));
+  program
+    .command('edit <channel> <seq> [text]')
+    .description('Change the text of one of your own messages (#seq); readers see it marked "(edited)"')
+    .option('--mention <person>', 'who the new text mentions, replacing the ones before (repeatable)', collect, [])
+    .option(
+      '--client-message-id <uuid>',
+      'your own id for this change: running the command again with the same id stores it once',
+    )
+    .addHelpText(
+      'after',
+      `${CHANNEL_NAMING}${MENTIONING}\n\n` +
+        'Only the person who sent a message can change it: everyone’s app ignores, and flags, a change by anyone\n' +
+        'else. `-` or no text reads the new text from standard input. To take a message back, the sender deletes it.',
+    )
+    .action(action(secured(editMessage)));
   program
     .command('read <channel>')
     .description(
-      'Fetch and decrypt messages; exit code 6 if any could not be verified (shown with no sender) or was moved, removed or re-dated on the server (marked)',
+      'Fetch and decrypt messages, with edits folded in ("(edited)") and replies showing what they answer; exit code 6 if any could not be verified (shown with no sender), was moved, removed or re-dated on the server, or someone other than its sender tried to change it (marked)',
     )
     .option('--since <seq>', 'only messages after this sequence number', '0')
     .option('--limit <n>', 'at most this many', '100')
+    .option('--keep-unread', 'do not mark the messages shown as read (they are, on all your devices, by default)')
     .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(readMessages)));
   program

@@ -1,41 +1,7 @@
-import type { DecryptedMessage, SecureSession } from '../../../sdk/node.js';
+import type { MessageView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 import { isId, resolveChannel } from '../../secure.js';
-
-/** Display names of a channel's members, to print who said what. */
-async function names(session: SecureSession, channelId: string): Promise<Map<string, string>> {
-  const channel = await session.client.channel(channelId);
-  return new Map(channel.members.map((m) => [m.userId, m.displayName]));
-}
-
-/** A message whose place or time in the conversation was changed on the server. */
-const flagged = (m: DecryptedMessage) => m.order !== undefined && m.order !== 'ok';
-
-function line(m: DecryptedMessage, who: Map<string, string>): string {
-  const when = m.createdAt.replace('T', ' ').slice(0, 16);
-  // Who the server says sent it is exactly what failed to check out: name nobody.
-  if (m.unverified) return `#${m.seq}  ${when}  (could not be verified: ${m.error ?? 'unknown reason'})\n`;
-  const name = who.get(m.senderUserId) ?? m.senderUserId;
-  const warning = flagged(m) ? `\n      WARNING: ${m.warning}` : '';
-  if (m.deleted) return `#${m.seq}  ${when}  ${name}: (deleted)${warning}\n`;
-  if (m.error) return `#${m.seq}  ${when}  ${name}: (unable to decrypt: ${m.error})\n`;
-  const body = typeof m.content?.body === 'string' ? m.content.body : JSON.stringify(m.content);
-  return `#${m.seq}  ${when}  ${name}: ${body}${warning}\n`;
-}
-
-const plain = (m: DecryptedMessage) => ({
-  seq: m.seq,
-  senderUserId: m.unverified ? null : m.senderUserId,
-  createdAt: m.createdAt,
-  expiresAt: m.expiresAt,
-  deleted: m.deleted,
-  content: m.content,
-  ...(m.error ? { error: m.error } : {}),
-  ...(m.unverified ? { unverified: true } : {}),
-  ...(m.sentAt ? { sentAt: m.sentAt } : {}),
-  ...(m.order ? { order: m.order } : {}),
-  ...(m.warning ? { warning: m.warning } : {}),
-});
+import { editLine, flaggedOrder, jsonOf, names, plainOf, viewLines, warned } from './message-lines.js';
 
 /** Said once after the messages, on standard error, when any failed verification (exit code 6). */
 function unverifiedNotice(count: number): string {
@@ -47,10 +13,84 @@ function unverifiedNotice(count: number): string {
 
 export interface SendOpts {
   clientMessageId?: string;
+  replyTo?: string;
+  mention?: string[];
+}
+
+export interface EditOpts {
+  clientMessageId?: string;
+  mention?: string[];
+}
+
+/** A message's sequence number as given on the command line. */
+function seqArg(value: string, flag: string): number {
+  const seq = /^#?\d+$/.test(value.trim()) ? Number(value.trim().replace('#', '')) : NaN;
+  if (!Number.isSafeInteger(seq) || seq < 1) {
+    throw new CliUsageError(`${flag} takes a message number, as \`strongroom read\` shows it (#12 or 12).`);
+  }
+  return seq;
+}
+
+function checkClientMessageId(id: string | undefined): void {
+  if (id !== undefined && !isId(id)) {
+    throw new CliUsageError('--client-message-id must be a UUID, such as one from `uuidgen`.');
+  }
+}
+
+/** The text to send: the argument, or standard input for `-` or none. */
+async function textArg(ctx: CliContext, text: string | undefined): Promise<string> {
+  const body = text === undefined || text === '-' ? (await ctx.io.readStdin()).replace(/\n$/, '') : text;
+  if (!body.trim()) throw new CliUsageError('Nothing to send.');
+  return body;
 }
 
 /**
- * `send`: encrypt and send a message; `-` or no text reads it from standard input. The SDK sees it
+ * The people `--mention` names, as user ids: by user id, work e-mail address, or name as `channels show`
+ * lists it (exactly, ignoring case). Each must be in the channel: nobody else would see the message.
+ */
+async function mentioned(s: SecureSession, channelId: string, whos: readonly string[]): Promise<string[]> {
+  if (!whos.length) return [];
+  const { members } = await s.client.channel(channelId);
+  const ids: string[] = [];
+  for (const who of whos) {
+    let id: string;
+    if (isId(who)) id = who;
+    else if (who.includes('@')) id = (await s.client.lookupUser(who.trim())).id;
+    else {
+      const named = members.filter((m) => m.displayName.toLowerCase() === who.trim().toLowerCase());
+      if (named.length !== 1) {
+        throw new CliUsageError(
+          named.length
+            ? `${named.length} people in this channel are called "${who}": give their e-mail address.`
+            : `No one in this channel is called "${who}": give their e-mail address, or their name as \`strongroom channels show\` lists it.`,
+        );
+      }
+      id = named[0].userId;
+    }
+    if (!members.some((m) => m.userId === id)) {
+      throw new CliUsageError(`${who} is not in this channel, so would not see the message.`);
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** A message of the channel as the reader sees it, by its number; refuses one they cannot see. */
+async function shownMessage(s: SecureSession, channelId: string, seq: number): Promise<MessageView> {
+  const { messages } = await s.readConversation(channelId);
+  const found = messages.find((m) => m.seq === seq);
+  if (found) return found;
+  const raw = s.cached(channelId).find((m) => m.seq === seq);
+  throw new CliUsageError(
+    raw
+      ? `#${seq} is a change to another message: name that message instead.`
+      : `There is no message #${seq} you can see in this channel (see \`strongroom read\`).`,
+  );
+}
+
+/**
+ * `send`: encrypt and send a message; `-` or no text reads it from standard input. `--reply-to` and
+ * `--mention` are sealed inside the message like its text: the server learns neither. The SDK sees it
  * through network errors and a server that is briefly unavailable; a script that gives its own
  * `--client-message-id` can run the command again after exit code 3 and the message is stored once.
  */
@@ -61,29 +101,67 @@ export async function sendMessage(
   which: string,
   text?: string,
 ): Promise<void> {
-  if (o.clientMessageId !== undefined && !isId(o.clientMessageId)) {
-    throw new CliUsageError('--client-message-id must be a UUID, such as one from `uuidgen`.');
-  }
+  checkClientMessageId(o.clientMessageId);
+  const replySeq = o.replyTo === undefined ? undefined : seqArg(o.replyTo, '--reply-to');
   const channelId = await resolveChannel(s, which);
-  const body = text === undefined || text === '-' ? (await ctx.io.readStdin()).replace(/\n$/, '') : text;
-  if (!body.trim()) throw new CliUsageError('Nothing to send.');
-  const sent = await s.send(channelId, body, { clientMessageId: o.clientMessageId });
+  const body = await textArg(ctx, text);
+  const mentions = await mentioned(s, channelId, o.mention ?? []);
+  let replyTo: MessageView | undefined;
+  if (replySeq !== undefined) {
+    replyTo = await shownMessage(s, channelId, replySeq);
+    if (replyTo.kind !== 'text') {
+      throw new CliUsageError(`#${replySeq} cannot be replied to: it is deleted, or cannot be read here.`);
+    }
+  }
+  const sent = await s.sendText(channelId, body, { clientMessageId: o.clientMessageId, replyTo, mentions });
   ctx.print(
     { seq: sent.seq, epoch: sent.epoch, expiresAt: sent.expiresAt },
     `Sent as #${sent.seq}; kept until ${sent.expiresAt}.\n`,
   );
 }
 
+/**
+ * `edit`: a new text for one of your own messages. It is sent as a new message, sealed like any other,
+ * that every reader folds into the original ("(edited)"); readers ignore an edit by anyone but the
+ * sender. Its mentions stay unless `--mention` names them again.
+ */
+export async function editMessage(
+  ctx: CliContext,
+  s: SecureSession,
+  o: EditOpts,
+  which: string,
+  seqText: string,
+  text?: string,
+): Promise<void> {
+  checkClientMessageId(o.clientMessageId);
+  const seq = seqArg(seqText, '<seq>');
+  const channelId = await resolveChannel(s, which);
+  const body = await textArg(ctx, text);
+  const mentions = o.mention?.length ? await mentioned(s, channelId, o.mention) : undefined;
+  const original = await shownMessage(s, channelId, seq);
+  if (original.senderUserId !== s.userId) throw new CliUsageError(`Only the person who sent #${seq} can change it.`);
+  if (original.kind !== 'text') throw new CliUsageError(`#${seq} cannot be changed: it is deleted, or cannot be read.`);
+  const sent = await s.editMessage(channelId, original, body, { clientMessageId: o.clientMessageId, mentions });
+  ctx.print(
+    { seq: sent.seq, of: seq, epoch: sent.epoch, expiresAt: sent.expiresAt },
+    `Changed #${seq} (the change is sent as #${sent.seq}).\n`,
+  );
+}
+
 export interface ReadOpts {
   since: string;
   limit: string;
+  keepUnread?: boolean;
 }
 
 /**
- * `read`: fetch and decrypt a page of messages. A message that failed verification is shown with no
- * sender; one that was moved, removed or re-dated on the server is shown with a warning beside it.
- * Either way the command exits 6 (EXIT_UNVERIFIED) after printing them all, so a script cannot take
- * the page as sound.
+ * `read`: fetch and decrypt the channel, and show a page of it: edits folded into the messages they
+ * change, replies with the message they answer, and mark them read for you on every device (unless
+ * `--keep-unread`). The whole channel is read (what this member may see), because an edit or a
+ * replied message may lie outside the page. A message that failed verification is shown with no
+ * sender; one that was moved, removed or re-dated on the server, or that another member tried to
+ * change, is shown with a warning beside it. Either way the command exits 6 (EXIT_UNVERIFIED) after
+ * printing them all, so a script cannot take the page as sound.
  */
 export async function readMessages(
   ctx: CliContext,
@@ -92,24 +170,39 @@ export async function readMessages(
   which: string,
 ): Promise<number | void> {
   const channelId = await resolveChannel(s, which);
-  const page = await s.read(channelId, {
-    after: Number(opts.since) || 0,
-    limit: Math.min(1000, Number(opts.limit) || 100),
-  });
+  const since = Number(opts.since) || 0;
+  const limit = Math.min(1000, Number(opts.limit) || 100);
+  const conversation = await s.readConversation(channelId);
+  const shown = conversation.messages.filter((m) => m.seq > since).slice(0, limit);
+  const raw = new Map(s.cached(channelId).map((m) => [m.seq, m]));
   const who = await names(s, channelId);
-  ctx.print({ messages: page.messages.map(plain), lastSeq: page.lastSeq }, () =>
-    page.messages.length ? page.messages.map((m) => line(m, who)).join('') : '(no messages)\n',
+  ctx.print({ messages: shown.map((v) => jsonOf(v, raw.get(v.seq))), lastSeq: conversation.lastSeq }, () =>
+    shown.length ? shown.map((v) => viewLines(v, who)).join('') : '(no messages)\n',
   );
-  const unverified = page.messages.filter((m) => m.unverified).length;
-  const warned = page.messages.filter(flagged).length;
+  const last = shown.at(-1);
+  if (last && !opts.keepUnread) {
+    // The messages are shown already: failing to note that is worth a word, not a failed command.
+    await s.client.markRead(channelId, last.seq).catch((err: unknown) => {
+      ctx.io.err(`These messages are still counted as unread: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }
+  const unverified = shown.filter((m) => m.kind === 'unverified').length;
+  const moved = shown.filter(flaggedOrder).length;
+  const forged = shown.filter((m) => m.rejectedEdits.length).length;
   if (unverified) ctx.io.err(unverifiedNotice(unverified));
-  if (warned) {
+  if (moved) {
     ctx.io.err(
-      `Warning: ${warned === 1 ? '1 message was' : `${warned} messages were`} moved, removed around or re-dated on the server; ` +
+      `Warning: ${moved === 1 ? '1 message was' : `${moved} messages were`} moved, removed around or re-dated on the server; ` +
         'the order and times shown may not be what was written.\n',
     );
   }
-  return unverified || warned ? EXIT_UNVERIFIED : undefined;
+  if (forged) {
+    ctx.io.err(
+      `Warning: someone other than the sender tried to change ${forged === 1 ? '1 message' : `${forged} messages`}; ` +
+        'the changes are not shown.\n',
+    );
+  }
+  return unverified || shown.some(warned) ? EXIT_UNVERIFIED : undefined;
 }
 
 export interface TailOpts {
@@ -119,7 +212,8 @@ export interface TailOpts {
 
 /**
  * `tail`: follow a channel live until Ctrl+C (or --exit-after messages); the SDK reconnects and catches up.
- * Exits 6, as `read` does, if any message shown failed verification.
+ * The channel is read first, so replies to earlier messages show what they answer and an edit shows the
+ * message it changed. Exits 6, as `read` does, if any message shown failed verification.
  */
 export async function tailChannel(
   ctx: CliContext,
@@ -129,6 +223,7 @@ export async function tailChannel(
 ): Promise<number | void> {
   const channelId = await resolveChannel(s, which);
   const who = await names(s, channelId);
+  const { lastSeq } = await s.readConversation(channelId);
   const limit = opts.exitAfter ? Number(opts.exitAfter) : Infinity;
   let seen = 0;
   let unverified = 0;
@@ -140,10 +235,15 @@ export async function tailChannel(
       if (seen >= limit) return;
       seen++;
       if (m.unverified) unverified++;
-      ctx.io.out(ctx.json ? JSON.stringify(plain(m)) + '\n' : line(m, who));
+      if (ctx.json) ctx.io.out(JSON.stringify(plainOf(m)) + '\n');
+      else {
+        const view = s.conversation(channelId);
+        const shown = view.messages.find((v) => v.seq === m.seq);
+        ctx.io.out(editLine(m, view, who) ?? (shown ? viewLines(shown, who) : `#${m.seq}  (no longer shown)\n`));
+      }
       if (seen >= limit) done();
     },
-    { after: opts.since !== undefined ? Number(opts.since) : undefined },
+    { after: opts.since !== undefined ? Number(opts.since) : lastSeq },
   );
   ctx.progress(`Following ${which}. Ctrl+C to stop.\n`);
   await Promise.race([finished, ctx.io.interrupted()]);

@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  CANNOT_SEE,
+  CANNOT_SHOW,
+  foldConversation,
   SendNotConfirmedError,
   StrongroomApiError,
   type ChannelView,
   type DecryptedMessage,
-} from '../../../sdk/index.js';
+  type MessageView,
+} from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
-import { thread, type ShownMessage } from '../state/thread.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 
 type Member = ChannelView['members'][number];
@@ -17,7 +20,7 @@ type Member = ChannelView['members'][number];
 interface Outgoing {
   clientMessageId: string;
   text: string;
-  replyTo?: ShownMessage;
+  replyTo?: MessageView;
   mentions: string[];
   failed: boolean;
 }
@@ -35,10 +38,15 @@ export function Channel({ params }: { params: Record<string, string> }) {
   const [gone, setGone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [outgoing, setOutgoing] = useState<Outgoing[]>([]);
-  const [replyTo, setReplyTo] = useState<ShownMessage | null>(null);
+  const [replyTo, setReplyTo] = useState<MessageView | null>(null);
 
   const byId = useMemo(() => new Map(channel?.members.map((m) => [m.userId, m]) ?? []), [channel]);
-  const shown = useMemo(() => (messages ? thread(messages, app.user.id) : []), [messages]);
+  // Edits folded into their originals, replies resolved, mentions marked: by the SDK's rules, which
+  // accept an edit only from the original's verified sender.
+  const shown = useMemo(
+    () => (messages ? foldConversation(messages, app.user.id, new Date()).messages : []),
+    [messages],
+  );
   const lastSeq = messages?.length ? messages[messages.length - 1].seq : 0;
 
   // The channel, its history, then live messages; expiries and deletions as they happen.
@@ -56,7 +64,8 @@ export function Channel({ params }: { params: Record<string, string> }) {
         const view = await app.secure.client.channel(channelId);
         if (stopped) return;
         setChannel(view);
-        setName(await app.inbox.nameOf({ ...view, memberCount: view.members.length, myRole: 'member' }));
+        const other = view.kind === 'direct' ? view.members.find((m) => m.userId !== app.user.id) : undefined;
+        setName(await app.inbox.nameOf({ ...view, directWith: other ?? null }));
         const history = await app.secure.readAll(channelId, 0, (n) => !stopped && setProgress(n));
         if (stopped) return;
         setMessages(history);
@@ -88,6 +97,8 @@ export function Channel({ params }: { params: Record<string, string> }) {
           {
             after,
             onExpired: (seqs) => setMessages((list) => list && list.filter((m) => !seqs.includes(m.seq))),
+            onDeleted: (seq) =>
+              setMessages((list) => list && list.map((m) => (m.seq === seq ? { ...m, deleted: true, content: null } : m))),
             onError: (err) => {
               if (err instanceof StrongroomApiError && (err.status === 403 || err.status === 404)) removed(err.message);
               else setError(app.failed(err));
@@ -135,16 +146,11 @@ export function Channel({ params }: { params: Record<string, string> }) {
       { ...out, failed: false },
     ]);
     try {
-      await app.secure.send(
-        channelId,
-        {
-          type: 'text',
-          text: out.text,
-          ...(out.replyTo?.clientMessageId ? { replyTo: out.replyTo.clientMessageId } : {}),
-          ...(out.mentions.length ? { mentions: out.mentions } : {}),
-        },
-        { clientMessageId: out.clientMessageId },
-      );
+      await app.secure.sendText(channelId, out.text, {
+        replyTo: out.replyTo,
+        mentions: out.mentions,
+        clientMessageId: out.clientMessageId,
+      });
       setOutgoing((list) => list.filter((o) => o.clientMessageId !== out.clientMessageId));
     } catch (err) {
       if (!(err instanceof SendNotConfirmedError)) setError(app.failed(err));
@@ -232,10 +238,10 @@ export function Channel({ params }: { params: Record<string, string> }) {
 }
 
 function MessageList(props: {
-  shown: ShownMessage[];
+  shown: MessageView[];
   members: Map<string, Member>;
   channelId: string;
-  onReply: (m: ShownMessage) => void;
+  onReply: (m: MessageView) => void;
   onFailed: (err: unknown) => void;
 }) {
   const end = useRef<HTMLDivElement>(null);
@@ -265,10 +271,10 @@ function MessageList(props: {
 }
 
 function MessageItem(props: {
-  m: ShownMessage;
+  m: MessageView;
   who: (userId: string | null) => string;
   channelId: string;
-  onReply: (m: ShownMessage) => void;
+  onReply: (m: MessageView) => void;
   onFailed: (err: unknown) => void;
 }) {
   const { m, who } = props;
@@ -276,26 +282,36 @@ function MessageItem(props: {
   const [editing, setEditing] = useState<string | null>(null);
   const del = useAction(() => app.secure.deleteMessage(props.channelId, m.seq));
   const edit = useAction(async (text: string) => {
-    await app.secure.send(props.channelId, { type: 'edit', of: m.clientMessageId, text });
+    await app.secure.editMessage(props.channelId, m, text);
     setEditing(null);
   });
+  const mine = m.senderUserId === app.user.id;
+  const placeholder =
+    m.kind === 'deleted'
+      ? 'This message was deleted.'
+      : m.kind === 'unreadable'
+        ? 'This message cannot be read on this device.'
+        : m.kind === 'unverified'
+          ? 'Strongroom could not confirm who sent this message, so it is not shown.'
+          : `This is ${CANNOT_SHOW}.`;
   return (
-    <li class={`message${m.mine ? ' mine' : ''}${m.mentionsMe ? ' mentioned' : ''}`}>
+    <li class={`message${mine ? ' mine' : ''}${m.mentionsMe ? ' mentioned' : ''}`}>
       <p class="message-meta">
-        <strong>{who(m.senderUserId)}</strong> <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+        <strong>{who(m.senderUserId)}</strong>{' '}
+        <time dateTime={m.sentAt ?? m.createdAt}>{formatDateTime(m.sentAt ?? m.createdAt)}</time>
         {m.edited && <span class="hint"> (edited)</span>}
         {m.mentionsMe && <span class="tag">Mentions you</span>}
       </p>
       {m.replyTo && (
         <p class="reply-quote">
-          Replying to {who(m.replyTo.senderUserId)}: {m.replyTo.preview ?? 'a message you cannot see'}
+          {m.replyTo.visible ? `Replying to ${who(m.replyTo.senderUserId)}: ${m.replyTo.preview}` : `Replying to ${CANNOT_SEE}`}
         </p>
       )}
-      {m.warning && (
-        <p class="warning-text" role="note">
-          Warning: {m.warning}
+      {m.warnings.map((w) => (
+        <p class="warning-text" role="note" key={w}>
+          Warning: {w}
         </p>
-      )}
+      ))}
       {editing !== null ? (
         <form
           onSubmit={(e) => {
@@ -318,7 +334,7 @@ function MessageItem(props: {
       ) : m.text !== null ? (
         <p class="message-text">{m.text}</p>
       ) : (
-        <p class="message-placeholder">{m.placeholder}</p>
+        <p class="message-placeholder">{placeholder}</p>
       )}
       <p class="message-foot">
         <span class="hint">Expires {formatDate(m.expiresAt)}</span>
@@ -327,12 +343,12 @@ function MessageItem(props: {
             <Button variant="link" onClick={() => props.onReply(m)}>
               Reply<span class="visually-hidden"> to {who(m.senderUserId)}</span>
             </Button>
-            {m.mine && m.clientMessageId && (
+            {mine && (
               <Button variant="link" onClick={() => setEditing(m.text ?? '')}>
                 Edit<span class="visually-hidden"> your message</span>
               </Button>
             )}
-            {m.mine &&
+            {mine &&
               (confirming ? (
                 <span role="group" aria-label="Confirm deleting">
                   Delete for everyone?{' '}
@@ -363,7 +379,7 @@ function MessageItem(props: {
 /** The box to write in: Enter sends, Shift+Enter starts a new line; @name mentions a member. */
 function Composer(props: {
   members: Member[];
-  replyTo: ShownMessage | null;
+  replyTo: MessageView | null;
   onCancelReply: () => void;
   onSend: (text: string, mentions: string[]) => void;
 }) {

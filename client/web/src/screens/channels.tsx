@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { UserDirectoryEntry } from '../../../sdk/index.js';
+import type { UserDirectoryEntry } from '../../../sdk/browser.js';
+import { UNREAD_COUNT_MAX } from '../../../../contracts/channels.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
@@ -30,11 +31,12 @@ export function Channels() {
               <Link href={`/channels/${c.id}`}>
                 <span class="channel-name">{c.name}</span>
                 <span class="channel-kind">
-                  {c.kind === 'direct' && c.otherMember ? c.otherMember.agencyName : KIND_LABELS[c.kind]}
+                  {c.kind === 'direct' && c.directWith ? c.directWith.agencyName : KIND_LABELS[c.kind]}
                 </span>
                 {c.unreadCount > 0 && (
                   <span class="badge">
-                    {c.unreadCount} <span class="visually-hidden">unread</span>
+                    {c.unreadCount >= UNREAD_COUNT_MAX ? `${UNREAD_COUNT_MAX}+` : c.unreadCount}{' '}
+                    <span class="visually-hidden">unread</span>
                   </span>
                 )}
               </Link>
@@ -54,7 +56,7 @@ export function NewMessage() {
     setResults(await app.secure.client.searchUsers(query.trim()));
   });
   const start = useAction(async (person: UserDirectoryEntry) => {
-    const existing = app.inbox.channels.value?.find((c) => c.kind === 'direct' && c.otherMember?.userId === person.id);
+    const existing = app.inbox.channels.value?.find((c) => c.kind === 'direct' && c.directWith?.userId === person.id);
     if (existing) return navigate(`/channels/${existing.id}`);
     const id = await app.secure.createChannel({ kind: 'direct', members: [{ userId: person.id }] });
     app.inbox.refreshSoon();

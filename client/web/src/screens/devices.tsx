@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { approveDeviceByCode, type DeviceView } from '../../../sdk/index.js';
+import { approveDeviceByCode, type DeviceView } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, formatDate, PageTitle, useAction } from '../ui/form.js';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { StrongroomApiError } from '../../../sdk/index.js';
+import { StrongroomApiError } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
 

@@ -13,8 +13,9 @@ import {
   type RealtimeConnection,
   type StoredDevice,
   type TrustStore,
-} from '../../../sdk/index.js';
-import { IndexedDbKeyStore, IndexedDbTrustStore } from '../../../sdk/browser.js';
+  IndexedDbKeyStore,
+  IndexedDbTrustStore,
+} from '../../../sdk/browser.js';
 import { navigate } from '../router.js';
 import { Inbox } from './inbox.js';
 import { Observable } from './observable.js';
@@ -56,7 +57,7 @@ export class App {
   readonly changes = new Observable<number>(0);
 
   readonly client = new StrongroomClient(location.origin, null, { browser: true });
-  readonly keyStore: KeyStore = new IndexedDbKeyStore();
+  readonly keyStore: KeyStore = new IndexedDbKeyStore(location.origin);
   private trustStore: TrustStore | undefined;
   private session: SecureSession | null = null;
   private inboxNow: Inbox | null = null;

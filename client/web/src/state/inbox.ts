@@ -1,4 +1,4 @@
-import type { ChannelSummary, RealtimeConnection, SecureSession } from '../../../sdk/index.js';
+import type { ChannelSummary, RealtimeConnection, SecureSession } from '../../../sdk/browser.js';
 import { Observable } from './observable.js';
 
 /** A channel as the list shows it: the server's summary and the title this browser decrypted. */
@@ -89,8 +89,8 @@ export class Inbox {
   }
 
   /** A channel's name: the other person for a direct message, else its decrypted title. */
-  async nameOf(c: ChannelSummary): Promise<string> {
-    if (c.kind === 'direct' && c.otherMember) return c.otherMember.displayName;
+  async nameOf(c: Pick<ChannelSummary, 'id' | 'kind' | 'directWith'>): Promise<string> {
+    if (c.kind === 'direct' && c.directWith) return c.directWith.displayName;
     const known = this.titles.get(c.id);
     if (known) return known;
     let title: string | null = null;
