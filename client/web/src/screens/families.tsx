@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ConsentRegisterView, FamilySummary, FamilyView } from '../../../sdk/index.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
-import { canChangeRecord, loadFamily, namesOf, type FamilyRecord } from '../state/family.js';
+import { canChangeRecord, inSentence, loadFamily, namesOf, type FamilyRecord } from '../state/family.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
 import { count } from '../ui/words.js';
@@ -234,8 +234,8 @@ function LeadHistory({ family, who }: { family: FamilyView; who: (id: string | n
             <th scope="row">{formatDateTime(h.changedAt)}</th>
             <td>
               {h.fromUserId === null
-                ? `Family opened with ${who(h.toUserId)} as lead worker`
-                : `Handed over from ${who(h.fromUserId)} to ${who(h.toUserId)}`}
+                ? `Family opened with ${inSentence(who(h.toUserId))} as lead worker`
+                : `Handed over from ${inSentence(who(h.fromUserId))} to ${inSentence(who(h.toUserId))}`}
             </td>
             <td>{who(h.changedBy)}</td>
           </tr>

@@ -10,7 +10,7 @@ import type {
   TextDocument,
 } from '../../../sdk/index.js';
 import { app } from '../state/app.js';
-import { agencyNamesOf, type FamilyRecord, type ShownMember } from '../state/family.js';
+import { agencyNamesOf, inSentence, type FamilyRecord, type ShownMember } from '../state/family.js';
 import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDateTime, TextArea, useAction } from '../ui/form.js';
 import { useLoad } from '../ui/status.js';
@@ -165,7 +165,7 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
                         {CONSENT_GIVER_LABELS[c.givenBy]}
                         {c.competence && (
                           <span class="covers">
-                            Judged competent to decide by {who(c.competence.assessedBy)} on{' '}
+                            Judged competent to decide by {inSentence(who(c.competence.assessedBy))} on{' '}
                             {formatDay(c.competence.assessedOn)}: {text(c.id)}
                           </span>
                         )}
@@ -185,7 +185,7 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
               <ul>
                 {m.noticesGiven.map((n) => (
                   <li key={`${n.agencyId}-${n.noticeVersion}-${n.givenOn}`}>
-                    Privacy notice {n.noticeVersion} given on {formatDay(n.givenOn)} by {who(n.givenBy)} for{' '}
+                    Privacy notice {n.noticeVersion} given on {formatDay(n.givenOn)} by {inSentence(who(n.givenBy))} for{' '}
                     {agencyName(n.agencyId)}
                   </li>
                 ))}

@@ -8,7 +8,7 @@ import {
   type TextDocument,
 } from '../../../sdk/index.js';
 import { app } from '../state/app.js';
-import type { FamilyRecord } from '../state/family.js';
+import { inSentence, type FamilyRecord } from '../state/family.js';
 import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDateTime, TextArea, useAction } from '../ui/form.js';
 import { useLoad } from '../ui/status.js';
@@ -112,13 +112,17 @@ export function FamilyPlan({
               <p>Do not rely on this text until the person who saved it has confirmed it.</p>
             </div>
           ) : (
-            <p class="ok-text">Checked: this is the text {who(version.authorId)} saved, signed by their device.</p>
+            <p class="ok-text">
+              {version.authorId === app.user.id
+                ? 'Checked: this is the text you saved, signed by your device.'
+                : `Checked: this is the text ${who(version.authorId)} saved, signed by their device.`}
+            </p>
           )}
           <dl class="summary">
             <div>
               <dt>Version</dt>
               <dd>
-                {version.version}, saved by {who(version.authorId)} on {formatDateTime(version.savedAt)}
+                {version.version}, saved by {inSentence(who(version.authorId))} on {formatDateTime(version.savedAt)}
               </dd>
             </div>
             <div>
@@ -207,7 +211,9 @@ export function FamilyPlan({
                     </td>
                     <td>
                       <span class="cell-label">From: </span>
-                      {x.kind === 'family' ? `The family (recorded by ${who(x.authorId)})` : who(x.authorId)}
+                      {x.kind === 'family'
+                        ? `The family (recorded by ${inSentence(who(x.authorId))})`
+                        : who(x.authorId)}
                     </td>
                     <td class="prose">{x.text}</td>
                   </tr>

@@ -111,3 +111,6 @@ export function agencyNamesOf(agencies: AgencyView[]): (agencyId: string) => str
   const names = new Map(agencies.map((a) => [a.id, a.name]));
   return (id) => names.get(id) ?? 'An agency no longer on the register';
 }
+
+/** A name from `namesOf` placed inside a sentence: "saved by you", not "saved by You". */
+export const inSentence = (name: string) => (name === 'You' ? 'you' : name);
