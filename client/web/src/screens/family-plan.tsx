@@ -274,7 +274,9 @@ function EditPlan({
   );
   const [familyVoice, setFamilyVoice] = useState(base?.familyVoice ?? '');
   const [reviewOn, setReviewOn] = useState(version?.reviewOn ?? inTwelveWeeks());
-  const [covered, setCovered] = useState<string[]>(version?.coveredMemberIds ?? record.members.map((m) => m.id));
+  // Until changed here: whom the latest version covers, or for a first plan every member (as they are now).
+  const [chosen, setCovered] = useState<string[] | null>(null);
+  const covered = chosen ?? version?.coveredMemberIds ?? record.members.map((m) => m.id);
   const change = (i: number, field: keyof Omit<Draft, 'id'>, value: string) =>
     setObjectives((list) => list.map((o, j) => (j === i ? { ...o, [field]: value } : o)));
   const save = useAction(async () => {

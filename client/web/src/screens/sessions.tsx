@@ -8,7 +8,7 @@ import { Status, useLoad } from '../ui/status.js';
 /** "Chrome on Windows" from a browser's user-agent text; the CLI says so; anything else as it is. */
 function clientName(ua: string | null): string {
   if (!ua) return 'Unknown';
-  if (/strongroom/i.test(ua) || /^node/i.test(ua)) return 'Strongroom command line';
+  if (/strongroom/i.test(ua) || /^node/i.test(ua)) return 'The command line, or a program';
   const browser = /Edg\//.test(ua)
     ? 'Edge'
     : /Firefox\//.test(ua)
