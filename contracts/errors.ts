@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'invitation_invalid',
   'weak_password',
   'attestation_required',
+  // a web page's cookie session: a change asked for without its CSRF token, or by another site
+  'csrf_token_required',
+  'csrf_token_invalid',
+  'foreign_origin',
   // agencies, agreements and users
   'agency_not_signed',
   'agency_exists',

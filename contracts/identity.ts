@@ -14,6 +14,19 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const SESSION_STAGES = ['full', 'mfa_enrolment'] as const;
 export type SessionStage = (typeof SESSION_STAGES)[number];
 
+/**
+ * Where a session's secret lives. `bearer` (the default): the sign-in answer carries the token, and the
+ * client sends it as `Authorization: Bearer <token>` (the CLI, the SDK in Node). `cookie`: the browser
+ * keeps it in an HttpOnly cookie that the page's scripts cannot read, and the answer carries only a
+ * CSRF token instead, which the page sends in `X-CSRF-Token` with every change it asks for.
+ */
+export const SESSION_KINDS = ['bearer', 'cookie'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+/** The cookie of a `cookie` session: HttpOnly, SameSite=Strict, Path=/ (Secure over HTTPS). */
+export const SESSION_COOKIE = 'strongroom_session';
+/** The header a cookie session's POST, PUT, PATCH and DELETE requests carry its CSRF token in. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
 /** Password length bounds in characters (NCSC/ASVS); the server also refuses common passwords. */
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -39,6 +52,8 @@ export const loginSchema = z.strictObject({
     .max(MAX_PASSWORD_LENGTH * 4),
   totp: totpCode.optional(),
   recoveryCode: z.string().min(8).max(40).optional(),
+  /** `cookie` for a web page: the token goes into an HttpOnly cookie, never into the answer. */
+  session: z.enum(SESSION_KINDS).optional(),
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 
@@ -176,14 +191,40 @@ export const sessionView = z.object({
 });
 export type SessionView = z.infer<typeof sessionView>;
 
-export const loginResult = z.object({
-  /** The bearer token; shown once, stored by the server only as a hash. */
-  token: z.string(),
+/** Who signed in, to which session: what every sign-in answer and the session check share. */
+const signedIn = {
   session: sessionView,
   user: userView,
   agency: z.object({ id: z.uuid(), name: z.string(), status: z.enum(AGENCY_STATUSES) }),
+};
+
+export const loginResult = z.object({
+  /** The bearer token; shown once, stored by the server only as a hash. */
+  token: z.string(),
+  ...signedIn,
 });
 export type LoginResult = z.infer<typeof loginResult>;
+
+/**
+ * The answer to a sign-in with `session: 'cookie'`: no token (it is in the HttpOnly cookie the same
+ * answer sets), and the CSRF token the page sends in `X-CSRF-Token` with every POST, PUT, PATCH and DELETE.
+ */
+export const cookieLoginResult = z.object({
+  /** Derived from the session's token: the same on every instance, for as long as the session lives. */
+  csrfToken: z.string(),
+  ...signedIn,
+});
+export type CookieLoginResult = z.infer<typeof cookieLoginResult>;
+
+/** `GET /auth/session`: the session that asked, still live; how a reloaded page finds its cookie session. */
+export const currentSessionView = z.object({
+  ...signedIn,
+  /** How the request proved its session. */
+  via: z.enum(SESSION_KINDS),
+  /** The CSRF token of a cookie session (see `cookieLoginResult`); null for a bearer token, which needs none. */
+  csrfToken: z.string().nullable(),
+});
+export type CurrentSessionView = z.infer<typeof currentSessionView>;
 
 export const logoutAllResult = z.object({ revoked: z.number().int() });
 export type LogoutAllResult = z.infer<typeof logoutAllResult>;

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { CSRF_HEADER, SESSION_COOKIE } from '../contracts/identity.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { AllExceptionsFilter, sendError, toErrorResponse } from './common/all-exceptions.filter.js';
 import { SystemClock } from './common/clock.js';
@@ -57,13 +58,22 @@ export async function createApp(
     .setTitle('Strongroom API')
     .setDescription(
       'End-to-end encrypted collaboration for ISA partner agencies. Errors are always ' +
-        '`{"error":{"code","message","details"}}`. Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/login`.',
+        '`{"error":{"code","message","details"}}`. Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/login`; ' +
+        `a web page signs in with \`session: "cookie"\` instead and is authenticated by the \`${SESSION_COOKIE}\` cookie.`,
     )
     .setVersion('1')
     .addBearerAuth()
+    .addCookieAuth(SESSION_COOKIE, {
+      type: 'apiKey',
+      description:
+        `Set by \`POST /api/auth/login\` with \`session: "cookie"\` (HttpOnly, SameSite=Strict). Used only when the ` +
+        `request has no Authorization header. POST, PUT, PATCH and DELETE must carry the session's CSRF token ` +
+        `(from the sign-in answer or \`GET /api/auth/session\`) in \`${CSRF_HEADER}\`, else 403 ` +
+        '`csrf_token_required` or `csrf_token_invalid`; one whose `Origin` names another site is 403 `foreign_origin`.',
+    })
     .build();
   // The document only: the page that shows it is `htmlPages`' (its own page has inline styles).
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+  SwaggerModule.setup('api/docs', app, () => withSessionCookie(SwaggerModule.createDocument(app, doc)), {
     ui: false,
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
@@ -75,4 +85,19 @@ export async function createApp(
     sendError(res, status, body);
   });
   return app;
+}
+
+/**
+ * Every route a bearer token opens, the session cookie opens too (the one AuthGuard decides both): the
+ * document says so here, in one place, rather than on every route.
+ */
+function withSessionCookie(document: OpenAPIObject): OpenAPIObject {
+  for (const methods of Object.values(document.paths)) {
+    for (const op of Object.values(methods as Record<string, { security?: Record<string, string[]>[] }>)) {
+      if (op.security?.some((s) => 'bearer' in s) && !op.security.some((s) => 'cookie' in s)) {
+        op.security.push({ cookie: [] });
+      }
+    }
+  }
+  return document;
 }

@@ -100,6 +100,7 @@ const ENDPOINTS: Endpoint[] = [
         password: [123, '', null, ['x']],
         totp: ['12345', 123456, 'abcdef'],
         recoveryCode: ['short', 5],
+        session: ['jar', 5, null, ['cookie']],
       },
       required: ['email', 'password'],
       text: ['email', 'password'],
@@ -116,6 +117,7 @@ const ENDPOINTS: Endpoint[] = [
       text: [],
     },
   },
+  { method: 'GET', path: '/api/auth/session', auth: true },
   { method: 'POST', path: '/api/auth/logout', auth: true, emptyBody: true },
   { method: 'POST', path: '/api/auth/logout-all', auth: true, emptyBody: true },
   {

@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  */
 interface Operation {
   summary?: string;
+  security?: Record<string, string[]>[];
   responses?: Record<
     string,
     { description?: string; content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }
@@ -58,6 +59,16 @@ describe('OpenAPI document', () => {
       expect({ route, code: tooMany?.description?.includes('too_many_attempts') }).toEqual({ route, code: true });
       expect(Object.keys(tooMany?.headers ?? {})).toEqual(['Retry-After']);
     }
+  });
+
+  it('says every route a bearer token opens is open to a web page’s session cookie too, and how', () => {
+    const bearerOnly = operations()
+      .filter(({ op }) => op.security?.some((s) => 'bearer' in s) && !op.security.some((s) => 'cookie' in s))
+      .map(({ name }) => name);
+    expect(bearerOnly).toEqual([]);
+    expect(paths['/api/auth/session']?.get?.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    const login = paths['/api/auth/login'].post.responses?.['200']?.content?.['application/json']?.schema;
+    expect(JSON.stringify(login)).toContain('csrfToken');
   });
 
   it('documents the ISA admin’s sign-in throttling routes', () => {

@@ -110,7 +110,7 @@ describe('the web client, served by the server', () => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ encoding: res.headers['content-encoding'] as string | undefined, body: Buffer.concat(chunks) }),
+            resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }),
           );
         })
         .on('error', reject);

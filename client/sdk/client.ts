@@ -1,6 +1,6 @@
 import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink } from './crypto/audit-chain.js';
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
-import { HttpTransport } from './transport/http.js';
+import { HttpTransport, StrongroomApiError } from './transport/http.js';
 import type {
   AgencyView,
   AgreementVersion,
@@ -63,9 +63,12 @@ import type {
   MessagePage,
   SendMessageInput,
   StoredMessageView,
+  CookieLoginResult,
+  CurrentSessionView,
   LoginInput,
   LoginResult,
   LogoutAllResult,
+  SessionKind,
   MeView,
   ActivatedUser,
   AttestationView,
@@ -85,6 +88,20 @@ import type {
 
 export type { LoginInput };
 
+/** How a client is made. */
+export interface ClientOptions {
+  /**
+   * `bearer` (the default, for Node and the CLI): the client holds the session token and sends it.
+   * `cookie` (for a web page served by the Strongroom server): the browser holds the session in an
+   * HttpOnly cookie that no script can read; sign in with `loginWithCookie`, or after a reload pick the
+   * session up with `resumeCookieSession`. The client then holds only the session's CSRF token.
+   */
+  session?: SessionKind;
+}
+
+/** The refusals that mean the session itself is over (not, say, a wrong password at step-up). */
+const SESSION_OVER = new Set(['unauthenticated', 'invalid_session', 'session_expired', 'account_disabled']);
+
 /**
  * A create request whose record id the client makes: sealed fields are bound to it, so a caller that
  * seals passes the id it sealed for; one that seals nothing may leave it out and gets a fresh one.
@@ -96,22 +113,47 @@ function withId<T extends { id?: string }>(input: T): T & { id: string } {
 }
 
 /**
- * The typed Strongroom API for Node and the browser. Holds the session token; does the device-key
- * crypto locally and sends only public keys and signatures.
+ * The typed Strongroom API for Node and the browser. Holds the session token (or, in a web page's
+ * cookie mode, only the session's CSRF token); does the device-key crypto locally and sends only public
+ * keys and signatures.
  */
 export class StrongroomClient {
   readonly http: HttpTransport;
 
-  constructor(serverUrl: string, token?: string | null) {
-    this.http = new HttpTransport(serverUrl);
+  /**
+   * `new StrongroomClient(url, token)` in Node and the CLI; in a web page served by the server,
+   * `new StrongroomClient(location.origin, null, { session: 'cookie' })`.
+   */
+  constructor(serverUrl: string, token?: string | null, options: ClientOptions = {}) {
+    this.http = new HttpTransport(serverUrl, options.session ?? 'bearer');
+    if (this.http.session === 'cookie' && token) {
+      throw new Error('A client with a cookie session holds no token: the browser keeps the session.');
+    }
     this.http.token = token ?? null;
   }
 
   get serverUrl(): string {
     return this.http.baseUrl;
   }
+  /** The bearer token; always null in cookie mode, where no script ever sees the token. */
   get token(): string | null {
     return this.http.token;
+  }
+  /** `bearer` or `cookie`, as the client was made. */
+  get sessionKind(): SessionKind {
+    return this.http.session;
+  }
+  /** In cookie mode, the session's CSRF token once signed in or resumed; null otherwise. */
+  get csrfToken(): string | null {
+    return this.http.csrfToken;
+  }
+  /**
+   * Which session the client is signed in with, or null: the token, or in cookie mode the CSRF token
+   * (derived from the session's token, so one per session). A socket opened for one session is not used
+   * for another.
+   */
+  get sessionKey(): string | null {
+    return this.http.token ?? this.http.csrfToken;
   }
 
   // ── health ──
@@ -119,16 +161,62 @@ export class StrongroomClient {
   ready = () => this.http.request<{ status: string }>('GET', '/ready');
 
   // ── sign-in and sessions ──
+  /** Signs in for a bearer token (Node, the CLI). A client in cookie mode signs in with `loginWithCookie`. */
   async login(input: LoginInput): Promise<LoginResult> {
+    if (this.http.session === 'cookie' || input.session === 'cookie') {
+      throw new Error('This client keeps its session in a cookie: sign in with loginWithCookie().');
+    }
     const result = await this.http.request<LoginResult>('POST', '/auth/login', input);
     this.http.token = result.token;
     return result;
   }
+  /**
+   * Signs a web page in (cookie mode): the server sets the HttpOnly session cookie, and the answer
+   * carries the CSRF token, which this client keeps in memory and sends with every change. A second
+   * factor goes in `totp` or `recoveryCode` as with `login`.
+   */
+  async loginWithCookie(input: Omit<LoginInput, 'session'>): Promise<CookieLoginResult> {
+    this.needsCookieMode('loginWithCookie');
+    const result = await this.http.request<CookieLoginResult>('POST', '/auth/login', { ...input, session: 'cookie' });
+    this.http.csrfToken = result.csrfToken;
+    return result;
+  }
+  /**
+   * After a page reload (cookie mode): whether the browser's session cookie is still live, and if so its
+   * CSRF token, which this client then uses. Null when there is no live session: show the sign-in page.
+   */
+  async resumeCookieSession(): Promise<CurrentSessionView | null> {
+    this.needsCookieMode('resumeCookieSession');
+    try {
+      const current = await this.currentSession();
+      this.http.csrfToken = current.csrfToken;
+      return current;
+    } catch (err) {
+      if (err instanceof StrongroomApiError && err.status === 401 && SESSION_OVER.has(err.code)) {
+        this.http.csrfToken = null;
+        return null;
+      }
+      throw err;
+    }
+  }
+  /** The session this client is signed in with, if it is still live (401 if not). */
+  currentSession = () => this.http.request<CurrentSessionView>('GET', '/auth/session');
   async logout(): Promise<void> {
     await this.http.request('POST', '/auth/logout');
     this.http.token = null;
+    this.http.csrfToken = null;
   }
-  logoutEverywhere = () => this.http.request<LogoutAllResult>('POST', '/auth/logout-all');
+  logoutEverywhere = async (): Promise<LogoutAllResult> => {
+    const result = await this.http.request<LogoutAllResult>('POST', '/auth/logout-all');
+    // This session ended too; a bearer client keeps its (now useless) token, as it always has.
+    this.http.csrfToken = null;
+    return result;
+  };
+  private needsCookieMode(method: string): void {
+    if (this.http.session !== 'cookie') {
+      throw new Error(`${method}() is for a client made with { session: 'cookie' } (a web page).`);
+    }
+  }
   me = () => this.http.request<MeView>('GET', '/me');
   sessions = () => this.http.request<SessionView[]>('GET', '/me/sessions');
   revokeSession = (id: string) => this.http.request<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`);

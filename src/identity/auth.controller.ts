@@ -1,8 +1,12 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
 import {
   acceptInvitationSchema,
   activatedUser,
+  cookieLoginResult,
+  currentSessionView,
   loginResult,
   loginSchema,
   logoutAllResult,
@@ -10,6 +14,8 @@ import {
   stepUpView,
   type AcceptInvitationInput,
   type ActivatedUser,
+  type CookieLoginResult,
+  type CurrentSessionView,
   type LoginInput,
   type LoginResult,
   type LogoutAllResult,
@@ -20,6 +26,7 @@ import { Meta, type RequestMeta } from '../common/request-context.js';
 import { ApiDoc, ApiZodBody, emptyBodySchema, zodPipe } from '../common/zod.js';
 import { Access, Auth, type AuthContext } from './auth-context.js';
 import { LoginService } from './login.service.js';
+import { csrfTokenFor, SessionCookies, type CookieAuthenticated } from './session-cookie.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
 
@@ -40,16 +47,48 @@ export class AuthController {
   constructor(
     private readonly login: LoginService,
     private readonly sessions: SessionsService,
+    private readonly cookies: SessionCookies,
   ) {}
 
   @Post('login')
-  @ApiDoc('Sign in with e-mail, password and (if enabled) a second factor', loginResult)
+  @ApiDoc(
+    'Sign in with e-mail, password and (if enabled) a second factor; `session: "cookie"` for a web page',
+    z.union([loginResult, cookieLoginResult]),
+  )
   @HttpCode(200)
   @Access('public')
   @ApiZodBody(loginSchema)
   @ApiTooManyAttempts()
-  signIn(@Body(zodPipe(loginSchema)) dto: LoginInput, @Meta() meta: RequestMeta): Promise<LoginResult> {
-    return this.login.login(dto, meta);
+  @ApiResponse({
+    status: 403,
+    description: '`foreign_origin`: a cookie sign-in asked for by a page on another site.',
+  })
+  async signIn(
+    @Body(zodPipe(loginSchema)) dto: LoginInput,
+    @Meta() meta: RequestMeta,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResult | CookieLoginResult> {
+    const { session: kind, ...credentials } = dto;
+    if (kind !== 'cookie') return this.login.login(credentials, meta);
+    // Another site's page must not sign the browser in to an account of its choosing (login CSRF).
+    this.cookies.refuseOtherSites(req);
+    // The token goes into the HttpOnly cookie only: the page's scripts (and anything injected into them)
+    // never see it, and it cannot be copied out of the browser by them.
+    const { token, ...signedIn } = await this.login.login(credentials, meta);
+    this.cookies.issue(req, res, token, new Date(signedIn.session.absoluteExpiresAt));
+    return { csrfToken: csrfTokenFor(token), ...signedIn };
+  }
+
+  @Get('session')
+  @ApiDoc(
+    'Whether your session is still live, and for a web page’s cookie session its CSRF token (after a reload)',
+    currentSessionView,
+  )
+  @Access('enrolment')
+  @ApiBearerAuth()
+  current(@Auth() auth: AuthContext, @Req() req: CookieAuthenticated): CurrentSessionView {
+    return this.sessions.current(auth, this.cookies.csrfTokenOf(req));
   }
 
   @Post('step-up')
@@ -68,21 +107,34 @@ export class AuthController {
   }
 
   @Post('logout')
-  @ApiDoc('End this session', null)
+  @ApiDoc('End this session (and clear a web page’s session cookie)', null)
   @HttpCode(204)
   @Access('enrolment')
   @ApiBearerAuth()
-  async logout(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<void> {
+  async logout(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+    @Req() req: CookieAuthenticated,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.sessions.revokeSession(auth, auth.session.id);
+    this.cookies.clearIfUsed(req, res);
   }
 
   @Post('logout-all')
-  @ApiDoc('End every session of this account', logoutAllResult)
+  @ApiDoc('End every session of this account (and clear a web page’s session cookie)', logoutAllResult)
   @HttpCode(200)
   @Access('session')
   @ApiBearerAuth()
-  logoutAll(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<LogoutAllResult> {
-    return this.sessions.logoutEverywhere(auth);
+  async logoutAll(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+    @Req() req: CookieAuthenticated,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LogoutAllResult> {
+    const result = await this.sessions.logoutEverywhere(auth);
+    this.cookies.clearIfUsed(req, res);
+    return result;
   }
 }
 

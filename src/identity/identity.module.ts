@@ -15,6 +15,7 @@ import { MeController } from './me.controller.js';
 import { MeService } from './me.service.js';
 import { MfaService } from './mfa.service.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { SessionCookies } from './session-cookie.js';
 import { PasswordVerifier } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
@@ -43,6 +44,7 @@ import { UsersService } from './users.service.js';
     InvitationsRepository,
     AttestationsRepository,
     SignInThrottlesRepository,
+    SessionCookies,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   controllers: [
@@ -53,6 +55,6 @@ import { UsersService } from './users.service.js';
     DevicesController,
     SignInThrottlesController,
   ],
-  exports: [AuthService, UsersService, DevicesService, UsersRepository, DevicesRepository],
+  exports: [AuthService, SessionCookies, UsersService, DevicesService, UsersRepository, DevicesRepository],
 })
 export class IdentityModule {}

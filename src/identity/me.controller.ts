@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { z } from 'zod';
 import {
   identityView,
@@ -28,6 +29,7 @@ import { Access, Auth, type AuthContext } from './auth-context.js';
 import { DevicesService } from './devices.service.js';
 import { MeService } from './me.service.js';
 import { MfaService } from './mfa.service.js';
+import { SessionCookies, type CookieAuthenticated } from './session-cookie.js';
 import { SessionsService } from './sessions.service.js';
 
 /** The signed-in person's own account: profile, attestation, MFA, sessions, devices. */
@@ -40,6 +42,7 @@ export class MeController {
     private readonly mfa: MfaService,
     private readonly sessions: SessionsService,
     private readonly devices: DevicesService,
+    private readonly cookies: SessionCookies,
   ) {}
 
   @Get()
@@ -84,8 +87,15 @@ export class MeController {
   @ApiDoc('End one of your sessions', null)
   @HttpCode(204)
   @Access('session')
-  async revokeSession(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<void> {
+  async revokeSession(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Req() req: CookieAuthenticated,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
     await this.sessions.revokeSession(auth, id);
+    // Ending the very session this page is signed in with is signing out: its cookie goes too.
+    if (id === auth.session.id) this.cookies.clearIfUsed(req, res);
   }
 
   @Get('devices')

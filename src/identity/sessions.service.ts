@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { LogoutAllResult, SessionView } from '../../contracts/identity.js';
+import type { CurrentSessionView, LogoutAllResult, SessionView } from '../../contracts/identity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from './auth-context.js';
 import { SessionsRepository, toSessionView } from './sessions.repository.js';
+import { toUserView } from './users.repository.js';
 
 /** A person's own sessions: listing, sign-out, sign-out everywhere; and ending all of a user's sessions. */
 @Injectable()
@@ -19,6 +20,20 @@ export class SessionsService {
     private readonly events: DomainEvents,
     private readonly sessions: SessionsRepository,
   ) {}
+
+  /**
+   * The session that asked, as the guard just found it live (its idle expiry moved on by the asking), and
+   * the CSRF token a cookie session's page needs again after a reload. Reads nothing more.
+   */
+  current(auth: AuthContext, csrfToken: string | null): CurrentSessionView {
+    return {
+      session: toSessionView(auth.session),
+      user: toUserView(auth.user),
+      agency: { id: auth.agency.id, name: auth.agency.name, status: auth.agency.status },
+      via: csrfToken === null ? 'bearer' : 'cookie',
+      csrfToken,
+    };
+  }
 
   async listSessions(auth: AuthContext): Promise<SessionView[]> {
     const sessions = await this.sessions.listLive(this.db.manager, auth.user.id, this.clock.now());

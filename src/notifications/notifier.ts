@@ -16,11 +16,14 @@ const NEW_MESSAGES = 'strongroom:new-messages';
 const CHANNEL_EVENT = 'strongroom:channel-event';
 /** Access may have changed for these users (or everyone): each instance checks its sockets again. */
 const ACCESS_CHANGED = 'strongroom:access-changed';
+/** Sockets in a room lost their session: each instance tells its own why, then cuts them. */
+const CUT = 'strongroom:cut';
 /** The instance-to-instance events (never sent to a client). */
 interface InterServerEvents {
   [NEW_MESSAGES]: (items: NewMessage[]) => void;
   [CHANNEL_EVENT]: (e: { channelId: string; event: ServerEventName; payload: unknown }) => void;
   [ACCESS_CHANGED]: (userIds: string[] | 'all') => void;
+  [CUT]: (e: { rooms: string[]; reason: string }) => void;
 }
 
 /**
@@ -53,6 +56,7 @@ export class Notifier {
       this.safely(() => this.toChannelLocally(e.channelId, e.event, e.payload)),
     );
     nsp.on(ACCESS_CHANGED, (userIds: string[] | 'all') => this.safely(() => this.rule?.accessChanged(userIds)));
+    nsp.on(CUT, (e: { rooms: string[]; reason: string }) => this.safely(() => this.cutLocally(e.rooms, e.reason)));
   }
 
   /** Called once by LiveAccess: who may hear a channel's events on this instance. */
@@ -123,19 +127,30 @@ export class Notifier {
 
   /** Cuts every socket of a user (disabled leaver, withdrawn agency), on every instance. */
   disconnectUser(userId: string, reason: string): void {
-    this.safely(() => {
-      this.nsp?.to(userRoom(userId)).emit('session.revoked', { reason });
-      this.nsp?.in(userRoom(userId)).disconnectSockets(true);
-    });
+    this.cut([userRoom(userId)], reason);
   }
 
+  /** Cuts every socket of these sessions (signed out, revoked), on every instance. */
   disconnectSessions(sessionIds: string[], reason: string): void {
-    for (const id of sessionIds) {
-      this.safely(() => {
-        this.nsp?.to(sessionRoom(id)).emit('session.revoked', { reason });
-        this.nsp?.in(sessionRoom(id)).disconnectSockets(true);
-      });
-    }
+    this.cut(sessionIds.map(sessionRoom), reason);
+  }
+
+  /**
+   * Each instance tells its own sockets in the rooms `session.revoked`, then cuts them. Through the adapter
+   * an emit and a disconnect each wait for their own publication, so the disconnect could overtake the
+   * emit on this very instance and the socket would be cut without hearing why: done locally, the event is
+   * on the wire before the connection closes.
+   */
+  private cut(rooms: string[], reason: string): void {
+    if (!this.nsp || !rooms.length) return;
+    this.safely(() => this.cutLocally(rooms, reason));
+    this.safely(() => this.nsp?.serverSideEmit(CUT, { rooms, reason }));
+  }
+
+  private cutLocally(rooms: string[], reason: string): void {
+    if (!this.nsp) return;
+    this.nsp.local.to(rooms).emit('session.revoked', { reason });
+    this.nsp.local.in(rooms).disconnectSockets(true);
   }
 
   private safely(fn: () => unknown): void {

@@ -15,6 +15,7 @@ import { AppError } from '../common/app-error.js';
 import { parseOrThrow } from '../common/zod.js';
 import { MessageWriter } from '../messages/message-writer.js';
 import { Notifier } from '../notifications/notifier.js';
+import { SessionCookies } from '../identity/session-cookie.js';
 import { LiveAccess, socketMeta } from './live-access.js';
 import { SocketBudget } from './socket-budget.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
@@ -45,6 +46,7 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     private readonly writer: MessageWriter,
     private readonly notifier: Notifier,
     private readonly access: LiveAccess,
+    private readonly cookies: SessionCookies,
   ) {}
 
   private nsp: Namespace<ClientToServerEvents, ServerToClientEvents> | null = null;
@@ -112,10 +114,22 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     });
   }
 
-  /** The HTTP rule exactly (LiveAccess): session, user, agency party to the ISA, attestation; then rooms. */
+  /**
+   * The HTTP rule exactly (LiveAccess): session, user, agency party to the ISA, attestation; then rooms.
+   * The session is the handshake's token (the SDK in Node, the CLI) when it names one; otherwise a web
+   * page's session cookie, taken only from a page of this site (SessionCookies.handshakeSession). From
+   * then on the socket is its session's token, whichever way it came: the timers, re-checks, revocation
+   * and every send treat both alike.
+   */
   private async admit(socket: Socket): Promise<void> {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const auth = await this.access.admit(socket, typeof token === 'string' ? token : undefined);
+    const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token =
+      given === undefined
+        ? this.cookies.handshakeSession(socket.request)
+        : typeof given === 'string'
+          ? given
+          : undefined;
+    const auth = await this.access.admit(socket, token);
     Object.assign(socket.data as SocketData, { token: token as string, userId: auth.user.id });
   }
 

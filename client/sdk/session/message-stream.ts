@@ -71,6 +71,8 @@ type Order = Pick<Sealed['payload'], 'n' | 'prev' | 'sentAt' | 'seen'>;
  */
 export class MessageStream {
   private rt: RealtimeConnection | null = null;
+  /** The client's session when the socket was opened (`sessionKey`): a new sign-in needs a new socket. */
+  private rtSession: string | null = null;
   /** Per channel: this device's last acknowledged message (its counter and chain link). */
   private readonly chains = new Map<string, { n: number; link: string | null }>();
   /** Per channel: the send in progress, so two sends never take the same counter. */
@@ -263,7 +265,7 @@ export class MessageStream {
 
   /** Over the socket when it is connected (and signed in as this client), else over HTTP. */
   private deliver(channelId: string, payload: Sealed['payload']): Promise<StoredMessageView> {
-    return this.rt?.connected && this.rt.token === this.client.token
+    return this.rt?.connected && this.rtSession === this.client.sessionKey
       ? this.rt.request('message.send', { channelId, ...payload })
       : this.client.sendMessage(channelId, payload);
   }
@@ -457,10 +459,13 @@ export class MessageStream {
   /** Opens the socket; sends then go over it (acknowledged with the stored sequence number). */
   async connect(): Promise<RealtimeConnection> {
     // A new sign-in means a new session: the old socket belongs to the old one.
-    if (this.rt && this.rt.token !== this.client.token) this.close();
+    if (this.rt && this.rtSession !== this.client.sessionKey) this.close();
     if (this.rt) return this.rt;
-    if (!this.client.token) throw new Error('Sign in first.');
-    const rt = new RealtimeConnection(this.client.serverUrl, this.client.token, { retry: this.policy });
+    const session = this.client.sessionKey;
+    if (!session) throw new Error('Sign in first.');
+    // In cookie mode there is no token: the browser's session cookie admits the socket.
+    const credential = this.client.sessionKind === 'cookie' ? { cookie: true as const } : session;
+    const rt = new RealtimeConnection(this.client.serverUrl, credential, { retry: this.policy });
     rt.on('message.expired', ({ channelId, seqs }) => this.cache.forget(channelId, seqs));
     // Its sender took it back: its words leave this device too, and edits of it no longer show.
     rt.on('message.deleted', ({ channelId, seq }) => this.cache.forget(channelId, [seq]));
@@ -472,6 +477,7 @@ export class MessageStream {
       throw err;
     }
     this.rt = rt;
+    this.rtSession = session;
     return rt;
   }
 

@@ -1,4 +1,5 @@
 import type { ErrorBody, ErrorCode } from '../../../contracts/errors.js';
+import { CSRF_HEADER, type SessionKind } from '../../../contracts/identity.js';
 
 /** The error shape every Strongroom endpoint returns (DESIGN.md §7). */
 export type ApiErrorBody = ErrorBody;
@@ -29,11 +30,24 @@ export class StrongroomNetworkError extends Error {
   }
 }
 
-/** JSON over fetch (Node 20 and browsers alike). Knows nothing of crypto. */
+/** Methods that change nothing: the only ones a cookie session may send without its CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * JSON over fetch (Node 20 and browsers alike). Knows nothing of crypto. A `bearer` transport (the
+ * default: Node, the CLI) sends its token in `Authorization`. A `cookie` transport (a web page) holds no
+ * token at all: the browser sends the HttpOnly session cookie to its own site (`credentials:
+ * 'same-origin'`), and every change carries the session's CSRF token in `X-CSRF-Token`.
+ */
 export class HttpTransport {
   token: string | null = null;
+  /** A cookie session's CSRF token, from sign-in or `GET /auth/session`; kept in memory only. */
+  csrfToken: string | null = null;
 
-  constructor(readonly baseUrl: string) {
+  constructor(
+    readonly baseUrl: string,
+    readonly session: SessionKind = 'bearer',
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -47,10 +61,17 @@ export class HttpTransport {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const init: RequestInit = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    if (this.session === 'cookie') {
+      if (this.csrfToken && !SAFE_METHODS.has(method.toUpperCase())) headers[CSRF_HEADER] = this.csrfToken;
+      // fetch's default too, said outright: the cookie goes to this page's own site and nowhere else.
+      init.credentials = 'same-origin';
+    } else if (this.token) {
+      headers.authorization = `Bearer ${this.token}`;
+    }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(url, init);
     } catch (err) {
       throw new StrongroomNetworkError(this.baseUrl, err);
     }

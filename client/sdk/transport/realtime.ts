@@ -35,32 +35,43 @@ function refusalOf(err: Refusal): StrongroomApiError | null {
 }
 
 /**
- * The socket.io connection to `/rt`. The token goes in the handshake; the server decides the rooms.
+ * The socket.io connection to `/rt`. The token goes in the handshake; the server decides the rooms. A web
+ * page in cookie mode passes `{ cookie: true }` instead of a token: the browser's session cookie goes with
+ * the WebSocket handshake, which the server takes only from a page of its own site, by the handshake's
+ * `Origin`. Browsers always send that when opening a WebSocket (not with a same-origin polling request),
+ * one more reason this connects with WebSocket only.
  * Reconnects by itself, also after the server turned it away for the moment (5xx: its database away);
  * listeners of `connected` hear every (re)connection, which is when a client catches up by sequence
  * number. A refusal that is final (401: the session is gone) stops it.
  */
 export class RealtimeConnection {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** The bearer token the socket was opened with; null for a cookie session's. */
+  readonly token: string | null;
   private readonly retry: RetryPolicy;
   private readonly reconnects: boolean;
   private readonly closing = new AbortController();
 
   constructor(
     private readonly serverUrl: string,
-    readonly token: string,
+    credential: string | { cookie: true },
     opts: { reconnection?: boolean; retry?: RetryPolicy } = {},
   ) {
+    this.token = typeof credential === 'string' ? credential : null;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.reconnects = opts.reconnection ?? true;
-    this.socket = io(`${serverUrl.replace(/\/+$/, '')}/rt`, {
-      auth: { token },
+    const common = {
       transports: ['websocket'],
       reconnection: this.reconnects,
       reconnectionDelay: 200,
       reconnectionDelayMax: 5000,
       autoConnect: false,
-    });
+    };
+    const url = `${serverUrl.replace(/\/+$/, '')}/rt`;
+    this.socket =
+      typeof credential === 'string'
+        ? io(url, { auth: { token: credential }, ...common })
+        : io(url, { ...common, withCredentials: true });
     if (this.reconnects) this.readmitAfterRefusal();
   }
 

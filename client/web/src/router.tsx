@@ -21,8 +21,9 @@ export const usePath = () => useObservable(currentPath);
 
 /** A route's parameters when `path` matches `pattern` (`/channels/:id`), else null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/');
-  const got = path.replace(/\/+$/, '').split('/');
+  const trim = (p: string) => p.replace(/\/+$/, '') || '/';
+  const want = trim(pattern).split('/');
+  const got = trim(path).split('/');
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {

@@ -33,7 +33,9 @@ export async function signIn(page: Page, url: string, a: Account, opts: { check?
   await page.getByLabel('Password', { exact: true }).fill(a.password);
   if (opts.check) await checkScreen(page, `${opts.check}-sign-in`);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: /Before you start|Set up this browser|Unlock your keys/ }).waitFor();
+  await page
+    .getByRole('heading', { level: 1, name: /Before you start|Set up this browser|Unlock your keys/ })
+    .waitFor();
   if (await page.getByRole('heading', { level: 1, name: 'Before you start' }).isVisible()) {
     if (opts.check) await checkScreen(page, `${opts.check}-agreement`);
     for (const box of await page.getByRole('checkbox').all()) await box.check();

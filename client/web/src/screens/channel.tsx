@@ -98,7 +98,9 @@ export function Channel({ params }: { params: Record<string, string> }) {
             after,
             onExpired: (seqs) => setMessages((list) => list && list.filter((m) => !seqs.includes(m.seq))),
             onDeleted: (seq) =>
-              setMessages((list) => list && list.map((m) => (m.seq === seq ? { ...m, deleted: true, content: null } : m))),
+              setMessages(
+                (list) => list && list.map((m) => (m.seq === seq ? { ...m, deleted: true, content: null } : m)),
+              ),
             onError: (err) => {
               if (err instanceof StrongroomApiError && (err.status === 403 || err.status === 404)) removed(err.message);
               else setError(app.failed(err));
@@ -304,7 +306,9 @@ function MessageItem(props: {
       </p>
       {m.replyTo && (
         <p class="reply-quote">
-          {m.replyTo.visible ? `Replying to ${who(m.replyTo.senderUserId)}: ${m.replyTo.preview}` : `Replying to ${CANNOT_SEE}`}
+          {m.replyTo.visible
+            ? `Replying to ${who(m.replyTo.senderUserId)}: ${m.replyTo.preview}`
+            : `Replying to ${CANNOT_SEE}`}
         </p>
       )}
       {m.warnings.map((w) => (

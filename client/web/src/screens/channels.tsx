@@ -11,8 +11,9 @@ import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js
 export function Channels() {
   const channels = useObservable(app.inbox.channels);
   const changes = useObservable(app.changes);
+  // Fetched afresh on arrival and whenever memberships change, besides the live events the list follows.
   useEffect(() => {
-    if (changes) app.inbox.refreshSoon();
+    app.inbox.refreshSoon();
   }, [changes]);
   return (
     <main id="main">

@@ -10,7 +10,6 @@ import {
   StrongroomClient,
   type KeyStore,
   type MeView,
-  type RealtimeConnection,
   type StoredDevice,
   type TrustStore,
   IndexedDbKeyStore,
@@ -56,12 +55,11 @@ export class App {
   /** Bumped whenever something another screen shows may have changed (membership, a channel's list). */
   readonly changes = new Observable<number>(0);
 
-  readonly client = new StrongroomClient(location.origin, null, { browser: true });
+  readonly client = new StrongroomClient(location.origin, null, { session: 'cookie' });
   readonly keyStore: KeyStore = new IndexedDbKeyStore(location.origin);
   private trustStore: TrustStore | undefined;
   private session: SecureSession | null = null;
   private inboxNow: Inbox | null = null;
-  private live: RealtimeConnection | null = null;
   private stopLive: (() => void)[] = [];
   private lockTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeId = 0;
@@ -87,7 +85,7 @@ export class App {
   /** On page load: picks up the session cookie if it is still good. */
   async start(): Promise<void> {
     try {
-      if (!(await this.client.resumeBrowserSession())) return this.phase.set({ kind: 'signed-out' });
+      if (!(await this.client.resumeCookieSession())) return this.phase.set({ kind: 'signed-out' });
       await this.afterSignIn();
     } catch (err) {
       this.phase.set({ kind: 'signed-out', notice: messageOf(err) });
@@ -95,7 +93,7 @@ export class App {
   }
 
   async signIn(email: string, password: string, totp?: string): Promise<void> {
-    await this.client.login({ email, password, ...(totp ? { totp } : {}) });
+    await this.client.loginWithCookie({ email, password, ...(totp ? { totp } : {}) });
     await this.afterSignIn();
   }
 
@@ -182,7 +180,6 @@ export class App {
   private async goLive(secure: SecureSession): Promise<void> {
     this.connection.set('connecting');
     const rt = await secure.connect();
-    this.live = rt;
     this.connection.set(rt.connected ? 'online' : 'connecting');
     this.inboxNow = new Inbox(
       secure,
@@ -218,7 +215,6 @@ export class App {
     this.inboxNow = null;
     this.session?.close();
     this.session = null;
-    this.live = null;
     this.pendingReady = null;
     clearTimeout(this.lockTimer);
   }
@@ -248,7 +244,7 @@ export class App {
 
   private signedOut(notice: string): void {
     this.dropKeys();
-    this.client.forgetSession();
+    this.client.http.csrfToken = null;
     this.me.set(null);
     this.trustStore = undefined;
     this.notices.set([]);

@@ -93,7 +93,7 @@ export class Inbox {
     if (c.kind === 'direct' && c.directWith) return c.directWith.displayName;
     const known = this.titles.get(c.id);
     if (known) return known;
-    let title: string | null = null;
+    let title: string | null;
     try {
       title = await this.secure.title(c.id);
     } catch {
@@ -107,9 +107,11 @@ export class Inbox {
   /** A message in a channel the person is not looking at: a notification, saying more if it mentions them. */
   private async newMessage(channelId: string, message: Parameters<SecureSession['decrypt']>[1]): Promise<void> {
     if (this.open === channelId && !document.hidden) return;
+    // A conversation new to this page (someone just started it) is named once the list has it.
+    if (!this.channels.value?.some((x) => x.id === channelId)) await this.refresh();
     const c = this.channels.value?.find((x) => x.id === channelId);
     const href = `/channels/${channelId}`;
-    let mentioned = false;
+    let mentioned: boolean;
     try {
       const m = await this.secure.decrypt(channelId, message);
       mentioned = !m.unverified && mentionsMe(m.content, this.secure.userId);

@@ -53,7 +53,9 @@ export function Field(
       )}
       <input
         {...rest}
-        // Preact types each input type apart; this one component takes any of ours.
+        // Preact types each input type apart, and this one component takes any of ours: tsc needs the
+        // assertion (ESLint's type service does not see the union and calls it unnecessary).
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
         type={type as 'text'}
         id={id}
         value={value}
@@ -156,7 +158,7 @@ export function Button(
     <button
       type="button"
       {...rest}
-      class={`button button-${variant}${cls ? ` ${String(cls)}` : ''}`}
+      class={`button button-${variant}${typeof cls === 'string' ? ` ${cls}` : ''}`}
       aria-disabled={busy || undefined}
       disabled={rest.disabled}
     >
