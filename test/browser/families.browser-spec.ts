@@ -3,16 +3,7 @@ import { StrongroomClient } from '../../client/sdk/node.js';
 import { dumpDatabase, markerForms } from '../support/secure.js';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
-import { checkScreen as checkEveryScreen, PASSPHRASE, signIn, type Account } from './support/web-app.js';
-async function setUpFirstBrowser(page: Page) {
-  await page.getByLabel('Choose a passphrase for this browser').fill(PASSPHRASE);
-  await page.getByLabel('Type the passphrase again').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Set up this browser' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Keep your recovery key' }).waitFor({ timeout: 60_000 });
-  await page.getByLabel('I have kept my recovery key somewhere safe').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('link', { name: 'Families' }).waitFor({ timeout: 30_000 });
-}
+import { checkScreen as checkEveryScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
 
 /** Words that must never reach the server in clear: a family member's name, the plan, a rationale. */
 const MARKER = `fam-marker-${Math.random().toString(36).slice(2)}`;
@@ -187,7 +178,7 @@ describeBrowser('families and administration in the browser', () => {
     await expect(ned.login({ email, password: 'a long new password for ned' })).rejects.toMatchObject({ status: 401 });
   });
 
-  it('the register, an agency’s signatures and the sessions page read plainly and pass axe', async () => {
+  it('the register, an agency’s signatures, and sessions: one ended from here, then signing out everywhere', async () => {
     await nav(adminPage, 'Administration').click();
     await adminPage.getByRole('link', { name: 'Agencies and the agreement' }).click();
     const police = adminPage.getByRole('row').filter({ hasText: 'Northshire Police' });
@@ -217,6 +208,12 @@ describeBrowser('families and administration in the browser', () => {
       .waitFor();
     await expect(elsewhere.me()).rejects.toMatchObject({ status: 401 });
     await expect(adminPage.getByRole('button', { name: /^End the session/ }).count()).resolves.toBe(0);
+
+    // Sign out everywhere, this browser included, after a confirmation.
+    await adminPage.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await adminPage.getByRole('button', { name: 'Yes, sign out everywhere' }).click();
+    await adminPage.getByRole('heading', { level: 1, name: 'Sign in to Strongroom' }).waitFor();
+    await adminPage.getByText('You have been signed out: you signed out everywhere.').waitFor();
   });
 
   it('the server holds none of the family’s words in clear', async () => {
