@@ -21,21 +21,25 @@ describeBrowser('families and administration in the browser', () => {
   let server: BrowserServer;
   let lead: Account & { id: string };
   let admin: Account & { id: string };
+  let isa: Account & { id: string };
+  let owen: Account & { id: string };
   let leadPage: Page;
   let adminPage: Page;
   let familyUrl: string;
   const child = `Sam ${MARKER}`;
 
   beforeAll(async () => {
-    // Agency administrators sign in with a password only here: the two-factor sign-in has its own tests.
-    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'isa_admin,auditor' } });
+    // Administrators sign in with a password only here: the two-factor sign-in has its own tests.
+    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'auditor' } });
     const w = server.world;
     await w.agreement();
     const council = await w.agency('Northshire Council');
     await w.agency('Northshire Police', { sector: 'police' });
-    await w.agency('Riverside Academy', { sector: 'education' });
+    const school = await w.agency('Riverside Academy', { sector: 'education' });
     lead = await w.account(council, 'practitioner', 'grace', { displayName: 'Grace Obi' });
     admin = await w.account(council, 'agency_admin', 'dpo', { displayName: 'Dana Price' });
+    isa = await w.account(council, 'isa_admin', 'isa', { displayName: 'Ian Sands' });
+    owen = await w.account(school, 'practitioner', 'owen', { displayName: 'Owen Price' });
   });
   afterAll(() => server.close());
 
@@ -214,6 +218,67 @@ describeBrowser('families and administration in the browser', () => {
     await adminPage.getByRole('button', { name: 'Yes, sign out everywhere' }).click();
     await adminPage.getByRole('heading', { level: 1, name: 'Sign in to Strongroom' }).waitFor();
     await adminPage.getByText('You have been signed out: you signed out everywhere.').waitFor();
+  });
+
+  it('the ISA team checks the audit log, lets a held-back person in, and suspends and reinstates an agency', async () => {
+    // Owen forgets his password: six failures hold his account back.
+    for (let i = 0; i < 6; i++) {
+      await expect(
+        new StrongroomClient(server.baseUrl).login({ email: owen.email, password: 'not his password at all' }),
+      ).rejects.toMatchObject({ status: expect.any(Number) as number });
+    }
+    const page = (await chromium.person('isa')).page;
+    await signIn(page, server.url('/'), isa);
+    await setUpFirstBrowser(page);
+    await nav(page, 'Administration').click();
+    for (const part of [
+      'Agencies and the agreement',
+      'People and invitations',
+      'Check the audit log',
+      'Sign-in delays',
+    ]) {
+      await page.getByRole('link', { name: part }).waitFor();
+    }
+
+    await page.getByRole('link', { name: 'Check the audit log' }).click();
+    await page.getByRole('button', { name: 'Check the audit log' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^The audit log is intact: [\d,]+ events checked, on the server and on this computer\.$/ })
+      .waitFor({ timeout: 30_000 });
+    await expectText(page.getByRole('region', { name: 'Intact' }), /Intact: all [\d,]+ events check out\./);
+    await check(page, 'admin-audit');
+
+    await nav(page, 'Administration').click();
+    await page.getByRole('link', { name: 'Sign-in delays' }).click();
+    const held = page.getByRole('row').filter({ hasText: 'Owen Price' });
+    await expectText(held, /\b6\b/);
+    await check(page, 'admin-sign-in-delays');
+    await held.getByRole('button', { name: 'Let them in now (Owen Price)' }).click();
+    await page.getByRole('button', { name: 'Yes, let them in' }).click();
+    await page.getByRole('status').filter({ hasText: 'Owen Price can sign in again now.' }).waitFor();
+    await page.getByText('No account is held back.').waitFor();
+    await expect(
+      new StrongroomClient(server.baseUrl).login({ email: owen.email, password: owen.password }),
+    ).resolves.toMatchObject({ user: { email: owen.email } });
+
+    await nav(page, 'Administration').click();
+    await page.getByRole('link', { name: 'Agencies and the agreement' }).click();
+    await page.getByRole('link', { name: 'Riverside Academy' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Riverside Academy' }).waitFor();
+    await page.getByRole('button', { name: 'Suspend the agency' }).click();
+    const confirm = page.getByRole('group', { name: /^Suspend Riverside Academy\?/ });
+    // "Yes" waits for the reason, which the server requires.
+    await expect(confirm.getByRole('button', { name: 'Yes, suspend' }).isDisabled()).resolves.toBe(true);
+    await confirm.getByLabel('Reason').fill('Data breach under investigation');
+    await check(page, 'admin-agency-suspend');
+    await confirm.getByRole('button', { name: 'Yes, suspend' }).click();
+    await page.getByRole('status').filter({ hasText: 'Riverside Academy is suspended.' }).waitFor();
+    await page.getByText('Suspended: Data breach under investigation').waitFor();
+    await page.getByRole('button', { name: 'Reinstate the agency' }).click();
+    await page.getByRole('button', { name: 'Yes, reinstate' }).click();
+    await page.getByRole('status').filter({ hasText: 'Riverside Academy is reinstated.' }).waitFor();
+    await page.getByText('Active (signed)').waitFor();
   });
 
   it('the server holds none of the family’s words in clear', async () => {

@@ -6,6 +6,7 @@ import { Radios, Select } from '../ui/choice.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { Button, ErrorSummary, Field, formatDate, formatDateTime, PageTitle, TextArea, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
+import { Td } from '../ui/table.js';
 import { AGENCY_STATUS_LABELS, formatDay, optionsOf, SECTOR_LABELS, today } from '../ui/words.js';
 import { AdminPage } from './admin.js';
 
@@ -67,19 +68,14 @@ export function AdminAgencies() {
                   <Link href={`/admin/agencies/${a.id}`}>{a.name}</Link>
                   {a.id === app.me.value?.agency.id && <span class="hint"> (your agency)</span>}
                 </th>
-                <td>
-                  <span class="cell-label">Sector: </span>
+                <Td label="Sector">
                   {SECTOR_LABELS[a.sector]}
                   {a.deaS35Partner && <span class="covers">Digital Economy Act section 35 partner</span>}
-                </td>
-                <td>
-                  <span class="cell-label">Status: </span>
+                </Td>
+                <Td label="Status">
                   <span class={`agency-status agency-${a.status}`}>{standing(a)}</span>
-                </td>
-                <td>
-                  <span class="cell-label">Agreement signed: </span>
-                  {signedText(a)}
-                </td>
+                </Td>
+                <Td label="Agreement signed">{signedText(a)}</Td>
               </tr>
             ))}
           </tbody>
@@ -220,12 +216,12 @@ export function AdminAgency({ params }: { params: Record<string, string> }) {
                   <tbody>
                     {signatures.data.map((s) => (
                       <tr key={s.id}>
-                        <th scope="row">{s.agreementLabel}</th>
-                        <td>
+                        <th scope="row">Version {s.agreementLabel}</th>
+                        <Td label="Signed by">
                           {s.signatoryName}, {s.signatoryTitle}, {s.signatoryOrganisation}
-                        </td>
-                        <td>{formatDay(s.signedOn)}</td>
-                        <td>{formatDate(s.createdAt)}</td>
+                        </Td>
+                        <Td label="Signed on">{formatDay(s.signedOn)}</Td>
+                        <Td label="Recorded">{formatDate(s.createdAt)}</Td>
                       </tr>
                     ))}
                   </tbody>

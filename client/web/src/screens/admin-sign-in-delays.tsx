@@ -4,6 +4,7 @@ import { ConfirmButton } from '../ui/confirm.js';
 import { ErrorSummary, formatDateTime, PageTitle } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
 import { count } from '../ui/words.js';
+import { Td } from '../ui/table.js';
 import { AdminPage } from './admin.js';
 
 /**
@@ -50,19 +51,15 @@ export function AdminSignInDelays() {
                       {a.user.displayName}
                       <span class="covers">{a.user.email}</span>
                     </th>
-                    <td>
-                      <span class="cell-label">Failed attempts: </span>
-                      {a.failures}
-                    </td>
-                    <td>
-                      <span class="cell-label">Held back: </span>
+                    <Td label="Failed attempts">{a.failures}</Td>
+                    <Td label="Held back">
                       since {formatDateTime(a.throttledSince)}, until {formatDateTime(a.throttledUntil)}
-                    </td>
+                    </Td>
                     <td>
                       <ConfirmButton
                         label={
                           <>
-                            Let them in now<span class="visually-hidden">: {a.user.displayName}</span>
+                            Let them in now<span class="visually-hidden"> ({a.user.displayName})</span>
                           </>
                         }
                         question={`Forget ${a.user.displayName}’s failed sign-ins, so they can try again at once? Do this only once you know it was them.`}
@@ -98,14 +95,8 @@ export function AdminSignInDelays() {
                     <th scope="row">
                       <code>{s.source}</code>
                     </th>
-                    <td>
-                      <span class="cell-label">Failed attempts: </span>
-                      {s.failures}
-                    </td>
-                    <td>
-                      <span class="cell-label">Held back until: </span>
-                      {formatDateTime(s.throttledUntil)}
-                    </td>
+                    <Td label="Failed attempts">{s.failures}</Td>
+                    <Td label="Held back until">{formatDateTime(s.throttledUntil)}</Td>
                   </tr>
                 ))}
               </tbody>

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../ui/confirm.js';
 import { Button, ErrorSummary, Field, formatDate, formatDateTime, PageTitle, TextArea, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
 import { ROLE_LABELS, USER_STATUS_LABELS } from '../ui/words.js';
+import { Td } from '../ui/table.js';
 import { AdminPage } from './admin.js';
 
 /**
@@ -106,19 +107,15 @@ function UserRow({ u, onDisabled }: { u: UserView; onDisabled: (said: string) =>
         {u.id === app.user.id && ' (you)'}
         <span class="covers">{u.email}</span>
       </th>
-      <td>
-        <span class="cell-label">Role: </span>
-        {ROLE_LABELS[u.role]}
-      </td>
-      <td>
-        <span class="cell-label">Status: </span>
+      <Td label="Role">{ROLE_LABELS[u.role]}</Td>
+      <Td label="Status">
         {u.status === 'disabled' && u.disabledAt
           ? `Disabled on ${formatDate(u.disabledAt)}`
           : USER_STATUS_LABELS[u.status]}
         {u.status === 'active' && (
           <span class="covers">{u.mfaEnabled ? 'Signs in with an authenticator app' : 'No authenticator app'}</span>
         )}
-      </td>
+      </Td>
       <td>
         {mayDisable && (
           <ConfirmButton

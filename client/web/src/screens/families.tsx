@@ -5,6 +5,7 @@ import { app } from '../state/app.js';
 import { canChangeRecord, inSentence, loadFamily, namesOf, type FamilyRecord } from '../state/family.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
+import { Td } from '../ui/table.js';
 import { count } from '../ui/words.js';
 import { AddMember, FamilyMembers } from './family-members.js';
 import { ConsentRegister, RecordConsent, RecordLawfulBasis, RecordNotice } from './family-consent.js';
@@ -74,8 +75,8 @@ export function Families() {
                 <th scope="row">
                   <Link href={`/families/${f.id}`}>{f.ref}</Link>
                 </th>
-                <td>{f.leadName}</td>
-                <td>{count(f.memberCount, 'member')}</td>
+                <Td label="Lead worker">{f.leadName}</Td>
+                <Td label="Family members">{count(f.memberCount, 'member')}</Td>
               </tr>
             ))}
           </tbody>
@@ -232,12 +233,12 @@ function LeadHistory({ family, who }: { family: FamilyView; who: (id: string | n
         {family.leadHistory.map((h) => (
           <tr key={h.changedAt}>
             <th scope="row">{formatDateTime(h.changedAt)}</th>
-            <td>
+            <Td label="Change">
               {h.fromUserId === null
                 ? `Family opened with ${inSentence(who(h.toUserId))} as lead worker`
                 : `Handed over from ${inSentence(who(h.fromUserId))} to ${inSentence(who(h.toUserId))}`}
-            </td>
-            <td>{who(h.changedBy)}</td>
+            </Td>
+            <Td label="Made by">{who(h.changedBy)}</Td>
           </tr>
         ))}
       </tbody>

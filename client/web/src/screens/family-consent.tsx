@@ -14,6 +14,7 @@ import { agencyNamesOf, inSentence, type FamilyRecord, type ShownMember } from '
 import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDateTime, TextArea, useAction } from '../ui/form.js';
 import { useLoad } from '../ui/status.js';
+import { Td } from '../ui/table.js';
 import {
   CONSENT_GIVER_LABELS,
   CONSENT_KIND_LABELS,
@@ -88,7 +89,7 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
             {register.sharing.agencies.map((a) => (
               <tr key={a.agencyId}>
                 <th scope="row">{a.agencyName}</th>
-                <td>{SHARING_BASIS_LABELS[a.basis]}</td>
+                <Td label="Why they may">{SHARING_BASIS_LABELS[a.basis]}</Td>
               </tr>
             ))}
           </tbody>
@@ -114,12 +115,14 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
             {register.lawfulBases.map((b) => (
               <tr key={b.id}>
                 <th scope="row">{agencyName(b.agencyId)}</th>
-                <td>{LAWFUL_BASIS_LABELS[b.basis]}</td>
-                <td class="prose">{text(b.id)}</td>
-                <td>{who(b.approvedBy)}</td>
-                <td>
+                <Td label="Basis">{LAWFUL_BASIS_LABELS[b.basis]}</Td>
+                <Td label="Justification" class="prose">
+                  {text(b.id)}
+                </Td>
+                <Td label="Approved by">{who(b.approvedBy)}</Td>
+                <Td label="Recorded">
                   {who(b.recordedBy)}, {formatDateTime(b.recordedAt)}
-                </td>
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -155,13 +158,13 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
                   {m.history.map((c) => (
                     <tr key={c.id}>
                       <th scope="row">{formatDay(c.decidedOn)}</th>
-                      <td>
+                      <Td label="Decision">
                         {CONSENT_KIND_LABELS[c.kind]}: {CONSENT_STATUS_LABELS[c.status].toLowerCase()}
                         {c.agencyIds.length > 0 && (
                           <span class="covers">Covers: {c.agencyIds.map(agencyName).join(', ')}</span>
                         )}
-                      </td>
-                      <td>
+                      </Td>
+                      <Td label="Made by">
                         {CONSENT_GIVER_LABELS[c.givenBy]}
                         {c.competence && (
                           <span class="covers">
@@ -169,13 +172,13 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
                             {formatDay(c.competence.assessedOn)}: {text(c.id)}
                           </span>
                         )}
-                      </td>
-                      <td>
+                      </Td>
+                      <Td label="How">
                         {CONSENT_METHOD_LABELS[c.method]}, form {c.formVersion}
-                      </td>
-                      <td>
+                      </Td>
+                      <Td label="Recorded by">
                         {who(c.recordedBy)}, {formatDateTime(c.recordedAt)}
-                      </td>
+                      </Td>
                     </tr>
                   ))}
                 </tbody>
@@ -213,18 +216,18 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
               {register.decisions.map((d, i) => (
                 <tr key={i}>
                   <th scope="row">{formatDateTime(d.decidedAt)}</th>
-                  <td>{agencyName(d.agencyId)}</td>
-                  <td>
+                  <Td label="Agency">{agencyName(d.agencyId)}</Td>
+                  <Td label="What">
                     {d.what === 'channel_member_added'
                       ? `${d.subjectUserId ? who(d.subjectUserId) : 'Someone'} to join the family’s conversation`
                       : 'A lawful basis recorded'}
-                  </td>
-                  <td>
+                  </Td>
+                  <Td label="Outcome">
                     {d.outcome === 'shared'
                       ? `Shared (${d.basis === 'none' ? 'no basis' : SHARING_BASIS_LABELS[d.basis].toLowerCase()})`
                       : 'Refused: no basis to share'}
-                  </td>
-                  <td>{who(d.decidedBy)}</td>
+                  </Td>
+                  <Td label="Decided by">{who(d.decidedBy)}</Td>
                 </tr>
               ))}
             </tbody>

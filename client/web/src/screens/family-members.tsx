@@ -4,6 +4,7 @@ import { app } from '../state/app.js';
 import { agencyNamesOf, shortRef, type FamilyRecord } from '../state/family.js';
 import { Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, useAction } from '../ui/form.js';
+import { Td } from '../ui/table.js';
 import {
   CONSENT_GIVER_LABELS,
   CONSENT_METHOD_LABELS,
@@ -41,22 +42,14 @@ export function FamilyMembers({ record }: { record: FamilyRecord }) {
                 {m.name !== m.shortRef && <span class="hint"> ({m.shortRef})</span>}
                 {m.unreadable && <p class="warning-text">{m.unreadable}</p>}
               </th>
-              <td>
-                <span class="cell-label">Role: </span>
-                {MEMBER_ROLE_LABELS[m.role]}
-              </td>
-              <td>
-                <span class="cell-label">Date of birth: </span>
-                {m.dateOfBirth ? formatDay(m.dateOfBirth) : 'Not recorded'}
-              </td>
-              <td>
-                <span class="cell-label">Consent to record: </span>
+              <Td label="Role">{MEMBER_ROLE_LABELS[m.role]}</Td>
+              <Td label="Date of birth">{m.dateOfBirth ? formatDay(m.dateOfBirth) : 'Not recorded'}</Td>
+              <Td label="Consent to record">
                 <ConsentSummary c={c?.consentToRecord ?? null} agencyName={agencyName} />
-              </td>
-              <td>
-                <span class="cell-label">Consent to share: </span>
+              </Td>
+              <Td label="Consent to share">
                 <ConsentSummary c={c?.consentToShare ?? null} agencyName={agencyName} />
-              </td>
+              </Td>
             </tr>
           );
         })}

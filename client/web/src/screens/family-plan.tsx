@@ -13,6 +13,7 @@ import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDateTime, TextArea, useAction } from '../ui/form.js';
 import { useLoad } from '../ui/status.js';
 import { formatDay, MEMBER_ROLE_LABELS } from '../ui/words.js';
+import { Td } from '../ui/table.js';
 
 type Who = (userId: string | null) => string;
 type Objective = PlanDocument['objectives'][number];
@@ -168,18 +169,9 @@ export function FamilyPlan({
                     <th scope="row">
                       {i + 1}. {o.objective}
                     </th>
-                    <td>
-                      <span class="cell-label">Outcome: </span>
-                      {o.outcome || 'None given'}
-                    </td>
-                    <td>
-                      <span class="cell-label">Measure: </span>
-                      {o.measure || 'None given'}
-                    </td>
-                    <td>
-                      <span class="cell-label">Progress reports: </span>
-                      {p.progress.filter((x) => x.objective === o.id).length}
-                    </td>
+                    <Td label="Outcome">{o.outcome || 'None given'}</Td>
+                    <Td label="Measure">{o.measure || 'None given'}</Td>
+                    <Td label="Progress reports">{p.progress.filter((x) => x.objective === o.id).length}</Td>
                   </tr>
                 ))}
               </tbody>
@@ -205,16 +197,14 @@ export function FamilyPlan({
                 {p.progress.map((x) => (
                   <tr key={x.id}>
                     <th scope="row">{formatDateTime(x.createdAt)}</th>
-                    <td>
-                      <span class="cell-label">Objective: </span>
+                    <Td label="Objective">
                       {numberOf(x.objective) > 0 ? `${numberOf(x.objective)}` : 'An objective since removed'}
-                    </td>
-                    <td>
-                      <span class="cell-label">From: </span>
+                    </Td>
+                    <Td label="From">
                       {x.kind === 'family'
                         ? `The family (recorded by ${inSentence(who(x.authorId))})`
                         : who(x.authorId)}
-                    </td>
+                    </Td>
                     <td class="prose">{x.text}</td>
                   </tr>
                 ))}

@@ -4,6 +4,7 @@ import { app } from '../state/app.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { ErrorSummary, formatDateTime, PageTitle } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
+import { Td } from '../ui/table.js';
 
 /** "Chrome on Windows" from a browser's user-agent text; the CLI says so; anything else as it is. */
 function clientName(ua: string | null): string {
@@ -111,20 +112,13 @@ function SessionRow({ s, onEnded }: { s: SessionView; onEnded: (said: string) =>
         {s.current && <strong> (this browser)</strong>}
         {s.stage === 'mfa_enrolment' && <span class="covers">Setting up an authenticator app</span>}
       </th>
-      <td>
-        <span class="cell-label">Signed in: </span>
-        {formatDateTime(s.createdAt)}
-      </td>
-      <td>
-        <span class="cell-label">Last used: </span>
-        {formatDateTime(s.lastSeenAt)}
-      </td>
-      <td>
-        <span class="cell-label">Ends: </span>
+      <Td label="Signed in">{formatDateTime(s.createdAt)}</Td>
+      <Td label="Last used">{formatDateTime(s.lastSeenAt)}</Td>
+      <Td label="Ends">
         {idleFirst
           ? `${formatDateTime(s.idleExpiresAt)} if not used; ${formatDateTime(s.absoluteExpiresAt)} at the latest`
           : formatDateTime(s.absoluteExpiresAt)}
-      </td>
+      </Td>
       <td>
         {!s.current && (
           <ConfirmButton
