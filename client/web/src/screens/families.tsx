@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ConsentRegisterView, FamilySummary, FamilyView } from '../../../sdk/index.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
+import { useObservable } from '../state/observable.js';
 import { canChangeRecord, inSentence, loadFamily, namesOf, type FamilyRecord } from '../state/family.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
@@ -19,6 +20,8 @@ interface ListedFamily extends FamilySummary {
 
 /** The families whose conversation the person is in, by reference; a practitioner may open a new one. */
 export function Families() {
+  // Joining a family's conversation elsewhere (another lead worker adds this person) shows here too.
+  const changes = useObservable(app.changes);
   const list = useLoad(async (): Promise<ListedFamily[]> => {
     const families = await app.secure.client.families();
     const views = await Promise.all(families.map((f) => app.secure.client.family(f.id)));
@@ -27,12 +30,16 @@ export function Families() {
       leadName: f.youAreLead ? 'You' : views[i].leadWorker.displayName,
       memberCount: views[i].members.length,
     }));
-  });
+  }, [changes]);
   const open = useAction(async () => {
     const f: FamilyView = await app.secure.client.createFamily();
-    // The family's conversation needs its first key before anything can be written in it.
-    await app.secure.rotate(f.channelId);
-    app.changed();
+    try {
+      // The family's conversation needs its first key before anything can be written in it.
+      await app.secure.rotate(f.channelId);
+    } finally {
+      // Listed even if that failed: opening it later (or writing in it) makes the key then.
+      app.changed();
+    }
     navigate(`/families/${f.id}`);
   });
   const practitioner = app.user.role === 'practitioner';
