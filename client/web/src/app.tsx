@@ -79,7 +79,10 @@ const NAV: { href: string; label: string; roles?: string[] }[] = [
   { href: '/', label: 'Messages' },
   { href: '/meetings', label: 'Meetings' },
   { href: '/actions', label: 'My actions' },
+  { href: '/families', label: 'Families' },
   { href: '/devices', label: 'Your devices' },
+  { href: '/sessions', label: 'Sign-in sessions' },
+  { href: '/admin', label: 'Administration', roles: ['isa_admin', 'agency_admin', 'auditor'] },
 ];
 
 function Ready() {

@@ -6,6 +6,13 @@ import { Devices } from './screens/devices.js';
 import { MyActions } from './screens/actions.js';
 import { Meeting } from './screens/meeting.js';
 import { Meetings, ScheduleMeeting } from './screens/meetings.js';
+import { Admin } from './screens/admin.js';
+import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
+import { AdminAudit } from './screens/admin-audit.js';
+import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminUsers } from './screens/admin-users.js';
+import { Families, Family } from './screens/families.js';
+import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
 
 type Screen = ComponentType<{ params: Record<string, string> }>;
@@ -20,6 +27,16 @@ export const ROUTES: [string, Screen][] = [
   ['/meetings/:id', Meeting],
   ['/actions', MyActions],
   ['/devices', Devices],
+  // Families, sign-in sessions and administration (issue 13).
+  ['/families', Families],
+  ['/families/:id', Family],
+  ['/sessions', Sessions],
+  ['/admin', Admin],
+  ['/admin/agencies', AdminAgencies],
+  ['/admin/agencies/:id', AdminAgency],
+  ['/admin/users', AdminUsers],
+  ['/admin/audit', AdminAudit],
+  ['/admin/sign-in-delays', AdminSignInDelays],
 ];
 
 export function NotFound() {
