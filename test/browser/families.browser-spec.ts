@@ -217,7 +217,9 @@ describeBrowser('families and administration in the browser', () => {
     await adminPage.getByRole('button', { name: 'Sign out everywhere' }).click();
     await adminPage.getByRole('button', { name: 'Yes, sign out everywhere' }).click();
     await adminPage.getByRole('heading', { level: 1, name: 'Sign in to Strongroom' }).waitFor();
-    await adminPage.getByText('You have been signed out: you signed out everywhere.').waitFor();
+    await adminPage
+      .getByText('You have been signed out: you signed out everywhere, from this or another device.')
+      .waitFor();
   });
 
   it('the ISA team checks the audit log, lets a held-back person in, and suspends and reinstates an agency', async () => {

@@ -187,7 +187,9 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
     await elsewhere.login({ email: sam.email, password: sam.password });
     await elsewhere.logoutEverywhere();
     await samPage.getByRole('heading', { level: 1, name: 'Sign in to Strongroom' }).waitFor();
-    await samPage.getByText(/You have been signed out/).waitFor();
+    await samPage
+      .getByText('You have been signed out: you signed out everywhere, from this or another device.')
+      .waitFor();
     await checkScreen(samPage, 'signed-out');
   });
 

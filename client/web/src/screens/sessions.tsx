@@ -94,7 +94,7 @@ export function Sessions() {
         confirmLabel="Yes, sign out everywhere"
         onConfirm={async () => {
           await app.secure.client.logoutEverywhere();
-          app.signedOutElsewhere('you signed out everywhere.');
+          app.signedOutElsewhere('logout_everywhere');
         }}
       />
     </main>

@@ -239,7 +239,7 @@ export class App {
 
   /** The session ended elsewhere (revoked, expired, signed out everywhere): out at once, with why. */
   signedOutElsewhere(reason: string): void {
-    this.signedOut(`You have been signed out: ${reason}`);
+    this.signedOut(`You have been signed out: ${SIGNED_OUT[reason] ?? 'your session has ended.'}`);
   }
 
   private signedOut(notice: string): void {
@@ -271,11 +271,26 @@ export class App {
    */
   failed(err: unknown): string {
     if (err instanceof StrongroomApiError && err.status === 401 && this.me.value) {
-      this.signedOutElsewhere(err.message);
+      this.signedOutElsewhere(err.code);
     }
     return messageOf(err);
   }
 }
+
+/** Why a session ended, as the server names it (`session.revoked`, or a 401's code), in plain words. */
+const SIGNED_OUT: Record<string, string> = {
+  logout: 'you signed out in another tab or window.',
+  logout_everywhere: 'you signed out everywhere, from this or another device.',
+  revoked_by_user: 'this sign-in was ended from one of your devices.',
+  user_disabled: 'your account has been disabled. Ask your agency’s administrator if this is unexpected.',
+  account_disabled: 'your account has been disabled. Ask your agency’s administrator if this is unexpected.',
+  session_expired: 'your session ended, after a time without use or at its time limit. Sign in again.',
+  invalid_session: 'this sign-in is no longer valid. Sign in again.',
+  unauthenticated: 'this sign-in is no longer valid. Sign in again.',
+  agency_withdrawn: 'your agency is no longer part of the Information Sharing Agreement.',
+  agency_not_signed: 'your agency is not currently part of the Information Sharing Agreement.',
+  attestation_required: 'a new version of the agreement needs your confirmation. Sign in again to see it.',
+};
 
 /** The text a person reads for a failure: the server's own words (plain by rule), or ours. */
 export function messageOf(err: unknown): string {
