@@ -4,6 +4,8 @@ import { Link, match, usePath } from './router.js';
 import { app } from './state/app.js';
 import { useObservable } from './state/observable.js';
 import { Attest } from './screens/attest.js';
+import { AcceptInvitation } from './screens/invitation.js';
+import { MfaEnrolment } from './screens/mfa.js';
 import { Keys } from './screens/keys.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES, NotFound } from './routes.js';
@@ -12,6 +14,7 @@ import { Button } from './ui/form.js';
 /** The page: what the visit's phase asks for, and once ready the screens behind the navigation. */
 export function App() {
   const phase = useObservable(app.phase);
+  const path = usePath();
   useEffect(() => {
     const moved = () => app.activity();
     for (const e of ['keydown', 'pointerdown', 'touchstart']) addEventListener(e, moved, { passive: true });
@@ -30,7 +33,9 @@ export function App() {
           <p role="status">Starting…</p>
         </main>
       )}
-      {phase.kind === 'signed-out' && <SignIn notice={phase.notice} />}
+      {phase.kind === 'signed-out' &&
+        (path === '/invitation' ? <AcceptInvitation /> : <SignIn notice={phase.notice} />)}
+      {phase.kind === 'mfa' && <MfaEnrolment />}
       {phase.kind === 'attest' && <Attest />}
       {phase.kind === 'keys' && <Keys />}
       {phase.kind === 'ready' && <Ready />}

@@ -257,8 +257,8 @@ function Invitation({
           to {u.email} on its own: anyone reading that mailbox could use it.
         </li>
         <li>
-          With it, they set their own password: in a terminal, <code>npx strongroom invitation accept</code>, then sign
-          in with {u.email}.
+          With it, they set their own password at <code>{location.origin}/invitation</code> (or in a terminal,{' '}
+          <code>strongroom invitation accept</code>), then sign in with {u.email}.
         </li>
         <li>If their role needs an authenticator app, they set it up the first time they sign in.</li>
         <li>If the code is lost or runs out, disable the account and invite them again.</li>

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import type { AgreementVersion } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
-import { Button, ErrorSummary, PageTitle, useAction } from '../ui/form.js';
+import { Button, ErrorSummary, formatDate, PageTitle, useAction } from '../ui/form.js';
 import { useObservable } from '../state/observable.js';
 
 /**
@@ -13,6 +14,10 @@ export function Attest() {
   const [advice, setAdvice] = useState(false);
   const [confidential, setConfidential] = useState(false);
   const action = useAction(() => app.attest());
+  const [agreement, setAgreement] = useState<AgreementVersion | null>(null);
+  useEffect(() => {
+    void app.client.currentAgreement().then(setAgreement, () => setAgreement(null));
+  }, []);
   const a = me?.attestation;
   return (
     <main id="main" class="narrow">
@@ -22,11 +27,23 @@ export function Attest() {
         {a?.agreementVersion ? ` (version ${a.agreementVersion})` : ''} signed by your agency,{' '}
         {me?.agency.name ?? 'your agency'}. Confirm each of these to go on.
       </p>
-      <p>
-        <a href="/agreement" target="_blank" rel="noopener">
-          Read the Information Sharing Agreement (opens in a new tab)
-        </a>
-      </p>
+      {agreement && (
+        <div class="notice">
+          <p>
+            <strong>The agreement:</strong> {agreement.textRef}
+            {/^https:\/\//.test(agreement.textRef) ? '' : `, published ${formatDate(agreement.publishedOn)}`}.
+          </p>
+          {/^https:\/\//.test(agreement.textRef) ? (
+            <p>
+              <a href={agreement.textRef} target="_blank" rel="noopener noreferrer">
+                Read the agreement (opens in a new tab)
+              </a>
+            </p>
+          ) : (
+            <p>Your agency’s data protection lead holds the signed copy; ask them if you have not read it.</p>
+          )}
+        </div>
+      )}
       <ErrorSummary error={action.error} />
       <form
         onSubmit={(e) => {

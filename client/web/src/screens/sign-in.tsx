@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { StrongroomApiError } from '../../../sdk/browser.js';
+import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
 
@@ -9,9 +10,11 @@ export function SignIn({ notice }: { notice?: string }) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
+  const [useRecovery, setUseRecovery] = useState(false);
   const action = useAction(async () => {
     try {
-      await app.signIn(email.trim(), password, needsCode ? code.replace(/\s/g, '') : undefined);
+      const second = !needsCode ? {} : useRecovery ? { recoveryCode: code.trim() } : { totp: code.replace(/\s/g, '') };
+      await app.signIn(email.trim(), password, second);
     } catch (err) {
       if (err instanceof StrongroomApiError && err.code === 'mfa_required' && !needsCode) {
         setNeedsCode(true);
@@ -53,7 +56,7 @@ export function SignIn({ notice }: { notice?: string }) {
           value={password}
           onInput={setPassword}
         />
-        {needsCode && (
+        {needsCode && !useRecovery && (
           <Field
             label="Code from your authenticator app"
             hint="The six digits your app shows for Strongroom now."
@@ -66,10 +69,38 @@ export function SignIn({ notice }: { notice?: string }) {
             onInput={setCode}
           />
         )}
+        {needsCode && useRecovery && (
+          <Field
+            label="One of your recovery codes"
+            hint="Each recovery code works once."
+            autoComplete="off"
+            spellcheck={false}
+            required
+            autoFocus
+            value={code}
+            onInput={setCode}
+          />
+        )}
+        {needsCode && (
+          <p>
+            <Button
+              variant="link"
+              onClick={() => {
+                setUseRecovery(!useRecovery);
+                setCode('');
+              }}
+            >
+              {useRecovery ? 'Use my authenticator app instead' : 'I do not have my authenticator: use a recovery code'}
+            </Button>
+          </p>
+        )}
         <Button type="submit" busy={action.busy}>
           Sign in
         </Button>
       </form>
+      <p>
+        <Link href="/invitation">I have an invitation code: set up my account</Link>
+      </p>
     </main>
   );
 }

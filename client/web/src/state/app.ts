@@ -23,6 +23,8 @@ import { Observable } from './observable.js';
 export type Phase =
   | { kind: 'starting' }
   | { kind: 'signed-out'; notice?: string }
+  /** Signed in, but their role needs an authenticator app and they have none yet. */
+  | { kind: 'mfa' }
   | { kind: 'attest' }
   /** Signed in; this browser's keys are locked (or not made yet): the person unlocks or sets them up. */
   | { kind: 'keys' }
@@ -92,15 +94,21 @@ export class App {
     }
   }
 
-  async signIn(email: string, password: string, totp?: string): Promise<void> {
-    await this.client.loginWithCookie({ email, password, ...(totp ? { totp } : {}) });
+  async signIn(email: string, password: string, second: { totp?: string; recoveryCode?: string } = {}): Promise<void> {
+    await this.client.loginWithCookie({ email, password, ...second });
     await this.afterSignIn();
   }
 
   private async afterSignIn(): Promise<void> {
     const me = await this.client.me();
     this.me.set(me);
+    if (me.session.stage === 'mfa_enrolment') return this.phase.set({ kind: 'mfa' });
     this.phase.set(me.attestation.required ? { kind: 'attest' } : { kind: 'keys' });
+  }
+
+  /** Two-factor sign-in is on: the session may now do everything the role allows. */
+  afterMfa(): Promise<void> {
+    return this.afterSignIn();
   }
 
   async attest(): Promise<void> {
