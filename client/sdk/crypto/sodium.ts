@@ -12,7 +12,7 @@ let loading: Promise<Sodium> | undefined;
 export function sodium(): Promise<Sodium> {
   loading ??= import('libsodium-wrappers-sumo').then(async (m) => {
     // The ES module build exports it as default; Node's CommonJS interop may hand over the module itself.
-    const s = (m as { default?: Sodium }).default ?? (m as unknown as Sodium);
+    const s: Sodium = (m as { default?: Sodium }).default ?? m;
     await s.ready;
     return s;
   });
