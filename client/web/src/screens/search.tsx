@@ -36,6 +36,7 @@ export function Search() {
   const [now, setNow] = useState(() => Date.now());
   const names = useSenderNames(channels);
   const stopped = useRef(false);
+  const summary = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     app.inbox.refreshSoon();
@@ -61,6 +62,8 @@ export function Search() {
     setOpening(null);
     setOpened({ failures });
     setNow(Date.now());
+    // The button goes once all are open: focus moves to the words that say how it went.
+    requestAnimationFrame(() => summary.current?.focus());
   });
 
   const hits = useMemo(
@@ -94,7 +97,7 @@ export function Search() {
           {behind.length > 0 &&
             ` ${behind.length} ${behind.length === 1 ? 'has' : 'have'} messages it has not opened yet, which a search cannot find.`}
         </p>
-        {behind.length > 0 && !opening && (
+        {(behind.length > 0 || openAll.busy) && (
           <>
             <p class="hint" id="open-all-hint">
               Opening them fetches their messages and unlocks them in this browser only. It can take a while.
@@ -112,7 +115,11 @@ export function Search() {
         <Status>
           {opening
             ? `Opening ${opening.current} of ${opening.total} ${opening.total === 1 ? 'conversation' : 'conversations'}…`
-            : opened && <OpenedSummary failures={opened.failures} />}
+            : opened && (
+                <div tabIndex={-1} ref={summary}>
+                  <OpenedSummary failures={opened.failures} />
+                </div>
+              )}
         </Status>
         {openAll.error && <p class="error-text">{openAll.error}</p>}
       </section>
@@ -180,7 +187,10 @@ function Results(props: { hits: SearchHit[]; words: string[]; channels: ChannelI
     if (h.senderUserId === app.user.id) return 'You';
     const c = byId.get(h.channelId);
     if (c?.directWith?.userId === h.senderUserId) return c.directWith.displayName;
-    return props.names.get(h.channelId)?.get(h.senderUserId) ?? 'A former member';
+    const people = props.names.get(h.channelId);
+    // Until the conversation's people are fetched; after that, one not among them has left it.
+    if (!people) return 'A member of this conversation';
+    return people.get(h.senderUserId) ?? 'A former member';
   };
   return (
     <ol class="search-results" aria-label="Messages found">
@@ -189,7 +199,7 @@ function Results(props: { hits: SearchHit[]; words: string[]; channels: ChannelI
         return (
           <li key={`${h.channelId}-${h.seq}`} class="message">
             <p class="message-meta">
-              <Link href={`/channels/${h.channelId}`}>{name}</Link> · <strong>{who(h)}</strong>{' '}
+              <strong>{who(h)}</strong> in <Link href={`/channels/${h.channelId}`}>{name}</Link>,{' '}
               <time dateTime={h.at}>{formatDateTime(h.at)}</time>
               {h.edited && <span class="hint"> (edited)</span>}
             </p>

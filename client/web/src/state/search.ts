@@ -40,13 +40,17 @@ function readMap(secure: SecureSession): Map<string, number> {
 
 /**
  * The highest message number this page has read of a conversation (here, or on its own screen), or
- * null when it has opened none of it.
+ * null when it has opened none of it. Remembered, so that a conversation whose messages have since
+ * expired or been deleted still counts as opened.
  */
 export function openedUpTo(secure: SecureSession, channelId: string): number | null {
   const cached = secure.cached(channelId);
-  const read = readUpTo.get(secure)?.get(channelId);
-  if (!cached.length && read === undefined) return null;
-  return Math.max(read ?? 0, cached.length ? cached[cached.length - 1].seq : 0);
+  const map = readMap(secure);
+  const read = map.get(channelId);
+  if (!cached.length) return read ?? null;
+  const upTo = Math.max(read ?? 0, cached[cached.length - 1].seq);
+  map.set(channelId, upTo);
+  return upTo;
 }
 
 /** The conversations with messages this page has not opened: never opened, or newer ones since. */
