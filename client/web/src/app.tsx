@@ -82,6 +82,7 @@ function Header({ ready }: { ready: boolean }) {
 
 const NAV: { href: string; label: string; roles?: string[] }[] = [
   { href: '/', label: 'Messages' },
+  { href: '/search', label: 'Search' },
   { href: '/meetings', label: 'Meetings' },
   { href: '/actions', label: 'My actions' },
   { href: '/families', label: 'Families' },

@@ -12,6 +12,7 @@ import { AdminAudit } from './screens/admin-audit.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
+import { Search } from './screens/search.js';
 import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
 
@@ -22,6 +23,8 @@ export const ROUTES: [string, Screen][] = [
   ['/', Channels],
   ['/new-message', NewMessage],
   ['/channels/:id', Channel],
+  // Search within what this browser has opened (issue 13): never a server query.
+  ['/search', Search],
   ['/meetings', Meetings],
   ['/meetings/new', ScheduleMeeting],
   ['/meetings/:id', Meeting],

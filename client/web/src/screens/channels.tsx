@@ -6,6 +6,7 @@ import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
 import { useObservable } from '../state/observable.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
+import { BrowserNotifications } from './browser-notifications.js';
 
 /** The person's conversations, most recent first, with how many messages they have not read. */
 export function Channels() {
@@ -45,6 +46,7 @@ export function Channels() {
           ))}
         </ul>
       )}
+      <BrowserNotifications />
     </main>
   );
 }

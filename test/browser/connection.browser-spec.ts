@@ -1,0 +1,86 @@
+import type { Page } from 'playwright-core';
+import { describeBrowser, useBrowser } from './support/browser.js';
+import { cuttableLink, type CuttableLink } from './support/cuttable-link.js';
+import { startBrowserServer, type BrowserServer } from './support/server.js';
+import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
+
+/**
+ * A lost connection (issue 13): Sam's browser reaches the server through a link the test cuts, as a
+ * network drops. His page says the connection is lost while it is; what Grace sends meanwhile, and what
+ * he wrote meanwhile, arrive once it is back, without a reload.
+ */
+describeBrowser('a lost connection in the browser', () => {
+  const chromium = useBrowser();
+  let server: BrowserServer;
+  let link: CuttableLink;
+  let grace: Account & { id: string };
+  let sam: Account & { id: string };
+  let gracePage: Page;
+  let samPage: Page;
+
+  beforeAll(async () => {
+    server = await startBrowserServer();
+    link = await cuttableLink(server.baseUrl);
+    const w = server.world;
+    await w.agreement();
+    grace = await w.account(await w.agency('Northshire Council'), 'practitioner', 'grace');
+    sam = await w.account(await w.agency('Northshire Police', { sector: 'police' }), 'practitioner', 'sam');
+  });
+  afterAll(async () => {
+    await link?.close();
+    await server?.close();
+  });
+
+  const banner = (page: Page) => page.getByRole('status').filter({ hasText: 'Connection lost' });
+  const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+  it('two people, Sam through a link that can be cut, talk in a direct conversation', async () => {
+    gracePage = (await chromium.person('grace')).page;
+    samPage = (await chromium.person('sam')).page;
+    await Promise.all([
+      signIn(gracePage, server.url('/'), grace).then(() => setUpFirstBrowser(gracePage)),
+      signIn(samPage, link.url('/'), sam).then(() => setUpFirstBrowser(samPage)),
+    ]);
+    await gracePage.getByRole('link', { name: 'New direct message' }).click();
+    await gracePage.getByLabel('Name or agency').fill('sam');
+    await gracePage.getByRole('button', { name: 'Search' }).click();
+    await gracePage.getByRole('button', { name: 'Message sam person' }).click();
+    await gracePage.getByLabel('Message', { exact: true }).fill('Are you there?');
+    await gracePage.keyboard.press('Enter');
+    await log(gracePage).getByText('Are you there?').waitFor();
+
+    await samPage
+      .getByRole('list', { name: 'Your conversations' })
+      .getByRole('link', { name: /grace person/ })
+      .click();
+    await log(samPage).getByText('Are you there?').waitFor();
+    expect(await banner(samPage).count()).toBe(0);
+  });
+
+  it('the connection cut: the banner says so; what both sent meanwhile arrives when it is back, without a reload', async () => {
+    // Gone after a reload: proof that the page caught up by itself.
+    await samPage.evaluate(() => Object.assign(window, { sameVisit: true }));
+
+    link.cut();
+    await banner(samPage).waitFor();
+    await checkScreen(samPage, 'connection-lost');
+
+    // Meanwhile Grace writes (stored: her page shows it), and so does Sam, whose message waits.
+    await gracePage.getByLabel('Message', { exact: true }).fill('Written while your connection was down');
+    await gracePage.keyboard.press('Enter');
+    await log(gracePage).getByText('Written while your connection was down').waitFor();
+    await samPage.getByLabel('Message', { exact: true }).fill('Typed while my connection was down');
+    await samPage.keyboard.press('Enter');
+    await samPage.getByRole('list', { name: 'Messages being sent' }).getByText('Sending…').waitFor();
+    expect(await log(samPage).getByText('Written while your connection was down').count()).toBe(0);
+    expect(await banner(samPage).count()).toBe(1);
+
+    link.restore();
+    await log(samPage).getByText('Written while your connection was down').waitFor({ timeout: 30_000 });
+    await banner(samPage).waitFor({ state: 'detached', timeout: 30_000 });
+    await log(samPage).getByText('Typed while my connection was down').waitFor({ timeout: 30_000 });
+    await log(gracePage).getByText('Typed while my connection was down').waitFor();
+    expect(await samPage.evaluate(() => 'sameVisit' in window)).toBe(true);
+    await checkScreen(samPage, 'connection-back');
+  });
+});
