@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
-import { checkScreen, setUpFirstBrowser } from './support/web-app.js';
+import { checkScreen, PASSPHRASE, setUpFirstBrowser, signIn } from './support/web-app.js';
 
 /**
  * Getting in for the first time, in the page (issue 13): someone invited sets their password with the
@@ -94,5 +94,33 @@ describeBrowser('accounts in the browser: invitation, two-factor sign-in', () =>
     await page.getByLabel('One of your recovery codes').fill(codes[0].trim());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Unlock your keys' }).waitFor();
+  });
+
+  it('the keys lock after 15 minutes without use (any key press moves that on), and at once on Lock', async () => {
+    const lou = await server.world.account(agencyId, 'practitioner', 'lou');
+    const { page } = await chromium.person('lou');
+    await page.clock.install(); // the page's timers, moved by the test: no waiting a quarter of an hour
+    await signIn(page, server.url('/'), lou);
+    await setUpFirstBrowser(page);
+    const messages = page.getByRole('heading', { level: 1, name: 'Messages' });
+    const unlock = page.getByRole('heading', { level: 1, name: 'Unlock your keys' });
+
+    await page.clock.fastForward('14:00');
+    await expect(messages.isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Shift'); // in use: the quarter of an hour starts again
+    await page.clock.fastForward('14:00');
+    await expect(messages.isVisible()).resolves.toBe(true);
+    await page.clock.fastForward('01:01');
+    await unlock.waitFor();
+    await checkScreen(page, 'unlock');
+
+    await page.getByLabel('Passphrase for this browser').fill('not the passphrase');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText(/^That passphrase does not open the keys in this browser/).waitFor();
+    await page.getByLabel('Passphrase for this browser').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await messages.waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await unlock.waitFor();
   });
 });

@@ -290,34 +290,8 @@ describeBrowser('families and administration in the browser', () => {
   });
 });
 
-/**
- * The harness's checks (axe, plain words, photographs), and WCAG's reflow rule measured: at 320 px wide
- * nothing makes the page scroll sideways (the elements that stick out are named).
- */
-async function check(page: Page, screenName: string): Promise<void> {
-  await checkEveryScreen(page, screenName);
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
-  try {
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const wider = await page.evaluate(() =>
-      document.documentElement.scrollWidth > 320
-        ? [
-            `the page is ${document.documentElement.scrollWidth} px wide`,
-            // The innermost elements whose content sticks out (text overflows its box without a wider child).
-            ...[...document.querySelectorAll('body *')]
-              .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 321)
-              .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > 321))
-              .slice(0, 5)
-              .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 60)}`),
-          ]
-        : [],
-    );
-    expect({ screenName, wider }).toEqual({ screenName, wider: [] });
-  } finally {
-    if (before) await page.setViewportSize(before);
-  }
-}
+/** Every screen's checks (test/browser/support/web-app.ts), WCAG's reflow rule among them. */
+const check = checkEveryScreen;
 
 /** A link of the main navigation (pages may link to the same place in their text). */
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });

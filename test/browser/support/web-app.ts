@@ -7,14 +7,41 @@ const JARGON = /\b(epochs?|envelopes?|path parameters?|ciphertext|undefined|null
 
 /**
  * Every screen a browser test reaches is checked the same way: axe finds nothing serious or critical,
- * the words on it are plain, and it is photographed at 1280 and 320 px for people to look at.
+ * the words on it are plain, nothing makes it scroll sideways at 320 px (WCAG's reflow rule), and it is
+ * photographed at 1280 and 320 px for people to look at.
  */
 export async function checkScreen(page: Page, screenName: string): Promise<void> {
   await checkAccessibility(page, screenName);
   const text = await page.locator('body').innerText();
   const jargon = JARGON.exec(text);
   if (jargon) throw new Error(`${screenName}: the screen says "${jargon[0]}":\n${text}`);
+  await expectNoSidewaysScroll(page, screenName);
   await screenshot(page, screenName);
+}
+
+/** At 320 px wide the page is no wider than the window; if it is, the elements that stick out are named. */
+async function expectNoSidewaysScroll(page: Page, screenName: string): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  try {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const wider = await page.evaluate(() =>
+      document.documentElement.scrollWidth > 320
+        ? [
+            `the page is ${document.documentElement.scrollWidth} px wide`,
+            // The innermost elements whose content sticks out (text overflows its box without a wider child).
+            ...[...document.querySelectorAll('body *')]
+              .filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 321)
+              .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > 321))
+              .slice(0, 5)
+              .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 60)}`),
+          ]
+        : [],
+    );
+    if (wider.length) throw new Error(`${screenName} scrolls sideways at 320 px:\n  ${wider.join('\n  ')}`);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
 }
 
 /** Someone's sign-in details, as `World.account` makes them. */

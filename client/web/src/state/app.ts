@@ -8,6 +8,7 @@ import {
   SecureSession,
   StrongroomApiError,
   StrongroomClient,
+  WrongPassphraseError,
   type KeyStore,
   type MeView,
   type StoredDevice,
@@ -306,7 +307,7 @@ export function messageOf(err: unknown): string {
   if (err instanceof Error && err.name === 'StrongroomNetworkError') {
     return 'The server cannot be reached. Check your connection and try again.';
   }
-  if (err instanceof Error && err.name === 'WrongPassphraseError') return 'That passphrase does not open the keys.';
+  if (err instanceof WrongPassphraseError) return 'That passphrase does not open the keys in this browser. Try again.';
   return err instanceof Error ? err.message : String(err);
 }
 
