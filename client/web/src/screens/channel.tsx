@@ -63,8 +63,9 @@ export function Channel({ params }: { params: Record<string, string> }) {
   // Who this browser trusts among the members, and who was left out of the keys messages were sent under.
   const trust = usePeopleTrust(channel);
   const withheld = useWithheld(channelId, channel, messages);
+  const bySeq = useMemo(() => new Map(messages?.map((m) => [m.seq, m]) ?? []), [messages]);
   const notes = (seq: number): MessageNotes => {
-    const m = messages?.find((x) => x.seq === seq);
+    const m = bySeq.get(seq);
     const name = (userId: string) => byId.get(userId)?.displayName ?? 'A former member';
     const sender = m?.unverified ? trust?.get(m.senderUserId) : undefined;
     const left = m ? withheld.get(m.epoch) : undefined;

@@ -29,9 +29,16 @@ export function usePeopleTrust(channel: ChannelView | null): Map<string, PersonT
     let current = true;
     app.meet(channel.members);
     const others = channel.members.filter((m) => m.userId !== app.user.id);
-    void Promise.all(others.map((m) => personTrust(m)))
-      .then((list) => current && setTrust(new Map(list.map((t) => [t.userId, t]))))
-      .catch((err: unknown) => current && app.failed(err));
+    const looked = (m: Member) =>
+      personTrust(m).catch((err: unknown): PersonTrust => ({
+        userId: m.userId,
+        pinned: null,
+        changed: null,
+        keysChanged: false,
+        refusedDevices: [],
+        problem: app.failed(err),
+      }));
+    void Promise.all(others.map(looked)).then((list) => current && setTrust(new Map(list.map((t) => [t.userId, t]))));
     return () => {
       current = false;
     };
@@ -262,7 +269,9 @@ export function MemberTrust(props: { member: Member; trust: PersonTrust | undefi
   return (
     <>
       <p class="trust-line">
-        {trust.changed ? (
+        {trust.problem ? (
+          <span class="error-text">Could not check their safety number just now: {trust.problem}</span>
+        ) : trust.changed ? (
           <strong class="trust-changed">Identity changed: compare their new safety number (above).</strong>
         ) : trust.keysChanged ? (
           <strong class="trust-changed">A device’s keys changed: compare safety numbers (above).</strong>

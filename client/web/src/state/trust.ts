@@ -34,6 +34,8 @@ export interface PersonTrust {
   keysChanged: boolean;
   /** Devices of theirs refused for another reason (not approved, unusable keys), in plain words. */
   refusedDevices: string[];
+  /** Why they could not be looked at just now (the server out of reach, say); the rest is then empty. */
+  problem?: string;
 }
 
 /**
