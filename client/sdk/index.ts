@@ -28,10 +28,17 @@ export {
   SendNotConfirmedError,
   UnableToDecryptError,
   type DecryptedMessage,
+  type KeyRecipients,
   type SessionOptions,
 } from './secure-session.js';
 export type { NewChannel } from './session/channel-keys.js';
-export type { DeviceClaim, TrustedDevice, VerifiedPerson } from './session/device-trust.js';
+export {
+  isTrustRefusal,
+  type DeviceClaim,
+  type TrustedDevice,
+  type TrustRefusal,
+  type VerifiedPerson,
+} from './session/device-trust.js';
 export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
 export type { DecryptedPage, SendOptions, SubscribeOptions } from './session/message-stream.js';
 export type { ChannelConversation, EditOptions, ReplyTarget, SendTextOptions } from './session/conversations.js';

@@ -2,7 +2,7 @@ import type { SealedField } from '../../contracts/common.js';
 import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../contracts/sealed.js';
 import type { StrongroomClient } from './client.js';
 import type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
-import { ChannelKeys, type NewChannel } from './session/channel-keys.js';
+import { ChannelKeys, type Announced, type NewChannel } from './session/channel-keys.js';
 import { DeviceTrust, type DeviceClaim, type TrustedDevice, type VerifiedPerson } from './session/device-trust.js';
 import type { ConversationView, MessageView } from './content/conversation.js';
 import {
@@ -41,6 +41,8 @@ import type {
 
 export { SendNotConfirmedError, UnableToDecryptError } from './session/errors.js';
 export type { DecryptedMessage } from './session/message-cache.js';
+/** Whom a key went to and whom its maker left out, by device id (`keyRecipients`). */
+export type KeyRecipients = Announced;
 
 /** What a session may be given besides its client, device, pins and clock. */
 export interface SessionOptions {
@@ -194,6 +196,16 @@ export class SecureSession {
    */
   keyFor(channelId: string, epoch: number): Promise<Uint8Array> {
     return this.keys.keyFor(channelId, epoch);
+  }
+
+  /**
+   * Who one of a channel's keys went to, and whose devices its maker left out (devices their client
+   * refused: an identity that changed, a device never approved), from its signed announcement as checked
+   * when this device opened the key: so an application can show who cannot read what was sent under it.
+   * Throws as `keyFor` does.
+   */
+  keyRecipients(channelId: string, epoch: number): Promise<KeyRecipients> {
+    return this.keys.announced(channelId, epoch);
   }
 
   /**

@@ -27,7 +27,7 @@ import {
 type SharedEnvelope = { epoch: number; deviceId: string; sealed: string };
 
 /** Whom an epoch went to and whom its opener left out, as its signed announcement says. */
-type Announced = Pick<EpochKeyView, 'openerDeviceId' | 'recipientDeviceIds' | 'withheldDeviceIds'>;
+export type Announced = Pick<EpochKeyView, 'openerDeviceId' | 'recipientDeviceIds' | 'withheldDeviceIds'>;
 
 /** What `createChannel` takes: the channel's kind and first members, and its title in clear. */
 export interface NewChannel {
@@ -277,6 +277,22 @@ export class ChannelKeys {
         'This device was not given the key to these messages: they are from before it joined the conversation or was approved.',
       )
     );
+  }
+
+  /**
+   * Whom one epoch's key went to and whom its opener left out (devices its client refused), as the signed
+   * announcement says: the key is opened first if it is not yet, so the announcement has been checked.
+   * Throws as `keyFor` does.
+   */
+  async announced(channelId: string, epoch: number): Promise<Announced> {
+    await this.keyFor(channelId, epoch);
+    const a = this.announcements.get(`${channelId}:${epoch}`);
+    if (!a) throw new UnableToDecryptError('This device holds no key to these messages.');
+    return {
+      openerDeviceId: a.openerDeviceId,
+      recipientDeviceIds: [...a.recipientDeviceIds],
+      withheldDeviceIds: [...a.withheldDeviceIds],
+    };
   }
 
   /**

@@ -12,9 +12,21 @@ import {
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
+import type { PersonTrust } from '../state/trust.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
+import { MemberTrust, TrustAlerts, usePeopleTrust, useWithheld } from './member-trust.js';
 
 type Member = ChannelView['members'][number];
+
+/** What a message's line says besides itself: who cannot read it, whose changed identity hides it. */
+interface MessageNotes {
+  /** Names of members none of whose devices got the key it was sent under. */
+  cannotRead: string[];
+  /** Names of members one of whose devices did not get it (another did). */
+  someDevices: string[];
+  /** The member it claims to be from, whose identity changed (and is not accepted yet). */
+  changedSender?: string;
+}
 
 /** A message typed here and not yet confirmed stored. */
 interface Outgoing {
@@ -48,6 +60,31 @@ export function Channel({ params }: { params: Record<string, string> }) {
     [messages],
   );
   const lastSeq = messages?.length ? messages[messages.length - 1].seq : 0;
+  // Who this browser trusts among the members, and who was left out of the keys messages were sent under.
+  const trust = usePeopleTrust(channel);
+  const withheld = useWithheld(channelId, channel, messages);
+  const bySeq = useMemo(() => new Map(messages?.map((m) => [m.seq, m]) ?? []), [messages]);
+  const notes = (seq: number): MessageNotes => {
+    const m = bySeq.get(seq);
+    const name = (userId: string) => byId.get(userId)?.displayName ?? 'A former member';
+    const sender = m?.unverified ? trust?.get(m.senderUserId) : undefined;
+    const left = m ? withheld.get(m.epoch) : undefined;
+    return {
+      cannotRead: (left?.people ?? []).map(name),
+      someDevices: (left?.someDevices ?? []).map(name),
+      ...(sender?.changed ? { changedSender: name(sender.userId) } : {}),
+    };
+  };
+  // After someone is accepted, what could not be checked before is read again.
+  const reread = () => {
+    void app.secure.readAll(channelId).then(
+      (history) => {
+        const last = history.length ? history[history.length - 1].seq : 0;
+        setMessages((list) => [...history, ...(list ?? []).filter((m) => m.seq > last)]);
+      },
+      (err: unknown) => setError(app.failed(err)),
+    );
+  };
 
   // The channel, its history, then live messages; expiries and deletions as they happen.
   useEffect(() => {
@@ -84,6 +121,11 @@ export function Channel({ params }: { params: Record<string, string> }) {
             else void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
           }),
           rt.on('member.added', (e) => {
+            if (e.channelId === channelId)
+              void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
+          }),
+          // A member's device added or revoked (their identity reset, say): their devices are looked at again.
+          rt.on('channel.rotation_required', (e) => {
             if (e.channelId === channelId)
               void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
           }),
@@ -185,6 +227,7 @@ export function Channel({ params }: { params: Record<string, string> }) {
           </p>
         )}
         <ErrorSummary error={error} />
+        {channel && <TrustAlerts members={channel.members} trust={trust} channelId={channelId} onAccepted={reread} />}
         {messages === null ? (
           <p role="status">Opening messages{progress ? ` (${progress} so far)` : ''}…</p>
         ) : (
@@ -193,6 +236,7 @@ export function Channel({ params }: { params: Record<string, string> }) {
             members={byId}
             onReply={setReplyTo}
             channelId={channelId}
+            notes={notes}
             onFailed={(e) => setError(app.failed(e))}
           />
         )}
@@ -234,7 +278,7 @@ export function Channel({ params }: { params: Record<string, string> }) {
           />
         )}
       </div>
-      {channel && <Members channel={channel} />}
+      {channel && <Members channel={channel} trust={trust} onAccepted={reread} />}
     </main>
   );
 }
@@ -243,6 +287,7 @@ function MessageList(props: {
   shown: MessageView[];
   members: Map<string, Member>;
   channelId: string;
+  notes: (seq: number) => MessageNotes;
   onReply: (m: MessageView) => void;
   onFailed: (err: unknown) => void;
 }) {
@@ -263,7 +308,7 @@ function MessageList(props: {
       <div role="log" aria-label="Messages">
         <ol class="messages">
           {props.shown.map((m) => (
-            <MessageItem key={m.seq} m={m} who={who} {...props} />
+            <MessageItem key={m.seq} m={m} who={who} {...props} notes={props.notes(m.seq)} />
           ))}
         </ol>
       </div>
@@ -276,6 +321,7 @@ function MessageItem(props: {
   m: MessageView;
   who: (userId: string | null) => string;
   channelId: string;
+  notes: MessageNotes;
   onReply: (m: MessageView) => void;
   onFailed: (err: unknown) => void;
 }) {
@@ -293,9 +339,12 @@ function MessageItem(props: {
       ? 'This message was deleted.'
       : m.kind === 'unreadable'
         ? 'This message cannot be read on this device.'
-        : m.kind === 'unverified'
-          ? 'Strongroom could not confirm who sent this message, so it is not shown.'
-          : `This is ${CANNOT_SHOW}.`;
+        : m.kind === 'unverified' && props.notes.changedSender
+          ? `This message says it is from ${props.notes.changedSender}, whose identity has changed: it is not shown ` +
+            'until you compare their new safety number with them and accept it.'
+          : m.kind === 'unverified'
+            ? 'Strongroom could not confirm who sent this message, so it is not shown.'
+            : `This is ${CANNOT_SHOW}.`;
   return (
     <li class={`message${mine ? ' mine' : ''}${m.mentionsMe ? ' mentioned' : ''}`}>
       <p class="message-meta">
@@ -339,6 +388,19 @@ function MessageItem(props: {
         <p class="message-text">{m.text}</p>
       ) : (
         <p class="message-placeholder">{placeholder}</p>
+      )}
+      {props.notes.cannotRead.length > 0 && (
+        <p class="withheld-note">
+          Not sent to {props.notes.cannotRead.join(', ')}: Strongroom did not trust{' '}
+          {props.notes.cannotRead.length === 1 ? 'their device' : 'their devices'} when this was sent, so{' '}
+          {props.notes.cannotRead.length === 1 ? 'they cannot' : 'none of them can'} read it.
+        </p>
+      )}
+      {props.notes.someDevices.length > 0 && (
+        <p class="withheld-note">
+          Not sent to one of the devices of {props.notes.someDevices.join(', ')}: Strongroom did not trust it when this
+          was sent.
+        </p>
       )}
       <p class="message-foot">
         <span class="hint">Expires {formatDate(m.expiresAt)}</span>
@@ -460,8 +522,12 @@ function Composer(props: {
   );
 }
 
-/** Who is here: members with their agency, observers with their end date, and who has left. */
-function Members({ channel }: { channel: ChannelView }) {
+/**
+ * Who is here: members with their agency, observers with their end date, and who has left; for each
+ * other member, whether their safety number was checked, and the number to compare with them.
+ */
+function Members(props: { channel: ChannelView; trust: Map<string, PersonTrust> | null; onAccepted: () => void }) {
+  const { channel } = props;
   return (
     <aside class="members" aria-labelledby="members-heading">
       <h2 id="members-heading">People in this conversation</h2>
@@ -471,6 +537,7 @@ function Members({ channel }: { channel: ChannelView }) {
             <strong>{m.displayName}</strong>, {m.agencyName}
             {m.role === 'chair' && ' (chair)'}
             {m.role === 'observer' && (m.endsAt ? ` (observer until ${formatDate(m.endsAt)})` : ' (observer)')}
+            <MemberTrust member={m} trust={props.trust?.get(m.userId) ?? undefined} onAccepted={props.onAccepted} />
           </li>
         ))}
       </ul>

@@ -15,10 +15,12 @@ import {
   type TrustStore,
   IndexedDbKeyStore,
   IndexedDbTrustStore,
+  isTrustRefusal,
 } from '../../../sdk/browser.js';
 import { navigate } from '../router.js';
 import { Inbox } from './inbox.js';
 import { Observable } from './observable.js';
+import { plainWarning, trustRefusalWords } from './trust-words.js';
 
 /** Where a visit stands: what the page shows before (and instead of) the working screens. */
 export type Phase =
@@ -57,6 +59,14 @@ export class App {
   readonly notices = new Observable<Notice[]>([]);
   /** Bumped whenever something another screen shows may have changed (membership, a channel's list). */
   readonly changes = new Observable<number>(0);
+  /**
+   * Bumped whenever whom this browser trusts may have changed: the SDK refused someone (a changed
+   * identity, a device not approved) or the person accepted someone's safety number. Screens that show
+   * safety numbers or who can read what look again.
+   */
+  readonly trust = new Observable<number>(0);
+  /** People's names by user id, as the screens met them: the SDK's warnings name people by id only. */
+  readonly people = new Map<string, string>();
 
   readonly client = new StrongroomClient(location.origin, null, { session: 'cookie' });
   readonly keyStore: KeyStore = new IndexedDbKeyStore(location.origin);
@@ -178,7 +188,7 @@ export class App {
     }
     this.trustStore ??= new IndexedDbTrustStore(location.origin, this.user.id);
     const secure = new SecureSession(this.client, device, this.trustStore);
-    secure.onWarning((text) => this.notify(text));
+    secure.onWarning((text) => this.warned(text));
     this.session = secure;
     await this.goLive(secure);
     this.armLock();
@@ -209,6 +219,27 @@ export class App {
   /** Tells every screen that shared lists may have changed (they fetch again). */
   changed(): void {
     this.changes.update((n) => n + 1);
+  }
+
+  /** Whom this browser trusts may have changed: screens showing it look again. */
+  trustChanged(): void {
+    this.trust.update((n) => n + 1);
+  }
+
+  /** Remembers who is who, so a warning about someone names them. */
+  meet(people: readonly { userId: string; displayName: string }[]): void {
+    for (const p of people) this.people.set(p.userId, p.displayName);
+  }
+
+  /**
+   * A refusal the SDK made while working (someone's identity changed, a device left out of a new key, a
+   * key refused): said in plain words with the person's name, once while it is on screen, and every
+   * screen that shows trust looks again.
+   */
+  private warned(text: string): void {
+    const plain = plainWarning(text, (id) => this.people.get(id));
+    if (!this.notices.value.some((n) => n.text === plain)) this.notify(plain);
+    this.trustChanged();
   }
 
   /** Keys leave memory; the session stays. After inactivity, or when the person asks. */
@@ -256,6 +287,7 @@ export class App {
     this.client.http.csrfToken = null;
     this.me.set(null);
     this.trustStore = undefined;
+    this.people.clear();
     this.notices.set([]);
     navigate('/', { replace: true });
     this.phase.set({ kind: 'signed-out', notice });
@@ -304,6 +336,7 @@ const SIGNED_OUT: Record<string, string> = {
 /** The text a person reads for a failure: the server's own words (plain by rule), or ours. */
 export function messageOf(err: unknown): string {
   if (err instanceof StrongroomApiError) return err.message;
+  if (isTrustRefusal(err)) return trustRefusalWords(err, (id) => app.people.get(id));
   if (err instanceof Error && err.name === 'StrongroomNetworkError') {
     return 'The server cannot be reached. Check your connection and try again.';
   }
