@@ -96,6 +96,14 @@ export function Channel({ params }: { params: Record<string, string> }) {
       setGone(why);
       setMessages(null);
     };
+    // The member list again, after a change; a refusal then means this person is no longer in it.
+    const reload = () =>
+      void app.secure.client.channel(channelId).then(
+        (v) => !stopped && setChannel(v),
+        (err: unknown) => {
+          if (err instanceof StrongroomApiError && (err.status === 403 || err.status === 404)) removed(err.message);
+        },
+      );
     void (async () => {
       try {
         const view = await app.secure.client.channel(channelId);
@@ -109,25 +117,17 @@ export function Channel({ params }: { params: Record<string, string> }) {
         const after = history.length ? history[history.length - 1].seq : 0;
         const rt = await app.secure.connect();
         stops.push(
-          rt.on('message.deleted', (e) => {
-            if (e.channelId !== channelId) return;
-            setMessages(
-              (list) => list && list.map((m) => (m.seq === e.seq ? { ...m, deleted: true, content: null } : m)),
-            );
-          }),
           rt.on('member.removed', (e) => {
             if (e.channelId !== channelId) return;
             if (e.userId === app.user.id) removed('You are no longer a member of this conversation.');
-            else void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
+            else reload();
           }),
           rt.on('member.added', (e) => {
-            if (e.channelId === channelId)
-              void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
+            if (e.channelId === channelId) reload();
           }),
           // A member's device added or revoked (their identity reset, say): their devices are looked at again.
           rt.on('channel.rotation_required', (e) => {
-            if (e.channelId === channelId)
-              void app.secure.client.channel(channelId).then((v) => !stopped && setChannel(v));
+            if (e.channelId === channelId) reload();
           }),
         );
         const stop = await app.secure.subscribe(
