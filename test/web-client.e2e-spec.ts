@@ -109,9 +109,7 @@ describe('the web client, served by the server', () => {
         .get(`${t.baseUrl}${p}`, { headers: { 'accept-encoding': coding } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }),
-          );
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
         })
         .on('error', reject);
     });
