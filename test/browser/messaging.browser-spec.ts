@@ -193,6 +193,20 @@ describeBrowser('messaging in the browser, between agencies, live', () => {
     await checkScreen(samPage, 'signed-out');
   });
 
+  it('the page keeps nothing readable: no token for scripts, nothing in web storage', async () => {
+    // The session is an HttpOnly cookie (scripts cannot see it); keys are only in IndexedDB, encrypted.
+    const seen = await gracePage.evaluate(() => ({
+      cookie: document.cookie,
+      local: localStorage.length,
+      session: sessionStorage.length,
+    }));
+    expect(seen).toEqual({ cookie: '', local: 0, session: 0 });
+    const cookies = await gracePage.context().cookies();
+    expect(cookies.map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite }))).toEqual([
+      { name: 'strongroom_session', httpOnly: true, sameSite: 'Strict' },
+    ]);
+  });
+
   it('the server holds none of it in clear', async () => {
     const dump = await dumpDatabase(server.databaseUrl);
     for (const form of markerForms(MARKER)) expect(dump.includes(form)).toBe(false);
