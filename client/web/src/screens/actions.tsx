@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ACTION_STATUSES, type ActionStatus } from '../../../../contracts/actions.js';
-import type { ActionDetailView, MeetingSummary } from '../../../sdk/index.js';
+import type { ActionDetailView, MeetingSummary } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { AgencySector, AgencyView, SignatureView } from '../../../sdk/index.js';
+import type { AgencySector, AgencyView, SignatureView } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { Radios, Select } from '../ui/choice.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { AuditVerifyReport, ChainBreakReason } from '../../../sdk/index.js';
+import type { AuditVerifyReport, ChainBreakReason } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, PageTitle, useAction } from '../ui/form.js';
 import { Status } from '../ui/status.js';

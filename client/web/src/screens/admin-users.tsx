@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AgencyView, CreatedUser, Role, UserView } from '../../../sdk/index.js';
+import type { AgencyView, CreatedUser, Role, UserView } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Select } from '../ui/choice.js';
 import { ConfirmButton } from '../ui/confirm.js';

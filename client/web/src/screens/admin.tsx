@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Role } from '../../../sdk/index.js';
+import type { Role } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { PageTitle } from '../ui/form.js';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConsentRegisterView, FamilySummary, FamilyView } from '../../../sdk/index.js';
+import type { ConsentRegisterView, FamilySummary, FamilyView } from '../../../sdk/browser.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
 import { useObservable } from '../state/observable.js';

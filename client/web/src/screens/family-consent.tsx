@@ -8,7 +8,7 @@ import type {
   ConsentStatus,
   LawfulBasisKind,
   TextDocument,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { agencyNamesOf, inSentence, type FamilyRecord, type ShownMember } from '../state/family.js';
 import { Checkboxes, Radios, Select } from '../ui/choice.js';

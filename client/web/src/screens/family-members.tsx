@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConsentRecordView, FamilyMemberDetails, FamilyMemberRole, FamilyView } from '../../../sdk/index.js';
+import type { ConsentRecordView, FamilyMemberDetails, FamilyMemberRole, FamilyView } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { agencyNamesOf, shortRef, type FamilyRecord } from '../state/family.js';
 import { Select } from '../ui/choice.js';

@@ -6,7 +6,7 @@ import {
   type PlanDocument,
   type ProgressKind,
   type TextDocument,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { inSentence, type FamilyRecord } from '../state/family.js';
 import { Checkboxes, Radios, Select } from '../ui/choice.js';

@@ -4,7 +4,7 @@ import {
   type AgendaItem,
   type MinutesDocument,
   type MinutesVersionView,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { agendaTitle, GENERAL_ITEM } from '../state/meeting-words.js';
 import {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { StrongroomApiError } from '../../../sdk/index.js';
+import { StrongroomApiError } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import { buildIcs, icsFileName } from '../state/ics.js';

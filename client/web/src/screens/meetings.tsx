@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { MEETING_KINDS, type MeetingKind } from '../../../../contracts/meetings.js';
-import type { ChannelView, MeetingSummary } from '../../../sdk/index.js';
+import type { ChannelView, MeetingSummary } from '../../../sdk/browser.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
 import { conversationNames } from '../state/meetings.js';

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import type { SessionView } from '../../../sdk/index.js';
+import type { SessionView } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
+import { describeUserAgent } from '../state/user-agent.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { ErrorSummary, formatDateTime, PageTitle } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
@@ -10,26 +11,7 @@ import { Td } from '../ui/table.js';
 function clientName(ua: string | null): string {
   if (!ua) return 'Unknown';
   if (/strongroom/i.test(ua) || /^node/i.test(ua)) return 'The command line, or a program';
-  const browser = /Edg\//.test(ua)
-    ? 'Edge'
-    : /Firefox\//.test(ua)
-      ? 'Firefox'
-      : /Chrome\//.test(ua)
-        ? 'Chrome'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : null;
-  const os = /Windows/.test(ua)
-    ? 'Windows'
-    : /Android/.test(ua)
-      ? 'Android'
-      : /iPhone|iPad/.test(ua)
-        ? 'iOS'
-        : /Mac OS X/.test(ua)
-          ? 'Mac'
-          : /Linux/.test(ua)
-            ? 'Linux'
-            : null;
+  const { browser, os } = describeUserAgent(ua);
   if (!browser) return ua.length > 60 ? `${ua.slice(0, 60)}…` : ua;
   return os ? `${browser} on ${os}` : browser;
 }

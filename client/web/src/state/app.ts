@@ -20,6 +20,7 @@ import {
 import { navigate } from '../router.js';
 import { Inbox } from './inbox.js';
 import { Observable } from './observable.js';
+import { describeUserAgent } from './user-agent.js';
 import { plainWarning, trustRefusalWords } from './trust-words.js';
 
 /** Where a visit stands: what the page shows before (and instead of) the working screens. */
@@ -346,28 +347,8 @@ export function messageOf(err: unknown): string {
 
 /** What this browser is called in the person's device list. */
 function browserLabel(): string {
-  const ua = navigator.userAgent;
-  const browser = /Edg\//.test(ua)
-    ? 'Edge'
-    : /Firefox\//.test(ua)
-      ? 'Firefox'
-      : /Chrome\//.test(ua)
-        ? 'Chrome'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : 'Browser';
-  const os = /Windows/.test(ua)
-    ? 'Windows'
-    : /Mac OS X/.test(ua)
-      ? 'Mac'
-      : /Android/.test(ua)
-        ? 'Android'
-        : /iPhone|iPad/.test(ua)
-          ? 'iOS'
-          : /Linux/.test(ua)
-            ? 'Linux'
-            : '';
-  return `${browser}${os ? ` on ${os}` : ''} (web)`;
+  const { browser, os } = describeUserAgent(navigator.userAgent);
+  return `${browser ?? 'Browser'}${os ? ` on ${os}` : ''} (web)`;
 }
 
 export const app = new App();

@@ -5,7 +5,7 @@ import {
   type ConsentRegisterView,
   type FamilyMemberDetails,
   type FamilyView,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import { app } from './app.js';
 
 type Member = FamilyView['members'][number];

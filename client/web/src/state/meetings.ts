@@ -9,7 +9,7 @@ import {
   type MinutesDocument,
   type SecureSession,
   type VerifiedMinutes,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 import type { SealedField } from '../../../../contracts/common.js';
 import { KIND_LABELS } from './inbox.js';
 

@@ -10,7 +10,7 @@ import type {
   Role,
   SharingBasis,
   UserStatus,
-} from '../../../sdk/index.js';
+} from '../../../sdk/browser.js';
 
 /**
  * The words a person reads for the values the API uses (`notice_given`, `dea_s35`…): every screen
