@@ -122,5 +122,11 @@ describeBrowser('accounts in the browser: invitation, two-factor sign-in', () =>
     await messages.waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Lock' }).click();
     await unlock.waitFor();
+
+    // Signing out while the server cannot be reached: out here all the same, and told the session lives on.
+    await page.route('**/api/auth/logout', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Strongroom' }).waitFor();
+    await page.getByText(/the server could not be reached to end the session/).waitFor();
   });
 });

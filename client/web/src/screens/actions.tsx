@@ -73,10 +73,14 @@ export function MyActions() {
   useEffect(() => {
     let stop: (() => void) | undefined;
     let stopped = false;
-    void app.secure.connect().then((rt) => {
-      if (stopped) return;
-      stop = rt.on('action.updated', () => void load.run());
-    });
+    void app.secure.connect().then(
+      (rt) => {
+        if (stopped) return;
+        stop = rt.on('action.updated', () => void load.run());
+      },
+      // No live updates (the connection banner says why): the list still loads and reloads by hand.
+      (err: unknown) => void app.failed(err),
+    );
     return () => {
       stopped = true;
       stop?.();

@@ -77,23 +77,27 @@ export function Meeting({ params }: { params: Record<string, string> }) {
     const inChannel = (channelId: string) => channelId === live.current.page?.view.channelId;
     const stops: (() => void)[] = [];
     void refresh();
-    void app.secure.connect().then((rt) => {
-      if (live.current.stopped) return;
-      stops.push(
-        rt.on('minutes.updated', (e) => {
-          if (e.meetingId === id) void refresh();
-        }),
-        rt.on('action.updated', (e) => {
-          if (inChannel(e.channelId)) void refreshActions();
-        }),
-        rt.on('member.removed', (e) => {
-          if (inChannel(e.channelId)) void refresh();
-        }),
-        rt.on('member.added', (e) => {
-          if (inChannel(e.channelId)) void refresh();
-        }),
-      );
-    });
+    void app.secure.connect().then(
+      (rt) => {
+        if (live.current.stopped) return;
+        stops.push(
+          rt.on('minutes.updated', (e) => {
+            if (e.meetingId === id) void refresh();
+          }),
+          rt.on('action.updated', (e) => {
+            if (inChannel(e.channelId)) void refreshActions();
+          }),
+          rt.on('member.removed', (e) => {
+            if (inChannel(e.channelId)) void refresh();
+          }),
+          rt.on('member.added', (e) => {
+            if (inChannel(e.channelId)) void refresh();
+          }),
+        );
+      },
+      // No live updates (the connection banner says why): the meeting still loads and saves.
+      (err: unknown) => void app.failed(err),
+    );
     return () => {
       live.current.stopped = true;
       for (const stop of stops) stop();

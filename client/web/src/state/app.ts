@@ -270,12 +270,20 @@ export class App {
     this.lockTimer = setTimeout(() => this.lock(), LOCK_AFTER_MINUTES * 60_000);
   }
 
+  /**
+   * Signs out here whatever happens; if the server could not be told, the person is told so, since the
+   * session (and the cookie the page cannot clear itself) would otherwise outlive the page's keys.
+   */
   async signOut(): Promise<void> {
+    let notice = 'You have signed out.';
     try {
       await this.client.logout();
-    } finally {
-      this.signedOut('You have signed out.');
+    } catch {
+      notice =
+        'You have signed out of this page, but the server could not be reached to end the session. ' +
+        'When you are back online, sign in and out again, or end it under Sign-in sessions on another device.';
     }
+    this.signedOut(notice);
   }
 
   /** The session ended elsewhere (revoked, expired, signed out everywhere): out at once, with why. */
