@@ -3,6 +3,7 @@ import { ACTION_STATUSES, type ActionStatus } from '../../../../contracts/action
 import type { ActionDetailView, MeetingSummary } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
+import { listenLive } from '../state/live.js';
 import {
   ACTION_STATUS_LABELS,
   dueText,
@@ -70,22 +71,7 @@ export function MyActions() {
   useEffect(() => {
     void load.run();
   }, [changes]);
-  useEffect(() => {
-    let stop: (() => void) | undefined;
-    let stopped = false;
-    void app.secure.connect().then(
-      (rt) => {
-        if (stopped) return;
-        stop = rt.on('action.updated', () => void load.run());
-      },
-      // No live updates (the connection banner says why): the list still loads and reloads by hand.
-      (err: unknown) => void app.failed(err),
-    );
-    return () => {
-      stopped = true;
-      stop?.();
-    };
-  }, []);
+  useEffect(() => listenLive((rt) => [rt.on('action.updated', () => void load.run())]), []);
   const today = localDay(new Date());
   const sorted = sortActions(rows ?? [], today);
   const overdue = sorted.filter((a) => isOverdue(a, today));

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { StrongroomApiError } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
+import { listenLive } from '../state/live.js';
 import { buildIcs, icsFileName } from '../state/ics.js';
 import { localDay, MEETING_KIND_LABELS, MEETING_STATUS_LABELS } from '../state/meeting-words.js';
 import {
@@ -75,32 +76,24 @@ export function Meeting({ params }: { params: Record<string, string> }) {
     }
     live.current = { stopped: false, page: null };
     const inChannel = (channelId: string) => channelId === live.current.page?.view.channelId;
-    const stops: (() => void)[] = [];
     void refresh();
-    void app.secure.connect().then(
-      (rt) => {
-        if (live.current.stopped) return;
-        stops.push(
-          rt.on('minutes.updated', (e) => {
-            if (e.meetingId === id) void refresh();
-          }),
-          rt.on('action.updated', (e) => {
-            if (inChannel(e.channelId)) void refreshActions();
-          }),
-          rt.on('member.removed', (e) => {
-            if (inChannel(e.channelId)) void refresh();
-          }),
-          rt.on('member.added', (e) => {
-            if (inChannel(e.channelId)) void refresh();
-          }),
-        );
-      },
-      // No live updates (the connection banner says why): the meeting still loads and saves.
-      (err: unknown) => void app.failed(err),
-    );
+    const stopLive = listenLive((rt) => [
+      rt.on('minutes.updated', (e) => {
+        if (e.meetingId === id) void refresh();
+      }),
+      rt.on('action.updated', (e) => {
+        if (inChannel(e.channelId)) void refreshActions();
+      }),
+      rt.on('member.removed', (e) => {
+        if (inChannel(e.channelId)) void refresh();
+      }),
+      rt.on('member.added', (e) => {
+        if (inChannel(e.channelId)) void refresh();
+      }),
+    ]);
     return () => {
       live.current.stopped = true;
-      for (const stop of stops) stop();
+      stopLive();
     };
   }, [id]);
 

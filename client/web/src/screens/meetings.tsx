@@ -3,6 +3,7 @@ import { MEETING_KINDS, type MeetingKind } from '../../../../contracts/meetings.
 import type { ChannelView, MeetingSummary } from '../../../sdk/browser.js';
 import { Link, navigate } from '../router.js';
 import { app } from '../state/app.js';
+import { listenLive } from '../state/live.js';
 import { conversationNames } from '../state/meetings.js';
 import {
   groupMeetings,
@@ -43,22 +44,7 @@ export function Meetings() {
     void load.run();
   }, [changes]);
   // A meeting closed or changed elsewhere: its status here follows.
-  useEffect(() => {
-    let stop: (() => void) | undefined;
-    let stopped = false;
-    void app.secure.connect().then(
-      (rt) => {
-        if (stopped) return;
-        stop = rt.on('minutes.updated', () => void load.run());
-      },
-      // No live updates (the connection banner says why): the list still loads and reloads by hand.
-      (err: unknown) => void app.failed(err),
-    );
-    return () => {
-      stopped = true;
-      stop?.();
-    };
-  }, []);
+  useEffect(() => listenLive((rt) => [rt.on('minutes.updated', () => void load.run())]), []);
   const { upcoming, past } = groupMeetings(rows ?? []);
   return (
     <main id="main">
