@@ -46,8 +46,10 @@ export const registerAgencySchema = z.strictObject({
   sector: z.enum(AGENCY_SECTORS),
   /** A specified person under the Digital Economy Act 2017 s.35 (may share for well-being purposes). */
   deaS35Partner: z.boolean().default(false),
+  /** The MASH hub ("Compass", ISA 3.3.13), where referrals go: at most one agency is. */
+  mashHub: z.boolean().default(false),
 });
-/** What a client sends: `deaS35Partner` may be left out (false). */
+/** What a client sends: `deaS35Partner` and `mashHub` may be left out (false). */
 export type RegisterAgencyInput = z.input<typeof registerAgencySchema>;
 
 export const signAgencySchema = z.strictObject({
@@ -97,6 +99,8 @@ export const agencyView = z.object({
   name: z.string(),
   sector: z.enum(AGENCY_SECTORS),
   deaS35Partner: z.boolean(),
+  /** The MASH hub, where referrals go. */
+  mashHub: z.boolean(),
   status: z.enum(AGENCY_STATUSES),
   /** The label of the agreement version of the agency's latest signature. */
   signedVersion: z.string().nullable(),

@@ -112,6 +112,17 @@ export const ERROR_CODES = [
   'no_change',
   'no_plan',
   'plan_conflict',
+  // referrals (the MASH hub)
+  'no_mash_hub',
+  'mash_hub_exists',
+  'hub_only',
+  'not_the_referrer',
+  'referral_state',
+  'concern_category',
+  'not_screened',
+  'no_consent_to_share',
+  'referral_channel',
+  'role_not_allowed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -24,6 +24,16 @@ export interface ServerEventPayloads {
   'minutes.updated': { channelId: string; meetingId: string };
   /** Also a reminder to the owner, once each: `due_soon` (within two days) and `overdue`. */
   'action.updated': { channelId: string; actionId: string; reminder?: 'due_soon' | 'overdue' };
+  /**
+   * A referral changed (submitted, claimed, rated, shared, decided, closed) or falls due: to its channel,
+   * the hub's workers and the referrer, who then reads what they may (`GET /referrals/:id`).
+   */
+  'referral.updated': {
+    referralId: string;
+    ref: string | null;
+    state: string;
+    reminder?: 'due_soon' | 'overdue';
+  };
   /** This socket's session ended (revoked, signed out everywhere, account disabled, agency withdrawn). */
   'session.revoked': { reason: string };
   /**

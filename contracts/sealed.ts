@@ -39,6 +39,36 @@ export interface PlanDocument {
   familyVoice?: string;
 }
 
+/**
+ * A file kept encrypted beside a record or message (docs/protocol.md, "Attachments"): the server holds
+ * its chunks by `attachmentId`; the name, type and key travel only inside something sealed.
+ */
+export interface FileReference {
+  type: 'file';
+  attachmentId: string;
+  name: string;
+  mediaType: string;
+  /** Plaintext bytes. */
+  size: number;
+  /** The file's own key and stream header, base64url. */
+  key: string;
+  header: string;
+  chunkSize: number;
+}
+
+/** What a referrer tells the hub (ISA 3.3.13): the concern, when, the evidence, files. */
+export interface ReferralDocument {
+  /** What happened or what worries the referrer. */
+  concern: string;
+  /** When it happened or was seen. */
+  when?: string;
+  /** What the referrer saw, heard or holds. */
+  evidence?: string;
+  /** When the family does not know or has not agreed: why not. */
+  consentNote?: string;
+  files?: FileReference[];
+}
+
 export interface SealedDocuments {
   'family-member': FamilyMemberDetails;
   'competence-rationale': TextDocument;
@@ -52,6 +82,11 @@ export interface SealedDocuments {
   'action-note': TextDocument;
   'family-plan': PlanDocument;
   'plan-progress': TextDocument;
+  'referral-subject': FamilyMemberDetails;
+  referral: ReferralDocument;
+  'referral-rating': TextDocument;
+  'referral-share': TextDocument;
+  'referral-decision': TextDocument;
 }
 export type SealedPurpose = keyof SealedDocuments;
 export type SealedDocument<P extends SealedPurpose> = SealedDocuments[P];
@@ -70,6 +105,11 @@ export const SEALED_PURPOSES = [
   'action-note',
   'family-plan',
   'plan-progress',
+  'referral-subject',
+  'referral',
+  'referral-rating',
+  'referral-share',
+  'referral-decision',
 ] as const satisfies readonly SealedPurpose[];
 
 /** Fails the build when a purpose is added to the registry but not to the list. */

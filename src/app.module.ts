@@ -20,6 +20,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 
@@ -69,6 +70,7 @@ export class AppModule {
         ConsentModule,
         MeetingsModule,
         ActionsModule,
+        ReferralsModule,
         RetentionModule,
         RealtimeModule,
         JobsModule,

@@ -32,6 +32,14 @@ const OWNERS: Record<string, string[]> = {
     'minutes_amendments',
   ],
   actions: ['actions', 'action_updates'],
+  referrals: [
+    'referrals',
+    'referral_ref_counters',
+    'referral_subjects',
+    'referral_ratings',
+    'referral_shares',
+    'referral_events',
+  ],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

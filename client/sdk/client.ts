@@ -2,6 +2,16 @@ import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink }
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
 import { HttpTransport, StrongroomApiError } from './transport/http.js';
 import type {
+  DecideReferralInput,
+  ListReferralsQuery,
+  RateReferralInput,
+  ReferralAnswer,
+  ReferralQueueView,
+  ReferralReceipt,
+  ReferralSettingsView,
+  ReferralView,
+  ShareReferralRequest,
+  SubmitReferralInput,
   AgencyView,
   AgreementVersion,
   AuditEventView,
@@ -458,6 +468,34 @@ export class StrongroomClient {
   /** Records (audited) that this user exported the closed meeting to their case record. */
   recordMeetingExport = (id: string, exportId: string) =>
     this.http.request<ExportRecordedView>('POST', `/meetings/${encodeURIComponent(id)}/exports`, { exportId });
+
+  // ── referrals (the MASH hub) ──
+  /** The hub, its concern categories and screening deadlines. */
+  referralSettings = () => this.http.request<ReferralSettingsView>('GET', '/referrals/settings');
+  /** Starts a draft referral (its channel holds you and the hub's staff): seal into it, then submit. */
+  startReferral = (id: string) => this.http.request<ReferralView>('POST', '/referrals', { id });
+  submitReferral = (ref: string, input: SubmitReferralInput) =>
+    this.http.request<ReferralReceipt>('POST', `/referrals/${encodeURIComponent(ref)}/submit`, input);
+  /** A referral by id or reference: in full to the hub and partners, the receipt to its referrer. */
+  referral = (ref: string) => this.http.request<ReferralAnswer>('GET', `/referrals/${encodeURIComponent(ref)}`);
+  referrals = (q: Partial<ListReferralsQuery> = {}) => {
+    const p = new URLSearchParams();
+    if (q.box) p.set('box', q.box);
+    if (q.state) p.set('state', q.state);
+    const qs = p.toString();
+    return this.http.request<ReferralReceipt[]>('GET', `/referrals${qs ? `?${qs}` : ''}`);
+  };
+  referralQueue = () => this.http.request<ReferralQueueView>('GET', '/referrals/queue');
+  claimReferral = (ref: string) =>
+    this.http.request<ReferralView>('POST', `/referrals/${encodeURIComponent(ref)}/claim`, {});
+  rateReferral = (ref: string, input: WithId<RateReferralInput>) =>
+    this.http.request<ReferralView>('POST', `/referrals/${encodeURIComponent(ref)}/rating`, withId(input));
+  shareReferral = (ref: string, input: WithId<ShareReferralRequest>) =>
+    this.http.request<ReferralView>('POST', `/referrals/${encodeURIComponent(ref)}/shares`, withId(input));
+  decideReferral = (ref: string, input: DecideReferralInput) =>
+    this.http.request<ReferralView>('POST', `/referrals/${encodeURIComponent(ref)}/decision`, input);
+  closeReferral = (ref: string) =>
+    this.http.request<ReferralView>('POST', `/referrals/${encodeURIComponent(ref)}/close`, {});
 
   // ── actions ──
   createAction = (input: WithId<CreateActionInput>) =>

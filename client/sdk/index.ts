@@ -112,3 +112,13 @@ export {
 } from './export/record-export.js';
 export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';
 export { anchorsFromJson, anchorsFromTrustStore, isPublicKeyText, mergeAnchors } from './export/anchors.js';
+export {
+  decideReferral,
+  rateReferral,
+  readReferral,
+  shareReferral,
+  submitReferral,
+  type NewReferral,
+  type OpenedReferral,
+  type SubmittedReferral,
+} from './session/referrals.js';

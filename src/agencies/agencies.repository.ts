@@ -43,6 +43,7 @@ export function toAgencyView(
     name: a.name,
     sector: a.sector,
     deaS35Partner: a.deaS35Partner,
+    mashHub: a.isMashHub,
     status: a.status,
     signedVersion: latest?.label ?? null,
     signedOn: latest?.signedOn ?? null,
@@ -88,6 +89,11 @@ export class AgenciesRepository {
 
   // ── agencies ──
 
+  /** The agency flagged as the MASH hub, if one is. */
+  mashHub(m: EntityManager): Promise<Agency | null> {
+    return m.getRepository(Agency).findOneBy({ isMashHub: true });
+  }
+
   agency(m: EntityManager, id: string): Promise<Agency | null> {
     return m.getRepository(Agency).findOneBy({ id });
   }
@@ -118,7 +124,7 @@ export class AgenciesRepository {
   /** Fails on `agencies_name_key` when a concurrent registration took the name. */
   insertAgency(
     m: EntityManager,
-    fields: Pick<Agency, 'name' | 'sector' | 'deaS35Partner' | 'status'>,
+    fields: Pick<Agency, 'name' | 'sector' | 'deaS35Partner' | 'isMashHub' | 'status'>,
   ): Promise<Agency> {
     return m.getRepository(Agency).save(m.create(Agency, fields));
   }

@@ -133,14 +133,20 @@ export class AgenciesService {
           name: dto.name,
           sector: dto.sector,
           deaS35Partner: dto.deaS35Partner ?? false,
+          isMashHub: dto.mashHub ?? false,
           status: 'registered',
         })
-        .catch(onUniqueViolation('agencies_name_key', duplicate));
+        .catch(onUniqueViolation('agencies_name_key', duplicate))
+        .catch(
+          onUniqueViolation('agencies_one_mash_hub', () =>
+            conflict('mash_hub_exists', 'Another agency is already the MASH hub: there is one front door.'),
+          ),
+        );
       await this.audit.record(m, {
         actor: auth ? actorOf(auth) : null,
         action: 'agency.registered',
         target: { type: 'agency', id: created.id },
-        details: { sector: created.sector, deaS35Partner: created.deaS35Partner },
+        details: { sector: created.sector, deaS35Partner: created.deaS35Partner, mashHub: created.isMashHub },
         meta: auth?.meta,
       });
       return created;

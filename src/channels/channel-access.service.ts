@@ -19,7 +19,7 @@ import type { SharingPolicy } from './sharing-policy.js';
  */
 @Injectable()
 export class ChannelAccessService {
-  private policy: SharingPolicy | null = null;
+  private policies: SharingPolicy[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -28,27 +28,41 @@ export class ChannelAccessService {
     private readonly agencies: AgenciesRepository,
   ) {}
 
-  /** The consent module's rules for family channels (see SharingPolicy). */
+  /**
+   * A module's rules for the channels it knows (the consent module's for family channels, the referrals
+   * module's for referral channels; see SharingPolicy). Each answers only for its own channels.
+   */
   useSharingPolicy(policy: SharingPolicy): void {
-    this.policy = policy;
+    this.policies.push(policy);
   }
 
   /** The agencies among `agencyIds` that may not share into this channel now (empty when none). */
   async sharingRefusals(m: EntityManager, channelId: string, agencyIds: string[]): Promise<Map<string, AppError>> {
-    return this.policy ? this.policy.refusals(m, channelId, agencyIds) : new Map<string, AppError>();
+    const out = new Map<string, AppError>();
+    for (const p of this.policies)
+      for (const [a, e] of await p.refusals(m, channelId, agencyIds)) if (!out.has(a)) out.set(a, e);
+    return out;
   }
 
   /** Why new content in the channel is limited to some agencies (a family's consent withdrawn), or null. */
   async sharingRestriction(m: EntityManager, channelId: string): Promise<SharingRestriction | null> {
-    return (await this.policy?.restriction(m, channelId)) ?? null;
+    for (const p of this.policies) {
+      const r = await p.restriction(m, channelId);
+      if (r) return r;
+    }
+    return null;
   }
 
-  /** The sharing policy's decision on a person joining (recorded either way): the refusal, or null. */
+  /** The sharing policies' decision on a person joining (recorded either way): the refusal, or null. */
   async admissionRefusal(
     m: EntityManager,
     input: { channelId: string; userId: string; agencyId: string; decidedBy: string },
   ): Promise<AppError | null> {
-    return (await this.policy?.admit(m, input)) ?? null;
+    for (const p of this.policies) {
+      const refusal = await p.admit(m, input);
+      if (refusal) return refusal;
+    }
+    return null;
   }
 
   /** Only an active user of an agency that is party to the ISA can be in a channel. */

@@ -157,12 +157,65 @@ export class ChannelMembershipService implements OnModuleInit {
    * A family's channel, inside the caller's transaction (the families module creates the family and
    * its channel together). The creator is its chair; call `joined` after the commit.
    */
-  async createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
+  async createFamilyChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    chairUserId: string = auth.user.id,
+  ): Promise<{ channelId: string; joined: () => void }> {
     const retentionDays = this.defaultRetention('family_meeting');
     const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null, [
-      { userId: auth.user.id, role: 'chair' },
+      { userId: chairUserId, role: 'chair' },
     ]);
-    return { channelId: created.id, joined: () => this.notifier.joinChannel(auth.user.id, created.id) };
+    return { channelId: created.id, joined: () => this.notifier.joinChannel(chairUserId, created.id) };
+  }
+
+  /**
+   * A referral's channel, inside the caller's transaction (the referrals module creates the referral and
+   * its channel together): the hub's workers chair it, the referrer is a member until the hub takes the
+   * referral on. Call `joined` after the commit.
+   */
+  async createReferralChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    hubUserIds: string[],
+  ): Promise<{ channelId: string; joined: () => void }> {
+    const now = this.clock.now();
+    for (const id of hubUserIds) await this.access.assertCanJoin(m, id, now);
+    const members: { userId: string; role: MemberRole }[] = [
+      { userId: auth.user.id, role: 'member' },
+      ...hubUserIds.filter((id) => id !== auth.user.id).map((userId) => ({ userId, role: 'chair' as const })),
+    ];
+    const created = await this.insertChannel(m, auth, 'referral', this.defaultRetention('referral'), null, members);
+    return {
+      channelId: created.id,
+      joined: () => {
+        for (const mm of members) this.notifier.joinChannel(mm.userId, created.id);
+      },
+    };
+  }
+
+  /**
+   * Takes someone out of a channel inside the caller's transaction, after the caller's own checks (the
+   * referrer leaving their referral's channel when the hub takes it on): a new key, audit, sockets.
+   */
+  async removeInTransaction(
+    m: EntityManager,
+    auth: AuthContext,
+    channelId: string,
+    userId: string,
+    reason: string,
+  ): Promise<boolean> {
+    if (!(await this.repo.deleteMember(m, channelId, userId, reason, this.clock.now()))) return false;
+    await this.epochs.markRotation(m, channelId, 'member_removed');
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'channel.member_removed',
+      target: { type: 'channel', id: channelId },
+      details: { userId, reason },
+      meta: auth.meta,
+    });
+    this.afterRemoval(m, channelId, userId, reason);
+    return true;
   }
 
   private defaultRetention(kind: ChannelKind): number {
@@ -178,6 +231,12 @@ export class ChannelMembershipService implements OnModuleInit {
       const channel = await this.access.lock(m, channelId);
       const me = await this.access.membership(m, channelId, auth.user.id);
       if (channel.kind === 'direct') throw conflict('direct_channel', 'A direct channel has exactly two people.');
+      if (channel.kind === 'referral') {
+        throw conflict(
+          'referral_channel',
+          'People join a referral when the hub shares it with them (strongroom referrals share), which records why.',
+        );
+      }
       if (me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can add members.');
       await this.admitMember(m, auth, channel, dto);
     });
@@ -245,6 +304,9 @@ export class ChannelMembershipService implements OnModuleInit {
       if (!leaving && me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can remove members.');
       if (channel.kind === 'direct' && !leaving)
         throw conflict('direct_channel', 'A direct channel has exactly two people.');
+      if (channel.kind === 'referral' && !leaving) {
+        throw conflict('referral_channel', 'Who is in a referral is the hub’s to decide, through the referral itself.');
+      }
       const reason = leaving ? 'left' : 'removed';
       if (!(await this.repo.deleteMember(m, channelId, userId, reason, this.clock.now()))) throw notFound('Member');
       await this.epochs.markRotation(m, channelId, leaving ? 'member_left' : 'member_removed');

@@ -84,8 +84,37 @@ export class ChannelsService {
   // ── membership ──
 
   /** A family's channel, inside the caller's transaction; call `joined` after the commit. */
-  createFamilyChannel(m: EntityManager, auth: AuthContext): Promise<{ channelId: string; joined: () => void }> {
-    return this.membershipChanges.createFamilyChannel(m, auth);
+  createFamilyChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    chairUserId?: string,
+  ): Promise<{ channelId: string; joined: () => void }> {
+    return this.membershipChanges.createFamilyChannel(m, auth, chairUserId);
+  }
+
+  /** A referral's channel (hub workers chair, the referrer a member), inside the caller's transaction. */
+  createReferralChannel(
+    m: EntityManager,
+    auth: AuthContext,
+    hubUserIds: string[],
+  ): Promise<{ channelId: string; joined: () => void }> {
+    return this.membershipChanges.createReferralChannel(m, auth, hubUserIds);
+  }
+
+  /** Takes someone out of a channel inside the caller's transaction (false if they were not in it). */
+  removeInTransaction(
+    m: EntityManager,
+    auth: AuthContext,
+    channelId: string,
+    userId: string,
+    reason: string,
+  ): Promise<boolean> {
+    return this.membershipChanges.removeInTransaction(m, auth, channelId, userId, reason);
+  }
+
+  /** Whether the user is a member now (any role, time not ended or not). */
+  isMember(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
+    return this.repo.isMember(m, channelId, userId);
   }
 
   /** Adds someone inside the caller's transaction, after the caller's own permission checks. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONCERN_CATEGORIES } from '../../contracts/referrals.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -98,6 +99,61 @@ export const configSchema = z.object({
   RETENTION_DAYS_REFERRAL: z.coerce.number().int().min(1).default(365),
   RETENTION_MIN_DAYS: z.coerce.number().int().min(1).default(1),
   RETENTION_MAX_DAYS: z.coerce.number().int().min(1).default(3650),
+  /**
+   * The MASH hub's screening deadlines, in plain hours from receipt (the hub works around the clock: an
+   * emergency duty team covers nights and weekends, so the clock never stops). A rating sets which one
+   * applies; before one, the urgency the referrer asked for does (immediate → red, urgent → amber,
+   * standard → green).
+   */
+  REFERRAL_DEADLINE_HOURS_RED: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(4),
+  REFERRAL_DEADLINE_HOURS_AMBER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  REFERRAL_DEADLINE_HOURS_GREEN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  /** The assigned worker and the hub hear once when a referral's deadline is this many minutes away. */
+  REFERRAL_DUE_SOON_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  /** The concern categories a referral may name, comma-separated codes (lower case, underscores). */
+  REFERRAL_CONCERN_CATEGORIES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [...DEFAULT_CONCERN_CATEGORIES] as string[];
+      const codes = [
+        ...new Set(
+          v
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        ),
+      ];
+      const bad = codes.filter((c) => !/^[a-z][a-z0-9_]{1,48}$/.test(c));
+      if (bad.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a category code (lower case and underscores): ${bad.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return codes;
+    }),
   /** An epoch key serves at most this long or this many messages, whichever comes first (DESIGN.md §3). */
   EPOCH_MAX_AGE_HOURS: z.coerce
     .number()

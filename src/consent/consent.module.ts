@@ -15,5 +15,6 @@ import { ConsentSharingPolicy } from './sharing-policy.service.js';
   imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
   providers: [ConsentRepository, ConsentSharingPolicy, ConsentRegisterService, ConsentService, LawfulBasesService],
   controllers: [ConsentController],
+  exports: [ConsentSharingPolicy],
 })
 export class ConsentModule {}

@@ -78,7 +78,9 @@ export interface SharingDecisionRow {
 
 /** One decision to share with an agency (`basis` set) or not (`basis` null). */
 export interface SharingDecision {
-  familyId: string;
+  /** A family's, or (with `referralId`) a referral's: exactly one of the two. */
+  familyId: string | null;
+  referralId?: string | null;
   agencyId: string;
   what: SharingDecisionKind;
   subjectUserId: string | null;
@@ -235,8 +237,9 @@ export class ConsentRepository {
   async insertDecision(m: EntityManager, d: SharingDecision): Promise<void> {
     await m.query(
       `INSERT INTO sharing_decisions
-         (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at,
+          referral_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         d.familyId,
         d.agencyId,
@@ -247,6 +250,7 @@ export class ConsentRepository {
         d.lawfulBasisId,
         d.decidedBy,
         d.decidedAt,
+        d.referralId ?? null,
       ],
     );
   }

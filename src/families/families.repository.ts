@@ -68,12 +68,20 @@ export class FamiliesRepository {
   /** A new family led (and created) by `leadWorkerId`; its id. */
   async insert(
     m: EntityManager,
-    f: { ref: string; owningAgencyId: string; leadWorkerId: string; channelId: string; createdAt: Date },
+    f: {
+      ref: string;
+      owningAgencyId: string;
+      leadWorkerId: string;
+      channelId: string;
+      createdAt: Date;
+      /** Who opened it, when not the lead worker (the hub, deciding on early help). */
+      createdBy?: string;
+    },
   ): Promise<string> {
     const [{ id }] = await m.query<{ id: string }[]>(
       `INSERT INTO families (ref, owning_agency_id, lead_worker_id, channel_id, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $3, $5) RETURNING id`,
-      [f.ref, f.owningAgencyId, f.leadWorkerId, f.channelId, f.createdAt],
+       VALUES ($1, $2, $3, $4, $6, $5) RETURNING id`,
+      [f.ref, f.owningAgencyId, f.leadWorkerId, f.channelId, f.createdAt, f.createdBy ?? f.leadWorkerId],
     );
     return id;
   }

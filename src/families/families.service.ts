@@ -86,6 +86,52 @@ export class FamiliesService {
     return this.show(auth, familyId);
   }
 
+  /**
+   * A new family opened on someone else's decision (the MASH hub deciding on early help), inside the
+   * caller's transaction: `leadWorkerId` (an active practitioner of a signed agency) leads it and chairs
+   * its channel. Returns its id and reference; call `joined` after the commit.
+   */
+  async openFor(
+    m: EntityManager,
+    auth: AuthContext,
+    leadWorkerId: string,
+    reason: { referralId: string },
+  ): Promise<{ familyId: string; ref: string; joined: () => void }> {
+    const lead = await this.users.standing(m, leadWorkerId);
+    if (!lead) throw notFound('User');
+    if (lead.role !== 'practitioner' || lead.status !== 'active') {
+      throw conflict('lead_worker_role', 'The lead worker must be an active practitioner.');
+    }
+    await this.channels.assertCanJoin(m, leadWorkerId);
+    const now = this.clock.now();
+    const year = now.getUTCFullYear();
+    const ref = familyRef(year, await this.repo.nextRefNumber(m, year));
+    const channel = await this.channels.createFamilyChannel(m, auth, leadWorkerId);
+    const familyId = await this.repo.insert(m, {
+      ref,
+      owningAgencyId: lead.agencyId,
+      leadWorkerId,
+      channelId: channel.channelId,
+      createdAt: now,
+      createdBy: auth.user.id,
+    });
+    await this.repo.insertLeadChange(m, {
+      familyId,
+      from: null,
+      to: leadWorkerId,
+      changedBy: auth.user.id,
+      changedAt: now,
+    });
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'family.created',
+      target: { type: 'family', id: familyId },
+      details: { ref, channelId: channel.channelId, leadWorkerId, referralId: reason.referralId },
+      meta: auth.meta,
+    });
+    return { familyId, ref, joined: channel.joined };
+  }
+
   /** The family row with its lead worker's agency; 404 if there is none. */
   async get(m: EntityManager, familyId: string, lock = false): Promise<FamilyRecord> {
     const row = await this.repo.find(m, familyId, lock);

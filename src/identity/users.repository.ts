@@ -74,6 +74,14 @@ export class UsersRepository {
       .findOne({ where: { id }, select: { id: true, agencyId: true, displayName: true, role: true, status: true } });
   }
 
+  /** The active users of an agency who have `role` (the MASH hub's workers), by id. */
+  async activeIdsWithRole(m: EntityManager, agencyId: string, role: Role): Promise<string[]> {
+    const users = await m
+      .getRepository(User)
+      .find({ where: { agencyId, role, status: 'active' }, select: { id: true }, order: { id: 'ASC' } });
+    return users.map((u) => u.id);
+  }
+
   /** Every user of an agency, whatever their status. */
   async idsOfAgency(m: EntityManager, agencyId: string): Promise<string[]> {
     const users = await m.getRepository(User).find({ where: { agencyId }, select: { id: true } });

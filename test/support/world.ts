@@ -51,12 +51,13 @@ export class World {
 
   async agency(
     name: string,
-    opts: { sector?: AgencySector; signed?: boolean; deaS35Partner?: boolean } = {},
+    opts: { sector?: AgencySector; signed?: boolean; deaS35Partner?: boolean; mashHub?: boolean } = {},
   ): Promise<string> {
     const a = await this.agencies.register(null, {
       name,
       sector: opts.sector ?? 'local_authority',
       deaS35Partner: opts.deaS35Partner ?? false,
+      mashHub: opts.mashHub ?? false,
     });
     if (opts.signed ?? true) {
       await this.agencies.sign(null, a.id, {

@@ -7,6 +7,7 @@ export class Agency {
   @Column('text') name: string;
   @Column('text') sector: AgencySector;
   @Column('boolean', { name: 'dea_s35_partner' }) deaS35Partner: boolean;
+  @Column('boolean', { name: 'is_mash_hub' }) isMashHub: boolean;
   @Column('text') status: AgencyStatus;
   @Column('text', { nullable: true }) statusBeforeSuspension: AgencyStatus | null;
   @Column('text', { nullable: true }) suspendedReason: string | null;

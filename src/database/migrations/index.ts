@@ -14,6 +14,7 @@ import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js
 import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
 import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
+import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
@@ -35,4 +36,5 @@ export const migrations = [
   MembershipEndsIndex1765400000000,
   ReadPositions1765500000000,
   UserNameSearch1765600000000,
+  Referrals1765800000000,
 ];

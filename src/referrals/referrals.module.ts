@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { ConsentModule } from '../consent/consent.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { ReferralRemindersService } from './referral-reminders.service.js';
+import { ReferralSharingPolicy } from './referral-sharing.policy.js';
+import { ReferralsController } from './referrals.controller.js';
+import { ReferralsRepository } from './referrals.repository.js';
+import { ReferralsService } from './referrals.service.js';
+
+/** The MASH hub (ISA 3.3.13): referrals, screening, sharing, decisions, reminders. */
+@Module({
+  imports: [AgenciesModule, AuditModule, ChannelsModule, ConsentModule, FamiliesModule, IdentityModule],
+  providers: [ReferralsRepository, ReferralsService, ReferralSharingPolicy, ReferralRemindersService],
+  controllers: [ReferralsController],
+  exports: [ReferralsService],
+})
+export class ReferralsModule {}

@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decideReferral,
+  RealtimeConnection,
+  rateReferral,
+  StrongroomClient,
+  readReferral,
+  shareReferral,
+  submitReferral,
+  type NewReferral,
+  type RealtimeEventMap,
+  type SecureSession,
+} from '../client/sdk/index.js';
+import type { ReferralView } from '../client/sdk/types.js';
+import { ReferralRemindersService } from '../src/referrals/referral-reminders.service.js';
+import { countOf } from './support/db.js';
+import { refused } from './support/refused.js';
+import { dumpDatabase, markerForms, secureSession } from './support/secure.js';
+import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
+import { World, type Person } from './support/world.js';
+
+const HOUR = 3_600_000;
+const LONG_SESSIONS = { SESSION_IDLE_MINUTES: '1440', SESSION_ABSOLUTE_HOURS: '168' };
+
+/**
+ * The MASH hub (issue 14), end to end through the SDK and a real server: a school practitioner's referral
+ * gets its reference at once, the hub screens, rates, shares on a recorded basis and decides early help;
+ * the referrer sees the acknowledgement, rating and decision and nothing else. Then each rule is broken.
+ */
+describe('MASH referrals: intake, screening, sharing and decisions', () => {
+  let t: TestApp;
+  let w: World;
+  const agency: Record<string, string> = {};
+  let teacher: Person;
+  let hub: Person;
+  let hub2: Person;
+  let officer: Person;
+  let nurse: Person;
+  let lead: Person;
+  let outsider: Person;
+  let teacherS: SecureSession;
+  let hubS: SecureSession;
+  let officerS: SecureSession;
+  let nurseS: SecureSession;
+  const sessions: SecureSession[] = [];
+  const sockets: RealtimeConnection[] = [];
+  const marker = `Referral-Marker-${randomUUID()}`;
+  const nameMarker = `Child-Name-${randomUUID()}`;
+  const rationaleMarker = `Rationale-${randomUUID()}`;
+
+  const referral = (over: Partial<NewReferral> = {}): NewReferral => ({
+    categories: ['neglect', 'school_attendance'],
+    urgency: 'urgent',
+    familyConsent: 'refused',
+    subjects: [{ role: 'child', name: 'A Child', dateOfBirth: '2016-02-03' }],
+    content: { concern: 'Arrives hungry most mornings.', when: 'Since September' },
+    ...over,
+  });
+
+  beforeAll(async () => {
+    // The deadline test moves the clock by hours: sessions must outlive that (their own rules are tested elsewhere).
+    t = await startTestApp({ env: LONG_SESSIONS });
+    w = new World(t);
+    await w.agreement();
+    agency.hub = await w.agency('Compass MASH', { mashHub: true });
+    agency.school = await w.agency('Oak Primary', { sector: 'education' });
+    agency.police = await w.agency('Constabulary', { sector: 'police' });
+    agency.health = await w.agency('Health Trust', { sector: 'health' });
+    agency.council = await w.agency('County Council');
+    agency.unsigned = await w.agency('Not Yet Signed', { signed: false });
+    hub = await w.person(agency.hub, 'mash_worker', 'hub');
+    hub2 = await w.person(agency.hub, 'mash_worker', 'hub2');
+    teacher = await w.person(agency.school, 'practitioner', 'teacher');
+    officer = await w.person(agency.police, 'practitioner', 'officer');
+    nurse = await w.person(agency.health, 'practitioner', 'nurse');
+    lead = await w.person(agency.council, 'practitioner', 'lead');
+    outsider = await w.signIn(await w.account(agency.unsigned, 'practitioner', 'outsider'), { attest: false });
+    hubS = await secureSession(hub.client, 'hub laptop', t);
+    await secureSession(hub2.client, 'hub2 laptop', t);
+    teacherS = await secureSession(teacher.client, 'teacher laptop', t);
+    officerS = await secureSession(officer.client, 'officer laptop', t);
+    nurseS = await secureSession(nurse.client, 'nurse laptop', t);
+    sessions.push(hubS, teacherS, officerS, nurseS);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    for (const s of sessions) s.close();
+    await t.close();
+  });
+
+  it('runs a referral from the school to an early-help family, and the referrer sees only the outcome', async () => {
+    const year = t.clock.now().getUTCFullYear();
+    const { receipt, channelId } = await submitReferral(
+      teacherS,
+      referral({
+        subjects: [
+          { role: 'child', name: nameMarker, dateOfBirth: '2016-02-03' },
+          { role: 'adult', name: 'A Parent' },
+        ],
+        content: { concern: marker, when: 'This week', evidence: 'Seen by two staff' },
+      }),
+    );
+    // At once: a reference and an acknowledgement.
+    expect(receipt.ref).toMatch(new RegExp(`^MASH-${year}-\\d{6}$`));
+    expect(receipt.state).toBe('received');
+    expect(receipt.acknowledgedAt).toBe(receipt.receivedAt);
+    const ref = receipt.ref!;
+
+    // Before the hub takes it on, the referrer can read back what they wrote.
+    const mine = await readReferral(teacherS, ref);
+    expect(mine.opened?.content?.concern).toBe(marker);
+
+    // The hub: in the queue with a provisional deadline from the urgency asked for (urgent → amber, 24 h).
+    const queue = await hub.client.referralQueue();
+    const entry = queue.entries.find((e) => e.ref === ref)!;
+    expect(entry).toMatchObject({ state: 'received', rag: null, urgency: 'urgent', overdue: false });
+    expect(Date.parse(entry.deadlineAt) - Date.parse(entry.receivedAt)).toBe(24 * HOUR);
+    const seen = await readReferral(hubS, ref);
+    expect(seen.opened!.content!.concern).toBe(marker);
+    expect(seen.opened!.subjects.map((s) => [s.role, s.details.name])).toEqual([
+      ['child', nameMarker],
+      ['adult', 'A Parent'],
+    ]);
+
+    // Claimed: the referrer leaves the channel; from now on they get the receipt only.
+    const claimed = await hub.client.claimReferral(ref);
+    expect(claimed).toMatchObject({ state: 'screening', assignedTo: hub.id });
+    await refused(teacher.client.messages(channelId), 403, 'not_a_member');
+    expect((await teacher.client.referral(ref)).view).toBe('receipt');
+
+    // Rated red with a sealed rationale: the deadline is 4 hours from receipt; a re-rating moves it.
+    let view = await rateReferral(hubS, claimed, 'red', rationaleMarker);
+    expect(Date.parse(view.deadlineAt!) - Date.parse(view.receivedAt!)).toBe(4 * HOUR);
+    view = await rateReferral(hubS, claimed, 'amber', 'Less urgent once the school nurse saw her.');
+    expect(view.rag).toBe('amber');
+    expect(Date.parse(view.deadlineAt!) - Date.parse(view.receivedAt!)).toBe(24 * HOUR);
+    expect(view.ratings.map((r) => r.rag)).toEqual(['red', 'amber']);
+
+    // Shared with police: the family did not agree, so consent is refused and a lawful basis is recorded.
+    await refused(shareReferral(hubS, claimed, officer.id, { consent: true }), 409, 'no_consent_to_share');
+    const shared = await shareReferral(hubS, claimed, officer.id, {
+      lawfulBasis: 'safeguarding',
+      justification: 'Risk of significant harm: police hold relevant incidents.',
+    });
+    expect(shared.view.state).toBe('information_gathering');
+    expect(shared.recordKeysShared).toBeGreaterThan(0);
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM sharing_decisions WHERE referral_id = $1 AND agency_id = $2', [
+        claimed.id,
+        agency.police,
+      ]),
+    ).toBe(1);
+    // The officer reads the referral record, including what was written before they joined.
+    const asOfficer = await readReferral(officerS, ref);
+    expect(asOfficer.opened!.content!.concern).toBe(marker);
+    expect(asOfficer.opened!.ratings[0].rationale).toBe(rationaleMarker);
+    expect(asOfficer.opened!.shares[0].justification).toMatch(/significant harm/);
+
+    // A partner not asked learns nothing, not even that it exists.
+    await refused(nurse.client.referral(ref), 404, 'not_found');
+    await refused(nurse.client.messages(channelId), 403, 'not_a_member');
+
+    // Decided: early help, opening a family led by the council's practitioner.
+    const decided = await decideReferral(hubS, claimed, 'early_help', 'Needs a family-wide plan.', {
+      leadWorkerId: lead.id,
+    });
+    expect(decided.state).toBe('decided');
+    const family = await lead.client.family(decided.familyId!);
+    expect(family.leadWorker.userId).toBe(lead.id);
+    expect((await readReferral(hubS, ref)).opened!.decisionRationale).toBe('Needs a family-wide plan.');
+
+    // The referrer: acknowledgement, rating and decision, and nothing of what the hub or partners wrote.
+    const outcome = await teacher.client.referral(ref);
+    expect(outcome).toEqual({
+      view: 'receipt',
+      id: claimed.id,
+      ref,
+      state: 'decided',
+      referrerUserId: teacher.id,
+      referrerAgencyId: agency.school,
+      categories: ['neglect', 'school_attendance'],
+      urgency: 'urgent',
+      receivedAt: receipt.receivedAt,
+      acknowledgedAt: receipt.acknowledgedAt,
+      rag: 'amber',
+      ratedAt: view.ratedAt,
+      decision: 'early_help',
+      decidedAt: decided.decidedAt,
+      closedAt: null,
+    });
+    expect((await teacher.client.referrals()).map((r) => r.ref)).toContain(ref);
+
+    const closed = await hub.client.closeReferral(ref);
+    expect(closed.state).toBe('closed');
+    expect(closed.timeline.map((e) => e.kind)).toEqual([
+      'submitted',
+      'claimed',
+      'rated',
+      'rated',
+      'shared',
+      'decided',
+      'closed',
+    ]);
+
+    // The server never had the concern, a name or a rationale.
+    const dump = await dumpDatabase(t.databaseUrl);
+    for (const m of [marker, nameMarker, rationaleMarker]) {
+      for (const form of markerForms(m)) expect(dump).not.toContain(form);
+    }
+  });
+
+  it('refuses what the rules forbid, and changes nothing', async () => {
+    // A user of an agency not party to the agreement cannot start one.
+    await refused(outsider.client.startReferral(randomUUID()), 403, 'agency_not_signed');
+    const { receipt } = await submitReferral(teacherS, referral());
+    const ref = receipt.ref!;
+    // Only the hub's staff screen, share and decide.
+    await refused(officer.client.claimReferral(ref), 403, 'hub_only');
+    await refused(teacher.client.claimReferral(ref), 403, 'hub_only');
+    await refused(officer.client.referralQueue(), 403, 'hub_only');
+    // Nothing is rated or decided before it is taken on; nothing decided before it is rated.
+    const view = (await hub.client.referral(ref)) as ReferralView & { view: 'full' };
+    await refused(rateReferral(hubS, view, 'red', 'too early'), 409, 'referral_state');
+    const claimed = await hub.client.claimReferral(ref);
+    await refused(decideReferral(hubS, claimed, 'no_further_action', 'why'), 409, 'not_screened');
+    // The referral's channel takes members only through a share, which records the basis.
+    await refused(hub.client.addMember(claimed.channelId, { userId: nurse.id }), 409, 'referral_channel');
+    // Early help needs a family; other decisions take none.
+    await rateReferral(hubS, claimed, 'green', 'Low level');
+    await refused(
+      hub.client.decideReferral(ref, {
+        decision: 'no_further_action',
+        rationale: { epoch: 1, ciphertext: 'A'.repeat(60) },
+        leadWorkerId: lead.id,
+      }),
+      400,
+      'validation_failed',
+    );
+    // Unknown concern categories and referrals about no child are refused before anything is stored.
+    const before = await countOf(t, "SELECT count(*)::int AS n FROM referrals WHERE state <> 'draft'");
+    await refused(submitReferral(teacherS, referral({ categories: ['gossip'] })), 400, 'concern_category');
+    await refused(
+      submitReferral(teacherS, referral({ subjects: [{ role: 'adult', name: 'Only an adult' }] })),
+      400,
+      'validation_failed',
+    );
+    expect(await countOf(t, "SELECT count(*)::int AS n FROM referrals WHERE state <> 'draft'")).toBe(before);
+    // Someone else cannot submit your draft; a closed referral cannot be decided again.
+    const draft = await teacher.client.startReferral(randomUUID());
+    await refused(
+      officer.client.submitReferral(draft.id, {
+        categories: ['neglect'],
+        urgency: 'standard',
+        familyConsent: 'given',
+        subjects: [{ id: randomUUID(), role: 'child', details: { epoch: 1, ciphertext: 'A'.repeat(60) } }],
+        content: { epoch: 1, ciphertext: 'A'.repeat(60) },
+      }),
+      403,
+      'not_the_referrer',
+    );
+    await decideReferral(hubS, claimed, 'signpost', 'Youth club and school nurse');
+    await hub.client.closeReferral(ref);
+    await refused(
+      decideReferral(hubS, claimed, 'early_help', 'again', { leadWorkerId: lead.id }),
+      409,
+      'referral_state',
+    );
+  });
+
+  it('runs deadlines from receipt, puts overdue first, and reminds once each', async () => {
+    const a = await submitReferral(teacherS, referral({ urgency: 'standard' })); // green: 72 h
+    t.clock.advance(HOUR);
+    const b = await submitReferral(teacherS, referral({ urgency: 'immediate' })); // red: 4 h
+    const rt = new RealtimeConnection(t.baseUrl, hub2.client.token!);
+    sockets.push(rt);
+    await rt.connect();
+    const heard: RealtimeEventMap['referral.updated'][] = [];
+    rt.on('referral.updated', (e) => {
+      if (e.reminder) heard.push(e);
+    });
+    const reminders = t.app.get(ReferralRemindersService);
+
+    // b is due in 4 hours: within the hour, the hub hears "due soon"; past it, "overdue"; once each.
+    t.clock.advance(3 * HOUR + 1);
+    await reminders.sendReminders();
+    await reminders.sendReminders();
+    t.clock.advance(HOUR);
+    await reminders.sendReminders();
+    await reminders.sendReminders();
+    for (let i = 0; i < 100 && heard.filter((e) => e.ref === b.receipt.ref).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(heard.filter((e) => e.ref === b.receipt.ref).map((e) => e.reminder)).toEqual(['due_soon', 'overdue']);
+
+    const queue = await hub.client.referralQueue();
+    const refs = queue.entries.map((e) => e.ref);
+    expect(refs.indexOf(b.receipt.ref!)).toBeLessThan(refs.indexOf(a.receipt.ref!));
+    expect(queue.entries.find((e) => e.ref === b.receipt.ref)!.overdue).toBe(true);
+    const firstNotOverdue = queue.entries.findIndex((e) => !e.overdue);
+    expect(queue.entries.slice(firstNotOverdue).every((e) => !e.overdue)).toBe(true);
+    expect(queue.overdue).toBe(queue.entries.filter((e) => e.overdue).length);
+    expect(queue.byRag.unrated).toBeGreaterThanOrEqual(2);
+
+    // Rating b green moves its deadline to 72 h from receipt: no longer overdue, and it may be reminded again.
+    const claimed = await hub.client.claimReferral(b.receipt.ref!);
+    const rated = await rateReferral(hubS, claimed, 'green', 'Seen by health visitor: not urgent');
+    expect(rated.overdue).toBe(false);
+    expect(Date.parse(rated.deadlineAt!) - Date.parse(rated.receivedAt!)).toBe(72 * HOUR);
+  });
+
+  it('numbers referrals gaplessly and uniquely when two instances take them at once', async () => {
+    const second = await startInstance(t.databaseUrl, t.clock, LONG_SESSIONS);
+    try {
+      const other = new StrongroomClient(second.baseUrl);
+      await other.login({ email: teacher.email, password: teacher.password });
+      const otherS = await secureSession(other, 'teacher on the second instance', t);
+      sessions.push(otherS);
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => submitReferral(i % 2 ? otherS : teacherS, referral())),
+      );
+      const numbers = results.map((r) => Number(r.receipt.ref!.slice(-6))).sort((x, y) => x - y);
+      expect(new Set(numbers).size).toBe(12);
+      const { rows } = await t.sql('SELECT ref FROM referrals WHERE ref IS NOT NULL ORDER BY ref');
+      const all = rows.map((r: { ref: string }) => Number(r.ref.slice(-6)));
+      expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+    } finally {
+      await second.app.close();
+    }
+  });
+});
