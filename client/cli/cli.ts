@@ -7,6 +7,7 @@ import { registerDeviceCommands } from './commands/device.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerFamilyCommands } from './commands/families/index.js';
 import { registerMeetingCommands } from './commands/meetings/index.js';
+import { registerReferralCommands } from './commands/referrals/index.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 
@@ -76,6 +77,7 @@ function buildProgram(io: CliIO): Command {
   registerFamilyCommands(program, action);
   registerMeetingCommands(program, action);
   registerActionCommands(program, action);
+  registerReferralCommands(program, action);
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   return program;

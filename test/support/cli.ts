@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../client/cli/cli.js';
 import type { CliIO } from '../../client/cli/io.js';
+import type { Role } from '../../contracts/identity.js';
 import type { TestApp } from './test-app.js';
 import type { World } from './world.js';
 
@@ -65,8 +66,9 @@ export async function cliPerson(
   agencyId: string,
   prefix: string,
   homes: string[],
+  role: Role = 'practitioner',
 ): Promise<CliAccount> {
-  const acct = await w.account(agencyId, 'practitioner', prefix);
+  const acct = await w.account(agencyId, role, prefix);
   const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
   homes.push(home);
   const steps: [string[], Record<string, string>][] = [
