@@ -59,7 +59,16 @@ const sendKey = (p: Pending): SendKey => ({
   clientMessageId: p.dto.clientMessageId,
 });
 
+/**
+ * A device's chain in a channel (as its sender, so another person naming the device shares nothing):
+ * its sends are numbered one after another, so they must be stored in the order they came.
+ */
+const chainOf = (p: Pending): string => `${p.userId}:${p.channelId}:${p.dto.senderDeviceId}`;
+
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failure, deadlock
+
+/** How long a stopping instance waits for the sends it has taken (inside main.ts's 5 s grace). */
+const DRAIN_MS = 3000;
 
 /**
  * Group commit for messages. Concurrent sends are queued and stored together: one transaction per
@@ -69,14 +78,20 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failur
  * acknowledged message is durable; an unacknowledged one is retried by the client under the same
  * `clientMessageId` and stored once. The queue is only a waiting room for requests in flight: nothing
  * in it is needed by another instance.
+ *
+ * Sends are taken in the order they arrive (the gateway submits each socket event as it comes, with
+ * nothing awaited before), and a device's sends to a channel are stored in that order: with several
+ * batches in flight, a send waits in the queue while an earlier send of its chain is in a batch not yet
+ * finished, then goes with whatever else has arrived meanwhile. Otherwise a batch that happened to be
+ * ready first (its signatures checked sooner) would be decided before the earlier one and refuse a
+ * correctly numbered send as `message_out_of_order`. Other chains are not held.
  */
-/** How long a stopping instance waits for the sends it has taken (inside main.ts's 5 s grace). */
-const DRAIN_MS = 3000;
-
 @Injectable()
 export class MessageWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MessageWriter.name);
-  private readonly queue: Pending[] = [];
+  private queue: Pending[] = [];
+  /** Chains (chainOf) with a send in a batch in flight: their later sends wait for it. */
+  private readonly busy = new Set<string>();
   private inFlight = 0;
   private pumpScheduled = false;
   private drained: (() => void) | null = null;
@@ -161,14 +176,35 @@ export class MessageWriter implements BeforeApplicationShutdown {
 
   private pump(): void {
     while (this.inFlight < this.config.SEND_BATCH_CONCURRENCY && this.queue.length) {
-      const batch = this.queue.splice(0, this.config.SEND_BATCH_MAX);
+      const batch = this.takeBatch();
+      // Every queued send waits for a batch in flight on its chain; that batch pumps again when it ends.
+      if (!batch.length) return;
+      const chains = new Set(batch.map(chainOf));
+      for (const c of chains) this.busy.add(c);
       this.inFlight++;
       void this.flush(batch).finally(() => {
+        for (const c of chains) this.busy.delete(c);
         this.inFlight--;
         if (this.queue.length) this.pump();
         else if (!this.inFlight) this.drained?.();
       });
     }
+  }
+
+  /**
+   * The next batch: up to SEND_BATCH_MAX queued sends in arrival order, leaving in the queue, in their
+   * places, those whose chain is in a batch in flight. A chain's sends in one batch are decided in order.
+   */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const waiting: Pending[] = [];
+    let i = 0;
+    for (; i < this.queue.length && batch.length < this.config.SEND_BATCH_MAX; i++) {
+      const p = this.queue[i];
+      (this.busy.has(chainOf(p)) ? waiting : batch).push(p);
+    }
+    this.queue = [...waiting, ...this.queue.slice(i)];
+    return batch;
   }
 
   private async flush(batch: Pending[]): Promise<void> {

@@ -156,7 +156,10 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
   /**
    * Sends a sealed message; the acknowledgement carries the stored sequence number and comes after
    * the commit. The session, agency and membership are re-checked inside the group-commit
-   * transaction that stores it, for every send in the batch at once.
+   * transaction that stores it, for every send in the batch at once. `submit` is called as the event is
+   * dispatched, with nothing awaited before it here, so a socket's sends reach the writer in the order
+   * they came and the writer keeps that order (MessageWriter). Any asynchronous step added before
+   * `submit` would have to keep it too, or pipelined sends would be refused as `message_out_of_order`.
    */
   @SubscribeMessage('message.send')
   send(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<StoredMessageView>> {
