@@ -112,6 +112,14 @@ export const ERROR_CODES = [
   'no_change',
   'no_plan',
   'plan_conflict',
+  // encrypted file attachments
+  'too_large',
+  'not_your_attachment',
+  'attachment_incomplete',
+  'attachment_size_mismatch',
+  'attachment_complete',
+  'attachment_not_ready',
+  'chunk_conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
