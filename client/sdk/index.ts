@@ -48,6 +48,7 @@ export {
   previewOf,
   PREVIEW_LENGTH,
   type ConversationView,
+  type FileView,
   type MessageView,
   type MessageViewKind,
   type RejectedEdit,
@@ -58,9 +59,11 @@ export {
   CANNOT_SHOW,
   MAX_MENTIONS,
   MessageContentError,
+  fileContent,
   parseContent,
   type ChatContent,
   type EditContent,
+  type FileContent,
   type MessageRef,
   type TextContent,
 } from './content/message-content.js';
@@ -112,3 +115,19 @@ export {
 } from './export/record-export.js';
 export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';
 export { anchorsFromJson, anchorsFromTrustStore, isPublicKeyText, mergeAnchors } from './export/anchors.js';
+export {
+  fileReferenceSchema,
+  fileSizeInWords,
+  parseFileReference,
+  safeFileName,
+  type FileReference,
+} from './content/file-reference.js';
+export { AttachmentIntegrityError } from './crypto/attachment.js';
+export {
+  fileChunks,
+  FileSizeMismatchError,
+  type DownloadOptions,
+  type FileToSend,
+  type TransferProgress,
+  type UploadOptions,
+} from './session/attachments.js';
