@@ -407,7 +407,48 @@ async function rotationCost(sizes: number[]) {
   return out;
 }
 
-const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web'] as const;
+// ── 7. a 25 MiB file up and down, with the server's memory watched ──────────────────────────────────
+async function fileRoundTrip(b: Bench) {
+  const SIZE = 25 * 1024 * 1024;
+  log('[7] a 25 MiB encrypted file uploaded and downloaded, the server’s memory sampled…\n');
+  const owner = await b.person('files-owner');
+  const { channelId } = await channelWith(owner.session, []);
+  // The client runs on its own thread: this thread's heap and buffers are the server's alone.
+  const mem = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const baseline = mem();
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, mem())), 10);
+  try {
+    const r = await onClientThread({
+      kind: 'files',
+      baseUrl: b.baseUrl,
+      token: owner.session.client.token!,
+      device: owner.session.device,
+      channelId,
+      size: SIZE,
+    });
+    const MiB = 1024 * 1024;
+    return {
+      fileMiB: SIZE / MiB,
+      uploadMs: round(r.uploadMs, 0),
+      downloadMs: round(r.downloadMs, 0),
+      uploadMiBps: round(SIZE / MiB / (r.uploadMs / 1000), 1),
+      downloadMiBps: round(SIZE / MiB / (r.downloadMs / 1000), 1),
+      intact: r.same,
+      serverBaselineMiB: round(baseline / MiB, 1),
+      serverPeakGrowthMiB: round((peak - baseline) / MiB, 1),
+      growthToFileRatio: round((peak - baseline) / SIZE),
+      target: 'growth <= 0.25 of the file',
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web', 'files'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench` runs every part; `npm run bench -- sends latency` runs just those. */
@@ -488,6 +529,7 @@ async function main() {
     const rotation = want.has('rotation') ? await rotationCost([10, 100, 500]) : null;
     const flood = want.has('flood') ? await floodIsolation(b) : null;
     const web = want.has('web') ? await webFirstLoad(b.baseUrl, log) : null;
+    const files = want.has('files') ? await fileRoundTrip(b) : null;
     const report = {
       startedAt: started.toISOString(),
       node: process.version,
@@ -500,6 +542,7 @@ async function main() {
       rotation,
       flood,
       web,
+      files,
     };
     const dir = path.join(process.cwd(), 'bench', 'results');
     await mkdir(dir, { recursive: true });
@@ -548,6 +591,10 @@ async function main() {
     if (web)
       out(
         `6. web first load (cold, median of 6 loads): app shell ${web.app.shellBytesCompressed} B compressed (${web.app.shellBytesUncompressed} B), ready to type in ${web.app.interactiveMedianMs} ms (p90 ${web.app.interactiveP90Ms}); bare Vite + Preact page ${web.bare.shellBytesCompressed} B, ${web.bare.interactiveMedianMs} ms; ratios: bytes ${web.bytesRatio}, time ${web.interactiveRatio}\n`,
+      );
+    if (files)
+      out(
+        `7. a ${files.fileMiB} MiB encrypted file: up ${files.uploadMs} ms (${files.uploadMiBps} MiB/s), down ${files.downloadMs} ms (${files.downloadMiBps} MiB/s), intact: ${files.intact}; server heap and buffers grew at most ${files.serverPeakGrowthMiB} MiB over ${files.serverBaselineMiB} MiB, ratio to the file ${files.growthToFileRatio} (target ${files.target})\n`,
       );
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {
