@@ -259,6 +259,18 @@ describe('encrypted attachments: who may upload and read, what the server stores
       expect(err.message).toBe('This file is too large: files can be at most 25 MiB.');
     });
 
+    it('takes back what it stored of an upload whose source ran out before its size', async () => {
+      const id = randomUUID();
+      await expect(
+        aliceS.uploadFile(channelId, pieces(new Uint8Array(100 * KiB)), {
+          name: 'short.bin',
+          size: 200 * KiB,
+          attachmentId: id,
+        }),
+      ).rejects.toThrow('The file ended before the 204800 bytes it was said to have.');
+      await refused(alice.client.attachment(id), 404, 'not_found');
+    });
+
     it('refuses a piece that is not bytes (415) or larger than one encrypted piece (413)', async () => {
       const id = randomUUID();
       await declare(id, 2, 200);

@@ -163,13 +163,20 @@ export class Attachments {
       }),
     );
     let done = 0;
-    for await (const plain of fileChunks(source, opts.size, ATTACHMENT_CHUNK_BYTES)) {
-      const { index, bytes } = encryptor.push(plain);
-      await this.retried(() => this.client.putAttachmentChunk(id, index, bytes));
-      done += plain.length;
-      opts.onProgress?.({ bytes: done, totalBytes: opts.size });
+    try {
+      for await (const plain of fileChunks(source, opts.size, ATTACHMENT_CHUNK_BYTES)) {
+        const { index, bytes } = encryptor.push(plain);
+        await this.retried(() => this.client.putAttachmentChunk(id, index, bytes));
+        done += plain.length;
+        opts.onProgress?.({ bytes: done, totalBytes: opts.size });
+      }
+      await this.retried(() => this.client.completeAttachment(id));
+    } catch (err) {
+      // What was stored of it goes now rather than at the end of the upload window; if even that fails,
+      // the server's job deletes the unfinished upload then.
+      await this.client.deleteAttachment(id).catch(() => undefined);
+      throw err;
     }
-    await this.retried(() => this.client.completeAttachment(id));
     return ref;
   }
 
