@@ -3,8 +3,10 @@
  * server under test (on the main thread) does not also pay for its clients' work, as it would not in
  * production. The same code drives Strongroom and the bare relay, so the two are measured alike.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
+import { MemoryTrustStore, SecureSession, StrongroomClient, type StoredDevice } from '../client/sdk/index.js';
 
 export type LoadTask =
   | { kind: 'sends'; url: string; event: string; jobs: { token?: string; payloads: unknown[] }[] }
@@ -35,13 +37,23 @@ export type LoadTask =
       event: string;
       token: string;
       seconds: number;
+    }
+  | {
+      /** One file of `size` random bytes uploaded through the SDK, then downloaded, never held whole. */
+      kind: 'files';
+      baseUrl: string;
+      token: string;
+      device: StoredDevice;
+      channelId: string;
+      size: number;
     };
 
 export type LoadResult =
   | { kind: 'sends'; ms: number; failed: number }
   | { kind: 'latency'; latencies: number[] }
   | { kind: 'acks'; latencies: number[]; failed: number }
-  | { kind: 'flood'; sent: number; limited: number; cut: boolean };
+  | { kind: 'flood'; sent: number; limited: number; cut: boolean }
+  | { kind: 'files'; uploadMs: number; downloadMs: number; same: boolean };
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -140,6 +152,30 @@ async function flood(task: Extract<LoadTask, { kind: 'flood' }>): Promise<LoadRe
   return { kind: 'flood', sent, limited, cut };
 }
 
+async function files(task: Extract<LoadTask, { kind: 'files' }>): Promise<LoadResult> {
+  const session = new SecureSession(
+    new StrongroomClient(task.baseUrl, task.token),
+    task.device,
+    new MemoryTrustStore(),
+  );
+  const sent = createHash('sha256');
+  async function* source(): AsyncGenerator<Uint8Array> {
+    for (let left = task.size; left > 0; left -= 256 * 1024) {
+      const piece = randomBytes(Math.min(256 * 1024, left));
+      sent.update(piece);
+      yield await Promise.resolve(piece);
+    }
+  }
+  let t0 = now();
+  const ref = await session.uploadFile(task.channelId, source(), { name: 'bench.bin', size: task.size });
+  const uploadMs = now() - t0;
+  const got = createHash('sha256');
+  t0 = now();
+  for await (const piece of session.downloadFile(ref)) got.update(piece);
+  const downloadMs = now() - t0;
+  return { kind: 'files', uploadMs, downloadMs, same: sent.digest('hex') === got.digest('hex') };
+}
+
 const run = (task: LoadTask): Promise<LoadResult> => {
   switch (task.kind) {
     case 'sends':
@@ -150,6 +186,8 @@ const run = (task: LoadTask): Promise<LoadResult> => {
       return acks(task);
     case 'flood':
       return flood(task);
+    case 'files':
+      return files(task);
   }
 };
 

@@ -9,6 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Server } from 'socket.io';
 import {
   decryptMessage,
@@ -407,7 +409,64 @@ async function rotationCost(sizes: number[]) {
   return out;
 }
 
-const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web'] as const;
+// ── 7. a 25 MiB file up and down, with the server's memory watched ──────────────────────────────────
+/**
+ * A full garbage collection on demand, for reading live memory rather than garbage not yet collected
+ * (the flag is set at run time, so `npm run bench` needs no option of its own).
+ */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+async function fileRoundTrip(b: Bench) {
+  const SIZE = 25 * 1024 * 1024;
+  const MiB = 1024 * 1024;
+  log('[7] a 25 MiB encrypted file uploaded and downloaded, twice: timed, then with the server’s memory sampled…\n');
+  const owner = await b.person('files-owner');
+  const { channelId } = await channelWith(owner.session, []);
+  const task = {
+    kind: 'files' as const,
+    baseUrl: b.baseUrl,
+    token: owner.session.client.token!,
+    device: owner.session.device,
+    channelId,
+    size: SIZE,
+  };
+  // The client runs on its own thread: this thread's heap and buffers are the server's alone.
+  const timed = await onClientThread(task);
+  const gc = collector();
+  // What the server holds: heap and buffers just after a full collection, so garbage not yet collected
+  // does not count. Sampled every 250 ms through a second round trip.
+  const live = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const baseline = live();
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, live())), 250);
+  let sampled;
+  try {
+    sampled = await onClientThread(task);
+  } finally {
+    clearInterval(sampler);
+  }
+  return {
+    fileMiB: SIZE / MiB,
+    uploadMs: round(timed.uploadMs, 0),
+    downloadMs: round(timed.downloadMs, 0),
+    uploadMiBps: round(SIZE / MiB / (timed.uploadMs / 1000), 1),
+    downloadMiBps: round(SIZE / MiB / (timed.downloadMs / 1000), 1),
+    intact: timed.same && sampled.same,
+    serverBaselineMiB: round(baseline / MiB, 1),
+    serverPeakGrowthMiB: round((peak - baseline) / MiB, 1),
+    growthToFileRatio: round((peak - baseline) / SIZE),
+    target: 'growth <= 0.25 of the file',
+  };
+}
+
+const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web', 'files'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench` runs every part; `npm run bench -- sends latency` runs just those. */
@@ -488,6 +547,7 @@ async function main() {
     const rotation = want.has('rotation') ? await rotationCost([10, 100, 500]) : null;
     const flood = want.has('flood') ? await floodIsolation(b) : null;
     const web = want.has('web') ? await webFirstLoad(b.baseUrl, log) : null;
+    const files = want.has('files') ? await fileRoundTrip(b) : null;
     const report = {
       startedAt: started.toISOString(),
       node: process.version,
@@ -500,6 +560,7 @@ async function main() {
       rotation,
       flood,
       web,
+      files,
     };
     const dir = path.join(process.cwd(), 'bench', 'results');
     await mkdir(dir, { recursive: true });
@@ -548,6 +609,10 @@ async function main() {
     if (web)
       out(
         `6. web first load (cold, median of 6 loads): app shell ${web.app.shellBytesCompressed} B compressed (${web.app.shellBytesUncompressed} B), ready to type in ${web.app.interactiveMedianMs} ms (p90 ${web.app.interactiveP90Ms}); bare Vite + Preact page ${web.bare.shellBytesCompressed} B, ${web.bare.interactiveMedianMs} ms; ratios: bytes ${web.bytesRatio}, time ${web.interactiveRatio}\n`,
+      );
+    if (files)
+      out(
+        `7. a ${files.fileMiB} MiB encrypted file: up ${files.uploadMs} ms (${files.uploadMiBps} MiB/s), down ${files.downloadMs} ms (${files.downloadMiBps} MiB/s), intact: ${files.intact}; server's live heap and buffers grew at most ${files.serverPeakGrowthMiB} MiB over ${files.serverBaselineMiB} MiB, ratio to the file ${files.growthToFileRatio} (target ${files.target})\n`,
       );
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {

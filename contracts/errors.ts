@@ -123,6 +123,14 @@ export const ERROR_CODES = [
   'no_consent_to_share',
   'referral_channel',
   'role_not_allowed',
+  // encrypted file attachments
+  'too_large',
+  'not_your_attachment',
+  'attachment_incomplete',
+  'attachment_size_mismatch',
+  'attachment_complete',
+  'attachment_not_ready',
+  'chunk_conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -18,3 +18,4 @@ export * from './consent.js';
 export * from './meetings.js';
 export * from './actions.js';
 export * from './referrals.js';
+export * from './attachments.js';

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { ATTACHMENT_CHUNK_MAX_BYTES } from '../contracts/attachments.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../contracts/identity.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { AllExceptionsFilter, sendError, toErrorResponse } from './common/all-exceptions.filter.js';
@@ -42,6 +44,8 @@ export async function createApp(
   app.use(assignRequestId);
   app.use(securityHeaders);
   app.useBodyParser('json', { limit: BODY_LIMIT });
+  // A piece of an encrypted file is bytes, not JSON: read as such on its own route only, at most one piece.
+  app.useBodyParser('raw', { type: isChunkUpload, limit: ATTACHMENT_CHUNK_MAX_BYTES });
   const web = webClient(config.WEB_DIR);
   if (web) app.use(web);
   app.use(htmlPages());
@@ -85,6 +89,14 @@ export async function createApp(
     sendError(res, status, body);
   });
   return app;
+}
+
+const CHUNK_ROUTE = /^\/api\/attachments\/[^/]+\/chunks\/[^/?]+(\?|$)/;
+
+/** A piece of a file being stored: `PUT /api/attachments/:id/chunks/:index` with an octet-stream body. */
+function isChunkUpload(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return req.method === 'PUT' && type === 'application/octet-stream' && CHUNK_ROUTE.test(req.url ?? '');
 }
 
 /**

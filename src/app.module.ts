@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         MeetingsModule,
         ActionsModule,
         ReferralsModule,
+        AttachmentsModule,
         RetentionModule,
         RealtimeModule,
         JobsModule,

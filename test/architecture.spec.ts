@@ -40,6 +40,7 @@ const OWNERS: Record<string, string[]> = {
     'referral_shares',
     'referral_events',
   ],
+  attachments: ['attachments', 'attachment_chunks'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

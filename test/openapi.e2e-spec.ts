@@ -42,12 +42,16 @@ describe('OpenAPI document', () => {
     ).toEqual([]);
   });
 
-  it('describes every route’s success response: a JSON body schema, or 204 with no content', () => {
+  it('describes every route’s success response: a JSON body schema, bytes (a piece of a file), or 204 with no content', () => {
     const undocumented = operations()
       .filter(({ op }) => {
         const ok = Object.entries(op.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status));
         if (!ok.length) return true;
-        return !ok.every(([status, r]) => (status === '204' ? !r.content : !!r.content?.['application/json']?.schema));
+        return !ok.every(([status, r]) =>
+          status === '204'
+            ? !r.content
+            : !!(r.content?.['application/json']?.schema ?? r.content?.['application/octet-stream']?.schema),
+        );
       })
       .map(({ name }) => name);
     expect(undocumented).toEqual([]);

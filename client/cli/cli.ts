@@ -67,7 +67,8 @@ function buildProgram(io: CliIO): Command {
         '4 local problem (e.g. wrong passphrase). `export verify`: 1 the export is broken, 5 it is intact\n' +
         'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
         'verified (no sender is shown for it), or was moved, removed or re-dated on the server, or (`read`)\n' +
-        'someone other than its sender tried to change it (it is marked).\n\n' +
+        'someone other than its sender tried to change it (it is marked). `download`: 6 the file could not be\n' +
+        'verified (it was altered on the server; nothing is saved).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).

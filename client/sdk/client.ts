@@ -94,6 +94,9 @@ import type {
   SignatureView,
   UserDirectoryEntry,
   UserView,
+  AttachmentView,
+  ChunkStoredView,
+  DeclareAttachmentInput,
 } from './types.js';
 
 export type { LoginInput };
@@ -408,6 +411,25 @@ export class StrongroomClient {
     );
   deleteMessage = (channelId: string, seq: number) =>
     this.http.request<void>('DELETE', `/channels/${encodeURIComponent(channelId)}/messages/${seq}`);
+
+  // ── encrypted files (ciphertext only: the crypto is in SecureSession.uploadFile / downloadFile) ──
+  /** Declares an upload into a channel: its id, this device, how many pieces and stored bytes (413 over the limit). */
+  declareAttachment = (channelId: string, input: DeclareAttachmentInput) =>
+    this.http.request<AttachmentView>('POST', `/channels/${encodeURIComponent(channelId)}/attachments`, input);
+  /** Stores one encrypted piece of an upload; the same bytes again answer `already_stored`. */
+  putAttachmentChunk = (id: string, index: number, bytes: Uint8Array) =>
+    this.http.sendBytes<ChunkStoredView>('PUT', `/attachments/${encodeURIComponent(id)}/chunks/${index}`, bytes);
+  /** Finishes an upload once every piece is stored (409 naming the missing ones otherwise). */
+  completeAttachment = (id: string) =>
+    this.http.request<AttachmentView>('POST', `/attachments/${encodeURIComponent(id)}/complete`, {});
+  /** A file's sizes and state; for a complete file, the server records a download. */
+  attachment = (id: string) => this.http.request<AttachmentView>('GET', `/attachments/${encodeURIComponent(id)}`);
+  /** One encrypted piece of a complete file, as stored. */
+  attachmentChunk = (id: string, index: number) =>
+    this.http.fetchBytes(`/attachments/${encodeURIComponent(id)}/chunks/${index}`);
+  /** Takes back a file this person uploaded: nobody can read it from now on. */
+  deleteAttachment = (id: string) => this.http.request<void>('DELETE', `/attachments/${encodeURIComponent(id)}`);
+
   /** Any device's public keys, revoked ones included (to check the signatures of old messages). */
   device = (id: string) => this.http.request<DeviceView>('GET', `/devices/${encodeURIComponent(id)}`);
 

@@ -48,6 +48,7 @@ export {
   previewOf,
   PREVIEW_LENGTH,
   type ConversationView,
+  type FileView,
   type MessageView,
   type MessageViewKind,
   type RejectedEdit,
@@ -58,9 +59,11 @@ export {
   CANNOT_SHOW,
   MAX_MENTIONS,
   MessageContentError,
+  fileContent,
   parseContent,
   type ChatContent,
   type EditContent,
+  type FileContent,
   type MessageRef,
   type TextContent,
 } from './content/message-content.js';
@@ -122,3 +125,19 @@ export {
   type OpenedReferral,
   type SubmittedReferral,
 } from './session/referrals.js';
+export {
+  fileReferenceSchema,
+  fileSizeInWords,
+  parseFileReference,
+  safeFileName,
+  type FileReference,
+} from './content/file-reference.js';
+export { AttachmentIntegrityError } from './crypto/attachment.js';
+export {
+  fileChunks,
+  FileSizeMismatchError,
+  type DownloadOptions,
+  type FileToSend,
+  type TransferProgress,
+  type UploadOptions,
+} from './session/attachments.js';

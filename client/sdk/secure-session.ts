@@ -26,6 +26,15 @@ import {
   type VerifiedMinutes,
 } from './session/sealed-records.js';
 import type { StoredDevice } from './store/key-store.js';
+import {
+  Attachments,
+  type DownloadOptions,
+  type FileToSend,
+  type TransferProgress,
+  type UploadOptions,
+} from './session/attachments.js';
+import type { FileReference } from './content/file-reference.js';
+import { fileContent, parseContent } from './content/message-content.js';
 import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustStore } from './store/trust-store.js';
 import type { RealtimeConnection } from './transport/realtime.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './transport/retry.js';
@@ -76,6 +85,7 @@ export class SecureSession {
   private readonly cache: MessageCache;
   private readonly messages: MessageStream;
   private readonly conversations: Conversations;
+  private readonly files: Attachments;
   private readonly warningListeners = new Set<(message: string) => void>();
 
   /**
@@ -107,6 +117,7 @@ export class SecureSession {
     this.cache = new MessageCache(now);
     this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now, retry);
     this.conversations = new Conversations(this.messages, this.cache, device.userId, now);
+    this.files = new Attachments(client, device, retry);
   }
 
   /** This device's id: the sender of what this session sends, the recipient of the keys it opens. */
@@ -371,9 +382,66 @@ export class SecureSession {
     return this.messages.readAll(channelId, after, onProgress);
   }
 
-  /** Deletes one of this user's messages (the server keeps a tombstone) and drops it from the cache. */
-  deleteMessage(channelId: string, seq: number): Promise<void> {
-    return this.messages.deleteMessage(channelId, seq);
+  /**
+   * Deletes one of this user's messages (the server keeps a tombstone) and drops it from the cache. A file
+   * this user sent in it is taken back too, so nobody can fetch it any more.
+   */
+  async deleteMessage(channelId: string, seq: number): Promise<void> {
+    const held = this.cache.cached(channelId).find((m) => m.seq === seq);
+    const content = held && !held.unverified && !held.error ? parseContent(held.content) : null;
+    await this.messages.deleteMessage(channelId, seq);
+    if (content?.type === 'file' && held?.senderUserId === this.userId) {
+      await this.files.remove(content.attachmentId);
+    }
+  }
+
+  // ── encrypted files ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Encrypts a file on this device under a key of its own and uploads it into a channel, a piece (64 KiB)
+   * at a time: `source` is any async iterable of bytes (a Node stream from `fs.createReadStream`, a
+   * Blob's `stream()`), and must yield exactly `opts.size` bytes. Pieces that fail for a reason that is not
+   * theirs (the network, a 5xx) are sent again within the retry policy's time, and stored once. Resolves
+   * with the file reference, which holds the file's key: put it in a message (`sendFile` does) or a sealed
+   * field (a record's attachments, with `purpose: 'record'`); it must never travel in clear. Refusals:
+   * `413 too_large` over the server's limit, before any piece is sent; `403` for a non-member or observer.
+   */
+  uploadFile(channelId: string, source: FileToSend['source'], opts: UploadOptions): Promise<FileReference> {
+    return this.files.upload(channelId, source, opts);
+  }
+
+  /**
+   * A file's content, decrypted and checked piece by piece as it arrives (never held whole). A file that
+   * was altered, reordered, cut short or extended, or is not the one the reference names, throws
+   * `AttachmentIntegrityError` partway through: **keep what was read only when the iteration completes**
+   * (write to a temporary file, and rename it at the end). Server refusals (`403` for someone no longer in
+   * the channel, `404` for an expired file) are thrown as `StrongroomApiError`.
+   */
+  downloadFile(ref: FileReference, opts: DownloadOptions = {}): AsyncGenerator<Uint8Array> {
+    return this.files.download(ref, opts);
+  }
+
+  /**
+   * Uploads a file (as `uploadFile`, purpose `message`) and sends a message with it, and a caption if
+   * given (as `send`: same retries and `clientMessageId` rule). Readers see it as a file message
+   * (`MessageView.kind === 'file'`). In Node, `fileToSend(path)` from the SDK's Node entry makes `file`.
+   */
+  async sendFile(
+    channelId: string,
+    file: FileToSend,
+    opts: { caption?: string; clientMessageId?: string; onProgress?: (p: TransferProgress) => void } = {},
+  ): Promise<{ message: StoredMessageView; file: FileReference }> {
+    const ref = await this.files.upload(channelId, file.source, {
+      name: file.name,
+      mediaType: file.mediaType,
+      size: file.size,
+      purpose: 'message',
+      onProgress: opts.onProgress,
+    });
+    const message = await this.messages.send(channelId, fileContent(ref, opts.caption), {
+      clientMessageId: opts.clientMessageId,
+    });
+    return { message, file: ref };
   }
 
   // ── replies, mentions and edits ─────────────────────────────────────────────────────────────────

@@ -180,6 +180,23 @@ export const configSchema = z.object({
    */
   SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(128),
   SEND_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Encrypted file attachments (docs/operations.md, "Attachments"): the largest file, in plaintext bytes
+   * (the server checks the size of its chunks against it, 413 above), and how long an upload may take: an
+   * upload not completed within that many hours is deleted by the retention job.
+   */
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
+  ATTACHMENT_UPLOAD_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
   /** How many expired messages one expiry transaction deletes at most. */
   EXPIRY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /**

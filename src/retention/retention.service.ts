@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { JobRegistry } from '../common/jobs.js';
+import { ATTACHMENT_STORE, type AttachmentStore } from '../attachments/attachment-store.js';
+import { AttachmentsRepository } from '../attachments/attachments.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { Notifier } from '../notifications/notifier.js';
@@ -14,6 +16,16 @@ export interface ExpiryReport {
   envelopesDeleted: number;
   batches: number;
 }
+
+export interface AttachmentExpiryReport {
+  /** Files deleted: past their expiry, or uploads never completed within the upload window. */
+  attachmentsDeleted: number;
+  chunksDeleted: number;
+  batches: number;
+}
+
+/** At most this many attachments are claimed by one expiry transaction (their chunks go EXPIRY_BATCH_SIZE at a time). */
+const ATTACHMENT_CLAIM = 50;
 
 /**
  * Retention (DESIGN.md §4, ISA clause 7): deletes messages whose server-set `expires_at` has passed, in
@@ -35,10 +47,13 @@ export class RetentionService implements OnModuleInit {
     private readonly jobs: JobRegistry,
     private readonly messages: MessagesRepository,
     private readonly spentKeys: SpentKeysReadModel,
+    private readonly attachments: AttachmentsRepository,
+    @Inject(ATTACHMENT_STORE) private readonly attachmentStore: AttachmentStore,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register('message-expiry', () => this.expireMessages());
+    this.jobs.register('attachment-expiry', () => this.expireAttachments());
   }
 
   async expireMessages(now: Date = this.clock.now()): Promise<ExpiryReport> {
@@ -67,6 +82,54 @@ export class RetentionService implements OnModuleInit {
     }
     report.envelopesDeleted = await this.destroySpentEpochs();
     if (report.messagesDeleted) this.logger.log(report, 'Expired messages deleted');
+    return report;
+  }
+
+  /**
+   * Deletes encrypted files past their expiry (a message's file with the channel's retention; one its
+   * uploader took back) and uploads not completed within ATTACHMENT_UPLOAD_HOURS. Bounded batches: each
+   * transaction claims up to ATTACHMENT_CLAIM files (FOR UPDATE SKIP LOCKED, so instances share the work
+   * and a crashed one's is taken again) and deletes at most EXPIRY_BATCH_SIZE of their chunks; a file's
+   * row goes in the transaction that deletes its last chunk. A file already past its expiry is refused to
+   * readers (404) before this runs. Disposal is audited per channel, with counts only.
+   */
+  async expireAttachments(now: Date = this.clock.now()): Promise<AttachmentExpiryReport> {
+    const report: AttachmentExpiryReport = { attachmentsDeleted: 0, chunksDeleted: 0, batches: 0 };
+    const uploadCutoff = new Date(now.getTime() - this.config.ATTACHMENT_UPLOAD_HOURS * 3_600_000);
+    for (;;) {
+      const batch = await this.db.transaction(async (m) => {
+        const claimed = await this.attachments.claimExpired(m, now, uploadCutoff, ATTACHMENT_CLAIM);
+        if (!claimed.length) return null;
+        const ids = claimed.map((a) => a.id);
+        const chunks = await this.attachmentStore.deleteChunks(m, ids, this.config.EXPIRY_BATCH_SIZE);
+        const left = await this.attachmentStore.withChunks(m, ids);
+        const gone = claimed.filter((a) => !left.has(a.id));
+        await this.attachments.deleteMany(
+          m,
+          gone.map((a) => a.id),
+        );
+        const counts = new Map<string, number>();
+        for (const a of gone) {
+          const key = `${a.channelId}\n${a.state === 'complete' ? 'channel_retention' : 'upload_window'}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        for (const [key, count] of counts) {
+          const [channelId, rule] = key.split('\n');
+          await this.audit.record(m, {
+            actor: null,
+            action: 'retention.attachments_expired',
+            target: { type: 'channel', id: channelId },
+            details: { count, rule },
+          });
+        }
+        return { chunks, files: gone.length };
+      });
+      if (!batch) break;
+      report.batches++;
+      report.chunksDeleted += batch.chunks;
+      report.attachmentsDeleted += batch.files;
+    }
+    if (report.attachmentsDeleted) this.logger.log(report, 'Expired files deleted');
     return report;
   }
 

@@ -294,3 +294,49 @@ describe('foldConversation: content this app cannot show', () => {
     expect(messages[0].replyTo).toBeUndefined();
   });
 });
+
+describe('file messages', () => {
+  beforeEach(() => {
+    counters = {};
+  });
+  const ref = {
+    type: 'file',
+    attachmentId: '9e000000-0000-4000-8000-000000000001',
+    name: 'referral.pdf',
+    mediaType: 'application/pdf',
+    size: 123_456,
+    key: 'A'.repeat(43),
+    header: 'B'.repeat(32),
+    chunkSize: 65536,
+  };
+
+  it('shows a file as a file (name, type, size, caption), not as a message this app cannot show', () => {
+    const [m] = foldConversation([msg(1, ALICE_LAPTOP, { ...ref, caption: 'From school' })], BOB, NOW).messages;
+    expect(m).toMatchObject({
+      kind: 'file',
+      text: null,
+      file: { name: 'referral.pdf', mediaType: 'application/pdf', size: 123_456, caption: 'From school' },
+    });
+    expect(m.file?.ref).toEqual(ref);
+  });
+
+  it('shows a file reference with a damaged key as a message this app cannot show', () => {
+    const [m] = foldConversation([msg(1, ALICE_LAPTOP, { ...ref, key: 'short' })], BOB, NOW).messages;
+    expect(m.kind).toBe('unsupported');
+    expect(m.file).toBeUndefined();
+  });
+
+  it('quotes a file in a reply by its name and caption; an edit of a file changes nothing', () => {
+    const view = foldConversation(
+      [
+        msg(1, ALICE_LAPTOP, { ...ref, caption: 'From school' }),
+        msg(2, BOB_LAPTOP, text('Thanks', { replyTo: { clientMessageId: cmid(1), senderUserId: ALICE } })),
+        msg(3, ALICE_LAPTOP, edit(1, 'changed caption')),
+      ],
+      BOB,
+      NOW,
+    ).messages;
+    expect(view[1].replyTo).toMatchObject({ visible: true, seq: 1, preview: 'referral.pdf: From school' });
+    expect(view[0]).toMatchObject({ kind: 'file', edited: false, file: { caption: 'From school' } });
+  });
+});

@@ -19,10 +19,12 @@
  */
 import type { DecryptedMessage } from '../session/message-cache.js';
 import type { MessageOrder } from '../session/message-order.js';
+import type { FileReference } from './file-reference.js';
 import {
   parseContent,
   type ChatContent,
   type EditContent,
+  type FileContent,
   type MessageRef,
   type TextContent,
 } from './message-content.js';
@@ -40,10 +42,21 @@ export const PREVIEW_LENGTH = 80;
  * - `deleted`: its sender deleted it (the server keeps its place);
  * - `unreadable`: signed by its sender, but this device holds no key for it;
  * - `unverified`: it failed verification (altered, or not from the person the server names): show no sender;
+ * - `file`: verified and readable, a file (`file` describes it; `downloadFile(file.ref)` fetches it);
  * - `unsupported`: verified, but of a type or shape this app does not know: show `CANNOT_SHOW`.
  * Edits are never entries of their own: they are folded into the message they change.
  */
-export type MessageViewKind = 'text' | 'deleted' | 'unreadable' | 'unverified' | 'unsupported';
+export type MessageViewKind = 'text' | 'file' | 'deleted' | 'unreadable' | 'unverified' | 'unsupported';
+
+/** A file message as a person should be shown it: its name, type, size and caption, and how to fetch it. */
+export interface FileView {
+  name: string;
+  mediaType: string;
+  size: number;
+  caption: string | null;
+  /** What `SecureSession.downloadFile` takes (the file's key is in it: keep it as private as the message). */
+  ref: FileReference;
+}
 
 /** The message a reply answers, as this reader sees it. */
 export type ReplyPreview =
@@ -82,6 +95,8 @@ export interface MessageView {
   sentAt?: string;
   /** The current text (the latest edit's, if edited) for `text`; null for every other kind. */
   text: string | null;
+  /** For `file`: the file (its caption too; `text` stays null, as a file's caption cannot be edited). */
+  file?: FileView;
   edited: boolean;
   /** When the text shown was written: the latest applied edit's signed time. */
   editedAt?: string;
@@ -137,7 +152,12 @@ function kindOf(p: Parsed): MessageViewKind {
   if (p.m.deleted) return 'deleted';
   if (p.m.unverified) return 'unverified';
   if (p.m.error || p.m.content === null) return 'unreadable';
-  return p.content?.type === 'text' ? 'text' : 'unsupported';
+  return p.content?.type === 'text' ? 'text' : p.content?.type === 'file' ? 'file' : 'unsupported';
+}
+
+function fileView(c: FileContent): FileView {
+  const { caption, ...ref } = c;
+  return { name: c.name, mediaType: c.mediaType, size: c.size, caption: caption ?? null, ref };
 }
 
 /** One line of at most PREVIEW_LENGTH characters. */
@@ -213,7 +233,11 @@ export function foldConversation(messages: readonly DecryptedMessage[], me: stri
 
   const reply = (ref: MessageRef): ReplyPreview => {
     const target = originals.get(key(ref.senderUserId, ref.clientMessageId));
-    const words = target && current.get(target.m.seq);
+    const file = target?.content?.type === 'file' ? target.content : null;
+    // A file is quoted by its name (and caption): what its reader sees of it.
+    const words = file
+      ? { text: file.caption ? `${file.name}: ${file.caption}` : file.name }
+      : target && current.get(target.m.seq);
     if (!target || !words) return { visible: false };
     return {
       visible: true,
@@ -248,6 +272,7 @@ export function foldConversation(messages: readonly DecryptedMessage[], me: stri
       expiresAt: m.expiresAt,
       ...(m.sentAt ? { sentAt: m.sentAt } : {}),
       text: state?.text ?? null,
+      ...(p.content?.type === 'file' ? { file: fileView(p.content) } : {}),
       edited: edit !== undefined,
       ...(edit ? { editedAt: edit.m.sentAt ?? edit.m.createdAt } : {}),
       ...(p.content?.type === 'text' && p.content.replyTo ? { replyTo: reply(p.content.replyTo) } : {}),

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { MessageContent } from '../crypto/channel-crypto.js';
+import { fileReferenceSchema, type FileReference } from './file-reference.js';
 
 /** The most people one message may mention: far above any meeting, and bounds a reader's work. */
 export const MAX_MENTIONS = 100;
@@ -58,7 +59,20 @@ export const editContentSchema = z.object({
 });
 export type EditContent = z.infer<typeof editContentSchema>;
 
-export const chatContentSchema = z.discriminatedUnion('type', [textContentSchema, editContentSchema]);
+/**
+ * A file, perhaps with a caption: the file reference (its id, name, type, size and key; see
+ * file-reference.ts) with an optional `caption`. The file itself is fetched and decrypted separately.
+ */
+export const fileContentSchema = fileReferenceSchema.extend({
+  caption: z.string().nullish(),
+});
+export type FileContent = z.infer<typeof fileContentSchema>;
+
+export const chatContentSchema = z.discriminatedUnion('type', [
+  textContentSchema,
+  editContentSchema,
+  fileContentSchema,
+]);
 export type ChatContent = z.infer<typeof chatContentSchema>;
 
 /**
@@ -118,4 +132,11 @@ export function editContent(of: string, text: string, opts: { mentions?: readonl
   if (!z.uuid().safeParse(of).success) throw new MessageContentError(`"${of}" is not a message id.`);
   const mentions = checkedMentions(opts.mentions);
   return editContentSchema.parse({ type: 'edit', of, body: checkedText(text), ...(mentions ? { mentions } : {}) });
+}
+
+/** The content of a file message: the reference `uploadFile` returned, and a caption if given (not blank). */
+export function fileContent(ref: FileReference, caption?: string): FileContent {
+  const parsed = fileReferenceSchema.safeParse(ref);
+  if (!parsed.success) throw new MessageContentError('That is not a file reference made by uploadFile.');
+  return fileContentSchema.parse({ ...parsed.data, ...(caption?.trim() ? { caption } : {}) });
 }

@@ -39,8 +39,11 @@ export interface ChannelConversation extends ConversationView {
 function refTo(channelId: string, target: ReplyTarget): MessageRef {
   const readable =
     'kind' in target
-      ? target.kind === 'text' && target.senderUserId !== null
-      : !target.deleted && !target.unverified && !target.error && parseContent(target.content)?.type === 'text';
+      ? (target.kind === 'text' || target.kind === 'file') && target.senderUserId !== null
+      : !target.deleted &&
+        !target.unverified &&
+        !target.error &&
+        ['text', 'file'].includes(parseContent(target.content)?.type ?? '');
   if (target.channelId !== channelId) throw new MessageContentError('That message is in another channel.');
   if (!readable || target.senderUserId === null) {
     throw new MessageContentError('Only a message you can read can be replied to (not a deleted or unreadable one).');

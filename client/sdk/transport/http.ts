@@ -57,11 +57,48 @@ export class HttpTransport {
     body?: unknown,
     query?: Record<string, string | number | undefined>,
   ): Promise<T> {
-    const url = new URL(`${this.baseUrl}/api${path}`);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const init: RequestInit = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const res = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), query);
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /**
+   * Sends bytes as `application/octet-stream` (a piece of an encrypted file) and reads a JSON answer. The
+   * bytes go as they are: fetch takes a Uint8Array in Node and in browsers alike.
+   */
+  async sendBytes<T>(method: string, path: string, bytes: Uint8Array): Promise<T> {
+    const headers = { accept: 'application/json', 'content-type': 'application/octet-stream' };
+    // A copy over exactly these bytes: a view into a larger buffer would send all of it in some runtimes.
+    const body = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const res = await this.send(method, path, headers, body as Uint8Array<ArrayBuffer>);
+    const text = await res.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** Fetches bytes (a piece of an encrypted file); a refusal is thrown as for JSON requests. */
+  async fetchBytes(path: string): Promise<Uint8Array> {
+    const res = await this.send('GET', path, { accept: 'application/octet-stream, application/json' });
+    try {
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      // The connection dropped while the body was arriving: as unreachable as a failed fetch.
+      throw new StrongroomNetworkError(this.baseUrl, err);
+    }
+  }
+
+  /** One request with this session's credentials; a non-2xx answer is thrown as a `StrongroomApiError`. */
+  private async send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: BodyInit,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<Response> {
+    const url = new URL(`${this.baseUrl}/api${path}`);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const init: RequestInit = { method, headers, body };
     if (this.session === 'cookie') {
       if (this.csrfToken && !SAFE_METHODS.has(method.toUpperCase())) headers[CSRF_HEADER] = this.csrfToken;
       // fetch's default too, said outright: the cookie goes to this page's own site and nowhere else.
@@ -75,13 +112,10 @@ export class HttpTransport {
     } catch (err) {
       throw new StrongroomNetworkError(this.baseUrl, err);
     }
-    const text = await res.text();
-    const json: unknown = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const e = (json as ApiErrorBody | undefined)?.error;
-      throw new StrongroomApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
-    }
-    return json as T;
+    if (res.ok) return res;
+    const text = await res.text().catch(() => '');
+    const e = (text ? (safeJson(text) as ApiErrorBody | undefined) : undefined)?.error;
+    throw new StrongroomApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
   }
 }
 

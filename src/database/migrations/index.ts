@@ -16,6 +16,7 @@ import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEnds
 import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
 import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
+import { Attachments1765700000000 } from './1765700000000-Attachments.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -36,5 +37,6 @@ export const migrations = [
   MembershipEndsIndex1765400000000,
   ReadPositions1765500000000,
   UserNameSearch1765600000000,
+  Attachments1765700000000,
   Referrals1765800000000,
 ];

@@ -5,6 +5,7 @@ import { orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { createChannel, listChannels, showChannel } from './channels.js';
 import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, shareRecord } from './membership.js';
+import { attachFile, downloadFile } from './files.js';
 import { editMessage, readMessages, sendMessage, tailChannel } from './messages.js';
 import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
@@ -117,6 +118,39 @@ function registerMessages(program: Command, action: Action): void {
     .option('--exit-after <n>', 'stop after this many messages (for scripts)')
     .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(tailChannel)));
+
+  program
+    .command('attach <channel> <file>')
+    .description('Encrypt a file on this computer and send it to the channel (progress on standard error)')
+    .option('--caption <text>', 'a few words sent with the file, encrypted with it')
+    .option(
+      '--client-message-id <uuid>',
+      'your own id for the message: running the command again with the same id (after exit code 3) sends it once',
+    )
+    .option('--quiet', 'no progress')
+    .addHelpText(
+      'after',
+      `${CHANNEL_NAMING}\n\n` +
+        'The file is encrypted here with a key of its own, which travels inside the encrypted message with its\n' +
+        'name and type: the server stores only encrypted pieces. Files are at most 25 MiB unless the server\n' +
+        'allows more, and are deleted with the channel’s messages.\n\n' +
+        "Example: strongroom attach EH-2026-0042 ./referral.pdf --caption 'Form from school'",
+    )
+    .action(action(secured(attachFile)));
+  program
+    .command('download <channel> <message>')
+    .description('Fetch and decrypt a file sent in the channel, by its message number (#12) or its id')
+    .option('--out <path>', 'where to save it: a file, or a folder (default: the sender’s file name, here)')
+    .option('--force', 'replace a file that is already there')
+    .option('--quiet', 'no progress')
+    .addHelpText(
+      'after',
+      `${CHANNEL_NAMING}\n\n` +
+        'Each piece is checked as it arrives; the file appears under its name only once all of it checked out.\n' +
+        'A file altered on the server is not saved, and the command exits 6. The saved file is readable by you\n' +
+        'alone. The name to save under is the sender’s, without any folder in it.',
+    )
+    .action(action(secured(downloadFile)));
 
   program
     .command('fingerprint <user>')

@@ -2,6 +2,7 @@ import {
   CANNOT_SEE,
   CANNOT_SHOW,
   FORGED_EDIT_WARNING,
+  fileSizeInWords,
   type ConversationView,
   type DecryptedMessage,
   type MessageView,
@@ -34,6 +35,9 @@ export function viewLines(v: MessageView, who: Map<string, string>): string {
   const name = nameOf(who, v.senderUserId ?? '');
   const body: Record<Exclude<MessageView['kind'], 'unverified'>, () => string> = {
     text: () => `${v.text ?? ''}${v.edited ? ' (edited)' : ''}${v.mentionsMe ? ' (mentions you)' : ''}`,
+    file: () =>
+      `[file] ${v.file?.name ?? ''} (${fileSizeInWords(v.file?.size ?? 0)})${v.file?.caption ? ` ${v.file.caption}` : ''}` +
+      `  (strongroom download <channel> ${v.seq})`,
     deleted: () => '(deleted)',
     unreadable: () => `(unable to decrypt: ${v.error ?? 'unknown reason'})`,
     unsupported: () => `(${CANNOT_SHOW})`,
@@ -86,6 +90,9 @@ export const jsonOf = (v: MessageView, raw: DecryptedMessage | undefined) => ({
   content: raw?.content ?? null,
   kind: v.kind,
   text: v.text,
+  ...(v.file
+    ? { file: { name: v.file.name, mediaType: v.file.mediaType, size: v.file.size, caption: v.file.caption } }
+    : {}),
   edited: v.edited,
   ...(v.editedAt ? { editedAt: v.editedAt } : {}),
   ...(v.replyTo ? { replyTo: v.replyTo } : {}),

@@ -2,11 +2,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   CANNOT_SEE,
   CANNOT_SHOW,
+  fileSizeInWords,
   foldConversation,
+  safeFileName,
   SendNotConfirmedError,
   StrongroomApiError,
   type ChannelView,
   type DecryptedMessage,
+  type FileView,
   type MessageView,
 } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
@@ -384,6 +387,8 @@ function MessageItem(props: {
             Cancel
           </Button>
         </form>
+      ) : m.file ? (
+        <FileItem file={m.file} />
       ) : m.text !== null ? (
         <p class="message-text">{m.text}</p>
       ) : (
@@ -404,12 +409,12 @@ function MessageItem(props: {
       )}
       <p class="message-foot">
         <span class="hint">Expires {formatDate(m.expiresAt)}</span>
-        {m.text !== null && editing === null && (
+        {(m.text !== null || m.kind === 'file') && editing === null && (
           <span class="message-actions">
             <Button variant="link" onClick={() => props.onReply(m)}>
               Reply<span class="visually-hidden"> to {who(m.senderUserId)}</span>
             </Button>
-            {mine && (
+            {mine && m.kind === 'text' && (
               <Button variant="link" onClick={() => setEditing(m.text ?? '')}>
                 Edit<span class="visually-hidden"> your message</span>
               </Button>
@@ -554,5 +559,53 @@ function Members(props: { channel: ChannelView; trust: Map<string, PersonTrust> 
         </details>
       )}
     </aside>
+  );
+}
+
+/**
+ * A file sent in the conversation: its name, size and caption, and a button that fetches it through the
+ * SDK, which decrypts and checks each piece as it arrives. Only a file whose every piece checked out is
+ * offered to the browser to save (under the sender's name, without any folder in it); one that fails shows
+ * why, and nothing is saved. The browser holds the file while it is saved (at most the server's limit,
+ * 25 MiB by default).
+ */
+function FileItem({ file }: { file: FileView }) {
+  const [done, setDone] = useState(0);
+  const download = useAction(async () => {
+    setDone(0);
+    const parts: Uint8Array<ArrayBuffer>[] = [];
+    for await (const piece of app.secure.downloadFile(file.ref, { onProgress: (p) => setDone(p.bytes) })) {
+      parts.push(piece as Uint8Array<ArrayBuffer>);
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: file.mediaType || 'application/octet-stream' }));
+    try {
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = safeFileName(file.name);
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } finally {
+      // After the browser has taken the download.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    }
+  });
+  const size = fileSizeInWords(file.size);
+  return (
+    <div class="message-file">
+      <p class="message-text">
+        <span class="tag">File</span> <strong>{file.name}</strong> <span class="hint">({size})</span>
+      </p>
+      {file.caption && <p class="message-text">{file.caption}</p>}
+      <Button variant="secondary" busy={download.busy} onClick={() => void download.run()}>
+        Download<span class="visually-hidden"> {file.name}</span>
+      </Button>
+      {download.busy && (
+        <p class="hint" role="status">
+          Downloading: {fileSizeInWords(done)} of {size}
+        </p>
+      )}
+      <ErrorSummary error={download.error} />
+    </div>
   );
 }

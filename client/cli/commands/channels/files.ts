@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  AttachmentIntegrityError,
+  fileSizeInWords,
+  fileToSend,
+  safeFileName,
+  type FileToSend,
+  type MessageView,
+  type SecureSession,
+  type TransferProgress,
+} from '../../../sdk/node.js';
+import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
+import { isId, resolveChannel } from '../../secure.js';
+
+export interface AttachOpts {
+  caption?: string;
+  clientMessageId?: string;
+  quiet?: boolean;
+}
+
+export interface DownloadOpts {
+  out?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+/**
+ * Progress on standard error, a line at each tenth of the file (a terminal and a log alike read that);
+ * nothing with --json or --quiet.
+ */
+function progressLines(
+  ctx: CliContext,
+  verb: string,
+  name: string,
+  quiet: boolean | undefined,
+): ((p: TransferProgress) => void) | undefined {
+  if (quiet || ctx.json) return undefined;
+  let shown = -1;
+  return ({ bytes, totalBytes }) => {
+    const tenth = totalBytes ? Math.floor((bytes * 10) / totalBytes) : 10;
+    if (tenth <= shown) return;
+    shown = tenth;
+    ctx.io.err(`${verb} ${name}: ${tenth * 10}% (${fileSizeInWords(bytes)} of ${fileSizeInWords(totalBytes)})\n`);
+  };
+}
+
+/** The file at `file`, or a refusal in plain words when there is none. */
+async function fileAt(file: string): Promise<FileToSend> {
+  try {
+    return await fileToSend(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') throw new CliUsageError(`There is no file at ${file}.`);
+    if (code === 'EISDIR' || (err instanceof Error && /is not a file/.test(err.message))) {
+      throw new CliUsageError(`${file} is a folder, not a file.`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * `attach`: encrypts a file on this computer and sends it to the channel as a message (with a caption,
+ * if given). Its name, type and key go inside the encrypted message; the server stores only encrypted
+ * pieces. A piece lost to the network is sent again; a script that gives its own `--client-message-id`
+ * can run the command again after exit code 3 and the message is stored once (the file is uploaded again).
+ */
+export async function attachFile(
+  ctx: CliContext,
+  s: SecureSession,
+  o: AttachOpts,
+  which: string,
+  file: string,
+): Promise<void> {
+  if (o.clientMessageId !== undefined && !isId(o.clientMessageId)) {
+    throw new CliUsageError('--client-message-id must be a UUID, such as one from `uuidgen`.');
+  }
+  const channelId = await resolveChannel(s, which);
+  const toSend = await fileAt(file);
+  const { message, file: ref } = await s.sendFile(channelId, toSend, {
+    caption: o.caption,
+    clientMessageId: o.clientMessageId,
+    onProgress: progressLines(ctx, 'Uploading', toSend.name, o.quiet),
+  });
+  ctx.print(
+    {
+      seq: message.seq,
+      attachmentId: ref.attachmentId,
+      name: ref.name,
+      mediaType: ref.mediaType,
+      size: ref.size,
+      expiresAt: message.expiresAt,
+    },
+    `Sent ${ref.name} (${fileSizeInWords(ref.size)}) as #${message.seq}; kept until ${message.expiresAt}.\n`,
+  );
+}
+
+/** The file message `target` names: by its number (#12 or 12) or by the file's id. */
+async function fileMessage(s: SecureSession, channelId: string, target: string): Promise<MessageView> {
+  const { messages } = await s.readConversation(channelId);
+  const wanted = target.trim();
+  if (isId(wanted)) {
+    const found = messages.find((m) => m.file?.ref.attachmentId === wanted.toLowerCase());
+    if (found) return found;
+    throw new CliUsageError(`No message you can read in this channel has the file ${wanted}.`);
+  }
+  const seq = /^#?\d+$/.test(wanted) ? Number(wanted.replace('#', '')) : NaN;
+  if (!Number.isSafeInteger(seq) || seq < 1) {
+    throw new CliUsageError(
+      'Name the file by its message number, as `strongroom read` shows it (#12 or 12), or by its id.',
+    );
+  }
+  const found = messages.find((m) => m.seq === seq);
+  if (!found)
+    throw new CliUsageError(`There is no message #${seq} you can see in this channel (see \`strongroom read\`).`);
+  if (found.kind !== 'file') throw new CliUsageError(`#${seq} is not a file.`);
+  return found;
+}
+
+/** Where to save: `--out` (a file, or a folder to save into), else the sender's file name here. */
+async function destination(out: string | undefined, name: string): Promise<string> {
+  if (out === undefined) return path.resolve(safeFileName(name));
+  const isFolder = await stat(out).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  return isFolder ? path.join(path.resolve(out), safeFileName(name)) : path.resolve(out);
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * `download`: fetches a file sent in the channel, decrypting and checking each piece as it arrives, into a
+ * temporary file beside the destination that becomes the file only when every piece checked out. A file
+ * that was altered on the server leaves nothing behind and exits 6. An existing file is replaced only
+ * with `--force`. The name to save under is the sender's, without any folder in it.
+ */
+export async function downloadFile(
+  ctx: CliContext,
+  s: SecureSession,
+  o: DownloadOpts,
+  which: string,
+  target: string,
+): Promise<number | void> {
+  const channelId = await resolveChannel(s, which);
+  const { file } = await fileMessage(s, channelId, target);
+  const ref = file!.ref;
+  const out = await destination(o.out, ref.name);
+  if (!o.force && (await exists(out))) {
+    throw new CliUsageError(`${out} already exists: choose another --out, or add --force to replace it.`);
+  }
+  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString('hex')}.part`);
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    try {
+      const onProgress = progressLines(ctx, 'Downloading', ref.name, o.quiet);
+      for await (const piece of s.downloadFile(ref, { onProgress })) await handle.write(piece);
+    } finally {
+      await handle.close();
+    }
+    if (o.force) await rename(temporary, out);
+    else {
+      // A link fails if the name was taken meanwhile, where a rename would replace it.
+      await link(temporary, out).catch((err: unknown) => {
+        if ((err as { code?: string }).code !== 'EEXIST') throw err;
+        throw new CliUsageError(`${out} already exists: choose another --out, or add --force to replace it.`);
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof AttachmentIntegrityError)) throw err;
+    const message = `The file could not be verified, so nothing was saved: ${err.message}`;
+    if (ctx.json) ctx.io.out(JSON.stringify({ error: { code: 'unverified', message } }, null, 2) + '\n');
+    else ctx.io.err(`${message}\n`);
+    return EXIT_UNVERIFIED;
+  } finally {
+    // Gone already after a rename; after a link, or a failure, the temporary name goes now.
+    await unlink(temporary).catch(() => undefined);
+  }
+  ctx.print(
+    { path: out, name: ref.name, mediaType: ref.mediaType, size: ref.size, attachmentId: ref.attachmentId },
+    `Saved ${ref.name} (${fileSizeInWords(ref.size)}) to ${out}.\n`,
+  );
+}
