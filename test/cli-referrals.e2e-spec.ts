@@ -1,4 +1,6 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { ReferralQueueView, ReferralReceipt } from '../client/sdk/index.js';
 import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -35,6 +37,11 @@ describe('the strongroom CLI for MASH referrals', () => {
   });
 
   it('submits, screens, shares and decides a referral, and the referrer sees only the outcome', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sr-referral-files-'));
+    homes.push(dir);
+    const form = path.join(dir, 'referral form.txt');
+    const formBytes = Buffer.concat([Buffer.from('Referral form\n'), Buffer.alloc(100_000, 0x42)]);
+    await writeFile(form, formBytes);
     const submitted = await as(teacher, [
       'referrals',
       'submit',
@@ -54,8 +61,11 @@ describe('the strongroom CLI for MASH referrals', () => {
       'Arrives hungry most mornings',
       '--consent-note',
       'Mother would take the children away',
+      '--attach',
+      form,
     ]);
     expect(submitted.code).toBe(0);
+    expect(submitted.err).toContain('Uploading referral form.txt: 100%');
     const ref = /Referral (MASH-\d{4}-\d{6}) received and acknowledged/.exec(submitted.out)![1];
     expect(submitted.out).toContain('red within 4 hours, amber 24, green 72');
 
@@ -84,6 +94,11 @@ describe('the strongroom CLI for MASH referrals', () => {
     expect(asOfficer.out).toContain('Arrives hungry most mornings');
     expect(asOfficer.out).toContain('child: Sam Example, born 2016-02-03');
     expect(asOfficer.out).toContain('Young child, daily');
+    expect(asOfficer.out).toMatch(/1\. referral form\.txt \(100 kB\)/);
+    const saved = path.join(dir, 'saved.txt');
+    const got = await as(officer, ['referrals', 'download', ref, '1', '--out', saved]);
+    expect(got.code).toBe(0);
+    expect((await readFile(saved)).equals(formBytes)).toBe(true);
 
     const usage = await as(hub, ['referrals', 'decide', ref, '--decision', 'early_help', '--why', 'x']);
     expect(usage.code).toBe(2);

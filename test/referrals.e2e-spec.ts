@@ -47,6 +47,18 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
   const marker = `Referral-Marker-${randomUUID()}`;
   const nameMarker = `Child-Name-${randomUUID()}`;
   const rationaleMarker = `Rationale-${randomUUID()}`;
+  const fileMarker = `File-Content-${randomUUID()}`;
+  const fileNameMarker = `referral-form-${randomUUID()}.pdf`;
+  /** A file of about 150 kB (three pieces) with a marker at its start. */
+  const fileBytes = Buffer.concat([Buffer.from(fileMarker), Buffer.alloc(150_000, 0x41)]);
+  async function* chunksOf(b: Buffer) {
+    for (let i = 0; i < b.length; i += 40_000) yield new Uint8Array(b.subarray(i, i + 40_000));
+  }
+  const readAll = async (gen: AsyncIterable<Uint8Array>) => {
+    const parts: Buffer[] = [];
+    for await (const p of gen) parts.push(Buffer.from(p));
+    return Buffer.concat(parts);
+  };
 
   const referral = (over: Partial<NewReferral> = {}): NewReferral => ({
     categories: ['neglect', 'school_attendance'],
@@ -90,6 +102,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
 
   it('runs a referral from the school to an early-help family, and the referrer sees only the outcome', async () => {
     const year = t.clock.now().getUTCFullYear();
+    const uploaded: number[] = [];
     const { receipt, channelId } = await submitReferral(
       teacherS,
       referral({
@@ -98,8 +111,13 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
           { role: 'adult', name: 'A Parent' },
         ],
         content: { concern: marker, when: 'This week', evidence: 'Seen by two staff' },
+        files: [
+          { source: chunksOf(fileBytes), name: fileNameMarker, mediaType: 'application/pdf', size: fileBytes.length },
+        ],
+        onProgress: (_i, p) => uploaded.push(p.bytes),
       }),
     );
+    expect(uploaded.at(-1)).toBe(fileBytes.length);
     // At once: a reference and an acknowledgement.
     expect(receipt.ref).toMatch(new RegExp(`^MASH-${year}-\\d{6}$`));
     expect(receipt.state).toBe('received');
@@ -117,6 +135,9 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     expect(Date.parse(entry.deadlineAt) - Date.parse(entry.receivedAt)).toBe(24 * HOUR);
     const seen = await readReferral(hubS, ref);
     expect(seen.opened!.content!.concern).toBe(marker);
+    const file = seen.opened!.content!.files![0];
+    expect(file).toMatchObject({ name: fileNameMarker, size: fileBytes.length });
+    expect((await readAll(hubS.downloadFile(file))).equals(fileBytes)).toBe(true);
     expect(seen.opened!.subjects.map((s) => [s.role, s.details.name])).toEqual([
       ['child', nameMarker],
       ['adult', 'A Parent'],
@@ -127,6 +148,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     expect(claimed).toMatchObject({ state: 'screening', assignedTo: hub.id });
     await refused(teacher.client.messages(channelId), 403, 'not_a_member');
     expect((await teacher.client.referral(ref)).view).toBe('receipt');
+    await refused(readAll(teacherS.downloadFile(file)), 403, 'not_a_member');
 
     // Rated red with a sealed rationale: the deadline is 4 hours from receipt; a re-rating moves it.
     let view = await rateReferral(hubS, claimed, 'red', rationaleMarker);
@@ -155,10 +177,12 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     expect(asOfficer.opened!.content!.concern).toBe(marker);
     expect(asOfficer.opened!.ratings[0].rationale).toBe(rationaleMarker);
     expect(asOfficer.opened!.shares[0].justification).toMatch(/significant harm/);
+    expect((await readAll(officerS.downloadFile(asOfficer.opened!.content!.files![0]))).equals(fileBytes)).toBe(true);
 
     // A partner not asked learns nothing, not even that it exists.
     await refused(nurse.client.referral(ref), 404, 'not_found');
     await refused(nurse.client.messages(channelId), 403, 'not_a_member');
+    await refused(readAll(nurseS.downloadFile(file)), 403, 'not_a_member');
 
     // Decided: early help, opening a family led by the council's practitioner.
     const decided = await decideReferral(hubS, claimed, 'early_help', 'Needs a family-wide plan.', {
@@ -204,7 +228,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
 
     // The server never had the concern, a name or a rationale.
     const dump = await dumpDatabase(t.databaseUrl);
-    for (const m of [marker, nameMarker, rationaleMarker]) {
+    for (const m of [marker, nameMarker, rationaleMarker, fileMarker, fileNameMarker]) {
       for (const form of markerForms(m)) expect(dump).not.toContain(form);
     }
   });

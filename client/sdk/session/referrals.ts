@@ -11,6 +11,7 @@ import type {
   ReferralView,
 } from '../types.js';
 import type { SecureSession } from '../secure-session.js';
+import type { FileToSend, TransferProgress } from './attachments.js';
 
 /**
  * The MASH hub's referrals as a client works them (docs/ARCHITECTURE.md, "The MASH hub"): everything a
@@ -25,6 +26,10 @@ export interface NewReferral {
   familyConsent: FamilyConsent;
   subjects: { role: ReferralSubjectRole; name: string; dateOfBirth?: string }[];
   content: ReferralDocument;
+  /** Files to attach (referral forms, reports, photos): encrypted here, kept with the referral. */
+  files?: FileToSend[];
+  /** Upload progress, per file (its index in `files`) and in bytes. */
+  onProgress?: (file: number, p: TransferProgress) => void;
 }
 
 export interface SubmittedReferral {
@@ -33,20 +38,29 @@ export interface SubmittedReferral {
 }
 
 /**
- * Submits a referral: starts it (its channel holds the caller and the hub's staff), seals the concern and
- * each subject's name and date of birth to them, and submits. Returns the receipt with its reference
- * number. `prepare` runs after the channel exists and before sealing (to upload files into it and add
- * their references to the content).
+ * Submits a referral: starts it (its channel holds the caller and the hub's staff), encrypts and uploads
+ * any files into it (kept as long as the referral), seals the concern with the files' references and each
+ * subject's name and date of birth to them, and submits. Returns the receipt with its reference number.
  */
-export async function submitReferral(
-  s: SecureSession,
-  input: NewReferral,
-  prepare?: (channelId: string) => Promise<ReferralDocument>,
-): Promise<SubmittedReferral> {
+export async function submitReferral(s: SecureSession, input: NewReferral): Promise<SubmittedReferral> {
   const id = globalThis.crypto.randomUUID();
   const draft = await s.client.startReferral(id);
   const channelId = draft.channelId;
-  const content = prepare ? await prepare(channelId) : input.content;
+  const files = [];
+  for (const [i, f] of (input.files ?? []).entries()) {
+    files.push(
+      await s.uploadFile(channelId, f.source, {
+        name: f.name,
+        mediaType: f.mediaType,
+        size: f.size,
+        purpose: 'record',
+        onProgress: input.onProgress ? (p) => input.onProgress!(i, p) : undefined,
+      }),
+    );
+  }
+  const content: ReferralDocument = files.length
+    ? { ...input.content, files: [...(input.content.files ?? []), ...files] }
+    : input.content;
   const subjects = input.subjects.map((x) => ({ id: globalThis.crypto.randomUUID(), ...x }));
   const receipt = await s.sealedWrite(async () =>
     s.client.submitReferral(id, {

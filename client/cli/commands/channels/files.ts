@@ -6,6 +6,7 @@ import {
   fileSizeInWords,
   fileToSend,
   safeFileName,
+  type FileReference,
   type FileToSend,
   type MessageView,
   type SecureSession,
@@ -30,7 +31,7 @@ export interface DownloadOpts {
  * Progress on standard error, a line at each tenth of the file (a terminal and a log alike read that);
  * nothing with --json or --quiet.
  */
-function progressLines(
+export function progressLines(
   ctx: CliContext,
   verb: string,
   name: string,
@@ -47,7 +48,7 @@ function progressLines(
 }
 
 /** The file at `file`, or a refusal in plain words when there is none. */
-async function fileAt(file: string): Promise<FileToSend> {
+export async function fileAt(file: string): Promise<FileToSend> {
   try {
     return await fileToSend(file);
   } catch (err) {
@@ -149,7 +150,19 @@ export async function downloadFile(
 ): Promise<number | void> {
   const channelId = await resolveChannel(s, which);
   const { file } = await fileMessage(s, channelId, target);
-  const ref = file!.ref;
+  return saveFile(ctx, s, o, file!.ref);
+}
+
+/**
+ * Saves a file a reference names (from a message or a record), as `download` describes: a temporary file
+ * renamed only once every piece checked out; 6 when it could not be verified.
+ */
+export async function saveFile(
+  ctx: CliContext,
+  s: SecureSession,
+  o: DownloadOpts,
+  ref: FileReference,
+): Promise<number | void> {
   const out = await destination(o.out, ref.name);
   if (!o.force && (await exists(out))) {
     throw new CliUsageError(`${out} already exists: choose another --out, or add --force to replace it.`);

@@ -10,7 +10,7 @@ import {
 import type { Action } from '../../cli.js';
 import { orList } from '../../choices.js';
 import { secured } from '../../secure.js';
-import { claim, close, decide, list, queue, rate, share, show, submit } from './referrals.js';
+import { claim, close, decide, download, list, queue, rate, share, show, submit } from './referrals.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -37,6 +37,12 @@ export function registerReferralCommands(program: Command, action: Action): void
     .option('--when <text>', 'when it happened or was seen')
     .option('--evidence <text>', 'what you saw, heard or hold')
     .option('--consent-note <text>', 'if the family has not agreed: why not')
+    .option(
+      '--attach <file>',
+      'a file to send with it, encrypted here (repeat for more; progress on standard error)',
+      collect,
+    )
+    .option('--quiet', 'no upload progress')
     .action(action(secured(submit)));
   referrals
     .command('categories')
@@ -63,6 +69,15 @@ export function registerReferralCommands(program: Command, action: Action): void
     .command('show <referral>')
     .description('A referral, decrypted here: in full for the hub and partners, the outcome for its referrer')
     .action(action(secured(show)));
+  referrals
+    .command('download <referral> <file>')
+    .description(
+      'Save a file sent with a referral (its number in `referrals show`, or its name), checked as it arrives',
+    )
+    .option('--out <path>', 'where to save it (a file, or a folder); default: its name, here')
+    .option('--force', 'replace a file that is already there')
+    .option('--quiet', 'no progress')
+    .action(action(secured(download)));
   referrals
     .command('claim <referral>')
     .description('Take a referral on for screening (hub staff); the referrer then sees only the outcome')

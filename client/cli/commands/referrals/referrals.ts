@@ -7,6 +7,7 @@ import {
 import { LAWFUL_BASES } from '../../../../contracts/consent.js';
 import {
   decideReferral,
+  fileSizeInWords,
   rateReferral,
   readReferral,
   shareReferral,
@@ -18,6 +19,7 @@ import {
   type SecureSession,
 } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
+import { fileAt, progressLines, saveFile, type DownloadOpts } from '../channels/files.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { date, Names, resolveFamily, resolveUser } from '../../secure.js';
@@ -61,6 +63,8 @@ export interface SubmitOpts {
   when?: string;
   evidence?: string;
   consentNote?: string;
+  attach?: string[];
+  quiet?: boolean;
 }
 
 /** `referrals submit`: a referral to the MASH hub, sealed to the hub's staff; its reference at once. */
@@ -82,8 +86,12 @@ export async function submit(ctx: CliContext, s: SecureSession, o: SubmitOpts): 
   if (familyConsent !== 'given' && !o.consentNote) {
     ctx.progress('Tip: say why the family has not agreed with --consent-note; the hub needs to know.\n');
   }
+  const files = await Promise.all((o.attach ?? []).map((f) => fileAt(f)));
+  const progress = files.map((f) => progressLines(ctx, 'Uploading', f.name, o.quiet));
   ctx.progress('Encrypting the referral for the hub’s staff…\n');
   const { receipt } = await submitReferral(s, {
+    files,
+    onProgress: (i, p) => progress[i]?.(p),
     categories: o.category,
     urgency,
     familyConsent,
@@ -148,6 +156,29 @@ export async function show(ctx: CliContext, s: SecureSession, _o: unknown, which
   ctx.print(opened, () => renderFull(opened, names));
 }
 
+/** `referrals download`: a file kept with the referral, by its number in `referrals show` or its name. */
+export async function download(
+  ctx: CliContext,
+  s: SecureSession,
+  o: DownloadOpts,
+  which: string,
+  file: string,
+): Promise<number | void> {
+  const { opened } = await readReferral(s, ref(which));
+  if (!opened) throw new CliUsageError('Only the hub and the partners it shared the referral with can read its files.');
+  const files = opened.content?.files ?? [];
+  const n = /^#?\d+$/.test(file.trim()) ? Number(file.trim().replace('#', '')) : NaN;
+  const chosen = Number.isSafeInteger(n) ? files[n - 1] : files.find((f) => f.name === file);
+  if (!chosen) {
+    throw new CliUsageError(
+      files.length
+        ? `The referral has no file "${file}": name it by its number (1 to ${files.length}) or its name.`
+        : 'The referral has no files.',
+    );
+  }
+  return saveFile(ctx, s, o, chosen);
+}
+
 function renderReceipt(r: ReferralReceipt): string {
   return (
     fields([
@@ -196,6 +227,15 @@ function renderFull(o: OpenedReferral, names: Names): string {
         ['Why the family was not asked', o.content?.consentNote],
       ]),
   ];
+  const files = o.content?.files ?? [];
+  if (files.length) {
+    parts.push(
+      '\nFiles (strongroom referrals download ' +
+        (v.ref ?? v.id) +
+        ' <number>):\n' +
+        files.map((f, i) => `  ${i + 1}. ${f.name} (${fileSizeInWords(f.size)})`).join('\n'),
+    );
+  }
   if (o.ratings.length) {
     parts.push(
       '\nRatings:\n' +
