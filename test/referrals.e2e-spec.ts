@@ -52,7 +52,10 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
   /** A file of about 150 kB (three pieces) with a marker at its start. */
   const fileBytes = Buffer.concat([Buffer.from(fileMarker), Buffer.alloc(150_000, 0x41)]);
   async function* chunksOf(b: Buffer) {
-    for (let i = 0; i < b.length; i += 40_000) yield new Uint8Array(b.subarray(i, i + 40_000));
+    for (let i = 0; i < b.length; i += 40_000) {
+      await Promise.resolve();
+      yield new Uint8Array(b.subarray(i, i + 40_000));
+    }
   }
   const readAll = async (gen: AsyncIterable<Uint8Array>) => {
     const parts: Buffer[] = [];
