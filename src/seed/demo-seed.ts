@@ -27,6 +27,8 @@ interface DemoAgency {
   name: string;
   sector: AgencySector;
   deaS35Partner: boolean;
+  /** The MASH hub ("Compass"): its `mash_worker` users receive and screen referrals. */
+  mashHub?: boolean;
   signatory?: { name: string; title: string };
 }
 
@@ -36,6 +38,7 @@ const AGENCIES: DemoAgency[] = [
     name: 'Northshire County Council Early Help and Compass MASH',
     sector: 'local_authority',
     deaS35Partner: true,
+    mashHub: true,
     signatory: { name: 'Dana Whitfield', title: 'Director of Children’s Services' },
   },
   {
@@ -108,7 +111,12 @@ export async function seedDemoIfEmpty(app: INestApplication, config: AppConfig):
   });
   const ids: string[] = [];
   for (const a of AGENCIES) {
-    const created = await agencies.register(null, { name: a.name, sector: a.sector, deaS35Partner: a.deaS35Partner });
+    const created = await agencies.register(null, {
+      name: a.name,
+      sector: a.sector,
+      deaS35Partner: a.deaS35Partner,
+      mashHub: a.mashHub ?? false,
+    });
     ids.push(created.id);
     if (a.signatory) {
       await agencies.sign(null, created.id, {

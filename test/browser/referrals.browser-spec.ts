@@ -118,7 +118,7 @@ describeBrowser('MASH referrals in the browser', () => {
     // Live: the queue the hub worker had open shows the new referral without a reload.
     const row = hubPage.getByRole('row').filter({ hasText: ref });
     await expectText(row, /Not rated yet/);
-    await expectText(row, /Urgent asked for/);
+    await expectText(row, /Asked: urgent/);
     await expectText(row, /Due in 2[34] hours/);
     await expectText(row, /Riverside Academy/);
     await expectText(row, /Nobody yet/);
@@ -183,7 +183,7 @@ describeBrowser('MASH referrals in the browser', () => {
     await hubPage.locator('summary', { hasText: 'Record the decision' }).click();
     const decide = hubPage.getByRole('form', { name: 'Record the decision' });
     await decide.getByRole('radio', { name: /^Early help/ }).check();
-    await decide.getByLabel('Lead worker').fill('Lena');
+    await decide.getByLabel('Lead worker', { exact: true }).fill('Lena');
     await decide.getByRole('button', { name: 'Search for lead worker' }).click();
     await decide.getByRole('button', { name: 'Choose Lena Marsh' }).click();
     await decide.getByLabel('Why this decision?').fill(DECISION_WHY);

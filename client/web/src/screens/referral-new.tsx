@@ -310,16 +310,12 @@ function Acknowledgement({
         Once the hub has taken it on, you will see its rating and the hub’s decision under{' '}
         <Link href="/referrals">My referrals</Link>, but not what the hub or partner agencies write about it.
       </p>
-      <ul class="link-list">
-        <li>
-          <Link href={`/referrals/${receipt.ref}`}>See the referral</Link>
-        </li>
-        <li>
-          <Button variant="link" onClick={onAnother}>
-            Make another referral
-          </Button>
-        </li>
-      </ul>
+      <p>
+        <Link href={`/referrals/${receipt.ref}`}>See the referral</Link>
+      </p>
+      <Button variant="secondary" onClick={onAnother}>
+        Make another referral
+      </Button>
     </main>
   );
 }

@@ -131,7 +131,7 @@ export function HubQueue() {
                       </th>
                       <Td label="Rating">
                         <RagTag rag={e.rag} />
-                        {!e.rag && <span class="covers">{URGENCY_LABELS[e.urgency]} asked for</span>}
+                        {!e.rag && <span class="covers">Asked: {URGENCY_LABELS[e.urgency].toLowerCase()}</span>}
                       </Td>
                       <Td label="Screening due">
                         <Deadline at={e.deadlineAt} overdue={e.overdue} now={now} />

@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-02T12:00:00.000Z');
 const at = (ms: number) => new Date(NOW + ms).toISOString();
 const names: Record<string, string> = { u1: 'Hana Shah', u2: 'Olu Adeyemi', u3: 'Lena Marsh' };
-const name = (id: string | null | undefined) => (id ? (names[id] ?? 'someone') : 'someone');
+const name = (id: string | null | undefined, fallback = 'someone') => (id ? (names[id] ?? fallback) : fallback);
 const fmt = (iso: string) => `[${iso.slice(11, 16)}]`;
 
 describe('referral words', () => {
@@ -77,6 +77,15 @@ describe('referral words', () => {
         fmt,
       ),
       closed: timelineText({ kind: 'closed', actorUserId: 'u1', details: {} }, name, fmt),
+      unknownLead: timelineText(
+        {
+          kind: 'decided',
+          actorUserId: 'u1',
+          details: { decision: 'early_help', familyRef: 'EH-2026-0001', leadWorkerId: 'u7' },
+        },
+        name,
+        fmt,
+      ),
     };
     expect(lines).toEqual({
       submitted: 'Made by Tom Reed, received and acknowledged as MASH-2026-000001.',
@@ -86,6 +95,7 @@ describe('referral words', () => {
       shared: 'Shared with Olu Adeyemi by Hana Shah, on a lawful basis without consent.',
       decided: 'Decided by Hana Shah: early help (family EH-2026-0001, led by Lena Marsh).',
       closed: 'Closed by Hana Shah.',
+      unknownLead: 'Decided by Hana Shah: early help (family EH-2026-0001).',
     });
     for (const kind of REFERRAL_EVENT_KINDS) {
       const text = timelineText({ kind, actorUserId: 'u1', details: {} }, name, fmt);

@@ -110,8 +110,8 @@ export function deadlineText(
     : { overdue, text: `Due in ${spanText(left)}` };
 }
 
-/** Who did something on a referral, as the page can name them. */
-export type Namer = (userId: string | null | undefined) => string;
+/** Who did something on a referral, as the page can name them; `fallback` for someone it cannot. */
+export type Namer = (userId: string | null | undefined, fallback?: string) => string;
 
 /** One line of the referral's timeline, from the codes and ids the server keeps (never content). */
 export function timelineText(
@@ -153,9 +153,11 @@ export function timelineText(
     case 'decided': {
       const decision = str('decision') as ReferralDecision | null;
       const family = str('familyRef');
+      // A lead worker from outside the referral may be unknown to this page: then they go unnamed.
+      const lead = str('leadWorkerId') ? name(str('leadWorkerId'), '') : '';
       return (
         `Decided by ${who}: ${decision ? DECISION_LABELS[decision].toLowerCase() : 'a decision'}` +
-        (family ? ` (family ${family}${str('leadWorkerId') ? `, led by ${name(str('leadWorkerId'))}` : ''})` : '') +
+        (family ? ` (family ${family}${lead ? `, led by ${lead}` : ''})` : '') +
         '.'
       );
     }

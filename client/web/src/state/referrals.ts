@@ -68,10 +68,10 @@ export interface KnownPerson {
  * anyone picked in a search), else a plain fallback. Never an id.
  */
 export function namer(me: string, known: ReadonlyMap<string, KnownPerson>, fallback = 'someone'): Namer {
-  return (id) => {
-    if (!id) return fallback;
+  return (id, otherwise = fallback) => {
+    if (!id) return otherwise;
     if (id === me) return 'you';
-    return known.get(id)?.name ?? app.people.get(id) ?? fallback;
+    return known.get(id)?.name ?? app.people.get(id) ?? otherwise;
   };
 }
 
