@@ -46,7 +46,6 @@ export function FindPerson(props: {
       <Field
         label={props.label}
         hint={props.hint ?? 'Search by name or agency: at least two letters.'}
-        error={search.error}
         type="search"
         autoComplete="off"
         value={query}
@@ -55,6 +54,11 @@ export function FindPerson(props: {
       <Button variant="secondary" busy={search.busy} onClick={() => void search.run()}>
         Search <span class="visually-hidden">for {props.label.toLowerCase()}</span>
       </Button>
+      {search.error && (
+        <p class="error-text" role="alert">
+          {search.error}
+        </p>
+      )}
       {offered && (
         <>
           <p role="status">
