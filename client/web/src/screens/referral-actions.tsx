@@ -124,6 +124,8 @@ export function RateReferral({ view, onDone }: { view: ReferralView; onDone: Don
  */
 export function ShareReferral({ view, onDone }: { view: ReferralView; onDone: Done }) {
   const [person, setPerson] = useState<UserDirectoryEntry | null>(null);
+  /** Counts the shares made here: the search starts afresh after each. */
+  const [round, setRound] = useState(0);
   const consentGiven = view.familyConsent === 'given';
   const [basis, setBasis] = useState<'consent' | 'lawful_basis' | ''>(consentGiven ? '' : 'lawful_basis');
   const [lawfulBasis, setLawfulBasis] = useState<LawfulBasisKind | ''>('');
@@ -145,6 +147,7 @@ export function ShareReferral({ view, onDone }: { view: ReferralView; onDone: Do
     );
     const who = `${person.displayName} (${person.agencyName})`;
     setPerson(null);
+    setRound((n) => n + 1);
     setLawfulBasis('');
     setWhy('');
     await onDone(
@@ -168,7 +171,7 @@ export function ShareReferral({ view, onDone }: { view: ReferralView; onDone: Do
           ratings and decisions. Each share is recorded with its basis.
         </p>
         <ErrorSummary error={share.error} />
-        <FindPerson label="Partner practitioner" chosen={person} onChoose={setPerson} />
+        <FindPerson key={round} label="Partner practitioner" chosen={person} onChoose={setPerson} />
         {consentGiven ? (
           <Radios
             legend="On what basis?"
