@@ -27,7 +27,7 @@ interface DemoAgency {
   name: string;
   sector: AgencySector;
   deaS35Partner: boolean;
-  /** The MASH hub ("Compass"): where referrals go. */
+  /** The MASH hub ("Compass"): its `mash_worker` users receive and screen referrals. */
   mashHub?: boolean;
   signatory?: { name: string; title: string };
 }

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { Link, match, usePath } from './router.js';
 import { app } from './state/app.js';
 import { useObservable } from './state/observable.js';
+import { useHubWorker } from './state/referrals.js';
 import { Attest } from './screens/attest.js';
 import { AcceptInvitation } from './screens/invitation.js';
 import { MfaEnrolment } from './screens/mfa.js';
@@ -45,6 +46,7 @@ export function App() {
 
 function Header({ ready }: { ready: boolean }) {
   const me = useObservable(app.me);
+  const hub = useHubWorker(ready);
   return (
     <header class="site-header">
       <div class="brand">
@@ -56,7 +58,7 @@ function Header({ ready }: { ready: boolean }) {
         <>
           <nav aria-label="Main">
             <ul>
-              {NAV.filter((n) => !n.roles || n.roles.includes(me.user.role)).map((n) => (
+              {NAV.filter((n) => (!n.roles || n.roles.includes(me.user.role)) && (!n.hub || hub)).map((n) => (
                 <li key={n.href}>
                   <Link href={n.href}>{n.label}</Link>
                 </li>
@@ -80,12 +82,15 @@ function Header({ ready }: { ready: boolean }) {
   );
 }
 
-const NAV: { href: string; label: string; roles?: string[] }[] = [
+/** The main navigation: `roles` shows a link only to those roles, `hub` only to the MASH hub's staff. */
+const NAV: { href: string; label: string; roles?: string[]; hub?: true }[] = [
   { href: '/', label: 'Messages' },
   { href: '/search', label: 'Search' },
   { href: '/meetings', label: 'Meetings' },
   { href: '/actions', label: 'My actions' },
   { href: '/families', label: 'Families' },
+  { href: '/referrals', label: 'My referrals', roles: ['practitioner', 'mash_worker', 'agency_admin'] },
+  { href: '/referrals/queue', label: 'Hub queue', hub: true },
   { href: '/devices', label: 'Your devices' },
   { href: '/sessions', label: 'Sign-in sessions' },
   { href: '/admin', label: 'Administration', roles: ['isa_admin', 'agency_admin', 'auditor'] },

@@ -12,6 +12,10 @@ import { AdminAudit } from './screens/admin-audit.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
+import { Referral } from './screens/referral.js';
+import { MakeReferral } from './screens/referral-new.js';
+import { HubQueue } from './screens/referral-queue.js';
+import { MyReferrals } from './screens/referrals.js';
 import { Search } from './screens/search.js';
 import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
@@ -33,6 +37,11 @@ export const ROUTES: [string, Screen][] = [
   // Families, sign-in sessions and administration (issue 13).
   ['/families', Families],
   ['/families/:id', Family],
+  // The MASH hub's referrals (issue 14): made by any practitioner, screened and decided by the hub.
+  ['/referrals', MyReferrals],
+  ['/referrals/new', MakeReferral],
+  ['/referrals/queue', HubQueue],
+  ['/referrals/:ref', Referral],
   ['/sessions', Sessions],
   ['/admin', Admin],
   ['/admin/agencies', AdminAgencies],

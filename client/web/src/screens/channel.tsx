@@ -4,7 +4,6 @@ import {
   CANNOT_SHOW,
   fileSizeInWords,
   foldConversation,
-  safeFileName,
   SendNotConfirmedError,
   StrongroomApiError,
   type ChannelView,
@@ -17,6 +16,7 @@ import { app } from '../state/app.js';
 import { KIND_LABELS } from '../state/inbox.js';
 import type { PersonTrust } from '../state/trust.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
+import { FileDownload } from '../ui/file-download.js';
 import { MemberTrust, TrustAlerts, usePeopleTrust, useWithheld } from './member-trust.js';
 
 type Member = ChannelView['members'][number];
@@ -562,50 +562,16 @@ function Members(props: { channel: ChannelView; trust: Map<string, PersonTrust> 
   );
 }
 
-/**
- * A file sent in the conversation: its name, size and caption, and a button that fetches it through the
- * SDK, which decrypts and checks each piece as it arrives. Only a file whose every piece checked out is
- * offered to the browser to save (under the sender's name, without any folder in it); one that fails shows
- * why, and nothing is saved. The browser holds the file while it is saved (at most the server's limit,
- * 25 MiB by default).
- */
+/** A file sent in the conversation: its name, size and caption, and a button that fetches it (FileDownload). */
 function FileItem({ file }: { file: FileView }) {
-  const [done, setDone] = useState(0);
-  const download = useAction(async () => {
-    setDone(0);
-    const parts: Uint8Array<ArrayBuffer>[] = [];
-    for await (const piece of app.secure.downloadFile(file.ref, { onProgress: (p) => setDone(p.bytes) })) {
-      parts.push(piece as Uint8Array<ArrayBuffer>);
-    }
-    const url = URL.createObjectURL(new Blob(parts, { type: file.mediaType || 'application/octet-stream' }));
-    try {
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = safeFileName(file.name);
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } finally {
-      // After the browser has taken the download.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    }
-  });
-  const size = fileSizeInWords(file.size);
   return (
     <div class="message-file">
       <p class="message-text">
-        <span class="tag">File</span> <strong>{file.name}</strong> <span class="hint">({size})</span>
+        <span class="tag">File</span> <strong>{file.name}</strong>{' '}
+        <span class="hint">({fileSizeInWords(file.size)})</span>
       </p>
       {file.caption && <p class="message-text">{file.caption}</p>}
-      <Button variant="secondary" busy={download.busy} onClick={() => void download.run()}>
-        Download<span class="visually-hidden"> {file.name}</span>
-      </Button>
-      {download.busy && (
-        <p class="hint" role="status">
-          Downloading: {fileSizeInWords(done)} of {size}
-        </p>
-      )}
-      <ErrorSummary error={download.error} />
+      <FileDownload file={file.ref} />
     </div>
   );
 }
