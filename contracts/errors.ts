@@ -112,6 +112,12 @@ export const ERROR_CODES = [
   'no_change',
   'no_plan',
   'plan_conflict',
+  // information requests between agencies
+  'not_request_answerer',
+  'requester_only',
+  'explanation_required',
+  'no_agency_admin',
+  'request_channel',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

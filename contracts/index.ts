@@ -17,3 +17,4 @@ export * from './families.js';
 export * from './consent.js';
 export * from './meetings.js';
 export * from './actions.js';
+export * from './information-requests.js';

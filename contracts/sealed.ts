@@ -39,6 +39,21 @@ export interface PlanDocument {
   familyVoice?: string;
 }
 
+/** What an information request asks of a partner agency, and why (ISA 3.3.9). */
+export interface InformationRequestDocument {
+  question: string;
+  why: string;
+}
+
+/**
+ * A partner agency's answer to an information request. `files` will hold references to encrypted
+ * attachments (each with its own key) once attachments exist; until then its entries are not read.
+ */
+export interface InformationResponseDocument {
+  text: string;
+  files?: unknown[];
+}
+
 export interface SealedDocuments {
   'family-member': FamilyMemberDetails;
   'competence-rationale': TextDocument;
@@ -52,6 +67,10 @@ export interface SealedDocuments {
   'action-note': TextDocument;
   'family-plan': PlanDocument;
   'plan-progress': TextDocument;
+  'information-request': InformationRequestDocument;
+  'information-response': InformationResponseDocument;
+  /** Why an agency declines an information request (ISA 3.3.10): at least a sentence, read by the requester. */
+  'information-decline': TextDocument;
 }
 export type SealedPurpose = keyof SealedDocuments;
 export type SealedDocument<P extends SealedPurpose> = SealedDocuments[P];
@@ -70,6 +89,9 @@ export const SEALED_PURPOSES = [
   'action-note',
   'family-plan',
   'plan-progress',
+  'information-request',
+  'information-response',
+  'information-decline',
 ] as const satisfies readonly SealedPurpose[];
 
 /** Fails the build when a purpose is added to the registry but not to the list. */

@@ -32,6 +32,7 @@ const OWNERS: Record<string, string[]> = {
     'minutes_amendments',
   ],
   actions: ['actions', 'action_updates'],
+  'information-requests': ['information_requests'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

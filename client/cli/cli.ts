@@ -7,6 +7,7 @@ import { registerDeviceCommands } from './commands/device.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerFamilyCommands } from './commands/families/index.js';
 import { registerMeetingCommands } from './commands/meetings/index.js';
+import { registerRequestCommands } from './commands/requests/index.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 
@@ -66,7 +67,8 @@ function buildProgram(io: CliIO): Command {
         '4 local problem (e.g. wrong passphrase). `export verify`: 1 the export is broken, 5 it is intact\n' +
         'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
         'verified (no sender is shown for it), or was moved, removed or re-dated on the server, or (`read`)\n' +
-        'someone other than its sender tried to change it (it is marked).\n\n' +
+        'someone other than its sender tried to change it (it is marked). `requests show`: 6 the reason given\n' +
+        'for a refusal does not hold up (it is shown with a warning).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
@@ -76,6 +78,7 @@ function buildProgram(io: CliIO): Command {
   registerFamilyCommands(program, action);
   registerMeetingCommands(program, action);
   registerActionCommands(program, action);
+  registerRequestCommands(program, action);
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   return program;

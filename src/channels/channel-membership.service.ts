@@ -18,7 +18,7 @@ import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
-import { defaultRetentionDays, newChannelRefusal } from './channel-rules.js';
+import { defaultRetentionDays, newChannelRefusal, requestChannelRefusal } from './channel-rules.js';
 import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
@@ -179,6 +179,8 @@ export class ChannelMembershipService implements OnModuleInit {
       const me = await this.access.membership(m, channelId, auth.user.id);
       if (channel.kind === 'direct') throw conflict('direct_channel', 'A direct channel has exactly two people.');
       if (me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can add members.');
+      const byRequest = requestChannelRefusal(channel.kind);
+      if (byRequest) throw byRequest;
       await this.admitMember(m, auth, channel, dto);
     });
     return this.views.show(auth, channelId);
@@ -245,6 +247,8 @@ export class ChannelMembershipService implements OnModuleInit {
       if (!leaving && me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can remove members.');
       if (channel.kind === 'direct' && !leaving)
         throw conflict('direct_channel', 'A direct channel has exactly two people.');
+      const byRequest = leaving ? null : requestChannelRefusal(channel.kind);
+      if (byRequest) throw byRequest;
       const reason = leaving ? 'left' : 'removed';
       if (!(await this.repo.deleteMember(m, channelId, userId, reason, this.clock.now()))) throw notFound('Member');
       await this.epochs.markRotation(m, channelId, leaving ? 'member_left' : 'member_removed');

@@ -74,6 +74,14 @@ export class UsersRepository {
       .findOne({ where: { id }, select: { id: true, agencyId: true, displayName: true, role: true, status: true } });
   }
 
+  /** The active people of an agency with one of `roles` (its data-protection leads, say), by id. */
+  async activeIdsWithRole(m: EntityManager, agencyId: string, roles: Role[]): Promise<string[]> {
+    const users = await m
+      .getRepository(User)
+      .find({ where: roles.map((role) => ({ agencyId, role, status: 'active' as const })), select: { id: true } });
+    return users.map((u) => u.id).sort();
+  }
+
   /** Every user of an agency, whatever their status. */
   async idsOfAgency(m: EntityManager, agencyId: string): Promise<string[]> {
     const users = await m.getRepository(User).find({ where: { agencyId }, select: { id: true } });

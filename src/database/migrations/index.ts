@@ -15,6 +15,7 @@ import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
 import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
+import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   MembershipEndsIndex1765400000000,
   ReadPositions1765500000000,
   UserNameSearch1765600000000,
+  InformationRequests1765900000000,
 ];
