@@ -145,7 +145,7 @@ export class InformationRequests {
   }
 
   /** Answers with what the agency holds, sealed under the request's conversation. */
-  provide(
+  async provide(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     answer: InformationResponseDocument,
   ): Promise<InformationRequestView> {
@@ -163,7 +163,7 @@ export class InformationRequests {
    * Declines, with the written explanation the requester reads (ISA 3.3.10): at least a sentence, refused
    * here (`DeclineExplanationError`) before anything is sent, then sealed with its length declared beside it.
    */
-  decline(
+  async decline(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     explanation: string,
   ): Promise<InformationRequestView> {
