@@ -375,6 +375,21 @@ describe('information requests: asked, answered or declined with a reason', () =
     );
     expect((await row(request.id)).assignee_user_id).toBe(officer.id);
 
+    // An admin who joined the agency after the request was sent is not in its conversation: what they
+    // send cannot be read by both sides, so it is refused even under the conversation's current key. They
+    // join by assigning it to themselves.
+    const lateAdmin = await w.person(agency.police, 'agency_admin', 'late-admin');
+    await leadS.send(request.channelId, 'Any news?');
+    const { currentEpoch } = await lead.client.channel(request.channelId);
+    await refused(
+      lateAdmin.client.provideInformationResponse(request.id, {
+        response: { epoch: currentEpoch, ciphertext: Buffer.alloc(104, 1).toString('base64url') },
+      }),
+      403,
+      'not_a_member',
+    );
+    expect((await row(request.id)).response_ciphertext).toBeNull();
+
     // Nobody is added to or removed from the conversation by hand, not even by its chair.
     await refused(lead.client.addMember(request.channelId, { userId: colleague.id }), 409, 'request_channel');
     await refused(lead.client.removeMember(request.channelId, officer.id), 409, 'request_channel');
