@@ -33,6 +33,7 @@ describe('information requests: asked, answered or declined with a reason', () =
   let healthAdmin: Person;
   let teacher: Person;
   let outsider: Person;
+  let probationAdmin: Person;
   let leadS: SecureSession;
   let policeAdminS: SecureSession;
   let officerS: SecureSession;
@@ -81,6 +82,7 @@ describe('information requests: asked, answered or declined with a reason', () =
     agency.health = await w.agency('Health Trust', { sector: 'health' });
     agency.school = await w.agency('Oak Primary', { sector: 'education' });
     agency.housing = await w.agency('Housing Association');
+    agency.probation = await w.agency('Probation Service');
     agency.unsigned = await w.agency('Not Yet Signed', { signed: false });
     lead = await w.person(agency.council, 'practitioner', 'lead');
     colleague = await w.person(agency.council, 'practitioner', 'colleague');
@@ -91,6 +93,7 @@ describe('information requests: asked, answered or declined with a reason', () =
     healthAdmin = await w.person(agency.health, 'agency_admin', 'health-admin');
     teacher = await w.person(agency.school, 'practitioner', 'teacher');
     await w.person(agency.school, 'agency_admin', 'school-admin');
+    probationAdmin = await w.person(agency.probation, 'agency_admin', 'probation-admin');
     await w.person(agency.unsigned, 'agency_admin', 'unsigned-admin');
     outsider = await w.signIn(await w.account(agency.unsigned, 'practitioner', 'outsider'), { attest: false });
     leadS = await secureSession(lead.client, 'lead laptop', t);
@@ -107,19 +110,21 @@ describe('information requests: asked, answered or declined with a reason', () =
     const parent = await lead.client.addFamilyMember(familyId, { role: 'parent' });
     await lead.client.recordConsent(familyId, parent.id, consent({ agencyIds: [agency.police] }));
     await lead.client.recordConsent(familyId, child.id, consent({ givenBy: 'parent', agencyIds: [agency.police] }));
-    const basisId = randomUUID();
-    await lead.client.recordLawfulBasis(familyId, {
-      id: basisId,
-      agencyId: agency.health,
-      basis: 'safeguarding',
-      justification: await leadS.sealField(
-        family.channelId,
-        'lawful-basis',
-        { text: 'Risk of harm' },
-        { recordId: basisId },
-      ),
-      approvedBy: manager.id,
-    });
+    for (const agencyId of [agency.health, agency.probation]) {
+      const id = randomUUID();
+      await lead.client.recordLawfulBasis(familyId, {
+        id,
+        agencyId,
+        basis: 'safeguarding',
+        justification: await leadS.sealField(
+          family.channelId,
+          'lawful-basis',
+          { text: 'Risk of harm' },
+          { recordId: id },
+        ),
+        approvedBy: manager.id,
+      });
+    }
     await lead.client.addMember(family.channelId, { userId: colleague.id });
   });
   afterAll(async () => {
@@ -463,6 +468,16 @@ describe('information requests: asked, answered or declined with a reason', () =
       400,
       'validation_failed',
     );
+    // An admin with no device yet cannot be given the question's key when it is sent: named, so that the
+    // requester gives it once they have one.
+    const toProbation = await ask(agency.probation, 'Anything on file?');
+    expect(toProbation.notYetShared).toEqual([probationAdmin.id]);
+    const probationS = await secureSession(probationAdmin.client, 'probation laptop', t);
+    sessions.push(probationS);
+    await expect(probationS.openInformationRequest(toProbation.request)).rejects.toThrow();
+    expect(await leadS.shareRecordKeys(toProbation.request.channelId, probationAdmin.id)).toBeGreaterThan(0);
+    expect((await probationS.openInformationRequest(toProbation.request)).question.question).toBe('Anything on file?');
+
     // A due time that has passed.
     await refused(
       leadS.sendInformationRequest({

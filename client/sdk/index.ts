@@ -36,6 +36,7 @@ export {
   checkExplanation,
   DeclineExplanationError,
   explanationTooShort,
+  type AssignedInformationRequest,
   type CheckedExplanation,
   type NewInformationRequest,
   type OpenedInformationRequest,

@@ -20,6 +20,7 @@ import {
 import { CLOCK_TOLERANCE_MS } from './session/message-order.js';
 import {
   InformationRequests,
+  type AssignedInformationRequest,
   type NewInformationRequest,
   type OpenedInformationRequest,
   type SentInformationRequest,
@@ -360,7 +361,7 @@ export class SecureSession {
   assignInformationRequest(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     userId: string,
-  ): Promise<{ request: InformationRequestView; keysShared: number }> {
+  ): Promise<AssignedInformationRequest> {
     return this.requests.assign(request, userId);
   }
 

@@ -9,6 +9,7 @@ import {
 import type { InformationRequestDocument, InformationResponseDocument } from '../../../contracts/sealed.js';
 import type { StrongroomClient } from '../client.js';
 import type { ChannelKeys } from './channel-keys.js';
+import { isTrustRefusal } from './device-trust.js';
 import type { SealedRecords } from './sealed-records.js';
 
 /**
@@ -40,10 +41,20 @@ export interface NewInformationRequest {
 export interface SentInformationRequest {
   request: InformationRequestView;
   /**
-   * People brought into the conversation (the agency's admins) who have no device this client trusts yet,
-   * so could not be given the question's key: share it once they have one (`shareRecordKeys`).
+   * People brought into the conversation (the agency's admins) who have no device yet, or none this
+   * client trusts (an identity that changed: compare safety numbers, then `verify`), so could not be given
+   * the question's key: share it once that is put right (`shareRecordKeys`).
    */
   notYetShared: string[];
+}
+
+/** An assignment made, and whether the assignee's devices were given the question's key. */
+export interface AssignedInformationRequest {
+  request: InformationRequestView;
+  /** How many keys were given; 0 when they have no device yet, or none this client trusts. */
+  keysShared: number;
+  /** Why the key was not given, in plain words, when this client refused their devices; else null. */
+  refused: string | null;
 }
 
 /** A refusal's explanation as opened, checked against the rule and the length its author declared. */
@@ -124,10 +135,16 @@ export class InformationRequests {
         question: await this.records.sealField(channelId, 'information-request', { question, why }, { recordId: id }),
       }),
     );
+    // The request is made: from here on a person whose devices cannot be given the key is reported, not
+    // thrown, so the caller never takes a request that was sent for one that was not.
     const notYetShared: string[] = [];
     for (const member of (await this.client.channel(channelId)).members) {
       if (member.userId === request.requestedBy.userId) continue;
-      if ((await this.keys.shareRecordKeys(channelId, member.userId)) === 0) notYetShared.push(member.userId);
+      const shared = await this.keys.shareRecordKeys(channelId, member.userId).catch((err: unknown) => {
+        if (isTrustRefusal(err)) return 0;
+        throw err;
+      });
+      if (shared === 0) notYetShared.push(member.userId);
     }
     return { request, notYetShared };
   }
@@ -139,9 +156,15 @@ export class InformationRequests {
   async assign(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     userId: string,
-  ): Promise<{ request: InformationRequestView; keysShared: number }> {
+  ): Promise<AssignedInformationRequest> {
     const view = await this.client.assignInformationRequest(request.id, { userId });
-    return { request: view, keysShared: await this.keys.shareRecordKeys(request.channelId, userId) };
+    try {
+      return { request: view, keysShared: await this.keys.shareRecordKeys(request.channelId, userId), refused: null };
+    } catch (err) {
+      // The assignment is made: a device this client refuses is reported, not thrown.
+      if (isTrustRefusal(err)) return { request: view, keysShared: 0, refused: err.message };
+      throw err;
+    }
   }
 
   /** Answers with what the agency holds, sealed under the request's conversation. */

@@ -30,14 +30,16 @@ export async function assignRequest(
 ): Promise<void> {
   const request = await s.client.informationRequest(await resolveRequest(s, which));
   const userId = await resolveUser(s, who);
-  const { request: r, keysShared } = await s.assignInformationRequest(request, userId);
+  const { request: r, keysShared, refused } = await s.assignInformationRequest(request, userId);
   const name = r.assignee?.displayName ?? who;
+  const giveLater = `  strongroom channels share-record ${r.channelId} ${who}\n`;
   ctx.print(
-    { ...r, keysShared },
+    { ...r, keysShared, refused },
     keysShared > 0
       ? `Assigned to ${name}: they can read the question and answer it.\n`
-      : `Assigned to ${name}, who has no device yet: once they have, give them the key with\n` +
-          `  strongroom channels share-record ${r.channelId} ${who}\n`,
+      : refused
+        ? `Assigned to ${name}, but this computer did not give them the key: ${refused}\nOnce that is put right:\n${giveLater}`
+        : `Assigned to ${name}, who has no device yet: once they have, give them the key with\n${giveLater}`,
   );
 }
 

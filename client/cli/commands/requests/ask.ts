@@ -48,8 +48,9 @@ export async function sendRequest(ctx: CliContext, s: SecureSession, o: SendOpts
       `Their agency admins can read the question; see the answer with \`strongroom requests show ${request.id.slice(0, 8)}\`.\n`;
     if (notYetShared.length) {
       out +=
-        `${notYetShared.length} of them ha${notYetShared.length === 1 ? 's' : 've'} no device yet, so cannot read it until you give them the key: ` +
-        `strongroom channels share-record ${request.channelId} <their e-mail>\n`;
+        `${notYetShared.length} of them ha${notYetShared.length === 1 ? 's' : 've'} no device yet, or none this computer trusts ` +
+        '(see `strongroom channels show`), so cannot read it until you give them the key:\n' +
+        `  strongroom channels share-record ${request.channelId} <their e-mail>\n`;
     }
     return out;
   });
