@@ -8,6 +8,8 @@ export const CHANNEL_KINDS = [
   'family_meeting',
   'professionals_meeting',
   'referral',
+  /** One information request's conversation: made with the request, its members set by the request. */
+  'information_request',
 ] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 

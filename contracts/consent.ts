@@ -23,10 +23,22 @@ export type LawfulBasisKind = (typeof LAWFUL_BASES)[number];
 /** Why an agency may see a family's content: it leads, it has a recorded lawful basis, or consent covers it. */
 export const SHARING_BASES = ['lead_agency', 'lawful_basis', 'consent'] as const;
 export type SharingBasis = (typeof SHARING_BASES)[number];
-/** What a sharing decision was about: a person joining the family's channel, or a lawful basis recorded. */
-export const SHARING_DECISION_KINDS = ['channel_member_added', 'lawful_basis_recorded'] as const;
+/**
+ * What a sharing decision was about: a person joining the family's channel, a lawful basis recorded, or an
+ * information request (ISA 3.3.9, 3.3.10) to an agency: asked (the question shared with it), answered by
+ * it (provided, or declined with a written explanation), or withdrawn by the requester.
+ */
+export const SHARING_DECISION_KINDS = [
+  'channel_member_added',
+  'lawful_basis_recorded',
+  'information_requested',
+  'information_provided',
+  'information_declined',
+  'information_request_withdrawn',
+] as const;
 export type SharingDecisionKind = (typeof SHARING_DECISION_KINDS)[number];
-export const SHARING_OUTCOMES = ['shared', 'refused'] as const;
+/** `withdrawn`: an information request the requester took back, so nothing more is shared under it. */
+export const SHARING_OUTCOMES = ['shared', 'refused', 'withdrawn'] as const;
 export type SharingOutcome = (typeof SHARING_OUTCOMES)[number];
 
 // ── requests ──
@@ -153,11 +165,15 @@ export const sharingView = z.object({
 });
 export type SharingView = z.infer<typeof sharingView>;
 
-/** One decision to share a family's information with an agency, or not. */
+/**
+ * One decision to share a family's information with an agency, or not. For an information request,
+ * `agencyId` is the agency asked, and `informationRequestId` names the request.
+ */
 export const sharingDecisionView = z.object({
   agencyId: z.uuid(),
   what: z.enum(SHARING_DECISION_KINDS),
   subjectUserId: z.uuid().nullable(),
+  informationRequestId: z.uuid().nullable(),
   outcome: z.enum(SHARING_OUTCOMES),
   /** `none` when the decision was a refusal. */
   basis: z.enum([...SHARING_BASES, 'none']),

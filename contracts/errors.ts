@@ -131,6 +131,12 @@ export const ERROR_CODES = [
   'attachment_complete',
   'attachment_not_ready',
   'chunk_conflict',
+  // information requests between agencies
+  'not_request_answerer',
+  'requester_only',
+  'explanation_required',
+  'no_agency_admin',
+  'request_channel',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

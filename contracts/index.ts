@@ -19,3 +19,4 @@ export * from './meetings.js';
 export * from './actions.js';
 export * from './referrals.js';
 export * from './attachments.js';
+export * from './information-requests.js';

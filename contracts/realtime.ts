@@ -1,5 +1,6 @@
 import type { ReadPositionView } from './channels.js';
 import type { Ack } from './errors.js';
+import type { InformationRequestState } from './information-requests.js';
 import type { RealtimeMessage, SocketSendInput, StoredMessageView } from './messages.js';
 
 /**
@@ -33,6 +34,17 @@ export interface ServerEventPayloads {
     ref: string | null;
     state: string;
     reminder?: 'due_soon' | 'overdue';
+  };
+  /**
+   * An information request changed state, or was assigned: to its conversation's members. Also sent once,
+   * with `reminder: 'overdue'`, to both sides (and the asked agency's admins) when it passes its due time
+   * unanswered.
+   */
+  'information_request.updated': {
+    channelId: string;
+    requestId: string;
+    state: InformationRequestState;
+    reminder?: 'overdue';
   };
   /** This socket's session ended (revoked, signed out everywhere, account disabled, agency withdrawn). */
   'session.revoked': { reason: string };

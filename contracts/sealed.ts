@@ -69,6 +69,18 @@ export interface ReferralDocument {
   files?: FileReference[];
 }
 
+/** What an information request asks of a partner agency, and why (ISA 3.3.9). */
+export interface InformationRequestDocument {
+  question: string;
+  why: string;
+}
+
+/** A partner agency's answer to an information request, with any files it sends (each with its own key). */
+export interface InformationResponseDocument {
+  text: string;
+  files?: FileReference[];
+}
+
 export interface SealedDocuments {
   'family-member': FamilyMemberDetails;
   'competence-rationale': TextDocument;
@@ -87,6 +99,10 @@ export interface SealedDocuments {
   'referral-rating': TextDocument;
   'referral-share': TextDocument;
   'referral-decision': TextDocument;
+  'information-request': InformationRequestDocument;
+  'information-response': InformationResponseDocument;
+  /** Why an agency declines an information request (ISA 3.3.10): at least a sentence, read by the requester. */
+  'information-decline': TextDocument;
 }
 export type SealedPurpose = keyof SealedDocuments;
 export type SealedDocument<P extends SealedPurpose> = SealedDocuments[P];
@@ -110,6 +126,9 @@ export const SEALED_PURPOSES = [
   'referral-rating',
   'referral-share',
   'referral-decision',
+  'information-request',
+  'information-response',
+  'information-decline',
 ] as const satisfies readonly SealedPurpose[];
 
 /** Fails the build when a purpose is added to the registry but not to the list. */

@@ -10,6 +10,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { ConsentModule } from './consent/consent.module.js';
 import { FamiliesModule } from './families/families.module.js';
+import { InformationRequestsModule } from './information-requests/information-requests.module.js';
 import { MeetingsModule } from './meetings/meetings.module.js';
 import type { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
@@ -73,6 +74,7 @@ export class AppModule {
         ActionsModule,
         ReferralsModule,
         AttachmentsModule,
+        InformationRequestsModule,
         RetentionModule,
         RealtimeModule,
         JobsModule,

@@ -41,6 +41,7 @@ const OWNERS: Record<string, string[]> = {
     'referral_events',
   ],
   attachments: ['attachments', 'attachment_chunks'],
+  'information-requests': ['information_requests'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

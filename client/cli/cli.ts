@@ -8,6 +8,7 @@ import { registerExportCommands } from './commands/export.js';
 import { registerFamilyCommands } from './commands/families/index.js';
 import { registerMeetingCommands } from './commands/meetings/index.js';
 import { registerReferralCommands } from './commands/referrals/index.js';
+import { registerRequestCommands } from './commands/requests/index.js';
 import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
 
@@ -68,7 +69,8 @@ function buildProgram(io: CliIO): Command {
         'but not every signer is anchored to a key you hold. `read` and `tail`: 6 a message shown could not be\n' +
         'verified (no sender is shown for it), or was moved, removed or re-dated on the server, or (`read`)\n' +
         'someone other than its sender tried to change it (it is marked). `download`: 6 the file could not be\n' +
-        'verified (it was altered on the server; nothing is saved).\n\n' +
+        'verified (it was altered on the server; nothing is saved). `requests show`: 6 the reason given\n' +
+        'for a refusal does not hold up (it is shown with a warning).\n\n' +
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
@@ -79,6 +81,7 @@ function buildProgram(io: CliIO): Command {
   registerMeetingCommands(program, action);
   registerActionCommands(program, action);
   registerReferralCommands(program, action);
+  registerRequestCommands(program, action);
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   return program;

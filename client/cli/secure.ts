@@ -108,6 +108,10 @@ export const resolveMeeting = (s: SecureSession, which: string) =>
 export const resolveAction = (s: SecureSession, which: string) =>
   byIdPrefix(which, 'an action', () => s.client.myActions(), 'actions mine');
 
+/** An information request by id, or one of yours (asked by you or of your agency) by its first characters. */
+export const resolveRequest = (s: SecureSession, which: string) =>
+  byIdPrefix(which, 'a request', () => s.client.informationRequests(), 'requests list');
+
 /** The sealed-field purposes whose document is exactly a `TextDocument` (`{ text }`). */
 export type TextPurpose = {
   [P in SealedPurpose]: [SealedDocuments[P]] extends [TextDocument]

@@ -97,6 +97,12 @@ import type {
   AttachmentView,
   ChunkStoredView,
   DeclareAttachmentInput,
+  AssignInformationRequestInput,
+  CreateInformationRequestInput,
+  DeclineInformationInput,
+  InformationRequestsQuery,
+  InformationRequestView,
+  ProvideInformationInput,
 } from './types.js';
 
 export type { LoginInput };
@@ -537,6 +543,32 @@ export class StrongroomClient {
       ...input,
       updateId: input.updateId ?? newId(),
     });
+
+  // ── information requests between agencies ──
+  // The raw calls: the question, answer and explanation must be sealed first (`SecureSession`'s
+  // `sendInformationRequest`, `provideInformation` and `declineInformationRequest` do it all).
+  createInformationRequest = (input: CreateInformationRequestInput) =>
+    this.http.request<InformationRequestView>('POST', '/information-requests', input);
+  /** Asked of your agency (`inbox`), asked by you (`outbox`), or both; overdue first. */
+  informationRequests = (query: InformationRequestsQuery = {}) =>
+    this.http.request<InformationRequestView[]>('GET', '/information-requests', undefined, {
+      box: query.box,
+      state: query.state,
+    });
+  informationRequest = (id: string) =>
+    this.http.request<InformationRequestView>('GET', `/information-requests/${encodeURIComponent(id)}`);
+  acceptInformationRequest = (id: string) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/accept`, {});
+  assignInformationRequest = (id: string, input: AssignInformationRequestInput) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/assign`, input);
+  provideInformationResponse = (id: string, input: ProvideInformationInput) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/provide`, input);
+  declineInformationResponse = (id: string, input: DeclineInformationInput) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/decline`, input);
+  withdrawInformationRequest = (id: string) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/withdraw`, {});
+  closeInformationRequest = (id: string) =>
+    this.http.request<InformationRequestView>('POST', `/information-requests/${encodeURIComponent(id)}/close`, {});
 
   // ── whole-family plan ──
   familyPlan = (familyId: string) =>

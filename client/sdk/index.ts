@@ -33,6 +33,24 @@ export {
 } from './secure-session.js';
 export type { NewChannel } from './session/channel-keys.js';
 export {
+  checkExplanation,
+  DeclineExplanationError,
+  explanationTooShort,
+  type AssignedInformationRequest,
+  type CheckedExplanation,
+  type NewInformationRequest,
+  type OpenedInformationRequest,
+  type SentInformationRequest,
+} from './session/information-requests.js';
+export {
+  characterCount,
+  DECLINE_EXPLANATION_MIN_CHARACTERS,
+  DECLINE_EXPLANATION_REFUSAL,
+  INFORMATION_REQUEST_ACTIONS,
+  INFORMATION_REQUEST_BOXES,
+  INFORMATION_REQUEST_STATES,
+} from '../../contracts/information-requests.js';
+export {
   isTrustRefusal,
   type DeviceClaim,
   type TrustedDevice,
@@ -79,6 +97,8 @@ export {
   SEALED_PURPOSES,
   type AgendaItem,
   type FamilyMemberDetails,
+  type InformationRequestDocument,
+  type InformationResponseDocument,
   type MinutesAmendment,
   type MinutesDocument,
   type PlanDocument,

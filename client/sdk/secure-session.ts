@@ -1,5 +1,4 @@
 import type { SealedField } from '../../contracts/common.js';
-import type { MinutesAmendment, MinutesDocument, SealedDocument, SealedPurpose } from '../../contracts/sealed.js';
 import type { StrongroomClient } from './client.js';
 import type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 import { ChannelKeys, type Announced, type NewChannel } from './session/channel-keys.js';
@@ -20,6 +19,13 @@ import {
 } from './session/message-stream.js';
 import { CLOCK_TOLERANCE_MS } from './session/message-order.js';
 import {
+  InformationRequests,
+  type AssignedInformationRequest,
+  type NewInformationRequest,
+  type OpenedInformationRequest,
+  type SentInformationRequest,
+} from './session/information-requests.js';
+import {
   SealedRecords,
   type CheckedPlan,
   type PlanVersionInput,
@@ -39,8 +45,16 @@ import { MemoryTrustStore, type PinnedDevice, type PinnedIdentity, type TrustSto
 import type { RealtimeConnection } from './transport/realtime.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './transport/retry.js';
 import type {
+  InformationResponseDocument,
+  MinutesAmendment,
+  MinutesDocument,
+  SealedDocument,
+  SealedPurpose,
+} from '../../contracts/sealed.js';
+import type {
   AddMemberRequest,
   ChannelView,
+  InformationRequestView,
   FamilyPlanVersionView,
   MeetingView,
   PlanSavedView,
@@ -86,6 +100,7 @@ export class SecureSession {
   private readonly messages: MessageStream;
   private readonly conversations: Conversations;
   private readonly files: Attachments;
+  private readonly requests: InformationRequests;
   private readonly warningListeners = new Set<(message: string) => void>();
 
   /**
@@ -118,6 +133,7 @@ export class SecureSession {
     this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now, retry);
     this.conversations = new Conversations(this.messages, this.cache, device.userId, now);
     this.files = new Attachments(client, device, retry);
+    this.requests = new InformationRequests(client, this.keys, this.records);
   }
 
   /** This device's id: the sender of what this session sends, the recipient of the keys it opens. */
@@ -339,6 +355,52 @@ export class SecureSession {
    */
   readPlan(family: { id: string; channelId: string }, plan: FamilyPlanVersionView): Promise<CheckedPlan> {
     return this.records.readPlan(family, plan);
+  }
+
+  // ── information requests between agencies ───────────────────────────────────────────────────────
+
+  /**
+   * Asks a partner agency what it holds (ISA 3.3.9): makes the request's own conversation, seals the
+   * question and why under it, sends the request (the agency's admins join the conversation), and gives
+   * their devices the question's key. `notYetShared` names those with no device this client trusts yet.
+   */
+  sendInformationRequest(input: NewInformationRequest): Promise<SentInformationRequest> {
+    return this.requests.send(input);
+  }
+
+  /** An agency admin gives a request to someone of their agency to answer, and their devices the question's key. */
+  assignInformationRequest(
+    request: Pick<InformationRequestView, 'id' | 'channelId'>,
+    userId: string,
+  ): Promise<AssignedInformationRequest> {
+    return this.requests.assign(request, userId);
+  }
+
+  /** Answers an accepted request with what the agency holds, sealed for the two sides only. */
+  provideInformation(
+    request: Pick<InformationRequestView, 'id' | 'channelId'>,
+    answer: InformationResponseDocument,
+  ): Promise<InformationRequestView> {
+    return this.requests.provide(request, answer);
+  }
+
+  /**
+   * Declines a request with a written explanation the requester reads (ISA 3.3.10). One shorter than 20
+   * characters that are not spaces is refused here with `DeclineExplanationError`, before anything is sent.
+   */
+  declineInformationRequest(
+    request: Pick<InformationRequestView, 'id' | 'channelId'>,
+    explanation: string,
+  ): Promise<InformationRequestView> {
+    return this.requests.decline(request, explanation);
+  }
+
+  /**
+   * Opens a request's question and answer. A refusal's explanation comes with a `warning` in plain words
+   * when it is shorter than the rule or not the length its author declared: show it beside the text.
+   */
+  openInformationRequest(request: InformationRequestView): Promise<OpenedInformationRequest> {
+    return this.requests.open(request);
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────

@@ -18,7 +18,7 @@ import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
-import { defaultRetentionDays, newChannelRefusal } from './channel-rules.js';
+import { defaultRetentionDays, newChannelRefusal, requestChannelRefusal } from './channel-rules.js';
 import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
@@ -238,6 +238,8 @@ export class ChannelMembershipService implements OnModuleInit {
         );
       }
       if (me.role !== 'chair') throw forbidden('chair_only', 'Only the chair can add members.');
+      const byRequest = requestChannelRefusal(channel.kind);
+      if (byRequest) throw byRequest;
       await this.admitMember(m, auth, channel, dto);
     });
     return this.views.show(auth, channelId);
@@ -307,6 +309,8 @@ export class ChannelMembershipService implements OnModuleInit {
       if (channel.kind === 'referral' && !leaving) {
         throw conflict('referral_channel', 'Who is in a referral is the hub’s to decide, through the referral itself.');
       }
+      const byRequest = leaving ? null : requestChannelRefusal(channel.kind);
+      if (byRequest) throw byRequest;
       const reason = leaving ? 'left' : 'removed';
       if (!(await this.repo.deleteMember(m, channelId, userId, reason, this.clock.now()))) throw notFound('Member');
       await this.epochs.markRotation(m, channelId, leaving ? 'member_left' : 'member_removed');

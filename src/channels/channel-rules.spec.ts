@@ -3,6 +3,7 @@ import {
   mayHoldEpochKey,
   membershipRefusal,
   newChannelRefusal,
+  requestChannelRefusal,
   readPositionRefusal,
   recipientsMatch,
   rotationDue,
@@ -142,6 +143,7 @@ describe('defaultRetentionDays', () => {
     ['locality_meeting', 365],
     ['family_meeting', 365],
     ['professionals_meeting', 365],
+    ['information_request', 200],
   ] as const)('%s: %i days', (kind, days) => {
     expect(defaultRetentionDays(kind, defaults)).toBe(days);
   });
@@ -166,12 +168,23 @@ describe('newChannelRefusal', () => {
     ['retention above the bounds', 'referral', [], 3651, ['retentionDays']],
     ['duplicates are reported before the direct rule', 'direct', [x, x], 90, ['members']],
     ['the direct rule is reported before retention', 'direct', [], 0, ['members']],
+    ['an information request’s conversation with its maker alone', 'information_request', [], 365, null],
+    ['an information request’s conversation with someone else', 'information_request', [x], 365, ['members']],
   ] as const)('%s', (_name, kind, others, days, fields) => {
     const refusal = newChannelRefusal(kind, others, days, bounds);
     if (fields === null) expect(refusal).toBeNull();
     else {
       expect(refusal && [refusal.status, refusal.code]).toEqual([400, 'validation_failed']);
       expect(fieldsOf(refusal)).toEqual(fields);
+    }
+  });
+});
+
+describe('requestChannelRefusal', () => {
+  it('keeps members of an information request’s conversation to the request, and no other kind', () => {
+    expect(requestChannelRefusal('information_request')).toMatchObject({ status: 409, code: 'request_channel' });
+    for (const kind of ['direct', 'locality_meeting', 'family_meeting', 'professionals_meeting', 'referral'] as const) {
+      expect(requestChannelRefusal(kind)).toBeNull();
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { AgencyStatus } from '../../contracts/agencies.js';
 import type { ChannelKind, MemberRole } from '../../contracts/channels.js';
 import { agencyCanShare } from '../agencies/agencies.service.js';
-import { badRequest, forbidden, notFound, type AppError } from '../common/app-error.js';
+import { badRequest, conflict, forbidden, notFound, type AppError } from '../common/app-error.js';
 
 /**
  * The channel rules that need no database: each decides on rows already read, so the services, the
@@ -111,14 +111,16 @@ export interface RetentionDefaults {
 
 export function defaultRetentionDays(kind: ChannelKind, defaults: RetentionDefaults): number {
   if (kind === 'direct') return defaults.direct;
-  if (kind === 'referral') return defaults.referral;
+  // An information request is part of the work on a referral or a family: kept as long as referrals.
+  if (kind === 'referral' || kind === 'information_request') return defaults.referral;
   return defaults.meeting;
 }
 
 /**
  * Whether a new channel may be created as asked, checked in this order: nobody listed twice, a direct
- * channel names exactly one other person as member, retention within the bounds (inclusive). `others`
- * are the members besides the creator.
+ * channel names exactly one other person as member, an information request's starts with its maker
+ * alone (the request brings the agency asked in), retention within the bounds (inclusive). `others` are
+ * the members besides the creator.
  */
 export function newChannelRefusal(
   kind: ChannelKind,
@@ -134,10 +136,31 @@ export function newChannelRefusal(
       fields: { members: ['must name exactly one other person, as member'] },
     });
   }
+  if (kind === 'information_request' && others.length) {
+    return badRequest(
+      'validation_failed',
+      'An information request’s conversation starts with you alone: the agency you ask joins it when you send the request.',
+      { fields: { members: ['must be empty for an information request'] } },
+    );
+  }
   if (retentionDays < bounds.min || retentionDays > bounds.max) {
     return badRequest('validation_failed', 'That retention period is outside the allowed bounds.', {
       fields: { retentionDays: [`must be between ${bounds.min} and ${bounds.max}`] },
     });
   }
   return null;
+}
+
+/**
+ * Who is in an information request's conversation is the request's business (the requester, the asked
+ * agency's admins, the person they assign): nobody is added to it or removed from it by hand. Leaving is
+ * still anyone's own choice. Null when `kind` is not such a channel.
+ */
+export function requestChannelRefusal(kind: ChannelKind): AppError | null {
+  return kind === 'information_request'
+    ? conflict(
+        'request_channel',
+        'People join an information request’s conversation through the request: its agency’s admins assign who answers.',
+      )
+    : null;
 }

@@ -138,6 +138,12 @@ export class ChannelsRepository {
     return m.getRepository(ChannelMember).findOneBy({ channelId, userId });
   }
 
+  /** Every current member's user id (whatever their role or end date). */
+  async memberIds(m: EntityManager, channelId: string): Promise<string[]> {
+    const rows = await m.getRepository(ChannelMember).find({ where: { channelId }, select: { userId: true } });
+    return rows.map((r) => r.userId);
+  }
+
   isMember(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
     return m.getRepository(ChannelMember).existsBy({ channelId, userId });
   }

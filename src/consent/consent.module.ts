@@ -15,6 +15,7 @@ import { ConsentSharingPolicy } from './sharing-policy.service.js';
   imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
   providers: [ConsentRepository, ConsentSharingPolicy, ConsentRegisterService, ConsentService, LawfulBasesService],
   controllers: [ConsentController],
+  // Information requests about a family record their decisions in the family's register.
   exports: [ConsentSharingPolicy],
 })
 export class ConsentModule {}

@@ -70,13 +70,17 @@ export interface SharingDecisionRow {
   agency_id: string;
   what: SharingDecisionKind;
   subject_user_id: string | null;
+  information_request_id: string | null;
   outcome: SharingOutcome;
   basis: SharingBasis | 'none';
   decided_by: string;
   decided_at: Date;
 }
 
-/** One decision to share with an agency (`basis` set) or not (`basis` null). */
+/**
+ * One decision to share with an agency (`basis` set) or not (`basis` null); `outcome` only for an
+ * information request withdrawn (`withdrawn`), otherwise it follows from the basis.
+ */
 export interface SharingDecision {
   /** A family's, or (with `referralId`) a referral's: exactly one of the two. */
   familyId: string | null;
@@ -88,6 +92,8 @@ export interface SharingDecision {
   lawfulBasisId: string | null;
   decidedBy: string;
   decidedAt: Date;
+  informationRequestId?: string | null;
+  outcome?: 'withdrawn';
 }
 
 /**
@@ -238,26 +244,27 @@ export class ConsentRepository {
     await m.query(
       `INSERT INTO sharing_decisions
          (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at,
-          referral_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          referral_id, information_request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         d.familyId,
         d.agencyId,
         d.what,
         d.subjectUserId,
-        d.basis ? 'shared' : 'refused',
+        d.outcome ?? (d.basis ? 'shared' : 'refused'),
         d.basis ?? 'none',
         d.lawfulBasisId,
         d.decidedBy,
         d.decidedAt,
         d.referralId ?? null,
+        d.informationRequestId ?? null,
       ],
     );
   }
 
   decisions(m: EntityManager, familyId: string): Promise<SharingDecisionRow[]> {
     return m.query<SharingDecisionRow[]>(
-      `SELECT agency_id, what, subject_user_id, outcome, basis, decided_by, decided_at
+      `SELECT agency_id, what, subject_user_id, information_request_id, outcome, basis, decided_by, decided_at
          FROM sharing_decisions WHERE family_id = $1 ORDER BY seq`,
       [familyId],
     );
@@ -307,6 +314,7 @@ export const toSharingDecisionView = (d: SharingDecisionRow): SharingDecisionVie
   agencyId: d.agency_id,
   what: d.what,
   subjectUserId: d.subject_user_id,
+  informationRequestId: d.information_request_id,
   outcome: d.outcome,
   basis: d.basis,
   decidedBy: d.decided_by,

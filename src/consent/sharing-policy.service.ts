@@ -89,6 +89,68 @@ export class ConsentSharingPolicy implements SharingPolicy, OnModuleInit {
     return family ? restrictionOf(await this.state(m, family)) : null;
   }
 
+  // ── information requests about a family (src/information-requests) ─────────────────────────────
+
+  /**
+   * Asking `agencyId` about the family shares the question, which names the family's people, with that
+   * agency: it needs the basis the register gives the agency now, as a person of it joining the family's
+   * channel would. Recorded either way (a refusal is kept even though the caller's transaction rolls
+   * back). Returns the refusal, or null.
+   */
+  async decideInformationRequest(
+    m: EntityManager,
+    input: { familyId: string; agencyId: string; requestId: string; decidedBy: string },
+  ): Promise<AppError | null> {
+    const family = await this.families.get(m, input.familyId);
+    const s = await this.state(m, family);
+    const basis = basisFor(s, input.agencyId);
+    const decision = {
+      familyId: family.id,
+      agencyId: input.agencyId,
+      what: 'information_requested' as const,
+      subjectUserId: null,
+      basis,
+      lawfulBasisId: basis === 'lawful_basis' ? (s.lawful.get(input.agencyId) ?? null) : null,
+      decidedBy: input.decidedBy,
+      informationRequestId: input.requestId,
+    };
+    if (basis) {
+      await this.recordDecision(m, decision);
+      return null;
+    }
+    // The request is refused and the caller's transaction rolls back; the decision stays, in its own.
+    await this.recordDecision(this.db.manager, { ...decision, informationRequestId: null });
+    return sharingRefusal(s, input.agencyId);
+  }
+
+  /**
+   * What became of an information request about the family, as a decision on sharing with the agency
+   * asked: it provided what it holds (shared with the requester, the lead worker, so on the lead agency's
+   * basis), declined (refused, with the explanation the requester reads), or the requester withdrew it.
+   */
+  async recordInformationRequestOutcome(
+    m: EntityManager,
+    input: {
+      familyId: string;
+      agencyId: string;
+      requestId: string;
+      decidedBy: string;
+      what: 'information_provided' | 'information_declined' | 'information_request_withdrawn';
+    },
+  ): Promise<void> {
+    await this.recordDecision(m, {
+      familyId: input.familyId,
+      agencyId: input.agencyId,
+      what: input.what,
+      subjectUserId: null,
+      basis: input.what === 'information_provided' ? 'lead_agency' : null,
+      lawfulBasisId: null,
+      decidedBy: input.decidedBy,
+      informationRequestId: input.requestId,
+      ...(input.what === 'information_request_withdrawn' ? { outcome: 'withdrawn' as const } : {}),
+    });
+  }
+
   /** One row of `sharing_decisions`, decided now: shared on `basis`, or refused when there is none. */
   async recordDecision(m: EntityManager, d: Omit<SharingDecision, 'decidedAt'>): Promise<void> {
     await this.repo.insertDecision(m, { ...d, decidedAt: this.clock.now() });

@@ -74,12 +74,12 @@ export class UsersRepository {
       .findOne({ where: { id }, select: { id: true, agencyId: true, displayName: true, role: true, status: true } });
   }
 
-  /** The active users of an agency who have `role` (the MASH hub's workers), by id. */
-  async activeIdsWithRole(m: EntityManager, agencyId: string, role: Role): Promise<string[]> {
+  /** The active people of an agency with one of `roles` (its data-protection leads, say), by id. */
+  async activeIdsWithRole(m: EntityManager, agencyId: string, roles: Role[]): Promise<string[]> {
     const users = await m
       .getRepository(User)
-      .find({ where: { agencyId, role, status: 'active' }, select: { id: true }, order: { id: 'ASC' } });
-    return users.map((u) => u.id);
+      .find({ where: roles.map((role) => ({ agencyId, role, status: 'active' as const })), select: { id: true } });
+    return users.map((u) => u.id).sort();
   }
 
   /** Every user of an agency, whatever their status. */

@@ -42,7 +42,7 @@ export class ReferralRemindersService implements OnModuleInit {
         if (!hubStaff.has(r.hub_agency_id)) {
           hubStaff.set(
             r.hub_agency_id,
-            await this.users.activeIdsWithRole(this.db.manager, r.hub_agency_id, 'mash_worker'),
+            await this.users.activeIdsWithRole(this.db.manager, r.hub_agency_id, ['mash_worker']),
           );
         }
         const to = new Set([...(r.assigned_to ? [r.assigned_to] : []), ...hubStaff.get(r.hub_agency_id)!]);

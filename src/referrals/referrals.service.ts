@@ -92,7 +92,7 @@ export class ReferralsService {
     const now = this.clock.now();
     const joined = await this.db.transaction(async (m) => {
       const hub = await this.openHub(m);
-      const hubUsers = await this.users.activeIdsWithRole(m, hub.id, 'mash_worker');
+      const hubUsers = await this.users.activeIdsWithRole(m, hub.id, ['mash_worker']);
       if (!hubUsers.length) {
         throw conflict(
           'no_mash_hub',

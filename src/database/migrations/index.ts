@@ -17,6 +17,7 @@ import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
 import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
+import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   UserNameSearch1765600000000,
   Attachments1765700000000,
   Referrals1765800000000,
+  InformationRequests1765900000000,
 ];

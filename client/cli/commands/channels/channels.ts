@@ -48,6 +48,11 @@ export async function createChannel(ctx: CliContext, s: SecureSession, opts: Cre
   if (retentionDays !== undefined && !Number.isInteger(retentionDays)) {
     throw new CliUsageError('--retention-days takes a whole number of days.');
   }
+  if (opts.kind === 'information_request') {
+    throw new CliUsageError(
+      'An information request’s conversation is made with the request: use `strongroom requests send`.',
+    );
+  }
   ctx.progress('Creating the channel and sealing its first key to every member device…\n');
   const id = await s.createChannel({
     // The server checks the kind against CHANNEL_KINDS.

@@ -9,6 +9,9 @@ import { attachFile, downloadFile } from './files.js';
 import { editMessage, readMessages, sendMessage, tailChannel } from './messages.js';
 import { shareHistory, showFingerprint, verifyUser } from './trust.js';
 
+/** The kinds `channels create` makes: an information request's conversation is made by `requests send`. */
+const CREATED_KINDS = CHANNEL_KINDS.filter((k) => k !== 'information_request');
+
 /** How every command here takes its <channel> argument. */
 const CHANNEL_NAMING =
   '\nA channel is named by its id, as `channels list` and `channels create` show it; a family’s channel\n' +
@@ -44,7 +47,7 @@ function registerChannels(program: Command, action: Action): void {
   channels
     .command('create')
     .description('Create a channel; you chair it (a direct channel is between you and one other person)')
-    .requiredOption('--kind <kind>', CHANNEL_KINDS.join(', '))
+    .requiredOption('--kind <kind>', CREATED_KINDS.join(', '))
     .option('--title <text>', 'title, encrypted before it leaves this computer')
     .option('--member <user...>', 'people to add, by e-mail or user id (repeatable)')
     .option('--retention-days <n>', 'how long messages are kept (default: the policy for the kind)')

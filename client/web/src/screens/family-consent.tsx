@@ -26,6 +26,7 @@ import {
   MEMBER_ROLE_LABELS,
   optionsOf,
   SHARING_BASIS_LABELS,
+  SHARING_DECISION_LABELS,
   today,
 } from '../ui/words.js';
 
@@ -220,12 +221,16 @@ export function ConsentRegister({ record, who }: { record: FamilyRecord; who: Wh
                   <Td label="What">
                     {d.what === 'channel_member_added'
                       ? `${d.subjectUserId ? who(d.subjectUserId) : 'Someone'} to join the family’s conversation`
-                      : 'A lawful basis recorded'}
+                      : SHARING_DECISION_LABELS[d.what]}
                   </Td>
                   <Td label="Outcome">
                     {d.outcome === 'shared'
                       ? `Shared (${d.basis === 'none' ? 'no basis' : SHARING_BASIS_LABELS[d.basis].toLowerCase()})`
-                      : 'Refused: no basis to share'}
+                      : d.outcome === 'withdrawn'
+                        ? 'Withdrawn'
+                        : d.what === 'information_declined'
+                          ? 'Declined, with a written reason'
+                          : 'Refused: no basis to share'}
                   </Td>
                   <Td label="Decided by">{who(d.decidedBy)}</Td>
                 </tr>

@@ -14,6 +14,7 @@ export const KIND_LABELS: Record<ChannelSummary['kind'], string> = {
   family_meeting: 'Family meeting',
   professionals_meeting: 'Professionals’ meeting',
   referral: 'Referral',
+  information_request: 'Information request',
 };
 
 /** Content-free words for the browser's own notifications: they show on lock screens. */
@@ -23,6 +24,7 @@ export const KIND_NOTIFICATION: Record<ChannelSummary['kind'], string> = {
   family_meeting: 'New message in a family channel',
   professionals_meeting: 'New message in a professionals’ meeting channel',
   referral: 'New message in a referral channel',
+  information_request: 'New message about an information request',
 };
 
 /**

@@ -9,6 +9,7 @@ import type {
   LawfulBasisKind,
   Role,
   SharingBasis,
+  SharingDecisionKind,
   UserStatus,
 } from '../../../sdk/browser.js';
 
@@ -89,6 +90,16 @@ export const SHARING_BASIS_LABELS: Record<SharingBasis, string> = {
   lead_agency: 'Lead worker’s agency',
   lawful_basis: 'Lawful basis without consent',
   consent: 'Consent',
+};
+
+/** What a decision in a family's register was about (a person joining the family's conversation is named). */
+export const SHARING_DECISION_LABELS: Record<SharingDecisionKind, string> = {
+  channel_member_added: 'Someone to join the family’s conversation',
+  lawful_basis_recorded: 'A lawful basis recorded',
+  information_requested: 'Asked what the agency holds',
+  information_provided: 'The agency provided what it holds',
+  information_declined: 'The agency declined to share',
+  information_request_withdrawn: 'The request to the agency withdrawn',
 };
 
 /** "1 member", "2 members". */
