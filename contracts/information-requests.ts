@@ -53,10 +53,12 @@ export type InformationRequestPart = (typeof INFORMATION_REQUEST_PARTS)[number];
 
 /** A family, by its id (it is named by its pseudonymous reference, never by a person's name). */
 export const familySubject = z.strictObject({ kind: z.literal('family'), familyId: z.uuid() });
-export const informationRequestSubject = z.discriminatedUnion('kind', [familySubject]);
+/** A MASH referral, by its id: the hub asks partners what they hold while it screens (ISA 3.3.13). */
+export const referralSubject = z.strictObject({ kind: z.literal('referral'), referralId: z.uuid() });
+export const informationRequestSubject = z.discriminatedUnion('kind', [familySubject, referralSubject]);
 export type InformationRequestSubject = z.infer<typeof informationRequestSubject>;
 export type InformationRequestSubjectKind = InformationRequestSubject['kind'];
-export const INFORMATION_REQUEST_SUBJECT_KINDS = ['family'] as const satisfies readonly InformationRequestSubjectKind[];
+export const INFORMATION_REQUEST_SUBJECT_KINDS = ['family', 'referral'] as const satisfies readonly InformationRequestSubjectKind[];
 
 // ── the decline rule ──
 // The server cannot read an explanation, so the declining client declares its length beside the sealed
@@ -156,9 +158,10 @@ export type DeclineInformationInput = z.infer<typeof declineInformationSchema>;
 
 // ── responses ──
 
-/** The subject as the view shows it: a family with its pseudonymous reference. */
+/** The subject as the view shows it: a family or a referral, each with its reference (EH-…, MASH-…). */
 export const informationRequestSubjectView = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('family'), familyId: z.uuid(), reference: z.string() }),
+  z.object({ kind: z.literal('referral'), referralId: z.uuid(), reference: z.string() }),
 ]);
 export type InformationRequestSubjectView = z.infer<typeof informationRequestSubjectView>;
 
