@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { StrongroomClient } from '../../client/sdk/node.js';
 import { dumpDatabase, markerForms } from '../support/secure.js';
+import { eventually } from '../support/eventually.js';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
 import { checkScreen as checkEveryScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
@@ -211,7 +212,10 @@ describeBrowser('families and administration in the browser', () => {
       .filter({ hasText: /^Ended the session/ })
       .waitFor();
     await expect(elsewhere.me()).rejects.toMatchObject({ status: 401 });
-    await expect(adminPage.getByRole('button', { name: /^End the session/ }).count()).resolves.toBe(0);
+    // The list is drawn again after the confirmation: wait for it rather than read it once.
+    await eventually(async () =>
+      expect(await adminPage.getByRole('button', { name: /^End the session/ }).count()).toBe(0),
+    );
 
     // Sign out everywhere, this browser included, after a confirmation.
     await adminPage.getByRole('button', { name: 'Sign out everywhere' }).click();
