@@ -75,7 +75,10 @@ export const declareAttachmentSchema = z.strictObject({
 export type DeclareAttachmentInput = z.infer<typeof declareAttachmentSchema>;
 
 /** A chunk's place in the file, in the address (`/chunks/0` is the first). */
-export const chunkIndexParam = z.coerce.number().int().min(0).max(999_999);
+export const chunkIndexParam = z
+  .string()
+  .regex(/^\d{1,6}$/, 'must be a piece number: 0 for the first, then 1, 2 and so on')
+  .transform(Number);
 
 /** An attachment as the server knows it: sizes, state and dates, nothing of the file itself. */
 export const attachmentView = z.object({

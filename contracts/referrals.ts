@@ -135,10 +135,20 @@ export const shareReferralSchema = z
     /** Why sharing without consent is necessary and proportionate, sealed (purpose `referral-share`). */
     justification: sealedField.optional(),
   })
-  .refine(
-    (v) => v.basis === 'consent' || (v.lawfulBasis !== undefined && v.justification !== undefined),
-    'sharing on a lawful basis needs `lawfulBasis` and a sealed `justification`',
-  );
+  .superRefine((v, ctx) => {
+    // Named by the field that is missing, so a form can point at it.
+    if (v.basis !== 'lawful_basis') return;
+    if (v.lawfulBasis === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'sharing on a lawful basis needs the basis' });
+    }
+    if (v.justification === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['justification'],
+        message: 'sharing on a lawful basis needs a sealed justification',
+      });
+    }
+  });
 export type ShareReferralInput = z.infer<typeof shareReferralSchema>;
 export type ShareReferralRequest = z.input<typeof shareReferralSchema>;
 
@@ -152,13 +162,21 @@ export const decideReferralSchema = z
     /** …or open a new family led by this practitioner. */
     leadWorkerId: z.uuid().optional(),
   })
-  .refine(
-    (v) =>
-      v.decision === 'early_help'
-        ? (v.familyId === undefined) !== (v.leadWorkerId === undefined)
-        : v.familyId === undefined && v.leadWorkerId === undefined,
-    'early help needs either `familyId` (an existing family) or `leadWorkerId` (a new family), and other decisions neither',
-  );
+  .superRefine((v, ctx) => {
+    // Early help needs either `familyId` (an existing family) or `leadWorkerId` (a new family), and other
+    // decisions neither; each refusal names the fields it is about.
+    const given = (['familyId', 'leadWorkerId'] as const).filter((k) => v[k] !== undefined);
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (v.decision !== 'early_help') {
+      if (given.length) issue('decision', 'only early help links or opens a family');
+      for (const k of given) issue(k, 'only early help links or opens a family');
+    } else if (!given.length) {
+      issue('familyId', 'early help needs a family to link, or a lead worker to open one');
+      issue('leadWorkerId', 'early help needs a lead worker to open a family, or a family to link');
+    } else if (given.length === 2) {
+      for (const k of given) issue(k, 'give either a family to link or a lead worker to open one, not both');
+    }
+  });
 export type DecideReferralInput = z.infer<typeof decideReferralSchema>;
 
 export const listReferralsQuery = z.strictObject({

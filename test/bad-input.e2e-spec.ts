@@ -32,6 +32,12 @@ interface Ctx {
   familyChannelId: string;
   actionId: string;
   requestId: string;
+  /** The victim's approved device (uploads are declared from one). */
+  victimDeviceId: string;
+  /** A draft referral the victim started. */
+  referralId: string;
+  /** An upload the victim declared into the family's channel (two pieces, none sent). */
+  attachmentId: string;
 }
 const ctx = {} as Ctx;
 
@@ -43,6 +49,12 @@ interface BodySpec {
   required: string[];
   /** Free-text fields, probed with a NUL character. */
   text: string[];
+  /**
+   * Values the schema takes that the server refuses before anything is stored (an unknown concern category,
+   * a declared size its pieces cannot hold): `field` set to `value` is a `status` (400 unless told) with
+   * `code`, naming `names` in the details when given.
+   */
+  refused?: { field: string; value: unknown; status?: number; code: string; names?: string }[];
 }
 
 interface Endpoint {
@@ -57,6 +69,18 @@ interface Endpoint {
   emptyBody?: boolean;
   /** Query parameters and values each refused naming the parameter. */
   query?: Record<string, string[]>;
+  /** The path parameter probed with bad ids: `id` unless told. */
+  idParam?: string;
+  /** More ids refused naming the parameter, beside those every route is probed with. */
+  badIds?: string[];
+  /** Well-formed ids that name nothing: a 404, whatever else the request says. */
+  unknownIds?: string[];
+  /** The other path parameters: the real value sent, and values each refused naming the parameter. */
+  params?: Record<string, { value: () => string; bad?: string[] }>;
+  /** Whose session the cases use: the ISA admin's unless told (someone the server checks further for). */
+  as?: () => Person;
+  /** PUT of one encrypted piece of a file (application/octet-stream): its own cases, not JSON's. */
+  bytes?: { tooShort: number; tooLong: number; pastTheEnd: string };
 }
 
 const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64url');
@@ -69,6 +93,21 @@ const SEALED_BAD: unknown[] = [
   { epoch: 1, ciphertext: b64(8) },
 ];
 const UUID = '5b0f7a4e-3c1d-4e8f-9a2b-6c7d8e9f0a1b';
+
+/** Not a referral's id nor its reference number (`MASH-2026-000123`). */
+const REFERRAL_BAD_IDS = [
+  'MASH-2026-12345',
+  'MASH-2026-1234567',
+  'mash-2026-000001',
+  'MASH-26-000001',
+  'MASH-2026-000001 ',
+  'MASH-２０２６-000001',
+  'FAM-2026-000001',
+];
+/** Well-formed, naming no referral. */
+const REFERRAL_UNKNOWN_IDS = ['MASH-2026-999999', 'MASH-0000-000000', UUID];
+/** Not a piece number (0, 1, 2…). */
+const CHUNK_BAD_INDEXES = ['-1', 'x', '1.5', '1e3', '0x1', '+1', ' ', '1000000', '99999999999999999999'];
 
 /** The controllers this sweep covers (health is checked separately); later features add their own prefixes. */
 const PREFIXES = [
@@ -85,9 +124,17 @@ const PREFIXES = [
   'meetings',
   'actions',
   'information-requests',
+  'referrals',
+  'attachments',
   'health',
   'ready',
 ];
+
+/**
+ * Single routes of controllers this sweep does not cover whole, that belong to a feature it does: an upload
+ * is declared into a channel.
+ */
+const ROUTES = ['POST /api/channels/:channelId/attachments'];
 
 /** Every route those controllers declare. */
 const ENDPOINTS: Endpoint[] = [
@@ -553,10 +600,16 @@ const ENDPOINTS: Endpoint[] = [
         id: ['x', 5],
         channelId: ['x'],
         subject: [
-          { kind: 'referral', referralId: UUID },
           { kind: 'family' },
           { kind: 'family', familyId: 'x' },
+          { kind: 'family', familyId: UUID, referralId: UUID },
+          { kind: 'referral' },
+          { kind: 'referral', referralId: 'MASH-2026-000001' },
+          { kind: 'referral', familyId: UUID },
+          { kind: 'person', id: UUID },
+          { familyId: UUID },
           'family',
+          null,
         ],
         toAgencyId: ['police', null],
         dueAt: ['tomorrow', '2026-13-01T00:00:00Z', 5],
@@ -727,6 +780,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/api/families/:id/members/:memberId/consent',
     id: () => ctx.familyId,
+    params: { memberId: { value: () => ctx.memberId } },
     auth: true,
     body: {
       valid: () => ({
@@ -760,6 +814,7 @@ const ENDPOINTS: Endpoint[] = [
     method: 'POST',
     path: '/api/families/:id/members/:memberId/notices',
     id: () => ctx.familyId,
+    params: { memberId: { value: () => ctx.memberId } },
     auth: true,
     body: {
       valid: () => ({ noticeVersion: 'Privacy notice 2026', givenOn: ctx.today }),
@@ -791,15 +846,239 @@ const ENDPOINTS: Endpoint[] = [
       text: [],
     },
   },
+  // ── the MASH hub's referrals: `:id` is a UUID or a reference number ──
+  { method: 'GET', path: '/api/referrals/settings', auth: true },
+  { method: 'GET', path: '/api/referrals/queue', auth: true },
+  {
+    method: 'GET',
+    path: '/api/referrals',
+    auth: true,
+    query: { box: ['all', 'MINE', 'mine ', ''], state: ['open', 'DRAFT', 'submitted', ''] },
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals',
+    auth: true,
+    // A practitioner, whom the server would let start one: only the fault in each case stops it.
+    as: () => ctx.victim,
+    body: {
+      valid: () => ({ id: UUID }),
+      bad: { id: ['x', 5, null, '', `${UUID}x`, 'MASH-2026-000001'] },
+      required: ['id'],
+      text: [],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/referrals/:id',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/submit',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    // Its referrer, whom the server would let submit it: only the fault in each case stops them.
+    as: () => ctx.victim,
+    body: {
+      valid: () => ({
+        categories: ['neglect', 'school_attendance'],
+        urgency: 'urgent',
+        familyConsent: 'not_asked',
+        subjects: [{ id: UUID, role: 'child', details: { epoch: 1, ciphertext: b64(60) } }],
+        content: { epoch: 1, ciphertext: b64(60) },
+      }),
+      bad: {
+        categories: [
+          [],
+          'neglect',
+          ['Neglect'],
+          ['physical abuse'],
+          ['x'],
+          [5],
+          [null],
+          Array.from({ length: 21 }, () => 'neglect'),
+        ],
+        urgency: ['soon', 'URGENT', 5, null],
+        familyConsent: ['yes', true, null],
+        subjects: [
+          [],
+          'a child',
+          [{ id: 'x', role: 'child', details: { epoch: 1, ciphertext: b64(60) } }],
+          [{ id: UUID, role: 'parent', details: { epoch: 1, ciphertext: b64(60) } }],
+          [{ id: UUID, role: 'child' }],
+          [{ id: UUID, role: 'child', details: { epoch: 1 } }],
+          [{ id: UUID, role: 'child', details: { epoch: 1, ciphertext: b64(60) }, name: 'A Child' }],
+          Array.from({ length: 31 }, () => ({ id: UUID, role: 'child', details: { epoch: 1, ciphertext: b64(60) } })),
+          // Subjects need a child (the server's rule, before anything is stored).
+          [{ id: UUID, role: 'adult', details: { epoch: 1, ciphertext: b64(60) } }],
+        ],
+        content: SEALED_BAD,
+      },
+      refused: [
+        // Concern categories must be codes the hub uses.
+        { field: 'categories', value: ['astrology'], code: 'concern_category', names: 'categories' },
+        { field: 'categories', value: ['neglect', 'gossip'], code: 'concern_category', names: 'categories' },
+      ],
+      required: ['categories', 'urgency', 'familyConsent', 'subjects', 'content'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/claim',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    emptyBody: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/rating',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    body: {
+      valid: () => ({ id: UUID, rag: 'amber', rationale: { epoch: 1, ciphertext: b64(60) } }),
+      bad: { id: ['x', 5, null], rag: ['purple', 'RED', 'r', 1, null], rationale: SEALED_BAD },
+      required: ['id', 'rag', 'rationale'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/shares',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    body: {
+      // On a lawful basis, which needs the basis and a sealed justification (the schema's refinement).
+      valid: () => ({
+        id: UUID,
+        userId: ctx.victim.id,
+        basis: 'lawful_basis',
+        lawfulBasis: 'safeguarding',
+        justification: { epoch: 1, ciphertext: b64(60) },
+      }),
+      bad: {
+        id: ['x', 5],
+        userId: ['someone', 5, null, 'victim@test.example'],
+        basis: ['gossip', 'LAWFUL_BASIS', 5, null],
+        lawfulBasis: ['because', 'lawful_basis', 5, null],
+        justification: [...SEALED_BAD, null],
+      },
+      required: ['id', 'userId', 'basis', 'lawfulBasis', 'justification'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/decision',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    body: {
+      // Early help linking a family: early help needs `familyId` or `leadWorkerId`, other decisions neither.
+      valid: () => ({ decision: 'early_help', rationale: { epoch: 1, ciphertext: b64(60) }, familyId: ctx.familyId }),
+      bad: {
+        decision: ['maybe', 'EARLY_HELP', 5, null, 'signpost', 'no_further_action'],
+        rationale: SEALED_BAD,
+        familyId: ['x', 5, null, 'FAM-0001'],
+        leadWorkerId: ['x', 5, null, UUID],
+      },
+      required: ['decision', 'rationale', 'familyId'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/referrals/:id/close',
+    id: () => ctx.referralId,
+    auth: true,
+    badIds: REFERRAL_BAD_IDS,
+    unknownIds: REFERRAL_UNKNOWN_IDS,
+    emptyBody: true,
+  },
+  // ── encrypted files: declared into a channel, sent piece by piece ──
+  {
+    method: 'POST',
+    path: '/api/channels/:channelId/attachments',
+    idParam: 'channelId',
+    id: () => ctx.familyChannelId,
+    auth: true,
+    unknownIds: [UUID],
+    // A member of the channel, from their own device: only the fault in each case stops them.
+    as: () => ctx.victim,
+    body: {
+      valid: () => ({ id: UUID, deviceId: ctx.victimDeviceId, chunkCount: 1, sizeBytes: 100, purpose: 'message' }),
+      bad: {
+        id: ['x', 5, null],
+        deviceId: ['x', 5, null],
+        chunkCount: [0, -1, 1.5, '1', 1_000_001, null],
+        sizeBytes: [0, 18, 1.5, '100', -100, 2 ** 53, null],
+        purpose: ['file', 'MESSAGE', 5, null],
+      },
+      refused: [
+        // Sizes the declared pieces cannot hold, either way.
+        { field: 'sizeBytes', value: 64 * 1024 + 19, code: 'validation_failed', names: 'sizeBytes' },
+        { field: 'chunkCount', value: 10, code: 'validation_failed', names: 'sizeBytes' },
+        // More than the largest file the server takes.
+        { field: 'sizeBytes', value: 2 ** 40, status: 413, code: 'too_large' },
+        { field: 'chunkCount', value: 999_999, status: 413, code: 'too_large' },
+        // Not the uploader's own device.
+        { field: 'deviceId', value: UUID, status: 403, code: 'not_your_device' },
+      ],
+      required: ['id', 'deviceId', 'chunkCount', 'sizeBytes', 'purpose'],
+      text: [],
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/attachments/:id/chunks/:index',
+    id: () => ctx.attachmentId,
+    auth: true,
+    params: { index: { value: () => '0', bad: CHUNK_BAD_INDEXES } },
+    // The uploader, whom the server would let store the piece: only the fault in each case stops them.
+    as: () => ctx.victim,
+    bytes: { tooShort: 18, tooLong: 64 * 1024 + 19, pastTheEnd: '2' },
+  },
+  {
+    method: 'POST',
+    path: '/api/attachments/:id/complete',
+    id: () => ctx.attachmentId,
+    auth: true,
+    unknownIds: [UUID],
+    emptyBody: true,
+  },
+  { method: 'GET', path: '/api/attachments/:id', id: () => ctx.attachmentId, auth: true, unknownIds: [UUID] },
+  {
+    method: 'GET',
+    path: '/api/attachments/:id/chunks/:index',
+    id: () => ctx.attachmentId,
+    auth: true,
+    params: { index: { value: () => '0', bad: CHUNK_BAD_INDEXES } },
+  },
+  { method: 'DELETE', path: '/api/attachments/:id', id: () => ctx.attachmentId, auth: true, unknownIds: [UUID] },
 ];
 
 interface Case {
   name: string;
   method: string;
   path: () => string;
-  /** Whose token to send: the ISA admin's (default), none, or this literal Authorization header. */
+  /** Whose token to send: the endpoint's person's (the ISA admin unless told), none, or this literal header. */
   auth?: { header: string } | 'none';
-  body?: () => string;
+  /** Whose session a case without `auth` uses. */
+  as?: () => Person;
+  body?: () => string | Uint8Array<ArrayBuffer>;
   contentType?: string;
   headers?: Record<string, string>;
   status: number;
@@ -809,18 +1088,36 @@ interface Case {
 }
 
 const deepNesting = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+/** Bytes standing in for an encrypted piece of a file. */
+const piece = (n: number): Uint8Array<ArrayBuffer> => new Uint8Array(n).fill(7);
 
 function casesFor(e: Endpoint): Case[] {
   const route = `${e.method} ${e.path}`;
-  // A second path parameter (a family member) is always the real one: only `:id` is probed.
-  const withMember = (path: string) => path.replace(':memberId', ctx.memberId);
-  const url = (id?: string) => () => withMember(e.path.replace(':id', encodeURIComponent(id ?? e.id?.() ?? '')));
-  const rawUrl = (id: string) => () => withMember(e.path.replace(':id', id));
+  const idParam = e.idParam ?? 'id';
+  const param = (name: string) => new RegExp(`:${name}(?![A-Za-z])`);
+  // The other path parameters (a family member, a piece number) are the real ones unless probed.
+  const withParams = (path: string, probed?: { name: string; value: string }) =>
+    Object.entries(e.params ?? {}).reduce(
+      (p, [name, { value }]) =>
+        p.replace(param(name), name === probed?.name ? probed.value : encodeURIComponent(value())),
+      path,
+    );
+  const url = (id?: string) => () =>
+    withParams(e.path.replace(param(idParam), encodeURIComponent(id ?? e.id?.() ?? '')));
+  const rawUrl = (id: string) => () => withParams(e.path.replace(param(idParam), id));
   const valid = e.body?.valid ?? (e.emptyBody ? () => ({}) : undefined);
-  const validBody = valid && (() => JSON.stringify(valid()));
+  const validBody = e.bytes ? () => piece(100) : valid && (() => JSON.stringify(valid()));
   const cases: Case[] = [];
   const add = (what: string, c: Omit<Case, 'name' | 'method' | 'path'> & { path?: () => string }) =>
-    cases.push({ name: `${route}: ${what}`, method: e.method, path: url(), body: validBody, ...c });
+    cases.push({
+      name: `${route}: ${what}`,
+      method: e.method,
+      path: url(),
+      body: validBody,
+      contentType: e.bytes ? 'application/octet-stream' : undefined,
+      as: e.as,
+      ...c,
+    });
 
   if (e.auth) {
     add('no token', { auth: 'none', status: 401, code: 'unauthenticated' });
@@ -835,12 +1132,82 @@ function casesFor(e: Endpoint): Case[] {
       code: 'invalid_session',
     });
   }
-  if (e.path.includes(':id')) {
-    for (const id of ['not-a-uuid', '12345', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g', ' '])
-      add(`path id ${JSON.stringify(id)}`, { path: url(id), status: 400, code: 'validation_failed', field: 'id' });
-    add('a path id that is not valid percent-encoding', { path: rawUrl('%E0%A4%A'), status: 400 });
+  if (param(idParam).test(e.path)) {
+    const ids = ['not-a-uuid', '12345', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g', ' '];
+    for (const id of [...ids, ...(e.badIds ?? [])])
+      add(`path ${idParam} ${JSON.stringify(id)}`, {
+        path: url(id),
+        status: 400,
+        code: 'validation_failed',
+        field: idParam,
+      });
+    add(`a path ${idParam} that is not valid percent-encoding`, { path: rawUrl('%E0%A4%A'), status: 400 });
+    for (const id of e.unknownIds ?? [])
+      add(`path ${idParam} ${JSON.stringify(id)}, which names nothing`, { path: url(id), status: 404 });
   }
-  if (e.method === 'POST' || e.method === 'PUT') {
+  for (const [name, { bad }] of Object.entries(e.params ?? {})) {
+    for (const value of bad ?? []) {
+      add(`path ${name} ${JSON.stringify(value)}`, {
+        path: () => withParams(e.path.replace(param(idParam), e.id!()), { name, value: encodeURIComponent(value) }),
+        status: 400,
+        code: 'validation_failed',
+        field: name,
+      });
+    }
+  }
+  if (e.bytes) {
+    // One encrypted piece of a file: raw bytes of a bounded size, never JSON.
+    const octets = 'application/octet-stream';
+    const { tooShort, tooLong, pastTheEnd } = e.bytes;
+    add('no body at all', { body: undefined, status: 415, code: 'unsupported_media_type' });
+    add('JSON instead of bytes', {
+      contentType: 'application/json',
+      body: () => '{}',
+      status: 415,
+      code: 'unsupported_media_type',
+    });
+    // A bare JSON string is not a body this server parses (objects and arrays only).
+    add('a JSON string of the bytes', {
+      contentType: 'application/json',
+      body: () => JSON.stringify(b64(100)),
+      status: 400,
+      code: 'malformed_json',
+    });
+    add('the bytes sent as text/plain', { contentType: 'text/plain', status: 415, code: 'unsupported_media_type' });
+    add('the bytes sent as a form', {
+      contentType: 'application/x-www-form-urlencoded',
+      body: () => 'piece=abc',
+      status: 415,
+      code: 'unsupported_media_type',
+    });
+    add(`${tooShort} bytes, no more than a piece's overhead`, {
+      contentType: octets,
+      body: () => piece(tooShort),
+      status: 400,
+      code: 'validation_failed',
+      field: '(body)',
+    });
+    add('no bytes at all', { contentType: octets, body: () => piece(0), status: 400, code: 'validation_failed' });
+    add(`${tooLong} bytes, more than a whole piece`, {
+      contentType: octets,
+      body: () => piece(tooLong),
+      status: 413,
+      code: 'payload_too_large',
+    });
+    add('bytes that claim gzip but are not', {
+      contentType: octets,
+      headers: { 'content-encoding': 'gzip' },
+      status: 400,
+    });
+    add(`piece ${pastTheEnd}, past the pieces declared`, {
+      contentType: octets,
+      path: () => withParams(e.path.replace(param(idParam), e.id!()), { name: 'index', value: pastTheEnd }),
+      status: 400,
+      code: 'validation_failed',
+      field: 'index',
+    });
+  }
+  if ((e.method === 'POST' || e.method === 'PUT') && !e.bytes) {
     for (const raw of ['{"name":', "{'a': 1}", '{"a": 1}}', 'nul', '"just a string"', '42'])
       add(`malformed JSON ${raw}`, { body: () => raw, status: 400, code: 'malformed_json' });
     add('a JSON array instead of an object', {
@@ -902,6 +1269,14 @@ function casesFor(e: Endpoint): Case[] {
         status: 400,
         code: 'validation_failed',
         field,
+      });
+    }
+    for (const r of spec.refused ?? []) {
+      add(`${r.field} = ${JSON.stringify(r.value).slice(0, 40)}, refused by the server`, {
+        body: () => JSON.stringify({ ...spec.valid(), [r.field]: r.value }),
+        status: r.status ?? 400,
+        code: r.code,
+        field: r.names,
       });
     }
     for (const field of spec.text) {
@@ -975,7 +1350,20 @@ const TABLES = [
   'action_updates',
   'family_plan_versions',
   'family_plan_progress',
+  'family_ref_counters',
   'information_requests',
+  'referrals',
+  'referral_subjects',
+  'referral_ratings',
+  'referral_shares',
+  'referral_events',
+  'referral_ref_counters',
+  'attachments',
+  'attachment_chunks',
+  'channels',
+  'channel_members',
+  'channel_epochs',
+  'key_envelopes',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -1018,7 +1406,7 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
 
   async function send(c: Case): Promise<Response> {
     const headers: Record<string, string> = { ...c.headers };
-    if (c.auth === undefined) headers.authorization = `Bearer ${ctx.admin.client.token}`;
+    if (c.auth === undefined) headers.authorization = `Bearer ${(c.as?.() ?? ctx.admin).client.token}`;
     else if (c.auth !== 'none') headers.authorization = c.auth.header;
     const body = c.body?.();
     if (body !== undefined) headers['content-type'] = c.contentType ?? 'application/json';
@@ -1038,6 +1426,9 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     await w.person(ctx.signedAgency, 'agency_admin', 'signed-admin');
     ctx.admin = await w.person(ctx.council, 'isa_admin');
     ctx.victim = await w.person(ctx.council, 'practitioner', 'victim');
+    // The MASH hub, with someone to receive referrals (an account: signing in would move the clock too).
+    const hub = await w.agency('Hub', { mashHub: true });
+    await w.account(hub, 'mash_worker', 'hub-worker');
     ctx.inviteToken = (
       await w.users.create(null, {
         agencyId: ctx.council,
@@ -1091,6 +1482,18 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
         why: 'w',
       })
     ).request.id;
+    // An upload of two pieces, none sent yet; a draft referral the victim started.
+    ctx.victimDeviceId = victimS.deviceId;
+    ctx.attachmentId = (
+      await ctx.victim.client.declareAttachment(family.channelId, {
+        id: randomUUID(),
+        deviceId: victimS.deviceId,
+        chunkCount: 2,
+        sizeBytes: 64 * 1024 + 18 + 100,
+        purpose: 'message',
+      })
+    ).id;
+    ctx.referralId = (await ctx.victim.client.startReferral(randomUUID())).id;
     victimS.close();
     ctx.meetingId = (
       await ctx.victim.client.scheduleMeeting({ channelId: family.channelId, kind: 'family', scheduledAt: ctx.now })
@@ -1112,7 +1515,7 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
               .map((m) => `${m.toUpperCase()} ${layer.route!.path}`)
           : [],
       )
-      .filter((r) => PREFIXES.includes(r.split('/')[2]))
+      .filter((r) => PREFIXES.includes(r.split('/')[2]) || ROUTES.includes(r))
       .sort();
     const tested = [...ENDPOINTS.map((e) => `${e.method} ${e.path}`), 'GET /api/health', 'GET /api/ready'].sort();
     expect(served).toEqual(tested);
@@ -1142,6 +1545,21 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     });
     await expect(ctx.admin.client.http.request('POST', '/devices', ctx.deviceBody)).resolves.toMatchObject({
       label: 'Sweep device',
+    });
+    await expect(ctx.victim.client.startReferral(UUID)).resolves.toMatchObject({ id: UUID, state: 'draft' });
+    await expect(
+      ctx.victim.client.declareAttachment(ctx.familyChannelId, {
+        id: UUID,
+        deviceId: ctx.victimDeviceId,
+        chunkCount: 1,
+        sizeBytes: 100,
+        purpose: 'message',
+      }),
+    ).resolves.toMatchObject({ id: UUID, state: 'uploading' });
+    // The piece the sweep sent with one fault each time, sent whole.
+    await expect(ctx.victim.client.putAttachmentChunk(ctx.attachmentId, 0, piece(100))).resolves.toEqual({
+      index: 0,
+      stored: 'stored',
     });
   });
 

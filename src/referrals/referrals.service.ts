@@ -131,7 +131,11 @@ export class ReferralsService {
       throw badRequest(
         'concern_category',
         `The hub does not use ${unknown.length === 1 ? 'the concern category' : 'these concern categories'}: ${unknown.join(', ')}.`,
-        { unknown, categories: this.config.REFERRAL_CONCERN_CATEGORIES },
+        {
+          unknown,
+          categories: this.config.REFERRAL_CONCERN_CATEGORIES,
+          fields: { categories: [`must be concern categories the hub uses, not ${unknown.join(', ')}`] },
+        },
       );
     }
     if (!dto.subjects.some((s) => s.role === 'child')) {
