@@ -254,6 +254,20 @@ describe('information requests: asked, answered or declined with a reason', () =
     for (const m of Object.values(marker)) for (const form of markerForms(m)) expect(dump).not.toContain(form);
   });
 
+  it('the agency’s admins hear a new request at once: they join its conversation live, on the socket they already have', async () => {
+    const rt = new RealtimeConnection(t.baseUrl, policeAdmin.client.token!);
+    sockets.push(rt);
+    await rt.connect();
+    const added: RealtimeEventMap['member.added'][] = [];
+    const updated: RealtimeEventMap['information_request.updated'][] = [];
+    rt.on('member.added', (e) => added.push(e));
+    rt.on('information_request.updated', (e) => updated.push(e));
+    const { request } = await ask(agency.police);
+    for (let i = 0; i < 100 && !updated.length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(added).toContainEqual({ channelId: request.channelId, userId: policeAdmin.id, role: 'member' });
+    expect(updated).toEqual([{ channelId: request.channelId, requestId: request.id, state: 'requested' }]);
+  });
+
   it('an answer carries files: encrypted here, uploaded into the request’s conversation with progress, read back only by the two sides', async () => {
     const content = `File-Content-${randomUUID()}`;
     const name = `police-record-${randomUUID()}.pdf`;
