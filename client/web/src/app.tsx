@@ -65,10 +65,13 @@ function Header({ ready }: { ready: boolean }) {
                   <Link href={n.href}>
                     {n.label}
                     {n.href === '/requests' && waiting > 0 && (
-                      <span class="badge nav-badge">
-                        {waiting}
-                        <span class="visually-hidden"> waiting for your agency’s answer</span>
-                      </span>
+                      <>
+                        {' '}
+                        <span class="badge nav-badge">
+                          {waiting}
+                          <span class="visually-hidden"> waiting for your agency’s answer</span>
+                        </span>
+                      </>
                     )}
                   </Link>
                 </li>

@@ -154,16 +154,18 @@ function RequestScreen(props: {
             <strong>{REQUEST_STATE_LABELS[v.state]}</strong>
           </dd>
         </div>
-        <div>
-          <dt>Assigned to</dt>
-          <dd>
-            {v.assignee
-              ? name(v.assignee)
-              : asker
-                ? `Nobody yet: ${v.toAgency.name}’s administrators`
-                : 'Nobody yet: your agency’s administrators'}
-          </dd>
-        </div>
+        {(v.assignee || isOpen(v.state)) && (
+          <div>
+            <dt>Assigned to</dt>
+            <dd>
+              {v.assignee
+                ? name(v.assignee)
+                : asker
+                  ? `Nobody yet: ${v.toAgency.name}’s administrators`
+                  : 'Nobody yet: your agency’s administrators'}
+            </dd>
+          </div>
+        )}
       </dl>
       {page.unreadable && (
         <p class="warning-text" role="note">
@@ -180,11 +182,11 @@ function RequestScreen(props: {
         {page.opened ? (
           <dl class="summary">
             <div>
-              <dt>What they want to know</dt>
+              <dt>What is asked</dt>
               <dd class="prose">{page.opened.question.question}</dd>
             </div>
             <div>
-              <dt>Why they need it</dt>
+              <dt>Why it is needed</dt>
               <dd class="prose">{page.opened.question.why}</dd>
             </div>
           </dl>
