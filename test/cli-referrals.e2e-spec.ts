@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReferralQueueView, ReferralReceipt } from '../client/sdk/index.js';
-import { cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
+import { cliAgencyAdmin, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
 
@@ -15,6 +15,7 @@ describe('the strongroom CLI for MASH referrals', () => {
   let hub: CliAccount;
   let officer: CliAccount;
   let lead: CliAccount;
+  let policeAdmin: CliAccount;
 
   const as = (p: CliAccount, argv: string[]) => cliAs(t, p, argv);
 
@@ -30,6 +31,7 @@ describe('the strongroom CLI for MASH referrals', () => {
     teacher = await cliPerson(t, w, school, 'teacher', homes);
     officer = await cliPerson(t, w, police, 'officer', homes);
     lead = await cliPerson(t, w, council, 'lead', homes);
+    policeAdmin = await cliAgencyAdmin(t, w, police, 'policeadmin', homes);
   });
   afterAll(async () => {
     await t.close();
@@ -75,6 +77,23 @@ describe('the strongroom CLI for MASH referrals', () => {
 
     expect((await as(hub, ['referrals', 'claim', ref])).out).toContain(`${ref}: taken on by you. Now being screened`);
     expect((await as(hub, ['referrals', 'rate', ref, '--rag', 'red', '--why', 'Young child, daily'])).code).toBe(0);
+    // The hub asks the police what they hold, naming the referral by its reference.
+    const asked = await as(hub, [
+      'requests',
+      'send',
+      ref,
+      '--to',
+      'Constabulary',
+      '--due',
+      '2099-01-01',
+      '--question',
+      'Any incidents at the address?',
+      '--why',
+      'Screening a red referral',
+    ]);
+    expect(asked.code).toBe(0);
+    expect(asked.out).toContain(`Asked Constabulary about ${ref}`);
+    expect((await as(policeAdmin, ['requests', 'list'])).out).toContain(ref);
     // Sharing needs a basis; the family did not agree, so consent is refused by the server in plain words.
     const noConsent = await as(hub, ['referrals', 'share', ref, officer.email, '--consent']);
     expect(noConsent.code).toBe(1);

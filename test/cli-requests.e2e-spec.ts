@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FamilyView, InformationRequestView } from '../client/sdk/index.js';
-import { cli, CLI_PASSPHRASE, cliAs, cliPerson, json, type CliAccount, type Result } from './support/cli.js';
+import { cliAgencyAdmin, CLI_PASSPHRASE, cliAs, cliPerson, json, type CliAccount, type Result } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { totpAt, World } from './support/world.js';
+import { World } from './support/world.js';
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'client/cli/bin/strongroom.mjs');
@@ -47,27 +46,7 @@ describe('the strongroom CLI for information requests', () => {
       );
     });
 
-  /** An agency admin set up on their computer: two-factor sign-in enrolled, attested, device keys made. */
-  async function cliAdmin(agencyId: string, prefix: string): Promise<CliAccount> {
-    const acct = await w.account(agencyId, 'agency_admin', prefix);
-    const { totpSecret } = await w.signIn(acct);
-    const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
-    homes.push(home);
-    t.clock.advance(30_000); // each code works once: a fresh time step
-    const steps: [string[], Record<string, string>][] = [
-      [
-        ['login', '--email', acct.email],
-        { STRONGROOM_PASSWORD: acct.password, STRONGROOM_TOTP: await totpAt(totpSecret!, t) },
-      ],
-      [['attest', '--yes'], {}],
-      [['device', 'init', '--label', `${prefix} laptop`], { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE }],
-    ];
-    for (const [argv, env] of steps) {
-      const r = await cli(home, t, argv, env);
-      if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.err}`);
-    }
-    return { email: acct.email, password: acct.password, id: acct.id, home };
-  }
+  const cliAdmin = (agencyId: string, prefix: string) => cliAgencyAdmin(t, w, agencyId, prefix, homes);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -108,7 +87,7 @@ describe('the strongroom CLI for information requests', () => {
 
   it('asks the police by family reference and agency name; the admin assigns an officer by e-mail, who answers', async () => {
     const help = await as(lead, ['requests', '--help']);
-    expect(help.out).toContain('send [options] <family>');
+    expect(help.out).toContain('send [options] <family-or-referral>');
     expect(help.out).toContain('decline [options] <request>');
 
     const sent = await bin(lead, [

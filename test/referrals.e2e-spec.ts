@@ -38,6 +38,10 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
   let nurse: Person;
   let lead: Person;
   let outsider: Person;
+  let policeAdmin: Person;
+  let healthAdmin: Person;
+  let policeAdminS: SecureSession;
+  let healthAdminS: SecureSession;
   let teacherS: SecureSession;
   let hubS: SecureSession;
   let officerS: SecureSession;
@@ -47,6 +51,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
   const marker = `Referral-Marker-${randomUUID()}`;
   const nameMarker = `Child-Name-${randomUUID()}`;
   const rationaleMarker = `Rationale-${randomUUID()}`;
+  const answerMarker = `Partner-Answer-${randomUUID()}`;
   const fileMarker = `File-Content-${randomUUID()}`;
   const fileNameMarker = `referral-form-${randomUUID()}.pdf`;
   /** A file of about 150 kB (three pieces) with a marker at its start. */
@@ -90,12 +95,16 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     nurse = await w.person(agency.health, 'practitioner', 'nurse');
     lead = await w.person(agency.council, 'practitioner', 'lead');
     outsider = await w.signIn(await w.account(agency.unsigned, 'practitioner', 'outsider'), { attest: false });
+    policeAdmin = await w.person(agency.police, 'agency_admin', 'policeadmin');
+    healthAdmin = await w.person(agency.health, 'agency_admin', 'healthadmin');
     hubS = await secureSession(hub.client, 'hub laptop', t);
     await secureSession(hub2.client, 'hub2 laptop', t);
     teacherS = await secureSession(teacher.client, 'teacher laptop', t);
     officerS = await secureSession(officer.client, 'officer laptop', t);
     nurseS = await secureSession(nurse.client, 'nurse laptop', t);
-    sessions.push(hubS, teacherS, officerS, nurseS);
+    policeAdminS = await secureSession(policeAdmin.client, 'police admin laptop', t);
+    healthAdminS = await secureSession(healthAdmin.client, 'health admin laptop', t);
+    sessions.push(hubS, teacherS, officerS, nurseS, policeAdminS, healthAdminS);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -234,6 +243,81 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     for (const m of [marker, nameMarker, rationaleMarker, fileMarker, fileNameMarker]) {
       for (const form of markerForms(m)) expect(dump).not.toContain(form);
     }
+  });
+
+  it('gathers what partners hold: police provide with a file, health decline with a reason; the referrer sees none of it', async () => {
+    const { receipt } = await submitReferral(teacherS, referral({ urgency: 'immediate' }));
+    const ref = receipt.ref!;
+    // Only the hub asks, and only once it has taken the referral on.
+    const ask = (s: SecureSession, toAgencyId: string, referralId: string) =>
+      s.sendInformationRequest({
+        subject: { kind: 'referral', referralId },
+        toAgencyId,
+        dueAt: new Date(t.clock.now().getTime() + 2 * HOUR),
+        question: `What do you hold about the family? ${answerMarker}`,
+        why: 'Screening a red referral from a school',
+      });
+    await refused(ask(hubS, agency.police, receipt.id), 409, 'referral_state');
+    const claimed = await hub.client.claimReferral(ref);
+    await rateReferral(hubS, claimed, 'red', 'Young child, daily concern');
+    await refused(ask(officerS, agency.health, claimed.id), 404, 'not_found');
+    await refused(ask(teacherS, agency.police, claimed.id), 404, 'not_found');
+    const toPolice = (await ask(hubS, agency.police, claimed.id)).request;
+    const toHealth = (await ask(hubS, agency.health, claimed.id)).request;
+    expect(toPolice.subject).toEqual({ kind: 'referral', referralId: claimed.id, reference: ref });
+    const gathering = (await hub.client.referral(ref)) as ReferralView;
+    expect(gathering.state).toBe('information_gathering');
+    expect(gathering.timeline.filter((e) => e.kind === 'information_requested')).toHaveLength(2);
+
+    // Police: accept, then provide an answer with a file, encrypted for the request's two sides only.
+    await policeAdmin.client.acceptInformationRequest(toPolice.id);
+    const report = Buffer.concat([Buffer.from(answerMarker), Buffer.alloc(70_000, 0x43)]);
+    const file = await policeAdminS.uploadFile(toPolice.channelId, chunksOf(report), {
+      name: 'police-report.txt',
+      size: report.length,
+      purpose: 'record',
+    });
+    await policeAdminS.provideInformation(toPolice, { text: `Two incidents in 2026. ${answerMarker}`, files: [file] });
+
+    // Health: a reason too short is refused before it is sent; a proper one reaches the hub.
+    await expect(healthAdminS.declineInformationRequest(toHealth, 'No.')).rejects.toThrow(/20 characters|sentence/);
+    const reason = 'We hold no records for this family since they moved to the area in 2025.';
+    await healthAdminS.declineInformationRequest(toHealth, reason);
+
+    // Another hub worker reads both: the answer with its file, and the reason.
+    const hubSide = await hubS.openInformationRequest(await hub.client.informationRequest(toPolice.id));
+    expect(hubSide.response?.text).toContain(answerMarker);
+    const got = await readAll(hubS.downloadFile(hubSide.response!.files![0]));
+    expect(got.equals(report)).toBe(true);
+    const declined = await hubS.openInformationRequest(await hub.client.informationRequest(toHealth.id));
+    expect(declined.decline).toMatchObject({ text: reason, warning: null });
+
+    // Both are sharing decisions about the referral.
+    const { rows } = await t.sql(
+      'SELECT what, outcome FROM sharing_decisions WHERE referral_id = $1 AND information_request_id IS NOT NULL ORDER BY seq',
+      [claimed.id],
+    );
+    expect(rows).toEqual([
+      { what: 'information_requested', outcome: 'shared' },
+      { what: 'information_requested', outcome: 'shared' },
+      { what: 'information_provided', outcome: 'shared' },
+      { what: 'information_declined', outcome: 'refused' },
+    ]);
+
+    // The referrer: none of it — not the request, its conversation, the answer or the file.
+    await refused(teacher.client.informationRequest(toPolice.id), 404, 'not_found');
+    await refused(teacher.client.messages(toPolice.channelId), 403, 'not_a_member');
+    await refused(readAll(teacherS.downloadFile(file)), 403, 'not_a_member');
+    // Nor a partner agency that was not asked.
+    await refused(nurse.client.informationRequest(toPolice.id), 404, 'not_found');
+
+    // Decided on what partners said; the referrer hears the decision only.
+    await decideReferral(hubS, claimed, 'social_care_assessment', `Police incidents. ${answerMarker}`);
+    const outcome = await teacher.client.referral(ref);
+    expect(outcome).toMatchObject({ view: 'receipt', decision: 'social_care_assessment', rag: 'red' });
+    expect(JSON.stringify(outcome)).not.toContain(answerMarker);
+    const dump = await dumpDatabase(t.databaseUrl);
+    for (const form of markerForms(answerMarker)) expect(dump).not.toContain(form);
   });
 
   it('refuses what the rules forbid, and changes nothing', async () => {

@@ -5,7 +5,7 @@ import { runCli } from '../../client/cli/cli.js';
 import type { CliIO } from '../../client/cli/io.js';
 import type { Role } from '../../contracts/identity.js';
 import type { TestApp } from './test-app.js';
-import type { World } from './world.js';
+import { totpAt, type World } from './world.js';
 
 export interface Result {
   code: number;
@@ -86,3 +86,34 @@ export async function cliPerson(
 /** Runs a command as that person, with their device passphrase in the environment as a script would. */
 export const cliAs = (t: TestApp, p: CliAccount, argv: string[], env: Record<string, string> = {}) =>
   cli(p.home, t, argv, { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE, ...env });
+
+/**
+ * An agency admin set up on their computer: their role needs two-factor sign-in, so it is enrolled first
+ * (`World.signIn`), then login with a fresh code, attest and device keys as `cliPerson`.
+ */
+export async function cliAgencyAdmin(
+  t: TestApp,
+  w: World,
+  agencyId: string,
+  prefix: string,
+  homes: string[],
+): Promise<CliAccount> {
+  const acct = await w.account(agencyId, 'agency_admin', prefix);
+  const { totpSecret } = await w.signIn(acct);
+  const home = await mkdtemp(path.join(os.tmpdir(), `sr-${prefix}-`));
+  homes.push(home);
+  t.clock.advance(30_000); // each code works once: a fresh time step
+  const steps: [string[], Record<string, string>][] = [
+    [
+      ['login', '--email', acct.email],
+      { STRONGROOM_PASSWORD: acct.password, STRONGROOM_TOTP: await totpAt(totpSecret!, t) },
+    ],
+    [['attest', '--yes'], {}],
+    [['device', 'init', '--label', `${prefix} laptop`], { STRONGROOM_PASSPHRASE: CLI_PASSPHRASE }],
+  ];
+  for (const [argv, env] of steps) {
+    const r = await cli(home, t, argv, env);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.err}`);
+  }
+  return { email: acct.email, password: acct.password, id: acct.id, home };
+}

@@ -14,6 +14,7 @@ import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js
 import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
 import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
+import { ReferralInformationRequests1766000000000 } from './1766000000000-ReferralInformationRequests.js';
 import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
@@ -41,4 +42,5 @@ export const migrations = [
   Attachments1765700000000,
   Referrals1765800000000,
   InformationRequests1765900000000,
+  ReferralInformationRequests1766000000000,
 ];

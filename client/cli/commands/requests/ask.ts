@@ -1,4 +1,4 @@
-import type { InformationRequestView, SecureSession } from '../../../sdk/node.js';
+import type { InformationRequestSubject, InformationRequestView, SecureSession } from '../../../sdk/node.js';
 import { resolveAgency } from '../../agencies.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { resolveFamily, resolveRequest } from '../../secure.js';
@@ -26,25 +26,40 @@ export interface SendOpts {
   why: string;
 }
 
-/** `requests send`: asks an agency what it holds about a family, the question encrypted here. */
+/** A family (EH-…, or its id) or a MASH referral (MASH-…): what a request is about, and how it is named. */
+async function subjectOf(
+  s: SecureSession,
+  which: string,
+): Promise<{ subject: InformationRequestSubject; name: string }> {
+  const ref = which.trim().toUpperCase();
+  if (/^MASH-\d{4}-\d{6}$/.test(ref)) {
+    const answer = await s.client.referral(ref);
+    if (answer.view !== 'full') throw new CliUsageError('Only the MASH hub’s staff ask partners about a referral.');
+    return { subject: { kind: 'referral', referralId: answer.id }, name: ref };
+  }
+  const family = await resolveFamily(s, which);
+  return { subject: { kind: 'family', familyId: family.id }, name: family.ref };
+}
+
+/** `requests send`: asks an agency what it holds about a family or a referral, the question encrypted here. */
 export async function sendRequest(ctx: CliContext, s: SecureSession, o: SendOpts, which: string): Promise<void> {
   const due = dueAt(o.due);
   if (!o.question.trim()) throw new CliUsageError('--question is empty: say what you are asking for.');
   if (!o.why.trim()) throw new CliUsageError('--why is empty: say why you need it.');
-  const family = await resolveFamily(s, which);
+  const { subject, name } = await subjectOf(s, which);
   const toAgencyId = await resolveAgency(s.client, o.to);
   ctx.progress('Making the request’s conversation and encrypting the question…\n');
   const { request, notYetShared } = await s.sendInformationRequest({
-    subject: { kind: 'family', familyId: family.id },
+    subject,
     toAgencyId,
     dueAt: due,
     question: o.question,
     why: o.why,
-    title: `Information request: ${family.ref}`,
+    title: `Information request: ${name}`,
   });
   ctx.print({ ...request, notYetShared }, () => {
     let out =
-      `Asked ${request.toAgency.name} about ${family.ref}: request ${request.id.slice(0, 8)}, due ${request.dueAt}.\n` +
+      `Asked ${request.toAgency.name} about ${name}: request ${request.id.slice(0, 8)}, due ${request.dueAt}.\n` +
       `Their agency admins can read the question; see the answer with \`strongroom requests show ${request.id.slice(0, 8)}\`.\n`;
     if (notYetShared.length) {
       out +=

@@ -23,15 +23,17 @@ export function registerRequestCommands(program: Command, action: Action): void 
     .addHelpText(
       'after',
       NAMING +
-        '\n\nA family’s lead worker asks; the agency asked answers through its agency admins or the person\n' +
+        '\n\nA family’s lead worker, or the MASH hub about a referral it screens, asks; the agency asked answers through its agency admins or the person\n' +
         'they assign. The question, the answer and the reason for a refusal are encrypted: only the two\n' +
         `sides read them. A refusal needs a written reason of at least ${DECLINE_EXPLANATION_MIN_CHARACTERS} characters (ISA 3.3.10).\n` +
         'States: requested → accepted → provided, or declined; then closed by the asker. Withdrawn by the\n' +
         'asker before an answer.',
     );
   requests
-    .command('send <family>')
-    .description('Ask a partner agency what it holds about a family (you must be its lead worker)')
+    .command('send <family-or-referral>')
+    .description(
+      'Ask a partner agency what it holds about a family (its lead worker) or a MASH referral (the hub’s staff)',
+    )
     .requiredOption('--to <agency>', 'the agency to ask, by name (as `agencies list` shows it)')
     .requiredOption('--due <when>', 'when the answer is due: YYYY-MM-DD (the end of that day) or a date and time')
     .requiredOption('--question <text>', 'what you are asking for (encrypted)')
