@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { dumpDatabase, markerForms } from '../support/secure.js';
+import { submitReferral } from '../../client/sdk/node.js';
+import { dumpDatabase, markerForms, secureSession } from '../support/secure.js';
+import type { Person } from '../support/world.js';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
 import { checkScreen, PASSPHRASE, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
@@ -12,6 +14,7 @@ const WHY = `Planning the family’s support ${MARKER}`;
 const HEALTH_QUESTION = `Health visits since January? ${MARKER}`;
 const ANSWER = `Two call-outs, both in March ${MARKER}`;
 const FILE_BYTES = Buffer.from(`Incident log ${MARKER}\n2026-03-02 call-out\n2026-03-19 call-out\n`);
+const REFERRAL_QUESTION = `Any call-outs to this address? ${MARKER}`;
 const REASON = `We hold records but cannot share them without the mother’s consent ${MARKER}`;
 
 /**
@@ -30,6 +33,9 @@ describeBrowser('information requests in the browser', () => {
   let policeAdmin: Account & { id: string };
   let officer: Account & { id: string };
   let healthAdmin: Account & { id: string };
+  let hubWorker: Account & { id: string };
+  let teacher: Person;
+  let hubPage: Page;
   let leadPage: Page;
   let policePage: Page;
   let officerPage: Page;
@@ -51,6 +57,10 @@ describeBrowser('information requests in the browser', () => {
     policeAdmin = await w.account(police, 'agency_admin', 'pat', { displayName: 'Pat Morgan' });
     officer = await w.account(police, 'practitioner', 'olu', { displayName: 'Olu Adeyemi' });
     healthAdmin = await w.account(health, 'agency_admin', 'hana', { displayName: 'Hana Reid' });
+    const hub = await w.agency('Compass MASH', { mashHub: true });
+    const school = await w.agency('Riverside Academy', { sector: 'education' });
+    hubWorker = await w.account(hub, 'mash_worker', 'sol', { displayName: 'Sol Hart' });
+    teacher = await w.person(school, 'practitioner', 'teacher', { displayName: 'Tom Reed' });
   });
   afterAll(() => server.close());
 
@@ -326,6 +336,74 @@ describeBrowser('information requests in the browser', () => {
       /Warning: This explanation is \d+ characters long, but 400 were declared when it was sent/,
     );
     await checkScreen(leadPage, 'request-decline-warning');
+  });
+
+  it('the hub worker asks the police about a referral from its page; the police administrator reads it', async () => {
+    hubPage = (await chromium.person('hub worker')).page;
+    await signIn(hubPage, server.url('/'), hubWorker);
+    await setUpFirstBrowser(hubPage);
+    // A school's referral, made from the SDK once the hub worker's browser has its keys.
+    const s = await secureSession(teacher.client, 'teacher laptop', server);
+    const { receipt } = await submitReferral(s, {
+      categories: ['neglect'],
+      urgency: 'urgent',
+      familyConsent: 'refused',
+      subjects: [{ role: 'child', name: 'Mia' }],
+      content: { concern: 'Arrives hungry most mornings.' },
+    });
+    s.close();
+    const ref = receipt.ref!;
+
+    await nav(hubPage, 'Hub queue').click();
+    await hubPage.getByRole('row').filter({ hasText: ref }).getByRole('link', { name: ref }).click();
+    await hubPage.getByRole('heading', { level: 1, name: `Referral ${ref}` }).waitFor();
+    // Before the hub takes it on, it cannot ask partners.
+    await hubPage
+      .getByRole('region', { name: 'Information requests' })
+      .getByText(/has not asked a partner/)
+      .waitFor();
+    await expect(hubPage.locator('summary', { hasText: 'Ask another agency for information' }).count()).resolves.toBe(
+      0,
+    );
+    await hubPage.getByRole('button', { name: 'Take it on' }).click();
+    await hubPage
+      .getByRole('status')
+      .filter({ hasText: `You have taken on ${ref} for screening.` })
+      .waitFor();
+
+    await hubPage.locator('summary', { hasText: 'Ask another agency for information' }).click();
+    const ask = hubPage.getByRole('form', { name: 'Ask another agency for information' });
+    await ask.getByLabel('Agency to ask').selectOption({ label: 'Northshire Police' });
+    await ask.getByLabel('What do you want to know?').fill(REFERRAL_QUESTION);
+    await ask.getByLabel('Why do you need it?').fill('Screening a referral rated urgent');
+    await ask.getByLabel('Answer needed by').fill(dayFromNow(2));
+    await checkScreen(hubPage, 'request-ask-referral');
+    await ask.getByRole('button', { name: 'Send the request' }).click();
+    await hubPage
+      .getByRole('heading', { level: 1, name: `Information request about ${ref}` })
+      .waitFor({ timeout: 30_000 });
+    await hubPage.getByText(REFERRAL_QUESTION).waitFor({ timeout: 30_000 });
+    await hubPage.getByRole('link', { name: `Referral ${ref}` }).waitFor();
+    await checkScreen(hubPage, 'request-sent-referral');
+
+    // The referral lists it, and its timeline says the hub asked.
+    await hubPage.getByRole('link', { name: `Referral ${ref}` }).click();
+    const listed = hubPage.getByRole('region', { name: 'Information requests' }).getByRole('row').filter({
+      hasText: 'Northshire Police',
+    });
+    await expectText(listed, /Waiting to be accepted/);
+    await expectText(hubPage.getByRole('region', { name: 'Timeline' }), /asked a partner agency for information/);
+
+    // The police administrator, on the requests screen, sees it arrive with the referral's reference.
+    await nav(policePage, 'Information requests').click();
+    const row = policePage.getByRole('region', { name: 'Asked of your agency' }).getByRole('row').filter({
+      hasText: ref,
+    });
+    await expectText(row, /Sol Hart\s*Compass MASH/);
+    await expectText(row, /A referral/);
+    await row.getByRole('link', { name: new RegExp(ref) }).click();
+    await policePage.getByText(REFERRAL_QUESTION).waitFor({ timeout: 30_000 });
+    await expectText(policePage.locator('.summary').first(), new RegExp(`Referral ${ref}`));
   });
 
   it('the server holds none of the request’s words in clear', async () => {

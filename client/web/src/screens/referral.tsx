@@ -354,7 +354,7 @@ function FullReferral(props: {
           <h2 id="requests" tabIndex={-1}>
             Information requests
           </h2>
-          <ReferralRequests view={v} canAsk={v.state === 'received' || open} />
+          <ReferralRequests view={v} canAsk={open} />
         </section>
       )}
 

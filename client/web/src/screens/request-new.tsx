@@ -88,7 +88,7 @@ export function AskForInformation(props: {
             />
             <TextArea
               label="What do you want to know?"
-              hint="Be specific: the records, the dates, the people. Encrypted on this device: only you and the people answering for the agency can read it."
+              hint="Be specific: the records, the dates, the people. Encrypted on this device: only the two sides of the request can read it."
               rows={4}
               value={question}
               onInput={setQuestion}

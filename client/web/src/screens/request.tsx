@@ -118,7 +118,7 @@ function RequestScreen(props: {
       <ErrorSummary error={props.error} />
       <p>
         {asker
-          ? `You asked ${v.toAgency.name} what it holds. Only you and the people answering for ${v.toAgency.name} can read the question and the answer.`
+          ? `${v.requestedBy.userId === me ? 'You' : v.requestedBy.displayName} asked ${v.toAgency.name} what it holds. Only ${v.subject.kind === 'referral' ? 'the hub’s staff' : 'you'} and the people answering for ${v.toAgency.name} can read the question and the answer.`
           : `${v.requestedBy.agencyName} asked your agency what it holds. Only the people who asked and the people answering for your agency can read the question and the answer.`}
       </p>
       <dl class="summary">
