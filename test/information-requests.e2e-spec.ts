@@ -254,6 +254,100 @@ describe('information requests: asked, answered or declined with a reason', () =
     for (const m of Object.values(marker)) for (const form of markerForms(m)) expect(dump).not.toContain(form);
   });
 
+  it('the agency’s admins hear a new request at once: they join its conversation live, on the socket they already have', async () => {
+    const rt = new RealtimeConnection(t.baseUrl, policeAdmin.client.token!);
+    sockets.push(rt);
+    await rt.connect();
+    const added: RealtimeEventMap['member.added'][] = [];
+    const updated: RealtimeEventMap['information_request.updated'][] = [];
+    rt.on('member.added', (e) => added.push(e));
+    rt.on('information_request.updated', (e) => updated.push(e));
+    const { request } = await ask(agency.police);
+    for (let i = 0; i < 100 && !updated.length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(added).toContainEqual({ channelId: request.channelId, userId: policeAdmin.id, role: 'member' });
+    expect(updated).toEqual([{ channelId: request.channelId, requestId: request.id, state: 'requested' }]);
+  });
+
+  it('an answer carries files: encrypted here, uploaded into the request’s conversation with progress, read back only by the two sides', async () => {
+    const content = `File-Content-${randomUUID()}`;
+    const name = `police-record-${randomUUID()}.pdf`;
+    // About 150 kB (three pieces) with a marker at its start, and a small second file.
+    const big = Buffer.concat([Buffer.from(content), Buffer.alloc(150_000, 0x42)]);
+    const small = Buffer.from('A short note.');
+    async function* chunksOf(b: Buffer) {
+      for (let i = 0; i < b.length; i += 40_000) {
+        await Promise.resolve();
+        yield new Uint8Array(b.subarray(i, i + 40_000));
+      }
+    }
+    const readAll = async (gen: AsyncIterable<Uint8Array>) => {
+      const parts: Buffer[] = [];
+      for await (const p of gen) parts.push(Buffer.from(p));
+      return Buffer.concat(parts);
+    };
+    const { request } = await ask(agency.police);
+    const accepted = await policeAdmin.client.acceptInformationRequest(request.id);
+
+    // An answer without words is refused before any file is sent.
+    const before = await countOf(t, 'SELECT count(*)::int AS n FROM attachments WHERE channel_id = $1', [
+      request.channelId,
+    ]);
+    await expect(
+      policeAdminS.provideInformation(
+        accepted,
+        { text: '  ' },
+        {
+          files: [{ source: chunksOf(small), name: 'note.txt', mediaType: 'text/plain', size: small.length }],
+        },
+      ),
+    ).rejects.toThrow('Write what your agency holds before sending it.');
+    expect(
+      await countOf(t, 'SELECT count(*)::int AS n FROM attachments WHERE channel_id = $1', [request.channelId]),
+    ).toBe(before);
+
+    const progress: [number, number][] = [];
+    const provided = await policeAdminS.provideInformation(
+      accepted,
+      { text: 'Two reports attached.' },
+      {
+        files: [
+          { source: chunksOf(big), name, mediaType: 'application/pdf', size: big.length },
+          { source: chunksOf(small), name: 'note.txt', mediaType: 'text/plain', size: small.length },
+        ],
+        onProgress: (i, p) => progress.push([i, p.bytes]),
+      },
+    );
+    expect(provided.state).toBe('provided');
+    // Progress for each file, by its index, up to its whole size.
+    expect(progress.filter(([i]) => i === 0).at(-1)).toEqual([0, big.length]);
+    expect(progress.filter(([i]) => i === 1).at(-1)).toEqual([1, small.length]);
+    expect(progress.findIndex(([i]) => i === 1)).toBeGreaterThan(progress.findLastIndex(([i]) => i === 0));
+
+    // The lead worker opens the answer, and the files in it, byte for byte.
+    const opened = await leadS.openInformationRequest(await lead.client.informationRequest(provided.id));
+    expect(opened.response?.text).toBe('Two reports attached.');
+    const files = opened.response!.files!;
+    expect(files.map((f) => [f.name, f.mediaType, f.size])).toEqual([
+      [name, 'application/pdf', big.length],
+      ['note.txt', 'text/plain', small.length],
+    ]);
+    expect((await readAll(leadS.downloadFile(files[0]))).equals(big)).toBe(true);
+    expect((await readAll(leadS.downloadFile(files[1]))).equals(small)).toBe(true);
+    // Kept with the request, in its conversation; nobody outside it can fetch them.
+    const { rows } = await t.sql('SELECT purpose, channel_id FROM attachments WHERE id = ANY($1::uuid[])', [
+      files.map((f) => f.attachmentId),
+    ]);
+    expect(rows).toEqual([
+      { purpose: 'record', channel_id: request.channelId },
+      { purpose: 'record', channel_id: request.channelId },
+    ]);
+    await refused(readAll(teacherS.downloadFile(files[0])), 403, 'not_a_member');
+
+    // Neither the file's content nor its name is in the database in clear.
+    const dump = await dumpDatabase(t.databaseUrl);
+    for (const m of [content, name]) for (const form of markerForms(m)) expect(dump).not.toContain(form);
+  });
+
   it('refuses a decline without a reason, or with one too short, and changes nothing', async () => {
     const { request } = await ask(agency.police);
     const explanation = (text: string) =>

@@ -36,6 +36,7 @@ export {
   checkExplanation,
   DeclineExplanationError,
   explanationTooShort,
+  type AnswerFiles,
   type AssignedInformationRequest,
   type CheckedExplanation,
   type NewInformationRequest,

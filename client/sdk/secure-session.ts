@@ -20,6 +20,7 @@ import {
 import { CLOCK_TOLERANCE_MS } from './session/message-order.js';
 import {
   InformationRequests,
+  type AnswerFiles,
   type AssignedInformationRequest,
   type NewInformationRequest,
   type OpenedInformationRequest,
@@ -133,7 +134,7 @@ export class SecureSession {
     this.messages = new MessageStream(client, device, this.keys, this.trust, this.cache, now, retry);
     this.conversations = new Conversations(this.messages, this.cache, device.userId, now);
     this.files = new Attachments(client, device, retry);
-    this.requests = new InformationRequests(client, this.keys, this.records);
+    this.requests = new InformationRequests(client, this.keys, this.records, this.files);
   }
 
   /** This device's id: the sender of what this session sends, the recipient of the keys it opens. */
@@ -376,12 +377,17 @@ export class SecureSession {
     return this.requests.assign(request, userId);
   }
 
-  /** Answers an accepted request with what the agency holds, sealed for the two sides only. */
+  /**
+   * Answers an accepted request with what the agency holds, sealed for the two sides only. Files in
+   * `opts.files` are encrypted here and uploaded into the request's conversation first (progress per file
+   * through `opts.onProgress`); their references go into the sealed answer (`files`).
+   */
   provideInformation(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     answer: InformationResponseDocument,
+    opts: AnswerFiles = {},
   ): Promise<InformationRequestView> {
-    return this.requests.provide(request, answer);
+    return this.requests.provide(request, answer, opts);
   }
 
   /**

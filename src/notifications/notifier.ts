@@ -115,8 +115,14 @@ export class Notifier {
     );
   }
 
-  /** Puts every socket of a user into a channel's room (after they were added as a member). */
+  /**
+   * Puts every socket of a user into a channel's room (after they were added as a member). This
+   * instance's sockets join at once, so an event sent straight after (`member.added`, the event of what
+   * brought them in) reaches them: the cluster adapter joins its own sockets only after it has published
+   * the join to the other instances, which is too late for an emit in the same tick.
+   */
   joinChannel(userId: string, channelId: string): void {
+    this.safely(() => this.nsp?.local.in(userRoom(userId)).socketsJoin(channelRoom(channelId)));
     this.safely(() => this.nsp?.in(userRoom(userId)).socketsJoin(channelRoom(channelId)));
   }
 

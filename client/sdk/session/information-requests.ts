@@ -7,7 +7,9 @@ import {
   type InformationRequestView,
 } from '../../../contracts/information-requests.js';
 import type { InformationRequestDocument, InformationResponseDocument } from '../../../contracts/sealed.js';
+import type { FileReference } from '../content/file-reference.js';
 import type { StrongroomClient } from '../client.js';
+import type { Attachments, FileToSend, TransferProgress } from './attachments.js';
 import type { ChannelKeys } from './channel-keys.js';
 import { isTrustRefusal } from './device-trust.js';
 import type { SealedRecords } from './sealed-records.js';
@@ -55,6 +57,14 @@ export interface AssignedInformationRequest {
   keysShared: number;
   /** Why the key was not given, in plain words, when this client refused their devices; else null. */
   refused: string | null;
+}
+
+/** Files to send with an answer: encrypted on this device and kept with the request. */
+export interface AnswerFiles {
+  /** Each is encrypted and uploaded into the request's conversation before the answer is sealed. */
+  files?: FileToSend[];
+  /** Upload progress, per file (its index in `files`) and in bytes. */
+  onProgress?: (file: number, p: TransferProgress) => void;
 }
 
 /** A refusal's explanation as opened, checked against the rule and the length its author declared. */
@@ -107,6 +117,7 @@ export class InformationRequests {
     private readonly client: StrongroomClient,
     private readonly keys: ChannelKeys,
     private readonly records: SealedRecords,
+    private readonly files: Attachments,
   ) {}
 
   /**
@@ -167,15 +178,36 @@ export class InformationRequests {
     }
   }
 
-  /** Answers with what the agency holds, sealed under the request's conversation. */
+  /**
+   * Answers with what the agency holds, sealed under the request's conversation. Files in `opts.files` are
+   * encrypted here, each under its own key, and uploaded into that conversation (kept as long as the
+   * request: `purpose: 'record'`) before the answer is sealed with their references beside any already in
+   * `answer.files`; only the two sides can open them.
+   */
   async provide(
     request: Pick<InformationRequestView, 'id' | 'channelId'>,
     answer: InformationResponseDocument,
+    opts: AnswerFiles = {},
   ): Promise<InformationRequestView> {
     if (!answer.text.trim()) throw new Error('Write what your agency holds before sending it.');
+    const uploaded: FileReference[] = [];
+    for (const [i, f] of (opts.files ?? []).entries()) {
+      uploaded.push(
+        await this.files.upload(request.channelId, f.source, {
+          name: f.name,
+          mediaType: f.mediaType,
+          size: f.size,
+          purpose: 'record',
+          onProgress: opts.onProgress ? (p) => opts.onProgress!(i, p) : undefined,
+        }),
+      );
+    }
+    const document: InformationResponseDocument = uploaded.length
+      ? { ...answer, files: [...(answer.files ?? []), ...uploaded] }
+      : answer;
     return this.records.sealedWrite(async () =>
       this.client.provideInformationResponse(request.id, {
-        response: await this.records.sealField(request.channelId, 'information-response', answer, {
+        response: await this.records.sealField(request.channelId, 'information-response', document, {
           recordId: request.id,
         }),
       }),

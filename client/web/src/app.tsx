@@ -4,6 +4,7 @@ import { Link, match, usePath } from './router.js';
 import { app } from './state/app.js';
 import { useObservable } from './state/observable.js';
 import { useHubWorker } from './state/referrals.js';
+import { useWaitingRequests } from './state/requests.js';
 import { Attest } from './screens/attest.js';
 import { AcceptInvitation } from './screens/invitation.js';
 import { MfaEnrolment } from './screens/mfa.js';
@@ -47,6 +48,7 @@ export function App() {
 function Header({ ready }: { ready: boolean }) {
   const me = useObservable(app.me);
   const hub = useHubWorker(ready);
+  const waiting = useWaitingRequests(ready);
   return (
     <header class="site-header">
       <div class="brand">
@@ -60,7 +62,18 @@ function Header({ ready }: { ready: boolean }) {
             <ul>
               {NAV.filter((n) => (!n.roles || n.roles.includes(me.user.role)) && (!n.hub || hub)).map((n) => (
                 <li key={n.href}>
-                  <Link href={n.href}>{n.label}</Link>
+                  <Link href={n.href}>
+                    {n.label}
+                    {n.href === '/requests' && waiting > 0 && (
+                      <>
+                        {' '}
+                        <span class="badge nav-badge">
+                          {waiting}
+                          <span class="visually-hidden"> waiting for your agency’s answer</span>
+                        </span>
+                      </>
+                    )}
+                  </Link>
                 </li>
               ))}
             </ul>
@@ -89,6 +102,8 @@ const NAV: { href: string; label: string; roles?: string[]; hub?: true }[] = [
   { href: '/meetings', label: 'Meetings' },
   { href: '/actions', label: 'My actions' },
   { href: '/families', label: 'Families' },
+  // Requests between agencies (issue 14): asked by lead workers and the hub, answered by agency admins.
+  { href: '/requests', label: 'Information requests', roles: ['practitioner', 'mash_worker', 'agency_admin'] },
   { href: '/referrals', label: 'My referrals', roles: ['practitioner', 'mash_worker', 'agency_admin'] },
   { href: '/referrals/queue', label: 'Hub queue', hub: true },
   { href: '/devices', label: 'Your devices' },

@@ -16,6 +16,8 @@ import { Referral } from './screens/referral.js';
 import { MakeReferral } from './screens/referral-new.js';
 import { HubQueue } from './screens/referral-queue.js';
 import { MyReferrals } from './screens/referrals.js';
+import { InformationRequest } from './screens/request.js';
+import { Requests } from './screens/requests.js';
 import { Search } from './screens/search.js';
 import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
@@ -42,6 +44,9 @@ export const ROUTES: [string, Screen][] = [
   ['/referrals/new', MakeReferral],
   ['/referrals/queue', HubQueue],
   ['/referrals/:ref', Referral],
+  // Information requests between agencies (issue 14): asked from a family's or a referral's page.
+  ['/requests', Requests],
+  ['/requests/:id', InformationRequest],
   ['/sessions', Sessions],
   ['/admin', Admin],
   ['/admin/agencies', AdminAgencies],

@@ -11,6 +11,7 @@ import { count } from '../ui/words.js';
 import { AddMember, FamilyMembers } from './family-members.js';
 import { ConsentRegister, RecordConsent, RecordLawfulBasis, RecordNotice } from './family-consent.js';
 import { FamilyPlan } from './family-plan.js';
+import { FamilyRequests } from './request-list.js';
 
 /** A family in the list, with its lead worker's name and how many members it has. */
 interface ListedFamily extends FamilySummary {
@@ -175,6 +176,9 @@ export function Family({ params }: { params: Record<string, string> }) {
             <a href="#plan">Whole-family plan</a>
           </li>
           <li>
+            <a href="#requests">Information requests</a>
+          </li>
+          <li>
             <a href="#lead">Lead worker history</a>
           </li>
         </ul>
@@ -212,6 +216,13 @@ export function Family({ params }: { params: Record<string, string> }) {
           Whole-family plan
         </h2>
         <FamilyPlan record={r} who={who} canChange={canChange} onStatus={setStatus} />
+      </section>
+
+      <section aria-labelledby="requests">
+        <h2 id="requests" tabIndex={-1}>
+          Information requests
+        </h2>
+        <FamilyRequests record={r} />
       </section>
 
       <section aria-labelledby="lead">

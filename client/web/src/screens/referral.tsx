@@ -31,6 +31,7 @@ import { Td } from '../ui/table.js';
 import { formatDay, LAWFUL_BASIS_LABELS } from '../ui/words.js';
 import { CloseReferral, DecideReferral, GiveKeys, RateReferral, ShareReferral, TakeOn } from './referral-actions.js';
 import { Deadline, RagTag, useNow } from './referral-parts.js';
+import { ReferralRequests } from './request-list.js';
 
 const REF = /^MASH-\d{4}-\d{6}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -304,6 +305,7 @@ function FullReferral(props: {
             ['concern', 'The concern'],
             ['screening', 'Screening'],
             ['sharing', 'Shared with partners'],
+            ...(hub ? [['requests', 'Information requests']] : []),
             ['decision', 'Decision'],
             ['timeline', 'Timeline'],
           ].map(([id, label]) => (
@@ -346,6 +348,15 @@ function FullReferral(props: {
         <Shares page={page} view={v} name={name} hub={hub} onChanged={onChanged} />
         {hub && open && <ShareReferral view={v} onDone={onChanged} />}
       </section>
+
+      {hub && (
+        <section aria-labelledby="requests">
+          <h2 id="requests" tabIndex={-1}>
+            Information requests
+          </h2>
+          <ReferralRequests view={v} canAsk={open} />
+        </section>
+      )}
 
       <section aria-labelledby="decision">
         <h2 id="decision" tabIndex={-1}>

@@ -19,13 +19,15 @@ export function FindPerson(props: {
   allow?: (person: UserDirectoryEntry) => boolean;
   /** Why someone listed by the directory is not offered, shown when the search found only such people. */
   allowHint?: string;
+  /** Search one agency only (say, the person's own when they assign someone of it). */
+  agencyId?: string;
 }) {
   const id = useId('find');
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<UserDirectoryEntry[] | null>(null);
   const search = useAction(async () => {
     if (query.trim().length < 2) throw new Error('Type at least two letters of their name or agency.');
-    const found = await app.secure.client.searchUsers(query.trim());
+    const found = await app.secure.client.searchUsers(query.trim(), props.agencyId);
     app.meet(found.map((p) => ({ userId: p.id, displayName: p.displayName })));
     setResults(found.filter((p) => p.id !== app.user.id));
   });

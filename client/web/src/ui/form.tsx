@@ -67,28 +67,38 @@ export function Field(
   );
 }
 
-/** A labelled multi-line text box. */
+/** A labelled multi-line text box, with its hint and error tied to it as `Field` does. */
 export function TextArea(
-  props: { label: string; hint?: string; value: string; onInput: (value: string) => void } & Omit<
-    TextareaHTMLAttributes,
-    'value' | 'onInput'
-  >,
+  props: {
+    label: string;
+    hint?: string;
+    error?: string | null;
+    value: string;
+    onInput: (value: string) => void;
+  } & Omit<TextareaHTMLAttributes, 'value' | 'onInput'>,
 ) {
-  const { label, hint, value, onInput, ...rest } = props;
+  const { label, hint, error, value, onInput, ...rest } = props;
   const id = useId('text');
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={`field${error ? ' field-error' : ''}`}>
       <label for={id}>{label}</label>
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
+      {error && (
+        <p class="error-text" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
       <textarea
         {...rest}
         id={id}
         value={value}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
         onInput={(e) => onInput(e.currentTarget.value)}
       />
     </div>
