@@ -58,7 +58,10 @@ export const referralSubject = z.strictObject({ kind: z.literal('referral'), ref
 export const informationRequestSubject = z.discriminatedUnion('kind', [familySubject, referralSubject]);
 export type InformationRequestSubject = z.infer<typeof informationRequestSubject>;
 export type InformationRequestSubjectKind = InformationRequestSubject['kind'];
-export const INFORMATION_REQUEST_SUBJECT_KINDS = ['family', 'referral'] as const satisfies readonly InformationRequestSubjectKind[];
+export const INFORMATION_REQUEST_SUBJECT_KINDS = [
+  'family',
+  'referral',
+] as const satisfies readonly InformationRequestSubjectKind[];
 
 // ── the decline rule ──
 // The server cannot read an explanation, so the declining client declares its length beside the sealed
