@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FamilyView, InformationRequestView } from '../client/sdk/index.js';
 import { cliAgencyAdmin, CLI_PASSPHRASE, cliAs, cliPerson, json, type CliAccount, type Result } from './support/cli.js';
@@ -121,14 +121,47 @@ describe('the strongroom CLI for information requests', () => {
     expect(assigned).toMatchObject({ code: 0 });
     expect(assigned.out).toContain('Assigned to officer person: they can read the question');
 
-    const provided = await bin(officer, ['requests', 'provide', id, '--text', 'Two call-outs, in March and June.']);
+    const log = path.join(officer.home, 'call-out log.txt');
+    const logText = 'Call-out log\n'.repeat(20_000);
+    await writeFile(log, logText);
+    const missing = await bin(officer, [
+      'requests',
+      'provide',
+      id,
+      '--text',
+      'See the log.',
+      '--attach',
+      log + '.gone',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`There is no file at ${log}.gone`);
+    expect(json<InformationRequestView>(await as(lead, ['--json', 'requests', 'show', id])).state).toBe('requested');
+
+    const provided = await bin(officer, [
+      'requests',
+      'provide',
+      id,
+      '--text',
+      'Two call-outs, in March and June.',
+      '--attach',
+      log,
+    ]);
     expect(provided).toMatchObject({ code: 0 });
     expect(provided.out).toContain('Accepted and answered');
+    expect(provided.out).toContain('and the file');
+    expect(provided.err).toContain('Uploading call-out log.txt: 100%');
 
     const read = await as(lead, ['requests', 'show', id]);
     expect(read.code).toBe(0);
     expect(read.out).toMatch(/Answer:\s+Two call-outs, in March and June\./);
+    expect(read.out).toContain(`Files (strongroom requests download ${id} <number>):\n  1. call-out log.txt (`);
     expect(read.out).toMatch(/You may:\s+close/);
+    const none = await as(lead, ['requests', 'download', id, '2', '--out', lead.home]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('The answer has no file "2": name it by its number (1 to 1) or its name.');
+    const saved = await bin(lead, ['requests', 'download', id, '1', '--out', lead.home]);
+    expect(saved).toMatchObject({ code: 0 });
+    expect(await readFile(path.join(lead.home, 'call-out log.txt'), 'utf8')).toBe(logText);
     expect(json<InformationRequestView>(await as(lead, ['--json', 'requests', 'close', id])).state).toBe('closed');
   });
 

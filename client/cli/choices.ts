@@ -21,3 +21,6 @@ export function oneOf<T extends string>(choices: readonly T[], value: string, fl
   if (!isOneOf(choices, value)) throw new CliUsageError(`${flag} is one of: ${choices.join(', ')}.`);
   return value;
 }
+
+/** For an option given more than once (`--attach a --attach b`): each value, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -16,6 +16,7 @@ import {
   type TrustAnchors,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
+import { collect } from '../choices.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { resolveFamily, resolveMeeting, secured } from '../secure.js';
 import { homeDir, keyStoreDir, loadSession } from '../state.js';
@@ -95,8 +96,6 @@ export interface VerifyExportOpts {
 
 /** `export verify`'s exit code for an export that is consistent but whose signers are not all anchored. */
 export const EXIT_NOT_ANCHORED = 5;
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * What the verifier already holds, from outside the export: the trust store of whoever is signed in on

@@ -154,6 +154,26 @@ export async function downloadFile(
 }
 
 /**
+ * The file a person named among a record's files: by its number as a listing shows it (`2`, `#2`) or by
+ * its name. `record` says whose files they are, for the refusal ("The referral", "The answer").
+ */
+export function chosenFile(files: readonly FileReference[], file: string, record: string): FileReference {
+  const n = /^#?\d+$/.test(file.trim()) ? Number(file.trim().replace('#', '')) : NaN;
+  const chosen = Number.isSafeInteger(n) ? files[n - 1] : files.find((f) => f.name === file);
+  if (chosen) return chosen;
+  throw new CliUsageError(
+    files.length
+      ? `${record} has no file "${file}": name it by its number (1 to ${files.length}) or its name.`
+      : `${record} has no files.`,
+  );
+}
+
+/** A record's files as a numbered list, with the command that saves one. */
+export const fileListing = (files: readonly FileReference[], saveWith: string): string =>
+  `\nFiles (${saveWith} <number>):\n` +
+  files.map((f, i) => `  ${i + 1}. ${f.name} (${fileSizeInWords(f.size)})`).join('\n');
+
+/**
  * Saves a file a reference names (from a message or a record), as `download` describes: a temporary file
  * renamed only once every piece checked out; 6 when it could not be verified.
  */

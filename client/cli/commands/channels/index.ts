@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CHANNEL_KINDS } from '../../../../contracts/channels.js';
 import type { Action } from '../../cli.js';
-import { orList } from '../../choices.js';
+import { collect, orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { createChannel, listChannels, showChannel } from './channels.js';
 import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, shareRecord } from './membership.js';
@@ -18,7 +18,6 @@ const CHANNEL_NAMING =
   'by the family’s reference (EH-2026-0001).';
 
 /** For an option given more than once (`--mention a --mention b`). */
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** How --mention names people, for the help of `send` and `edit`. */
 const MENTIONING =

@@ -8,11 +8,9 @@ import {
   REFERRAL_URGENCIES,
 } from '../../../../contracts/referrals.js';
 import type { Action } from '../../cli.js';
-import { orList } from '../../choices.js';
+import { collect, orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { claim, close, decide, download, list, queue, rate, share, show, submit } from './referrals.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The MASH hub ("Compass"): referrals in, screening, sharing, decisions. */
 export function registerReferralCommands(program: Command, action: Action): void {

@@ -7,7 +7,6 @@ import {
 import { LAWFUL_BASES } from '../../../../contracts/consent.js';
 import {
   decideReferral,
-  fileSizeInWords,
   rateReferral,
   readReferral,
   shareReferral,
@@ -19,7 +18,7 @@ import {
   type SecureSession,
 } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
-import { fileAt, progressLines, saveFile, type DownloadOpts } from '../channels/files.js';
+import { chosenFile, fileAt, fileListing, progressLines, saveFile, type DownloadOpts } from '../channels/files.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { date, Names, resolveFamily, resolveUser } from '../../secure.js';
@@ -166,16 +165,7 @@ export async function download(
 ): Promise<number | void> {
   const { opened } = await readReferral(s, ref(which));
   if (!opened) throw new CliUsageError('Only the hub and the partners it shared the referral with can read its files.');
-  const files = opened.content?.files ?? [];
-  const n = /^#?\d+$/.test(file.trim()) ? Number(file.trim().replace('#', '')) : NaN;
-  const chosen = Number.isSafeInteger(n) ? files[n - 1] : files.find((f) => f.name === file);
-  if (!chosen) {
-    throw new CliUsageError(
-      files.length
-        ? `The referral has no file "${file}": name it by its number (1 to ${files.length}) or its name.`
-        : 'The referral has no files.',
-    );
-  }
+  const chosen = chosenFile(opened.content?.files ?? [], file, 'The referral');
   return saveFile(ctx, s, o, chosen);
 }
 
@@ -229,12 +219,7 @@ function renderFull(o: OpenedReferral, names: Names): string {
   ];
   const files = o.content?.files ?? [];
   if (files.length) {
-    parts.push(
-      '\nFiles (strongroom referrals download ' +
-        (v.ref ?? v.id) +
-        ' <number>):\n' +
-        files.map((f, i) => `  ${i + 1}. ${f.name} (${fileSizeInWords(f.size)})`).join('\n'),
-    );
+    parts.push(fileListing(files, `strongroom referrals download ${v.ref ?? v.id}`));
   }
   if (o.ratings.length) {
     parts.push(

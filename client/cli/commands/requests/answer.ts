@@ -7,6 +7,7 @@ import {
   type SecureSession,
 } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
+import { fileAt, progressLines } from '../channels/files.js';
 import { resolveRequest, resolveUser } from '../../secure.js';
 
 /** `requests accept`: the agency will answer. */
@@ -47,17 +48,25 @@ export async function assignRequest(
 export async function provideRequest(
   ctx: CliContext,
   s: SecureSession,
-  o: { text: string },
+  o: { text: string; attach?: string[]; quiet?: boolean },
   which: string,
 ): Promise<void> {
   if (!o.text.trim()) throw new CliUsageError('--text is empty: write what your agency holds.');
+  // Every file is found before anything is sent or accepted.
+  const files = await Promise.all((o.attach ?? []).map((f) => fileAt(f)));
   let request = await s.client.informationRequest(await resolveRequest(s, which));
   const accepted = request.state === 'requested' && request.actions.includes('accept');
   if (accepted) request = await s.client.acceptInformationRequest(request.id);
-  const r = await s.provideInformation(request, { text: o.text.trim() });
+  const progress = files.map((f) => progressLines(ctx, 'Uploading', f.name, o.quiet));
+  const r = await s.provideInformation(
+    request,
+    { text: o.text.trim() },
+    { files, onProgress: (i, p) => progress[i]?.(p) },
+  );
+  const sent = files.length ? ` and ${files.length === 1 ? 'the file' : `the ${files.length} files`}` : '';
   ctx.print(
     r,
-    `${accepted ? 'Accepted and answered' : 'Answered'}: ${r.requestedBy.displayName} (${r.requestedBy.agencyName}) can read what you sent.\n`,
+    `${accepted ? 'Accepted and answered' : 'Answered'}: ${r.requestedBy.displayName} (${r.requestedBy.agencyName}) can read what you sent${sent}.\n`,
   );
 }
 

@@ -5,11 +5,11 @@ import {
   INFORMATION_REQUEST_STATES,
 } from '../../../../contracts/information-requests.js';
 import type { Action } from '../../cli.js';
-import { orList } from '../../choices.js';
+import { collect, orList } from '../../choices.js';
 import { secured } from '../../secure.js';
 import { acceptRequest, assignRequest, declineRequest, provideRequest } from './answer.js';
 import { closeRequest, sendRequest, withdrawRequest } from './ask.js';
-import { listRequests, showRequest } from './show.js';
+import { downloadRequestFile, listRequests, showRequest } from './show.js';
 
 const NAMING =
   '\nA request is named by its id, or by its first characters as `requests list` shows them. Families are\n' +
@@ -71,7 +71,20 @@ export function registerRequestCommands(program: Command, action: Action): void 
     .command('provide <request>')
     .description('Answer with what your agency holds (encrypted); accepts the request first if need be')
     .requiredOption('--text <text>', 'what your agency holds and can share')
+    .option('--attach <file>', 'a file to send with the answer, encrypted here (repeat for more)', collect)
+    .option('--quiet', 'no upload progress')
+    .addHelpText(
+      'after',
+      '\nExample:\n  strongroom requests provide 1f3a9c2e --text "Two call-outs; the log is attached." --attach callouts.pdf',
+    )
     .action(action(secured(provideRequest)));
+  requests
+    .command('download <request> <file>')
+    .description('Save a file sent with an answer (its number in `requests show`, or its name), checked as it arrives')
+    .option('--out <path>', 'where to save it (a file, or a folder); default: its name, here')
+    .option('--force', 'replace a file that is already there')
+    .option('--quiet', 'no progress')
+    .action(action(secured(downloadRequestFile)));
   requests
     .command('decline <request>')
     .description(

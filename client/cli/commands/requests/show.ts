@@ -8,8 +8,9 @@ import {
 } from '../../../sdk/node.js';
 import { INFORMATION_REQUEST_BOXES, INFORMATION_REQUEST_STATES } from '../../../../contracts/information-requests.js';
 import { oneOf } from '../../choices.js';
-import { EXIT_UNVERIFIED, type CliContext } from '../../context.js';
+import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
+import { chosenFile, fileListing, saveFile, type DownloadOpts } from '../channels/files.js';
 import { resolveRequest } from '../../secure.js';
 
 /** The words a person reads for each state. */
@@ -100,6 +101,8 @@ export async function showRequest(
       ...(r.answeredBy ? [['Answered by', `${r.answeredBy.displayName} at ${r.answeredAt}`] as [string, unknown]] : []),
       ['You may', r.actions.length ? r.actions.join(', ') : 'nothing more'],
     ]);
+    const files = o?.response?.files ?? [];
+    if (files.length) out += fileListing(files, `strongroom requests download ${r.id.slice(0, 8)}`) + '\n';
     if (warning) out += `Warning: ${warning}\n`;
     return out;
   });
@@ -107,4 +110,19 @@ export async function showRequest(
     if (ctx.json) ctx.io.err(`Warning: ${warning}\n`);
     return EXIT_UNVERIFIED;
   }
+}
+
+/** `requests download`: a file sent with the answer, by its number in `requests show` or its name. */
+export async function downloadRequestFile(
+  ctx: CliContext,
+  s: SecureSession,
+  o: DownloadOpts,
+  which: string,
+  file: string,
+): Promise<number | void> {
+  const r = await s.client.informationRequest(await resolveRequest(s, which));
+  if (!r.response) throw new CliUsageError('The request has no answer yet, so no files.');
+  const o2 = await opened(s, r);
+  if (!o2?.response) throw new CliUsageError('This device cannot decrypt the answer, so it cannot open its files.');
+  return saveFile(ctx, s, o, chosenFile(o2.response.files ?? [], file, 'The answer'));
 }
