@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { dumpDatabase, markerForms } from '../support/secure.js';
 import type { Person as Account } from '../support/world.js';
@@ -12,12 +13,22 @@ const CONCERN = `Arrives hungry most mornings ${MARKER}`;
 const RATIONALE = `Police hold two recent incidents ${MARKER}`;
 const JUSTIFICATION = `Risk of significant harm ${MARKER}`;
 const DECISION_WHY = `Needs a family-wide plan ${MARKER}`;
+const FORM_NAME = `referral-form-${MARKER}.txt`;
+const FORM_BYTES = Buffer.from(`Referral form ${MARKER}\nAttendance: 71% this term\n`);
+const POLICE_QUESTION = `Any call-outs to the home this year? ${MARKER}`;
+const POLICE_ANSWER = `Two domestic call-outs, in March and June ${MARKER}`;
+const LOG_NAME = 'call-out-log.txt';
+const LOG_BYTES = Buffer.from(`Call-out log ${MARKER}\n2026-03-02\n2026-06-19\n`);
+const HEALTH_QUESTION = `Health visiting contacts since January? ${MARKER}`;
+const HEALTH_REASON = `We cannot share health records without the mother’s consent ${MARKER}`;
 
 /**
- * The MASH hub's referrals in the browser (issue 14): a school practitioner makes a referral and gets its
- * reference at once; the hub worker sees it arrive in the queue, takes it on, rates it red, shares it
- * with a police practitioner on a lawful basis (the family did not agree) and decides early help,
- * opening a family led by a council practitioner. The referrer, moved to the receipt when the hub took
+ * The MASH hub's referrals in the browser (issue 14), the whole story: a school practitioner makes a
+ * referral with a file and gets its reference at once; the hub worker sees it arrive in the queue, takes
+ * it on, downloads the file, rates it red, and asks the police and health what they hold: the police
+ * answer with a file, health decline with a written reason. The hub shares the referral with a police
+ * practitioner on a lawful basis (the family did not agree) and decides early help, opening a family led
+ * by a council practitioner. The referrer, moved to the receipt when the hub took
  * it on, sees the decision and not the reasons; the police practitioner reads it all; a health
  * practitioner it was not shared with is told, in plain words, that they cannot open it. Every screen
  * passes axe, reads plainly and reflows at 320 px; the server never holds a word of it in clear.
@@ -29,12 +40,15 @@ describeBrowser('MASH referrals in the browser', () => {
   let hubWorker: Omit<Account, 'client'>;
   let officer: Omit<Account, 'client'>;
   let nurse: Omit<Account, 'client'>;
+  let policeAdmin: Omit<Account, 'client'>;
+  let healthAdmin: Omit<Account, 'client'>;
   let teacherPage: Page;
   let hubPage: Page;
   let ref: string;
 
   beforeAll(async () => {
-    server = await startBrowserServer();
+    // Agency administrators sign in with a password only here: two-factor sign-in has its own tests.
+    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'auditor' } });
     const w = server.world;
     await w.agreement();
     const hub = await w.agency('Compass MASH', { mashHub: true });
@@ -46,6 +60,8 @@ describeBrowser('MASH referrals in the browser', () => {
     teacher = await w.account(school, 'practitioner', 'teacher', { displayName: 'Tom Reed' });
     officer = await w.account(police, 'practitioner', 'officer', { displayName: 'Olu Adeyemi' });
     nurse = await w.account(health, 'practitioner', 'nurse', { displayName: 'Nia Evans' });
+    policeAdmin = await w.account(police, 'agency_admin', 'police-admin', { displayName: 'Pat Morgan' });
+    healthAdmin = await w.account(health, 'agency_admin', 'health-admin', { displayName: 'Hal Reid' });
     await w.account(council, 'practitioner', 'lead', { displayName: 'Lena Marsh' });
   });
   afterAll(() => server.close());
@@ -96,6 +112,11 @@ describeBrowser('MASH referrals in the browser', () => {
     await form.getByLabel('What happened, or what worries you?').fill(CONCERN);
     await form.getByLabel('When did it happen? (optional)').fill('Since September');
     await form.getByLabel('Evidence (optional)').fill('Seen by two members of staff');
+    await form.getByLabel('Add files').setInputFiles({ name: FORM_NAME, mimeType: 'text/plain', buffer: FORM_BYTES });
+    await form
+      .getByRole('list', { name: 'Files to send' })
+      .getByText(new RegExp(`${FORM_NAME} \\(\\d+ bytes\\)`))
+      .waitFor();
     await checkScreen(teacherPage, 'referral-new');
     await form.getByRole('button', { name: 'Send the referral' }).click();
 
@@ -110,6 +131,7 @@ describeBrowser('MASH referrals in the browser', () => {
     await teacherPage.getByRole('link', { name: 'See the referral' }).click();
     await teacherPage.getByRole('heading', { level: 1, name: `Referral ${ref}` }).waitFor();
     await teacherPage.getByText(CONCERN).waitFor({ timeout: 30_000 });
+    await teacherPage.getByRole('button', { name: `Download ${FORM_NAME}` }).waitFor();
     await teacherPage.getByText(/The hub has not taken this referral on yet/).waitFor();
     await checkScreen(teacherPage, 'referral-referrer-before');
   });
@@ -131,6 +153,13 @@ describeBrowser('MASH referrals in the browser', () => {
     await expectText(hubPage.getByRole('row').filter({ hasText: CHILD }), /3 February 2016/);
     await hubPage.getByText(CONCERN).waitFor();
     await checkScreen(hubPage, 'referral-hub-received');
+    // The file the school sent: the same bytes, decrypted in this page.
+    const [download] = await Promise.all([
+      hubPage.waitForEvent('download'),
+      hubPage.getByRole('button', { name: `Download ${FORM_NAME}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(FORM_NAME);
+    expect((await readFile(await download.path())).equals(FORM_BYTES)).toBe(true);
 
     await hubPage.getByRole('button', { name: 'Take it on' }).click();
     await hubPage
@@ -152,6 +181,80 @@ describeBrowser('MASH referrals in the browser', () => {
     await hubPage.getByRole('status').filter({ hasText: 'Rated red.' }).waitFor();
     await hubPage.getByRole('row').filter({ hasText: RATIONALE }).waitFor();
     await expectText(hubPage.locator('.summary').first(), /Due in [34] hours/);
+  });
+
+  it('the hub asks the police and health what they hold; the police answer with a file, health decline', async () => {
+    // The agencies' administrators have their browsers set up first, so each is given the keys when asked.
+    const police = (await chromium.person('police admin')).page;
+    await signIn(police, server.url('/'), policeAdmin);
+    await setUpFirstBrowser(police);
+    const health = (await chromium.person('health admin')).page;
+    await signIn(health, server.url('/'), healthAdmin);
+    await setUpFirstBrowser(health);
+
+    for (const [agency, question] of [
+      ['Northshire Police', POLICE_QUESTION],
+      ['Northshire Health', HEALTH_QUESTION],
+    ]) {
+      await hubPage.locator('summary', { hasText: 'Ask another agency for information' }).click();
+      const ask = hubPage.getByRole('form', { name: 'Ask another agency for information' });
+      await ask.getByLabel('Agency to ask').selectOption({ label: agency });
+      await ask.getByLabel('What do you want to know?').fill(question);
+      await ask.getByLabel('Why do you need it?').fill('Screening a referral rated red');
+      await ask.getByLabel('Answer needed by').fill(dayFromNow(1));
+      await ask.getByRole('button', { name: 'Send the request' }).click();
+      await hubPage.getByText(question).waitFor({ timeout: 30_000 });
+      await hubPage.getByRole('link', { name: `Referral ${ref}` }).click();
+      await hubPage.getByRole('heading', { level: 1, name: `Referral ${ref}` }).waitFor();
+    }
+    const asked = hubPage.getByRole('region', { name: 'Information requests' });
+    await expectText(asked.getByRole('row').filter({ hasText: 'Northshire Police' }), /Waiting to be accepted/);
+    await expectText(asked.getByRole('row').filter({ hasText: 'Northshire Health' }), /Waiting to be accepted/);
+    await expectText(asked.getByRole('row').filter({ hasText: 'Northshire Health' }), /\bYou\b/);
+
+    // The police accept and answer with their log.
+    await openInboxRequest(police, ref, POLICE_QUESTION);
+    await police.getByRole('button', { name: 'Accept the request' }).click();
+    await police.locator('summary', { hasText: 'Answer the request' }).click();
+    const answer = police.getByRole('form', { name: 'Answer the request' });
+    await answer.getByLabel('What your agency holds').fill(POLICE_ANSWER);
+    await answer.getByLabel('Add files').setInputFiles({ name: LOG_NAME, mimeType: 'text/plain', buffer: LOG_BYTES });
+    await answer.getByRole('button', { name: 'Send the answer' }).click();
+    await police
+      .getByRole('status')
+      .filter({ hasText: 'Answer sent with 1 file. Hana Shah (Compass MASH) can read it now.' })
+      .waitFor({ timeout: 30_000 });
+
+    // Health decline, with a reason the hub reads.
+    await openInboxRequest(health, ref, HEALTH_QUESTION);
+    await health.locator('summary', { hasText: 'Decline the request' }).click();
+    const decline = health.getByRole('form', { name: 'Decline the request' });
+    await decline.getByLabel('Why will your agency not share this?').fill(HEALTH_REASON);
+    await decline.getByRole('button', { name: 'Decline the request' }).click();
+    await health
+      .getByRole('status')
+      .filter({ hasText: 'Declined. Hana Shah (Compass MASH) can read your reason now.' })
+      .waitFor({ timeout: 30_000 });
+
+    // The hub reads both from the referral, and downloads the police's file.
+    await expectText(asked.getByRole('row').filter({ hasText: 'Northshire Health' }), /Declined/);
+    await expectText(asked.getByRole('row').filter({ hasText: 'Northshire Police' }), /Answered/);
+    await asked.getByRole('row').filter({ hasText: 'Northshire Police' }).getByRole('link').click();
+    const answered = hubPage.getByRole('region', { name: 'The answer' });
+    await answered.getByText(POLICE_ANSWER).waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([
+      hubPage.waitForEvent('download'),
+      answered.getByRole('button', { name: `Download ${LOG_NAME}` }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(LOG_BYTES)).toBe(true);
+    await hubPage.getByRole('link', { name: `Referral ${ref}` }).click();
+    await asked.getByRole('row').filter({ hasText: 'Northshire Health' }).getByRole('link').click();
+    await hubPage.getByRole('region', { name: 'Why it was declined' }).getByText(HEALTH_REASON).waitFor({
+      timeout: 30_000,
+    });
+    await hubPage.getByRole('link', { name: `Referral ${ref}` }).click();
+    await hubPage.getByRole('heading', { level: 1, name: `Referral ${ref}` }).waitFor();
+    await checkScreen(hubPage, 'referral-requests-answered');
   });
 
   it('the hub shares it with a police practitioner on a lawful basis, since the family did not agree', async () => {
@@ -200,6 +303,10 @@ describeBrowser('MASH referrals in the browser', () => {
     await expectText(timeline, /Made by Tom Reed, received and acknowledged as MASH-/);
     await expectText(timeline, /Taken on for screening by you\./);
     await expectText(timeline, /Rated red by you; screening due by/);
+    await expectText(
+      timeline,
+      /You asked Northshire Police for information\.\s[\s\S]*You asked Northshire Health for information\./,
+    );
     await expectText(timeline, /Shared with Olu Adeyemi by you, on a lawful basis without consent\./);
     await expectText(timeline, /Decided by you: early help \(family EH-\d{4}-\d{4}, led by Lena Marsh\)\./);
     await checkScreen(hubPage, 'referral-hub-decided');
@@ -216,7 +323,17 @@ describeBrowser('MASH referrals in the browser', () => {
   it('the referrer sees the decision and not the reasons', async () => {
     await expectText(teacherPage.locator('.summary'), /Early help/);
     const text = await teacherPage.locator('main').innerText();
-    for (const secret of [DECISION_WHY, RATIONALE, JUSTIFICATION, CONCERN, 'Olu Adeyemi']) {
+    for (const secret of [
+      DECISION_WHY,
+      RATIONALE,
+      JUSTIFICATION,
+      CONCERN,
+      'Olu Adeyemi',
+      POLICE_ANSWER,
+      HEALTH_REASON,
+      LOG_NAME,
+      FORM_NAME,
+    ]) {
       expect(text).not.toContain(secret);
     }
     await expectText(teacherPage.locator('.summary'), /Red/);
@@ -241,6 +358,14 @@ describeBrowser('MASH referrals in the browser', () => {
     await police.getByRole('region', { name: 'Shared with you by the hub' }).getByRole('link', { name: ref }).click();
     await police.getByText(CONCERN).waitFor({ timeout: 30_000 });
     await police.getByRole('row').filter({ hasText: JUSTIFICATION }).waitFor();
+    const [download] = await Promise.all([
+      police.waitForEvent('download'),
+      police.getByRole('button', { name: `Download ${FORM_NAME}` }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(FORM_BYTES)).toBe(true);
+    // What partners answered the hub stays with the hub.
+    const partnerView = await police.locator('main').innerText();
+    for (const secret of [POLICE_ANSWER, HEALTH_REASON]) expect(partnerView).not.toContain(secret);
     await expect(police.getByRole('button', { name: 'Take it on' }).count()).resolves.toBe(0);
     await expect(police.locator('summary', { hasText: 'Rate it' }).count()).resolves.toBe(0);
     await checkScreen(police, 'referral-partner');
@@ -272,6 +397,20 @@ async function goWithin(page: Page, path: string): Promise<void> {
     history.pushState(null, '', p);
     dispatchEvent(new PopStateEvent('popstate'));
   }, path);
+}
+
+/** Opens, from the requests screen, the request asked of this person's agency with this question. */
+async function openInboxRequest(page: Page, ref: string, question: string): Promise<void> {
+  await nav(page, 'Information requests').click();
+  const row = page.getByRole('region', { name: 'Asked of your agency' }).getByRole('row').filter({ hasText: ref });
+  await row.getByRole('link', { name: new RegExp(ref) }).click();
+  await page.getByText(question).waitFor({ timeout: 30_000 });
+}
+
+/** A day `n` days from today on this computer's calendar, as a date input takes it. */
+function dayFromNow(n: number): string {
+  const d = new Date(Date.now() + n * 86_400_000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** A link of the main navigation. */

@@ -392,7 +392,10 @@ describeBrowser('information requests in the browser', () => {
       hasText: 'Northshire Police',
     });
     await expectText(listed, /Waiting to be accepted/);
-    await expectText(hubPage.getByRole('region', { name: 'Timeline' }), /asked a partner agency for information/);
+    await expectText(
+      hubPage.getByRole('region', { name: 'Timeline' }),
+      /You asked Northshire Police for information\./,
+    );
 
     // The police administrator, on the requests screen, sees it arrive with the referral's reference.
     await nav(policePage, 'Information requests').click();

@@ -8,12 +8,7 @@ import {
   type ReferralUrgency,
 } from '../../../../contracts/referrals.js';
 import type { ReferralDocument } from '../../../../contracts/sealed.js';
-import {
-  fileSizeInWords,
-  submitReferral,
-  type ReferralReceipt,
-  type ReferralSettingsView,
-} from '../../../sdk/browser.js';
+import { submitReferral, type ReferralReceipt, type ReferralSettingsView } from '../../../sdk/browser.js';
 import { Link } from '../router.js';
 import { app } from '../state/app.js';
 import {
@@ -30,6 +25,7 @@ import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDateTime, PageTitle, TextArea, useAction } from '../ui/form.js';
 import { useLoad } from '../ui/status.js';
 import { today } from '../ui/words.js';
+import { FilePicker, useChosenFiles } from '../ui/file-picker.js';
 
 /** One person the concern is about, as the form holds them. */
 interface SubjectRow {
@@ -75,8 +71,7 @@ function ReferralForm(props: { settings: ReferralSettingsView; onSent: (receipt:
   const { settings } = props;
   // Files are encrypted in this page with their own keys and uploaded into the referral's conversation
   // before the referral itself is sent; only the hub (and partners it shares with) can open them.
-  const [files, setFiles] = useState<File[]>([]);
-  const [uploaded, setUploaded] = useState<number[]>([]);
+  const chosen = useChosenFiles();
   const [categories, setCategories] = useState<string[]>([]);
   const [urgency, setUrgency] = useState<ReferralUrgency | ''>('');
   const [consent, setConsent] = useState<FamilyConsent | ''>('');
@@ -119,15 +114,10 @@ function ReferralForm(props: { settings: ReferralSettingsView; onSent: (receipt:
         ...(p.dateOfBirth ? { dateOfBirth: p.dateOfBirth } : {}),
       })),
       content,
-      files: files.map((f) => ({
-        source: f.stream(),
-        name: f.name,
-        mediaType: f.type || 'application/octet-stream',
-        size: f.size,
-      })),
-      onProgress: (i, p) => setUploaded((list) => list.map((n, j) => (j === i ? p.bytes : n))),
+      files: chosen.toSend(),
+      onProgress: chosen.onProgress,
     });
-    setFiles([]);
+    chosen.clear();
     app.inbox.refreshSoon();
     props.onSent(receipt);
   });
@@ -245,54 +235,7 @@ function ReferralForm(props: { settings: ReferralSettingsView; onSent: (receipt:
         onInput={setEvidence}
       />
 
-      <fieldset class="files">
-        <legend>Files (optional)</legend>
-        <p class="hint" id="referral-files-hint">
-          Referral forms, reports or photographs. They are encrypted on this device before they are sent.
-        </p>
-        <label for="referral-files">Add files</label>
-        <input
-          id="referral-files"
-          type="file"
-          multiple
-          aria-describedby="referral-files-hint"
-          disabled={send.busy}
-          onChange={(e) => {
-            const input = e.currentTarget;
-            const chosen = [...(input.files ?? [])];
-            setFiles((list) => [...list, ...chosen]);
-            setUploaded((list) => [...list, ...chosen.map(() => 0)]);
-            input.value = '';
-          }}
-        />
-        {files.length > 0 && (
-          <ul class="file-list" aria-label="Files to send">
-            {files.map((f, i) => (
-              <li key={`${f.name}-${i}`}>
-                <span>
-                  {f.name} ({fileSizeInWords(f.size)})
-                </span>
-                {send.busy ? (
-                  <progress max={f.size || 1} value={uploaded[i] ?? 0} aria-label={`Uploading ${f.name}`}>
-                    {Math.round(((uploaded[i] ?? 0) * 100) / (f.size || 1))}%
-                  </progress>
-                ) : (
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => {
-                      setFiles((list) => list.filter((_, j) => j !== i));
-                      setUploaded((list) => list.filter((_, j) => j !== i));
-                    }}
-                  >
-                    Remove {f.name}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </fieldset>
+      <FilePicker id="referral-files" hint="Referral forms, reports or photographs." chosen={chosen} busy={send.busy} />
 
       <Button type="submit" busy={send.busy}>
         Send the referral

@@ -405,7 +405,7 @@ function FullReferral(props: {
           {v.timeline.map((e, i) => (
             <li key={`${e.at}-${i}`}>
               <time dateTime={e.at}>{formatDateTime(e.at)}</time>{' '}
-              <span>{capitalise(timelineText(e, name, formatDateTime))}</span>
+              <span>{capitalise(timelineText(e, name, formatDateTime, (id) => page.agencies.get(id)))}</span>
             </li>
           ))}
         </ol>

@@ -6,7 +6,6 @@ import {
 } from '../../../../contracts/information-requests.js';
 import {
   explanationTooShort,
-  fileSizeInWords,
   isTrustRefusal,
   type InformationRequestView,
   type UserDirectoryEntry,
@@ -15,6 +14,7 @@ import { app, messageOf } from '../state/app.js';
 import { ConfirmButton } from '../ui/confirm.js';
 import { FindPerson } from '../ui/find-person.js';
 import { Button, ErrorSummary, TextArea, useAction } from '../ui/form.js';
+import { FilePicker, useChosenFiles } from '../ui/file-picker.js';
 
 /**
  * What each side does on a request's page: the agency asked accepts it, its administrators give it to
@@ -113,27 +113,17 @@ export function AssignRequest({ view, onDone }: { view: InformationRequestView; 
  */
 export function ProvideAnswer({ view, onDone }: { view: InformationRequestView; onDone: Done }) {
   const [text, setText] = useState('');
-  const [files, setFiles] = useState<File[]>([]);
-  const [uploaded, setUploaded] = useState<number[]>([]);
+  const chosen = useChosenFiles();
   const provide = useAction(async () => {
     if (!text.trim()) throw new Error('Write what your agency holds before sending it.');
-    setUploaded(files.map(() => 0));
     await app.secure.provideInformation(
       view,
       { text: text.trim() },
-      {
-        files: files.map((f) => ({
-          source: f.stream(),
-          name: f.name,
-          mediaType: f.type || 'application/octet-stream',
-          size: f.size,
-        })),
-        onProgress: (i, p) => setUploaded((list) => list.map((n, j) => (j === i ? p.bytes : n))),
-      },
+      { files: chosen.toSend(), onProgress: chosen.onProgress },
     );
-    const sent = files.length;
+    const sent = chosen.files.length;
     setText('');
-    setFiles([]);
+    chosen.clear();
     await onDone(
       `Answer sent${sent ? ` with ${sent} ${sent === 1 ? 'file' : 'files'}` : ''}. ${view.requestedBy.displayName} (${view.requestedBy.agencyName}) can read it now.`,
     );
@@ -155,54 +145,12 @@ export function ProvideAnswer({ view, onDone }: { view: InformationRequestView; 
         </p>
         <ErrorSummary error={provide.error} />
         <TextArea label="What your agency holds" rows={6} value={text} onInput={setText} />
-        <fieldset class="files">
-          <legend>Files (optional)</legend>
-          <p class="hint" id={`answer-files-hint-${view.id}`}>
-            Reports or records to send with the answer. They are encrypted on this device before they are sent.
-          </p>
-          <label for={`answer-files-${view.id}`}>Add files</label>
-          <input
-            id={`answer-files-${view.id}`}
-            type="file"
-            multiple
-            aria-describedby={`answer-files-hint-${view.id}`}
-            disabled={provide.busy}
-            onChange={(e) => {
-              const input = e.currentTarget;
-              const chosen = [...(input.files ?? [])];
-              setFiles((list) => [...list, ...chosen]);
-              setUploaded((list) => [...list, ...chosen.map(() => 0)]);
-              input.value = '';
-            }}
-          />
-          {files.length > 0 && (
-            <ul class="file-list" aria-label="Files to send">
-              {files.map((f, i) => (
-                <li key={`${f.name}-${i}`}>
-                  <span>
-                    {f.name} ({fileSizeInWords(f.size)})
-                  </span>
-                  {provide.busy ? (
-                    <progress max={f.size || 1} value={uploaded[i] ?? 0} aria-label={`Uploading ${f.name}`}>
-                      {Math.round(((uploaded[i] ?? 0) * 100) / (f.size || 1))}%
-                    </progress>
-                  ) : (
-                    <button
-                      type="button"
-                      class="link"
-                      onClick={() => {
-                        setFiles((list) => list.filter((_, j) => j !== i));
-                        setUploaded((list) => list.filter((_, j) => j !== i));
-                      }}
-                    >
-                      Remove {f.name}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-        </fieldset>
+        <FilePicker
+          id={`answer-files-${view.id}`}
+          hint="Reports or records to send with the answer."
+          chosen={chosen}
+          busy={provide.busy}
+        />
         <Button type="submit" busy={provide.busy}>
           Send the answer
         </Button>

@@ -20,10 +20,13 @@ export function RequestTable({
   box,
   rows,
   now,
+  onRecordPage = false,
 }: {
   box: 'inbox' | 'outbox';
   rows: InformationRequestView[];
   now: number;
+  /** On the family's or referral's own page: each request is named by the agency asked, not the record. */
+  onRecordPage?: boolean;
 }) {
   const inbox = box === 'inbox';
   return (
@@ -33,8 +36,9 @@ export function RequestTable({
       </caption>
       <thead>
         <tr>
-          <th scope="col">About</th>
+          {!onRecordPage && <th scope="col">About</th>}
           <th scope="col">{inbox ? 'Asked by' : 'Asked of'}</th>
+          {onRecordPage && <th scope="col">Asked by</th>}
           <th scope="col">Due</th>
           <th scope="col">Where it is</th>
           {inbox && <th scope="col">Assigned to</th>}
@@ -43,25 +47,39 @@ export function RequestTable({
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} class={r.overdue ? 'row-overdue' : undefined}>
-            <th scope="row">
-              <Link href={`/requests/${r.id}`}>
-                {r.subject.reference}
-                <span class="visually-hidden">
-                  {inbox ? `, from ${r.requestedBy.agencyName}` : `, to ${r.toAgency.name}`}
-                </span>
-              </Link>
-              <span class="covers">{r.subject.kind === 'family' ? 'A family' : 'A referral'}</span>
-            </th>
-            <Td label={inbox ? 'Asked by' : 'Asked of'}>
-              {inbox ? (
-                <>
-                  {r.requestedBy.displayName}
-                  <span class="covers">{r.requestedBy.agencyName}</span>
-                </>
-              ) : (
-                r.toAgency.name
-              )}
-            </Td>
+            {onRecordPage ? (
+              <>
+                <th scope="row">
+                  <Link href={`/requests/${r.id}`}>{r.toAgency.name}</Link>
+                </th>
+                <Td label="Asked by">
+                  {r.requestedBy.userId === app.user.id ? 'You' : r.requestedBy.displayName}
+                  <span class="covers">on {formatDateTime(r.createdAt)}</span>
+                </Td>
+              </>
+            ) : (
+              <>
+                <th scope="row">
+                  <Link href={`/requests/${r.id}`}>
+                    {r.subject.reference}
+                    <span class="visually-hidden">
+                      {inbox ? `, from ${r.requestedBy.agencyName}` : `, to ${r.toAgency.name}`}
+                    </span>
+                  </Link>
+                  <span class="covers">{r.subject.kind === 'family' ? 'A family' : 'A referral'}</span>
+                </th>
+                <Td label={inbox ? 'Asked by' : 'Asked of'}>
+                  {inbox ? (
+                    <>
+                      {r.requestedBy.displayName}
+                      <span class="covers">{r.requestedBy.agencyName}</span>
+                    </>
+                  ) : (
+                    r.toAgency.name
+                  )}
+                </Td>
+              </>
+            )}
             <Td label="Due">
               {isOpen(r.state) ? (
                 <Deadline at={r.dueAt} overdue={r.overdue} now={now} />
@@ -111,7 +129,7 @@ export function FamilyRequests({ record }: { record: FamilyRecord }) {
               : 'Only the family’s lead worker asks other agencies what they hold about the family.'}
           </p>
         ) : (
-          <RequestTable box="outbox" rows={list.data} now={now} />
+          <RequestTable box="outbox" rows={list.data} now={now} onRecordPage />
         ))}
       {lead && (
         <AskForInformation
@@ -145,7 +163,7 @@ export function ReferralRequests({ view, canAsk }: { view: ReferralView; canAsk:
         (list.data.length === 0 ? (
           <p>The hub has not asked a partner agency about this referral.</p>
         ) : (
-          <RequestTable box="outbox" rows={list.data} now={now} />
+          <RequestTable box="outbox" rows={list.data} now={now} onRecordPage />
         ))}
       {canAsk && view.ref && agencies.data && (
         <AskForInformation

@@ -76,6 +76,18 @@ describe('referral words', () => {
         name,
         fmt,
       ),
+      asked: timelineText(
+        { kind: 'information_requested', actorUserId: 'u1', details: { agencyId: 'a1', requestId: 'r1' } },
+        name,
+        fmt,
+        (id) => (id === 'a1' ? 'Northshire Police' : undefined),
+      ),
+      askedUnknown: timelineText(
+        { kind: 'information_requested', actorUserId: 'u1', details: { agencyId: 'a2', requestId: 'r2' } },
+        name,
+        fmt,
+        (id) => (id === 'a1' ? 'Northshire Police' : undefined),
+      ),
       closed: timelineText({ kind: 'closed', actorUserId: 'u1', details: {} }, name, fmt),
       unknownLead: timelineText(
         {
@@ -94,6 +106,8 @@ describe('referral words', () => {
       rated: 'Rated red by Hana Shah (was amber); screening due by [16:00].',
       shared: 'Shared with Olu Adeyemi by Hana Shah, on a lawful basis without consent.',
       decided: 'Decided by Hana Shah: early help (family EH-2026-0001, led by Lena Marsh).',
+      asked: 'Hana Shah asked Northshire Police for information.',
+      askedUnknown: 'Hana Shah asked a partner agency for information.',
       closed: 'Closed by Hana Shah.',
       unknownLead: 'Decided by Hana Shah: early help (family EH-2026-0001).',
     });

@@ -118,6 +118,7 @@ export function timelineText(
   e: Pick<ReferralEventView, 'kind' | 'actorUserId' | 'details'>,
   name: Namer,
   formatDateTime: (iso: string) => string,
+  agencyName: (agencyId: string) => string | undefined = () => undefined,
 ): string {
   const who = name(e.actorUserId);
   const d = e.details;
@@ -148,8 +149,10 @@ export function timelineText(
       const basis = str('basis') === 'consent' ? 'with the family’s consent' : 'on a lawful basis without consent';
       return `Shared with ${name(str('userId'))} by ${who}, ${basis}.`;
     }
-    case 'information_requested':
-      return `${who} asked a partner agency for information.`;
+    case 'information_requested': {
+      const agency = str('agencyId') ? agencyName(str('agencyId')!) : undefined;
+      return `${who} asked ${agency ?? 'a partner agency'} for information.`;
+    }
     case 'decided': {
       const decision = str('decision') as ReferralDecision | null;
       const family = str('familyRef');
