@@ -5,7 +5,7 @@ import type {
   InformationRequestSubjectKind,
   InformationRequestSubjectView,
 } from '../../contracts/information-requests.js';
-import { badRequest, type AppError } from '../common/app-error.js';
+import type { AppError } from '../common/app-error.js';
 import type { AuthContext } from '../identity/auth-context.js';
 
 /** The subject of one kind, as a request names it (`{kind: 'family', familyId}`) and as its view shows it. */
@@ -74,19 +74,6 @@ export class InformationRequestSubjects {
       throw new Error(`An information request subject of kind ${provider.kind} is already registered.`);
     }
     this.providers.set(provider.kind, provider as unknown as AnyProvider);
-  }
-
-  /**
-   * The provider for a subject a client names. A kind the contract allows before its module serves it (a
-   * referral, until the MASH hub registers its provider) is refused as bad input, never a 500.
-   */
-  forRequest<K extends InformationRequestSubjectKind>(kind: K): InformationRequestSubjectProvider<K> {
-    if (!this.providers.has(kind)) {
-      throw badRequest('validation_failed', `Information requests about a ${kind} cannot be made yet.`, {
-        fields: { 'subject.kind': [`requests about a ${kind} are not taken yet`] },
-      });
-    }
-    return this.of(kind);
   }
 
   /** The provider of `kind`; every kind the contract allows has one once the application has started. */

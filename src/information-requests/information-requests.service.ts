@@ -75,7 +75,7 @@ export class InformationRequestsService {
         fields: { dueAt: ['must be in the future'] },
       });
     }
-    const subject = this.subjects.forRequest(dto.subject.kind);
+    const subject = this.subjects.of(dto.subject.kind);
     await this.db.transaction(async (m) => {
       const askers = await subject.askers(m, auth, dto.subject);
       const agency = await this.agencies.agency(m, dto.toAgencyId);
