@@ -148,6 +148,17 @@ describe('the strongroom CLI for MASH referrals', () => {
     const notHub = await as(officer, ['queue']);
     expect(notHub.code).toBe(1);
     expect(notHub.err).toContain('Only the MASH hub');
+
+    // A database writer moves the decision's reason onto the concern: shown as not verified, exit code 6.
+    await t.sql(
+      'UPDATE referrals SET content = decision_rationale, content_epoch = decision_rationale_epoch WHERE ref = $1',
+      [ref],
+    );
+    const tampered = await as(hub, ['referrals', 'show', ref]);
+    expect(tampered.code).toBe(6);
+    expect(tampered.out).toMatch(/What:\s+\(could not be verified: see the warnings below\)/);
+    expect(tampered.out).toMatch(/Decision why:\s+Family-wide plan needed/);
+    expect(tampered.out).toContain('Warning: The concern could not be verified, so it is not shown');
   });
 
   it('explains bad input before anything is sent', async () => {

@@ -150,7 +150,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     const file = seen.opened!.content!.files![0];
     expect(file).toMatchObject({ name: fileNameMarker, size: fileBytes.length });
     expect((await readAll(hubS.downloadFile(file))).equals(fileBytes)).toBe(true);
-    expect(seen.opened!.subjects.map((s) => [s.role, s.details.name])).toEqual([
+    expect(seen.opened!.subjects.map((s) => [s.role, s.details?.name])).toEqual([
       ['child', nameMarker],
       ['adult', 'A Parent'],
     ]);
@@ -376,6 +376,59 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
       409,
       'referral_state',
     );
+  });
+
+  it('shows what a database writer moved between records as not verified, part by part, and the rest as written', async () => {
+    const two = referral({
+      subjects: [
+        { role: 'child', name: 'First Child', dateOfBirth: '2015-01-01' },
+        { role: 'adult', name: 'A Parent' },
+      ],
+    });
+    const a = (await submitReferral(teacherS, two)).receipt.ref!;
+    const b = (await submitReferral(teacherS, referral({ content: { concern: 'Another school’s concern.' } }))).receipt
+      .ref!;
+    const claimed = await hub.client.claimReferral(a);
+    await rateReferral(hubS, claimed, 'amber', 'First look: amber.');
+    await rateReferral(hubS, (await hub.client.referral(a)) as ReferralView, 'red', 'Police hold two incidents.');
+    const id = async (ref: string) =>
+      (await t.sql('SELECT id FROM referrals WHERE ref = $1', [ref])).rows[0].id as string;
+    const [idA, idB] = [await id(a), await id(b)];
+    const clean = await readReferral(hubS, a);
+    expect(clean.opened!.problems).toEqual([]);
+
+    // Within one referral: the child's details put on the adult's row, and the second rating's reason on the first.
+    await t.sql(
+      `UPDATE referral_subjects s SET details = c.details, details_epoch = c.details_epoch
+         FROM referral_subjects c WHERE s.referral_id = $1 AND c.referral_id = $1 AND s.role = 'adult' AND c.role = 'child'`,
+      [idA],
+    );
+    await t.sql(
+      `UPDATE referral_ratings r SET rationale = l.rationale, rationale_epoch = l.rationale_epoch
+         FROM referral_ratings l WHERE r.referral_id = $1 AND l.referral_id = $1 AND r.rag = 'amber' AND l.rag = 'red'`,
+      [idA],
+    );
+    const moved = (await readReferral(hubS, a)).opened!;
+    expect(moved.problems).toEqual([
+      'The details of person 2 could not be verified, so it is not shown: it was changed on the server, or moved there from another record.',
+      'The reason for rating 1 (amber) could not be verified, so it is not shown: it was changed on the server, or moved there from another record.',
+    ]);
+    expect(moved.subjects.map((x) => x.details?.name ?? null)).toEqual(['First Child', null]);
+    expect(moved.ratings.map((r) => r.rationale)).toEqual([null, 'Police hold two incidents.']);
+    expect(moved.content!.concern).toBe('Arrives hungry most mornings.');
+
+    // Across referrals (each in its own conversation): B's concern put into A cannot be read as A's.
+    await t.sql(
+      `UPDATE referrals a SET content = b.content, content_epoch = b.content_epoch FROM referrals b
+        WHERE a.id = $1 AND b.id = $2`,
+      [idA, idB],
+    );
+    const across = (await readReferral(hubS, a)).opened!;
+    expect(across.problems[0]).toBe(
+      'The concern could not be verified, so it is not shown: it was changed on the server, or moved there from another record.',
+    );
+    expect(across.content).toBeNull();
+    expect(JSON.stringify(across)).not.toContain('Another school’s concern.');
   });
 
   it('runs deadlines from receipt, puts overdue first, and reminds once each', async () => {

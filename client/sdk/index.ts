@@ -58,7 +58,7 @@ export {
   type TrustRefusal,
   type VerifiedPerson,
 } from './session/device-trust.js';
-export { DeviceNotApprovedError, EpochRefusedError } from './session/errors.js';
+export { DeviceNotApprovedError, EpochRefusedError, FieldBindingError } from './session/errors.js';
 export type { DecryptedPage, SendOptions, SubscribeOptions } from './session/message-stream.js';
 export type { ChannelConversation, EditOptions, ReplyTarget, SendTextOptions } from './session/conversations.js';
 export {

@@ -384,6 +384,21 @@ describeBrowser('MASH referrals in the browser', () => {
     await checkScreen(health, 'referral-not-yours');
   });
 
+  it('a part a database writer moved onto the referral is shown as not verified, with a warning', async () => {
+    await server.sql(
+      'UPDATE referrals SET content = decision_rationale, content_epoch = decision_rationale_epoch WHERE ref = $1',
+      [ref],
+    );
+    await nav(hubPage, 'Hub queue').click();
+    await hubPage.getByRole('region', { name: 'Decided, to be closed' }).getByRole('link', { name: ref }).click();
+    const warning = hubPage.getByRole('alert').filter({ hasText: 'Parts of this referral could not be verified' });
+    await warning.waitFor({ timeout: 30_000 });
+    await expectText(warning, /The concern could not be verified, so it is not shown/);
+    await expectText(hubPage.getByRole('region', { name: 'The concern' }), /Not shown: it could not be verified\./);
+    await expectText(hubPage.getByRole('region', { name: 'Decision' }), new RegExp(DECISION_WHY));
+    await checkScreen(hubPage, 'referral-not-verified');
+  });
+
   it('the server holds none of the referral’s words in clear', async () => {
     const dump = await dumpDatabase(server.databaseUrl);
     for (const form of markerForms(MARKER)) expect(dump.includes(form)).toBe(false);

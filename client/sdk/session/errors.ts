@@ -15,6 +15,18 @@ export class EpochRefusedError extends UnableToDecryptError {
   }
 }
 
+/**
+ * A sealed field this device holds the key for that does not open as part of the record it was read
+ * with: its bytes were altered, or it was moved there from another record, by someone who can write to
+ * the server's database. A reader shows the rest of the record with a warning in its place.
+ */
+export class FieldBindingError extends UnableToDecryptError {
+  constructor() {
+    super('This field does not open as part of this record: it was altered, or moved here from another record.');
+    this.name = 'FieldBindingError';
+  }
+}
+
 /** This device is not (or no longer) approved by its owner's identity key, so it can make no keys. */
 export class DeviceNotApprovedError extends Error {
   constructor() {

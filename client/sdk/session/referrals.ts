@@ -11,6 +11,7 @@ import type {
   ReferralView,
 } from '../types.js';
 import type { SecureSession } from '../secure-session.js';
+import { FieldBindingError } from './errors.js';
 import type { FileToSend, TransferProgress } from './attachments.js';
 
 /**
@@ -85,12 +86,23 @@ export async function submitReferral(s: SecureSession, input: NewReferral): Prom
   return { receipt, channelId };
 }
 
-/** A referral with everything its reader may open, opened. */
+/**
+ * A referral with everything its reader may open, opened. A part that does not open as part of this
+ * referral (altered in the database, or moved here from another record) is `null`, and `problems` says
+ * which, in words a person reads; the rest is shown.
+ */
 export interface OpenedReferral {
   view: ReferralView;
   content: ReferralDocument | null;
-  subjects: { id: string; role: ReferralSubjectRole; details: FamilyMemberDetails }[];
-  ratings: { id: string; rag: RagRating; rationale: string; ratedBy: string; ratedAt: string; deadlineAt: string }[];
+  subjects: { id: string; role: ReferralSubjectRole; details: FamilyMemberDetails | null }[];
+  ratings: {
+    id: string;
+    rag: RagRating;
+    rationale: string | null;
+    ratedBy: string;
+    ratedAt: string;
+    deadlineAt: string;
+  }[];
   shares: {
     id: string;
     userId: string;
@@ -99,9 +111,15 @@ export interface OpenedReferral {
     justification: string | null;
   }[];
   decisionRationale: string | null;
+  /** Each part that could not be verified: "The concern could not be verified: …". Empty when all opened. */
+  problems: string[];
 }
 
-/** Reads a referral and opens its sealed fields (the hub and partners; the referrer gets only the receipt). */
+/**
+ * Reads a referral and opens its sealed fields (the hub and partners; the referrer gets only the receipt).
+ * Each field is bound to its record, so one altered or moved in the database fails on its own: it is left
+ * out with a warning in `problems`. Without the keys at all, `UnableToDecryptError` as ever.
+ */
 export async function readReferral(
   s: SecureSession,
   ref: string,
@@ -110,40 +128,66 @@ export async function readReferral(
   if (answer.view === 'receipt') return { receipt: answer, opened: null };
   const view = answer;
   const ch = view.channelId;
+  const problems: string[] = [];
+  const verified = async <T>(part: string, open: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await open();
+    } catch (err) {
+      if (!(err instanceof FieldBindingError)) throw err;
+      problems.push(
+        `${part} could not be verified, so it is not shown: it was changed on the server, or moved there from another record.`,
+      );
+      return null;
+    }
+  };
   const opened: OpenedReferral = {
     view,
-    content: view.content ? await s.openField(ch, 'referral', view.content, { recordId: view.id }) : null,
+    content: view.content
+      ? await verified('The concern', () => s.openField(ch, 'referral', view.content!, { recordId: view.id }))
+      : null,
     subjects: await Promise.all(
-      view.subjects.map(async (x) => ({
+      view.subjects.map(async (x, i) => ({
         id: x.id,
         role: x.role,
-        details: await s.openField(ch, 'referral-subject', x.details, { recordId: x.id }),
+        details: await verified(`The details of person ${i + 1}`, () =>
+          s.openField(ch, 'referral-subject', x.details, { recordId: x.id }),
+        ),
       })),
     ),
     ratings: await Promise.all(
-      view.ratings.map(async (x) => ({
+      view.ratings.map(async (x, i) => ({
         id: x.id,
         rag: x.rag,
-        rationale: (await s.openField(ch, 'referral-rating', x.rationale, { recordId: x.id })).text,
+        rationale: await verified(
+          `The reason for rating ${i + 1} (${x.rag})`,
+          async () => (await s.openField(ch, 'referral-rating', x.rationale, { recordId: x.id })).text,
+        ),
         ratedBy: x.ratedBy,
         ratedAt: x.ratedAt,
         deadlineAt: x.deadlineAt,
       })),
     ),
     shares: await Promise.all(
-      view.shares.map(async (x) => ({
+      view.shares.map(async (x, i) => ({
         id: x.id,
         userId: x.userId,
         basis: x.basis,
         lawfulBasis: x.lawfulBasis,
         justification: x.justification
-          ? (await s.openField(ch, 'referral-share', x.justification, { recordId: x.id })).text
+          ? await verified(
+              `The reason for share ${i + 1}`,
+              async () => (await s.openField(ch, 'referral-share', x.justification!, { recordId: x.id })).text,
+            )
           : null,
       })),
     ),
     decisionRationale: view.decisionRationale
-      ? (await s.openField(ch, 'referral-decision', view.decisionRationale, { recordId: view.id })).text
+      ? await verified(
+          'The reason for the decision',
+          async () => (await s.openField(ch, 'referral-decision', view.decisionRationale!, { recordId: view.id })).text,
+        )
       : null,
+    problems,
   };
   return { receipt: view, opened };
 }

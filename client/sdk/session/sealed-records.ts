@@ -17,7 +17,7 @@ import { Backoff, DEFAULT_RETRY, type RetryPolicy } from '../transport/retry.js'
 import type { FamilyPlanVersionView, MeetingView, PlanSavedView } from '../types.js';
 import type { ChannelKeys } from './channel-keys.js';
 import { isTrustRefusal, type DeviceTrust } from './device-trust.js';
-import { UnableToDecryptError } from './errors.js';
+import { FieldBindingError, UnableToDecryptError } from './errors.js';
 
 /**
  * What was checked to trust a record signed over its text (minutes, a plan version): the signer's device
@@ -116,9 +116,7 @@ export class SealedRecords {
       );
     } catch (err) {
       if (err instanceof DecryptError) {
-        throw new UnableToDecryptError(
-          'This field does not open as part of this record: it was altered, or moved here from another record.',
-        );
+        throw new FieldBindingError();
       }
       throw err;
     }

@@ -19,7 +19,7 @@ import {
 } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
 import { chosenFile, fileAt, fileListing, progressLines, saveFile, type DownloadOpts } from '../channels/files.js';
-import { CliUsageError, type CliContext } from '../../context.js';
+import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { date, Names, resolveFamily, resolveUser } from '../../secure.js';
 
@@ -143,8 +143,11 @@ export async function list(
   );
 }
 
-/** `referrals show`: the whole referral, decrypted here (hub, partners); the receipt for its referrer. */
-export async function show(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
+/**
+ * `referrals show`: the whole referral, decrypted here (hub, partners); the receipt for its referrer. A
+ * part that could not be verified is left out with a warning, and the exit code is 6.
+ */
+export async function show(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<number | void> {
   const { receipt, opened } = await readReferral(s, ref(which));
   if (!opened) {
     ctx.print(receipt, () => renderReceipt(receipt));
@@ -153,6 +156,10 @@ export async function show(ctx: CliContext, s: SecureSession, _o: unknown, which
   const names = new Names(s);
   await names.load(opened.view.channelId).catch(() => names);
   ctx.print(opened, () => renderFull(opened, names));
+  if (opened.problems.length) {
+    if (ctx.json) for (const p of opened.problems) ctx.io.err(`Warning: ${p}\n`);
+    return EXIT_UNVERIFIED;
+  }
 }
 
 /** `referrals download`: a file kept with the referral, by its number in `referrals show` or its name. */
@@ -184,6 +191,9 @@ function renderReceipt(r: ReferralReceipt): string {
   );
 }
 
+/** In place of a part of a referral that did not open as part of it; the warnings below say which. */
+const UNVERIFIED = '(could not be verified: see the warnings below)';
+
 function renderFull(o: OpenedReferral, names: Names): string {
   const v = o.view;
   const parts = [
@@ -199,19 +209,22 @@ function renderFull(o: OpenedReferral, names: Names): string {
       ['Rating', v.rag],
       ['Assigned to', names.of(v.assignedTo)],
       ['Decision', words(v.decision)],
-      ['Decision why', o.decisionRationale],
+      ['Decision why', v.decisionRationale ? (o.decisionRationale ?? UNVERIFIED) : null],
       ['Family', v.familyId],
     ]),
     '\nAbout:\n' +
       o.subjects
         .map(
           (x) =>
-            `  ${x.role}: ${x.details.name ?? '?'}${x.details.dateOfBirth ? `, born ${x.details.dateOfBirth}` : ''}`,
+            `  ${x.role}: ` +
+            (x.details
+              ? `${x.details.name ?? '?'}${x.details.dateOfBirth ? `, born ${x.details.dateOfBirth}` : ''}`
+              : UNVERIFIED),
         )
         .join('\n'),
     '\nConcern:\n' +
       fields([
-        ['What', o.content?.concern],
+        ['What', v.content && !o.content ? UNVERIFIED : o.content?.concern],
         ['When', o.content?.when],
         ['Evidence', o.content?.evidence],
         ['Why the family was not asked', o.content?.consentNote],
@@ -225,7 +238,7 @@ function renderFull(o: OpenedReferral, names: Names): string {
     parts.push(
       '\nRatings:\n' +
         table(
-          o.ratings.map((r) => ({ ...r, by: names.of(r.ratedBy) })),
+          o.ratings.map((r) => ({ ...r, by: names.of(r.ratedBy), rationale: r.rationale ?? UNVERIFIED })),
           [
             ['ratedAt', 'WHEN'],
             ['rag', 'RATING'],
@@ -242,7 +255,7 @@ function renderFull(o: OpenedReferral, names: Names): string {
           o.shares.map((x) => ({
             who: names.of(x.userId),
             on: x.lawfulBasis ? words(x.lawfulBasis) : 'consent',
-            why: x.justification ?? '',
+            why: x.justification ?? (v.shares.find((y) => y.id === x.id)?.justification ? UNVERIFIED : ''),
           })),
           [
             ['who', 'WHO'],
@@ -263,6 +276,7 @@ function renderFull(o: OpenedReferral, names: Names): string {
         ],
       ),
   );
+  if (o.problems.length) parts.push('\n' + o.problems.map((p) => `Warning: ${p}`).join('\n'));
   return parts.join('\n') + '\n';
 }
 

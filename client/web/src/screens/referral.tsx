@@ -297,6 +297,17 @@ function FullReferral(props: {
           {page.unreadable}
         </p>
       )}
+      {page.opened && page.opened.problems.length > 0 && (
+        <div class="warning-text" role="alert">
+          <p>Parts of this referral could not be verified on this device, so they are not shown:</p>
+          <ul>
+            {page.opened.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          <p>Tell the hub’s manager: someone may have changed the record on the server.</p>
+        </div>
+      )}
       <Status>{props.status}</Status>
       <nav aria-label="On this page" class="page-contents">
         <ul>
@@ -373,7 +384,12 @@ function FullReferral(props: {
             <div>
               <dt>Why</dt>
               <dd class="prose">
-                {page.opened?.decisionRationale ?? (page.unreadable ? 'Cannot be shown on this device.' : 'Not given')}
+                {page.opened?.decisionRationale ??
+                  (page.unreadable
+                    ? 'Cannot be shown on this device.'
+                    : v.decisionRationale
+                      ? NOT_VERIFIED
+                      : 'Not given')}
               </dd>
             </div>
             {familyRef && (
@@ -419,6 +435,9 @@ function FullReferral(props: {
   );
 }
 
+/** In place of a part that did not open as part of this referral (the warning at the top says more). */
+const NOT_VERIFIED = 'Not shown: it could not be verified.';
+
 function Subjects({ page, view }: { page: ReferralPage; view: ReferralView }) {
   if (!page.opened) {
     const children = view.subjects.filter((s) => s.role === 'child').length;
@@ -443,10 +462,12 @@ function Subjects({ page, view }: { page: ReferralPage; view: ReferralView }) {
         {page.opened.subjects.map((s) => (
           <tr key={s.id}>
             <th scope="row" class="prose">
-              {s.details.name}
+              {s.details ? s.details.name : NOT_VERIFIED}
             </th>
             <Td label="Child or adult">{SUBJECT_ROLE_LABELS[s.role]}</Td>
-            <Td label="Date of birth">{s.details.dateOfBirth ? formatDay(s.details.dateOfBirth) : 'Not known'}</Td>
+            <Td label="Date of birth">
+              {s.details?.dateOfBirth ? formatDay(s.details.dateOfBirth) : s.details ? 'Not known' : NOT_VERIFIED}
+            </Td>
           </tr>
         ))}
       </tbody>
@@ -456,7 +477,10 @@ function Subjects({ page, view }: { page: ReferralPage; view: ReferralView }) {
 
 function Concern({ page }: { page: ReferralPage }) {
   const c = page.opened?.content;
-  if (!c) return <p>{page.unreadable ? 'It cannot be shown on this device.' : 'Nothing was written.'}</p>;
+  if (!c) {
+    if (page.opened && page.view?.content) return <p>{NOT_VERIFIED}</p>;
+    return <p>{page.unreadable ? 'It cannot be shown on this device.' : 'Nothing was written.'}</p>;
+  }
   return (
     <dl class="summary">
       <div>
@@ -522,7 +546,7 @@ function Ratings({ page, view, name }: { page: ReferralPage; view: ReferralView;
               <RagTag rag={r.rag} />
             </Td>
             <Td label="Why" class="prose">
-              {rationale.get(r.id) ?? 'Cannot be shown on this device.'}
+              {page.opened ? (rationale.get(r.id) ?? NOT_VERIFIED) : 'Cannot be shown on this device.'}
             </Td>
             <Td label="Rated by">{capitalise(name(r.ratedBy))}</Td>
             <Td label="Screening due by">{formatDateTime(r.deadlineAt)}</Td>
@@ -568,7 +592,9 @@ function Shares(props: {
             <Td label="Why" class="prose">
               {s.basis === 'consent'
                 ? 'The family agreed to the referral being shared.'
-                : (justification.get(s.id) ?? 'Cannot be shown on this device.')}
+                : page.opened
+                  ? (justification.get(s.id) ?? NOT_VERIFIED)
+                  : 'Cannot be shown on this device.'}
             </Td>
             <Td label="Shared">
               {formatDateTime(s.sharedAt)} by {name(s.sharedBy)}
