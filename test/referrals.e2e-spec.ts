@@ -392,7 +392,7 @@ describe('MASH referrals: intake, screening, sharing and decisions', () => {
     await rateReferral(hubS, claimed, 'amber', 'First look: amber.');
     await rateReferral(hubS, (await hub.client.referral(a)) as ReferralView, 'red', 'Police hold two incidents.');
     const id = async (ref: string) =>
-      (await t.sql('SELECT id FROM referrals WHERE ref = $1', [ref])).rows[0].id as string;
+      (await t.sql('SELECT id FROM referrals WHERE ref = $1', [ref])).rows.map((r: { id: string }) => r.id)[0];
     const [idA, idB] = [await id(a), await id(b)];
     const clean = await readReferral(hubS, a);
     expect(clean.opened!.problems).toEqual([]);
