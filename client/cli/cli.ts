@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerActionCommands } from './commands/actions/index.js';
+import { registerAgentCommands } from './commands/agent.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -76,6 +77,7 @@ function buildProgram(io: CliIO): Command {
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
   registerAuthCommands(program, action);
   registerDeviceCommands(program, action);
+  registerAgentCommands(program, action);
   registerChannelCommands(program, action);
   registerFamilyCommands(program, action);
   registerMeetingCommands(program, action);
