@@ -37,7 +37,7 @@ function registerChannels(program: Command, action: Action): void {
     .description('Your end-to-end encrypted channels')
     .addHelpText(
       'after',
-      `${CHANNEL_NAMING}\nThese commands unlock this device’s keys: STRONGROOM_PASSPHRASE or a prompt.`,
+      `${CHANNEL_NAMING}\nThese commands unlock this device’s keys: \`strongroom unlock\`, STRONGROOM_PASSPHRASE or a prompt.`,
     );
   channels
     .command('list')
