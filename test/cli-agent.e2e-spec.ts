@@ -137,6 +137,20 @@ describe('strongroom unlock: one passphrase, then an agent only this user can re
     expect((await bare(alice, ['send', channelA, 'late'])).code).toBe(2);
   });
 
+  it('an agent that was killed leaves no trap: its socket is cleared and commands ask again', async () => {
+    await unlock(alice, ['--for', '10m']);
+    const { pid } = json<{ pid: number }>(await bare(alice, ['--json', 'unlock', '--status']));
+    process.kill(pid, 'SIGKILL');
+    await eventually(() => expect(() => process.kill(pid, 0)).toThrow());
+    const { socket } = agentPaths({ STRONGROOM_HOME: alice.home });
+    expect((await lstat(socket)).isSocket()).toBe(true); // left behind: nobody wiped up after a kill -9
+    expect((await bare(alice, ['read', channelA])).code).toBe(2);
+    expect(await lstat(socket).catch(() => null)).toBeNull();
+    expect((await unlock(alice, ['--for', '10m'])).code).toBe(0); // and unlocking works again
+    expect((await bare(alice, ['read', channelA])).code).toBe(0);
+    await bare(alice, ['lock']);
+  });
+
   it('refuses an agent folder that others can open: the command does not use it, and the agent stops', async () => {
     await unlock(alice, ['--for', '10m']);
     const { dir, socket } = agentPaths({ STRONGROOM_HOME: alice.home });

@@ -12,6 +12,8 @@ export interface AgentStatus {
   userId: string;
   email: string;
   until: string;
+  /** The agent's process id (to find it in the process list). */
+  pid: number;
 }
 
 type Answer = { ok: true; status?: AgentStatus; device?: StoredDevice } | { ok: false; reason: string };

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   input.copy(device, 0, nl + 1);
   await wipe(input);
   const until = Date.parse(header.until);
-  const status: AgentStatus = { userId: header.userId, email: header.email, until: header.until };
+  const status: AgentStatus = { userId: header.userId, email: header.email, until: header.until, pid: process.pid };
 
   await makeAgentDir(header.dir);
   if (await listening(header.socket)) throw new Error('another unlock agent is running');

@@ -29,7 +29,7 @@ export async function startAgent(
     cwd: '/',
     stdio: ['pipe', 'pipe', 'ignore'],
     // Only what Node and tsx need: no secret the CLI was given reaches the agent through its environment.
-    env: { PATH: process.env.PATH ?? '', TMPDIR: process.env.TMPDIR ?? '', HOME: process.env.HOME ?? '' },
+    env: Object.fromEntries(['PATH', 'TMPDIR', 'HOME'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
   });
   const keys = Buffer.from(JSON.stringify(device));
   const input = Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), keys]);

@@ -70,7 +70,7 @@ async function showStatus(ctx: CliContext): Promise<void> {
   }
   const other = me?.userId !== status.userId;
   ctx.print(
-    { unlocked: true, userId: status.userId, email: status.email, until: status.until, signedInUser: !other },
+    { unlocked: true, ...status, signedInUser: !other },
     `Unlocked for ${status.email} until ${when(status.until)}` +
       (other ? ', who is not the person signed in now: their commands still ask.\n' : '.\n'),
   );
