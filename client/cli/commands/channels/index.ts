@@ -116,7 +116,7 @@ function registerMessages(program: Command, action: Action): void {
   program
     .command('tail [channel]')
     .description('Follow a channel live, or --all of yours; reconnects and catches up by itself (Ctrl+C to stop)')
-    .option('--all', 'follow every channel you are in, each line labelled with its channel')
+    .option('--all', 'follow every channel you are in when it starts, each line labelled with its channel')
     .option('--since <seq>', 'start after this sequence number (default: now)')
     .option('--exit-after <n>', 'stop after this many messages (for scripts)')
     .addHelpText('after', `${CHANNEL_NAMING}\n\nExamples:\n  strongroom tail EH-2026-0042\n  strongroom tail --all`)
