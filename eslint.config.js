@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.cjs',
       'eslint.config.js',
       'client/cli/bin/*.mjs',
+      'client/cli/agent/*.mjs',
       'bench/*.mjs',
       'client/web/*.mjs',
       'client/web/vite.config.ts',

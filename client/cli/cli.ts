@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerActionCommands } from './commands/actions/index.js';
+import { registerAgentCommands } from './commands/agent.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -61,6 +62,7 @@ function buildProgram(io: CliIO): Command {
       'after',
       '\nSecrets are never taken on the command line: you are asked for them, or scripts set\n' +
         'STRONGROOM_PASSWORD, STRONGROOM_TOTP, STRONGROOM_PASSPHRASE (and STRONGROOM_INVITATION_TOKEN).\n' +
+        '`strongroom unlock` asks for the device passphrase once and keeps it unlocked for a while (`lock` ends it).\n' +
         'Local state (session, encrypted device keys) lives in STRONGROOM_HOME, default ~/.strongroom.\n' +
         'STRONGROOM_KDF=interactive (for tests only) makes new key stores cheaper to open, and to crack.\n' +
         'Exit codes: 0 done, 1 refused by the server, 2 usage or a step to do first, 3 server unreachable\n' +
@@ -76,6 +78,7 @@ function buildProgram(io: CliIO): Command {
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
   registerAuthCommands(program, action);
   registerDeviceCommands(program, action);
+  registerAgentCommands(program, action);
   registerChannelCommands(program, action);
   registerFamilyCommands(program, action);
   registerMeetingCommands(program, action);

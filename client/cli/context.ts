@@ -10,7 +10,9 @@ import {
   StrongroomApiError,
   StrongroomClient,
   StrongroomNetworkError,
+  type StoredDevice,
 } from '../sdk/node.js';
+import { agentDevice } from './agent/client.js';
 import type { CliIO } from './io.js';
 import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
 
@@ -74,8 +76,9 @@ export class CliContext {
   }
 
   /**
-   * The signed-in session with this computer's device keys unlocked (passphrase from
-   * STRONGROOM_PASSPHRASE or a prompt): what every end-to-end encrypted command needs.
+   * The signed-in session with this computer's device keys unlocked: from the unlock agent when
+   * `strongroom unlock` left one running for this person, else with the passphrase (STRONGROOM_PASSPHRASE
+   * or a prompt). What every end-to-end encrypted command needs.
    */
   async secureSession(): Promise<SecureSession> {
     const { client, session } = await this.sessionClient();
@@ -83,25 +86,10 @@ export class CliContext {
     if (!(await store.exists(session.userId))) {
       throw new CliUsageError('This computer has no device keys for you yet. Run `strongroom device init` first.');
     }
-    const passphrase = await this.secret('STRONGROOM_PASSPHRASE', 'Device passphrase: ');
-    let device = await store.load(session.userId, passphrase);
-    if (!device.identity) {
-      // Waiting for approval: once another of this person's devices approved it, keep the identity key sent.
-      const approved = await completeApproval(client, device);
-      if (!approved) {
-        const code = await deviceCode(device.keys.x25519.publicKey, device.keys.ed25519.publicKey);
-        throw new CliUsageError(
-          `This device is waiting for approval. On a device you already use, run: strongroom device approve ${code}\n` +
-            'Or approve it here with your recovery key: strongroom device init --recover',
-        );
-      }
-      await store.save(approved, passphrase);
-      this.io.err(
-        `This device has been approved: it now holds your identity key, safety number\n    ${await safetyNumber(approved.identity!.publicKey)}\n` +
-          'Check it is the number `strongroom device list` shows on the device that approved it. If not, revoke this one.\n',
-      );
-      device = approved;
-    }
+    const device =
+      (await agentDevice(this.io.env, session.userId, store.path(session.userId), (m) =>
+        this.io.err(`Warning: ${m}\n`),
+      )) ?? (await this.unlockDevice(client, store, session.userId));
     const home = homeDir(this.io.env);
     const trust = new FileTrustStore(path.join(home, 'trust', `${session.userId}.json`), { privateRoot: home });
     // A long wait is never silent: the first retry of an operation says what is going on.
@@ -119,15 +107,47 @@ export class CliContext {
   }
 
   /**
+   * This person's device keys opened with the passphrase (STRONGROOM_PASSPHRASE or a prompt). A device
+   * still waiting for approval keeps the identity key sent to it once another device approved it, and
+   * is refused until then.
+   */
+  async unlockDevice(client: StrongroomClient, store: FileKeyStore, userId: string): Promise<StoredDevice> {
+    const passphrase = await this.secret(
+      'STRONGROOM_PASSPHRASE',
+      'Device passphrase: ',
+      'run `strongroom unlock` in a terminal first, or set STRONGROOM_PASSPHRASE for a script',
+    );
+    const device = await store.load(userId, passphrase);
+    if (device.identity) return device;
+    // Waiting for approval: once another of this person's devices approved it, keep the identity key sent.
+    const approved = await completeApproval(client, device);
+    if (!approved) {
+      const code = await deviceCode(device.keys.x25519.publicKey, device.keys.ed25519.publicKey);
+      throw new CliUsageError(
+        `This device is waiting for approval. On a device you already use, run: strongroom device approve ${code}\n` +
+          'Or approve it here with your recovery key: strongroom device init --recover',
+      );
+    }
+    await store.save(approved, passphrase);
+    this.io.err(
+      `This device has been approved: it now holds your identity key, safety number\n    ${await safetyNumber(approved.identity!.publicKey)}\n` +
+        'Check it is the number `strongroom device list` shows on the device that approved it. If not, revoke this one.\n',
+    );
+    return approved;
+  }
+
+  /**
    * A secret from its environment variable (for scripts) or a hidden prompt (for people). Never from
    * the command line, where it would land in shell history and the process list.
    */
-  async secret(envName: string, question: string): Promise<string> {
+  async secret(envName: string, question: string, otherwise?: string): Promise<string> {
     const fromEnv = this.io.env[envName];
     if (fromEnv) return fromEnv;
     const answer = await this.io.ask(question, { secret: true });
     if (answer === null) {
-      throw new CliUsageError(`No terminal to ask on: set ${envName} to pass this secret to a script.`);
+      throw new CliUsageError(
+        `No terminal to ask on: ${otherwise ?? `set ${envName} to pass this secret to a script`}.`,
+      );
     }
     if (!answer) throw new CliUsageError('Nothing was entered.');
     return answer;

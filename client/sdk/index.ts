@@ -16,7 +16,7 @@ export {
 } from './session/enrolment.js';
 export { WrongPassphraseError } from './crypto/key-wrap.js';
 export { newObjectiveId } from './ids.js';
-export { prepareCrypto } from './crypto/sodium.js';
+export { prepareCrypto, wipe } from './crypto/sodium.js';
 export type { KeyStore, StoredDevice } from './store/key-store.js';
 export { IndexedDbKeyStore, type IndexedDbKeyStoreOptions } from './store/indexed-db-key-store.js';
 export { IndexedDbTrustStore } from './store/indexed-db-trust-store.js';

@@ -26,3 +26,12 @@ export const fromB64 = (s: Sodium, text: string): Uint8Array =>
 
 /** Loads the crypto library ahead of its first use (a page does this once it has shown its first screen). */
 export const prepareCrypto = (): Promise<void> => sodium().then(() => undefined);
+
+/**
+ * Overwrites secret bytes with zeros through libsodium's `memzero`, which the optimiser cannot drop. Used by
+ * the CLI's unlock agent on the device keys it holds when it locks or expires.
+ */
+export async function wipe(...buffers: Uint8Array[]): Promise<void> {
+  const s = await sodium();
+  for (const b of buffers) s.memzero(b);
+}

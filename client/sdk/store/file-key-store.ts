@@ -26,6 +26,11 @@ export class FileKeyStore implements KeyStore {
     return path.join(this.dir, `${userId}.keystore.json`);
   }
 
+  /** The file holding `userId`'s wrapped keys (the CLI's unlock agent checks it has not changed). */
+  path(userId: string): string {
+    return this.file(userId);
+  }
+
   async exists(userId: string): Promise<boolean> {
     return stat(this.file(userId)).then(
       () => true,

@@ -1,6 +1,7 @@
 import { StrongroomApiError, type LoginInput, type StrongroomClient } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { clearSession, saveSession } from '../../state.js';
+import { lockAgent } from '../../agent/client.js';
+import { clearSession, loadSession, saveSession } from '../../state.js';
 import { nextSteps } from './next-steps.js';
 
 export interface LoginOpts {
@@ -16,6 +17,8 @@ export async function login(ctx: CliContext, opts: LoginOpts): Promise<void> {
   const input: LoginInput = { email, password: await ctx.secret('STRONGROOM_PASSWORD', 'Password: ') };
   if (ctx.io.env.STRONGROOM_TOTP && !opts.recoveryCode) input.totp = ctx.io.env.STRONGROOM_TOTP;
   const result = await signIn(ctx, client, input, opts);
+  // Someone else's keys must not stay unlocked for whoever is signed in next.
+  if ((await loadSession(ctx.io.env))?.userId !== result.user.id) await lockAgent(ctx.io.env).catch(() => false);
   await saveSession(ctx.io.env, {
     server: client.serverUrl,
     token: result.token,
@@ -60,5 +63,7 @@ export async function logout(ctx: CliContext, opts: LogoutOpts): Promise<void> {
     revoked = 0;
   }
   await clearSession(ctx.io.env);
+  // Signing out locks too: the unlock agent wipes the keys and stops.
+  await lockAgent(ctx.io.env).catch(() => false);
   ctx.print({ loggedOut: true, sessionsEnded: revoked }, `Signed out (${revoked} session(s) ended).\n`);
 }

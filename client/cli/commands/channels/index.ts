@@ -37,7 +37,7 @@ function registerChannels(program: Command, action: Action): void {
     .description('Your end-to-end encrypted channels')
     .addHelpText(
       'after',
-      `${CHANNEL_NAMING}\nThese commands unlock this device’s keys: STRONGROOM_PASSPHRASE or a prompt.`,
+      `${CHANNEL_NAMING}\nThese commands unlock this device’s keys: \`strongroom unlock\`, STRONGROOM_PASSPHRASE or a prompt.`,
     );
   channels
     .command('list')
@@ -114,11 +114,12 @@ function registerMessages(program: Command, action: Action): void {
     .addHelpText('after', CHANNEL_NAMING)
     .action(action(secured(readMessages)));
   program
-    .command('tail <channel>')
-    .description('Follow a channel live; reconnects and catches up by itself (Ctrl+C to stop)')
+    .command('tail [channel]')
+    .description('Follow a channel live, or --all of yours; reconnects and catches up by itself (Ctrl+C to stop)')
+    .option('--all', 'follow every channel you are in when it starts, each line labelled with its channel')
     .option('--since <seq>', 'start after this sequence number (default: now)')
     .option('--exit-after <n>', 'stop after this many messages (for scripts)')
-    .addHelpText('after', CHANNEL_NAMING)
+    .addHelpText('after', `${CHANNEL_NAMING}\n\nExamples:\n  strongroom tail EH-2026-0042\n  strongroom tail --all`)
     .action(action(secured(tailChannel)));
 
   program

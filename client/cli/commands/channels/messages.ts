@@ -1,4 +1,4 @@
-import type { MessageView, SecureSession } from '../../../sdk/node.js';
+import type { ChannelSummary, DecryptedMessage, MessageView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
 import { isId, resolveChannel } from '../../secure.js';
 import { editLine, flaggedOrder, jsonOf, names, plainOf, viewLines, warned } from './message-lines.js';
@@ -208,47 +208,77 @@ export async function readMessages(
 export interface TailOpts {
   since?: string;
   exitAfter?: string;
+  all?: boolean;
+}
+
+/** A channel being followed: how its lines are labelled (with --all), and the names of its members. */
+interface Followed {
+  id: string;
+  label: string | null;
+  who: Map<string, string>;
 }
 
 /**
  * `tail`: follow a channel live until Ctrl+C (or --exit-after messages); the SDK reconnects and catches up.
  * The channel is read first, so replies to earlier messages show what they answer and an edit shows the
- * message it changed. Exits 6, as `read` does, if any message shown failed verification.
+ * message it changed. `--all` follows every channel you are in when it starts, each line labelled with
+ * its channel. Exits 6, as `read` does, if any message shown failed verification.
  */
 export async function tailChannel(
   ctx: CliContext,
   s: SecureSession,
   opts: TailOpts,
-  which: string,
+  which?: string,
 ): Promise<number | void> {
-  const channelId = await resolveChannel(s, which);
-  const who = await names(s, channelId);
-  const { lastSeq } = await s.readConversation(channelId);
+  if (opts.all && which) throw new CliUsageError('Name one channel, or follow them all with --all; not both.');
+  if (opts.all && opts.since !== undefined) throw new CliUsageError('--since is for one channel, not with --all.');
+  if (!opts.all && !which) throw new CliUsageError('Name the channel to follow, or follow them all with --all.');
+  const followed: Followed[] = [];
+  if (which) {
+    const id = await resolveChannel(s, which);
+    followed.push({ id, label: null, who: await names(s, id) });
+  } else {
+    for (const c of await s.client.channels()) {
+      followed.push({ id: c.id, label: await channelLabel(s, c), who: await names(s, c.id) });
+    }
+    if (!followed.length) throw new CliUsageError('You are not in any channel yet: there is nothing to follow.');
+  }
   const limit = opts.exitAfter ? Number(opts.exitAfter) : Infinity;
   let seen = 0;
   let unverified = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const stop = await s.subscribe(
-    channelId,
-    (m) => {
+  const stops: (() => void)[] = [];
+  for (const f of followed) {
+    const { lastSeq } = await s.readConversation(f.id);
+    const onMessage = (m: DecryptedMessage) => {
       if (seen >= limit) return;
       seen++;
       if (m.unverified) unverified++;
-      if (ctx.json) ctx.io.out(JSON.stringify(plainOf(m)) + '\n');
+      if (ctx.json)
+        ctx.io.out(JSON.stringify(f.label === null ? plainOf(m) : { channelId: f.id, ...plainOf(m) }) + '\n');
       else {
-        const view = s.conversation(channelId);
+        const view = s.conversation(f.id);
         const shown = view.messages.find((v) => v.seq === m.seq);
-        ctx.io.out(editLine(m, view, who) ?? (shown ? viewLines(shown, who) : `#${m.seq}  (no longer shown)\n`));
+        const line = editLine(m, view, f.who) ?? (shown ? viewLines(shown, f.who) : `#${m.seq}  (no longer shown)\n`);
+        ctx.io.out(f.label === null ? line : `[${f.label}] ${line}`);
       }
       if (seen >= limit) done();
-    },
-    { after: opts.since !== undefined ? Number(opts.since) : lastSeq },
+    };
+    stops.push(await s.subscribe(f.id, onMessage, { after: opts.since !== undefined ? Number(opts.since) : lastSeq }));
+  }
+  ctx.progress(
+    which ? `Following ${which}. Ctrl+C to stop.\n` : `Following your ${followed.length} channel(s). Ctrl+C to stop.\n`,
   );
-  ctx.progress(`Following ${which}. Ctrl+C to stop.\n`);
   await Promise.race([finished, ctx.io.interrupted()]);
-  stop();
+  for (const stop of stops) stop();
   if (!unverified) return;
   ctx.io.err(unverifiedNotice(unverified));
   return EXIT_UNVERIFIED;
+}
+
+/** What a line of `tail --all` says its channel is: the title, whom a direct one is with, or the id's start. */
+async function channelLabel(s: SecureSession, c: ChannelSummary): Promise<string> {
+  const title = c.title ? await s.title(c.id).catch(() => null) : null;
+  return title ?? (c.directWith ? `with ${c.directWith.displayName}` : c.id.slice(0, 8));
 }
