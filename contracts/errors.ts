@@ -137,6 +137,7 @@ export const ERROR_CODES = [
   'explanation_required',
   'no_agency_admin',
   'request_channel',
+  'metrics_token_required',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -211,6 +211,11 @@ export const configSchema = z.object({
    */
   SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
   SOCKET_EVENT_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
+  /**
+   * The bearer token Prometheus presents for `GET /api/metrics` (at least 32 characters). Unset, the
+   * endpoint is off (404): metrics are for operators, never for the people who use Strongroom.
+   */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobRegistry } from '../common/jobs.js';
+import { Metrics } from '../common/metrics.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 
 /**
@@ -16,6 +17,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobRegistry,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,7 +37,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.running ??= (async () => {
       for (const [name, job] of this.registry.entries()) {
         try {
-          await job();
+          await this.metrics.timeJob(name, job);
         } catch (err) {
           this.logger.error({ err, job: name }, 'Job failed');
         }

@@ -18,6 +18,7 @@ import { MessageSignatures } from './message-signatures.js';
 import { messageView } from './message.mapper.js';
 import { MessagesRepository } from './messages.repository.js';
 import { SendBatchReadModel, type SendKey } from './send-batch.read-model.js';
+import { Metrics } from '../common/metrics.js';
 import { decideSend, sizeRefusal, type SignatureCheck } from './send-decision.js';
 
 /**
@@ -109,6 +110,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
     private readonly batchReads: SendBatchReadModel,
     private readonly messages: MessagesRepository,
     private readonly channelsRepo: ChannelsRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Stores one sealed message (or finds its earlier copy); resolves after the commit. */
@@ -130,6 +132,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
     // the batch after the membership checks (a non-member learns nothing about signatures).
     const signatureCheck = this.signatures.check(userId, channelId, dto, nonce, ciphertext, signature);
     signatureCheck.catch(() => undefined); // awaited by the flush; this only marks it handled meanwhile
+    const timer = this.metrics.sendSeconds.startTimer();
     return new Promise<SendResult>((resolve, reject) => {
       this.queue.push({
         sender,
@@ -140,8 +143,15 @@ export class MessageWriter implements BeforeApplicationShutdown {
         ciphertext,
         signature,
         signatureCheck,
-        resolve,
-        reject,
+        resolve: (result) => {
+          timer({ outcome: 'stored' });
+          resolve(result);
+        },
+        reject: (err) => {
+          timer({ outcome: 'refused' });
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as the batch gave it
+          reject(err);
+        },
       });
       this.schedulePump();
     });
@@ -179,6 +189,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
       const batch = this.takeBatch();
       // Every queued send waits for a batch in flight on its chain; that batch pumps again when it ends.
       if (!batch.length) return;
+      this.metrics.sendBatchSize.observe(batch.length);
       const chains = new Set(batch.map(chainOf));
       for (const c of chains) this.busy.add(c);
       this.inFlight++;

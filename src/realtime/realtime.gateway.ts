@@ -19,6 +19,7 @@ import { SessionCookies } from '../identity/session-cookie.js';
 import { LiveAccess, socketMeta } from './live-access.js';
 import { SocketBudget } from './socket-budget.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { Metrics } from '../common/metrics.js';
 
 /** How long sockets are told the instance is closing before they are closed. */
 const CLOSING_NOTICE_MS = 200;
@@ -47,12 +48,14 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     private readonly notifier: Notifier,
     private readonly access: LiveAccess,
     private readonly cookies: SessionCookies,
+    private readonly metrics: Metrics,
   ) {}
 
   private nsp: Namespace<ClientToServerEvents, ServerToClientEvents> | null = null;
 
   afterInit(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>): void {
     this.nsp = nsp;
+    this.metrics.socketCount = () => nsp.sockets.size;
     this.notifier.bind(nsp);
     nsp.on('connection', (socket: Socket) => this.limit(socket));
     nsp.use((socket, next) => {
