@@ -15,6 +15,7 @@ export default tseslint.config(
       'client/cli/bin/*.mjs',
       'bench/*.mjs',
       'client/web/*.mjs',
+      'scripts/*.mjs',
       'client/web/vite.config.ts',
     ],
   },
