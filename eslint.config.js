@@ -16,6 +16,7 @@ export default tseslint.config(
       'client/cli/agent/*.mjs',
       'bench/*.mjs',
       'client/web/*.mjs',
+      'scripts/*.mjs',
       'client/web/vite.config.ts',
     ],
   },

@@ -13,6 +13,7 @@ import { SystemClock } from './common/clock.js';
 import { htmlPages } from './common/html-pages.js';
 import { assignRequestId } from './common/request-context.js';
 import { securityHeaders } from './common/security-headers.js';
+import { StartupQuietLogger } from './common/startup-quiet-logger.js';
 import { runMigrations } from './database/data-source.js';
 import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
 import { webClient } from './web/web-client.js';
@@ -33,7 +34,7 @@ export async function createApp(
     AppModule.forRoot({ ...options, clock: options.clock ?? new SystemClock() }),
     { bufferLogs: true, bodyParser: false, abortOnError: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupQuietLogger(app.get(Logger)));
   const io = new StrongroomIoAdapter(app, config, options.databaseUrl);
   await io.connect();
   app.useWebSocketAdapter(io);

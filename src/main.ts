@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { chooseEmbeddedPort, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
 
 /** How long open requests and sockets get to finish when the server stops. */
@@ -51,12 +51,12 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      process.stdout.write(
-        `Starting embedded PostgreSQL on 127.0.0.1:${config.EMBEDDED_PG_PORT} (data in ${config.DATA_DIR}/pg)…\n`,
-      );
+      const { port, notice } = await chooseEmbeddedPort(config.EMBEDDED_PG_PORT);
+      if (notice) process.stdout.write(`${notice}\n`);
+      process.stdout.write(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${config.DATA_DIR}/pg)…\n`);
       embedded = await startEmbeddedPostgres({
         clusterDir: path.join(config.DATA_DIR, 'pg'),
-        port: config.EMBEDDED_PG_PORT,
+        port,
         log:
           config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
             ? (l) => process.stdout.write(`[pg] ${l}\n`)

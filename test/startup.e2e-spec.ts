@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { StrongroomClient } from '../client/sdk/index.js';
+import { DEFAULT_EMBEDDED_PG_PORT } from '../src/database/embedded-postgres.js';
 import { createDatabase } from './support/test-app.js';
 import { freePort } from './support/free-port.js';
 import { ensureBuilt, startServerProcess } from './support/server-process.js';
@@ -126,6 +127,88 @@ describe('starting the server process', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
       await db.drop();
+    }
+  }, 60_000);
+  it("keeps Nest's route and module lines out of the log at info, so the demo logins are near the top, and shows them at debug", async () => {
+    const db = await createDatabase();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-logs-'));
+    try {
+      const run = async (level: string) => {
+        const server = startServer(
+          { DATABASE_URL: db.url, PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: level },
+          'Press Ctrl+C to stop.',
+        );
+        const out = await server.ready;
+        server.child.kill('SIGTERM');
+        expect(await server.exited).toBe(0);
+        return out;
+      };
+      const info = await run('info');
+      expect(info).not.toContain('Mapped {');
+      expect(info).not.toContain('dependencies initialized');
+      const before = info.slice(0, info.indexOf('Demo partnership')).split('\n').filter(Boolean);
+      expect(info).toContain('Demo partnership');
+      expect(before.length).toBeLessThan(10); // the logins, not a screenful of framework lines above them
+
+      const debug = await run('debug');
+      expect(debug).toContain('Mapped {/api/ready, GET} route');
+      expect(debug).toContain('dependencies initialized');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('with no EMBEDDED_PG_PORT and the default port taken, runs the embedded PostgreSQL on a free port and says which', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-pgport-'));
+    // Hold the default port for the test (if something else already holds it, it is taken all the same).
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => {
+      holder.once('error', () => resolve());
+      holder.listen(DEFAULT_EMBEDDED_PG_PORT, '127.0.0.1', resolve);
+    });
+    try {
+      const port = await freePort();
+      const server = startServer(
+        { PORT: String(port), DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+        'Press Ctrl+C to stop.',
+      );
+      const out = await server.ready;
+      const chosen = /Port 54329 is in use .*uses port (\d+) instead\. Set EMBEDDED_PG_PORT/.exec(out);
+      expect(chosen).not.toBeNull();
+      expect(Number(chosen![1])).not.toBe(DEFAULT_EMBEDDED_PG_PORT);
+      expect(out).toContain(`Starting embedded PostgreSQL on 127.0.0.1:${chosen![1]} `);
+      await expect(new StrongroomClient(`http://127.0.0.1:${port}`).ready()).resolves.toMatchObject({
+        status: 'ready',
+      });
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(await postgresRunningIn(dataDir)).toBe(0);
+    } finally {
+      holder.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.secret`, { force: true });
+    }
+  }, 120_000);
+
+  it('refuses an EMBEDDED_PG_PORT that is taken, plainly, rather than moving to another port', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sr-pgbusy-'));
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port: taken } = busy.address() as net.AddressInfo;
+    try {
+      const server = startServer(
+        { PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(taken), LOG_LEVEL: 'warn' },
+        'never',
+      );
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain(`Port ${taken} on 127.0.0.1 (EMBEDDED_PG_PORT) is already in use`);
+      expect(server.output()).not.toContain('Starting embedded PostgreSQL');
+      expect(await postgresRunningIn(dataDir)).toBe(0);
+    } finally {
+      busy.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.secret`, { force: true });
     }
   }, 60_000);
 });

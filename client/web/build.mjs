@@ -2,45 +2,20 @@
 // Builds the web client into dist/web, once: a build is skipped when nothing it is made from changed
 // since the last one (the hash of its sources, the SDK's, the contracts' and the lock file). `npm start`
 // runs this on every start, so it must be quick when there is nothing to do.
-import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { sourceHash } from '../../scripts/source-hash.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = path.join(root, 'dist', 'web');
 const stampFile = path.join(out, '.source-hash');
 const inputs = ['client/web', 'client/sdk', 'contracts', 'package-lock.json'];
 
-async function* files(rel) {
-  const full = path.join(root, rel);
-  const entries = await readdir(full, { withFileTypes: true }).catch((err) => {
-    if (err.code === 'ENOTDIR') return null;
-    throw err;
-  });
-  if (!entries) return yield rel;
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name === 'node_modules' || e.name.endsWith('.spec.ts')) continue;
-    yield* files(path.join(rel, e.name));
-  }
-}
-
-async function sourceHash() {
-  const h = createHash('sha256');
-  for (const input of inputs) {
-    for await (const f of files(input))
-      h.update(f)
-        .update('\0')
-        .update(await readFile(path.join(root, f)))
-        .update('\0');
-  }
-  return h.digest('hex');
-}
-
 const force = process.argv.includes('--force');
-const hash = await sourceHash();
+const hash = await sourceHash(root, inputs);
 if (!force && (await readFile(stampFile, 'utf8').catch(() => '')) === hash) {
   console.log('Web client: up to date (dist/web).');
   process.exit(0);

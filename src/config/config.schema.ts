@@ -30,7 +30,11 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** The built web client (`npm run build:web`), served at `/`; the landing page says how to build it if absent. */
   WEB_DIR: z.string().min(1).default('./dist/web'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /**
+   * The embedded PostgreSQL's port (only when DATABASE_URL is unset). Unset: 54329, or the next free port
+   * when that one is taken; set: that port or a clear refusal (src/database/embedded-postgres.ts).
+   */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_IDLE_MINUTES: z.coerce
     .number()

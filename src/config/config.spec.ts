@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.PORT).toBe(3000);
     expect(c.DATA_DIR).toBe('./data');
-    expect(c.EMBEDDED_PG_PORT).toBe(54329);
+    expect(c.EMBEDDED_PG_PORT).toBeUndefined(); // 54329, or the next free port (src/database/embedded-postgres.ts)
     expect(c.MFA_REQUIRED_ROLES).toEqual(['isa_admin', 'agency_admin', 'auditor']);
     expect(c.SEED_DEMO).toBe(true);
     expect(c.DATABASE_URL).toBeUndefined();

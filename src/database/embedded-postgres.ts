@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
 import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -20,6 +21,68 @@ export interface EmbeddedOptions {
   /** Keep data after stop (the app); tests throw their cluster away. */
   persistent?: boolean;
   log?: (line: string) => void;
+}
+
+/** The embedded PostgreSQL's port when EMBEDDED_PG_PORT is not set. */
+export const DEFAULT_EMBEDDED_PG_PORT = 54329;
+
+/** How many ports after the default are tried, in order, before any free port the system gives. */
+const NEARBY_PORTS = 20;
+
+/** Whether something already listens on 127.0.0.1:`port` (another instance, another PostgreSQL). */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+function systemFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The port chosen for the embedded PostgreSQL, and what to tell the person when it is not the one they expect. */
+export interface EmbeddedPortChoice {
+  port: number;
+  notice?: string;
+}
+
+/**
+ * An explicit EMBEDDED_PG_PORT is used as given, and one that is taken stops the start with a plain
+ * message (the operator chose it: quietly using another would break their backups and tools). With none
+ * given, the default is used when free; otherwise the next free port after it (so a second checkout keeps
+ * the same port from one start to the next), and the person is told which.
+ */
+export async function chooseEmbeddedPort(explicit: number | undefined): Promise<EmbeddedPortChoice> {
+  if (explicit !== undefined) {
+    if (await portInUse(explicit)) {
+      throw new Error(
+        `Port ${explicit} on 127.0.0.1 (EMBEDDED_PG_PORT) is already in use, perhaps by another Strongroom or PostgreSQL. ` +
+          'Choose another port, or leave EMBEDDED_PG_PORT unset and Strongroom picks a free one.',
+      );
+    }
+    return { port: explicit };
+  }
+  if (!(await portInUse(DEFAULT_EMBEDDED_PG_PORT))) return { port: DEFAULT_EMBEDDED_PG_PORT };
+  let port: number | undefined;
+  for (let p = DEFAULT_EMBEDDED_PG_PORT + 1; p <= DEFAULT_EMBEDDED_PG_PORT + NEARBY_PORTS && !port; p++) {
+    if (!(await portInUse(p))) port = p;
+  }
+  port ??= await systemFreePort();
+  return {
+    port,
+    notice:
+      `Port ${DEFAULT_EMBEDDED_PG_PORT} is in use (another Strongroom or PostgreSQL?), so the embedded PostgreSQL ` +
+      `uses port ${port} instead. Set EMBEDDED_PG_PORT to choose the port yourself.`,
+  };
 }
 
 /**

@@ -43,10 +43,17 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Runs the built server with this environment (and nothing else of the test's), until `until` appears. */
-export function startServerProcess(env: Record<string, string>, until: string): ServerProcess {
-  const child: ChildProcess = spawn(process.execPath, [serverMain], {
-    cwd: root,
+/**
+ * Runs the built server with this environment (and nothing else of the test's), until `until` appears;
+ * by default this checkout's dist/src/main.js, or `args` in `cwd` (another install of it).
+ */
+export function startServerProcess(
+  env: Record<string, string>,
+  until: string,
+  { cwd = root, args = [serverMain] }: { cwd?: string; args?: string[] } = {},
+): ServerProcess {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
