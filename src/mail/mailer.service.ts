@@ -49,7 +49,8 @@ export class Mailer implements OnModuleDestroy {
 
   /** Sends one message; never throws: a failure is logged and returned in plain words. */
   async send(message: MailMessage): Promise<MailReceipt> {
-    if (!this.transport) return { sent: false, reason: 'This server does not send e-mail (no SMTP_URL is set).' };
+    if (!this.transport)
+      return { sent: false, reason: 'This server does not send e-mail (its operator has not set it up).' };
     const envelope = { from: this.config.MAIL_FROM, to: message.to, subject: message.subject, text: message.text };
     try {
       const info = (await this.transport.sendMail(envelope)) as { message?: Buffer };
