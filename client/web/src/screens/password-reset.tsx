@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../../../contracts/identity.js';
 import { StrongroomApiError } from '../../../sdk/browser.js';
 import { Link, navigate, takeFromFragment } from '../router.js';
@@ -11,7 +11,16 @@ import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js
  * anyone (the e-mailed code is the proof); nothing is signed in here.
  */
 export function PasswordReset() {
-  const [token] = useState(() => takeFromFragment('token'));
+  const [token, setToken] = useState(() => takeFromFragment('token'));
+  // The link opened in the tab that asked for it (still on this page): only the part after `#` changed.
+  useEffect(() => {
+    const arrived = () => {
+      const given = takeFromFragment('token');
+      if (given) setToken(given);
+    };
+    addEventListener('hashchange', arrived);
+    return () => removeEventListener('hashchange', arrived);
+  }, []);
   return token ? <ChooseNewPassword token={token} /> : <AskForLink />;
 }
 
