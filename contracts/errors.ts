@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'mfa_already_enabled',
   'mfa_not_started',
   'invitation_invalid',
+  'password_reset_invalid',
   'weak_password',
   'attestation_required',
   // a web page's cookie session: a change asked for without its CSRF token, or by another site

@@ -111,6 +111,19 @@ export const acceptInvitationSchema = z.strictObject({
 });
 export type AcceptInvitationInput = z.infer<typeof acceptInvitationSchema>;
 
+/** Ask for a password reset link by e-mail. The answer is the same whether or not the address has an account. */
+export const passwordResetRequestSchema = z.strictObject({ email });
+export type PasswordResetRequestInput = z.infer<typeof passwordResetRequestSchema>;
+
+/** Choose a new password with the e-mailed token, and the second factor when the account has one. */
+export const passwordResetCompleteSchema = z.strictObject({
+  token: z.string().min(20).max(200),
+  newPassword: z.string().max(MAX_PASSWORD_LENGTH * 4),
+  totp: totpCode.optional(),
+  recoveryCode: z.string().min(8).max(40).optional(),
+});
+export type PasswordResetCompleteInput = z.infer<typeof passwordResetCompleteSchema>;
+
 export const mfaVerifySchema = z.strictObject({ code: totpCode });
 export type MfaVerifyInput = z.infer<typeof mfaVerifySchema>;
 
@@ -277,12 +290,29 @@ export const mfaEnabled = z.object({
 });
 export type MfaEnabled = z.infer<typeof mfaEnabled>;
 
-/** A one-time invitation token to pass to the invited person; stored by the server only as a hash. */
-export const invitationIssued = z.object({ token: z.string(), expiresAt: timestamp });
+/**
+ * A one-time invitation token; stored by the server only as a hash. `emailed` says whether the invitation
+ * also went to the person by e-mail (with a link to the web client's invitation page); when not, `emailNote`
+ * says why, and the token is to be given to them by hand.
+ */
+export const invitationIssued = z.object({
+  token: z.string(),
+  expiresAt: timestamp,
+  emailed: z.boolean(),
+  emailNote: z.string().optional(),
+});
 export type InvitationIssued = z.infer<typeof invitationIssued>;
 
 export const createdUser = z.object({ user: userView, invitation: invitationIssued });
 export type CreatedUser = z.infer<typeof createdUser>;
+
+/** The same answer for every address asked about, with or without an account. */
+export const passwordResetRequested = z.object({ message: z.string() });
+export type PasswordResetRequested = z.infer<typeof passwordResetRequested>;
+
+/** A new password is set; every session of the account was ended. */
+export const passwordResetDone = z.object({ email: z.string(), sessionsRevoked: z.number().int() });
+export type PasswordResetDone = z.infer<typeof passwordResetDone>;
 
 export const activatedUser = z.object({ user: userView });
 export type ActivatedUser = z.infer<typeof activatedUser>;

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
 import { chooseEmbeddedPort, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { mailStartupNotice } from './mail/mail-mode.js';
 import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
 
 /** How long open requests and sockets get to finish when the server stops. */
@@ -87,6 +88,8 @@ async function serve(app: NestExpressApplication, config: AppConfig): Promise<vo
       await printDemoCredentials(config, url);
     }
   }
+  const mail = mailStartupNotice(config);
+  if (mail) process.stdout.write(`${mail}\n`);
   process.stdout.write(
     `\nStrongroom is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/api/health\nPress Ctrl+C to stop.\n`,
   );

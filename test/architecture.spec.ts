@@ -9,7 +9,16 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', 'src');
 
 const OWNERS: Record<string, string[]> = {
-  identity: ['users', 'sessions', 'devices', 'invitations', 'recovery_codes', 'attestations', 'sign_in_throttles'],
+  identity: [
+    'users',
+    'sessions',
+    'devices',
+    'invitations',
+    'password_resets',
+    'recovery_codes',
+    'attestations',
+    'sign_in_throttles',
+  ],
   agencies: ['agencies', 'agency_signatures', 'agreement_versions'],
   audit: ['audit_events'],
   channels: ['channels', 'channel_members', 'channel_former_members', 'channel_epochs', 'key_envelopes'],

@@ -167,6 +167,34 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/auth/session', auth: true },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    auth: false,
+    body: {
+      valid: () => ({ email: ctx.victim.email }),
+      bad: { email: [5, 'not-an-email', `${'a'.repeat(250)}@x.example`, null, ['a@x.example']] },
+      required: ['email'],
+      text: ['email'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset/complete',
+    auth: false,
+    body: {
+      // A well-formed token that names no reset: the body is valid, and the server refuses it as unknown.
+      valid: () => ({ token: 'x'.repeat(43), newPassword: 'a-perfectly-good-passphrase', totp: '123456' }),
+      bad: {
+        token: [12345, 'short', 'x'.repeat(201), null],
+        newPassword: [1234567890123, null, 'x'.repeat(1025)],
+        totp: ['12345', 123456, 'abcdef'],
+        recoveryCode: ['short', 5],
+      },
+      required: ['token', 'newPassword'],
+      text: ['newPassword'],
+    },
+  },
   { method: 'POST', path: '/api/auth/logout', auth: true, emptyBody: true },
   { method: 'POST', path: '/api/auth/logout-all', auth: true, emptyBody: true },
   {

@@ -120,6 +120,8 @@ describe('starting the server process', () => {
       );
       const out = await server.ready;
       expect(out).toContain('SEED_DEMO is ignored in production');
+      // Without SMTP_URL, production starts all the same and says plainly that e-mail is off.
+      expect(out).toContain('E-mail is off: no SMTP_URL is set. Invitations must be carried by hand');
       expect(out).not.toContain('Demo partnership');
       await expect(stat(path.join(dataDir, 'demo-credentials.json'))).rejects.toThrow('ENOENT');
       server.child.kill('SIGTERM');

@@ -81,6 +81,9 @@ import type {
   SessionKind,
   MeView,
   ActivatedUser,
+  PasswordResetCompleteInput,
+  PasswordResetDone,
+  PasswordResetRequested,
   AttestationView,
   CreatedUser,
   CreateUserInput,
@@ -241,6 +244,15 @@ export class StrongroomClient {
   revokeSession = (id: string) => this.http.request<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`);
   acceptInvitation = (token: string, password: string) =>
     this.http.request<ActivatedUser>('POST', '/invitations/accept', { token, password });
+  /**
+   * Forgot the password: the server e-mails a single-use link if an active account has this address. The
+   * answer is the same whatever the address, so it says nothing about whether an account exists.
+   */
+  requestPasswordReset = (email: string) =>
+    this.http.request<PasswordResetRequested>('POST', '/auth/password-reset', { email });
+  /** Sets a new password with the e-mailed token (and `totp` or `recoveryCode` when the account has two-factor). */
+  completePasswordReset = (input: PasswordResetCompleteInput) =>
+    this.http.request<PasswordResetDone>('POST', '/auth/password-reset/complete', input);
 
   /** Records that the user has read the agreement and sharing advice and accepts confidentiality. */
   attest = (agreementVersionId: string) =>

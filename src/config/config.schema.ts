@@ -83,6 +83,33 @@ export const configSchema = z.object({
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).default(72),
   /**
+   * E-mail (docs/operations.md, "E-mail"): invitations and password resets are sent through this SMTP server
+   * (`smtp://user:pass@host:587`, or `smtps://` for TLS from the start). Without it, development writes each
+   * message to DATA_DIR/outbox and logs where; production says at start that e-mail is off.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.org:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Strongroom <strongroom@localhost>'),
+  /**
+   * The address people reach the web client at (`https://strongroom.example.org`), for links in e-mails.
+   * Unset, an invitation's link uses the address the administrator reached the server at, and a password
+   * reset's the server's own HOST and PORT (never the address a reset request names: anyone can send one).
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// address' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** How long a password reset link works, and how many reset e-mails one account gets an hour at most. */
+  PASSWORD_RESET_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
+  PASSWORD_RESETS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
+  /**
    * How many proxies in front of the server to believe about the caller's address (X-Forwarded-For).
    * `true` means one: the TLS-terminating proxy of docs/operations.md. Never "every hop": the left-most
    * entries are whatever the caller wrote, and sign-in throttling and rate limits key on this address.

@@ -10,6 +10,7 @@ import { KeyEnvelope } from '../channels/entities/key-envelope.entity.js';
 import { Attestation } from '../identity/entities/attestation.entity.js';
 import { Device } from '../identity/entities/device.entity.js';
 import { Invitation } from '../identity/entities/invitation.entity.js';
+import { PasswordReset } from '../identity/entities/password-reset.entity.js';
 import { RecoveryCode } from '../identity/entities/recovery-code.entity.js';
 import { Session } from '../identity/entities/session.entity.js';
 import { User } from '../identity/entities/user.entity.js';
@@ -23,6 +24,7 @@ export const entities = [
   AgencySignature,
   User,
   Invitation,
+  PasswordReset,
   RecoveryCode,
   Session,
   Attestation,

@@ -10,6 +10,14 @@ import {
   loginResult,
   loginSchema,
   logoutAllResult,
+  passwordResetCompleteSchema,
+  passwordResetDone,
+  passwordResetRequested,
+  passwordResetRequestSchema,
+  type PasswordResetCompleteInput,
+  type PasswordResetDone,
+  type PasswordResetRequested,
+  type PasswordResetRequestInput,
   stepUpSchema,
   stepUpView,
   type AcceptInvitationInput,
@@ -26,6 +34,7 @@ import { Meta, type RequestMeta } from '../common/request-context.js';
 import { ApiDoc, ApiZodBody, emptyBodySchema, zodPipe } from '../common/zod.js';
 import { Access, Auth, type AuthContext } from './auth-context.js';
 import { LoginService } from './login.service.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { csrfTokenFor, SessionCookies, type CookieAuthenticated } from './session-cookie.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
@@ -48,6 +57,7 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly sessions: SessionsService,
     private readonly cookies: SessionCookies,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Post('login')
@@ -104,6 +114,44 @@ export class AuthController {
     @Meta() meta: RequestMeta,
   ): Promise<StepUpView> {
     return this.login.stepUp(auth, dto, meta);
+  }
+
+  @Post('password-reset')
+  @ApiDoc(
+    'Forgot your password: a single-use link is e-mailed if an active account has the address (the answer is the same either way)',
+    passwordResetRequested,
+    202,
+  )
+  @HttpCode(202)
+  @Access('public')
+  @ApiZodBody(passwordResetRequestSchema)
+  @ApiResponse({ status: 429, description: '`rate_limited`: too many requests from this network address.' })
+  requestPasswordReset(
+    @Body(zodPipe(passwordResetRequestSchema)) dto: PasswordResetRequestInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<PasswordResetRequested> {
+    return this.resets.request(dto, meta);
+  }
+
+  @Post('password-reset/complete')
+  @ApiDoc(
+    'Choose a new password with the e-mailed token (and the authenticator code, when the account has one); ends every session',
+    passwordResetDone,
+  )
+  @HttpCode(200)
+  @Access('public')
+  @ApiZodBody(passwordResetCompleteSchema)
+  @ApiTooManyAttempts()
+  @ApiResponse({
+    status: 400,
+    description:
+      '`password_reset_invalid`: the link was used, has expired or never existed. `weak_password`: choose another.',
+  })
+  completePasswordReset(
+    @Body(zodPipe(passwordResetCompleteSchema)) dto: PasswordResetCompleteInput,
+    @Meta() meta: RequestMeta,
+  ): Promise<PasswordResetDone> {
+    return this.resets.complete(dto, meta);
   }
 
   @Post('logout')

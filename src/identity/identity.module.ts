@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { MailModule } from '../mail/mail.module.js';
 import { AttestationsRepository } from './attestations.repository.js';
 import { AuthController, InvitationsController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -17,6 +18,8 @@ import { MfaService } from './mfa.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionCookies } from './session-cookie.js';
 import { PasswordVerifier } from './passwords.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { PasswordResetsRepository } from './password-resets.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
 import { SignInThrottlesController } from './sign-in-throttles.controller.js';
@@ -26,7 +29,7 @@ import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [AgenciesModule, AuditModule],
+  imports: [AgenciesModule, AuditModule, MailModule],
   providers: [
     AuthService,
     LoginService,
@@ -42,6 +45,8 @@ import { UsersService } from './users.service.js';
     SessionsRepository,
     DevicesRepository,
     InvitationsRepository,
+    PasswordResetsRepository,
+    PasswordResetService,
     AttestationsRepository,
     SignInThrottlesRepository,
     SessionCookies,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { z } from 'zod';
 import {
   approveDeviceSchema,
@@ -47,11 +48,21 @@ export class UsersController {
   ) {}
 
   @Post()
-  @ApiDoc('Create an invited account; returns the one-time invitation token', createdUser, 201)
+  @ApiDoc(
+    'Create an invited account; e-mails the invitation (when the server sends e-mail) and returns its one-time token',
+    createdUser,
+    201,
+  )
   @Roles('isa_admin', 'agency_admin')
   @ApiZodBody(createUserSchema)
-  create(@Auth() auth: AuthContext, @Body(zodPipe(createUserSchema)) dto: CreateUserInput): Promise<CreatedUser> {
-    return this.users.create(auth, dto);
+  create(
+    @Auth() auth: AuthContext,
+    @Body(zodPipe(createUserSchema)) dto: CreateUserInput,
+    @Req() req: Request,
+  ): Promise<CreatedUser> {
+    // The address the administrator reached the server at (behind TRUST_PROXY, the proxy's): links use it
+    // when PUBLIC_URL is not set.
+    return this.users.invite(auth, dto, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
   }
 
   @Get()

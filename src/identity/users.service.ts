@@ -23,8 +23,11 @@ import { onUniqueViolation } from '../common/db-errors.js';
 import { DomainEvents } from '../common/domain-events.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
+import { Mailer } from '../mail/mailer.service.js';
 import { actorOf, type AuthContext } from './auth-context.js';
+import { INVITATION_PAGE, invitationMail, linkBase, tokenLink } from './identity-mail.js';
 import { InvitationsRepository } from './invitations.repository.js';
+import { PasswordResetsRepository } from './password-resets.repository.js';
 import { hashPassword, passwordProblems } from './passwords.js';
 import { AGENCY_ADMIN_MANAGED_ROLES, agencyAdminManages } from './role-rules.js';
 import { SessionsService } from './sessions.service.js';
@@ -45,7 +48,34 @@ export class UsersService {
     private readonly events: DomainEvents,
     private readonly users: UsersRepository,
     private readonly invitations: InvitationsRepository,
+    private readonly resets: PasswordResetsRepository,
+    private readonly mailer: Mailer,
   ) {}
+
+  /**
+   * An administrator's invitation: the account as `create` makes it, and the invitation e-mailed to the person
+   * with a link to the web client's invitation page (PUBLIC_URL, else the address the administrator reached
+   * the server at). The token is still in the answer: when e-mail is off or fails, it is carried by hand.
+   */
+  async invite(auth: AuthContext, dto: CreateUserInput, requestOrigin: string): Promise<CreatedUser> {
+    const created = await this.create(auth, dto);
+    const { token, expiresAt } = created.invitation;
+    const agency = await this.agencies.get(created.user.agencyId);
+    const receipt = await this.mailer.send(
+      invitationMail({
+        to: created.user.email,
+        displayName: created.user.displayName,
+        agencyName: agency.name,
+        link: tokenLink(linkBase(this.config, requestOrigin), INVITATION_PAGE, 'code', token),
+        token,
+        expiresAt: new Date(expiresAt),
+      }),
+    );
+    const invitation = receipt.sent
+      ? { ...created.invitation, emailed: true }
+      : { ...created.invitation, emailNote: receipt.reason };
+    return { ...created, invitation };
+  }
 
   /** Creates an invited account and returns the one-time invitation token to pass to the person. */
   async create(auth: AuthContext | null, dto: CreateUserInput): Promise<CreatedUser> {
@@ -97,7 +127,7 @@ export class UsersService {
     const token = newToken();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.INVITATION_TTL_HOURS * 3_600_000);
     await this.invitations.insert(m, userId, hashToken(token), expiresAt);
-    return { token, expiresAt: expiresAt.toISOString() };
+    return { token, expiresAt: expiresAt.toISOString(), emailed: false };
   }
 
   /** The invited person sets their own password; the token works once, before it expires. */
@@ -192,6 +222,7 @@ export class UsersService {
       await this.users.update(m, user.id, { status: 'disabled', disabledAt: now, disabledReason: dto?.reason ?? null });
       const sessions = await this.sessions.revokeAllSessions(m, user.id, 'user_disabled');
       await this.invitations.spendOpen(m, user.id, now);
+      await this.resets.spendOpen(m, user.id, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'user.disabled',

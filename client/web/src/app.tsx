@@ -8,6 +8,7 @@ import { useWaitingRequests } from './state/requests.js';
 import { Attest } from './screens/attest.js';
 import { AcceptInvitation } from './screens/invitation.js';
 import { MfaEnrolment } from './screens/mfa.js';
+import { PasswordReset } from './screens/password-reset.js';
 import { Keys } from './screens/keys.js';
 import { SignIn } from './screens/sign-in.js';
 import { ROUTES, NotFound } from './routes.js';
@@ -36,7 +37,13 @@ export function App() {
         </main>
       )}
       {phase.kind === 'signed-out' &&
-        (path === '/invitation' ? <AcceptInvitation /> : <SignIn notice={phase.notice} />)}
+        (path === '/invitation' ? (
+          <AcceptInvitation />
+        ) : path === '/password-reset' ? (
+          <PasswordReset />
+        ) : (
+          <SignIn notice={phase.notice} />
+        ))}
       {phase.kind === 'mfa' && <MfaEnrolment />}
       {phase.kind === 'attest' && <Attest />}
       {phase.kind === 'keys' && <Keys />}

@@ -19,6 +19,17 @@ export function navigate(path: string, opts: { replace?: boolean } = {}): void {
 
 export const usePath = () => useObservable(currentPath);
 
+/**
+ * A one-time code an e-mailed link carries after `#` (`/invitation#code=…`), read once and then taken out of
+ * the address bar, so it is neither bookmarked nor left in the browser's history. Browsers never send the part
+ * after `#` to a server.
+ */
+export function takeFromFragment(name: string): string {
+  const value = new URLSearchParams(location.hash.slice(1)).get(name) ?? '';
+  if (value) history.replaceState(null, '', location.pathname + location.search);
+  return value;
+}
+
 /** A route's parameters when `path` matches `pattern` (`/channels/:id`), else null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
   const trim = (p: string) => p.replace(/\/+$/, '') || '/';

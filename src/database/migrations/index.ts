@@ -19,6 +19,7 @@ import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
 import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
+import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   Referrals1765800000000,
   InformationRequests1765900000000,
   ReferralInformationRequests1766000000000,
+  PasswordResets1766100000000,
 ];

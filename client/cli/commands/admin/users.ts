@@ -24,7 +24,11 @@ export async function createUser(ctx: CliContext, opts: CreateUserOpts): Promise
     created,
     () =>
       `Account created for ${created.user.email} (${created.user.role}).\n` +
-      `One-time invitation token (give it to them securely; it expires ${created.invitation.expiresAt}):\n` +
+      (created.invitation.emailed
+        ? `The invitation was e-mailed to ${created.user.email}, with a link to set their password.\n` +
+          `Its one-time token, in case it does not arrive (give it to them securely; it expires ${created.invitation.expiresAt}):\n`
+        : `The invitation was not e-mailed: ${created.invitation.emailNote ?? 'this server does not send e-mail.'}\n` +
+          `One-time invitation token (give it to them securely; it expires ${created.invitation.expiresAt}):\n`) +
       `  ${created.invitation.token}\n` +
       'They run `strongroom invitation accept` to set their own password.\n',
   );

@@ -3,6 +3,7 @@ import type { Action } from '../../cli.js';
 import { acceptInvitation } from './invitation.js';
 import { login, logout } from './login.js';
 import { enrolMfa, verifyMfa } from './mfa.js';
+import { passwordReset } from './password-reset.js';
 import { listSessions, revokeSession } from './sessions.js';
 import { attest, whoami } from './whoami.js';
 
@@ -50,6 +51,20 @@ export function registerAuthCommands(program: Command, action: Action): void {
     .command('revoke <sessionId>')
     .description('End one of your sessions (see `sessions list`)')
     .action(action(revokeSession));
+
+  const password = program.command('password').description('A forgotten password');
+  password
+    .command('reset [email]')
+    .description('E-mail yourself a link to choose a new password; then, with --token, set it with the code sent')
+    .option('--token', 'set the new password with the code from the e-mail (asked for, never on the command line)')
+    .option('--recovery-code', 'use a one-time recovery code instead of an authenticator code')
+    .addHelpText(
+      'after',
+      '\nWith --token: the code comes from STRONGROOM_RESET_TOKEN or a prompt, the new password from\n' +
+        'STRONGROOM_PASSWORD or a prompt (asked twice), the authenticator code from STRONGROOM_TOTP or a prompt.\n' +
+        'Every signed-in session of the account ends, this one included.',
+    )
+    .action(action(passwordReset));
 
   const invitation = program.command('invitation').description('Accept the invitation your agency sent you');
   invitation

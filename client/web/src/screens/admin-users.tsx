@@ -233,6 +233,11 @@ function Invitation({
         {u.displayName} ({ROLE_LABELS[u.role].toLowerCase()}, {agencyName}) can now be let in. This is their one-time
         invitation code. It is shown only now and works until {formatDateTime(created.invitation.expiresAt)}.
       </p>
+      <p role="status">
+        {created.invitation.emailed
+          ? `The invitation was e-mailed to ${u.email}, with a link to set their password. If it does not arrive, pass on the code below.`
+          : `The invitation was not e-mailed: ${created.invitation.emailNote ?? 'this server does not send e-mail.'} Pass on the code below.`}
+      </p>
       <p class="invitation-code">
         <code>{created.invitation.token}</code>
       </p>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { MIN_PASSWORD_LENGTH } from '../../../../contracts/identity.js';
-import { Link, navigate } from '../router.js';
+import { Link, navigate, takeFromFragment } from '../router.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
 
@@ -9,7 +9,8 @@ import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js
  * given. Open to anyone (the code is the proof); nothing is signed in here.
  */
 export function AcceptInvitation() {
-  const [code, setCode] = useState('');
+  // The e-mailed link fills the code in; someone given it by hand types it.
+  const [code, setCode] = useState(() => takeFromFragment('code'));
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -31,7 +32,8 @@ export function AcceptInvitation() {
     <main id="main" class="narrow">
       <PageTitle>Set up your account</PageTitle>
       <p>
-        Your agency’s administrator gave you an invitation code. With it, choose the password you will sign in with.
+        Your agency’s administrator sent or gave you an invitation code. With it, choose the password you will sign in
+        with.
       </p>
       <ErrorSummary error={action.error} />
       <form

@@ -101,6 +101,9 @@ export function SignIn({ notice }: { notice?: string }) {
       <p>
         <Link href="/invitation">I have an invitation code: set up my account</Link>
       </p>
+      <p>
+        <Link href="/password-reset">I have forgotten my password</Link>
+      </p>
     </main>
   );
 }
