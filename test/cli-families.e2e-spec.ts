@@ -120,10 +120,10 @@ describe('the strongroom CLI for families and consent', () => {
     expect(badRole.err).toContain('--role is one of');
     const unknown = await as(officer, ['families', 'show', 'EH-0000-0000']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('No family "EH-0000-0000"');
+    expect(unknown.err).toContain('Nothing matches "EH-0000-0000" among the families');
     const noChannel = await as(officer, ['channels', 'show', 'EH-0000-0000']);
     expect(noChannel.code).toBe(2);
-    expect(noChannel.err).toContain('"EH-0000-0000" is neither a channel id');
+    expect(noChannel.err).toContain('Nothing matches "EH-0000-0000" among the channels');
     expect((await as(officer, ['channels', '--help'])).out).toContain('a family’s channel\nby the family’s reference');
   });
 });

@@ -22,8 +22,19 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
  */
 export const EXIT_UNVERIFIED = 6;
 
-/** A mistake in how the command was called, or something the person must do first. Exit code 2. */
-export class CliUsageError extends Error {}
+/**
+ * A mistake in how the command was called, or something the person must do first. Exit code 2; with
+ * `--json`, `code` (default `usage`) and `details` say which, for scripts.
+ */
+export class CliUsageError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'usage',
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 export interface GlobalOptions {
   server?: string;
@@ -173,14 +184,10 @@ export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): nu
   const unreachable = err instanceof StrongroomNetworkError || err instanceof SendNotConfirmedError;
   const code = err instanceof CliUsageError ? 2 : unreachable ? 3 : 4;
   const message = err instanceof Error ? err.message : String(err);
-  if (ctx.json)
-    ctx.io.out(
-      JSON.stringify(
-        { error: { code: code === 3 ? 'unreachable' : code === 2 ? 'usage' : 'local_error', message } },
-        null,
-        2,
-      ) + '\n',
-    );
-  else ctx.io.err(`Error: ${message}\n`);
+  if (ctx.json) {
+    const details = err instanceof CliUsageError ? err.details : undefined;
+    const name = err instanceof CliUsageError ? err.code : code === 3 ? 'unreachable' : 'local_error';
+    ctx.io.out(JSON.stringify({ error: { code: name, message, ...(details ? { details } : {}) } }, null, 2) + '\n');
+  } else ctx.io.err(`Error: ${message}\n`);
   return code;
 }

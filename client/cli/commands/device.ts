@@ -14,8 +14,10 @@ import {
   type StrongroomClient,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
+import { confirm, withYes, type ConfirmOpts } from '../confirm.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { table } from '../output.js';
+import { resolveDevice } from '../secure.js';
 import { keyStoreDir } from '../state.js';
 import { newSecret } from './auth/new-secret.js';
 
@@ -203,13 +205,15 @@ async function listDevices(ctx: CliContext): Promise<void> {
   );
 }
 
-export interface RevokeDeviceOpts {
+export interface RevokeDeviceOpts extends ConfirmOpts {
   reason?: string;
 }
 
 /** `device revoke`: the device stops receiving keys. */
-async function revokeDevice(ctx: CliContext, opts: RevokeDeviceOpts, deviceId: string): Promise<void> {
+async function revokeDevice(ctx: CliContext, opts: RevokeDeviceOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const deviceId = await resolveDevice(client, which);
+  await confirm(ctx, opts, `Revoking ${which}: it gets no keys from now on. A revoked device cannot be used again.`);
   const revoked = await client.revokeDevice(deviceId, opts.reason);
   ctx.print(revoked, `Device ${revoked.label} (${revoked.id}) revoked.\n`);
 }
@@ -245,9 +249,10 @@ export function registerDeviceCommands(program: Command, action: Action): void {
     .command('list')
     .description('Your devices, which wait for approval, and your safety number')
     .action(action(listDevices));
-  device
-    .command('revoke <deviceId>')
-    .description('Revoke a device (a lost laptop, say): it stops receiving keys')
-    .option('--reason <text>', 'why, for the audit trail')
-    .action(action(revokeDevice));
+  withYes(
+    device
+      .command('revoke <device>')
+      .description('Revoke a device (a lost laptop, say): it stops receiving keys; named by label or id')
+      .option('--reason <text>', 'why, for the audit trail'),
+  ).action(action(revokeDevice));
 }
