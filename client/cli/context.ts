@@ -13,6 +13,7 @@ import {
 } from '../sdk/node.js';
 import type { CliIO } from './io.js';
 import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
+import { systemProblem } from './system-errors.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
@@ -183,7 +184,7 @@ export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): nu
   // A send never confirmed is the network's doing too: run it again with the same --client-message-id.
   const unreachable = err instanceof StrongroomNetworkError || err instanceof SendNotConfirmedError;
   const code = err instanceof CliUsageError ? 2 : unreachable ? 3 : 4;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = systemProblem(err) ?? (err instanceof Error ? err.message : String(err));
   if (ctx.json) {
     const details = err instanceof CliUsageError ? err.details : undefined;
     const name = err instanceof CliUsageError ? err.code : code === 3 ? 'unreachable' : 'local_error';

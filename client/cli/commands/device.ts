@@ -21,6 +21,15 @@ import { resolveDevice } from '../secure.js';
 import { keyStoreDir } from '../state.js';
 import { newSecret } from './auth/new-secret.js';
 
+/**
+ * Said before the passphrase is chosen: nobody can reset it, and with the recovery key it is the only way
+ * back to what was shared with this person.
+ */
+export const PASSPHRASE_WARNING =
+  'Choose a passphrase for this device: it encrypts your private keys here, and nobody (not even an\n' +
+  'administrator) can reset it. If you lose both this passphrase and your recovery key, the messages and\n' +
+  'records shared with you cannot be read again.\n';
+
 /** Long enough that Argon2id has something to work with; the passphrase never leaves this computer. */
 const MIN_PASSPHRASE = 10;
 
@@ -70,6 +79,7 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
     );
   }
   const recoveryKey = opts.recover ? await ctx.secret('STRONGROOM_RECOVERY_KEY', 'Recovery key: ') : undefined;
+  ctx.progress(PASSPHRASE_WARNING);
   const passphrase = await newSecret(ctx, 'STRONGROOM_PASSPHRASE', 'passphrase');
   if (passphrase.length < MIN_PASSPHRASE) {
     throw new CliUsageError(`Use a passphrase of at least ${MIN_PASSPHRASE} characters.`);
