@@ -55,6 +55,8 @@ describe('the strongroom CLI for families and consent', () => {
     const shown = await as(lead, ['families', 'show', ref]);
     expect(shown.out).toMatch(/M1\s+child\s+Sam Example, born 2013-05-06/);
     expect(shown.out).toContain('Alex Example');
+    // It says which channel is the family's, and how commands name it.
+    expect(shown.out).toMatch(new RegExp(`Channel:\\s+the family’s own \\([0-9a-f-]{36}\\): named ${ref} in commands`));
 
     // A child's own consent needs a competence judgement; the CLI asks for it in usage terms.
     const noCompetence = await as(lead, ['consent', 'record', ref, 'M1', '--form', 'v3', '--agency', 'Police']);

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { SealedDocuments, SealedPurpose, TextDocument } from '../../contracts/sealed.js';
 import { USER_SEARCH_MIN_CHARS } from '../../contracts/identity.js';
-import type { ChannelSummary, FamilyView, FieldBinding, SecureSession, StrongroomClient } from '../sdk/node.js';
+import {
+  StrongroomApiError,
+  type ChannelSummary,
+  type FamilyView,
+  type FieldBinding,
+  type SecureSession,
+  type StrongroomClient,
+} from '../sdk/node.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { choose, ID_PREFIX_MIN, isId, type NameKind, type Named } from './names.js';
 
@@ -128,8 +135,11 @@ export async function resolveChannel(s: Reach & Partial<Pick<SecureSession, 'tit
   if (isId(which)) return which.trim();
   const [channels, families] = await Promise.all([
     s.client.channels(),
-    // Not everyone keeps families (an auditor, say): their channels are still named by title.
-    s.client.families().catch(() => []),
+    // Not everyone may list families (an auditor, say): their channels are still named by title.
+    s.client.families().catch((err: unknown) => {
+      if (err instanceof StrongroomApiError && err.status === 403) return [];
+      throw err;
+    }),
   ]);
   const candidates: Named[] = [];
   for (const c of channels) {

@@ -4,6 +4,9 @@ import { confirm, type ConfirmOpts } from '../../confirm.js';
 import type { CliContext } from '../../context.js';
 import { resolveChannel, resolveUser } from '../../secure.js';
 
+/** A name as a shell takes it back: in quotes when it has spaces ("North locality"). */
+const quoted = (name: string) => (/\s/.test(name) ? `"${name}"` : name);
+
 /** The roles `channels add` offers: a channel's chair is the person who created it. */
 export const ADDED_ROLES = MEMBER_ROLES.filter((role) => role !== 'chair');
 
@@ -41,7 +44,7 @@ export async function addChannelMember(
         : recordKeysShared > 0
           ? 'They can also read the case record (family details, minutes, actions, plan); this was recorded in the audit log.\n'
           : 'They have no approved device yet, so they cannot read the case record: once they have one, run ' +
-            `\`strongroom channels share-record ${which} ${who}\`.\n`),
+            `\`strongroom channels share-record ${quoted(which)} ${quoted(who)}\`.\n`),
   );
 }
 
