@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { messageSigningBytes, signDetached } from '../client/sdk/crypto/channel-crypto.js';
 import { FileKeyStore } from '../client/sdk/node.js';
-import { CLI_PASSPHRASE, cli, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
+import { CLI_PASSPHRASE, cli, cliAs, cliPerson, json, type CliAccount, type Result } from './support/cli.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
 
@@ -14,6 +14,7 @@ describe('the strongroom CLI for encrypted channels', () => {
   let alice: CliAccount;
   let bob: CliAccount;
   let carol: CliAccount;
+  let policeId: string;
 
   const person = (agencyId: string, prefix: string) => cliPerson(t, w, agencyId, prefix, homes);
   const as = (p: CliAccount, argv: string[], env: Record<string, string> = {}) => cliAs(t, p, argv, env);
@@ -24,6 +25,7 @@ describe('the strongroom CLI for encrypted channels', () => {
     await w.agreement();
     const council = await w.agency('Council');
     const police = await w.agency('Police', { sector: 'police' });
+    policeId = police;
     alice = await person(council, 'alice');
     bob = await person(police, 'bob');
     carol = await person(police, 'carol');
@@ -82,6 +84,71 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect(show.out).toContain('alice person');
   });
 
+  it('names channels by title, id prefix or the other person, and people by name; lists the choices when a name fits several', async () => {
+    const created = await as(alice, [
+      '--json',
+      'channels',
+      'create',
+      '--kind',
+      'locality_meeting',
+      '--title',
+      'Oak Street review',
+      '--member',
+      'bob person',
+    ]);
+    expect(created.code).toBe(0);
+    const { id } = json<{ id: string }>(created);
+    // The title is encrypted: it is matched here, on the client, whatever its case.
+    expect((await as(alice, ['send', 'oak street review', 'Named by its title'])).code).toBe(0);
+    const read = await as(bob, ['read', id.slice(0, 8)]);
+    expect(read.code).toBe(0);
+    expect(read.out).toContain('Named by its title');
+    const tailed = await as(bob, ['--json', 'tail', 'Oak Street review', '--since', '0', '--exit-after', '1']);
+    expect(tailed.code).toBe(0);
+    expect(tailed.out).toContain('Named by its title');
+    expect((await as(alice, ['channels', 'add', 'Oak Street review', 'carol person'])).code).toBe(0);
+    expect((await as(alice, ['share-history', 'Oak Street review', 'carol person', '--yes'])).code).toBe(0);
+    expect((await as(carol, ['read', 'Oak Street review'])).out).toContain('Named by its title');
+
+    // A direct channel is listed, and named, by the other person.
+    expect((await as(alice, ['channels', 'create', '--kind', 'direct', '--member', carol.email])).code).toBe(0);
+    expect((await as(alice, ['channels', 'list'])).out).toMatch(/with carol person \(Police\)\s+direct/);
+    expect((await as(alice, ['send', 'Carol Person', 'Just between us'])).code).toBe(0);
+    expect((await as(carol, ['read', 'alice person'])).out).toContain('Just between us');
+
+    // Two channels of the same title: which one did you mean? Nothing is sent.
+    const twins: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const made = await as(alice, ['--json', 'channels', 'create', '--kind', 'locality_meeting', '--title', 'Twins']);
+      twins.push(json<{ id: string }>(made).id);
+    }
+    const ambiguous = await as(alice, ['send', 'twins', 'Which one?']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toContain('"twins" could be any of 2 channels. Which one did you mean?');
+    for (const twin of twins) expect(ambiguous.err).toMatch(new RegExp(`Twins \\(locality meeting\\)\\s+${twin}`));
+    const asJson = json<{ error: { code: string; details: { candidates: { id: string }[] } } }>(
+      await as(alice, ['--json', 'read', 'Twins']),
+    );
+    expect(asJson.error.code).toBe('ambiguous');
+    expect(asJson.error.details.candidates.map((c) => c.id).sort()).toEqual([...twins].sort());
+    for (const twin of twins)
+      expect(json<{ lastSeq: number }>(await as(alice, ['--json', 'read', twin])).lastSeq).toBe(0);
+    const none = await as(alice, ['read', 'No such channel']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('Nothing matches "No such channel" among the channels `strongroom channels list` shows');
+
+    // Two people of the same name: listed with their agency, and nobody is added.
+    await w.account(policeId, 'practitioner', 'twin-a', { displayName: 'Sam Twin' });
+    await w.account(policeId, 'practitioner', 'twin-b', { displayName: 'Sam Twin' });
+    const who = await as(alice, ['channels', 'add', 'Oak Street review', 'sam twin']);
+    expect(who.code).toBe(2);
+    expect(who.err).toContain('"sam twin" could be any of 2 people');
+    expect(who.err).toMatch(/Sam Twin \(Police\)/);
+    const nobody = await as(alice, ['channels', 'add', 'Oak Street review', 'Nobody Called This']);
+    expect(nobody.code).toBe(2);
+    expect(nobody.err).toContain('Nothing matches "Nobody Called This" among the people');
+  });
+
   it('send with the same --client-message-id twice (a script running it again) stores the message once', async () => {
     const { id } = json<{ id: string }>(
       await as(alice, ['--json', 'channels', 'create', '--kind', 'locality_meeting', '--member', bob.email]),
@@ -98,7 +165,7 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect(bad.err).toContain('--client-message-id must be a UUID');
   });
 
-  it('adds a newcomer who sees only new messages until history is shared with them', async () => {
+  it('adds a newcomer who sees only new messages until history is shared with them (after a confirmation)', async () => {
     const { id } = json<{ id: string }>(
       await as(alice, ['--json', 'channels', 'create', '--kind', 'family_meeting', '--member', bob.email]),
     );
@@ -106,10 +173,15 @@ describe('the strongroom CLI for encrypted channels', () => {
     expect((await as(alice, ['channels', 'add', id, carol.email])).code).toBe(0);
     await as(alice, ['send', id, 'after carol']);
     const first = await as(carol, ['--json', 'read', id]);
-    expect(json<{ messages: { content: { body: string } }[] }>(first).messages.map((m) => m.content.body)).toEqual([
-      'after carol',
-    ]);
-    const share = await as(alice, ['share-history', id, carol.email]);
+    const bodies = (r: Result) =>
+      json<{ messages: { content: { body: string } }[] }>(r).messages.map((m) => m.content.body);
+    expect(bodies(first)).toEqual(['after carol']);
+    // Sharing history cannot be taken back: a script must say --yes, and without it nothing is shared.
+    const unconfirmed = await as(alice, ['share-history', id, carol.email]);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.err).toContain('add --yes');
+    expect(bodies(await as(carol, ['--json', 'read', id]))).toEqual(['after carol']);
+    const share = await as(alice, ['share-history', id, carol.email, '--yes']);
     expect(share.out).toContain('recorded in the audit log');
     const all = await as(carol, ['--json', 'read', id]);
     expect(json<{ messages: { content: { body: string } }[] }>(all).messages.map((m) => m.content.body)).toEqual([
@@ -117,7 +189,7 @@ describe('the strongroom CLI for encrypted channels', () => {
       'after carol',
     ]);
 
-    expect((await as(alice, ['channels', 'remove', id, carol.email])).code).toBe(0);
+    expect((await as(alice, ['channels', 'remove', id, carol.email, '--yes'])).code).toBe(0);
     const gone = await as(carol, ['read', id]);
     expect(gone.code).toBe(1);
     expect(gone.err).toContain('not_a_member');

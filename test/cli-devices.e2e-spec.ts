@@ -93,8 +93,15 @@ describe('the strongroom CLI for devices: recovery key, approval by code, recove
 
   it('a person’s first device prints the recovery key once and the safety number; --json gives both', async () => {
     alice = await newComputer(await w.account(council, 'practitioner', 'alice'), 'alice1');
-    const init = await as(alice, ['device', 'init', '--label', 'alice desk']);
+    // Typed at the terminal: before the passphrase is asked for, she is told what losing it means.
+    const init = await cli(alice.home, t, ['device', 'init', '--label', 'alice desk'], {}, [
+      CLI_PASSPHRASE,
+      CLI_PASSPHRASE,
+    ]);
     expect(init.code).toBe(0);
+    const warning = init.err.indexOf('If you lose both this passphrase and your recovery key');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(init.err.indexOf('New passphrase: '));
     const keys: string[] = init.out.match(RECOVERY_KEY) ?? [];
     expect(keys).toHaveLength(1);
     aliceRecoveryKey = keys[0];

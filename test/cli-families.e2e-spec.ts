@@ -55,6 +55,8 @@ describe('the strongroom CLI for families and consent', () => {
     const shown = await as(lead, ['families', 'show', ref]);
     expect(shown.out).toMatch(/M1\s+child\s+Sam Example, born 2013-05-06/);
     expect(shown.out).toContain('Alex Example');
+    // It says which channel is the family's, and how commands name it.
+    expect(shown.out).toMatch(new RegExp(`Channel:\\s+the family’s own \\([0-9a-f-]{36}\\): named ${ref} in commands`));
 
     // A child's own consent needs a competence judgement; the CLI asks for it in usage terms.
     const noCompetence = await as(lead, ['consent', 'record', ref, 'M1', '--form', 'v3', '--agency', 'Police']);
@@ -81,6 +83,10 @@ describe('the strongroom CLI for families and consent', () => {
     expect((await as(lead, ['consent', 'record', ref, 'M2', '--form', 'v3', '--agency', 'Police'])).code).toBe(0);
     expect((await as(lead, ['consent', 'notice', ref, 'M2', '--version', 'Privacy notice 2026'])).code).toBe(0);
 
+    // The consent lets the police in: the officer is added by e-mail and posts.
+    expect((await as(lead, ['channels', 'add', ref, officer.email])).code).toBe(0);
+    expect((await as(officer, ['send', ref, 'PC visiting Thursday'])).code).toBe(0);
+
     const register = await as(lead, ['consent', 'show', ref]);
     expect(register.out).toMatch(/M1\s+child\s+not recorded\s+given by self on \d{4}-\d{2}-\d{2} \(1 agencies\)/);
     expect(register.out).toMatch(/Police\s+consent/);
@@ -102,6 +108,15 @@ describe('the strongroom CLI for families and consent', () => {
     expect(basis.code).toBe(0);
     const withdrawn = await as(lead, ['consent', 'withdraw', ref, 'M2', '--form', 'v3']);
     expect(withdrawn.out).toContain('Consent to share was withdrawn for');
+    // The officer can no longer post, and is told why in the project's words; scripts get the code.
+    const refused = await as(officer, ['send', ref, 'One more update']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('Consent to share was withdrawn for');
+    expect(refused.err).toContain('only the lead worker’s agency may share new information');
+    expect(refused.err).not.toMatch(/epoch|envelope|not approved/i);
+    const refusedJson = json<{ error: { code: string } }>(await as(officer, ['--json', 'send', ref, 'Again']));
+    expect(refusedJson.error.code).toBe('consent_withdrawn');
+    expect((await as(officer, ['read', ref])).out).toContain('PC visiting Thursday');
     const after = json<ConsentRegisterView>(await as(lead, ['--json', 'consent', 'show', ref]));
     expect(after.sharing.agencies.map((a) => a.agencyName).sort()).toEqual(['Council', 'Oak Primary']);
 
@@ -120,10 +135,10 @@ describe('the strongroom CLI for families and consent', () => {
     expect(badRole.err).toContain('--role is one of');
     const unknown = await as(officer, ['families', 'show', 'EH-0000-0000']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('No family "EH-0000-0000"');
+    expect(unknown.err).toContain('Nothing matches "EH-0000-0000" among the families');
     const noChannel = await as(officer, ['channels', 'show', 'EH-0000-0000']);
     expect(noChannel.code).toBe(2);
-    expect(noChannel.err).toContain('"EH-0000-0000" is neither a channel id');
-    expect((await as(officer, ['channels', '--help'])).out).toContain('a family’s channel\nby the family’s reference');
+    expect(noChannel.err).toContain('Nothing matches "EH-0000-0000" among the channels');
+    expect((await as(officer, ['channels', '--help'])).out).toContain('a family’s channel by the family’s reference');
   });
 });

@@ -168,12 +168,21 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect((await ok(officer, ['actions', 'mine'])).out).not.toContain('Call the school');
     expect((await ok(lead, ['actions', 'mine'])).out).toContain('Call the school');
 
-    const closed = await ok(lead, ['meetings', 'close', short]);
+    const closed = await ok(lead, ['meetings', 'close', short, '--yes']);
     expect(closed.out).toContain('The minutes (version 4) are signed by this device and locked');
     const locked = await as(lead, ['minutes', 'edit', short, '--item', '1', '--notes', 'Rewritten']);
     expect(locked.code).toBe(1);
     expect(locked.err).toContain('minutes_locked');
-    await ok(lead, ['minutes', 'amend', short, '--text', 'Check-ins are fortnightly', '--reason', 'Recorded wrongly']);
+    await ok(lead, [
+      'minutes',
+      'amend',
+      short,
+      '--text',
+      'Check-ins are fortnightly',
+      '--reason',
+      'Recorded wrongly',
+      '--yes',
+    ]);
     const final = await ok(officer, ['minutes', 'show', short]);
     expect(final.out).toContain('Final minutes, version 4: signature by the chair’s device checked.');
     expect(final.out).toMatch(/## Amendment 1 .*\nCheck-ins are fortnightly\nReason: Recorded wrongly/);

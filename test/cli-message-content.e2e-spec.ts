@@ -145,7 +145,7 @@ describe('the strongroom CLI: replies, mentions and edits', () => {
     expect(badSeq.err).toContain('--reply-to takes a message number');
     const stranger = await as(bob, ['send', channel, 'hm', '--mention', 'Nobody Here']);
     expect(stranger.code).toBe(2);
-    expect(stranger.err).toContain('No one in this channel is called "Nobody Here"');
+    expect(stranger.err).toContain('Nothing matches "Nobody Here" among the members');
 
     const deleted = await sent(alice, ['send', channel, 'oops']);
     const aliceS = await sdkSession(alice);

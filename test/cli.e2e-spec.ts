@@ -177,7 +177,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     // Named as a person names it; an id works too (above), and a name nobody has is a usage error.
     const unknown = await cli(adminHome, t, ['agencies', 'show', 'Westvale Youth Services']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('No agency called "Westvale Youth Services"');
+    expect(unknown.err).toContain('Nothing matches "Westvale Youth Services" among the agencies');
     const signed = await cli(adminHome, t, [
       'agencies',
       'sign',
@@ -195,8 +195,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     const list = await cli(adminHome, t, ['agencies', 'list']);
     expect(list.out).toMatch(/Westvale Youth Service\s+other\s+signed\s+v10\.0/);
 
-    const notice = await cli(adminHome, t, [
-      '--json',
+    const noticeArgs = [
       'agencies',
       'notice',
       'westvale youth service',
@@ -204,7 +203,24 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       '2024-01-31T10:00:00Z',
       '--reason',
       'Notice letter of 31 January 2024 recorded late',
-    ]);
+    ];
+    // Irreversible: a script that did not say --yes is refused, and nothing is recorded.
+    const unconfirmed = await cli(adminHome, t, noticeArgs);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.err).toContain('notice to withdraw');
+    expect(unconfirmed.err).toContain('add --yes');
+    expect(json<{ status: string }>(await cli(adminHome, t, ['--json', 'agencies', 'show', agencyId])).status).toBe(
+      'signed',
+    );
+    // At a terminal the person is asked; anything but yes changes nothing.
+    const declined = await cli(adminHome, t, noticeArgs, {}, ['n']);
+    expect(declined.code).toBe(2);
+    expect(declined.err).toContain('Continue? [y/N]');
+    expect(declined.err).toContain('nothing was changed');
+    expect(json<{ status: string }>(await cli(adminHome, t, ['--json', 'agencies', 'show', agencyId])).status).toBe(
+      'signed',
+    );
+    const notice = await cli(adminHome, t, ['--json', ...noticeArgs, '--yes']);
     expect(json<{ status: string; withdrawalEffectiveAt: string }>(notice)).toMatchObject({
       status: 'notice_given',
       withdrawalEffectiveAt: '2024-02-29T10:00:00.000Z',
@@ -213,9 +229,10 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       '--json',
       'agencies',
       'suspend',
-      agencyId,
+      agencyId.slice(0, 8),
       '--reason',
       'Data breach under investigation',
+      '--yes',
     ]);
     expect(json<{ status: string }>(suspended).status).toBe('suspended');
     const reinstated = await cli(adminHome, t, ['--json', 'agencies', 'reinstate', agencyId]);
@@ -249,7 +266,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       'users',
       'create',
       '--agency',
-      council,
+      'council early help',
       '--email',
       email,
       '--name',
@@ -258,7 +275,10 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
       'practitioner',
     ]);
     expect(created.code).toBe(0);
-    const { user, invitation } = json<{ user: { id: string }; invitation: { token: string } }>(created);
+    const { user, invitation } = json<{ user: { id: string; agencyId: string }; invitation: { token: string } }>(
+      created,
+    );
+    expect(user.agencyId).toBe(council);
 
     const home = await freshHome();
     const password = 'a-long-and-private-passphrase';
@@ -322,10 +342,24 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
 
     const sessions = await cli(home, t, ['--json', 'sessions', 'list']);
     expect(json<unknown[]>(sessions)).toHaveLength(1);
+    // A second sign-in elsewhere, ended from here by the first characters of its id.
+    const elsewhere = await freshHome();
+    expect((await cli(elsewhere, t, ['login', '--email', email], { STRONGROOM_PASSWORD: password })).code).toBe(0);
+    const both = json<{ id: string; current: boolean }[]>(await cli(home, t, ['--json', 'sessions', 'list']));
+    const other = both.find((x) => !x.current)!;
+    const tooShort = await cli(home, t, ['sessions', 'revoke', other.id.slice(0, 2)]);
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.err).toContain('at least its first 4 characters');
+    const revoked = await cli(home, t, ['sessions', 'revoke', other.id.slice(0, 8)]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toContain(`Session ${other.id} ended`);
+    expect((await cli(elsewhere, t, ['whoami'])).code).toBe(1);
 
     // Off-boarding from the admin's CLI ends the worker's session at once.
-    const disabled = await cli(adminHome, t, ['users', 'disable', user.id, '--reason', 'Left the council']);
+    // Named by e-mail address, and confirmed at the terminal.
+    const disabled = await cli(adminHome, t, ['users', 'disable', email, '--reason', 'Left the council'], {}, ['y']);
     expect(disabled.code).toBe(0);
+    expect(disabled.err).toContain(`Disabling ${email}`);
     expect(disabled.out).toContain('1 session(s) ended');
     const after = await cli(home, t, ['whoami']);
     expect(after.code).toBe(1);
@@ -346,7 +380,7 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     const json = await cli(adminHome, t, ['--json', 'sign-in-delays', 'list']);
     expect(JSON.parse(json.out)).toMatchObject({ accounts: [{ user: { id: victim.id }, failures: 6 }] });
 
-    const cleared = await cli(adminHome, t, ['sign-in-delays', 'clear', victim.id]);
+    const cleared = await cli(adminHome, t, ['sign-in-delays', 'clear', victim.email]);
     expect(cleared).toMatchObject({ code: 0, out: expect.stringContaining('its owner can sign in now') as unknown });
     await expect(w.client().login({ email: victim.email, password: victim.password })).resolves.toBeDefined();
     const again = await cli(adminHome, t, ['sign-in-delays', 'clear', victim.id]);

@@ -28,7 +28,8 @@ const PASSPHRASE = 'a long device passphrase';
  * a fresh server seeded with the real demo seed, from one fresh CLI home, the way a newcomer would type
  * them in one terminal. Passwords and authenticator codes are the seeded ones, given as the person would
  * answer the prompts (STRONGROOM_PASSWORD, STRONGROOM_TOTP for whoever last ran `login`), the device
- * passphrase likewise; the declaration `attest` asks for is answered "yes"; a command that follows live
+ * passphrase likewise; the declaration `attest` asks for is answered "yes", and "y" where a command asks
+ * before a step that cannot be taken back; a command that follows live
  * gets its Ctrl+C once it says it is following. Each step must exit 0.
  */
 describe('the README tour, run command by command against the seeded demo', () => {
@@ -165,7 +166,9 @@ describe('the README tour, run command by command against the seeded demo', () =
       },
       ask: (question) => {
         err += question;
-        return Promise.resolve(/Type "yes"/.test(question) ? 'yes' : null);
+        // As the newcomer answers: "yes" to the declaration, "y" to a step that cannot be taken back.
+        if (/Type "yes"/.test(question)) return Promise.resolve('yes');
+        return Promise.resolve(/Continue\? \[y\/N\]/.test(question) ? 'y' : null);
       },
       readStdin: () => Promise.resolve(''),
       interrupted: () => ctrlC,

@@ -15,6 +15,7 @@ import {
 import { agentDevice } from './agent/client.js';
 import type { CliIO } from './io.js';
 import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
+import { systemProblem } from './system-errors.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
@@ -24,8 +25,19 @@ export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
  */
 export const EXIT_UNVERIFIED = 6;
 
-/** A mistake in how the command was called, or something the person must do first. Exit code 2. */
-export class CliUsageError extends Error {}
+/**
+ * A mistake in how the command was called, or something the person must do first. Exit code 2; with
+ * `--json`, `code` (default `usage`) and `details` say which, for scripts.
+ */
+export class CliUsageError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'usage',
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 export interface GlobalOptions {
   server?: string;
@@ -192,15 +204,11 @@ export function reportError(ctx: { io: CliIO; json: boolean }, err: unknown): nu
   // A send never confirmed is the network's doing too: run it again with the same --client-message-id.
   const unreachable = err instanceof StrongroomNetworkError || err instanceof SendNotConfirmedError;
   const code = err instanceof CliUsageError ? 2 : unreachable ? 3 : 4;
-  const message = err instanceof Error ? err.message : String(err);
-  if (ctx.json)
-    ctx.io.out(
-      JSON.stringify(
-        { error: { code: code === 3 ? 'unreachable' : code === 2 ? 'usage' : 'local_error', message } },
-        null,
-        2,
-      ) + '\n',
-    );
-  else ctx.io.err(`Error: ${message}\n`);
+  const message = systemProblem(err) ?? (err instanceof Error ? err.message : String(err));
+  if (ctx.json) {
+    const details = err instanceof CliUsageError ? err.details : undefined;
+    const name = err instanceof CliUsageError ? err.code : code === 3 ? 'unreachable' : 'local_error';
+    ctx.io.out(JSON.stringify({ error: { code: name, message, ...(details ? { details } : {}) } }, null, 2) + '\n');
+  } else ctx.io.err(`Error: ${message}\n`);
   return code;
 }

@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import type { SealedDocuments, SealedPurpose, TextDocument } from '../../contracts/sealed.js';
-import type { FamilyView, FieldBinding, SecureSession } from '../sdk/node.js';
+import { USER_SEARCH_MIN_CHARS } from '../../contracts/identity.js';
+import {
+  StrongroomApiError,
+  type ChannelSummary,
+  type FamilyView,
+  type FieldBinding,
+  type SecureSession,
+  type StrongroomClient,
+} from '../sdk/node.js';
 import { CliUsageError, type CliContext } from './context.js';
+import { choose, ID_PREFIX_MIN, isId, type NameKind, type Named } from './names.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True for a UUID (an id given on the command line rather than a name). */
-export const isId = (s: string) => UUID.test(s);
+export { isId };
 
 /** Runs `fn` with this device's keys unlocked, and closes the session (and its socket) after. */
 export async function withSession<T>(ctx: CliContext, fn: (s: SecureSession) => Promise<T>): Promise<T> {
@@ -33,24 +40,60 @@ export function secured<O, A extends unknown[]>(handler: SecureHandler<O, A>) {
     withSession(ctx, (s) => handler(ctx, s, opts, ...args));
 }
 
-/** A person named by user id or by work e-mail address. */
-export async function resolveUser(session: SecureSession, who: string): Promise<string> {
-  if (isId(who)) return who;
-  if (!who.includes('@')) throw new CliUsageError(`"${who}" is neither a user id nor an e-mail address.`);
-  return (await session.client.lookupUser(who)).id;
+/** Anything that can reach the server; a secure session can also decrypt channel titles. */
+type Reach = Pick<SecureSession, 'client'>;
+
+const PEOPLE: NameKind = {
+  noun: 'person',
+  plural: 'people',
+  namedBy: 'their work e-mail address, or their name',
+  list: 'users search <name>',
+};
+
+/**
+ * A person by user id, work e-mail address, or name (as `users search` finds colleagues), which must
+ * then be one person's: two people of the same name are listed to choose from.
+ */
+export async function resolveUser(s: Reach, who: string): Promise<string> {
+  const w = who.trim();
+  if (isId(w)) return w;
+  if (w.includes('@')) return (await s.client.lookupUser(w)).id;
+  const found = w.length >= USER_SEARCH_MIN_CHARS ? await s.client.searchUsers(w) : [];
+  return choose(
+    w,
+    found.map((u) => ({ id: u.id, label: `${u.displayName} (${u.agencyName})`, names: [u.displayName] })),
+    PEOPLE,
+  );
+}
+
+/**
+ * An account, as an administrator names it: by id, e-mail address, name, or the first characters of its
+ * id, among the accounts `users list` shows them (agency admins: their own agency's).
+ */
+export async function resolveAccount(client: StrongroomClient, who: string): Promise<string> {
+  if (isId(who)) return who.trim();
+  const all = await client.users();
+  return choose(
+    who,
+    all.map((u) => ({
+      id: u.id,
+      label: `${u.displayName} <${u.email}> (${u.role}, ${u.status})`,
+      names: [u.email, u.displayName],
+    })),
+    { ...PEOPLE, noun: 'account', plural: 'accounts', list: 'users list' },
+  );
 }
 
 /** A family named by id or by its reference (EH-2026-0042). */
-export async function resolveFamily(s: Pick<SecureSession, 'client'>, which: string): Promise<FamilyView> {
-  if (isId(which)) return s.client.family(which);
-  const found = await familyByRef(s, which);
-  if (!found) throw new CliUsageError(`No family "${which}" among yours: give its id or reference (EH-…).`);
-  return s.client.family(found.id);
+export async function resolveFamily(s: Reach, which: string): Promise<FamilyView> {
+  if (isId(which)) return s.client.family(which.trim());
+  const id = choose(
+    which,
+    (await s.client.families()).map((f) => ({ id: f.id, label: f.ref, names: [f.ref] })),
+    { noun: 'family', plural: 'families', namedBy: 'its reference (EH-…)', list: 'families list' },
+  );
+  return s.client.family(id);
 }
-
-/** One of your families by its reference, case-insensitive; undefined when none has it. */
-const familyByRef = async (s: Pick<SecureSession, 'client'>, ref: string) =>
-  (await s.client.families()).find((f) => f.ref.toLowerCase() === ref.trim().toLowerCase());
 
 /** A family member named by id or by member reference (EH-2026-0042-M1, or just M1). */
 export function resolveMember(family: FamilyView, which: string): FamilyView['members'][number] {
@@ -70,47 +113,118 @@ export function date(value: string | undefined, flag: string, fallback?: string)
 
 export const todayIso = () => new Date().toISOString().slice(0, 10);
 
-/** A channel named by id, or a family's channel by the family's reference. */
-export async function resolveChannel(s: Pick<SecureSession, 'client'>, which: string): Promise<string> {
-  if (isId(which)) return which;
-  const found = await familyByRef(s, which);
-  if (!found) {
-    throw new CliUsageError(
-      `"${which}" is neither a channel id (see \`strongroom channels list\`) nor the reference of one of your families (EH-…).`,
-    );
+/** A channel's title decrypted here; null without one, or for a session that holds no keys. */
+const titleOf = (s: Reach & Partial<Pick<SecureSession, 'title'>>, c: ChannelSummary, unreadable: string | null) =>
+  c.title && s.title ? s.title(c.id).catch(() => unreadable) : Promise.resolve(null);
+
+/** What a listing calls a channel: its title, or for a direct one whom it is with; `-` for neither. */
+const nameFrom = (title: string | null, c: ChannelSummary) =>
+  [title, c.directWith && `with ${c.directWith.displayName} (${c.directWith.agencyName})`].filter(Boolean).join(', ') ||
+  '-';
+
+/** What a person calls a channel: its title (decrypted here), or for a direct one whom it is with. */
+export const channelName = async (s: SecureSession, c: ChannelSummary): Promise<string> =>
+  nameFrom(await titleOf(s, c, '(unreadable)'), c);
+
+/**
+ * A channel named by id, the first characters of its id, its title (decrypted here, so only with a
+ * session that holds keys), the name of the other person of a direct channel, or a family's reference
+ * for the family's channel.
+ */
+export async function resolveChannel(s: Reach & Partial<Pick<SecureSession, 'title'>>, which: string): Promise<string> {
+  if (isId(which)) return which.trim();
+  const [channels, families] = await Promise.all([
+    s.client.channels(),
+    // Not everyone may list families (an auditor, say): their channels are still named by title.
+    s.client.families().catch((err: unknown) => {
+      if (err instanceof StrongroomApiError && err.status === 403) return [];
+      throw err;
+    }),
+  ]);
+  const candidates: Named[] = [];
+  for (const c of channels) {
+    const title = await titleOf(s, c, null);
+    const refs = families.filter((f) => f.channelId === c.id).map((f) => f.ref);
+    candidates.push({
+      id: c.id,
+      label: `${nameFrom(title, c).replace(/^-$/, refs.join(', ') || '(no title)')} (${c.kind.replace(/_/g, ' ')})`,
+      names: [title, c.directWith?.displayName, ...refs],
+    });
   }
-  return found.channelId;
+  return choose(which, candidates, {
+    noun: 'channel',
+    namedBy: `its title, its id (or the first characters of it), the other person of a direct one, or a family's reference (EH-…)`,
+    list: 'channels list',
+  });
 }
 
-/** One of `list` named by its id or by the first characters of it, as the CLI's tables show them. */
-async function byIdPrefix(
+/** One of `list` named by its id or the first characters of it, as the CLI's tables show them. */
+async function byIdPrefix<T extends { id: string }>(
   which: string,
-  noun: string,
-  list: () => Promise<{ id: string }[]>,
-  seeAlso: string,
+  kind: Omit<NameKind, 'namedBy'>,
+  list: () => Promise<T[]>,
+  label: (x: T) => string,
 ): Promise<string> {
-  if (isId(which)) return which;
-  if (which.length < 4) throw new CliUsageError(`Give ${noun} id, or at least its first 4 characters.`);
-  const found = (await list()).filter((x) => x.id.startsWith(which.toLowerCase()));
-  if (found.length === 1) return found[0].id;
-  throw new CliUsageError(
-    found.length
-      ? `"${which}" matches ${found.length} of yours: give more of the id.`
-      : `Nothing of yours has an id starting "${which}": see \`strongroom ${seeAlso}\`, or give the whole id.`,
+  if (isId(which)) return which.trim();
+  if (which.trim().length < ID_PREFIX_MIN) {
+    throw new CliUsageError(`Give the ${kind.noun}'s id, or at least its first ${ID_PREFIX_MIN} characters.`);
+  }
+  const all = await list();
+  return choose(
+    which,
+    all.map((x) => ({ id: x.id, label: label(x), names: [] })),
+    { ...kind, namedBy: 'its id, or the first characters of it' },
   );
 }
 
+const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+
 /** A meeting you are invited to, by id or its first characters (as `meetings list` shows them). */
 export const resolveMeeting = (s: SecureSession, which: string) =>
-  byIdPrefix(which, 'a meeting', () => s.client.meetings(), 'meetings list');
+  byIdPrefix(
+    which,
+    { noun: 'meeting', list: 'meetings list' },
+    () => s.client.meetings(),
+    (m) => `${m.kind.replace(/_/g, ' ')} meeting at ${when(m.scheduledAt)} (${m.status})`,
+  );
 
 /** An action by id, or one of yours by its first characters (as `actions mine` shows them). */
 export const resolveAction = (s: SecureSession, which: string) =>
-  byIdPrefix(which, 'an action', () => s.client.myActions(), 'actions mine');
+  byIdPrefix(
+    which,
+    { noun: 'action', list: 'actions mine' },
+    () => s.client.myActions(),
+    (a) => `due ${a.dueOn} (${a.status.replace(/_/g, ' ')})`,
+  );
 
 /** An information request by id, or one of yours (asked by you or of your agency) by its first characters. */
 export const resolveRequest = (s: SecureSession, which: string) =>
-  byIdPrefix(which, 'a request', () => s.client.informationRequests(), 'requests list');
+  byIdPrefix(
+    which,
+    { noun: 'request', list: 'requests list' },
+    () => s.client.informationRequests(),
+    (r) => `to ${r.toAgency.name}, due ${when(r.dueAt)} (${r.state})`,
+  );
+
+/** One of your sessions by id or its first characters, as `sessions list` shows them. */
+export const resolveSession = (client: StrongroomClient, which: string) =>
+  byIdPrefix(
+    which,
+    { noun: 'session', list: 'sessions list' },
+    () => client.sessions(),
+    (x) => `signed in ${when(x.createdAt)} from ${x.ip ?? 'an unknown address'}${x.current ? ' (this one)' : ''}`,
+  );
+
+/** One of your devices by id, the first characters of it, or its label, as `device list` shows them. */
+export async function resolveDevice(client: StrongroomClient, which: string): Promise<string> {
+  if (isId(which)) return which.trim();
+  const devices = (await client.myDevices()).filter((d) => !d.revokedAt);
+  return choose(
+    which,
+    devices.map((d) => ({ id: d.id, label: `${d.label} (registered ${when(d.createdAt)})`, names: [d.label] })),
+    { noun: 'device', namedBy: 'its label or its id (or the first characters of it)', list: 'device list' },
+  );
+}
 
 /** The sealed-field purposes whose document is exactly a `TextDocument` (`{ text }`). */
 export type TextPurpose = {

@@ -133,8 +133,16 @@ export class ChannelEpochsService {
     );
   }
 
+  /**
+   * The devices the next key goes to, for a member about to make it. A member whose agency may not share
+   * into the channel now (a family's consent withdrawn) is told so here, in those words: their own devices
+   * are not on the list, and making a key would not let them post anyway.
+   */
   async devicesForEpoch(auth: AuthContext, channelId: string): Promise<ChannelDevicesView> {
     await this.access.membership(this.db.manager, channelId, auth.user.id);
+    const agencyId = auth.user.agencyId;
+    const sharing = (await this.access.sharingRefusals(this.db.manager, channelId, [agencyId])).get(agencyId);
+    if (sharing) throw sharing;
     const channel = await this.repo.get(this.db.manager, channelId);
     return {
       currentEpoch: channel.currentEpoch,

@@ -14,10 +14,21 @@ import {
   type StrongroomClient,
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
+import { confirm, withYes, type ConfirmOpts } from '../confirm.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { table } from '../output.js';
+import { resolveDevice } from '../secure.js';
 import { keyStoreDir } from '../state.js';
 import { newSecret } from './auth/new-secret.js';
+
+/**
+ * Said before the passphrase is chosen: nobody can reset it, and with the recovery key it is the only way
+ * back to what was shared with this person.
+ */
+export const PASSPHRASE_WARNING =
+  'Choose a passphrase for this device: it encrypts your private keys here, and nobody (not even an\n' +
+  'administrator) can reset it. If you lose both this passphrase and your recovery key, the messages and\n' +
+  'records shared with you cannot be read again.\n';
 
 /** Long enough that Argon2id has something to work with; the passphrase never leaves this computer. */
 const MIN_PASSPHRASE = 10;
@@ -68,6 +79,7 @@ async function initDevice(ctx: CliContext, opts: InitDeviceOpts): Promise<void> 
     );
   }
   const recoveryKey = opts.recover ? await ctx.secret('STRONGROOM_RECOVERY_KEY', 'Recovery key: ') : undefined;
+  ctx.progress(PASSPHRASE_WARNING);
   const passphrase = await newSecret(ctx, 'STRONGROOM_PASSPHRASE', 'passphrase');
   if (passphrase.length < MIN_PASSPHRASE) {
     throw new CliUsageError(`Use a passphrase of at least ${MIN_PASSPHRASE} characters.`);
@@ -203,13 +215,15 @@ async function listDevices(ctx: CliContext): Promise<void> {
   );
 }
 
-export interface RevokeDeviceOpts {
+export interface RevokeDeviceOpts extends ConfirmOpts {
   reason?: string;
 }
 
 /** `device revoke`: the device stops receiving keys. */
-async function revokeDevice(ctx: CliContext, opts: RevokeDeviceOpts, deviceId: string): Promise<void> {
+async function revokeDevice(ctx: CliContext, opts: RevokeDeviceOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const deviceId = await resolveDevice(client, which);
+  await confirm(ctx, opts, `Revoking ${which}: it gets no keys from now on. A revoked device cannot be used again.`);
   const revoked = await client.revokeDevice(deviceId, opts.reason);
   ctx.print(revoked, `Device ${revoked.label} (${revoked.id}) revoked.\n`);
 }
@@ -245,9 +259,10 @@ export function registerDeviceCommands(program: Command, action: Action): void {
     .command('list')
     .description('Your devices, which wait for approval, and your safety number')
     .action(action(listDevices));
-  device
-    .command('revoke <deviceId>')
-    .description('Revoke a device (a lost laptop, say): it stops receiving keys')
-    .option('--reason <text>', 'why, for the audit trail')
-    .action(action(revokeDevice));
+  withYes(
+    device
+      .command('revoke <device>')
+      .description('Revoke a device (a lost laptop, say): it stops receiving keys; named by label or id')
+      .option('--reason <text>', 'why, for the audit trail'),
+  ).action(action(revokeDevice));
 }

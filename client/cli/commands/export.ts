@@ -17,6 +17,7 @@ import {
 } from '../../sdk/node.js';
 import type { Action } from '../cli.js';
 import { collect } from '../choices.js';
+import { systemProblem } from '../system-errors.js';
 import { CliUsageError, type CliContext } from '../context.js';
 import { resolveFamily, resolveMeeting, secured } from '../secure.js';
 import { homeDir, keyStoreDir, loadSession } from '../state.js';
@@ -36,8 +37,8 @@ async function write(ctx: CliContext, doc: SignedExport, stem: string, o: Export
   if (o.format !== 'json') files.push([`${stem}.html`, renderExportHtml(doc)]);
   if (o.format !== 'html') files.push([`${stem}.json`, JSON.stringify(doc, null, 2) + '\n']);
   // A missing folder is made, for this person only: what goes in it is decrypted case content.
-  await mkdir(path.resolve(o.out), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-    throw new CliUsageError(`Cannot make the folder ${path.resolve(o.out)}: ${err.code ?? String(err)}.`);
+  await mkdir(path.resolve(o.out), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw new CliUsageError(`Cannot make the folder ${path.resolve(o.out)}: ${systemProblem(err) ?? String(err)}`);
   });
   const written: string[] = [];
   for (const [name, text] of files) {
@@ -47,7 +48,7 @@ async function write(ctx: CliContext, doc: SignedExport, stem: string, o: Export
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new CliUsageError(`${file} already exists: choose --out, or --force to replace it.`);
-      throw new CliUsageError(`Cannot write ${file}: ${code ?? String(err)}.`);
+      throw new CliUsageError(`Cannot write ${file}: ${systemProblem(err) ?? String(err)}`);
     }
     written.push(file);
   }

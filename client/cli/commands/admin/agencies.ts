@@ -1,6 +1,7 @@
 import type { AgencySector } from '../../../../contracts/agencies.js';
 import type { AgencyView } from '../../../sdk/node.js';
 import { resolveAgency } from '../../agencies.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import type { CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 
@@ -90,7 +91,7 @@ export async function signAgency(ctx: CliContext, opts: SignAgencyOpts, which: s
   ctx.print(agency, () => `Signature recorded.\n${agencyFields(agency)}`);
 }
 
-export interface NoticeOpts {
+export interface NoticeOpts extends ConfirmOpts {
   givenAt?: string;
   reason?: string;
 }
@@ -98,21 +99,30 @@ export interface NoticeOpts {
 /** `agencies notice`: written notice to withdraw, effective one calendar month later. */
 export async function giveNotice(ctx: CliContext, opts: NoticeOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.giveNotice(await resolveAgency(client, which), opts.givenAt, opts.reason);
+  const agencyId = await resolveAgency(client, which);
+  await confirm(
+    ctx,
+    opts,
+    `Recording ${which}’s notice to withdraw from the agreement: one calendar month later its people leave every ` +
+      'channel and can share no more. A notice cannot be taken back here.',
+  );
+  const agency = await client.giveNotice(agencyId, opts.givenAt, opts.reason);
   ctx.print(
     agency,
     () => `Notice recorded. Withdrawal takes effect at ${agency.withdrawalEffectiveAt}.\n${agencyFields(agency)}`,
   );
 }
 
-export interface SuspendOpts {
+export interface SuspendOpts extends ConfirmOpts {
   reason: string;
 }
 
 /** `agencies suspend`: no more sharing, at once. */
 export async function suspendAgency(ctx: CliContext, opts: SuspendOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const agency = await client.suspendAgency(await resolveAgency(client, which), opts.reason);
+  const agencyId = await resolveAgency(client, which);
+  await confirm(ctx, opts, `Suspending ${which}: its people stop sharing at once, until it is reinstated.`);
+  const agency = await client.suspendAgency(agencyId, opts.reason);
   ctx.print(agency, () => `Suspended.\n${agencyFields(agency)}`);
 }
 

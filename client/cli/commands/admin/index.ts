@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AGENCY_SECTORS } from '../../../../contracts/agencies.js';
 import { ROLES, USER_SEARCH_LIMIT } from '../../../../contracts/identity.js';
 import type { Action } from '../../cli.js';
+import { withYes } from '../../confirm.js';
 import {
   giveNotice,
   listAgencies,
@@ -48,17 +49,21 @@ function registerAgencies(program: Command, action: Action): void {
     .requiredOption('--signed-on <YYYY-MM-DD>', 'the date on the signature')
     .option('--agreement-version <id>', 'the version signed (default: the current one)')
     .action(action(signAgency));
-  agencies
-    .command('notice <agency>')
-    .description('Record an agency’s written notice to withdraw; it takes effect one calendar month later (isa_admin)')
-    .option('--given-at <ISO date-time>', 'when the notice was received (default: now)')
-    .option('--reason <text>', 'why the notice is dated in the past (needed then; kept in the audit log)')
-    .action(action(giveNotice));
-  agencies
-    .command('suspend <agency>')
-    .description('Suspend an agency from sharing at once (isa_admin)')
-    .requiredOption('--reason <text>', 'why (recorded)')
-    .action(action(suspendAgency));
+  withYes(
+    agencies
+      .command('notice <agency>')
+      .description(
+        'Record an agency’s written notice to withdraw; it takes effect one calendar month later (isa_admin)',
+      )
+      .option('--given-at <ISO date-time>', 'when the notice was received (default: now)')
+      .option('--reason <text>', 'why the notice is dated in the past (needed then; kept in the audit log)'),
+  ).action(action(giveNotice));
+  withYes(
+    agencies
+      .command('suspend <agency>')
+      .description('Suspend an agency from sharing at once (isa_admin)')
+      .requiredOption('--reason <text>', 'why (recorded)'),
+  ).action(action(suspendAgency));
   agencies.command('reinstate <agency>').description('Lift a suspension (isa_admin)').action(action(reinstateAgency));
 }
 
@@ -103,18 +108,20 @@ function registerAccounts(program: Command, action: Action): void {
     .description('Accounts (agency admins see their own agency)')
     .option('--agency <agency>', 'only this agency (name or id)')
     .action(action(listUsers));
-  users
-    .command('disable <userId>')
-    .description('Off-board a leaver: the account is disabled and every session ends at once')
-    .option('--reason <text>', 'why (recorded)')
-    .action(action(disableUser));
+  withYes(
+    users
+      .command('disable <user>')
+      .description('Off-board a leaver: the account is disabled and every session ends at once')
+      .option('--reason <text>', 'why (recorded)')
+      .addHelpText('after', '\nThe person is named by e-mail address, name or id, as `users list` shows them.'),
+  ).action(action(disableUser));
 
   const delays = program
     .command('sign-in-delays')
     .description('Accounts and network addresses held back by failed sign-ins (isa_admin)');
   delays.command('list').description('Who is held back now, and until when').action(action(listSignInDelays));
   delays
-    .command('clear <userId>')
+    .command('clear <user>')
     .description('Forget the failed sign-ins at an account, so its owner can sign in at once (recorded)')
     .action(action(clearSignInDelay));
 

@@ -1,5 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { table } from '../../output.js';
+import { resolveAccount } from '../../secure.js';
 
 /** `sign-in-delays list`: accounts and network addresses held back by failed sign-ins, and until when. */
 export async function listSignInDelays(ctx: CliContext): Promise<void> {
@@ -34,9 +35,9 @@ export async function listSignInDelays(ctx: CliContext): Promise<void> {
 }
 
 /** `sign-in-delays clear`: forget the failed sign-ins at an account, so its owner can sign in at once. */
-export async function clearSignInDelay(ctx: CliContext, _o: unknown, userId: string): Promise<void> {
+export async function clearSignInDelay(ctx: CliContext, _o: unknown, who: string): Promise<void> {
   const { client } = await ctx.sessionClient();
-  const result = await client.clearSignInThrottle(userId);
+  const result = await client.clearSignInThrottle(await resolveAccount(client, who));
   ctx.print(
     result,
     result.cleared

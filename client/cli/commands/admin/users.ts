@@ -1,7 +1,9 @@
 import { USER_SEARCH_LIMIT, USER_SEARCH_MIN_CHARS, type Role } from '../../../../contracts/identity.js';
 import { resolveAgency } from '../../agencies.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { table } from '../../output.js';
+import { resolveAccount } from '../../secure.js';
 
 export interface CreateUserOpts {
   email: string;
@@ -54,13 +56,19 @@ export async function listUsers(ctx: CliContext, opts: ListUsersOpts): Promise<v
   );
 }
 
-export interface DisableUserOpts {
+export interface DisableUserOpts extends ConfirmOpts {
   reason?: string;
 }
 
 /** `users disable`: off-board a leaver; every session of theirs ends at once. */
-export async function disableUser(ctx: CliContext, opts: DisableUserOpts, userId: string): Promise<void> {
+export async function disableUser(ctx: CliContext, opts: DisableUserOpts, who: string): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const userId = await resolveAccount(client, who);
+  await confirm(
+    ctx,
+    opts,
+    `Disabling ${who}: they are signed out everywhere at once and leave every channel. Their account cannot be used again.`,
+  );
   const result = await client.disableUser(userId, opts.reason);
   ctx.print(result, `${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
 }

@@ -48,8 +48,8 @@ export function registerAuthCommands(program: Command, action: Action): void {
   const sessions = program.command('sessions').description('Your signed-in sessions');
   sessions.command('list').description('List your live sessions').action(action(listSessions));
   sessions
-    .command('revoke <sessionId>')
-    .description('End one of your sessions (see `sessions list`)')
+    .command('revoke <session>')
+    .description('End one of your sessions, by its id or the first characters of it (see `sessions list`)')
     .action(action(revokeSession));
 
   const password = program.command('password').description('A forgotten password');

@@ -1,5 +1,6 @@
 import type { CliContext } from '../../context.js';
 import { table } from '../../output.js';
+import { resolveSession } from '../../secure.js';
 
 /** `sessions list`: your live sessions, this one starred. */
 export async function listSessions(ctx: CliContext): Promise<void> {
@@ -21,8 +22,9 @@ export async function listSessions(ctx: CliContext): Promise<void> {
 }
 
 /** `sessions revoke`: end one of your sessions. */
-export async function revokeSession(ctx: CliContext, _o: unknown, sessionId: string): Promise<void> {
+export async function revokeSession(ctx: CliContext, _o: unknown, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
+  const sessionId = await resolveSession(client, which);
   await client.revokeSession(sessionId);
   ctx.print({ revoked: sessionId }, `Session ${sessionId} ended.\n`);
 }

@@ -1,16 +1,9 @@
 import { UNREAD_COUNT_MAX, type ChannelKind } from '../../../../contracts/channels.js';
-import type { ChannelSummary, ChannelView, SecureSession } from '../../../sdk/node.js';
+import type { ChannelView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
-import { resolveChannel, resolveUser } from '../../secure.js';
+import { channelName, resolveChannel, resolveUser } from '../../secure.js';
 import { memberTrust, trustSummary, type MemberTrustView } from './member-trust.js';
-
-/** What to call a channel in a list: its title (decrypted here), or for a direct one whom it is with. */
-async function listName(s: SecureSession, c: ChannelSummary): Promise<string> {
-  const title = c.title ? await s.title(c.id).catch(() => '(unreadable)') : null;
-  const peer = c.directWith && `with ${c.directWith.displayName} (${c.directWith.agencyName})`;
-  return [title, peer].filter(Boolean).join(', ') || '-';
-}
 
 /** An unread count as a person reads it: the server stops counting at UNREAD_COUNT_MAX. */
 const unread = (n: number) => (n >= UNREAD_COUNT_MAX ? `${UNREAD_COUNT_MAX - 1}+` : n);
@@ -19,7 +12,7 @@ const unread = (n: number) => (n >= UNREAD_COUNT_MAX ? `${UNREAD_COUNT_MAX - 1}+
 export async function listChannels(ctx: CliContext, s: SecureSession): Promise<void> {
   const list = await s.client.channels();
   const rows: Record<string, unknown>[] = [];
-  for (const c of list) rows.push({ ...c, title: await listName(s, c), unread: unread(c.unreadCount) });
+  for (const c of list) rows.push({ ...c, title: await channelName(s, c), unread: unread(c.unreadCount) });
   ctx.print(rows, () =>
     table(rows, [
       ['title', 'TITLE'],

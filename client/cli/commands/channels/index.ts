@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CHANNEL_KINDS } from '../../../../contracts/channels.js';
 import type { Action } from '../../cli.js';
 import { collect, orList } from '../../choices.js';
+import { withYes } from '../../confirm.js';
 import { secured } from '../../secure.js';
 import { createChannel, listChannels, showChannel } from './channels.js';
 import { ADDED_ROLES, addChannelMember, leaveChannel, removeChannelMember, shareRecord } from './membership.js';
@@ -14,8 +15,9 @@ const CREATED_KINDS = CHANNEL_KINDS.filter((k) => k !== 'information_request');
 
 /** How every command here takes its <channel> argument. */
 const CHANNEL_NAMING =
-  '\nA channel is named by its id, as `channels list` and `channels create` show it; a family’s channel\n' +
-  'by the family’s reference (EH-2026-0001).';
+  '\nA channel is named by its title, by its id or the first characters of it (as `channels list` shows\n' +
+  'them), a direct channel by the other person’s name, and a family’s channel by the family’s reference\n' +
+  '(EH-2026-0001). People are named by e-mail address, or by name where only one person has it.';
 
 /** For an option given more than once (`--mention a --mention b`). */
 
@@ -65,11 +67,12 @@ function registerChannels(program: Command, action: Action): void {
     .command('share-record <channel> <user>')
     .description('Give a member the keys to the case record (family details, minutes, actions, plan), not older chat')
     .action(action(secured(shareRecord)));
-  channels
-    .command('remove <channel> <user>')
-    .description('Remove someone (chair only); the key rotates so they cannot read what follows')
-    .action(action(secured(removeChannelMember)));
-  channels.command('leave <channel>').description('Leave a channel').action(action(leaveChannel));
+  withYes(
+    channels
+      .command('remove <channel> <user>')
+      .description('Remove someone (chair only); the key rotates so they cannot read what follows'),
+  ).action(action(secured(removeChannelMember)));
+  withYes(channels.command('leave <channel>').description('Leave a channel')).action(action(leaveChannel));
 }
 
 /** Messages (send, read, tail) and trust in people's device keys. */
@@ -171,9 +174,10 @@ function registerMessages(program: Command, action: Action): void {
         'include their devices.',
     )
     .action(action(secured(verifyUser)));
-  program
-    .command('share-history <channel> <user>')
-    .description('Give a newcomer the keys to older messages (an explicit, audited decision)')
-    .addHelpText('after', CHANNEL_NAMING)
-    .action(action(secured(shareHistory)));
+  withYes(
+    program
+      .command('share-history <channel> <user>')
+      .description('Give a newcomer the keys to older messages (an explicit, audited decision)')
+      .addHelpText('after', CHANNEL_NAMING),
+  ).action(action(secured(shareHistory)));
 }

@@ -1,7 +1,11 @@
 import { MEMBER_ROLES, type MemberRole } from '../../../../contracts/channels.js';
 import type { SecureSession } from '../../../sdk/node.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import type { CliContext } from '../../context.js';
 import { resolveChannel, resolveUser } from '../../secure.js';
+
+/** A name as a shell takes it back: in quotes when it has spaces ("North locality"). */
+const quoted = (name: string) => (/\s/.test(name) ? `"${name}"` : name);
 
 /** The roles `channels add` offers: a channel's chair is the person who created it. */
 export const ADDED_ROLES = MEMBER_ROLES.filter((role) => role !== 'chair');
@@ -40,7 +44,7 @@ export async function addChannelMember(
         : recordKeysShared > 0
           ? 'They can also read the case record (family details, minutes, actions, plan); this was recorded in the audit log.\n'
           : 'They have no approved device yet, so they cannot read the case record: once they have one, run ' +
-            `\`strongroom channels share-record ${which} ${who}\`.\n`),
+            `\`strongroom channels share-record ${quoted(which)} ${quoted(who)}\`.\n`),
   );
 }
 
@@ -67,21 +71,23 @@ export async function shareRecord(
 export async function removeChannelMember(
   ctx: CliContext,
   s: SecureSession,
-  _o: unknown,
+  o: ConfirmOpts,
   which: string,
   who: string,
 ): Promise<void> {
   const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
+  await confirm(ctx, o, `Removing ${who} from the channel: they cannot read anything written after this.`);
   await s.client.removeMember(channelId, userId);
   await s.rotate(channelId);
   ctx.print({ removed: userId }, 'Removed. The channel key was rotated without their devices.\n');
 }
 
 /** `channels leave` (no device keys needed). */
-export async function leaveChannel(ctx: CliContext, _o: unknown, which: string): Promise<void> {
+export async function leaveChannel(ctx: CliContext, o: ConfirmOpts, which: string): Promise<void> {
   const { client } = await ctx.sessionClient();
   const channelId = await resolveChannel({ client }, which);
+  await confirm(ctx, o, 'Leaving the channel: you read nothing written after this, unless a chair adds you again.');
   await client.leaveChannel(channelId);
   ctx.print({ left: channelId }, 'You left the channel.\n');
 }

@@ -1,5 +1,6 @@
 import type { ChannelSummary, DecryptedMessage, MessageView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
+import { choose } from '../../names.js';
 import { isId, resolveChannel } from '../../secure.js';
 import { editLine, flaggedOrder, jsonOf, names, plainOf, viewLines, warned } from './message-lines.js';
 
@@ -53,20 +54,13 @@ async function mentioned(s: SecureSession, channelId: string, whos: readonly str
   const { members } = await s.client.channel(channelId);
   const ids: string[] = [];
   for (const who of whos) {
-    let id: string;
-    if (isId(who)) id = who;
-    else if (who.includes('@')) id = (await s.client.lookupUser(who.trim())).id;
-    else {
-      const named = members.filter((m) => m.displayName.toLowerCase() === who.trim().toLowerCase());
-      if (named.length !== 1) {
-        throw new CliUsageError(
-          named.length
-            ? `${named.length} people in this channel are called "${who}": give their e-mail address.`
-            : `No one in this channel is called "${who}": give their e-mail address, or their name as \`strongroom channels show\` lists it.`,
+    const id = who.includes('@')
+      ? (await s.client.lookupUser(who.trim())).id
+      : choose(
+          who,
+          members.map((m) => ({ id: m.userId, label: `${m.displayName} (${m.agencyName})`, names: [m.displayName] })),
+          { noun: 'member', namedBy: 'their e-mail address, or their name', list: 'channels show <channel>' },
         );
-      }
-      id = named[0].userId;
-    }
     if (!members.some((m) => m.userId === id)) {
       throw new CliUsageError(`${who} is not in this channel, so would not see the message.`);
     }

@@ -1,6 +1,7 @@
 import { safetyNumber as safetyNumberOf, type SecureSession } from '../../../sdk/node.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { isId, resolveChannel, resolveUser } from '../../secure.js';
+import { resolveChannel, resolveUser } from '../../secure.js';
 
 /**
  * A person's safety number. Your own comes from the identity key this computer holds (never from the
@@ -8,7 +9,7 @@ import { isId, resolveChannel, resolveUser } from '../../secure.js';
  */
 export async function showFingerprint(ctx: CliContext, _o: unknown, who: string): Promise<void> {
   const { client, session } = await ctx.sessionClient();
-  const userId = isId(who) ? who : (await client.lookupUser(who)).id;
+  const userId = await resolveUser({ client }, who);
   const { identityPublicKey } = await client.userIdentity(userId);
   const local = userId === session.userId ? await ctx.keyStore().publicIdentity(userId) : null;
   const key = local ?? identityPublicKey;
@@ -85,12 +86,18 @@ export async function verifyUser(ctx: CliContext, s: SecureSession, opts: Verify
 export async function shareHistory(
   ctx: CliContext,
   s: SecureSession,
-  _o: unknown,
+  o: ConfirmOpts,
   which: string,
   who: string,
 ): Promise<void> {
   const channelId = await resolveChannel(s, which);
   const userId = await resolveUser(s, who);
+  await confirm(
+    ctx,
+    o,
+    `Giving ${who} the keys to this channel’s older messages: they will read what was said before they joined. ` +
+      'This is recorded in the audit log and cannot be taken back.',
+  );
   const shared = await s.shareHistory(channelId, userId);
   ctx.print({ shared }, `Gave them ${shared} key(s) to older messages. This was recorded in the audit log.\n`);
 }

@@ -36,18 +36,22 @@ export async function showFamily(ctx: CliContext, s: SecureSession, _o: unknown,
   const f = await resolveFamily(s, which);
   const members: ShownMember[] = [];
   for (const m of f.members) members.push({ ...m, who: await memberDetails(s, f, m) });
-  ctx.print({ ...f, members: members.map(({ who, ...m }) => ({ ...m, detailsText: who })) }, () =>
-    renderFamily(f, members),
+  const channelTitle = await s.title(f.channelId).catch(() => null);
+  ctx.print({ ...f, members: members.map(({ who, ...m }) => ({ ...m, detailsText: who })), channelTitle }, () =>
+    renderFamily(f, members, channelTitle),
   );
 }
 
-function renderFamily(f: FamilyView, members: ShownMember[]): string {
+function renderFamily(f: FamilyView, members: ShownMember[], channelTitle: string | null): string {
   return (
     fields([
       ['Family', f.ref],
       ['Id', f.id],
       ['Lead worker', `${f.leadWorker.displayName} (${f.leadWorker.userId})`],
-      ['Channel', f.channelId],
+      [
+        'Channel',
+        `${channelTitle ?? 'the family’s own'} (${f.channelId}): named ${f.ref} in commands, as in send ${f.ref}`,
+      ],
     ]) +
     '\n' +
     table(members, [

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MEETING_KINDS } from '../../../../contracts/meetings.js';
 import type { Action } from '../../cli.js';
+import { withYes } from '../../confirm.js';
 import { secured } from '../../secure.js';
 import { setAttendance } from './attendance.js';
 import { addDecision } from './entries.js';
@@ -55,10 +56,11 @@ function registerMeetings(program: Command, action: Action): void {
     .command('start <meeting>')
     .description('Open the meeting: minutes, attendance and entries can be written from now (chair)')
     .action(action(secured(startMeeting)));
-  meetings
-    .command('close <meeting>')
-    .description('Close the meeting: this device signs the latest minutes, which are then locked (chair)')
-    .action(action(secured(closeMeeting)));
+  withYes(
+    meetings
+      .command('close <meeting>')
+      .description('Close the meeting: this device signs the latest minutes, which are then locked (chair)'),
+  ).action(action(secured(closeMeeting)));
 }
 
 function registerMinutes(program: Command, action: Action): void {
@@ -84,12 +86,13 @@ function registerMinutes(program: Command, action: Action): void {
     .command('show <meeting>')
     .description('The minutes, decrypted here; for a closed meeting, checked against the chair’s signature')
     .action(action(secured(showMinutes)));
-  minutes
-    .command('amend <meeting>')
-    .description('A signed correction to closed minutes, with its reason; the original stays as it was')
-    .requiredOption('--text <correction>', 'the correction (encrypted)')
-    .requiredOption('--reason <why>', 'why it is needed (encrypted)')
-    .action(action(secured(amendMinutes)));
+  withYes(
+    minutes
+      .command('amend <meeting>')
+      .description('A signed correction to closed minutes, with its reason; the original stays as it was')
+      .requiredOption('--text <correction>', 'the correction (encrypted)')
+      .requiredOption('--reason <why>', 'why it is needed (encrypted)'),
+  ).action(action(secured(amendMinutes)));
 }
 
 /** Attendance and decisions, recorded while the meeting runs. */

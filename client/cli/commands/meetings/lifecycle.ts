@@ -1,5 +1,6 @@
 import type { SecureSession } from '../../../sdk/node.js';
 import type { CliContext } from '../../context.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import { resolveMeeting, resolveUser } from '../../secure.js';
 
 /** `meetings invite`: more people, who must be members of the channel. */
@@ -23,8 +24,14 @@ export async function startMeeting(ctx: CliContext, s: SecureSession, _o: unknow
 }
 
 /** `meetings close`: this device signs the latest minutes, which are then locked. */
-export async function closeMeeting(ctx: CliContext, s: SecureSession, _o: unknown, which: string): Promise<void> {
-  const m = await s.closeMeeting(await resolveMeeting(s, which));
+export async function closeMeeting(ctx: CliContext, s: SecureSession, o: ConfirmOpts, which: string): Promise<void> {
+  const meetingId = await resolveMeeting(s, which);
+  await confirm(
+    ctx,
+    o,
+    'Closing the meeting signs its latest minutes with this device and locks them: after this, corrections are amendments.',
+  );
+  const m = await s.closeMeeting(meetingId);
   ctx.print(
     m,
     `Closed. The minutes (version ${m.final?.version}) are signed by this device and locked;\n` +

@@ -2,6 +2,7 @@ import type { MinutesDocument } from '../../../../contracts/sealed.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { readJsonFile, resolveMeeting } from '../../secure.js';
+import { confirm, type ConfirmOpts } from '../../confirm.js';
 import { agendaItem, agendaOf } from './agenda.js';
 
 export interface EditMinutesOpts {
@@ -52,13 +53,19 @@ export async function editMinutes(ctx: CliContext, s: SecureSession, o: EditMinu
   ctx.print({ meetingId: id, version, document: doc }, `Saved minutes version ${version}.\n`);
 }
 
-export interface AmendOpts {
+export interface AmendOpts extends ConfirmOpts {
   text: string;
   reason: string;
 }
 
 /** `minutes amend`: a signed correction to closed minutes, with its reason. */
 export async function amendMinutes(ctx: CliContext, s: SecureSession, o: AmendOpts, which: string): Promise<void> {
-  const m = await s.amendMinutes(await resolveMeeting(s, which), { text: o.text, reason: o.reason });
+  const meetingId = await resolveMeeting(s, which);
+  await confirm(
+    ctx,
+    o,
+    'An amendment to signed minutes is permanent: it is signed by this device and stays with the minutes.',
+  );
+  const m = await s.amendMinutes(meetingId, { text: o.text, reason: o.reason });
   ctx.print(m, `Amendment ${m.amendments.length} recorded and signed by this device.\n`);
 }
