@@ -13,6 +13,7 @@ import { createUserSchema, type CreatedUser } from '../../contracts/identity.js'
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../identity/users.service.js';
+import { bootstrapLock } from './bootstrap.read-model.js';
 
 /** What a new partnership starts from: its agreement, the hub agency and the first ISA administrator. */
 export const bootstrapSchema = z.strictObject({
@@ -33,9 +34,6 @@ export interface Bootstrapped {
 
 /** Why a bootstrap was refused; nothing was written. */
 export class BootstrapRefused extends Error {}
-
-/** One key for every instance: two bootstraps at once run one after the other. */
-const BOOTSTRAP_LOCK = 0x5eed_b007;
 
 /**
  * Starts a partnership on an empty database, through the services the API uses (each step audited as
@@ -67,11 +65,8 @@ export async function bootstrapPartnership(app: INestApplication, input: Bootstr
   const lock = db.createQueryRunner();
   await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK]);
-    const [{ agencies, users }] = (await lock.query(
-      'SELECT (SELECT count(*) FROM agencies)::int AS agencies, (SELECT count(*) FROM users)::int AS users',
-    )) as { agencies: number; users: number }[];
-    if (agencies > 0 || users > 0) {
+    await bootstrapLock.take(lock);
+    if (!(await bootstrapLock.isEmpty(lock))) {
       throw new BootstrapRefused(
         'This database is already set up: it has agencies or accounts. Bootstrap runs once, on an empty database; ' +
           'from now on an ISA administrator adds agencies and people (strongroom agencies register, strongroom users create).',
@@ -92,7 +87,7 @@ export async function bootstrapPartnership(app: INestApplication, input: Bootstr
     );
     return { agreement, agency, admin };
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK]).catch(() => undefined);
+    await bootstrapLock.release(lock).catch(() => undefined);
     await lock.release();
   }
 }
