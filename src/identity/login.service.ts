@@ -16,8 +16,8 @@ import type { AuthContext } from './auth-context.js';
 import { PasswordVerifier } from './passwords.js';
 import { SessionsRepository, toSessionView } from './sessions.repository.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
-import { hashToken, newToken, normaliseRecoveryCode } from './tokens.js';
-import { checkTotp } from './totp.js';
+import { checkSecondFactor, WRONG_FACTOR } from './second-factor.js';
+import { hashToken, newToken } from './tokens.js';
 import { toUserView, UsersRepository } from './users.repository.js';
 
 type LoginOutcome = { ok: true; token: string; session: Session; user: User } | { ok: false; error: AppError };
@@ -90,34 +90,19 @@ export class LoginService {
         user ? (passwordOk ? `status_${user.status}` : 'bad_password') : 'unknown_email',
       );
     }
-    let timeStep: number | null = user.mfaLastTimeStep;
-    if (user.mfaEnabledAt && user.mfaSecret) {
-      if (dto.totp) {
-        const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
-        if (step === null)
-          return fail('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
-        timeStep = step;
-      } else if (dto.recoveryCode) {
-        const used = await this.users.useRecoveryCode(
-          m,
-          user.id,
-          hashToken(normaliseRecoveryCode(dto.recoveryCode)),
-          now,
-        );
-        if (!used)
-          return fail('invalid_mfa_code', 'That recovery code is wrong or was already used.', 'bad_recovery_code');
-      } else {
-        return {
-          ok: false,
-          error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app (or a recovery code).', {
-            methods: ['totp', 'recovery_code'],
-          }),
-        };
-      }
+    const factor = await checkSecondFactor(this.users, m, user, dto, now);
+    if (!factor.ok) {
+      if (factor.reason !== 'mfa_missing') return fail('invalid_mfa_code', WRONG_FACTOR[factor.reason], factor.reason);
+      return {
+        ok: false,
+        error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app (or a recovery code).', {
+          methods: ['totp', 'recovery_code'],
+        }),
+      };
     }
     const needsEnrolment = this.config.MFA_REQUIRED_ROLES.includes(user.role) && !user.mfaEnabledAt;
     await this.throttle.succeeded(m, admission);
-    await this.users.update(m, user.id, { mfaLastTimeStep: timeStep });
+    await this.users.update(m, user.id, { mfaLastTimeStep: factor.timeStep });
     const token = newToken();
     const session = await this.sessions.insert(m, {
       userId: user.id,
@@ -134,7 +119,7 @@ export class LoginService {
       actor: { userId: user.id, agencyId: user.agencyId },
       action: 'auth.login',
       target: { type: 'session', id: session.id },
-      details: { mfa: user.mfaEnabledAt ? (dto.totp ? 'totp' : 'recovery_code') : 'none', stage: session.stage },
+      details: { mfa: factor.method, stage: session.stage },
       meta,
     });
     return { ok: true, token, session, user };
@@ -181,21 +166,18 @@ export class LoginService {
         if (!(await this.passwords.verify(dto.password, user.passwordHash))) {
           return refuse('invalid_credentials', 'That password is wrong.', 'bad_password');
         }
-        let timeStep = user.mfaLastTimeStep;
-        if (user.mfaEnabledAt && user.mfaSecret) {
-          if (!dto.totp) {
-            return {
-              ok: false,
-              error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app too.'),
-            };
-          }
-          const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
-          if (step === null)
-            return refuse('invalid_mfa_code', 'That authentication code is wrong or was already used.', 'bad_totp');
-          timeStep = step;
+        // Step-up takes the authenticator's code only: a recovery code is for when the device is lost.
+        const factor = await checkSecondFactor(this.users, m, user, { totp: dto.totp }, now);
+        if (!factor.ok) {
+          if (factor.reason !== 'mfa_missing')
+            return refuse('invalid_mfa_code', WRONG_FACTOR[factor.reason], factor.reason);
+          return {
+            ok: false,
+            error: new AppError(401, 'mfa_required', 'Enter the code from your authenticator app too.'),
+          };
         }
         await this.throttle.succeeded(m, admission);
-        await this.users.update(m, user.id, { mfaLastTimeStep: timeStep });
+        await this.users.update(m, user.id, { mfaLastTimeStep: factor.timeStep });
         await this.sessions.steppedUp(m, auth.session.id, now);
         await this.audit.record(m, {
           actor: { userId: user.id, agencyId: user.agencyId },

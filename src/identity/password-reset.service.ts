@@ -21,8 +21,8 @@ import { hashPassword, passwordProblems } from './passwords.js';
 import { PasswordResetsRepository } from './password-resets.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
-import { hashToken, newToken, normaliseRecoveryCode } from './tokens.js';
-import { checkTotp } from './totp.js';
+import { checkSecondFactor, WRONG_FACTOR } from './second-factor.js';
+import { hashToken, newToken } from './tokens.js';
 import { UsersRepository } from './users.repository.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -255,23 +255,14 @@ export class PasswordResetService {
     if (admission.waitMs > 0) {
       return refuse(this.throttle.refusal(admission, 'Too many wrong codes.'), 'throttled', 'denied', false);
     }
-    if (dto.totp) {
-      const step = await checkTotp(user.mfaSecret, dto.totp, now, user.mfaLastTimeStep);
-      if (step === null) {
-        const wrong = new AppError(401, 'invalid_mfa_code', 'That authentication code is wrong or was already used.');
-        return refuse(wrong, 'bad_totp', 'failure', true);
-      }
+    const factor = await checkSecondFactor(this.users, m, user, dto, now);
+    if (factor.ok) {
       await this.throttle.succeeded(m, admission);
-      return { ok: true, value: step };
+      return { ok: true, value: factor.timeStep };
     }
-    if (dto.recoveryCode) {
-      const code = hashToken(normaliseRecoveryCode(dto.recoveryCode));
-      if (!(await this.users.useRecoveryCode(m, user.id, code, now))) {
-        const wrong = new AppError(401, 'invalid_mfa_code', 'That recovery code is wrong or was already used.');
-        return refuse(wrong, 'bad_recovery_code', 'failure', true);
-      }
-      await this.throttle.succeeded(m, admission);
-      return { ok: true, value: user.mfaLastTimeStep };
+    if (factor.reason !== 'mfa_missing') {
+      const wrong = new AppError(401, 'invalid_mfa_code', WRONG_FACTOR[factor.reason]);
+      return refuse(wrong, factor.reason, 'failure', true);
     }
     const needed = new AppError(
       401,
