@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { MIN_PASSWORD_LENGTH } from '../../../../contracts/identity.js';
 import { Link, navigate, takeFromFragment } from '../router.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
+import { NewPasswordFields, useNewPassword } from '../ui/new-password.js';
 
 /**
  * Someone invited by their agency's administrator sets their password with the one-time code they were
@@ -11,12 +11,10 @@ import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js
 export function AcceptInvitation() {
   // The e-mailed link fills the code in; someone given it by hand types it.
   const [code, setCode] = useState(() => takeFromFragment('code'));
-  const [password, setPassword] = useState('');
-  const [again, setAgain] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const chosen = useNewPassword();
   const [done, setDone] = useState<string | null>(null);
   const action = useAction(async () => {
-    const { user } = await app.client.acceptInvitation(code.trim(), password);
+    const { user } = await app.client.acceptInvitation(code.trim(), chosen.password);
     setDone(user.email);
   });
   if (done) {
@@ -39,32 +37,11 @@ export function AcceptInvitation() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (password.length < MIN_PASSWORD_LENGTH)
-            return setProblem(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
-          if (password !== again) return setProblem('The two passwords are not the same.');
-          setProblem(null);
-          void action.run();
+          if (chosen.check()) void action.run();
         }}
       >
         <Field label="Invitation code" autoComplete="off" spellcheck={false} required value={code} onInput={setCode} />
-        <Field
-          label="Choose a password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one.`}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={problem}
-          value={password}
-          onInput={setPassword}
-        />
-        <Field
-          label="Type the password again"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={again}
-          onInput={setAgain}
-        />
+        <NewPasswordFields chosen={chosen} label="Choose a password" againLabel="Type the password again" />
         <Button type="submit" busy={action.busy}>
           Set my password
         </Button>

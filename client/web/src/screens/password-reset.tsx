@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { MIN_PASSWORD_LENGTH } from '../../../../contracts/identity.js';
 import { StrongroomApiError } from '../../../sdk/browser.js';
 import { Link, navigate, takeFromFragment } from '../router.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, Field, PageTitle, useAction } from '../ui/form.js';
+import { NewPasswordFields, useNewPassword } from '../ui/new-password.js';
 
 /**
  * A forgotten password: without a code, ask for a reset link by e-mail; opened from that link (the code after
@@ -72,17 +72,15 @@ function AskForLink() {
 }
 
 function ChooseNewPassword({ token }: { token: string }) {
-  const [password, setPassword] = useState('');
-  const [again, setAgain] = useState('');
+  const chosen = useNewPassword();
   const [totp, setTotp] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const action = useAction(async () => {
     try {
       const result = await app.client.completePasswordReset({
         token,
-        newPassword: password,
+        newPassword: chosen.password,
         ...(totp.trim() ? { totp: totp.trim() } : {}),
       });
       setDone(result.email);
@@ -110,31 +108,10 @@ function ChooseNewPassword({ token }: { token: string }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (password.length < MIN_PASSWORD_LENGTH)
-            return setProblem(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
-          if (password !== again) return setProblem('The two passwords are not the same.');
-          setProblem(null);
-          void action.run();
+          if (chosen.check()) void action.run();
         }}
       >
-        <Field
-          label="New password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong one.`}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={problem}
-          value={password}
-          onInput={setPassword}
-        />
-        <Field
-          label="Type the new password again"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={again}
-          onInput={setAgain}
-        />
+        <NewPasswordFields chosen={chosen} label="New password" againLabel="Type the new password again" />
         {needsCode && (
           <Field
             label="Code from your authenticator app"
