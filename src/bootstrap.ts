@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AGENCY_SECTORS, type AgencySector } from '../contracts/agencies.js';
 import { createApp } from './app.factory.js';
 import { AppError } from './common/app-error.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
-import { chooseEmbeddedPort, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { startEmbeddedFor, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { bootstrapPartnership, BootstrapRefused, type BootstrapInput } from './seed/bootstrap.js';
 
 export interface BootstrapIo {
@@ -106,10 +105,8 @@ export async function runBootstrap(
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const { port, notice } = await chooseEmbeddedPort(config.EMBEDDED_PG_PORT);
-    if (notice) io.out(`${notice}\n`);
-    io.out(`Using the embedded PostgreSQL on port ${port} (data in ${config.DATA_DIR}/pg)…\n`);
-    embedded = await startEmbeddedPostgres({ clusterDir: path.join(config.DATA_DIR, 'pg'), port });
+    // Not while the server runs on it: one PostgreSQL per data folder (stop `npm start` first).
+    embedded = await startEmbeddedFor(config, (line) => io.out(`${line}\n`));
     databaseUrl = embedded.url;
   }
   // Quiet, and no background jobs: this process only writes the first records and stops.

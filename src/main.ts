@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
-import { chooseEmbeddedPort, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { startEmbeddedFor, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { mailStartupNotice } from './mail/mail-mode.js';
 import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
 
@@ -52,17 +51,7 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const { port, notice } = await chooseEmbeddedPort(config.EMBEDDED_PG_PORT);
-      if (notice) process.stdout.write(`${notice}\n`);
-      process.stdout.write(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${config.DATA_DIR}/pg)…\n`);
-      embedded = await startEmbeddedPostgres({
-        clusterDir: path.join(config.DATA_DIR, 'pg'),
-        port,
-        log:
-          config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'
-            ? (l) => process.stdout.write(`[pg] ${l}\n`)
-            : undefined,
-      });
+      embedded = await startEmbeddedFor(config, (line) => process.stdout.write(`${line}\n`));
       databaseUrl = embedded.url;
     }
     app = await createApp({ config, databaseUrl });

@@ -4,6 +4,7 @@ import { access, chmod, mkdir, readFile, stat, symlink, writeFile } from 'node:f
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import type { AppConfig } from '../config/config.schema.js';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `strongroom` database on the embedded server. */
@@ -228,4 +229,23 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The embedded database as the server's configuration asks for it (DATA_DIR, EMBEDDED_PG_PORT, LOG_LEVEL):
+ * a free port chosen, each step said through `say`, PostgreSQL's own lines too at debug. For `npm start`
+ * and `npm run bootstrap` alike.
+ */
+export async function startEmbeddedFor(
+  config: Pick<AppConfig, 'DATA_DIR' | 'EMBEDDED_PG_PORT' | 'LOG_LEVEL'>,
+  say: (line: string) => void,
+): Promise<EmbeddedDatabase> {
+  const { port, notice } = await chooseEmbeddedPort(config.EMBEDDED_PG_PORT);
+  if (notice) say(notice);
+  say(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${config.DATA_DIR}/pg)…`);
+  return startEmbeddedPostgres({
+    clusterDir: path.join(config.DATA_DIR, 'pg'),
+    port,
+    log: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? (l) => say(`[pg] ${l}`) : undefined,
+  });
 }
