@@ -128,6 +128,8 @@ describe('bootstrap: a new partnership on an empty production database', () => {
     const url = await database();
     const both = await Promise.all([run(url, ARGS), run(url, ARGS)]);
     expect(both.map((r) => r.code).sort()).toEqual([0, 1]);
+    // The second waited for the first and was refused whole, not part-way through.
+    expect(both.find((r) => r.code === 1)!.err).toContain('Nothing was changed. This database is already set up');
     expect(await counts(url)).toEqual([{ agencies: 1, users: 1, agreements: 1 }]);
   });
 

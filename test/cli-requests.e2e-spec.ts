@@ -206,6 +206,10 @@ describe('the strongroom CLI for information requests', () => {
     expect(declined).toMatchObject({ code: 0 });
     expect(declined.out).toContain('Declined request');
 
+    const noFiles = await as(lead, ['requests', 'download', id, '1']);
+    expect(noFiles.code).toBe(2);
+    expect(noFiles.err).toContain('The request has no answer yet, so no files.');
+
     const read = await as(lead, ['requests', 'show', id]);
     expect(read.code).toBe(0);
     expect(read.out).toMatch(/Declined because:\s+The family has not agreed to health sharing this\./);
