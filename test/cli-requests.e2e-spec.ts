@@ -150,6 +150,13 @@ describe('the strongroom CLI for information requests', () => {
     expect(provided.out).toContain('Accepted and answered');
     expect(provided.out).toContain('and the file');
     expect(provided.err).toContain('Uploading call-out log.txt: 100%');
+    // Run again (say, after the answer was lost on the way back): refused before any file goes up again.
+    const files = () => t.sql('SELECT count(*)::int AS n FROM attachments').then((r) => (r.rows[0] as { n: number }).n);
+    const before = await files();
+    const again = await bin(officer, ['requests', 'provide', id, '--text', 'Again.', '--attach', log]);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain(`You cannot answer request ${id} now: it is answered`);
+    expect(await files()).toBe(before);
 
     const read = await as(lead, ['requests', 'show', id]);
     expect(read.code).toBe(0);

@@ -8,6 +8,7 @@ import {
 } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fileAt, progressLines } from '../channels/files.js';
+import { STATE_WORDS } from './show.js';
 import { resolveRequest, resolveUser } from '../../secure.js';
 
 /** `requests accept`: the agency will answer. */
@@ -57,6 +58,13 @@ export async function provideRequest(
   let request = await s.client.informationRequest(await resolveRequest(s, which));
   const accepted = request.state === 'requested' && request.actions.includes('accept');
   if (accepted) request = await s.client.acceptInformationRequest(request.id);
+  // Before any file is uploaded: a run again after a lost answer must not leave a second copy of each file.
+  if (!request.actions.includes('provide')) {
+    throw new CliUsageError(
+      `You cannot answer request ${request.id.slice(0, 8)} now: it is ${STATE_WORDS[request.state]}` +
+        (request.state === 'provided' ? ' (see it with `strongroom requests show`).' : '.'),
+    );
+  }
   const progress = files.map((f) => progressLines(ctx, 'Uploading', f.name, o.quiet));
   const r = await s.provideInformation(
     request,

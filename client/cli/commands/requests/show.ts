@@ -14,7 +14,7 @@ import { chosenFile, fileListing, saveFile, type DownloadOpts } from '../channel
 import { resolveRequest } from '../../secure.js';
 
 /** The words a person reads for each state. */
-const STATE_WORDS: Record<InformationRequestState, string> = {
+export const STATE_WORDS: Record<InformationRequestState, string> = {
   requested: 'waiting to be accepted',
   accepted: 'accepted, waiting for the answer',
   declined: 'declined',
