@@ -17,7 +17,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 function command(io: BootstrapIo): Command {
   return new Command('bootstrap')
     .description(
-      'Set up a new partnership on an empty database: the agreement, the MASH hub agency and the first ISA\n' +
+      'Set up a new partnership on an empty database: the agreement, the MASH hub agency and the first ISA ' +
         'administrator, whose invitation code is printed once. Refused once the database has agencies or accounts.',
     )
     .requiredOption('--admin-email <email>', 'the first ISA administrator’s e-mail address')
