@@ -80,7 +80,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
         '--kind',
         'family',
         '--at',
-        '2026-12-01T10:00',
+        'tomorrow 10:00',
         '--place',
         'Family Hub, room 2',
         '--agenda',
@@ -459,6 +459,48 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(warnedEdit.err).toContain('Warning: version 2 of the plan: The review date or the family members');
     // The new version is signed over what the lead worker saw and saved, so it holds again.
     expect((await as(officer, ['plan', 'show', family.ref])).code).toBe(0);
+  });
+
+  it('refuses a meeting time in the past unless --past says it already happened', async () => {
+    const schedule = (at: string, ...more: string[]) =>
+      as(lead, ['meetings', 'schedule', family.ref, '--kind', 'family', '--at', at, ...more]);
+    const past = await schedule('2026-01-05T10:00');
+    expect(past.code).toBe(2);
+    expect(past.err).toContain('That time is in the past (2026-01-05 10:00, it is now');
+    expect(past.err).toContain('use --past to record a meeting that already happened');
+    const pastJson = await as(lead, [
+      '--json',
+      'meetings',
+      'schedule',
+      family.ref,
+      '--kind',
+      'family',
+      '--at',
+      '2026-01-05T10:00',
+    ]);
+    expect(json<{ error: { code: string } }>(pastJson).error.code).toBe('in_the_past');
+    const before = json<unknown[]>(await ok(lead, ['--json', 'meetings', 'list']));
+
+    const recorded = json<MeetingView>(
+      await ok(lead, [
+        '--json',
+        'meetings',
+        'schedule',
+        family.ref,
+        '--kind',
+        'family',
+        '--at',
+        '2026-01-05T10:00',
+        '--past',
+      ]),
+    );
+    expect(new Date(recorded.scheduledAt).getTime()).toBe(new Date(2026, 0, 5, 10, 0).getTime());
+    // The refusals made nothing: only the meeting recorded with --past is new.
+    expect(json<unknown[]>(await ok(lead, ['--json', 'meetings', 'list']))).toHaveLength(before.length + 1);
+
+    const future = await schedule('tomorrow 09:00', '--past');
+    expect(future.code).toBe(2);
+    expect(future.err).toContain('--past is for a meeting that already happened, but');
   });
 
   it('explains itself: help for each new command group', async () => {

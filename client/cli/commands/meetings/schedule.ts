@@ -3,8 +3,9 @@ import { MEETING_KINDS } from '../../../../contracts/meetings.js';
 import type { AgendaItem } from '../../../../contracts/sealed.js';
 import type { SecureSession } from '../../../sdk/node.js';
 import { oneOf } from '../../choices.js';
-import { CliUsageError, type CliContext } from '../../context.js';
+import type { CliContext } from '../../context.js';
 import { resolveChannel, resolveUser } from '../../secure.js';
+import { checkWhen, meetingTime } from './when.js';
 
 export interface ScheduleOpts {
   kind: string;
@@ -13,13 +14,7 @@ export interface ScheduleOpts {
   agenda?: string[];
   minuteTaker?: string;
   invite?: string[];
-}
-
-/** `2026-12-01T10:00` (local time), `2026-12-01 10:00`, or a full ISO timestamp. */
-function when(value: string): string {
-  const t = Date.parse(value.includes('T') ? value : value.replace(' ', 'T'));
-  if (Number.isNaN(t)) throw new CliUsageError('--at takes a date and time, e.g. 2026-12-01T10:00 (local time).');
-  return new Date(t).toISOString();
+  past?: boolean;
 }
 
 /** `meetings schedule`: a meeting in a channel, or in a family's channel named by its reference. */
@@ -30,6 +25,9 @@ export async function scheduleMeeting(
   where: string,
 ): Promise<void> {
   const kind = oneOf(MEETING_KINDS, o.kind, '--kind');
+  const now = new Date();
+  const at = meetingTime(o.at, now);
+  checkWhen(at, now, o.past === true);
   const channelId = await resolveChannel(s, where);
   const agenda: AgendaItem[] = (o.agenda ?? []).map((title, i) => ({ id: String(i + 1), title }));
   const invitees: string[] = [];
@@ -41,7 +39,7 @@ export async function scheduleMeeting(
       id,
       channelId,
       kind,
-      scheduledAt: when(o.at),
+      scheduledAt: at.toISOString(),
       place: o.place ? await s.sealField(channelId, 'meeting-place', { text: o.place }, { recordId: id }) : undefined,
       agenda: agenda.length ? await s.sealField(channelId, 'meeting-agenda', agenda, { recordId: id }) : undefined,
       minuteTakerId,
