@@ -93,7 +93,9 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     meetingId = scheduled.id;
     const short = meetingId.slice(0, 8);
     expect(scheduled.status).toBe('scheduled');
-    expect((await ok(officer, ['meetings', 'list'])).out).toContain(short);
+    expect((await ok(officer, ['meetings', 'list'])).out).toMatch(
+      new RegExp(`${short}\\s+family\\s+\\S+\\s+scheduled\\s+family ${family.ref}\\s+lead person \\(Council\\)`),
+    );
     const shown = await ok(officer, ['meetings', 'show', short]);
     expect(shown.out).toContain('Family Hub, room 2');
     expect(shown.out).toContain('2. School attendance');
@@ -501,6 +503,53 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     const future = await schedule('tomorrow 09:00', '--past');
     expect(future.code).toBe(2);
     expect(future.err).toContain('--past is for a meeting that already happened, but');
+  });
+
+  it('lists each meeting with the family it is for, or the title of its channel', async () => {
+    const locality = json<{ id: string }>(
+      await ok(lead, [
+        '--json',
+        'channels',
+        'create',
+        '--kind',
+        'locality_meeting',
+        '--title',
+        'North locality',
+        '--member',
+        officer.email,
+      ]),
+    );
+    const m = json<MeetingView>(
+      await ok(lead, [
+        '--json',
+        'meetings',
+        'schedule',
+        'North locality',
+        '--kind',
+        'locality',
+        '--at',
+        'tomorrow 14:00',
+        '--invite',
+        officer.email,
+      ]),
+    );
+    const list = await ok(officer, ['meetings', 'list']);
+    expect(list.out).toMatch(/ID\s+KIND\s+WHEN\s+STATUS\s+FAMILY OR CHANNEL\s+CHAIR/);
+    expect(list.out).toMatch(
+      new RegExp(`${m.id.slice(0, 8)}\\s+locality\\s+\\S+\\s+scheduled\\s+North locality\\s+lead person`),
+    );
+    expect(list.out).toMatch(
+      new RegExp(`${meetingId.slice(0, 8)}\\s+family\\s+\\S+\\s+closed\\s+family ${family.ref}\\s`),
+    );
+    const rows = json<{ id: string; familyRef: string | null; channel: string }[]>(
+      await ok(officer, ['--json', 'meetings', 'list', '--channel', locality.id]),
+    );
+    expect(rows).toEqual([expect.objectContaining({ id: m.id, familyRef: null, channel: 'North locality' })]);
+    const familyRows = json<{ familyRef: string | null }[]>(
+      await ok(lead, ['--json', 'meetings', 'list', '--channel', family.ref]),
+    );
+    expect(familyRows.length).toBeGreaterThan(0);
+    expect(familyRows.every((r) => r.familyRef === family.ref)).toBe(true);
   });
 
   it('explains itself: help for each new command group', async () => {

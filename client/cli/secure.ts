@@ -126,6 +126,13 @@ const nameFrom = (title: string | null, c: ChannelSummary) =>
 export const channelName = async (s: SecureSession, c: ChannelSummary): Promise<string> =>
   nameFrom(await titleOf(s, c, '(unreadable)'), c);
 
+/** The families this person may list; none for someone who may not list families (an auditor, say). */
+export const familiesIfAllowed = (s: Reach) =>
+  s.client.families().catch((err: unknown) => {
+    if (err instanceof StrongroomApiError && err.status === 403) return [];
+    throw err;
+  });
+
 /**
  * A channel named by id, the first characters of its id, its title (decrypted here, so only with a
  * session that holds keys), the name of the other person of a direct channel, or a family's reference
@@ -133,14 +140,7 @@ export const channelName = async (s: SecureSession, c: ChannelSummary): Promise<
  */
 export async function resolveChannel(s: Reach & Partial<Pick<SecureSession, 'title'>>, which: string): Promise<string> {
   if (isId(which)) return which.trim();
-  const [channels, families] = await Promise.all([
-    s.client.channels(),
-    // Not everyone may list families (an auditor, say): their channels are still named by title.
-    s.client.families().catch((err: unknown) => {
-      if (err instanceof StrongroomApiError && err.status === 403) return [];
-      throw err;
-    }),
-  ]);
+  const [channels, families] = await Promise.all([s.client.channels(), familiesIfAllowed(s)]);
   const candidates: Named[] = [];
   for (const c of channels) {
     const title = await titleOf(s, c, null);
