@@ -152,6 +152,31 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(draft.out).toContain('Draft minutes, version 4');
     expect(draft.out).toContain('Attendance improving\n\nWalking bus suggested');
     expect(draft.out).toContain('## The family’s voice\nMornings are easier now');
+    // With the minutes, what the meeting recorded beside them: attendance, decisions, actions.
+    expect(draft.out).toMatch(
+      /## Attendance\nPresent: +lead person \(Council\), officer person \(Police\)\nApologies: +-\n/,
+    );
+    expect(draft.out).toContain(`Family present:     ${family.ref}-M2\nFamily not present: ${family.ref}-M1\n`);
+    expect(draft.out).toContain('## Decisions\n2. School attendance\n- Weekly check-ins agreed\n');
+    expect(draft.out).toMatch(
+      new RegExp(
+        `## Actions set in the meeting\\n.*\\n.*\\n${action.id.slice(0, 8)}\\s+open\\s+2026-12-10\\s+you\\s+Call the school`,
+      ),
+    );
+    const draftJson = json<{
+      attendance: { people: { displayName: string; attendance: string | null }[]; family: unknown[] };
+      decisions: { agendaItem: string; text: string }[];
+      actions: { id: string; ownerId: string; dueOn: string; status: string; text: string }[];
+    }>(await ok(officer, ['--json', 'minutes', 'show', short]));
+    expect(draftJson.attendance.people.map((p) => p.attendance)).toEqual(['present', 'present']);
+    expect(draftJson.attendance.family).toEqual([
+      { memberRef: `${family.ref}-M1`, present: false },
+      { memberRef: `${family.ref}-M2`, present: true },
+    ]);
+    expect(draftJson.decisions).toMatchObject([{ agendaItem: '2', text: 'Weekly check-ins agreed' }]);
+    expect(draftJson.actions).toMatchObject([
+      { id: action.id, ownerId: officer.id, dueOn: '2026-12-10', status: 'open', text: 'Call the school' },
+    ]);
     const mine = await ok(officer, ['actions', 'mine']);
     expect(mine.out).toMatch(new RegExp(`${action.id.slice(0, 8)}\\s+open\\s+2026-12-10\\s+you\\s+Call the school`));
     await ok(officer, ['actions', 'update', action.id.slice(0, 8), '--status', 'in_progress', '--note', 'Rang twice']);
@@ -188,6 +213,10 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     const final = await ok(officer, ['minutes', 'show', short]);
     expect(final.out).toContain('Final minutes, version 4: signature by the chair’s device checked.');
     expect(final.out).toMatch(/## Amendment 1 .*\nCheck-ins are fortnightly\nReason: Recorded wrongly/);
+    expect(final.out).toContain('The chair’s signature covers the minutes above, not what follows');
+    expect(final.out).toContain('## Decisions\n2. School attendance\n- Weekly check-ins agreed\n');
+    // Handed on to the lead worker before the close: the officer sees it as the lead worker's.
+    expect(final.out).toMatch(/in_progress\s+2026-12-10\s+lead person \(Council\)\s+Call the school/);
     const shownAfter = json<Omit<MeetingView, 'entries'> & { entries: { text: string }[] }>(
       await ok(officer, ['--json', 'meetings', 'show', short]),
     );
