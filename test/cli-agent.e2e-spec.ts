@@ -4,6 +4,7 @@ import path from 'node:path';
 import { agentPaths } from '../client/cli/agent/paths.js';
 import { runCli } from '../client/cli/cli.js';
 import { FileKeyStore } from '../client/sdk/node.js';
+import { runEditor } from '../client/cli/editor.js';
 import type { CliIO } from '../client/cli/io.js';
 import { CLI_PASSPHRASE, cli, cliPerson, json, type CliAccount } from './support/cli.js';
 import { eventually } from './support/eventually.js';
@@ -213,6 +214,8 @@ describe('strongroom unlock: one passphrase, then an agent only this user can re
       ask: () => Promise.resolve(null),
       readStdin: () => Promise.resolve(''),
       interrupted: () => new Promise(() => undefined),
+      terminal: false,
+      edit: (command, file) => runEditor(command, file, ['ignore', 'inherit', 'inherit']),
     };
     const tail = runCli(['tail', '--all', '--exit-after', '2'], io);
     await Promise.race([ready, tail]);

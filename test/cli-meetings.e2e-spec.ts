@@ -15,6 +15,7 @@ import {
   type SignedExport,
 } from '../client/sdk/node.js';
 import { CLI_PASSPHRASE, cliAs, cliPerson, json, type CliAccount } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { World } from './support/world.js';
 
@@ -579,6 +580,226 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     );
     expect(familyRows.length).toBeGreaterThan(0);
     expect(familyRows.every((r) => r.familyRef === family.ref)).toBe(true);
+  });
+
+  describe('minutes edit in the person’s editor', () => {
+    let short: string;
+    let dir: string;
+    let script: string;
+    let plans = 0;
+
+    /**
+     * A stand-in for a person at their editor, run by the CLI as EDITOR: it records what it was given
+     * (the text, the file's and folder's modes), waits for a go-ahead file if told to, makes its edits
+     * and exits with the code it is told.
+     */
+    const EDITOR_SCRIPT = `
+      import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+      import path from 'node:path';
+      const [planFile, file] = process.argv.slice(2);
+      const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const mode = (p) => statSync(p).mode & 0o777;
+      writeFileSync(plan.record, JSON.stringify({ file, text, mode: mode(file), dirMode: mode(path.dirname(file)) }));
+      while (plan.waitFor && !existsSync(plan.waitFor)) await new Promise((r) => setTimeout(r, 50));
+      let out = text;
+      for (const [from, to] of plan.replace ?? []) out = out.split(from).join(to);
+      writeFileSync(file, out);
+      process.exit(plan.exitCode ?? 0);
+    `;
+    interface Seen {
+      file: string;
+      text: string;
+      mode: number;
+      dirMode: number;
+    }
+    /** EDITOR for one run of the stand-in, and where it records what it saw. */
+    const editor = async (plan: { replace?: [string, string][]; waitFor?: string; exitCode?: number }) => {
+      const n = ++plans;
+      const record = path.join(dir, `seen-${n}.json`);
+      const planFile = path.join(dir, `plan-${n}.json`);
+      await writeFile(planFile, JSON.stringify({ ...plan, record }));
+      return {
+        env: { EDITOR: `'${process.execPath}' '${script}' '${planFile}'` },
+        seen: async () => JSON.parse(await readFile(record, 'utf8')) as Seen,
+      };
+    };
+    const gone = (file: string) =>
+      stat(path.dirname(file)).then(
+        () => false,
+        () => true,
+      );
+
+    beforeAll(async () => {
+      dir = await tempDir('editor');
+      script = path.join(dir, 'editor.mjs');
+      await writeFile(script, EDITOR_SCRIPT);
+      const m = json<MeetingView>(
+        await ok(lead, [
+          '--json',
+          'meetings',
+          'schedule',
+          family.ref,
+          '--kind',
+          'family',
+          '--at',
+          'tomorrow 11:00',
+          '--agenda',
+          'Welcome',
+          'School attendance',
+          'Housing',
+          '--invite',
+          officer.email,
+        ]),
+      );
+      short = m.id.slice(0, 8);
+      const early = await as(lead, ['minutes', 'edit', short], { EDITOR: 'true' });
+      expect(early.code).toBe(2);
+      expect(early.err).toContain(
+        `The meeting has not started: the chair starts it with \`strongroom meetings start ${short}\``,
+      );
+      await ok(lead, ['meetings', 'start', short]);
+      await ok(lead, [
+        'minutes',
+        'edit',
+        short,
+        '--item',
+        '2',
+        '--notes',
+        '# 1 priority: mornings\nSchool is calling daily',
+      ]);
+    });
+
+    it('opens a readable template in a private file, saves what was typed as a new version, and removes the file', async () => {
+      const e = await editor({
+        replace: [
+          ['## 1. Welcome\n', '## 1. Welcome\nEveryone introduced themselves\n# (a note to myself, left out)\n'],
+          ['## The family’s voice\n', '## The family’s voice\nThe mornings are still hard\n'],
+        ],
+      });
+      const r = await as(lead, ['minutes', 'edit', short], e.env);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe('Saved minutes version 2.\n');
+      const seen = await e.seen();
+      expect(seen.mode).toBe(0o600);
+      expect(seen.dirMode).toBe(0o700);
+      expect(await gone(seen.file)).toBe(true);
+      expect(seen.text).toContain(`# Minutes of the family meeting of `);
+      expect(seen.text).toContain('(id ' + short + '), from version 1.');
+      expect(seen.text).toContain('Lines that start with a single # (like these) are left out of the minutes.');
+      // The notes decrypted here; a line of notes that starts with # is marked so it is not taken for a comment.
+      expect(seen.text).toContain(
+        '\n## 1. Welcome\n\n## 2. School attendance\n\\# 1 priority: mornings\nSchool is calling daily\n\n## 3. Housing\n\n## The family’s voice\n',
+      );
+      const shown = await ok(officer, ['minutes', 'show', short]);
+      expect(shown.out).toContain('Draft minutes, version 2');
+      expect(shown.out).toContain('## Welcome\nEveryone introduced themselves\n');
+      expect(shown.out).toContain('## School attendance\n# 1 priority: mornings\nSchool is calling daily\n');
+      expect(shown.out).toContain('## The family’s voice\nThe mornings are still hard\n');
+      expect(shown.out).not.toContain('a note to myself');
+
+      // An editor command with arguments of its own, through VISUAL before EDITOR: sed edits in place.
+      const sed = await as(lead, ['minutes', 'edit', short], {
+        VISUAL: `sed -i -e 's/^The mornings are still hard$/The mornings are easier now/'`,
+        EDITOR: 'false',
+      });
+      expect(sed.code).toBe(0);
+      expect(sed.out).toBe('Saved minutes version 3.\n');
+      expect((await ok(lead, ['minutes', 'show', short])).out).toContain(
+        '## The family’s voice\nThe mornings are easier now\n',
+      );
+    });
+
+    it('saves nothing when nothing changed, or only comments did', async () => {
+      for (const env of [{ EDITOR: 'true' }, { EDITOR: `sed -i -e 's/^# Write the notes/# I read the notes/'` }]) {
+        const r = await as(lead, ['minutes', 'edit', short], env);
+        expect(r.code).toBe(0);
+        expect(r.out).toBe('No changes: nothing saved.\n');
+      }
+      expect(json<MeetingView>(await ok(lead, ['--json', 'meetings', 'show', short])).minutes?.version).toBe(3);
+    });
+
+    it('keeps what was typed when a heading was broken, and saves it from there once mended', async () => {
+      const e = await editor({
+        replace: [['## 3. Housing\n', '## 3. Housng\nThe landlord has agreed to repairs\n']],
+      });
+      const r = await as(lead, ['minutes', 'edit', short], e.env);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('"## 3. Housng", is not a heading of these minutes: the headings are "## 1. Welcome"');
+      expect(r.err).toContain('Nothing was saved.');
+      const kept = /What you typed is kept in (\S+) \(only you can read it\)/.exec(r.err)?.[1];
+      expect(kept).toBeDefined();
+      expect(kept!.startsWith(path.join(lead.home, 'kept'))).toBe(true);
+      expect(r.err).toContain(`strongroom minutes edit ${short} --from-file ${kept}`);
+      expect((await stat(kept!)).mode & 0o777).toBe(0o600);
+      const text = await readFile(kept!, 'utf8');
+      expect(text).toContain('The landlord has agreed to repairs');
+      expect(await gone((await e.seen()).file)).toBe(true);
+      expect(json<MeetingView>(await ok(lead, ['--json', 'meetings', 'show', short])).minutes?.version).toBe(3);
+
+      // --json names the code and where the text is, for a script.
+      const again = await editor({ replace: [['## 3. Housing\n', '## Housing?\n']] });
+      const asJson = json<{ error: { code: string; details: { keptIn: string } } }>(
+        await as(lead, ['--json', 'minutes', 'edit', short], again.env),
+      );
+      expect(asJson.error.code).toBe('minutes_template');
+      expect(await readFile(asJson.error.details.keptIn, 'utf8')).toContain('## Housing?');
+
+      await writeFile(kept!, text.replace('## 3. Housng', '## 3. Housing'));
+      expect((await ok(lead, ['minutes', 'edit', short, '--from-file', kept!])).out).toBe('Saved minutes version 4.\n');
+      expect((await ok(officer, ['minutes', 'show', short])).out).toContain(
+        '## Housing\nThe landlord has agreed to repairs\n',
+      );
+    });
+
+    it('keeps what was typed when someone else saved the minutes while the editor was open', async () => {
+      const go = path.join(dir, 'go');
+      const e = await editor({ waitFor: go, replace: [['## 1. Welcome\n', '## 1. Welcome\nMine, typed slowly\n']] });
+      const slow = as(lead, ['minutes', 'edit', short], e.env);
+      await eventually(() => e.seen());
+      await ok(lead, ['minutes', 'edit', short, '--item', 'Housing', '--append', 'Repairs start Monday']);
+      await writeFile(go, '');
+      const r = await slow;
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('minutes_conflict');
+      const kept = /What you typed is kept in (\S+) /.exec(r.err)?.[1];
+      expect(await readFile(kept!, 'utf8')).toContain('Mine, typed slowly');
+      expect(await gone((await e.seen()).file)).toBe(true);
+      const shown = (await ok(lead, ['minutes', 'show', short])).out;
+      expect(shown).toContain('Draft minutes, version 5');
+      expect(shown).not.toContain('Mine, typed slowly');
+    });
+
+    it('says what to do when there is no editor to open, it fails, or the person may not write the minutes', async () => {
+      const none = await as(lead, ['minutes', 'edit', short]);
+      expect(none.code).toBe(2);
+      expect(none.err).toContain('There is no terminal here to open an editor in. Set EDITOR to an editor command');
+      expect(none.err).toContain('--item with --notes or --append, --family-voice, or --from-file');
+
+      const missing = await as(lead, ['minutes', 'edit', short], { EDITOR: 'no-such-editor-here' });
+      expect(missing.code).toBe(2);
+      expect(missing.err).toContain('The editor "no-such-editor-here" could not be started');
+
+      const failed = await as(lead, ['minutes', 'edit', short], { EDITOR: 'false' });
+      expect(failed.code).toBe(2);
+      expect(failed.err).toContain('The editor stopped with an error (exit code 1), so nothing was saved.');
+      expect(failed.err).not.toContain('kept');
+
+      const typedThenFailed = await editor({
+        exitCode: 3,
+        replace: [['## 1. Welcome\n', '## 1. Welcome\nHalf a thought\n']],
+      });
+      const r = await as(lead, ['minutes', 'edit', short], typedThenFailed.env);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('exit code 3');
+      const kept = /What you typed is kept in (\S+) /.exec(r.err)?.[1];
+      expect(await readFile(kept!, 'utf8')).toContain('Half a thought');
+
+      const notMinuter = await as(officer, ['minutes', 'edit', short], { EDITOR: 'true' });
+      expect(notMinuter.code).toBe(2);
+      expect(notMinuter.err).toContain('Only the chair or the minute-taker can write the minutes.');
+      expect(json<MeetingView>(await ok(lead, ['--json', 'meetings', 'show', short])).minutes?.version).toBe(5);
+    });
   });
 
   it('explains itself: help for each new command group', async () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../client/cli/cli.js';
+import { runEditor } from '../client/cli/editor.js';
 import type { CliIO } from '../client/cli/io.js';
 import { loadConfig } from '../src/config/config.schema.js';
 import { seedDemoIfEmpty, type DemoAccount } from '../src/seed/demo-seed.js';
@@ -172,6 +173,8 @@ describe('the README tour, run command by command against the seeded demo', () =
       },
       readStdin: () => Promise.resolve(''),
       interrupted: () => ctrlC,
+      terminal: false,
+      edit: (command, file) => runEditor(command, file, ['ignore', 'inherit', 'inherit']),
     };
     const code = await runCli(argv, io);
     return { code, out, err };

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { runEditor } from './editor.js';
 
 /**
  * Everything the CLI touches outside itself, passed in so tests can run it in-process with their own
@@ -15,6 +16,13 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** Resolves when the person asks to stop (Ctrl+C), for long-running commands such as `tail`. */
   interrupted(): Promise<void>;
+  /** True when standard input and output are both a terminal, where a person can use an editor. */
+  terminal: boolean;
+  /**
+   * Opens `file` in the editor `command` (VISUAL or EDITOR, arguments and all) and resolves to its exit
+   * code once the person closes it.
+   */
+  edit(command: string, file: string): Promise<number>;
 }
 
 /** The real terminal: answers are read from a TTY only, so a script never hangs waiting for input. */
@@ -30,6 +38,18 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks).toString('utf8');
     },
     interrupted: () => new Promise((resolve) => process.once('SIGINT', () => resolve())),
+    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    edit: async (command, file) => {
+      // Ctrl+C in the editor reaches this process too: the editor decides what it means, and this process
+      // stays alive to remove the temporary file afterwards (as git does).
+      const ignore = () => undefined;
+      process.on('SIGINT', ignore);
+      try {
+        return await runEditor(command, file, 'inherit');
+      } finally {
+        process.off('SIGINT', ignore);
+      }
+    },
   };
 }
 

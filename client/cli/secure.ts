@@ -253,10 +253,20 @@ export async function openText(
   }
 }
 
-/** A JSON document from a file, or from standard input for `-`. */
-export async function readJsonFile(ctx: CliContext, file: string): Promise<unknown> {
+/** The text of a file, or of standard input for `-`. */
+export async function readTextFile(ctx: CliContext, file: string): Promise<string> {
   const text = file === '-' ? await ctx.io.readStdin() : await readFile(file, 'utf8').catch(() => null);
   if (text === null) throw new CliUsageError(`Cannot read ${file}.`);
+  return text;
+}
+
+/** A JSON document from a file, or from standard input for `-`. */
+export async function readJsonFile(ctx: CliContext, file: string): Promise<unknown> {
+  return parseJson(file, await readTextFile(ctx, file));
+}
+
+/** `text` (read from `file`) as JSON, or a plain refusal. */
+export function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../client/cli/cli.js';
+import { runEditor } from '../../client/cli/editor.js';
 import type { CliIO } from '../../client/cli/io.js';
 import type { Role } from '../../contracts/identity.js';
 import type { TestApp } from './test-app.js';
@@ -40,6 +41,9 @@ export async function cli(
     },
     readStdin: () => Promise.resolve(env.STDIN ?? ''),
     interrupted: () => new Promise(() => undefined),
+    // No terminal, as in a script; an editor named in EDITOR still runs (a script standing in for a person).
+    terminal: false,
+    edit: (command, file) => runEditor(command, file, ['ignore', 'inherit', 'inherit']),
   };
   const code = await runCli(argv, io);
   return { code, out, err } satisfies Result;

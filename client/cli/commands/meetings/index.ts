@@ -70,17 +70,27 @@ function registerMinutes(program: Command, action: Action): void {
     .description('The minutes of a meeting: written while it runs, then signed');
   minutes
     .command('edit <meeting>')
-    .description('Write the minutes: notes for an agenda item, the family’s voice, or a whole document')
+    .description(
+      'Write the minutes in your editor, or with flags: notes for an agenda item, the family’s voice, a whole document',
+    )
     .option('--item <item>', 'the agenda item (its number or title) the notes are for')
     .option('--notes <text>', 'the notes for --item (replacing what is there)')
     .option('--append <text>', 'a paragraph to add to --item’s notes')
     .option('--family-voice <text>', 'the family’s own words about needs and progress')
-    .option('--from-file <file>', 'the whole minutes document as JSON (- for standard input)')
+    .option(
+      '--from-file <file>',
+      'the whole minutes, as JSON or in the text form the editor shows (- for standard input)',
+    )
     .addHelpText(
       'after',
-      '\nEach edit saves a new version. If someone saved a version since you read it, yours is refused\n' +
+      '\nWith none of these options the minutes open in your editor (VISUAL or EDITOR, else vi): each\n' +
+        'agenda item is a "## 1. Title" heading with its notes below it, then the family’s voice; lines\n' +
+        'starting with # are left out. Close the editor to save a new version; nothing changed saves\n' +
+        'nothing. The text is in a private temporary file only while the editor is open. If it cannot be\n' +
+        'saved (a heading broken, say), what you typed is kept in your Strongroom folder and you are told where.\n\n' +
+        'Each edit saves a new version. If someone saved a version since you read it, yours is refused\n' +
         '(nothing is overwritten): run the edit again on top of theirs.\n' +
-        'Document format: {"sections":[{"item":"1","notes":"…"}],"familyVoice":"…"}',
+        'JSON format: {"sections":[{"item":"1","notes":"…"}],"familyVoice":"…"}',
     )
     .action(action(secured(editMinutes)));
   minutes

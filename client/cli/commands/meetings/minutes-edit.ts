@@ -1,9 +1,11 @@
 import type { MinutesDocument } from '../../../../contracts/sealed.js';
-import type { SecureSession } from '../../../sdk/node.js';
+import type { MeetingView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { readJsonFile, resolveMeeting } from '../../secure.js';
+import { parseJson, readTextFile, resolveMeeting } from '../../secure.js';
 import { confirm, type ConfirmOpts } from '../../confirm.js';
 import { agendaItem, agendaOf } from './agenda.js';
+import { editInEditor, templateContext, type CurrentMinutes } from './minutes-editor.js';
+import { parseMinutesTemplate, TemplateError } from './minutes-template.js';
 
 export interface EditMinutesOpts {
   item?: string;
@@ -12,6 +14,10 @@ export interface EditMinutesOpts {
   familyVoice?: string;
   fromFile?: string;
 }
+
+/** Whether the command line says what to write; without it the minutes open in the person's editor. */
+const fromCommandLine = (o: EditMinutesOpts) =>
+  [o.item, o.notes, o.append, o.familyVoice, o.fromFile].some((v) => v !== undefined);
 
 /** The options must say what to write, and notes must say which agenda item they are for. */
 function checkEdit(o: EditMinutesOpts): void {
@@ -38,14 +44,41 @@ function withNotes(doc: MinutesDocument, item: string, o: EditMinutesOpts): Minu
   };
 }
 
-/** `minutes edit`: a new version of the minutes, on top of the latest (a stale base is refused). */
+/**
+ * A whole minutes document from a file: JSON, or the text `minutes edit` gives the editor (what it kept
+ * of an edit it could not save, say), read against the current minutes and agenda.
+ */
+async function documentFromFile(
+  ctx: CliContext,
+  s: SecureSession,
+  m: MeetingView,
+  current: CurrentMinutes,
+  file: string,
+): Promise<MinutesDocument> {
+  const text = await readTextFile(ctx, file);
+  if (text.trimStart().startsWith('{')) return parseJson(file, text) as MinutesDocument;
+  try {
+    return parseMinutesTemplate(text, current?.document ?? { sections: [] }, await templateContext(s, m, current));
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new CliUsageError(`${file === '-' ? 'Standard input' : file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * `minutes edit`: a new version of the minutes, on top of the latest (a stale base is refused); in the
+ * person's editor when the command line does not say what to write.
+ */
 export async function editMinutes(ctx: CliContext, s: SecureSession, o: EditMinutesOpts, which: string): Promise<void> {
-  checkEdit(o);
+  const editor = !fromCommandLine(o);
+  if (!editor) checkEdit(o);
   const id = await resolveMeeting(s, which);
   const m = await s.client.meeting(id);
-  const current: { version: number; document: MinutesDocument } | null = await s.readMinutes(id);
+  const current: CurrentMinutes = await s.readMinutes(id);
+  if (editor) return editInEditor(ctx, s, m, current);
   let doc: MinutesDocument = current?.document ?? { sections: [] };
-  if (o.fromFile) doc = (await readJsonFile(ctx, o.fromFile)) as MinutesDocument;
+  if (o.fromFile) doc = await documentFromFile(ctx, s, m, current, o.fromFile);
   if (!Array.isArray(doc?.sections)) throw new CliUsageError('The minutes document needs a "sections" list.');
   if (o.item) doc = withNotes(doc, agendaItem(await agendaOf(s, m), o.item), o);
   if (o.familyVoice !== undefined) doc = { ...doc, familyVoice: o.familyVoice };
