@@ -72,6 +72,8 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
   });
 
   it('runs a Family Meeting from the command line, through a signed close and an amendment', async () => {
+    // A month ahead, so the action is still open (not overdue) whenever the test runs.
+    const due = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const scheduled = json<MeetingView>(
       await ok(lead, [
         '--json',
@@ -139,14 +141,14 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
         '--owner',
         officer.email,
         '--due',
-        '2026-12-10',
+        due,
         '--text',
         'Call the school',
         '--item',
         '2',
       ]),
     );
-    expect(action).toMatchObject({ meetingId, ownerId: officer.id, dueOn: '2026-12-10', status: 'open' });
+    expect(action).toMatchObject({ meetingId, ownerId: officer.id, dueOn: due, status: 'open' });
 
     // The officer sees the live minutes and their action, and moves it on.
     const draft = await ok(officer, ['minutes', 'show', short]);
@@ -161,7 +163,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(draft.out).toContain('## Decisions\n2. School attendance\n- Weekly check-ins agreed\n');
     expect(draft.out).toMatch(
       new RegExp(
-        `## Actions set in the meeting\\n.*\\n.*\\n${action.id.slice(0, 8)}\\s+open\\s+2026-12-10\\s+you\\s+Call the school`,
+        `## Actions set in the meeting\\n.*\\n.*\\n${action.id.slice(0, 8)}\\s+open\\s+${due}\\s+you\\s+Call the school`,
       ),
     );
     const draftJson = json<{
@@ -176,10 +178,10 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     ]);
     expect(draftJson.decisions).toMatchObject([{ agendaItem: '2', text: 'Weekly check-ins agreed' }]);
     expect(draftJson.actions).toMatchObject([
-      { id: action.id, ownerId: officer.id, dueOn: '2026-12-10', status: 'open', text: 'Call the school' },
+      { id: action.id, ownerId: officer.id, dueOn: due, status: 'open', text: 'Call the school' },
     ]);
     const mine = await ok(officer, ['actions', 'mine']);
-    expect(mine.out).toMatch(new RegExp(`${action.id.slice(0, 8)}\\s+open\\s+2026-12-10\\s+you\\s+Call the school`));
+    expect(mine.out).toMatch(new RegExp(`${action.id.slice(0, 8)}\\s+open\\s+${due}\\s+you\\s+Call the school`));
     await ok(officer, ['actions', 'update', action.id.slice(0, 8), '--status', 'in_progress', '--note', 'Rang twice']);
     const history = await ok(officer, ['actions', 'show', action.id]);
     expect(history.out).toContain('open → in_progress');
@@ -217,14 +219,14 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(final.out).toContain('The chair’s signature covers the minutes above, not what follows');
     expect(final.out).toContain('## Decisions\n2. School attendance\n- Weekly check-ins agreed\n');
     // Handed on to the lead worker before the close: the officer sees it as the lead worker's.
-    expect(final.out).toMatch(/in_progress\s+2026-12-10\s+lead person \(Council\)\s+Call the school/);
+    expect(final.out).toMatch(new RegExp(`in_progress\\s+${due}\\s+lead person \\(Council\\)\\s+Call the school`));
     const shownAfter = json<Omit<MeetingView, 'entries'> & { entries: { text: string }[] }>(
       await ok(officer, ['--json', 'meetings', 'show', short]),
     );
     expect(shownAfter.status).toBe('closed');
     expect(shownAfter.entries.map((e) => e.text)).toEqual([
       'Weekly check-ins agreed',
-      `Call the school (owner ${officer.email}, due 2026-12-10)`,
+      `Call the school (owner ${officer.email}, due ${due})`,
     ]);
   });
 
