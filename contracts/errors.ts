@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'validation_failed',
   'internal_error',
   'not_ready',
+  // the client says it speaks an API version older than this server still serves: update the client
+  'client_outdated',
   // the database cannot be used just now (down, restarting, unreachable): 503 with Retry-After; try again
   'service_unavailable',
   // sign-in, sessions and two-factor authentication

@@ -3,6 +3,7 @@
  * response schemas per feature, enums, socket events, error codes and the documents behind each
  * sealed-field purpose. Imports only `zod`; neither `src/` nor `client/` is imported from here.
  */
+export * from './api-version.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './realtime.js';

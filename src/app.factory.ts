@@ -5,9 +5,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { API_VERSION, API_VERSION_HEADER } from '../contracts/api-version.js';
 import { ATTACHMENT_CHUNK_MAX_BYTES } from '../contracts/attachments.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../contracts/identity.js';
 import { AppModule, type AppOptions } from './app.module.js';
+import { apiVersion } from './common/api-version.js';
 import { AllExceptionsFilter, sendError, toErrorResponse } from './common/all-exceptions.filter.js';
 import { SystemClock } from './common/clock.js';
 import { htmlPages } from './common/html-pages.js';
@@ -44,6 +46,7 @@ export async function createApp(
   // Before the body parser, so a request it refuses (malformed, too large) has an id and headers too.
   app.use(assignRequestId);
   app.use(securityHeaders);
+  app.use(apiVersion);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // A piece of an encrypted file is bytes, not JSON: read as such on its own route only, at most one piece.
   app.useBodyParser('raw', { type: isChunkUpload, limit: ATTACHMENT_CHUNK_MAX_BYTES });
@@ -55,7 +58,8 @@ export async function createApp(
     // Nest's not-found handler covers only the `/api` prefix; anything else would get Express's HTML page.
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.' } });
   });
-  if (config.CORS_ORIGINS.length) app.enableCors({ origin: config.CORS_ORIGINS, credentials: false });
+  if (config.CORS_ORIGINS.length)
+    app.enableCors({ origin: config.CORS_ORIGINS, credentials: false, exposedHeaders: [API_VERSION_HEADER] });
   app.setGlobalPrefix('api');
   app.useGlobalFilters(new AllExceptionsFilter());
 
@@ -64,9 +68,11 @@ export async function createApp(
     .setDescription(
       'End-to-end encrypted collaboration for ISA partner agencies. Errors are always ' +
         '`{"error":{"code","message","details"}}`. Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/login`; ' +
-        `a web page signs in with \`session: "cookie"\` instead and is authenticated by the \`${SESSION_COOKIE}\` cookie.`,
+        `a web page signs in with \`session: "cookie"\` instead and is authenticated by the \`${SESSION_COOKIE}\` cookie. ` +
+        `Every answer carries \`${API_VERSION_HEADER}\` (the server's API version); a client may send its own in the same ` +
+        'header, and one older than the server still serves is refused with 426 `client_outdated`.',
     )
-    .setVersion('1')
+    .setVersion(String(API_VERSION))
     .addBearerAuth()
     .addCookieAuth(SESSION_COOKIE, {
       type: 'apiKey',

@@ -119,6 +119,11 @@ export interface ClientOptions {
    * session up with `resumeCookieSession`. The client then holds only the session's CSRF token.
    */
   session?: SessionKind;
+  /**
+   * Called once, on the first answer from a server that speaks a newer API version than this client
+   * (it still serves this client, but the client should be updated): the CLI prints a warning.
+   */
+  onNewerServer?: (serverVersion: number, clientVersion: number) => void;
 }
 
 /** The refusals that mean the session itself is over (not, say, a wrong password at step-up). */
@@ -152,6 +157,7 @@ export class StrongroomClient {
       throw new Error('A client with a cookie session holds no token: the browser keeps the session.');
     }
     this.http.token = token ?? null;
+    this.http.onNewerServer = options.onNewerServer ?? null;
   }
 
   get serverUrl(): string {

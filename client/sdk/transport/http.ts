@@ -1,3 +1,4 @@
+import { API_VERSION, API_VERSION_HEADER } from '../../../contracts/api-version.js';
 import type { ErrorBody, ErrorCode } from '../../../contracts/errors.js';
 import { CSRF_HEADER, type SessionKind } from '../../../contracts/identity.js';
 
@@ -43,6 +44,11 @@ export class HttpTransport {
   token: string | null = null;
   /** A cookie session's CSRF token, from sign-in or `GET /auth/session`; kept in memory only. */
   csrfToken: string | null = null;
+  /** The API version the server named in its latest answer; null before the first (or from an old server). */
+  serverApiVersion: number | null = null;
+  /** Called once, on the first answer from a server whose API version is newer than this client's. */
+  onNewerServer: ((serverVersion: number, clientVersion: number) => void) | null = null;
+  private toldNewer = false;
 
   constructor(
     readonly baseUrl: string,
@@ -98,6 +104,7 @@ export class HttpTransport {
   ): Promise<Response> {
     const url = new URL(`${this.baseUrl}/api${path}`);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    headers[API_VERSION_HEADER] = String(API_VERSION);
     const init: RequestInit = { method, headers, body };
     if (this.session === 'cookie') {
       if (this.csrfToken && !SAFE_METHODS.has(method.toUpperCase())) headers[CSRF_HEADER] = this.csrfToken;
@@ -112,10 +119,21 @@ export class HttpTransport {
     } catch (err) {
       throw new StrongroomNetworkError(this.baseUrl, err);
     }
+    this.noteServerVersion(res.headers.get(API_VERSION_HEADER));
     if (res.ok) return res;
     const text = await res.text().catch(() => '');
     const e = (text ? (safeJson(text) as ApiErrorBody | undefined) : undefined)?.error;
     throw new StrongroomApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
+  }
+
+  private noteServerVersion(header: string | null): void {
+    const version = header && /^\d+$/.test(header.trim()) ? Number(header) : null;
+    if (version === null) return;
+    this.serverApiVersion = version;
+    if (version > API_VERSION && !this.toldNewer && this.onNewerServer) {
+      this.toldNewer = true;
+      this.onNewerServer(version, API_VERSION);
+    }
   }
 }
 
