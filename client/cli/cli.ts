@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { API_VERSION } from '../../contracts/api-version.js';
 import { registerActionCommands } from './commands/actions/index.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerAdminCommands } from './commands/admin/index.js';
@@ -10,8 +11,10 @@ import { registerFamilyCommands } from './commands/families/index.js';
 import { registerMeetingCommands } from './commands/meetings/index.js';
 import { registerReferralCommands } from './commands/referrals/index.js';
 import { registerRequestCommands } from './commands/requests/index.js';
-import { CliContext, DEFAULT_SERVER, reportError, type GlobalOptions } from './context.js';
+import { registerServerCommand } from './commands/server.js';
+import { CliContext, reportError, type GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
+import { CLI_VERSION } from './version.js';
 
 /**
  * Wraps a command handler: builds its context from the global options, and turns failures into a
@@ -51,9 +54,11 @@ function buildProgram(io: CliIO): Command {
     .description('Strongroom: end-to-end encrypted collaboration for Information Sharing Agreement partners.')
     .option(
       '--server <url>',
-      `the Strongroom server (default: STRONGROOM_URL, the server you signed in to, or ${DEFAULT_SERVER})`,
+      'the Strongroom server (default: STRONGROOM_URL, the server you signed in to, or the one you gave first; asked once)',
     )
+    .option('--insecure', 'allow a plain http:// server on another computer (only on a network you trust)')
     .option('--json', 'print machine-readable JSON instead of text')
+    .version(`${CLI_VERSION} (API version ${API_VERSION})`, '-V, --version', 'print this command’s version')
     .showHelpAfterError('(run with --help to see how to use it)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride()
@@ -76,6 +81,7 @@ function buildProgram(io: CliIO): Command {
         'Start with: strongroom login --email you@agency.example',
     );
   // Subcommands inherit the output, help and exit settings above (commander copies them on creation).
+  registerServerCommand(program, action);
   registerAuthCommands(program, action);
   registerDeviceCommands(program, action);
   registerAgentCommands(program, action);

@@ -14,10 +14,9 @@ import {
 } from '../sdk/node.js';
 import { agentDevice } from './agent/client.js';
 import type { CliIO } from './io.js';
+import { checkServerAddress, loadSavedServer, saveServer } from './server-address.js';
 import { homeDir, keyStoreDir, loadSession, type CliSession } from './state.js';
 import { systemProblem } from './system-errors.js';
-
-export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
 
 /**
  * Exit code of `read` and `tail` when a message shown failed verification (altered, or not provably from
@@ -42,6 +41,7 @@ export class CliUsageError extends Error {
 export interface GlobalOptions {
   server?: string;
   json?: boolean;
+  insecure?: boolean;
 }
 
 /** What every command gets: the I/O, the global options, and helpers for the session and secrets. */
@@ -55,21 +55,68 @@ export class CliContext {
     return this.opts.json === true;
   }
 
-  /** `--server`, else `STRONGROOM_URL`, else the server of the saved session, else the local default. */
-  serverUrl(session?: CliSession | null): string {
-    return this.opts.server || this.io.env.STRONGROOM_URL || session?.server || DEFAULT_SERVER;
+  /**
+   * The server: `--server`, else `STRONGROOM_URL`, else the one signed in to, else the one remembered
+   * from the first time it was given; with none of those, the person is asked once (and it is remembered).
+   * Plain http is refused but to this computer, unless `--insecure` now or when it was remembered.
+   */
+  async serverUrl(session?: CliSession | null): Promise<string> {
+    const saved = await loadSavedServer(this.io.env);
+    let typed = this.opts.server || this.io.env.STRONGROOM_URL || session?.server || saved?.server;
+    const asked = !typed;
+    if (!typed) {
+      typed =
+        (await this.io.ask(
+          'Your Strongroom server’s address (for example https://strongroom.your-council.example): ',
+        )) ?? undefined;
+      if (!typed) {
+        throw new CliUsageError(
+          'Which Strongroom server? Give its address once with --server https://… (it is remembered), or set STRONGROOM_URL.',
+          'server_unknown',
+        );
+      }
+    }
+    const address = checkServerAddress(typed, true);
+    if (!address.ok) throw new CliUsageError(address.problem, 'server_address');
+    const allowed = this.opts.insecure === true || (saved?.insecure === true && saved.server === address.url);
+    const checked = checkServerAddress(address.url, allowed);
+    if (!checked.ok) throw new CliUsageError(checked.problem, 'insecure_server');
+    if (asked || !saved) await saveServer(this.io.env, { server: checked.url, insecure: allowed });
+    return checked.url;
   }
+
+  /** Remembers `serverUrl` as this person's server (after signing in to it), with `--insecure` if it was needed. */
+  async rememberServer(serverUrl: string): Promise<void> {
+    const saved = await loadSavedServer(this.io.env);
+    const insecure = this.opts.insecure === true || (saved?.insecure === true && saved.server === serverUrl);
+    await saveServer(this.io.env, { server: serverUrl, insecure });
+  }
+
+  /** A client for `serverUrl`; the first answer from a server newer than this command prints a warning once. */
+  private client(serverUrl: string, token?: string): StrongroomClient {
+    return new StrongroomClient(serverUrl, token, {
+      onNewerServer: (theirs, ours) => {
+        if (this.warnedNewer) return;
+        this.warnedNewer = true;
+        this.io.err(
+          `Warning: the server is newer than this strongroom command (it speaks version ${theirs} of the API, this ` +
+            `command ${ours}). Most things still work; update the command: npm install -g ${serverUrl}/downloads/strongroom-cli.tgz\n`,
+        );
+      },
+    });
+  }
+  private warnedNewer = false;
 
   /** A client without a session (login, accepting an invitation, health). */
   async anonymousClient(): Promise<StrongroomClient> {
-    return new StrongroomClient(this.serverUrl(await loadSession(this.io.env)));
+    return this.client(await this.serverUrl(await loadSession(this.io.env)));
   }
 
   /** A client for the saved session; refuses clearly when there is none. */
   async sessionClient(): Promise<{ client: StrongroomClient; session: CliSession }> {
     const session = await loadSession(this.io.env);
     if (!session) throw new CliUsageError('You are not signed in. Run `strongroom login` first.');
-    return { client: new StrongroomClient(this.serverUrl(session), session.token), session };
+    return { client: this.client(await this.serverUrl(session), session.token), session };
   }
 
   /**

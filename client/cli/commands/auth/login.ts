@@ -25,6 +25,7 @@ export async function login(ctx: CliContext, opts: LoginOpts): Promise<void> {
     userId: result.user.id,
     email: result.user.email,
   });
+  await ctx.rememberServer(client.serverUrl);
   const me = await client.me();
   ctx.print(
     { user: result.user, agency: result.agency, session: result.session, access: me.access },
