@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
+import { API_VERSION, API_VERSION_HEADER } from '../contracts/api-version.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../contracts/identity.js';
 import type { ServerToClientEvents } from '../contracts/realtime.js';
 import { RealtimeConnection, StrongroomClient } from '../client/sdk/index.js';
@@ -594,7 +595,7 @@ describe('cookie sessions for the web client', () => {
       }
     });
 
-    it('a bearer client sends exactly what it always sent: its token, no credentials mode, no CSRF header', async () => {
+    it('a bearer client sends exactly what it always sent (and its API version): its token, no credentials mode, no CSRF header', async () => {
       const browser = asBrowser(t.baseUrl);
       try {
         const cli = new StrongroomClient(t.baseUrl);
@@ -606,6 +607,7 @@ describe('cookie sessions for the web client', () => {
           accept: 'application/json',
           'content-type': 'application/json',
           authorization: `Bearer ${cli.token}`,
+          [API_VERSION_HEADER]: String(API_VERSION),
         });
         await expect(cli.loginWithCookie({ email: alice.email, password: alice.password })).rejects.toThrow(
           /session: 'cookie'/,
