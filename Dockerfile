@@ -3,13 +3,13 @@
 # docs/operations.md ("Deploying") says what to set. test/production-install.e2e-spec.ts checks this
 # layout without Docker: the same production install in a temporary folder, started and asked /api/ready.
 
-# --- build: every dependency, the server compiled into dist/, the web client into dist/web ---
+# --- build: every dependency, the server compiled into dist/, the web client into dist/web, the CLI package into dist/cli ---
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm run build:web
+RUN npm run build && npm run build:web && npm run build:cli
 
 # --- production dependencies only (no compiler, test runner or bundler) ---
 FROM node:24-bookworm-slim AS deps

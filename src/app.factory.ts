@@ -18,6 +18,7 @@ import { securityHeaders } from './common/security-headers.js';
 import { StartupQuietLogger } from './common/startup-quiet-logger.js';
 import { runMigrations } from './database/data-source.js';
 import { StrongroomIoAdapter } from './realtime/socket-adapter.js';
+import { cliDownload } from './web/downloads.js';
 import { webClient } from './web/web-client.js';
 
 /** JSON bodies above this are refused with 413 before they reach a handler. */
@@ -50,9 +51,10 @@ export async function createApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   // A piece of an encrypted file is bytes, not JSON: read as such on its own route only, at most one piece.
   app.useBodyParser('raw', { type: isChunkUpload, limit: ATTACHMENT_CHUNK_MAX_BYTES });
+  app.use(cliDownload(config.CLI_PACKAGE_DIR));
   const web = webClient(config.WEB_DIR);
   if (web) app.use(web);
-  app.use(htmlPages());
+  app.use(htmlPages(config.CLI_PACKAGE_DIR));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/api' || req.path.startsWith('/api/')) return next();
     // Nest's not-found handler covers only the `/api` prefix; anything else would get Express's HTML page.

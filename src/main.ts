@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.
 import { startEmbeddedFor, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { mailStartupNotice } from './mail/mail-mode.js';
 import { printDemoCredentials, seedDemoIfEmpty } from './seed/demo-seed.js';
+import { cliInstallCommand, cliPackageBuilt } from './web/downloads.js';
 
 /** How long open requests and sockets get to finish when the server stops. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -79,8 +80,9 @@ async function serve(app: NestExpressApplication, config: AppConfig): Promise<vo
   }
   const mail = mailStartupNotice(config);
   if (mail) process.stdout.write(`${mail}\n`);
+  const cli = cliPackageBuilt(config.CLI_PACKAGE_DIR) ? `  CLI:      ${cliInstallCommand(url)}\n` : '';
   process.stdout.write(
-    `\nStrongroom is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/api/health\nPress Ctrl+C to stop.\n`,
+    `\nStrongroom is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/api/health\n${cli}Press Ctrl+C to stop.\n`,
   );
 }
 

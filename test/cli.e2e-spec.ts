@@ -145,6 +145,35 @@ describe('the strongroom CLI, driven as a person and a script would', () => {
     expect(r.err).toContain('Cannot reach the Strongroom server at http://127.0.0.1:9');
   });
 
+  it('`server`: checks an address answers as Strongroom before remembering it, and will not move a signed-in person', async () => {
+    const home = await freshHome();
+    const noUrl = { STRONGROOM_URL: '' };
+    const set = await cli(home, t, ['server', t.baseUrl], noUrl);
+    expect(set).toMatchObject({ code: 0 });
+    expect(set.out).toContain(`From now on this command uses ${t.baseUrl}`);
+    const shown = await cli(home, t, ['--json', 'server'], noUrl);
+    expect(json(shown)).toMatchObject({ server: t.baseUrl, status: 'ok', serverApiVersion: 1, clientApiVersion: 1 });
+
+    // Not a Strongroom server (nothing listens there): refused, the remembered one kept.
+    const nothing = await cli(home, t, ['--json', 'server', 'http://127.0.0.1:9'], noUrl);
+    expect(nothing.code).toBe(2);
+    expect(JSON.parse(nothing.out)).toMatchObject({ error: { code: 'not_a_strongroom_server' } });
+    // Plain http to another computer: refused before anything is asked of it.
+    const plain = await cli(home, t, ['--json', 'server', 'http://strongroom.example'], noUrl);
+    expect(plain.code).toBe(2);
+    expect(JSON.parse(plain.out)).toMatchObject({ error: { code: 'insecure_server' } });
+    expect(json(await cli(home, t, ['--json', 'server'], noUrl))).toMatchObject({ server: t.baseUrl });
+
+    // Signed in here: moving to another server is refused until they sign out.
+    t.clock.advance(30_000); // each TOTP code works once: move to a fresh time step
+    const secrets = { STRONGROOM_PASSWORD: admin.password, STRONGROOM_TOTP: await totpAt(admin.totpSecret, t) };
+    expect((await cli(home, t, ['login', '--email', admin.email], { ...noUrl, ...secrets })).code).toBe(0);
+    const moved = await cli(home, t, ['--json', 'server', 'http://localhost:9'], noUrl);
+    expect(moved.code).toBe(2);
+    expect(JSON.parse(moved.out)).toMatchObject({ error: { code: 'signed_in_elsewhere' } });
+    expect((JSON.parse(moved.out) as { error: { message: string } }).error.message).toContain('strongroom logout');
+  });
+
   it('runs the ISA register end to end: register, sign, list, notice, suspend, reinstate, publish a version', async () => {
     await adminLogin();
     const reg = await cli(adminHome, t, [

@@ -59,7 +59,7 @@ describe('the production image layout (Dockerfile), without Docker', () => {
     const build = stageNamed('build');
     expect(build).toBeDefined();
     expect(all(build, 'RUN').join(' && ')).toMatch(/npm ci\b/);
-    expect(all(build, 'RUN').join(' && ')).toContain('npm run build && npm run build:web');
+    expect(all(build, 'RUN').join(' && ')).toContain('npm run build && npm run build:web && npm run build:cli');
 
     const deps = stages.find((s) => all(s, 'RUN').some((r) => /npm ci\b.*--omit=dev/.test(r)));
     expect(deps?.name).toBeDefined();
@@ -92,8 +92,9 @@ describe('the production image layout (Dockerfile), without Docker', () => {
   });
 
   it('rebuilt in an empty folder (production dependencies, dist, package.json), starts in production mode and is ready', async () => {
-    await ensureBuilt(); // `npm run build`, as the build stage does; the web client is built by the global setup
+    await ensureBuilt(); // `npm run build`, as the build stage does; the global setup builds the web client and the CLI
     expect(existsSync(path.join(root, 'dist', 'web', 'index.html'))).toBe(true);
+    expect(existsSync(path.join(root, 'dist', 'cli', 'strongroom-cli.tgz'))).toBe(true);
 
     const work = await mkdtemp(path.join(os.tmpdir(), 'sr-image-'));
     const db = await createDatabase();
@@ -163,6 +164,11 @@ describe('the production image layout (Dockerfile), without Docker', () => {
         expect(page.status).toBe(200);
         expect(page.headers.get('content-type')).toContain('text/html');
         expect(await page.text()).toContain('<script'); // the web client, not the "build it first" page
+        // The command-line package practitioners install from the server (dist/cli, by the build stage).
+        const cli = await fetch(`http://127.0.0.1:${port}/downloads/strongroom-cli.tgz`);
+        expect(cli.status).toBe(200);
+        expect(cli.headers.get('content-type')).toBe('application/gzip');
+        await cli.arrayBuffer();
       } finally {
         server.child.kill('SIGTERM');
         expect(await server.exited).toBe(0);

@@ -121,6 +121,12 @@ describe('security headers: HTML pages under a strict policy, and every answer h
     expect(bundle).toContain('SwaggerUIBundle');
   });
 
+  it('the landing page, on a server without the command-line package, says how its operator builds it', async () => {
+    const html = await (await get('/')).text();
+    expect(html).toContain('<code>npm run build:cli</code>');
+    expect(html).not.toContain('npm install -g');
+  });
+
   it('nothing else answers with HTML: Swagger UI’s own pages and files, unknown paths', async () => {
     for (const path of [
       '/api/docs/index.html',

@@ -105,6 +105,22 @@ describe('the web client, served by the server', () => {
     expect(post.status).toBe(404);
   });
 
+  it('the command-line download, on a server where it is not built, says what the operator does (never the page)', async () => {
+    const res = await get('/downloads/strongroom-cli.tgz');
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.message).toContain('npm run build:cli');
+    for (const p of ['/downloads', '/downloads/', '/downloads/anything']) {
+      const other = await get(p);
+      expect({ p, status: other.status, type: other.headers.get('content-type') }).toEqual({
+        p,
+        status: 404,
+        type: expect.stringMatching(/^application\/json/) as unknown,
+      });
+    }
+  });
+
   /** A GET whose answer is not decoded, with the Accept-Encoding given. */
   async function rawGet(p: string, coding: string): Promise<{ encoding: string | undefined; body: Buffer }> {
     const http = await import('node:http');

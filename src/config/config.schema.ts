@@ -30,6 +30,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** The built web client (`npm run build:web`), served at `/`; the landing page says how to build it if absent. */
   WEB_DIR: z.string().min(1).default('./dist/web'),
+  /** The installable command-line package (`npm run build:cli`), offered at `/downloads/strongroom-cli.tgz`. */
+  CLI_PACKAGE_DIR: z.string().min(1).default('./dist/cli'),
   /**
    * The embedded PostgreSQL's port (only when DATABASE_URL is unset). Unset: 54329, or the next free port
    * when that one is taken; set: that port or a clear refusal (src/database/embedded-postgres.ts).

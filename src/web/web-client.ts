@@ -15,8 +15,8 @@ import { pageContentSecurityPolicy } from '../common/security-headers.js';
  */
 export const WEB_CLIENT_POLICY = pageContentSecurityPolicy({ wasm: true });
 
-/** Addresses that are never the page: the API, the socket, the docs and files that were not found. */
-const NOT_THE_PAGE = /^\/(api|socket\.io|rt)(\/|$)/;
+/** Addresses that are never the page: the API, the socket, the docs, downloads and files that were not found. */
+const NOT_THE_PAGE = /^\/(api|socket\.io|rt|downloads)(\/|$)/;
 
 /** Built files carry a content hash in their name, so a browser may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

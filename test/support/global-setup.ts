@@ -38,6 +38,10 @@ export default async function globalSetup(): Promise<void> {
   execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'client', 'web', 'build.mjs')], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // The installable command-line package, likewise (test/cli-package.e2e-spec.ts installs it).
+  execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'build-cli.mjs')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (process.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();

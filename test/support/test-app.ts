@@ -99,6 +99,8 @@ export async function startInstance(
     LOGIN_SOURCE_FREE_FAILURES: '10000',
     // The landing page, not the web client: tests of the web client name its build (dist/web) themselves.
     WEB_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-web-client'),
+    // Likewise no command-line package: test/cli-package.e2e-spec.ts names its build (dist/cli).
+    CLI_PACKAGE_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-cli-package'),
     ...env,
   });
   const app = await createApp({ config, databaseUrl, clock });

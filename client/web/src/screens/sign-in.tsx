@@ -104,6 +104,17 @@ export function SignIn({ notice }: { notice?: string }) {
       <p>
         <Link href="/password-reset">I have forgotten my password</Link>
       </p>
+      <h2>Prefer a terminal?</h2>
+      <p>
+        With Node.js 20.19 or newer, install the <code>strongroom</code> command line from this server:
+      </p>
+      <pre>
+        <code>npm install -g {location.origin}/downloads/strongroom-cli.tgz</code>
+      </pre>
+      <p>
+        Then <code>strongroom login --email you@agency.example</code>, and <code>strongroom --help</code> for every
+        command.
+      </p>
     </main>
   );
 }
