@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { API_VERSION, API_VERSION_HEADER } from '../../contracts/api-version.js';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { cuttableLink, type CuttableLink } from './support/cuttable-link.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
@@ -82,5 +83,34 @@ describeBrowser('a lost connection in the browser', () => {
     await log(gracePage).getByText('Typed while my connection was down').waitFor();
     expect(await samPage.evaluate(() => 'sameVisit' in window)).toBe(true);
     await checkScreen(samPage, 'connection-back');
+  });
+
+  it('the server upgraded while the page is open: a notice asks for a reload, once', async () => {
+    // Every API answer as a newer server gives it: the same, with a higher API version.
+    await gracePage.route('**/api/**', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        headers: { ...response.headers(), [API_VERSION_HEADER.toLowerCase()]: String(API_VERSION + 1) },
+      });
+    });
+    try {
+      const notice = gracePage
+        .getByRole('region', { name: 'Notifications' })
+        .getByText('Strongroom has been updated on the server. Reload this page to use the new version.');
+      // Two screens that each ask the server for something: one notice, however many answers said so.
+      const nav = gracePage.getByRole('navigation', { name: 'Main' });
+      for (const [link, title] of [
+        ['Sign-in sessions', 'Where you are signed in'],
+        ['Your devices', 'Your devices'],
+      ]) {
+        await nav.getByRole('link', { name: link }).click();
+        await gracePage.getByRole('heading', { level: 1, name: title }).waitFor();
+        await notice.waitFor();
+      }
+      expect(await notice.count()).toBe(1);
+    } finally {
+      await gracePage.unroute('**/api/**');
+    }
   });
 });

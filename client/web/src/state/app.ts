@@ -69,7 +69,12 @@ export class App {
   /** People's names by user id, as the screens met them: the SDK's warnings name people by id only. */
   readonly people = new Map<string, string>();
 
-  readonly client = new StrongroomClient(location.origin, null, { session: 'cookie' });
+  readonly client = new StrongroomClient(location.origin, null, {
+    session: 'cookie',
+    // The server was upgraded while this page was open: the page is the old version until reloaded.
+    onNewerServer: () =>
+      this.notify('Strongroom has been updated on the server. Reload this page to use the new version.'),
+  });
   readonly keyStore: KeyStore = new IndexedDbKeyStore(location.origin);
   private trustStore: TrustStore | undefined;
   private session: SecureSession | null = null;
