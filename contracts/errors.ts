@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   'csrf_token_required',
   'csrf_token_invalid',
   'foreign_origin',
+  // the audit log: this server signs no heads (its operator has not set AUDIT_SIGNING_KEY)
+  'audit_heads_off',
   // agencies, agreements and users
   'agency_not_signed',
   'agency_exists',

@@ -12,6 +12,7 @@ export * from './health.js';
 export * from './identity.js';
 export * from './agencies.js';
 export * from './audit.js';
+export * from './audit-heads.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './families.js';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory.js';
+import { AuditHeadsService } from './audit/audit-heads.service.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
 import { startEmbeddedFor, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { mailStartupNotice } from './mail/mail-mode.js';
@@ -80,6 +81,12 @@ async function serve(app: NestExpressApplication, config: AppConfig): Promise<vo
   }
   const mail = mailStartupNotice(config);
   if (mail) process.stdout.write(`${mail}\n`);
+  if (!app.get(AuditHeadsService).signing) {
+    process.stdout.write(
+      'Audit log: AUDIT_SIGNING_KEY is not set, so the log’s head is not signed and partners cannot check a copy ' +
+        'against it (docs/operations.md, "Audit log").\n',
+    );
+  }
   const cli = cliPackageBuilt(config.CLI_PACKAGE_DIR) ? `  CLI:      ${cliInstallCommand(url)}\n` : '';
   process.stdout.write(
     `\nStrongroom is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/api/health\n${cli}Press Ctrl+C to stop.\n`,

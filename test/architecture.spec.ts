@@ -20,7 +20,7 @@ const OWNERS: Record<string, string[]> = {
     'sign_in_throttles',
   ],
   agencies: ['agencies', 'agency_signatures', 'agreement_versions'],
-  audit: ['audit_events'],
+  audit: ['audit_events', 'audit_heads'],
   channels: ['channels', 'channel_members', 'channel_former_members', 'channel_epochs', 'key_envelopes'],
   messages: ['messages'],
   families: [

@@ -1,4 +1,5 @@
 import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink } from './crypto/audit-chain.js';
+import { checkLogAgainstHead, type HeadCheckReport } from './crypto/audit-heads.js';
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
 import { HttpTransport, StrongroomApiError } from './transport/http.js';
 import type {
@@ -17,6 +18,9 @@ import type {
   AuditEventView,
   AuditEventsQuery,
   AuditVerifyReport,
+  AuditHeadView,
+  AuditHeadsQuery,
+  AuditSigningKeyView,
   AddMemberRequest,
   ChannelDevicesView,
   ChannelSummary,
@@ -381,6 +385,33 @@ export class StrongroomClient {
       if (page.length < AUDIT_PAGE) break;
     }
     return { ok: true, eventsChecked: checked, head: last ?? { seq: 0, hash: AUDIT_GENESIS_HASH }, firstBroken: null };
+  }
+
+  /** Signed heads of the audit log, newest first. */
+  auditHeads = (opts: Partial<AuditHeadsQuery> = {}) =>
+    this.http.request<AuditHeadView[]>('GET', '/audit/heads', undefined, opts);
+  /** Signs the log's current end now (ISA administrators and auditors); `created` false when already signed. */
+  signAuditHead = () => this.http.request<{ head: AuditHeadView | null; created: boolean }>('POST', '/audit/heads');
+  auditSigningKey = () => this.http.request<AuditSigningKeyView>('GET', '/audit/signing-key');
+
+  /**
+   * Checks the server's log, fetched page by page from its first event, against a head saved earlier
+   * (crypto/audit-heads.ts): the head's signature, every link, and that the log still leads to the head.
+   */
+  checkAuditLogAgainstHead(
+    head: AuditHeadView,
+    opts: { expectedKey?: string; onProgress?: (eventsChecked: number) => void } = {},
+  ): Promise<HeadCheckReport> {
+    const pages = async function* (this: StrongroomClient) {
+      let after = 0;
+      for (;;) {
+        const page = await this.auditEvents({ afterSeq: after, limit: AUDIT_PAGE });
+        if (page.length) yield page;
+        if (page.length < AUDIT_PAGE) return;
+        after = page[page.length - 1].seq;
+      }
+    }.call(this);
+    return checkLogAgainstHead(head, pages, opts);
   }
 
   // ── channels (ciphertext only: the crypto is in SecureSession) ──

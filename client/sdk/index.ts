@@ -22,7 +22,13 @@ export { IndexedDbKeyStore, type IndexedDbKeyStoreOptions } from './store/indexe
 export { IndexedDbTrustStore } from './store/indexed-db-trust-store.js';
 export { STRONGROOM_DATABASE, type IndexedDbOptions } from './store/indexed-db.js';
 export type * from './types.js';
-export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH } from './crypto/audit-chain.js';
+export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH, type ChainedEvent } from './crypto/audit-chain.js';
+export {
+  auditHeadSignatureValid,
+  checkLogAgainstHead,
+  type HeadCheckReport,
+  type HeadCheckVerdict,
+} from './crypto/audit-heads.js';
 export {
   SecureSession,
   SendNotConfirmedError,

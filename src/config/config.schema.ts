@@ -249,6 +249,31 @@ export const configSchema = z.object({
    * endpoint is off (404): metrics are for operators, never for the people who use Strongroom.
    */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /**
+   * The Ed25519 key (its 32-byte seed, base64: `openssl rand -base64 32`) that signs the audit log's
+   * head (src/audit/audit-heads.service.ts). Unset: in development a key is made once and kept in
+   * DATA_DIR/audit-signing.key; in production no head is signed, and the server says so at start.
+   */
+  AUDIT_SIGNING_KEY: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32,
+        'must be 32 random bytes in base64 (openssl rand -base64 32)',
+      )
+      .optional(),
+  ),
+  /** A head is signed once this many events were added since the last one… */
+  AUDIT_HEAD_EVERY_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** …or this many minutes passed with at least one new event, whichever comes first. */
+  AUDIT_HEAD_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -8,6 +8,8 @@ import { createApp } from '../../src/app.factory.js';
 import { Clock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/config/config.schema.js';
 
+/** The audit-head signing key of every test server: 32 bytes, base64. Public in this repository; tests only. */
+export const TEST_AUDIT_SIGNING_KEY = Buffer.alloc(32, 7).toString('base64');
 /** A clock the test moves by hand: date rules are proven exactly, never by sleeping. */
 export class FakeClock extends Clock {
   private current: number;
@@ -101,6 +103,8 @@ export async function startInstance(
     WEB_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-web-client'),
     // Likewise no command-line package: test/cli-package.e2e-spec.ts names its build (dist/cli).
     CLI_PACKAGE_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-cli-package'),
+    // A fixed key for the audit log's signed heads, for tests only (every instance of a test signs alike).
+    AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     ...env,
   });
   const app = await createApp({ config, databaseUrl, clock });

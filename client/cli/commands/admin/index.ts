@@ -13,7 +13,7 @@ import {
   suspendAgency,
 } from './agencies.js';
 import { listAgreements, publishAgreement } from './agreements.js';
-import { verifyAudit } from './audit.js';
+import { auditHeads, auditVerify } from './audit-heads.js';
 import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
 import { createUser, disableUser, listUsers, searchUsers } from './users.js';
 
@@ -129,5 +129,36 @@ function registerAccounts(program: Command, action: Action): void {
   audit
     .command('verify')
     .description('Check the audit hash chain: the server recomputes it, then this computer does too, independently')
-    .action(action(verifyAudit));
+    .option(
+      '--from-head <file>',
+      'check instead that the log leads, unchanged, to a head you saved (audit heads --save)',
+    )
+    .option('--log <file>', 'with --from-head: the whole log exported to a file; checked here, with no server')
+    .option(
+      '--key <public-key>',
+      'with --from-head: the signing key you were given; a head signed by another is refused',
+    )
+    .addHelpText(
+      'after',
+      '\nWith --from-head the check runs on this computer: the saved head’s signature, every link of the log,\n' +
+        'and that the log still holds exactly the signed hash at that event. Exit 0 when intact, 1 when not.\n' +
+        'Examples:\n' +
+        '  strongroom audit verify\n' +
+        '  strongroom audit heads --sign --save head-2026-12.json\n' +
+        '  strongroom audit verify --from-head head-2026-12.json --log audit-log.json',
+    )
+    .action(action(auditVerify));
+  audit
+    .command('heads')
+    .description('The signed heads of the audit log, newest first, and the key that signs them')
+    .option('--sign', 'sign the log’s end now first (ISA administrators and auditors)')
+    .option('--save <file>', 'keep the newest head in a file, to check a copy of the log against later')
+    .option('--force', 'with --save: replace the file if it exists')
+    .option('--limit <n>', 'how many heads to list', '10')
+    .addHelpText(
+      'after',
+      '\nA head is the log’s last event and its hash, signed by the server. Keep a saved head somewhere the\n' +
+        'server cannot reach; a log that was altered or cut short no longer leads to it (audit verify --from-head).',
+    )
+    .action(action(auditHeads));
 }

@@ -1,0 +1,207 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { auditHeadView, type AuditHeadView } from '../../../../contracts/audit-heads.js';
+import type { ChainBreakReason } from '../../../../contracts/audit.js';
+import { checkLogAgainstHead, type ChainedEvent, type HeadCheckReport } from '../../../sdk/node.js';
+import { CliUsageError, type CliContext } from '../../context.js';
+import { fields, table } from '../../output.js';
+import { verifyAudit } from './audit.js';
+
+/** What a broken link means, in words. */
+const BREAK_WORDS: Record<ChainBreakReason, string> = {
+  sequence_gap: 'an event before it is missing',
+  prev_hash_mismatch: 'it does not follow on from the event before it (events removed, inserted or reordered)',
+  hash_mismatch: 'its contents were changed after it was written',
+};
+
+export interface AuditHeadsOptions {
+  sign?: boolean;
+  save?: string;
+  force?: boolean;
+  limit: string;
+}
+
+/**
+ * `audit heads`: the signing key and the signed heads, newest first; `--sign` signs the log's end first,
+ * `--save FILE` keeps the newest head in a file to check a log against later (`audit verify --from-head`).
+ */
+export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise<void> {
+  const limit = Number(o.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliUsageError('--limit must be 1 to 500.');
+  const { client } = await ctx.sessionClient();
+  const key = await client.auditSigningKey();
+  let signed: { head: AuditHeadView | null; created: boolean } | null = null;
+  if (o.sign) signed = await client.signAuditHead();
+  const heads = await client.auditHeads({ limit });
+  const newest = heads[0] ?? null;
+  let savedTo: string | null = null;
+  if (o.save) {
+    if (!newest) throw new CliUsageError('There is no signed head to save yet: try again with --sign.', 'no_head');
+    savedTo = path.resolve(o.save);
+    try {
+      await writeFile(savedTo, JSON.stringify(newest, null, 2) + '\n', { flag: o.force ? 'w' : 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new CliUsageError(`${savedTo} already exists: choose another file, or --force to replace it.`);
+      throw err;
+    }
+  }
+  ctx.print({ signingKey: key, signed, heads, savedTo }, () => {
+    const lines: string[] = [];
+    lines.push(
+      key.publicKey
+        ? fields([
+            ['Signing key', `${key.publicKey} (Ed25519)`],
+            ['A head is signed', `every ${key.everyEvents} events or ${key.everyMinutes} minutes`],
+          ])
+        : 'This server does not sign its audit log (its operator has not set AUDIT_SIGNING_KEY).\n',
+    );
+    if (signed) {
+      lines.push(
+        signed.created
+          ? `Signed the log's end now: event #${signed.head?.seq}.\n`
+          : `The newest head already covers the log's end (event #${signed.head?.seq}): nothing new to sign.\n`,
+      );
+    }
+    lines.push(
+      '\n' +
+        table(
+          heads.map((h) => ({ seq: `#${h.seq}`, at: h.signedAt, hash: h.hash, key: h.publicKey.slice(0, 12) + '…' })),
+          [
+            ['seq', 'EVENT'],
+            ['at', 'SIGNED AT'],
+            ['hash', 'HASH'],
+            ['key', 'KEY'],
+          ],
+        ),
+    );
+    if (savedTo) {
+      lines.push(
+        `\nSaved head #${newest.seq} to ${savedTo}. Later, check a copy of the log against it:\n` +
+          `  strongroom audit verify --from-head ${o.save} [--log FILE]\n`,
+      );
+    }
+    return lines.join('');
+  });
+}
+
+/** `audit verify`: the chain as the server and this computer see it, or, with `--from-head`, against a saved head. */
+export function auditVerify(ctx: CliContext, o: { fromHead?: string; log?: string; key?: string }): Promise<number> {
+  if (o.fromHead) return verifyFromHead(ctx, { fromHead: o.fromHead, log: o.log, key: o.key });
+  if (o.log || o.key) throw new CliUsageError('--log and --key go with --from-head <file>.');
+  return verifyAudit(ctx);
+}
+
+export interface VerifyFromHeadOptions {
+  fromHead: string;
+  log?: string;
+  key?: string;
+}
+
+/**
+ * `audit verify --from-head FILE`: checks a log against a head saved earlier. With `--log FILE` (the whole
+ * log as `audit events --export json` wrote it) entirely on this computer, with no server and no sign-in;
+ * without it, the server's log as this person may read it.
+ */
+export async function verifyFromHead(ctx: CliContext, o: VerifyFromHeadOptions): Promise<number> {
+  const head = await readHead(o.fromHead);
+  const progress = (n: number) => ctx.progress(`\rChecked ${n} events…`);
+  let report: HeadCheckReport;
+  if (o.log) {
+    const events = await readLog(o.log);
+    report = await checkLogAgainstHead(head, [events], { expectedKey: o.key, onProgress: progress });
+  } else {
+    const { client } = await ctx.sessionClient();
+    const me = await client.me();
+    if (me.user.role !== 'isa_admin' && me.user.role !== 'auditor') {
+      throw new CliUsageError(
+        'You can read only part of the log on the server, and a head covers all of it. Ask your ISA administrator ' +
+          'or auditor for the whole log (strongroom audit events --export json) and check it with --log FILE.',
+        'whole_log_needed',
+      );
+    }
+    report = await client.checkAuditLogAgainstHead(head, { expectedKey: o.key, onProgress: progress });
+  }
+  ctx.progress('\n');
+  ctx.print(report, verdictText(report));
+  return report.ok ? 0 : 1;
+}
+
+function verdictText(r: HeadCheckReport): string {
+  const at = `event #${r.head.seq}, signed ${r.head.signedAt}`;
+  const broken = r.firstBroken ? `event #${r.firstBroken.seq}: ${BREAK_WORDS[r.firstBroken.reason]}` : '';
+  switch (r.verdict) {
+    case 'extends':
+      return (
+        `Intact: the log leads to the head you saved (${at}) unchanged, so nothing up to it was altered or removed; ` +
+        `all ${r.eventsChecked} events check out.\n`
+      );
+    case 'bad_signature':
+      return 'NOT TRUSTED: the saved head’s signature does not check. The file was changed, or it is not a head from a Strongroom server.\n';
+    case 'other_key':
+      return `NOT TRUSTED: the saved head was signed with another key (${r.head.publicKey}) than the one you gave.\n`;
+    case 'altered':
+      return `BROKEN: the log was altered at or before the head you saved (${at}). First failure at ${broken}.\n`;
+    case 'shorter':
+      return `BROKEN: the log ends at event #${r.logEnd.seq}, before the head you saved (${at}): its newest events were removed.\n`;
+    case 'rewritten':
+      return (
+        `BROKEN: every link checks, but event #${r.head.seq} is not the one that was signed (${at}): ` +
+        'the log was rewritten.\n'
+      );
+    case 'altered_after':
+      return `BROKEN after the head: everything up to the head you saved (${at}) is intact, but ${broken}.\n`;
+  }
+}
+
+async function readHead(file: string): Promise<AuditHeadView> {
+  const parsed = auditHeadView.safeParse(await readJson(file, 'head'));
+  if (!parsed.success) {
+    throw new CliUsageError(
+      `${file} is not a saved audit head (save one with: strongroom audit heads --save FILE).`,
+      'not_a_head',
+    );
+  }
+  return parsed.data;
+}
+
+/** The whole log as `audit events --export json` writes it: an array of events (or `{ "events": [...] }`). */
+async function readLog(file: string): Promise<ChainedEvent[]> {
+  const json = await readJson(file, 'log');
+  const events: unknown = Array.isArray(json) ? json : (json as { events?: unknown } | null)?.events;
+  const valid =
+    Array.isArray(events) &&
+    events.every(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as ChainedEvent).seq === 'number' &&
+        typeof (e as ChainedEvent).prevHash === 'string' &&
+        typeof (e as ChainedEvent).hash === 'string',
+    );
+  if (!valid) {
+    throw new CliUsageError(
+      `${file} is not an audit log export (make one with: strongroom audit events --export json --out FILE).`,
+      'not_a_log',
+    );
+  }
+  return [...(events as ChainedEvent[])].sort((a, b) => a.seq - b.seq);
+}
+
+async function readJson(file: string, what: 'head' | 'log'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliUsageError(
+      code === 'ENOENT' ? `There is no file ${file}.` : `Cannot read ${file} (${code ?? 'error'}).`,
+      what === 'head' ? 'not_a_head' : 'not_a_log',
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliUsageError(`${file} is not JSON.`, what === 'head' ? 'not_a_head' : 'not_a_log');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Checking an audit log against a signed head the checker saved earlier (ISA 8.3, 12), offline: the head's
+ * Ed25519 signature, then the whole chain recomputed from the first event (client/sdk/crypto/audit-chain.ts),
+ * then that the log reaches the head and holds exactly the signed hash there. Any event before the head that
+ * was altered, inserted or removed changes that hash; newest events removed leave the log short of it.
+ *
+ * What it cannot see: events after the newest head a person saved may be removed without trace until a
+ * later head covers them. Saving heads often is the remedy (docs/operations.md, "Audit log").
+ */
+import { AUDIT_HEAD_FORMAT, auditHeadSigningText, type AuditHeadView } from '../../../contracts/audit-heads.js';
+import {
+  AUDIT_GENESIS_HASH,
+  checkChain,
+  type ChainBreakReason,
+  type ChainedEvent,
+  type ChainLink,
+} from './audit-chain.js';
+import { fromB64, sodium } from './sodium.js';
+
+/** What the check found, worst first: only `extends` means the log is the one that was signed. */
+export type HeadCheckVerdict =
+  /** The head's signature does not verify: the saved file was changed, or it is not a head. */
+  | 'bad_signature'
+  /** The head verifies, but with another key than the one the checker was told to expect. */
+  | 'other_key'
+  /** An event at or before the head fails its check: altered, inserted, removed or out of order. */
+  | 'altered'
+  /** The log ends before the head: its newest events were removed. */
+  | 'shorter'
+  /** Every link checks, but the event at the head has another hash: the log was rewritten as a whole. */
+  | 'rewritten'
+  /** Everything up to the head is intact, but an event after it fails its check. */
+  | 'altered_after'
+  /** The log leads to the signed head unchanged, and everything after it checks. */
+  | 'extends';
+
+export interface HeadCheckReport {
+  ok: boolean;
+  verdict: HeadCheckVerdict;
+  head: { seq: number; hash: string; signedAt: string; publicKey: string };
+  eventsChecked: number;
+  /** The last link that checked out. */
+  logEnd: ChainLink;
+  firstBroken: { seq: number; reason: ChainBreakReason } | null;
+}
+
+/** True when `head.signature` is the Ed25519 signature of its signing text by `head.publicKey`. */
+export async function auditHeadSignatureValid(head: AuditHeadView): Promise<boolean> {
+  if (head.format !== AUDIT_HEAD_FORMAT) return false;
+  const s = await sodium();
+  try {
+    return s.crypto_sign_verify_detached(
+      fromB64(s, head.signature),
+      new TextEncoder().encode(auditHeadSigningText(head)),
+      fromB64(s, head.publicKey),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks a log, given page by page from its first event, against a saved head. `expectedKey`, when given,
+ * is the public key the checker was told (out of band) the server signs with.
+ */
+export async function checkLogAgainstHead(
+  head: AuditHeadView,
+  pages: AsyncIterable<readonly ChainedEvent[]> | Iterable<readonly ChainedEvent[]>,
+  opts: { expectedKey?: string; onProgress?: (eventsChecked: number) => void } = {},
+): Promise<HeadCheckReport> {
+  const report = (verdict: HeadCheckVerdict, rest: Partial<HeadCheckReport> = {}): HeadCheckReport => ({
+    ok: verdict === 'extends',
+    verdict,
+    head: { seq: head.seq, hash: head.hash, signedAt: head.signedAt, publicKey: head.publicKey },
+    eventsChecked: 0,
+    logEnd: { seq: 0, hash: AUDIT_GENESIS_HASH },
+    firstBroken: null,
+    ...rest,
+  });
+  if (!(await auditHeadSignatureValid(head))) return report('bad_signature');
+  if (opts.expectedKey !== undefined && opts.expectedKey !== head.publicKey) return report('other_key');
+
+  let last: ChainLink = { seq: 0, hash: AUDIT_GENESIS_HASH };
+  let hashAtHead: string | null = null;
+  for await (const page of pages) {
+    // Checked in pieces that end at the head, so its hash is seen whichever page it falls in.
+    const before = page.filter((e) => e.seq <= head.seq);
+    const after = page.filter((e) => e.seq > head.seq);
+    for (const part of [before, after]) {
+      if (!part.length) continue;
+      const result = await checkChain(part, last);
+      const checked = result.last.seq;
+      last = result.last;
+      if (last.seq === head.seq) hashAtHead = last.hash;
+      opts.onProgress?.(checked);
+      if (result.firstBroken) {
+        const rest = { eventsChecked: last.seq, logEnd: last, firstBroken: result.firstBroken };
+        return report(result.firstBroken.seq <= head.seq ? 'altered' : 'altered_after', rest);
+      }
+    }
+  }
+  const rest = { eventsChecked: last.seq, logEnd: last };
+  if (last.seq < head.seq) return report('shorter', rest);
+  if (hashAtHead !== head.hash) return report('rewritten', rest);
+  return report('extends', rest);
+}
