@@ -222,7 +222,7 @@ describe('audit: signed heads, and checking a log against a saved one', () => {
           STRONGROOM_URL: '',
         },
       );
-      expect(text.out).toContain(`Intact: the log leads to the head you saved (event #${head.seq}`);
+      expect(text.out).toContain(`Intact: the log leads to the point you saved (event ${head.seq}`);
       const online = await cli(path.join(home, 'admin'), t, ['--json', 'audit', 'verify', '--from-head', headFile]);
       expect(json(online)).toMatchObject({ ok: true, verdict: 'extends' });
       // With the key the partner was given, and refused with another.

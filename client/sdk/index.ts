@@ -26,6 +26,7 @@ export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH, type ChainedEv
 export {
   auditHeadSignatureValid,
   checkLogAgainstHead,
+  describeHeadCheck,
   type HeadCheckReport,
   type HeadCheckVerdict,
 } from './crypto/audit-heads.js';

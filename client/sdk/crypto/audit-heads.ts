@@ -104,3 +104,35 @@ export async function checkLogAgainstHead(
   if (hashAtHead !== head.hash) return report('rewritten', rest);
   return report('extends', rest);
 }
+
+/** What a broken link means, in words. */
+const BREAK_WORDS: Record<ChainBreakReason, string> = {
+  sequence_gap: 'an event before it is missing',
+  prev_hash_mismatch: 'it does not follow on from the event before it (events removed, inserted or reordered)',
+  hash_mismatch: 'its contents were changed after it was written',
+};
+
+/** The check's finding in a sentence a person can act on (the CLI prints it; the web client shows it). */
+export function describeHeadCheck(r: HeadCheckReport): string {
+  const at = `event ${r.head.seq}, signed ${r.head.signedAt}`;
+  const broken = r.firstBroken ? `event ${r.firstBroken.seq}: ${BREAK_WORDS[r.firstBroken.reason]}` : '';
+  switch (r.verdict) {
+    case 'extends':
+      return (
+        `Intact: the log leads to the point you saved (${at}) unchanged, so nothing up to it was altered or ` +
+        `removed; all ${r.eventsChecked} events check out.`
+      );
+    case 'bad_signature':
+      return 'Not trusted: the saved point’s signature does not check. The file was changed, or it is not a signed point from a Strongroom server.';
+    case 'other_key':
+      return `Not trusted: the saved point was signed with another key (${r.head.publicKey}) than the one you gave.`;
+    case 'altered':
+      return `Broken: the log was altered at or before the point you saved (${at}). First failure at ${broken}.`;
+    case 'shorter':
+      return `Broken: the log ends at event ${r.logEnd.seq}, before the point you saved (${at}): its newest events were removed.`;
+    case 'rewritten':
+      return `Broken: every link checks, but event ${r.head.seq} is not the one that was signed (${at}): the log was rewritten.`;
+    case 'altered_after':
+      return `Broken after the head: everything up to the point you saved (${at}) is intact, but ${broken}.`;
+  }
+}

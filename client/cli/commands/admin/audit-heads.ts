@@ -1,18 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditHeadView, type AuditHeadView } from '../../../../contracts/audit-heads.js';
-import type { ChainBreakReason } from '../../../../contracts/audit.js';
-import { checkLogAgainstHead, type ChainedEvent, type HeadCheckReport } from '../../../sdk/node.js';
+import { checkLogAgainstHead, describeHeadCheck, type ChainedEvent, type HeadCheckReport } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { verifyAudit } from './audit.js';
-
-/** What a broken link means, in words. */
-const BREAK_WORDS: Record<ChainBreakReason, string> = {
-  sequence_gap: 'an event before it is missing',
-  prev_hash_mismatch: 'it does not follow on from the event before it (events removed, inserted or reordered)',
-  hash_mismatch: 'its contents were changed after it was written',
-};
 
 export interface AuditHeadsOptions {
   sign?: boolean;
@@ -123,35 +115,8 @@ export async function verifyFromHead(ctx: CliContext, o: VerifyFromHeadOptions):
     report = await client.checkAuditLogAgainstHead(head, { expectedKey: o.key, onProgress: progress });
   }
   ctx.progress('\n');
-  ctx.print(report, verdictText(report));
+  ctx.print(report, describeHeadCheck(report) + '\n');
   return report.ok ? 0 : 1;
-}
-
-function verdictText(r: HeadCheckReport): string {
-  const at = `event #${r.head.seq}, signed ${r.head.signedAt}`;
-  const broken = r.firstBroken ? `event #${r.firstBroken.seq}: ${BREAK_WORDS[r.firstBroken.reason]}` : '';
-  switch (r.verdict) {
-    case 'extends':
-      return (
-        `Intact: the log leads to the head you saved (${at}) unchanged, so nothing up to it was altered or removed; ` +
-        `all ${r.eventsChecked} events check out.\n`
-      );
-    case 'bad_signature':
-      return 'NOT TRUSTED: the saved head’s signature does not check. The file was changed, or it is not a head from a Strongroom server.\n';
-    case 'other_key':
-      return `NOT TRUSTED: the saved head was signed with another key (${r.head.publicKey}) than the one you gave.\n`;
-    case 'altered':
-      return `BROKEN: the log was altered at or before the head you saved (${at}). First failure at ${broken}.\n`;
-    case 'shorter':
-      return `BROKEN: the log ends at event #${r.logEnd.seq}, before the head you saved (${at}): its newest events were removed.\n`;
-    case 'rewritten':
-      return (
-        `BROKEN: every link checks, but event #${r.head.seq} is not the one that was signed (${at}): ` +
-        'the log was rewritten.\n'
-      );
-    case 'altered_after':
-      return `BROKEN after the head: everything up to the head you saved (${at}) is intact, but ${broken}.\n`;
-  }
 }
 
 async function readHead(file: string): Promise<AuditHeadView> {

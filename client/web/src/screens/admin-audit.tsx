@@ -4,6 +4,7 @@ import { app } from '../state/app.js';
 import { Button, ErrorSummary, PageTitle, useAction } from '../ui/form.js';
 import { Status } from '../ui/status.js';
 import { AdminPage } from './admin.js';
+import { AuditHeads } from './admin-audit-heads.js';
 
 /** What a break in the chain means, in words. */
 const BREAK_WORDS: Record<ChainBreakReason, string> = {
@@ -101,6 +102,7 @@ export function AdminAudit() {
           )}
         </section>
       )}
+      <AuditHeads />
     </AdminPage>
   );
 }

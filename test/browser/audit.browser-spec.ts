@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import pg from 'pg';
+import type { AuditHeadView } from '../../contracts/audit-heads.js';
+import { AuditHeadsService } from '../../src/audit/audit-heads.service.js';
+import { describeBrowser, useBrowser } from './support/browser.js';
+import { startBrowserServer, type BrowserServer } from './support/server.js';
+import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
+
+/**
+ * Signed points in the audit log, in the browser (issue 16): an ISA administrator signs the log's end,
+ * saves it to a file, and later checks the log against it in the page; after the log is altered behind
+ * the database's back, the same check says it is broken and what to do. Screens pass axe.
+ */
+describeBrowser('signed points in the audit log, in the browser', () => {
+  const chromium = useBrowser();
+  let server: BrowserServer;
+  let isa: Account & { id: string };
+  let page: Page;
+  let saved = '';
+  let head: AuditHeadView;
+
+  beforeAll(async () => {
+    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'auditor' } });
+    const w = server.world;
+    await w.agreement();
+    const council = await w.agency('Northshire Council');
+    isa = await w.account(council, 'isa_admin', 'isa', { displayName: 'Ian Sands' });
+  });
+  afterAll(() => server.close());
+
+  const status = () => page.getByRole('region', { name: 'Signed points in the log' }).getByRole('status');
+
+  it('signs the log’s end and saves it to a file, exactly as the server signed it', async () => {
+    page = (await chromium.person('isa')).page;
+    await signIn(page, server.url('/'), isa);
+    await setUpFirstBrowser(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Check the audit log' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Signed points in the log' }).waitFor();
+    await page.getByText('Signing key (Ed25519):').waitFor();
+
+    await page.getByRole('button', { name: 'Sign the log’s end now' }).click();
+    await status()
+      .filter({ hasText: /^Signed the log’s end now, at event \d+\. Save it below\.$/ })
+      .waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('link', { name: /^Save the point at event \d+ to a file$/ })
+        .first()
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^strongroom-audit-head-\d+-\d{4}-\d{2}-\d{2}\.json$/);
+    saved = (await download.path())!;
+    head = JSON.parse(await readFile(saved, 'utf8')) as AuditHeadView;
+    const [newest] = await server.app.get(AuditHeadsService).list({ limit: 1 });
+    expect(head).toEqual(newest);
+    await checkScreen(page, 'admin-audit-heads');
+  });
+
+  it('checks the log against the saved point in the page: intact, then broken once an event is altered', async () => {
+    await page.getByLabel('Saved point', { exact: true }).setInputFiles(saved);
+    await page.getByRole('button', { name: 'Check against this point' }).click();
+    await status()
+      .filter({ hasText: new RegExp(`^Intact: the log leads to the point you saved \\(event ${head.seq}, signed `) })
+      .waitFor({ timeout: 30_000 });
+
+    // Someone with the database's superuser alters an event before the point, around the append-only trigger.
+    const c = new pg.Client({ connectionString: server.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(
+        `BEGIN; SET LOCAL session_replication_role = replica;
+         UPDATE audit_events SET details = details || '{"altered":true}'::jsonb WHERE seq = ${head.seq - 1}; COMMIT;`,
+      );
+    } finally {
+      await c.end();
+    }
+    await page.getByRole('button', { name: 'Check against this point' }).click();
+    await status()
+      .filter({ hasText: `Broken: the log was altered at or before the point you saved` })
+      .waitFor({ timeout: 30_000 });
+    await page.getByText('Treat the log as untrustworthy, and tell the ISA team’s security lead.').waitFor();
+    await checkScreen(page, 'admin-audit-heads-broken');
+  });
+
+  it('a file that is not a saved point is refused in plain words', async () => {
+    await page.getByLabel('Saved point', { exact: true }).setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"hello":"there"}'),
+    });
+    await page.getByRole('button', { name: 'Check against this point' }).click();
+    await page.getByText('notes.json is not a saved point from Strongroom.').waitFor();
+  });
+});
