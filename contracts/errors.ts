@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'foreign_origin',
   // the audit log: this server signs no heads (its operator has not set AUDIT_SIGNING_KEY)
   'audit_heads_off',
+  // retention: releasing a legal hold that was released already
+  'hold_released',
   // agencies, agreements and users
   'agency_not_signed',
   'agency_exists',

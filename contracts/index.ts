@@ -13,6 +13,7 @@ export * from './identity.js';
 export * from './agencies.js';
 export * from './audit.js';
 export * from './audit-heads.js';
+export * from './retention.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './families.js';

@@ -21,6 +21,10 @@ import type {
   AuditHeadView,
   AuditHeadsQuery,
   AuditSigningKeyView,
+  DisposalView,
+  HoldView,
+  PlaceHoldRequest,
+  ReleaseHoldRequest,
   AddMemberRequest,
   ChannelDevicesView,
   ChannelSummary,
@@ -413,6 +417,17 @@ export class StrongroomClient {
     }.call(this);
     return checkLogAgainstHead(head, pages, opts);
   }
+
+  // ── legal holds and disposal records ──
+  /** Places a legal hold (ISA administrators): every expiry it covers waits until it is released. */
+  placeHold = (input: PlaceHoldRequest) => this.http.request<HoldView>('POST', '/holds', input);
+  releaseHold = (id: string, input: ReleaseHoldRequest) =>
+    this.http.request<HoldView>('POST', `/holds/${encodeURIComponent(id)}/release`, input);
+  /** Holds in force, newest first; `{ active: 'false' }` for released ones too. */
+  holds = (opts: { active?: 'true' | 'false' } = {}) => this.http.request<HoldView[]>('GET', '/holds', undefined, opts);
+  /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
+  disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
+    this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);
 
   // ── channels (ciphertext only: the crypto is in SecureSession) ──
   createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);

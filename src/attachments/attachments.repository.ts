@@ -32,13 +32,6 @@ export interface NewAttachment {
   expiresAt: Date | null;
 }
 
-/** An attachment the retention job claimed: whether it was complete says under which rule it goes. */
-export interface ClaimedAttachment {
-  id: string;
-  channelId: string;
-  state: AttachmentState;
-}
-
 export const toAttachmentView = (a: AttachmentRow): AttachmentView => ({
   id: a.id,
   channelId: a.channel_id,
@@ -96,20 +89,6 @@ export class AttachmentsRepository {
   /** Makes an attachment expire now: unreadable at once, its bytes deleted by the retention job. */
   async expireNow(m: EntityManager, id: string, at: Date): Promise<void> {
     await m.query('UPDATE attachments SET expires_at = $2 WHERE id = $1', [id, at]);
-  }
-
-  /**
-   * Claims up to `limit` attachments to delete: past their expiry, or still uploading since before
-   * `uploadCutoff`. FOR UPDATE SKIP LOCKED, so instances share the work and a crashed one's is taken again.
-   */
-  async claimExpired(m: EntityManager, now: Date, uploadCutoff: Date, limit: number): Promise<ClaimedAttachment[]> {
-    const rows = await m.query<{ id: string; channel_id: string; state: AttachmentState }[]>(
-      `SELECT id, channel_id, state FROM attachments
-        WHERE expires_at <= $1 OR (state = 'uploading' AND created_at <= $2)
-        ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-      [now, uploadCutoff, limit],
-    );
-    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, state: r.state }));
   }
 
   async deleteMany(m: EntityManager, ids: readonly string[]): Promise<number> {

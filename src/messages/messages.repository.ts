@@ -3,13 +3,6 @@ import { In, type EntityManager } from 'typeorm';
 import { returningRows } from '../common/sql.js';
 import { Message } from './entities/message.entity.js';
 
-/** A message the retention job deleted: enough to tell the channel which sequence numbers went. */
-export interface ExpiredMessage {
-  channelId: string;
-  seq: number;
-  epoch: number;
-}
-
 /** Every query on `messages`. The group commit's cross-table check is SendBatchReadModel. */
 @Injectable()
 export class MessagesRepository {
@@ -114,21 +107,5 @@ export class MessagesRepository {
       ],
     );
     return inserted.length;
-  }
-
-  /**
-   * Deletes up to `limit` messages whose expiry has passed, claimed with FOR UPDATE SKIP LOCKED so
-   * that several instances share the work and a crashed one's batch is simply taken again.
-   */
-  async deleteExpired(m: EntityManager, now: Date, limit: number): Promise<ExpiredMessage[]> {
-    const rows = await returningRows<{ channel_id: string; seq: string; epoch: number }>(
-      m,
-      `DELETE FROM messages WHERE id IN (
-         SELECT id FROM messages WHERE expires_at <= $1 ORDER BY expires_at
-          LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING channel_id, seq, epoch`,
-      [now, limit],
-    );
-    return rows.map((r) => ({ channelId: r.channel_id, seq: Number(r.seq), epoch: r.epoch }));
   }
 }

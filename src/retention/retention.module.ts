@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuditModule } from '../audit/audit.module.js';
-import { MessagesModule } from '../messages/messages.module.js';
-import { SpentKeysReadModel } from './spent-keys.read-model.js';
+import { HeldExpiryReadModel } from './held-expiry.read-model.js';
+import { HoldsController } from './holds.controller.js';
+import { DisposalsRepository, HoldsRepository } from './holds.repository.js';
+import { HoldsService } from './holds.service.js';
 import { RetentionService } from './retention.service.js';
+import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
 @Module({
-  imports: [AuditModule, MessagesModule, AttachmentsModule],
-  providers: [RetentionService, SpentKeysReadModel],
+  imports: [AuditModule, AttachmentsModule],
+  providers: [
+    RetentionService,
+    SpentKeysReadModel,
+    HeldExpiryReadModel,
+    HoldsRepository,
+    DisposalsRepository,
+    HoldsService,
+  ],
+  controllers: [HoldsController],
   exports: [RetentionService],
 })
 export class RetentionModule {}

@@ -7,8 +7,9 @@ import { JobRegistry } from '../common/jobs.js';
 import { ATTACHMENT_STORE, type AttachmentStore } from '../attachments/attachment-store.js';
 import { AttachmentsRepository } from '../attachments/attachments.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
-import { MessagesRepository } from '../messages/messages.repository.js';
 import { Notifier } from '../notifications/notifier.js';
+import { HeldExpiryReadModel } from './held-expiry.read-model.js';
+import { DisposalsRepository } from './holds.repository.js';
 import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
 export interface ExpiryReport {
@@ -30,8 +31,9 @@ const ATTACHMENT_CLAIM = 50;
 /**
  * Retention (DESIGN.md §4, ISA clause 7): deletes messages whose server-set `expires_at` has passed, in
  * bounded batches claimed with FOR UPDATE SKIP LOCKED, so several instances share the work and a
- * crashed one's batch is simply taken again. Disposal leaves evidence (how many, which channel, under
- * which rule) in the audit log, never content. Key envelopes of epochs that are over and have no live
+ * crashed one's batch is simply taken again. A legal hold in force keeps every record it covers
+ * (src/retention/held-expiry.read-model.ts). Disposal leaves evidence (how many, which channel, under
+ * which rule, the time range) in the audit log and in disposal_records, never content. Key envelopes of epochs that are over and have no live
  * message left are destroyed too: the keys are gone with the messages they protected.
  */
 @Injectable()
@@ -45,7 +47,8 @@ export class RetentionService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly notifier: Notifier,
     private readonly jobs: JobRegistry,
-    private readonly messages: MessagesRepository,
+    private readonly expiry: HeldExpiryReadModel,
+    private readonly disposals: DisposalsRepository,
     private readonly spentKeys: SpentKeysReadModel,
     private readonly attachments: AttachmentsRepository,
     @Inject(ATTACHMENT_STORE) private readonly attachmentStore: AttachmentStore,
@@ -60,7 +63,7 @@ export class RetentionService implements OnModuleInit {
     const report: ExpiryReport = { messagesDeleted: 0, envelopesDeleted: 0, batches: 0 };
     for (;;) {
       const expired = await this.db.transaction(async (m) => {
-        const rows = await this.messages.deleteExpired(m, now, this.config.EXPIRY_BATCH_SIZE);
+        const rows = await this.expiry.deleteExpiredMessages(m, now, this.config.EXPIRY_BATCH_SIZE);
         const byChannel = new Map<string, number[]>();
         for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r.seq]);
         for (const [channelId, seqs] of byChannel) {
@@ -69,6 +72,16 @@ export class RetentionService implements OnModuleInit {
             action: 'retention.messages_expired',
             target: { type: 'channel', id: channelId },
             details: { count: seqs.length, rule: 'channel_retention' },
+          });
+          const created = rows.filter((r) => r.channelId === channelId).map((r) => r.createdAt.getTime());
+          await this.disposals.insert(m, {
+            runAt: now,
+            recordClass: 'messages',
+            rule: 'channel_retention',
+            channelId,
+            count: seqs.length,
+            oldest: new Date(Math.min(...created)),
+            newest: new Date(Math.max(...created)),
           });
         }
         return byChannel;
@@ -98,7 +111,7 @@ export class RetentionService implements OnModuleInit {
     const uploadCutoff = new Date(now.getTime() - this.config.ATTACHMENT_UPLOAD_HOURS * 3_600_000);
     for (;;) {
       const batch = await this.db.transaction(async (m) => {
-        const claimed = await this.attachments.claimExpired(m, now, uploadCutoff, ATTACHMENT_CLAIM);
+        const claimed = await this.expiry.claimExpiredAttachments(m, now, uploadCutoff, ATTACHMENT_CLAIM);
         if (!claimed.length) return null;
         const ids = claimed.map((a) => a.id);
         const chunks = await this.attachmentStore.deleteChunks(m, ids, this.config.EXPIRY_BATCH_SIZE);
@@ -108,18 +121,27 @@ export class RetentionService implements OnModuleInit {
           m,
           gone.map((a) => a.id),
         );
-        const counts = new Map<string, number>();
+        const groups = new Map<string, number[]>();
         for (const a of gone) {
           const key = `${a.channelId}\n${a.state === 'complete' ? 'channel_retention' : 'upload_window'}`;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
+          groups.set(key, [...(groups.get(key) ?? []), a.createdAt.getTime()]);
         }
-        for (const [key, count] of counts) {
+        for (const [key, created] of groups) {
           const [channelId, rule] = key.split('\n');
           await this.audit.record(m, {
             actor: null,
             action: 'retention.attachments_expired',
             target: { type: 'channel', id: channelId },
-            details: { count, rule },
+            details: { count: created.length, rule },
+          });
+          await this.disposals.insert(m, {
+            runAt: now,
+            recordClass: 'attachments',
+            rule,
+            channelId,
+            count: created.length,
+            oldest: new Date(Math.min(...created)),
+            newest: new Date(Math.max(...created)),
           });
         }
         return { chunks, files: gone.length };

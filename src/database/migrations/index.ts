@@ -21,6 +21,7 @@ import { Attachments1765700000000 } from './1765700000000-Attachments.js';
 import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
 import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
+import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   ReferralInformationRequests1766000000000,
   PasswordResets1766100000000,
   AuditHeads1766300000000,
+  LegalHolds1766400000000,
 ];

@@ -1,0 +1,201 @@
+import type { DisposalView, HoldView, SecureSession } from '../client/sdk/index.js';
+import { RetentionService } from '../src/retention/retention.service.js';
+import { refused } from './support/refused.js';
+import { secureSession } from './support/secure.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { type Person, World } from './support/world.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Legal holds and disposal evidence (issue 16; ISA 7, 8.3), on the real retention job: a hold on a
+ * channel, a family, an agency or the whole class of messages keeps every message it covers past its
+ * expiry, and only those; releasing it lets them go at the next run; each run leaves disposal records that
+ * match what was removed (class, rule, channel, count, time range) and hold no content. Only an ISA
+ * administrator places or releases a hold; refusals change nothing.
+ */
+describe('legal holds and disposal records', () => {
+  let t: TestApp;
+  let w: World;
+  let council: string;
+  let police: string;
+  let admin: Person;
+  let alice: Person;
+  let bob: Person;
+  let aliceS: SecureSession;
+  let bobS: SecureSession;
+  let chA = '';
+  let chB = '';
+  let family: { id: string; ref: string; channelId: string };
+  let retentionDays = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = new World(t);
+    await w.agreement();
+    council = await w.agency('Council');
+    police = await w.agency('Police', { sector: 'police' });
+    admin = await w.person(council, 'isa_admin');
+    alice = await w.person(council, 'practitioner', 'alice');
+    bob = await w.person(police, 'practitioner', 'bob');
+    aliceS = await secureSession(alice.client, 'alice laptop', t);
+    bobS = await secureSession(bob.client, 'bob laptop', t);
+    chA = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    chB = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    family = await alice.client.createFamily();
+    retentionDays = Math.max(
+      ...(await Promise.all(
+        [chA, chB, family.channelId].map(async (c) => (await alice.client.channel(c)).retentionDays),
+      )),
+    );
+  });
+  afterAll(async () => {
+    aliceS.close();
+    bobS.close();
+    await t.close();
+  });
+
+  const messages = async (channelId: string) =>
+    (
+      (await t.sql('SELECT seq::int AS seq FROM messages WHERE channel_id = $1 ORDER BY seq', [channelId])).rows as {
+        seq: number;
+      }[]
+    ).map((r) => r.seq);
+  const holdCount = async () =>
+    ((await t.sql('SELECT count(*)::int AS n FROM legal_holds')).rows[0] as { n: number }).n;
+  /** Past every message's expiry so far; then everyone signs in again (the sessions ended meanwhile). */
+  const timePasses = async () => {
+    t.clock.advance((retentionDays + 1) * DAY);
+    await Promise.all([alice, bob].map((p) => p.client.login({ email: p.email, password: p.password })));
+    admin = await w.signIn(admin);
+  };
+  const expire = () => t.app.get(RetentionService).expireMessages();
+  const disposalsSince = async (since: string) =>
+    (await admin.client.disposals({ from: since })).filter((d) => d.recordClass === 'messages');
+  const place = (body: Parameters<typeof admin.client.placeHold>[0]) => admin.client.placeHold(body);
+
+  it('a hold on a channel keeps its messages past their expiry; the others go, with disposal records to match', async () => {
+    const hold = await place({ scope: 'channel', channelId: chA, reason: 'Subject access request SAR-12 in progress' });
+    expect(hold).toMatchObject({ scope: 'channel', scopeId: chA, releasedAt: null, placedBy: admin.id });
+    const kept = await aliceS.send(chA, 'kept under the hold');
+    const goes1 = await aliceS.send(chB, 'goes one');
+    t.clock.advance(60_000); // so the record's time range has two ends
+    const goes2 = await bobS.send(chB, 'goes two');
+    const runFrom = t.clock.now();
+    await timePasses();
+
+    expect(await expire()).toMatchObject({ messagesDeleted: 2 });
+    expect(await messages(chA)).toContain(kept.seq);
+    expect(await messages(chB)).toEqual([]);
+    const records = await disposalsSince(new Date(runFrom.getTime() + DAY).toISOString());
+    expect(records).toEqual([
+      expect.objectContaining({
+        recordClass: 'messages',
+        rule: 'channel_retention',
+        channelId: chB,
+        count: 2,
+        oldestCreatedAt: goes1.createdAt,
+        newestCreatedAt: goes2.createdAt,
+      }) as DisposalView,
+    ]);
+
+    // Released: the next run removes what it kept, and says so.
+    const released = await admin.client.releaseHold(hold.id, { reason: 'The request was answered' });
+    expect(released).toMatchObject({ releasedBy: admin.id, releaseReason: 'The request was answered' });
+    await refused(admin.client.releaseHold(hold.id, { reason: 'again' }), 409, 'hold_released');
+    t.clock.advance(60_000);
+    const secondRun = t.clock.now().toISOString();
+    expect(await expire()).toMatchObject({ messagesDeleted: 1 });
+    expect(await messages(chA)).toEqual([]);
+    expect(await disposalsSince(secondRun)).toEqual([
+      expect.objectContaining({ channelId: chA, count: 1, oldestCreatedAt: kept.createdAt }) as DisposalView,
+    ]);
+  });
+
+  it('a hold on a family (by its reference), on an agency, or on the whole class of messages keeps what it covers, and only that', async () => {
+    const familyHold = await place({ scope: 'family', family: family.ref.toLowerCase(), reason: 'Court proceedings' });
+    expect(familyHold.scopeId).toBe(family.id);
+    const agencyHold = await place({ scope: 'agency', agencyId: police, reason: 'Police complaint review' });
+
+    const inFamily = await aliceS.send(family.channelId, 'in the family channel');
+    const byPolice = await bobS.send(chA, 'written by the police officer');
+    const byCouncil = await aliceS.send(chA, 'written by the council worker');
+    await timePasses();
+    await expire();
+    expect(await messages(family.channelId)).toContain(inFamily.seq);
+    expect(await messages(chA)).toEqual([byPolice.seq]);
+    expect(byCouncil.seq).not.toBe(byPolice.seq);
+
+    // The whole class: nothing expires at all while it stands.
+    const classHold = await place({ scope: 'class', recordClass: 'messages', reason: 'Inquiry: preserve everything' });
+    const anywhere = await aliceS.send(chB, 'kept by the class hold');
+    await timePasses();
+    expect(await expire()).toMatchObject({ messagesDeleted: 0 });
+    expect(await messages(chB)).toEqual([anywhere.seq]);
+
+    // Released in turn: each lets go of exactly what only it kept.
+    await admin.client.releaseHold(classHold.id, { reason: 'Inquiry closed' });
+    await expire();
+    expect(await messages(chB)).toEqual([]);
+    expect(await messages(chA)).toEqual([byPolice.seq]);
+    await admin.client.releaseHold(agencyHold.id, { reason: 'Review finished' });
+    await expire();
+    expect(await messages(chA)).toEqual([]);
+    expect(await messages(family.channelId)).toContain(inFamily.seq);
+    await admin.client.releaseHold(familyHold.id, { reason: 'Proceedings ended' });
+    await expire();
+    expect(await messages(family.channelId)).toEqual([]);
+
+    const all = await admin.client.holds({ active: 'false' });
+    expect(all.every((h: HoldView) => h.releasedAt !== null)).toBe(true);
+    expect(await admin.client.holds()).toEqual([]);
+  });
+
+  it('only an ISA administrator places or releases a hold; bad or unknown scopes change nothing, in plain words', async () => {
+    const dpLead = await w.person(police, 'agency_admin');
+    const practitioner = await w.person(council, 'practitioner');
+    const before = await holdCount();
+    const body = { scope: 'channel' as const, channelId: chB, reason: 'x' };
+    await refused(practitioner.client.placeHold(body), 403, 'forbidden_role');
+    await refused(dpLead.client.placeHold(body), 403, 'forbidden_role');
+    await refused(practitioner.client.holds(), 403, 'forbidden_role');
+    await expect(dpLead.client.holds()).resolves.toEqual([]);
+    await expect(dpLead.client.disposals()).resolves.toEqual(expect.any(Array));
+
+    await refused(place({ scope: 'channel', channelId: chB, reason: '   ' }), 400, 'validation_failed');
+    await refused(place({ scope: 'family', family: 'EH-1999-9999', reason: 'r' }), 404, 'not_found');
+    await refused(
+      place({ scope: 'channel', channelId: '00000000-0000-4000-8000-000000000000', reason: 'r' }),
+      404,
+      'not_found',
+    );
+    const odd = await fetch(`${t.baseUrl}/api/holds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.client.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'planet', reason: 'r' }),
+    });
+    expect(odd.status).toBe(400);
+    expect(((await odd.json()) as { error: { message: string } }).error.message).not.toMatch(/path parameter/i);
+    await refused(
+      admin.client.disposals({ from: '2026-12-10T00:00:00Z', to: '2026-12-01T00:00:00Z' }),
+      400,
+      'validation_failed',
+    );
+    expect(await holdCount()).toBe(before);
+  });
+
+  it('placing and releasing are audited with ids only: the reason stays with the hold', async () => {
+    const reason = `Reason ${Math.random().toString(36).slice(2)}`;
+    const hold = await place({ scope: 'channel', channelId: chB, reason });
+    await admin.client.releaseHold(hold.id, { reason: `${reason} released` });
+    const { rows } = await t.sql(
+      'SELECT action, details::text AS details FROM audit_events WHERE target_id = $1 ORDER BY seq',
+      [hold.id],
+    );
+    expect((rows as { action: string }[]).map((r) => r.action)).toEqual([
+      'retention.hold_placed',
+      'retention.hold_released',
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(reason);
+  });
+});
