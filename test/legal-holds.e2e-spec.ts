@@ -1,9 +1,13 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { DisposalView, HoldView, SecureSession } from '../client/sdk/index.js';
 import { RetentionService } from '../src/retention/retention.service.js';
+import { cli, json } from './support/cli.js';
 import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { type Person, World } from './support/world.js';
+import { type Person, totpAt, World } from './support/world.js';
 
 const DAY = 86_400_000;
 
@@ -182,6 +186,67 @@ describe('legal holds and disposal records', () => {
       'validation_failed',
     );
     expect(await holdCount()).toBe(before);
+  });
+
+  it('the CLI: place a hold on a family by reference, list it, release it after a question; disposals listed and exported', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'sr-holds-cli-'));
+    try {
+      t.clock.advance(30_000);
+      const login = await cli(home, t, ['login', '--email', admin.email], {
+        STRONGROOM_PASSWORD: admin.password,
+        STRONGROOM_TOTP: await totpAt(admin.totpSecret!, t),
+      });
+      expect(login.code).toBe(0);
+      const placed = await cli(home, t, ['holds', 'place', '--family', family.ref, '--reason', 'Court order 14 Nov']);
+      expect(placed).toMatchObject({ code: 0 });
+      expect(placed.out).toContain('will not expire until it is released');
+      const both = await cli(home, t, [
+        'holds',
+        'place',
+        '--family',
+        family.ref,
+        '--class',
+        'messages',
+        '--reason',
+        'r',
+      ]);
+      expect(both.code).toBe(2);
+      expect(both.err).toContain('exactly one of --channel, --family, --agency or --class');
+      const agency = await cli(home, t, ['--json', 'holds', 'place', '--agency', 'Police', '--reason', 'Review']);
+      expect(json<HoldView>(agency)).toMatchObject({ scope: 'agency', scopeId: police });
+
+      const list = await cli(home, t, ['holds', 'list']);
+      expect(list.out).toContain('everything written by Police');
+      expect(list.out).toContain('Court order 14 Nov');
+      const id = json<HoldView>(agency).id;
+      const noTerminal = await cli(home, t, ['holds', 'release', id.slice(0, 8), '--reason', 'done']);
+      expect(noTerminal.code).toBe(2);
+      expect(noTerminal.err).toContain('add --yes');
+      expect((await admin.client.holds()).some((h) => h.id === id)).toBe(true);
+      const released = await cli(home, t, ['holds', 'release', id.slice(0, 8), '--reason', 'done'], {}, ['y']);
+      expect(released).toMatchObject({ code: 0 });
+      expect((await admin.client.holds()).some((h) => h.id === id)).toBe(false);
+
+      const disposals = await cli(home, t, ['disposals', 'list', '--class', 'messages']);
+      expect(disposals.out).toMatch(/messages\s+retention period/);
+      const csvFile = path.join(home, 'disposals.csv');
+      expect((await cli(home, t, ['disposals', 'export', '--out', csvFile])).code).toBe(0);
+      const csv = (await readFile(csvFile, 'utf8')).trim().split('\r\n');
+      expect(csv[0]).toBe('id,runAt,recordClass,rule,channelId,count,oldestCreatedAt,newestCreatedAt');
+      const all = await admin.client.disposals({ limit: 5000 });
+      expect(csv.length - 1).toBe(all.length);
+      expect(csv.slice(1).reduce((n, line) => n + Number(line.split(',')[5]), 0)).toBe(
+        all.reduce((n, d) => n + d.count, 0),
+      );
+      const again = await cli(home, t, ['disposals', 'export', '--out', csvFile]);
+      expect(again.code).toBe(2);
+      expect(again.err).toContain('already exists');
+      const jsonFile = path.join(home, 'disposals.json');
+      expect((await cli(home, t, ['disposals', 'export', '--format', 'json', '--out', jsonFile])).code).toBe(0);
+      expect(JSON.parse(await readFile(jsonFile, 'utf8'))).toEqual(all);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('placing and releasing are audited with ids only: the reason stays with the hold', async () => {

@@ -1,0 +1,241 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import {
+  RECORD_CLASSES,
+  type DisposalView,
+  type HoldView,
+  type PlaceHoldRequest,
+} from '../../../../contracts/retention.js';
+import { resolveAgency } from '../../agencies.js';
+import type { Action } from '../../cli.js';
+import { confirm, withYes, type ConfirmOpts } from '../../confirm.js';
+import { CliUsageError, type CliContext } from '../../context.js';
+import { choose } from '../../names.js';
+import { table } from '../../output.js';
+
+/** `holds` and `disposals`: legal holds and the evidence of what expired (ISA 7, 8.3). */
+export function registerHoldCommands(program: Command, action: Action): void {
+  const holds = program
+    .command('holds')
+    .description('Legal holds: keep records past their expiry while a request, complaint or case needs them');
+  holds
+    .command('place')
+    .description('Place a hold (ISA administrators): nothing it covers expires until it is released')
+    .option('--channel <id>', 'every message and file in this channel (its id: ISA administrators are not members)')
+    .option('--family <reference>', 'everything in this family’s channel (EH-2026-0001, or its id)')
+    .option('--agency <name>', 'every message and file written by this agency’s people')
+    .option('--class <class>', `a whole record class: ${RECORD_CLASSES.join(' or ')}`)
+    .requiredOption('--reason <text>', 'why, in words (kept with the hold; not in the audit log)')
+    .addHelpText(
+      'after',
+      '\nExactly one of --channel, --family, --agency or --class. Examples:\n' +
+        '  strongroom holds place --family EH-2026-0001 --reason "Care proceedings: court order 14 Nov"\n' +
+        '  strongroom holds place --agency "Northshire Police" --reason "Complaint review CR-88"',
+    )
+    .action(action(placeHold));
+  withYes(
+    holds
+      .command('release <hold>')
+      .description('Release a hold (ISA administrators): what only it kept expires at the next run')
+      .requiredOption('--reason <text>', 'why it is no longer needed'),
+  ).action(action(releaseHold));
+  holds
+    .command('list')
+    .description('Holds in force, newest first')
+    .option('--all', 'released holds too')
+    .action(action(listHolds));
+
+  const disposals = program
+    .command('disposals')
+    .description('Evidence of what expired: class, rule, channel, how many and from when; never content');
+  disposals
+    .command('list')
+    .description('Disposal records, oldest first')
+    .option('--since <date>', 'runs on or after this date or date-time')
+    .option('--until <date>', 'runs before this date or date-time')
+    .option('--class <class>', `only ${RECORD_CLASSES.join(' or ')}`)
+    .action(action(listDisposals));
+  disposals
+    .command('export')
+    .description('Write disposal records to a file, for the agreement’s review or an auditor')
+    .requiredOption('--out <file>', 'the file to write')
+    .option('--format <format>', 'csv or json', 'csv')
+    .option('--since <date>', 'runs on or after this date or date-time')
+    .option('--until <date>', 'runs before this date or date-time')
+    .option('--force', 'replace the file if it exists')
+    .action(action(exportDisposals));
+}
+
+interface PlaceOptions {
+  channel?: string;
+  family?: string;
+  agency?: string;
+  class?: string;
+  reason: string;
+}
+
+async function placeHold(ctx: CliContext, o: PlaceOptions): Promise<void> {
+  const given = (['channel', 'family', 'agency', 'class'] as const).filter((k) => o[k] !== undefined);
+  if (given.length !== 1)
+    throw new CliUsageError('Say what to hold with exactly one of --channel, --family, --agency or --class.');
+  const { client } = await ctx.sessionClient();
+  let body: PlaceHoldRequest;
+  if (o.channel) body = { scope: 'channel', channelId: o.channel, reason: o.reason };
+  else if (o.family) body = { scope: 'family', family: o.family, reason: o.reason };
+  else if (o.agency) body = { scope: 'agency', agencyId: await resolveAgency(client, o.agency), reason: o.reason };
+  else {
+    const cls = RECORD_CLASSES.find((c) => c === o.class);
+    if (!cls) throw new CliUsageError(`--class must be ${RECORD_CLASSES.join(' or ')}.`);
+    body = { scope: 'class', recordClass: cls, reason: o.reason };
+  }
+  const hold = await client.placeHold(body);
+  ctx.print(
+    hold,
+    `Hold placed (${hold.id.slice(0, 8)}): ${await scopeWords(ctx, hold)} will not expire until it is released.\n`,
+  );
+}
+
+async function releaseHold(ctx: CliContext, o: ConfirmOpts & { reason: string }, which: string): Promise<void> {
+  const { client } = await ctx.sessionClient();
+  const active = await client.holds();
+  const id = choose(
+    which,
+    active.map((h) => ({ id: h.id, label: `${h.scope} hold placed ${h.placedAt}`, names: [] })),
+    { noun: 'hold', namedBy: 'its id or the first characters of it', list: 'holds list' },
+  );
+  const hold = active.find((h) => h.id === id);
+  await confirm(
+    ctx,
+    o,
+    `Release the hold on ${hold ? await scopeWords(ctx, hold) : 'this'}? What only it kept expires at the next run, and cannot be brought back.`,
+  );
+  const released = await client.releaseHold(id, { reason: o.reason });
+  ctx.print(released, `Hold ${released.id.slice(0, 8)} released.\n`);
+}
+
+async function listHolds(ctx: CliContext, o: { all?: boolean }): Promise<void> {
+  const { client } = await ctx.sessionClient();
+  const holds = await client.holds({ active: o.all ? 'false' : 'true' });
+  const rows = [];
+  for (const h of holds) {
+    rows.push({
+      id: h.id.slice(0, 8),
+      what: await scopeWords(ctx, h),
+      placed: h.placedAt.slice(0, 16).replace('T', ' '),
+      reason: h.reason,
+      released: h.releasedAt ? h.releasedAt.slice(0, 16).replace('T', ' ') : 'in force',
+    });
+  }
+  ctx.print(
+    holds,
+    table(rows, [
+      ['id', 'ID'],
+      ['what', 'HOLDS'],
+      ['placed', 'PLACED'],
+      ['released', 'RELEASED'],
+      ['reason', 'REASON'],
+    ]),
+  );
+}
+
+/** What a hold covers, in words: the agency by name where the caller can list agencies. */
+async function scopeWords(ctx: CliContext, h: HoldView): Promise<string> {
+  if (h.scope === 'class') return `all ${h.recordClass}`;
+  if (h.scope === 'agency') {
+    const { client } = await ctx.sessionClient();
+    const agency = (await client.agencies().catch(() => [])).find((a) => a.id === h.scopeId);
+    return `everything written by ${agency?.name ?? `agency ${h.scopeId?.slice(0, 8)}`}`;
+  }
+  return `${h.scope} ${h.scopeId?.slice(0, 8)}`;
+}
+
+/** `2026-12-01` or a full date-time, as the ISO timestamp the server takes. */
+function when(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00` : value.trim();
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime()))
+    throw new CliUsageError(`${flag} must be a date (2026-12-01) or a date and time (2026-12-01T09:30).`);
+  return at.toISOString();
+}
+
+async function disposalRecords(
+  ctx: CliContext,
+  o: { since?: string; until?: string; class?: string },
+): Promise<DisposalView[]> {
+  const recordClass = o.class === undefined ? undefined : RECORD_CLASSES.find((c) => c === o.class);
+  if (o.class !== undefined && !recordClass) throw new CliUsageError(`--class must be ${RECORD_CLASSES.join(' or ')}.`);
+  const { client } = await ctx.sessionClient();
+  return client.disposals({
+    from: when(o.since, '--since'),
+    to: when(o.until, '--until'),
+    recordClass,
+    limit: 5000,
+  });
+}
+
+async function listDisposals(ctx: CliContext, o: { since?: string; until?: string; class?: string }): Promise<void> {
+  const records = await disposalRecords(ctx, o);
+  ctx.print(
+    records,
+    table(
+      records.map((d) => ({
+        run: d.runAt.slice(0, 16).replace('T', ' '),
+        cls: d.recordClass,
+        rule: d.rule === 'channel_retention' ? 'retention period' : 'upload never finished',
+        channel: d.channelId?.slice(0, 8) ?? '',
+        count: d.count,
+        range: `${d.oldestCreatedAt.slice(0, 10)} to ${d.newestCreatedAt.slice(0, 10)}`,
+      })),
+      [
+        ['run', 'RUN'],
+        ['cls', 'CLASS'],
+        ['rule', 'RULE'],
+        ['channel', 'CHANNEL'],
+        ['count', 'COUNT'],
+        ['range', 'WRITTEN'],
+      ],
+    ),
+  );
+}
+
+const CSV_COLUMNS = [
+  'id',
+  'runAt',
+  'recordClass',
+  'rule',
+  'channelId',
+  'count',
+  'oldestCreatedAt',
+  'newestCreatedAt',
+] as const;
+
+/** One CSV cell (RFC 4180), with a leading quote before what a spreadsheet would run as a formula. */
+const csvCell = (value: string | number | null): string => {
+  let text = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+async function exportDisposals(
+  ctx: CliContext,
+  o: { out: string; format: string; since?: string; until?: string; force?: boolean },
+): Promise<void> {
+  if (o.format !== 'csv' && o.format !== 'json') throw new CliUsageError('--format must be csv or json.');
+  const records = await disposalRecords(ctx, o);
+  const text =
+    o.format === 'json'
+      ? JSON.stringify(records, null, 2) + '\n'
+      : [CSV_COLUMNS.join(','), ...records.map((d) => CSV_COLUMNS.map((c) => csvCell(d[c])).join(','))].join('\r\n') +
+        '\r\n';
+  const file = path.resolve(o.out);
+  try {
+    await writeFile(file, text, { flag: o.force ? 'w' : 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliUsageError(`${file} already exists: choose another file, or --force to replace it.`);
+    throw err;
+  }
+  ctx.print({ file, records: records.length }, `Wrote ${records.length} disposal records to ${file}.\n`);
+}
