@@ -85,3 +85,15 @@ export const disposalView = z.object({
   newestCreatedAt: timestamp,
 });
 export type DisposalView = z.infer<typeof disposalView>;
+
+/**
+ * A hold as the members of a channel it covers see it: that their records are kept past their expiry, by
+ * what kind of hold and since when. Not the reason, which may name a complaint or proceedings.
+ */
+export const channelHoldView = z.object({
+  id: z.uuid(),
+  scope: z.enum(HOLD_SCOPES),
+  recordClass: z.enum(RECORD_CLASSES).nullable(),
+  placedAt: timestamp,
+});
+export type ChannelHoldView = z.infer<typeof channelHoldView>;

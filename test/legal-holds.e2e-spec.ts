@@ -121,6 +121,17 @@ describe('legal holds and disposal records', () => {
     expect(familyHold.scopeId).toBe(family.id);
     const agencyHold = await place({ scope: 'agency', agencyId: police, reason: 'Police complaint review' });
 
+    // The members of what is held see that it is, and since when, never the reason; others are refused.
+    const familySeen = await alice.client.channelHolds(family.channelId);
+    expect(familySeen).toEqual([
+      { id: familyHold.id, scope: 'family', recordClass: null, placedAt: familyHold.placedAt },
+    ]);
+    expect(await bob.client.channelHolds(chA)).toEqual([
+      expect.objectContaining({ id: agencyHold.id, scope: 'agency' }),
+    ]);
+    expect(await alice.client.channelHolds(chB)).toEqual([expect.objectContaining({ id: agencyHold.id })]);
+    await refused(bob.client.channelHolds(family.channelId), 403, 'not_a_member');
+
     const inFamily = await aliceS.send(family.channelId, 'in the family channel');
     const byPolice = await bobS.send(chA, 'written by the police officer');
     const byCouncil = await aliceS.send(chA, 'written by the council worker');

@@ -21,6 +21,7 @@ import type {
   AuditHeadView,
   AuditHeadsQuery,
   AuditSigningKeyView,
+  ChannelHoldView,
   DisposalView,
   HoldView,
   PlaceHoldRequest,
@@ -425,6 +426,9 @@ export class StrongroomClient {
     this.http.request<HoldView>('POST', `/holds/${encodeURIComponent(id)}/release`, input);
   /** Holds in force, newest first; `{ active: 'false' }` for released ones too. */
   holds = (opts: { active?: 'true' | 'false' } = {}) => this.http.request<HoldView[]>('GET', '/holds', undefined, opts);
+  /** Legal holds that keep a channel's records past their expiry, as its members see them (no reason). */
+  channelHolds = (channelId: string) =>
+    this.http.request<ChannelHoldView[]>('GET', `/channels/${encodeURIComponent(channelId)}/holds`);
   /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
   disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
     this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);

@@ -31,6 +31,6 @@ import { MembershipEnds } from './membership-ends.js';
     MembershipEnds,
   ],
   controllers: [ChannelsController],
-  exports: [ChannelsService, ChannelsRepository],
+  exports: [ChannelsService, ChannelsRepository, ChannelAccessService],
 })
 export class ChannelsModule {}

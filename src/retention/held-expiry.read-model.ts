@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentState } from '../../contracts/attachments.js';
+import type { HoldScope, RecordClass } from '../../contracts/retention.js';
 import { returningRows } from '../common/sql.js';
 
 export interface ExpiredMessageRow {
@@ -69,6 +70,29 @@ export class HeldExpiryReadModel {
       [now, uploadCutoff, limit],
     );
     return rows.map((r) => ({ id: r.id, channelId: r.channel_id, state: r.state, createdAt: r.created_at }));
+  }
+
+  /**
+   * Holds in force that cover records in a channel: on it, on the family whose channel it is, on a whole
+   * class, or on the agency of one of its current members (what they write there is kept).
+   */
+  async holdsCoveringChannel(
+    m: EntityManager,
+    channelId: string,
+  ): Promise<{ id: string; scope: HoldScope; recordClass: RecordClass | null; placedAt: Date }[]> {
+    const rows = await m.query<{ id: string; scope: HoldScope; record_class: RecordClass | null; placed_at: Date }[]>(
+      `SELECT h.id, h.scope, h.record_class, h.placed_at FROM legal_holds h
+        WHERE h.released_at IS NULL AND (
+              (h.scope = 'channel' AND h.scope_id = $1)
+           OR (h.scope = 'family' AND EXISTS (SELECT 1 FROM families f WHERE f.id = h.scope_id AND f.channel_id = $1))
+           OR (h.scope = 'agency' AND EXISTS (
+                 SELECT 1 FROM channel_members cm JOIN users u ON u.id = cm.user_id
+                  WHERE cm.channel_id = $1 AND u.agency_id = h.scope_id))
+           OR h.scope = 'class')
+        ORDER BY h.placed_at, h.id`,
+      [channelId],
+    );
+    return rows.map((r) => ({ id: r.id, scope: r.scope, recordClass: r.record_class, placedAt: r.placed_at }));
   }
 
   /** The family a hold names, by id or reference, if it exists. */

@@ -2,12 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  channelHoldView,
   disposalsQuery,
   disposalView,
   holdsQuery,
   holdView,
   placeHoldRequest,
   releaseHoldRequest,
+  type ChannelHoldView,
   type DisposalsQuery,
   type DisposalView,
   type HoldsQuery,
@@ -56,6 +58,15 @@ export class HoldsController {
   @ApiZodQuery(holdsQuery)
   list(@Query(zodPipe(holdsQuery)) q: HoldsQuery): Promise<HoldView[]> {
     return this.holds.list(q.active);
+  }
+
+  @Get('channels/:id/holds')
+  @ApiDoc(
+    'Legal holds that keep this channel’s records past their expiry (for its members; without the reason)',
+    z.array(channelHoldView),
+  )
+  channelHolds(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<ChannelHoldView[]> {
+    return this.holds.channelHolds(auth, id);
   }
 
   @Get('disposals')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type {
+  ChannelHoldView,
   DisposalsQuery,
   DisposalView,
   HoldView,
@@ -9,6 +10,7 @@ import type {
   ReleaseHoldRequest,
 } from '../../contracts/retention.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ChannelAccessService } from '../channels/channel-access.service.js';
 import { conflict, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import type { AuthContext } from '../identity/auth-context.js';
@@ -29,6 +31,7 @@ export class HoldsService {
     private readonly holds: HoldsRepository,
     private readonly disposals: DisposalsRepository,
     private readonly scopes: HeldExpiryReadModel,
+    private readonly access: ChannelAccessService,
   ) {}
 
   place(auth: AuthContext, req: PlaceHoldRequest): Promise<HoldView> {
@@ -79,6 +82,19 @@ export class HoldsService {
         meta: auth.meta,
       });
       return released;
+    });
+  }
+
+  /** The holds covering a channel, for its members (404 or 403 as every channel route, for anyone else). */
+  channelHolds(auth: AuthContext, channelId: string): Promise<ChannelHoldView[]> {
+    return this.db.transaction(async (m) => {
+      await this.access.membership(m, channelId, auth.user.id);
+      return (await this.scopes.holdsCoveringChannel(m, channelId)).map((h) => ({
+        id: h.id,
+        scope: h.scope,
+        recordClass: h.recordClass,
+        placedAt: h.placedAt.toISOString(),
+      }));
     });
   }
 

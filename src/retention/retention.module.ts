@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { HeldExpiryReadModel } from './held-expiry.read-model.js';
 import { HoldsController } from './holds.controller.js';
 import { DisposalsRepository, HoldsRepository } from './holds.repository.js';
@@ -9,7 +10,7 @@ import { RetentionService } from './retention.service.js';
 import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
 @Module({
-  imports: [AuditModule, AttachmentsModule],
+  imports: [AuditModule, AttachmentsModule, ChannelsModule],
   providers: [
     RetentionService,
     SpentKeysReadModel,

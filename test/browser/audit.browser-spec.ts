@@ -85,6 +85,39 @@ describeBrowser('signed points in the audit log, in the browser', () => {
     await checkScreen(page, 'admin-audit-heads-broken');
   });
 
+  it('a legal hold on a conversation is shown to its members, without the reason', async () => {
+    const w = server.world;
+    const council = await w.agency('Eastfield Council');
+    const grace = await w.account(council, 'practitioner', 'grace', { displayName: 'Grace Obi' });
+    await w.account(council, 'practitioner', 'sam', { displayName: 'Sam Lee' });
+    const gracePage = (await chromium.person('grace')).page;
+    await signIn(gracePage, server.url('/'), grace);
+    await setUpFirstBrowser(gracePage);
+    await gracePage.getByRole('link', { name: 'New direct message' }).click();
+    await gracePage.getByLabel('Name or agency').fill('sam');
+    await gracePage.getByRole('button', { name: 'Search' }).click();
+    await gracePage.getByRole('button', { name: 'Message Sam Lee' }).click();
+    await gracePage.getByLabel('Message', { exact: true }).waitFor();
+    const channelId = /\/channels\/([0-9a-f-]{36})/.exec(gracePage.url())![1];
+
+    const admin = await w.person(await w.agency('ISA team'), 'isa_admin');
+    const reason = 'Complaint review CR-88 about a named officer';
+    await admin.client.placeHold({ scope: 'channel', channelId, reason });
+    // Away and back: the conversation says its messages are kept, and since when, never why.
+    await gracePage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
+    await gracePage
+      .getByRole('list', { name: 'Your conversations' })
+      .getByRole('link', { name: /Sam Lee/ })
+      .click();
+    await gracePage
+      .getByText(
+        /Messages here are kept past their retention period for now: a legal hold on this conversation \(since /,
+      )
+      .waitFor();
+    expect(await gracePage.getByText(reason).count()).toBe(0);
+    await checkScreen(gracePage, 'channel-legal-hold');
+  });
+
   it('a file that is not a saved point is refused in plain words', async () => {
     await page.getByLabel('Saved point', { exact: true }).setInputFiles({
       name: 'notes.json',

@@ -1,5 +1,5 @@
 import { UNREAD_COUNT_MAX, type ChannelKind } from '../../../../contracts/channels.js';
-import type { ChannelView, SecureSession } from '../../../sdk/node.js';
+import type { ChannelHoldView, ChannelView, SecureSession } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { channelName, resolveChannel, resolveUser } from '../../secure.js';
@@ -68,8 +68,17 @@ export async function showChannel(ctx: CliContext, s: SecureSession, _o: unknown
   // One member at a time: checking a device may pin it, and the pins are one file.
   const members: (ChannelView['members'][number] & { trust: MemberTrustView })[] = [];
   for (const m of c.members) members.push({ ...m, trust: await memberTrust(s, m) });
-  ctx.print({ ...c, titleText: title, members }, () => renderChannel(c, title, members));
+  const holds = await s.client.channelHolds(channelId);
+  ctx.print({ ...c, titleText: title, members, legalHolds: holds }, () => renderChannel(c, title, members, holds));
 }
+
+/** What kind of legal hold keeps a channel's records, in words. */
+const HOLD_WORDS: Record<ChannelHoldView['scope'], string> = {
+  channel: 'a legal hold on this channel',
+  family: 'a legal hold on this family',
+  agency: 'a legal hold on what one of its members’ agencies wrote',
+  class: 'a legal hold on every record of its kind',
+};
 
 /** Why a new key is due, in words (the server gives a code: member_added, epoch_age_limit…). */
 const KEY_DUE: Record<string, string> = {
@@ -84,8 +93,12 @@ function renderChannel(
   c: ChannelView,
   title: string | null,
   members: (ChannelView['members'][number] & { trust: MemberTrustView })[],
+  holds: ChannelHoldView[],
 ): string {
   const notes = members.flatMap((m) => m.trust.notes.map((n) => `${m.displayName} (${m.agencyName}): ${n}.\n`));
+  notes.push(
+    ...holds.map((h) => `Kept past its retention: ${HOLD_WORDS[h.scope]} (since ${h.placedAt.slice(0, 10)}).\n`),
+  );
   return (
     fields([
       ['Channel', title ?? '(no title)'],

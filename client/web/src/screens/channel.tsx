@@ -6,6 +6,7 @@ import {
   foldConversation,
   SendNotConfirmedError,
   StrongroomApiError,
+  type ChannelHoldView,
   type ChannelView,
   type DecryptedMessage,
   type FileView,
@@ -17,6 +18,7 @@ import { KIND_LABELS } from '../state/inbox.js';
 import type { PersonTrust } from '../state/trust.js';
 import { Button, ErrorSummary, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 import { FileDownload } from '../ui/file-download.js';
+import { useLoad } from '../ui/status.js';
 import { MemberTrust, TrustAlerts, usePeopleTrust, useWithheld } from './member-trust.js';
 
 type Member = ChannelView['members'][number];
@@ -229,6 +231,7 @@ export function Channel({ params }: { params: Record<string, string> }) {
             {channel.sharingRestriction && <strong> {channel.sharingRestriction.message}</strong>}
           </p>
         )}
+        {channel && <LegalHoldNote channelId={channelId} />}
         <ErrorSummary error={error} />
         {channel && <TrustAlerts members={channel.members} trust={trust} channelId={channelId} onAccepted={reread} />}
         {messages === null ? (
@@ -573,5 +576,26 @@ function FileItem({ file }: { file: FileView }) {
       {file.caption && <p class="message-text">{file.caption}</p>}
       <FileDownload file={file.ref} />
     </div>
+  );
+}
+
+/** What kind of legal hold keeps this channel's messages, in words. */
+const HOLD_WORDS: Record<ChannelHoldView['scope'], string> = {
+  channel: 'a legal hold on this conversation',
+  family: 'a legal hold on this family',
+  agency: 'a legal hold on what one member’s agency wrote',
+  class: 'a legal hold on all messages',
+};
+
+/** A legal hold that keeps messages here past their retention period: said to every member. */
+function LegalHoldNote({ channelId }: { channelId: string }) {
+  const holds = useLoad(() => app.secure.client.channelHolds(channelId), [channelId]);
+  if (!holds.data?.length) return null;
+  return (
+    <p class="notice">
+      Messages here are kept past their retention period for now:{' '}
+      {holds.data.map((h) => `${HOLD_WORDS[h.scope]} (since ${formatDate(h.placedAt)})`).join('; ')}. The ISA team
+      releases it when it is no longer needed.
+    </p>
   );
 }
