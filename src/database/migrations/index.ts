@@ -20,6 +20,7 @@ import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
 import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
 import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
+import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilters.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   InformationRequests1765900000000,
   ReferralInformationRequests1766000000000,
   PasswordResets1766100000000,
+  AuditEventFilters1766200000000,
 ];
