@@ -14,6 +14,7 @@ import {
 } from './agencies.js';
 import { listAgreements, publishAgreement } from './agreements.js';
 import { verifyAudit } from './audit.js';
+import { registerAuditEventsCommand } from './audit-events.js';
 import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
 import { createUser, disableUser, listUsers, searchUsers } from './users.js';
 
@@ -130,4 +131,5 @@ function registerAccounts(program: Command, action: Action): void {
     .command('verify')
     .description('Check the audit hash chain: the server recomputes it, then this computer does too, independently')
     .action(action(verifyAudit));
+  registerAuditEventsCommand(audit, action);
 }
