@@ -225,6 +225,18 @@ describe('audit: signed heads, and checking a log against a saved one', () => {
       expect(text.out).toContain(`Intact: the log leads to the point you saved (event ${head.seq}`);
       const online = await cli(path.join(home, 'admin'), t, ['--json', 'audit', 'verify', '--from-head', headFile]);
       expect(json(online)).toMatchObject({ ok: true, verdict: 'extends' });
+      // The whole log as an administrator exports it for a partner, checked by the partner with no server.
+      const exported = path.join(home, 'exported.json');
+      const exportRun = await cli(path.join(home, 'admin'), t, [
+        'audit',
+        'events',
+        '--export',
+        'json',
+        '--out',
+        exported,
+      ]);
+      expect(exportRun).toMatchObject({ code: 0 });
+      expect(json(await offline([headFile, '--log', exported]))).toMatchObject({ ok: true, verdict: 'extends' });
       // With the key the partner was given, and refused with another.
       expect((await offline([headFile, '--log', logFile, '--key', head.publicKey])).code).toBe(0);
       const otherKey = signingKeyFromSeed(Buffer.alloc(32, 9)).publicKey;

@@ -15,6 +15,7 @@ import type {
   SubmitReferralInput,
   AgencyView,
   AgreementVersion,
+  AuditEventFilters,
   AuditEventView,
   AuditEventsQuery,
   AuditVerifyReport,
@@ -364,8 +365,36 @@ export class StrongroomClient {
 
   // ── audit ──
   auditVerify = () => this.http.request<AuditVerifyReport>('GET', '/audit/verify');
+  /**
+   * One page of the audit events this person may read that match the filters (all given together), oldest
+   * first from `afterSeq`, or newest first with `order: 'newest'` (then `beforeSeq` pages back). Agency
+   * admins see their agency's trail only: what its people did and what was done to it or to them.
+   */
   auditEvents = (opts: Partial<AuditEventsQuery> = {}) =>
     this.http.request<AuditEventView[]>('GET', '/audit/events', undefined, opts);
+
+  /**
+   * Every audit event matching `filters` that this person may read, oldest first, yielded a page of
+   * AUDIT_PAGE at a time (for an export), so a caller writing a file can write each page as it comes and
+   * not hold the whole log; `onProgress` hears the running total. Returns the total.
+   */
+  async *auditEventsAll(
+    filters: AuditEventFilters = {},
+    onProgress?: (eventsSoFar: number) => void,
+  ): AsyncGenerator<AuditEventView[], number> {
+    let afterSeq = 0;
+    let total = 0;
+    for (;;) {
+      const page = await this.auditEvents({ ...filters, afterSeq, limit: AUDIT_PAGE, order: 'oldest' });
+      if (page.length) {
+        total += page.length;
+        afterSeq = page[page.length - 1].seq;
+        onProgress?.(total);
+        yield page;
+      }
+      if (page.length < AUDIT_PAGE) return total;
+    }
+  }
 
   /**
    * Recomputes the whole audit hash chain here, from the events themselves, without trusting the

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditEventsReadModel } from './audit-events.read-model.js';
 import { AuditHeadsController } from './audit-heads.controller.js';
 import { AuditHeadsRepository } from './audit-heads.repository.js';
 import { AuditHeadsService } from './audit-heads.service.js';
@@ -7,7 +8,7 @@ import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
 @Module({
-  providers: [AuditService, AuditRepository, AuditHeadsService, AuditHeadsRepository],
+  providers: [AuditService, AuditRepository, AuditEventsReadModel, AuditHeadsService, AuditHeadsRepository],
   controllers: [AuditController, AuditHeadsController],
   exports: [AuditService, AuditHeadsService],
 })

@@ -5,6 +5,12 @@ import type { AuditEventView, AuditOutcome, AuditVerifyReport } from '../../cont
 import { Clock } from '../common/clock.js';
 import type { RequestMeta } from '../common/request-context.js';
 import { chainHash, findBreak, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
+import {
+  AuditEventsReadModel,
+  type AuditEventFilter,
+  type AuditPage,
+  type AuditScope,
+} from './audit-events.read-model.js';
 import { AuditRepository, toAuditEventView } from './audit.repository.js';
 import type { AuditEvent } from './entities/audit-event.entity.js';
 
@@ -38,6 +44,7 @@ export class AuditService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly events: AuditRepository,
+    private readonly reads: AuditEventsReadModel,
   ) {}
 
   /** Appends one event inside the caller's transaction, so it commits with the change it records. */
@@ -96,8 +103,8 @@ export class AuditService {
     return { ok: true, eventsChecked: checked, head: last, firstBroken: null };
   }
 
-  /** A page of events, oldest first, optionally limited to one agency's actors. */
-  async list(opts: { agencyId?: string; afterSeq: number; limit: number }): Promise<AuditEventView[]> {
-    return (await this.events.page(this.db.manager, opts)).map(toAuditEventView);
+  /** A page of the events `scope` may see that match `filter`, oldest or newest first. */
+  async list(scope: AuditScope, filter: AuditEventFilter, page: AuditPage): Promise<AuditEventView[]> {
+    return (await this.reads.page(this.db.manager, scope, filter, page)).map(toAuditEventView);
   }
 }

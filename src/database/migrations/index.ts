@@ -20,6 +20,7 @@ import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
 import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
 import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
+import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilters.js';
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 
@@ -47,6 +48,7 @@ export const migrations = [
   InformationRequests1765900000000,
   ReferralInformationRequests1766000000000,
   PasswordResets1766100000000,
+  AuditEventFilters1766200000000,
   AuditHeads1766300000000,
   LegalHolds1766400000000,
 ];

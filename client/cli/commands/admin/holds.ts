@@ -11,6 +11,7 @@ import { resolveAgency } from '../../agencies.js';
 import type { Action } from '../../cli.js';
 import { confirm, withYes, type ConfirmOpts } from '../../confirm.js';
 import { CliUsageError, type CliContext } from '../../context.js';
+import { csvRow } from '../../csv.js';
 import { choose } from '../../names.js';
 import { table } from '../../output.js';
 
@@ -211,13 +212,6 @@ const CSV_COLUMNS = [
   'newestCreatedAt',
 ] as const;
 
-/** One CSV cell (RFC 4180), with a leading quote before what a spreadsheet would run as a formula. */
-const csvCell = (value: string | number | null): string => {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 async function exportDisposals(
   ctx: CliContext,
   o: { out: string; format: string; since?: string; until?: string; force?: boolean },
@@ -227,8 +221,7 @@ async function exportDisposals(
   const text =
     o.format === 'json'
       ? JSON.stringify(records, null, 2) + '\n'
-      : [CSV_COLUMNS.join(','), ...records.map((d) => CSV_COLUMNS.map((c) => csvCell(d[c])).join(','))].join('\r\n') +
-        '\r\n';
+      : [csvRow(CSV_COLUMNS), ...records.map((d) => csvRow(CSV_COLUMNS.map((c) => d[c])))].join('');
   const file = path.resolve(o.out);
   try {
     await writeFile(file, text, { flag: o.force ? 'w' : 'wx', mode: 0o600 });

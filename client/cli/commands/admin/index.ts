@@ -13,6 +13,7 @@ import {
   suspendAgency,
 } from './agencies.js';
 import { listAgreements, publishAgreement } from './agreements.js';
+import { registerAuditEventsCommand } from './audit-events.js';
 import { auditHeads, auditVerify } from './audit-heads.js';
 import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
 import { createUser, disableUser, listUsers, searchUsers } from './users.js';
@@ -161,4 +162,5 @@ function registerAccounts(program: Command, action: Action): void {
         'server cannot reach; a log that was altered or cut short no longer leads to it (audit verify --from-head).',
     )
     .action(action(auditHeads));
+  registerAuditEventsCommand(audit, action);
 }
