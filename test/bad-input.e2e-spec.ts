@@ -38,6 +38,8 @@ interface Ctx {
   referralId: string;
   /** An upload the victim declared into the family's channel (two pieces, none sent). */
   attachmentId: string;
+  /** A legal hold in force (on the class of files: nothing this sweep makes expires). */
+  holdId: string;
 }
 const ctx = {} as Ctx;
 
@@ -126,6 +128,8 @@ const PREFIXES = [
   'information-requests',
   'referrals',
   'attachments',
+  'holds',
+  'disposals',
   'health',
   'ready',
 ];
@@ -134,7 +138,7 @@ const PREFIXES = [
  * Single routes of controllers this sweep does not cover whole, that belong to a feature it does: an upload
  * is declared into a channel.
  */
-const ROUTES = ['POST /api/channels/:channelId/attachments'];
+const ROUTES = ['POST /api/channels/:channelId/attachments', 'GET /api/channels/:id/holds'];
 
 /** Every route those controllers declare. */
 const ENDPOINTS: Endpoint[] = [
@@ -455,6 +459,54 @@ const ENDPOINTS: Endpoint[] = [
       outcome: ['', 'maybe', 'SUCCESS'],
     },
   },
+  {
+    method: 'GET',
+    path: '/api/audit/heads',
+    auth: true,
+    query: { beforeSeq: ['0', '-1', 'abc', '1.5'], limit: ['0', '501', 'abc', ''] },
+  },
+  { method: 'POST', path: '/api/audit/heads', auth: true, emptyBody: true },
+  { method: 'GET', path: '/api/audit/signing-key', auth: true },
+  {
+    method: 'POST',
+    path: '/api/holds',
+    auth: true,
+    body: {
+      valid: () => ({ scope: 'class', recordClass: 'attachments', reason: 'Bad-input sweep' }),
+      bad: {
+        scope: ['planet', 5, null, 'CLASS'],
+        recordClass: ['everything', 5, null],
+        reason: ['', '   ', 5, 'x'.repeat(1001)],
+      },
+      required: ['scope', 'reason'],
+      text: ['reason'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/holds/:id/release',
+    auth: true,
+    id: () => ctx.holdId,
+    body: {
+      valid: () => ({ reason: 'Released by the sweep' }),
+      bad: { reason: ['', 5, null, 'x'.repeat(1001)] },
+      required: ['reason'],
+      text: ['reason'],
+    },
+  },
+  { method: 'GET', path: '/api/holds', auth: true, query: { active: ['', 'yes', 'TRUE'] } },
+  {
+    method: 'GET',
+    path: '/api/disposals',
+    auth: true,
+    query: {
+      from: ['', 'yesterday', '2026-12-01'],
+      to: ['2026-13-01T00:00:00Z'],
+      recordClass: ['everything', ''],
+      limit: ['0', '5001', 'abc'],
+    },
+  },
+  { method: 'GET', path: '/api/channels/:id/holds', auth: true, id: () => ctx.familyChannelId, as: () => ctx.victim },
   {
     method: 'POST',
     path: '/api/meetings',
@@ -1489,6 +1541,9 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.familyId = family.id;
     ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
     ctx.familyChannelId = family.channelId;
+    ctx.holdId = (
+      await ctx.admin.client.placeHold({ scope: 'class', recordClass: 'attachments', reason: 'Bad-input sweep' })
+    ).id;
     const victimS = await secureSession(ctx.victim.client, 'victim laptop');
     await victimS.rotate(family.channelId);
     const actionId = randomUUID();

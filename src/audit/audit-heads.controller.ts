@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -9,7 +9,7 @@ import {
   type AuditHeadView,
   type AuditSigningKeyView,
 } from '../../contracts/audit-heads.js';
-import { ApiDoc, ApiZodQuery, zodPipe } from '../common/zod.js';
+import { ApiDoc, ApiZodBody, ApiZodQuery, emptyBodySchema, zodPipe } from '../common/zod.js';
 import { Roles } from '../identity/auth-context.js';
 import { AuditHeadsService } from './audit-heads.service.js';
 
@@ -39,7 +39,8 @@ export class AuditHeadsController {
     z.object({ head: auditHeadView.nullable(), created: z.boolean() }),
   )
   @Roles('isa_admin', 'auditor')
-  sign(): Promise<{ head: AuditHeadView | null; created: boolean }> {
+  @ApiZodBody(emptyBodySchema)
+  sign(@Body(zodPipe(emptyBodySchema)) _body: unknown): Promise<{ head: AuditHeadView | null; created: boolean }> {
     return this.heads.signNow();
   }
 
