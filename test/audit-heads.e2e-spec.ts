@@ -16,11 +16,8 @@ import { type Person, totpAt, World } from './support/world.js';
 /** Every event the client may read, oldest first. */
 async function allEvents(c: StrongroomClient): Promise<AuditEventView[]> {
   const out: AuditEventView[] = [];
-  for (;;) {
-    const page = await c.auditEvents({ afterSeq: out.at(-1)?.seq ?? 0, limit: 1000 });
-    out.push(...page);
-    if (page.length < 1000) return out;
-  }
+  for await (const page of c.auditEventsAll()) out.push(...page);
+  return out;
 }
 
 const dbHead = async (t: TestApp) =>

@@ -436,16 +436,7 @@ export class StrongroomClient {
     head: AuditHeadView,
     opts: { expectedKey?: string; onProgress?: (eventsChecked: number) => void } = {},
   ): Promise<HeadCheckReport> {
-    const pages = async function* (this: StrongroomClient) {
-      let after = 0;
-      for (;;) {
-        const page = await this.auditEvents({ afterSeq: after, limit: AUDIT_PAGE });
-        if (page.length) yield page;
-        if (page.length < AUDIT_PAGE) return;
-        after = page[page.length - 1].seq;
-      }
-    }.call(this);
-    return checkLogAgainstHead(head, pages, opts);
+    return checkLogAgainstHead(head, this.auditEventsAll(), opts);
   }
 
   // ── legal holds and disposal records ──
