@@ -64,15 +64,14 @@ export class AuditRepository {
     );
   }
 
-  /** Events after `afterSeq`, oldest first, optionally only those whose actor belongs to one agency. */
-  page(m: EntityManager, opts: { afterSeq: number; limit: number; agencyId?: string }): Promise<AuditEvent[]> {
-    const qb = m
+  /** Events after `afterSeq`, oldest first: the whole chain, page by page, for verifying it. */
+  page(m: EntityManager, opts: { afterSeq: number; limit: number }): Promise<AuditEvent[]> {
+    return m
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
       .where('e.seq > :after', { after: opts.afterSeq })
       .orderBy('e.seq', 'ASC')
-      .limit(opts.limit);
-    if (opts.agencyId) qb.andWhere('e.actor_agency_id = :agencyId', { agencyId: opts.agencyId });
-    return qb.getMany();
+      .limit(opts.limit)
+      .getMany();
   }
 }

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, link, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AUDIT_OUTCOMES } from '../../../../contracts/audit.js';
@@ -14,9 +12,9 @@ import type { Action } from '../../cli.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { csvRow } from '../../csv.js';
 import { isId } from '../../names.js';
+import { writeNewFile } from '../../new-file.js';
 import { table } from '../../output.js';
 import { resolveAccount, resolveUser } from '../../secure.js';
-import { systemProblem } from '../../system-errors.js';
 
 const EXPORT_FORMATS = ['csv', 'json'] as const;
 const SCREEN_DEFAULT = 50;
@@ -188,59 +186,27 @@ async function exportTo(
   file: string,
   force: boolean,
 ): Promise<number> {
-  const out = path.resolve(file);
-  const exists = `${out} already exists: choose another --out, or add --force to replace it.`;
-  // Said before the work, and checked again at the end (the name may be taken meanwhile).
-  if (
-    !force &&
-    (await stat(out).then(
-      () => true,
-      () => false,
-    ))
-  )
-    throw new CliUsageError(exists);
-  // A temporary file beside it becomes the export only once every page is in: a failed export leaves nothing.
-  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString('hex')}.part`);
-  const handle = await open(temporary, 'wx', 0o600).catch((err: unknown) => {
-    throw new CliUsageError(`Cannot write in ${path.dirname(out)}: ${systemProblem(err) ?? String(err)}`);
-  });
   let total = 0;
-  try {
-    try {
-      const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-      const names = format === 'csv' ? await namesFor(client) : null;
-      if (names) await handle.write(csvRow(CSV_HEADER));
-      else {
-        await handle.write(
-          `{"kind":"strongroom-audit-events","exportedAt":${JSON.stringify(new Date().toISOString())},` +
-            `"filters":${JSON.stringify(given)},"events":[`,
-        );
-      }
-      const pages = client.auditEventsAll(filters, (n) => ctx.progress(`\rExported ${n} events…`));
-      for await (const page of pages) {
-        const text = names
-          ? page.map((e) => csvRow(csvCells(e, names))).join('')
-          : page.map((e, i) => (total + i ? ',\n' : '\n') + JSON.stringify(e)).join('');
-        await handle.write(text);
-        total += page.length;
-      }
-      if (format === 'json') await handle.write(`\n],"count":${total}}\n`);
-    } finally {
-      await handle.close();
+  await writeNewFile(path.resolve(file), { force, flag: '--out', unwritableIsUsage: true }, async (handle) => {
+    const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+    const names = format === 'csv' ? await namesFor(client) : null;
+    if (names) await handle.write(csvRow(CSV_HEADER));
+    else {
+      await handle.write(
+        `{"kind":"strongroom-audit-events","exportedAt":${JSON.stringify(new Date().toISOString())},` +
+          `"filters":${JSON.stringify(given)},"events":[`,
+      );
     }
-    if (force) {
-      await rename(temporary, out);
-      await chmod(out, 0o600);
-    } else {
-      // A link fails if the name was taken meanwhile, where a rename would replace it.
-      await link(temporary, out).catch((err: unknown) => {
-        if ((err as { code?: string }).code === 'EEXIST') throw new CliUsageError(exists);
-        throw err;
-      });
+    const pages = client.auditEventsAll(filters, (n) => ctx.progress(`\rExported ${n} events…`));
+    for await (const page of pages) {
+      const text = names
+        ? page.map((e) => csvRow(csvCells(e, names))).join('')
+        : page.map((e, i) => (total + i ? ',\n' : '\n') + JSON.stringify(e)).join('');
+      await handle.write(text);
+      total += page.length;
     }
-  } finally {
-    await unlink(temporary).catch(() => undefined);
-  }
+    if (format === 'json') await handle.write(`\n],"count":${total}}\n`);
+  });
   ctx.progress(total ? '\n' : '');
   return total;
 }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditHeadView, type AuditHeadView } from '../../../../contracts/audit-heads.js';
 import { checkLogAgainstHead, describeHeadCheck, type ChainedEvent, type HeadCheckReport } from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
+import { writeNewFile } from '../../new-file.js';
 import { fields, table } from '../../output.js';
 import { verifyAudit } from './audit.js';
 
@@ -30,13 +31,10 @@ export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise
   if (o.save) {
     if (!newest) throw new CliUsageError('There is no signed head to save yet: try again with --sign.', 'no_head');
     savedTo = path.resolve(o.save);
-    try {
-      await writeFile(savedTo, JSON.stringify(newest, null, 2) + '\n', { flag: o.force ? 'w' : 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new CliUsageError(`${savedTo} already exists: choose another file, or --force to replace it.`);
-      throw err;
-    }
+    const text = JSON.stringify(newest, null, 2) + '\n';
+    await writeNewFile(savedTo, { force: o.force === true, flag: '--save', unwritableIsUsage: true }, (h) =>
+      h.write(text).then(() => undefined),
+    );
   }
   ctx.print({ signingKey: key, signed, heads, savedTo }, () => {
     const lines: string[] = [];

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -12,8 +11,10 @@ import type { Action } from '../../cli.js';
 import { confirm, withYes, type ConfirmOpts } from '../../confirm.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { csvRow } from '../../csv.js';
+import { writeNewFile } from '../../new-file.js';
 import { choose } from '../../names.js';
 import { table } from '../../output.js';
+import { parseWhen } from './audit-events.js';
 
 /** `holds` and `disposals`: legal holds and the evidence of what expired (ISA 7, 8.3). */
 export function registerHoldCommands(program: Command, action: Action): void {
@@ -151,16 +152,6 @@ async function scopeWords(ctx: CliContext, h: HoldView): Promise<string> {
   return `${h.scope} ${h.scopeId?.slice(0, 8)}`;
 }
 
-/** `2026-12-01` or a full date-time, as the ISO timestamp the server takes. */
-function when(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00` : value.trim();
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime()))
-    throw new CliUsageError(`${flag} must be a date (2026-12-01) or a date and time (2026-12-01T09:30).`);
-  return at.toISOString();
-}
-
 async function disposalRecords(
   ctx: CliContext,
   o: { since?: string; until?: string; class?: string },
@@ -169,8 +160,8 @@ async function disposalRecords(
   if (o.class !== undefined && !recordClass) throw new CliUsageError(`--class must be ${RECORD_CLASSES.join(' or ')}.`);
   const { client } = await ctx.sessionClient();
   return client.disposals({
-    from: when(o.since, '--since'),
-    to: when(o.until, '--until'),
+    from: o.since === undefined ? undefined : parseWhen(o.since, '--since'),
+    to: o.until === undefined ? undefined : parseWhen(o.until, '--until'),
     recordClass,
     limit: 5000,
   });
@@ -223,12 +214,8 @@ async function exportDisposals(
       ? JSON.stringify(records, null, 2) + '\n'
       : [csvRow(CSV_COLUMNS), ...records.map((d) => csvRow(CSV_COLUMNS.map((c) => d[c])))].join('');
   const file = path.resolve(o.out);
-  try {
-    await writeFile(file, text, { flag: o.force ? 'w' : 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new CliUsageError(`${file} already exists: choose another file, or --force to replace it.`);
-    throw err;
-  }
+  await writeNewFile(file, { force: o.force === true, flag: '--out', unwritableIsUsage: true }, (h) =>
+    h.write(text).then(() => undefined),
+  );
   ctx.print({ file, records: records.length }, `Wrote ${records.length} disposal records to ${file}.\n`);
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, rename, stat, unlink } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   AttachmentIntegrityError,
@@ -13,6 +12,7 @@ import {
   type TransferProgress,
 } from '../../../sdk/node.js';
 import { CliUsageError, EXIT_UNVERIFIED, type CliContext } from '../../context.js';
+import { writeNewFile } from '../../new-file.js';
 import { isId, resolveChannel } from '../../secure.js';
 
 export interface AttachOpts {
@@ -129,12 +129,6 @@ async function destination(out: string | undefined, name: string): Promise<strin
   return isFolder ? path.join(path.resolve(out), safeFileName(name)) : path.resolve(out);
 }
 
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
-
 /**
  * `download`: fetches a file sent in the channel, decrypting and checking each piece as it arrives, into a
  * temporary file beside the destination that becomes the file only when every piece checked out. A file
@@ -184,35 +178,17 @@ export async function saveFile(
   ref: FileReference,
 ): Promise<number | void> {
   const out = await destination(o.out, ref.name);
-  if (!o.force && (await exists(out))) {
-    throw new CliUsageError(`${out} already exists: choose another --out, or add --force to replace it.`);
-  }
-  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString('hex')}.part`);
-  const handle = await open(temporary, 'wx', 0o600);
   try {
-    try {
+    await writeNewFile(out, { force: o.force === true, flag: '--out' }, async (handle) => {
       const onProgress = progressLines(ctx, 'Downloading', ref.name, o.quiet);
       for await (const piece of s.downloadFile(ref, { onProgress })) await handle.write(piece);
-    } finally {
-      await handle.close();
-    }
-    if (o.force) await rename(temporary, out);
-    else {
-      // A link fails if the name was taken meanwhile, where a rename would replace it.
-      await link(temporary, out).catch((err: unknown) => {
-        if ((err as { code?: string }).code !== 'EEXIST') throw err;
-        throw new CliUsageError(`${out} already exists: choose another --out, or add --force to replace it.`);
-      });
-    }
+    });
   } catch (err) {
     if (!(err instanceof AttachmentIntegrityError)) throw err;
     const message = `The file could not be verified, so nothing was saved: ${err.message}`;
     if (ctx.json) ctx.io.out(JSON.stringify({ error: { code: 'unverified', message } }, null, 2) + '\n');
     else ctx.io.err(`${message}\n`);
     return EXIT_UNVERIFIED;
-  } finally {
-    // Gone already after a rename; after a link, or a failure, the temporary name goes now.
-    await unlink(temporary).catch(() => undefined);
   }
   ctx.print(
     { path: out, name: ref.name, mediaType: ref.mediaType, size: ref.size, attachmentId: ref.attachmentId },
