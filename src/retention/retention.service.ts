@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RecordClass } from '../../contracts/retention.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
 import { JobRegistry } from '../common/jobs.js';
@@ -8,7 +9,7 @@ import { ATTACHMENT_STORE, type AttachmentStore } from '../attachments/attachmen
 import { AttachmentsRepository } from '../attachments/attachments.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { Notifier } from '../notifications/notifier.js';
-import { HeldExpiryReadModel } from './held-expiry.read-model.js';
+import { HeldExpiryReadModel, type ExpiredMessageRow } from './held-expiry.read-model.js';
 import { DisposalsRepository } from './holds.repository.js';
 import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
@@ -64,33 +65,26 @@ export class RetentionService implements OnModuleInit {
     for (;;) {
       const expired = await this.db.transaction(async (m) => {
         const rows = await this.expiry.deleteExpiredMessages(m, now, this.config.EXPIRY_BATCH_SIZE);
-        const byChannel = new Map<string, number[]>();
-        for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r.seq]);
-        for (const [channelId, seqs] of byChannel) {
-          await this.audit.record(m, {
-            actor: null,
-            action: 'retention.messages_expired',
-            target: { type: 'channel', id: channelId },
-            details: { count: seqs.length, rule: 'channel_retention' },
-          });
-          const created = rows.filter((r) => r.channelId === channelId).map((r) => r.createdAt.getTime());
-          await this.disposals.insert(m, {
-            runAt: now,
-            recordClass: 'messages',
-            rule: 'channel_retention',
+        const byChannel = new Map<string, ExpiredMessageRow[]>();
+        for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
+        for (const [channelId, gone] of byChannel) {
+          await this.recordDisposal(
+            m,
+            now,
+            'messages',
+            'channel_retention',
             channelId,
-            count: seqs.length,
-            oldest: new Date(Math.min(...created)),
-            newest: new Date(Math.max(...created)),
-          });
+            gone.map((r) => r.createdAt),
+          );
         }
         return byChannel;
       });
       if (expired.size === 0) break;
       report.batches++;
-      for (const [channelId, seqs] of expired) {
-        report.messagesDeleted += seqs.length;
-        this.notifier.toChannel(channelId, 'message.expired', { channelId, seqs: seqs.sort((a, b) => a - b) });
+      for (const [channelId, gone] of expired) {
+        report.messagesDeleted += gone.length;
+        const seqs = gone.map((r) => r.seq).sort((a, b) => a - b);
+        this.notifier.toChannel(channelId, 'message.expired', { channelId, seqs });
       }
     }
     report.envelopesDeleted = await this.destroySpentEpochs();
@@ -121,28 +115,14 @@ export class RetentionService implements OnModuleInit {
           m,
           gone.map((a) => a.id),
         );
-        const groups = new Map<string, number[]>();
+        const groups = new Map<string, Date[]>();
         for (const a of gone) {
           const key = `${a.channelId}\n${a.state === 'complete' ? 'channel_retention' : 'upload_window'}`;
-          groups.set(key, [...(groups.get(key) ?? []), a.createdAt.getTime()]);
+          groups.set(key, [...(groups.get(key) ?? []), a.createdAt]);
         }
-        for (const [key, created] of groups) {
+        for (const [key, written] of groups) {
           const [channelId, rule] = key.split('\n');
-          await this.audit.record(m, {
-            actor: null,
-            action: 'retention.attachments_expired',
-            target: { type: 'channel', id: channelId },
-            details: { count: created.length, rule },
-          });
-          await this.disposals.insert(m, {
-            runAt: now,
-            recordClass: 'attachments',
-            rule,
-            channelId,
-            count: created.length,
-            oldest: new Date(Math.min(...created)),
-            newest: new Date(Math.max(...created)),
-          });
+          await this.recordDisposal(m, now, 'attachments', rule, channelId, written);
         }
         return { chunks, files: gone.length };
       });
@@ -153,6 +133,36 @@ export class RetentionService implements OnModuleInit {
     }
     if (report.attachmentsDeleted) this.logger.log(report, 'Expired files deleted');
     return report;
+  }
+
+  /**
+   * The evidence of one channel's disposal in a run, in the deleting transaction: an audit event and a
+   * disposal record (class, rule, count, the time range they were written in). Counts only, never content.
+   */
+  private async recordDisposal(
+    m: EntityManager,
+    runAt: Date,
+    recordClass: RecordClass,
+    rule: string,
+    channelId: string,
+    written: Date[],
+  ): Promise<void> {
+    await this.audit.record(m, {
+      actor: null,
+      action: recordClass === 'messages' ? 'retention.messages_expired' : 'retention.attachments_expired',
+      target: { type: 'channel', id: channelId },
+      details: { count: written.length, rule },
+    });
+    const times = written.map((d) => d.getTime());
+    await this.disposals.insert(m, {
+      runAt,
+      recordClass,
+      rule,
+      channelId,
+      count: written.length,
+      oldest: new Date(Math.min(...times)),
+      newest: new Date(Math.max(...times)),
+    });
   }
 
   /** Epochs older than the current one whose every message is gone: their keys protect nothing now. */
