@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -322,6 +323,45 @@ describe('audit: signed heads, and checking a log against a saved one', () => {
       const cut = await cli(path.join(home, 'admin'), t, ['--json', 'audit', 'verify', '--from-head', headFile]);
       expect(cut.code).toBe(1);
       expect(json(cut)).toMatchObject({ verdict: 'shorter' });
+    });
+    it('a head someone wrote into the database is flagged when listed and never saved', async () => {
+      // Above every event and every head so far: the forged ones are the newest.
+      const [top] = (
+        await t.sql(
+          'SELECT greatest((SELECT max(seq) FROM audit_events), (SELECT max(seq) FROM audit_heads))::int AS seq',
+        )
+      ).rows as { seq: number }[];
+      const insert = (h: AuditHeadView) =>
+        t.sql('INSERT INTO audit_heads (seq, hash, signed_at, public_key, signature) VALUES ($1, $2, $3, $4, $5)', [
+          h.seq,
+          h.hash,
+          h.signedAt,
+          h.publicKey,
+          h.signature,
+        ]);
+      // One with a signature that is not one, then a newer one properly signed, but with the writer's own key.
+      await insert({
+        ...head,
+        seq: top.seq + 1,
+        signature: head.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      });
+      const intruder = signingKeyFromSeed(Buffer.alloc(32, 9));
+      const forged = { ...head, seq: top.seq + 2, signedAt: new Date().toISOString(), publicKey: intruder.publicKey };
+      await insert({
+        ...forged,
+        signature: sign(null, Buffer.from(auditHeadSigningText(forged), 'utf8'), intruder.privateKey).toString(
+          'base64url',
+        ),
+      });
+      const adminHome = path.join(home, 'admin');
+      const listed = await cli(adminHome, t, ['audit', 'heads']);
+      expect(listed.code).toBe(1);
+      expect(listed.out).toContain(`Warning: the head at event #${top.seq + 1} has a signature that does not check.`);
+      expect(listed.out).toContain(`Warning: the head at event #${top.seq + 2} was signed with another key`);
+      const save = await cli(adminHome, t, ['--json', 'audit', 'heads', '--save', path.join(home, 'forged.json')]);
+      expect(save.code).toBe(2);
+      expect(json<{ error: { code: string } }>(save).error.code).toBe('untrusted_head');
+      await expect(readFile(path.join(home, 'forged.json'), 'utf8')).rejects.toThrow();
     });
   });
 });

@@ -25,8 +25,10 @@ export type * from './types.js';
 export { canonicalize, checkChain, eventHash, AUDIT_GENESIS_HASH, type ChainedEvent } from './crypto/audit-chain.js';
 export {
   auditHeadSignatureValid,
+  checkAuditHead,
   checkLogAgainstHead,
   describeHeadCheck,
+  type AuditHeadCheck,
   type HeadCheckReport,
   type HeadCheckVerdict,
 } from './crypto/audit-heads.js';

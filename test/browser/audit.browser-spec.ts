@@ -127,4 +127,24 @@ describeBrowser('signed points in the audit log, in the browser', () => {
     await page.getByRole('button', { name: 'Check against this point' }).click();
     await page.getByText('notes.json is not a saved point from Strongroom.').waitFor();
   });
+  it('a point someone wrote into the database is flagged and cannot be saved', async () => {
+    const c = new pg.Client({ connectionString: server.databaseUrl });
+    await c.connect();
+    try {
+      await c.query(
+        `INSERT INTO audit_heads (seq, hash, signed_at, public_key, signature)
+         SELECT max(seq) + 1, $1, now(), $2, $3 FROM audit_heads`,
+        [head.hash, head.publicKey, head.signature],
+      );
+    } finally {
+      await c.end();
+    }
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Check the audit log' }).click();
+    const forged = page.getByRole('row').filter({ hasText: String(head.seq + 1) });
+    await forged.getByText('Its signature does not check: not saved.').waitFor();
+    expect(await forged.getByRole('link', { name: /^Save/ }).count()).toBe(0);
+    await checkScreen(page, 'admin-audit-heads-forged');
+  });
 });

@@ -59,6 +59,19 @@ export async function auditHeadSignatureValid(head: AuditHeadView): Promise<bool
   }
 }
 
+/** A listed head, checked here: signed by the server's key, by another key, or not signed at all. */
+export type AuditHeadCheck = 'valid' | 'bad_signature' | 'other_key';
+
+/**
+ * A head as the server lists it, checked here rather than taken on its word: someone who can write to the
+ * server's database can add a row, but cannot sign it with the server's key (`serverKey`, null when the
+ * server signs nothing now). A head signed before a change of key shows as `other_key` too.
+ */
+export async function checkAuditHead(head: AuditHeadView, serverKey: string | null): Promise<AuditHeadCheck> {
+  if (!(await auditHeadSignatureValid(head))) return 'bad_signature';
+  return serverKey !== null && head.publicKey !== serverKey ? 'other_key' : 'valid';
+}
+
 /**
  * Checks a log, given page by page from its first event, against a saved head. `expectedKey`, when given,
  * is the public key the checker was told (out of band) the server signs with.

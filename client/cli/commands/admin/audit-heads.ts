@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditHeadView, type AuditHeadView } from '../../../../contracts/audit-heads.js';
-import { checkLogAgainstHead, describeHeadCheck, type ChainedEvent, type HeadCheckReport } from '../../../sdk/node.js';
+import {
+  checkAuditHead,
+  checkLogAgainstHead,
+  describeHeadCheck,
+  type AuditHeadCheck,
+  type ChainedEvent,
+  type HeadCheckReport,
+} from '../../../sdk/node.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { writeNewFile } from '../../new-file.js';
 import { fields, table } from '../../output.js';
@@ -18,20 +25,30 @@ export interface AuditHeadsOptions {
  * `audit heads`: the signing key and the signed heads, newest first; `--sign` signs the log's end first,
  * `--save FILE` keeps the newest head in a file to check a log against later (`audit verify --from-head`).
  */
-export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise<void> {
+export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise<number> {
   const limit = Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliUsageError('--limit must be 1 to 500.');
   const { client } = await ctx.sessionClient();
   const key = await client.auditSigningKey();
   let signed: { head: AuditHeadView | null; created: boolean } | null = null;
   if (o.sign) signed = await client.signAuditHead();
-  const heads = await client.auditHeads({ limit });
+  const heads: CheckedHead[] = [];
+  for (const h of await client.auditHeads({ limit }))
+    heads.push({ ...h, check: await checkAuditHead(h, key.publicKey) });
   const newest = heads[0] ?? null;
   let savedTo: string | null = null;
   if (o.save) {
     if (!newest) throw new CliUsageError('There is no signed head to save yet: try again with --sign.', 'no_head');
+    if (newest.check !== 'valid') {
+      throw new CliUsageError(
+        `The newest head (event #${newest.seq}) ${CHECK_WORDS[newest.check]}: it is not saved. Tell the ISA team’s ` +
+          'security lead: someone may have written to the server’s database.',
+        'untrusted_head',
+      );
+    }
     savedTo = path.resolve(o.save);
-    const text = JSON.stringify(newest, null, 2) + '\n';
+    const { check: _check, ...head } = newest;
+    const text = JSON.stringify(head, null, 2) + '\n';
     await writeNewFile(savedTo, { force: o.force === true, flag: '--save', unwritableIsUsage: true }, (h) =>
       h.write(text).then(() => undefined),
     );
@@ -56,15 +73,25 @@ export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise
     lines.push(
       '\n' +
         table(
-          heads.map((h) => ({ seq: `#${h.seq}`, at: h.signedAt, hash: h.hash, key: h.publicKey.slice(0, 12) + '…' })),
+          heads.map((h) => ({
+            seq: `#${h.seq}`,
+            at: h.signedAt,
+            hash: h.hash,
+            key: h.publicKey.slice(0, 12) + '…',
+            check: h.check === 'valid' ? 'checks' : h.check === 'other_key' ? 'ANOTHER KEY' : 'DOES NOT CHECK',
+          })),
           [
             ['seq', 'EVENT'],
             ['at', 'SIGNED AT'],
             ['hash', 'HASH'],
             ['key', 'KEY'],
+            ['check', 'SIGNATURE'],
           ],
         ),
     );
+    for (const h of heads) {
+      if (h.check !== 'valid') lines.push(`Warning: the head at event #${h.seq} ${CHECK_WORDS[h.check]}.\n`);
+    }
     if (savedTo) {
       lines.push(
         `\nSaved head #${newest.seq} to ${savedTo}. Later, check a copy of the log against it:\n` +
@@ -73,7 +100,17 @@ export async function auditHeads(ctx: CliContext, o: AuditHeadsOptions): Promise
     }
     return lines.join('');
   });
+  // A head that does not check is a warning a script must not miss; one signed after a key change is not.
+  return heads.some((h) => h.check === 'bad_signature') ? 1 : 0;
 }
+
+type CheckedHead = AuditHeadView & { check: AuditHeadCheck };
+
+const CHECK_WORDS: Record<Exclude<AuditHeadCheck, 'valid'>, string> = {
+  bad_signature: 'has a signature that does not check',
+  other_key:
+    'was signed with another key than the one this server signs with now (after a change of key that is expected; otherwise it was forged)',
+};
 
 /** `audit verify`: the chain as the server and this computer see it, or, with `--from-head`, against a saved head. */
 export function auditVerify(ctx: CliContext, o: { fromHead?: string; log?: string; key?: string }): Promise<number> {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { auditHeadView, type AuditHeadView } from '../../../../contracts/audit-heads.js';
-import { describeHeadCheck, type HeadCheckReport } from '../../../sdk/browser.js';
+import { checkAuditHead, describeHeadCheck, type AuditHeadCheck, type HeadCheckReport } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, formatDateTime, useAction } from '../ui/form.js';
 import { Status, useLoad } from '../ui/status.js';
@@ -15,7 +15,12 @@ const headFileName = (h: AuditHeadView) => `strongroom-audit-head-${h.seq}-${h.s
  * the log still leads to it unchanged. The check runs in this browser, trusting nothing the server says.
  */
 export function AuditHeads() {
-  const heads = useLoad(() => Promise.all([app.secure.client.auditSigningKey(), app.secure.client.auditHeads()]));
+  // Each listed head is checked here: a row written into the server's database cannot carry its signature.
+  const heads = useLoad(async () => {
+    const [key, list] = await Promise.all([app.secure.client.auditSigningKey(), app.secure.client.auditHeads()]);
+    const checked = await Promise.all(list.map(async (h) => ({ ...h, check: await checkAuditHead(h, key.publicKey) })));
+    return [key, checked] as const;
+  });
   const [status, setStatus] = useState<string | null>(null);
   const sign = useAction(async () => {
     const { head, created } = await app.secure.client.signAuditHead();
@@ -59,7 +64,16 @@ export function AuditHeads() {
   );
 }
 
-function HeadsTable({ heads }: { heads: AuditHeadView[] }) {
+type CheckedHead = AuditHeadView & { check: AuditHeadCheck };
+
+/** What a head that does not check means, in words. */
+const CHECK_WORDS: Record<Exclude<AuditHeadCheck, 'valid'>, string> = {
+  bad_signature: 'Its signature does not check: not saved.',
+  other_key:
+    'Signed with another key than this server’s now (expected after a change of key; otherwise forged): not saved.',
+};
+
+function HeadsTable({ heads }: { heads: CheckedHead[] }) {
   return (
     <table class="table">
       <caption class="visually-hidden">Signed points in the log, newest first</caption>
@@ -82,7 +96,11 @@ function HeadsTable({ heads }: { heads: AuditHeadView[] }) {
               <code>{h.hash.slice(0, 16)}…</code>
             </Td>
             <Td label="Save">
-              <SaveHead head={h} />
+              {h.check === 'valid' ? (
+                <SaveHead head={h} />
+              ) : (
+                <strong class="warning-text">{CHECK_WORDS[h.check]}</strong>
+              )}
             </Td>
           </tr>
         ))}
@@ -92,11 +110,12 @@ function HeadsTable({ heads }: { heads: AuditHeadView[] }) {
 }
 
 /** A link that saves the head as a JSON file, exactly as the server signed it. */
-function SaveHead({ head }: { head: AuditHeadView }) {
+function SaveHead({ head }: { head: CheckedHead }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
+    const { check: _check, ...signed } = head;
     const made = URL.createObjectURL(
-      new Blob([JSON.stringify(head, null, 2) + '\n'], { type: 'application/json;charset=utf-8' }),
+      new Blob([JSON.stringify(signed, null, 2) + '\n'], { type: 'application/json;charset=utf-8' }),
     );
     setUrl(made);
     return () => URL.revokeObjectURL(made);
