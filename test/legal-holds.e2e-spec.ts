@@ -260,6 +260,33 @@ describe('legal holds and disposal records', () => {
     }
   });
 
+  it('in the database, a hold can only be released, once, and disposal records never change', async () => {
+    const hold = await place({ scope: 'channel', channelId: chB, reason: 'Kept for the database test' });
+    for (const sql of [
+      'DELETE FROM legal_holds WHERE id = $1',
+      "UPDATE legal_holds SET reason = 'rewritten' WHERE id = $1",
+      "UPDATE legal_holds SET scope_id = NULL, scope = 'class', record_class = 'attachments' WHERE id = $1",
+    ]) {
+      await expect(t.sql(sql, [hold.id])).rejects.toThrow(/can only be released, once/);
+    }
+    await expect(t.sql('TRUNCATE legal_holds CASCADE')).rejects.toThrow(/can only be released, once/);
+    await admin.client.releaseHold(hold.id, { reason: 'Done' });
+    await expect(
+      t.sql('UPDATE legal_holds SET released_at = NULL, released_by = NULL WHERE id = $1', [hold.id]),
+    ).rejects.toThrow(/can only be released, once/);
+    for (const sql of [
+      'UPDATE disposal_records SET count = count + 1',
+      'DELETE FROM disposal_records',
+      'TRUNCATE disposal_records',
+    ]) {
+      await expect(t.sql(sql)).rejects.toThrow(/append-only/);
+    }
+    expect((await admin.client.holds({ active: 'false' })).find((h) => h.id === hold.id)).toMatchObject({
+      reason: 'Kept for the database test',
+      releaseReason: 'Done',
+    });
+  });
+
   it('placing and releasing are audited with ids only: the reason stays with the hold', async () => {
     const reason = `Reason ${Math.random().toString(36).slice(2)}`;
     const hold = await place({ scope: 'channel', channelId: chB, reason });

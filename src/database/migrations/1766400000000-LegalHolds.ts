@@ -36,10 +36,39 @@ export class LegalHolds1766400000000 implements MigrationInterface {
         newest_created_at timestamptz NOT NULL
       );
       CREATE INDEX disposal_records_run_at ON disposal_records (run_at);
+
+      -- A hold is never removed or rewritten: it can only be released, once. Disposal evidence never changes.
+      CREATE FUNCTION legal_holds_release_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'UPDATE' OR OLD.released_at IS NOT NULL
+           OR (NEW.id, NEW.scope, NEW.scope_id, NEW.record_class, NEW.reason, NEW.placed_by, NEW.placed_at)
+              IS DISTINCT FROM (OLD.id, OLD.scope, OLD.scope_id, OLD.record_class, OLD.reason, OLD.placed_by, OLD.placed_at)
+        THEN
+          RAISE EXCEPTION 'legal_holds can only be released, once: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER legal_holds_release_only BEFORE UPDATE OR DELETE ON legal_holds
+        FOR EACH ROW EXECUTE FUNCTION legal_holds_release_only();
+      CREATE TRIGGER legal_holds_no_truncate BEFORE TRUNCATE ON legal_holds
+        FOR EACH STATEMENT EXECUTE FUNCTION legal_holds_release_only();
+      CREATE FUNCTION disposal_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'disposal_records is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER disposal_records_no_update_delete BEFORE UPDATE OR DELETE ON disposal_records
+        FOR EACH ROW EXECUTE FUNCTION disposal_records_append_only();
+      CREATE TRIGGER disposal_records_no_truncate BEFORE TRUNCATE ON disposal_records
+        FOR EACH STATEMENT EXECUTE FUNCTION disposal_records_append_only();
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE disposal_records; DROP TABLE legal_holds;`);
+    await q.query(`
+      DROP TABLE disposal_records;
+      DROP TABLE legal_holds;
+      DROP FUNCTION disposal_records_append_only();
+      DROP FUNCTION legal_holds_release_only();
+    `);
   }
 }
