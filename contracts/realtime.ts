@@ -14,6 +14,11 @@ export interface ServerEventPayloads {
   /** A message was deleted by its sender: its place in the sequence stays, its content is gone. */
   'message.deleted': { channelId: string; seq: number };
   'message.expired': { channelId: string; seqs: number[] };
+  /**
+   * The server destroyed its copies of these epochs' keys: every message under them has expired and no
+   * live or held record needs them. Clients drop the keys they hold too.
+   */
+  'keys.spent': { channelId: string; epochs: number[] };
   'channel.rotation_required': { channelId: string; reason: string };
   /**
    * The person's own read position in a channel moved (from this tab, another, or another device): sent

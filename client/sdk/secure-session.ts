@@ -566,6 +566,15 @@ export class SecureSession {
     return this.cache.cached(channelId);
   }
 
+  /**
+   * The key periods (epochs) of a channel whose key this device holds now. A key is dropped and wiped when
+   * the server reports it spent (`keys.spent`: everything under it expired, no record needs it), unless this
+   * device still holds an unexpired message under it or sends on it.
+   */
+  keysHeld(channelId: string): number[] {
+    return this.keys.heldEpochs(channelId);
+  }
+
   /** Drops expired messages from the local cache (also done on every `message.expired` event); returns how many. */
   purgeExpired(): number {
     return this.cache.purgeExpired();

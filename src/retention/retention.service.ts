@@ -165,8 +165,18 @@ export class RetentionService implements OnModuleInit {
     });
   }
 
-  /** Epochs older than the current one whose every message is gone: their keys protect nothing now. */
-  private destroySpentEpochs(): Promise<number> {
-    return this.spentKeys.deleteSpentEnvelopes(this.db.manager);
+  /**
+   * Epochs older than the current one whose every message is gone and that no live or held record needs:
+   * their keys protect nothing now. The server's copies go, and each channel's members hear which
+   * (`keys.spent`), so their clients drop the keys they hold too. Returns how many copies were destroyed.
+   */
+  private async destroySpentEpochs(): Promise<number> {
+    const spent = await this.spentKeys.deleteSpentEnvelopes(this.db.manager);
+    let envelopes = 0;
+    for (const [channelId, { epochs, copies }] of spent) {
+      envelopes += copies;
+      this.notifier.toChannel(channelId, 'keys.spent', { channelId, epochs });
+    }
+    return envelopes;
   }
 }

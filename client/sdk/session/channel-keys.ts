@@ -11,6 +11,7 @@ import {
   signDetached,
   verifyDetached,
 } from '../crypto/channel-crypto.js';
+import { wipe } from '../crypto/sodium.js';
 import type { StoredDevice } from '../store/key-store.js';
 import { Backoff, DEFAULT_RETRY, isTransient, retrying, type RetryPolicy } from '../transport/retry.js';
 import type { ChannelKind, EpochKeyView, MemberDeviceView, MemberRole } from '../types.js';
@@ -402,6 +403,44 @@ export class ChannelKeys {
   /** The send epoch is no longer known to be current (a stale refusal, a `channel.rotation_required` event). */
   forgetSendEpoch(channelId: string): void {
     this.epochs.delete(channelId);
+  }
+
+  /** The epochs of a channel whose key this device holds now, oldest first. */
+  heldEpochs(channelId: string): number[] {
+    const prefix = `${channelId}:`;
+    return [...this.keys.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => Number(k.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * The server says these epochs are spent: everything under them has expired and no record needs them,
+   * and it destroyed its copies. This device wipes and drops its own, except a key it still has a use for
+   * by its own account: the epoch it sends on, or one with a message it holds that has not expired by this
+   * device's clock (`stillNeeded`). A key kept against the server's word is reported as a warning. Returns
+   * the epochs dropped.
+   */
+  async dropSpent(channelId: string, epochs: number[], stillNeeded: (epoch: number) => boolean): Promise<number[]> {
+    const dropped: number[] = [];
+    for (const epoch of epochs) {
+      const k = `${channelId}:${epoch}`;
+      const key = this.keys.get(k);
+      if (!key) continue;
+      if (this.epochs.get(channelId) === epoch || stillNeeded(epoch)) {
+        this.warnOnce(
+          `spent:${k}`,
+          `The server says the key to older messages of conversation ${channelId.slice(0, 8)} (key period ${epoch}) ` +
+            'is no longer needed, but this device still uses it, so it keeps it.',
+        );
+        continue;
+      }
+      this.keys.delete(k);
+      this.announcements.delete(k);
+      await wipe(key);
+      dropped.push(epoch);
+    }
+    return dropped;
   }
 
   /**

@@ -68,6 +68,15 @@ export class MessageCache {
     return [...(this.byChannel.get(channelId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Whether this device holds a message of the channel under that epoch that has not expired by its clock. */
+  holdsLive(channelId: string, epoch: number): boolean {
+    const now = this.now().getTime();
+    for (const m of this.byChannel.get(channelId)?.values() ?? []) {
+      if (m.epoch === epoch && Date.parse(m.expiresAt) > now) return true;
+    }
+    return false;
+  }
+
   /** Drops expired messages; returns how many. */
   purgeExpired(): number {
     const now = this.now().getTime();

@@ -470,6 +470,10 @@ export class MessageStream {
     // Its sender took it back: its words leave this device too, and edits of it no longer show.
     rt.on('message.deleted', ({ channelId, seq }) => this.cache.forget(channelId, [seq]));
     rt.on('channel.rotation_required', ({ channelId }) => this.keys.forgetSendEpoch(channelId));
+    // Everything under these keys has expired and the server destroyed its copies: this device's go too.
+    rt.on('keys.spent', ({ channelId, epochs }) => {
+      void this.keys.dropSpent(channelId, epochs, (epoch) => this.cache.holdsLive(channelId, epoch));
+    });
     try {
       await rt.connect();
     } catch (err) {
