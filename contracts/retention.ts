@@ -19,16 +19,22 @@ const reason = z
   .min(1, 'say why (it is kept with the hold)')
   .max(1000, 'must be at most 1000 characters');
 
+/**
+ * The hold's id, made by the client so that a retry after a lost answer is recognised: the same hold placed
+ * again under its id answers with the one stored, and places no second hold.
+ */
+const holdId = z.uuid().optional();
 export const placeHoldRequest = z.discriminatedUnion('scope', [
-  z.strictObject({ scope: z.literal('channel'), channelId: z.uuid(), reason }),
+  z.strictObject({ id: holdId, scope: z.literal('channel'), channelId: z.uuid(), reason }),
   /** The family by its id or its reference (EH-2026-0001). */
   z.strictObject({
+    id: holdId,
     scope: z.literal('family'),
     family: z.string().trim().min(1).max(64),
     reason,
   }),
-  z.strictObject({ scope: z.literal('agency'), agencyId: z.uuid(), reason }),
-  z.strictObject({ scope: z.literal('class'), recordClass: z.enum(RECORD_CLASSES), reason }),
+  z.strictObject({ id: holdId, scope: z.literal('agency'), agencyId: z.uuid(), reason }),
+  z.strictObject({ id: holdId, scope: z.literal('class'), recordClass: z.enum(RECORD_CLASSES), reason }),
 ]);
 export type PlaceHoldRequest = z.infer<typeof placeHoldRequest>;
 

@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { DisposalView, HoldView, SecureSession } from '../client/sdk/index.js';
+import { StrongroomClient, type DisposalView, type HoldView, type SecureSession } from '../client/sdk/index.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { cli, json } from './support/cli.js';
+import { FlakyProxy } from './support/flaky-proxy.js';
 import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -300,5 +301,38 @@ describe('legal holds and disposal records', () => {
       'retention.hold_released',
     ]);
     expect(JSON.stringify(rows)).not.toContain(reason);
+  });
+  it('a hold placed again after its answer was lost is the same hold, never a second one', async () => {
+    const proxy = await FlakyProxy.start(t.baseUrl);
+    try {
+      // The server stores the first attempt and the answer never arrives: the SDK asks again, same id.
+      let lost = 0;
+      proxy.rule = (r) => (r.method === 'POST' && r.path === '/api/holds' && lost++ === 0 ? 'lose-reply' : 'pass');
+      const before = await holdCount();
+      const viaProxy = new StrongroomClient(proxy.url, admin.client.token);
+      const hold = await viaProxy.placeHold({ scope: 'channel', channelId: chB, reason: 'Complaint review' });
+      expect(proxy.seen.filter((r) => r.path === '/api/holds').map((r) => r.action)).toEqual(['lose-reply', 'pass']);
+      expect(await holdCount()).toBe(before + 1);
+      const placed = await t.sql(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'retention.hold_placed' AND target_id = $1`,
+        [hold.id],
+      );
+      expect(placed.rows[0]).toEqual({ n: 1 });
+
+      // The same id with a different hold is refused and changes nothing.
+      await refused(
+        admin.client.placeHold({ id: hold.id, scope: 'channel', channelId: chA, reason: 'Something else' }),
+        409,
+        'record_exists',
+      );
+      expect(await holdCount()).toBe(before + 1);
+      expect((await admin.client.holds()).find((h) => h.id === hold.id)).toMatchObject({
+        scopeId: chB,
+        reason: 'Complaint review',
+      });
+      await admin.client.releaseHold(hold.id, { reason: 'Review finished' });
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { AUDIT_GENESIS_HASH, checkChain, type ChainBreakReason, type ChainLink }
 import { checkLogAgainstHead, type HeadCheckReport } from './crypto/audit-heads.js';
 import { generateDeviceKeys, signDeviceProof, type DeviceKeys } from './crypto/device-keys.js';
 import { HttpTransport, StrongroomApiError } from './transport/http.js';
+import { Backoff, DEFAULT_RETRY, retrying } from './transport/retry.js';
 import type {
   DecideReferralInput,
   ListReferralsQuery,
@@ -441,7 +442,14 @@ export class StrongroomClient {
 
   // ── legal holds and disposal records ──
   /** Places a legal hold (ISA administrators): every expiry it covers waits until it is released. */
-  placeHold = (input: PlaceHoldRequest) => this.http.request<HoldView>('POST', '/holds', input);
+  /**
+   * Places a legal hold under an id made here, asking again through network failures and 5xx answers with
+   * the same id: a retry whose first answer was lost gets the hold stored then, never a second one.
+   */
+  placeHold = (input: PlaceHoldRequest) => {
+    const body = withId(input);
+    return retrying(() => this.http.request<HoldView>('POST', '/holds', body), new Backoff(DEFAULT_RETRY));
+  };
   releaseHold = (id: string, input: ReleaseHoldRequest) =>
     this.http.request<HoldView>('POST', `/holds/${encodeURIComponent(id)}/release`, input);
   /** Holds in force, newest first; `{ active: 'false' }` for released ones too. */

@@ -35,9 +35,11 @@ const HOLD_COLUMNS =
 /** The legal_holds table. */
 @Injectable()
 export class HoldsRepository {
+  /** Stores a hold; null when its id is taken (by a retry of the same hold, or not). */
   async insert(
     m: EntityManager,
     h: {
+      id: string;
       scope: HoldScope;
       scopeId: string | null;
       recordClass: RecordClass | null;
@@ -45,14 +47,14 @@ export class HoldsRepository {
       placedBy: string;
       at: Date;
     },
-  ): Promise<HoldView> {
+  ): Promise<HoldView | null> {
     const [row] = await returningRows<HoldRow>(
       m,
-      `INSERT INTO legal_holds (scope, scope_id, record_class, reason, placed_by, placed_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${HOLD_COLUMNS}`,
-      [h.scope, h.scopeId, h.recordClass, h.reason, h.placedBy, h.at],
+      `INSERT INTO legal_holds (id, scope, scope_id, record_class, reason, placed_by, placed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING ${HOLD_COLUMNS}`,
+      [h.id, h.scope, h.scopeId, h.recordClass, h.reason, h.placedBy, h.at],
     );
-    return toHold(row);
+    return row ? toHold(row) : null;
   }
 
   /** Releases a hold in force; null when there is none by that id, or it was released already. */

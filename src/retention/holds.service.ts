@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -47,14 +48,28 @@ export class HoldsService {
         if (!(await this.scopes.agencyExists(m, req.agencyId))) throw notFound('The agency');
         scopeId = req.agencyId;
       }
-      const hold = await this.holds.insert(m, {
+      const asked = {
+        id: req.id ?? randomUUID(),
         scope: req.scope,
         scopeId,
         recordClass: req.scope === 'class' ? req.recordClass : null,
         reason: req.reason,
         placedBy: auth.user.id,
-        at: this.clock.now(),
-      });
+      };
+      const hold = await this.holds.insert(m, { ...asked, at: this.clock.now() });
+      if (!hold) {
+        // The id is taken: a retry of this very hold (its answer was lost) gets the stored one; else refused.
+        const stored = await this.holds.get(m, asked.id);
+        const same =
+          stored &&
+          stored.scope === asked.scope &&
+          stored.scopeId === asked.scopeId &&
+          stored.recordClass === asked.recordClass &&
+          stored.reason === asked.reason &&
+          stored.placedBy === asked.placedBy;
+        if (same) return stored;
+        throw conflict('record_exists', 'A different hold already has this id: nothing changed. Make a new id.');
+      }
       await this.audit.record(m, {
         actor: { userId: auth.user.id, agencyId: auth.user.agencyId },
         action: 'retention.hold_placed',
