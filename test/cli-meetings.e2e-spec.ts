@@ -97,7 +97,7 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     const short = meetingId.slice(0, 8);
     expect(scheduled.status).toBe('scheduled');
     expect((await ok(officer, ['meetings', 'list'])).out).toMatch(
-      new RegExp(`${short}\\s+family\\s+\\S+\\s+scheduled\\s+family ${family.ref}\\s+lead person \\(Council\\)`),
+      new RegExp(`${short}\\s+family\\s+\\S+ \\S+\\s+scheduled\\s+family ${family.ref}\\s+lead person \\(Council\\)`),
     );
     const shown = await ok(officer, ['meetings', 'show', short]);
     expect(shown.out).toContain('Family Hub, room 2');
@@ -566,12 +566,15 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
       ]),
     );
     const list = await ok(officer, ['meetings', 'list']);
-    expect(list.out).toMatch(/ID\s+KIND\s+WHEN\s+STATUS\s+FAMILY OR CHANNEL\s+CHAIR/);
+    expect(list.out).toMatch(/ID\s+KIND\s+WHEN \(LOCAL TIME\)\s+STATUS\s+FAMILY OR CHANNEL\s+CHAIR/);
+    // In local time, as --at took it (the JSON keeps the server's UTC timestamp).
     expect(list.out).toMatch(
-      new RegExp(`${m.id.slice(0, 8)}\\s+locality\\s+\\S+\\s+scheduled\\s+North locality\\s+lead person`),
+      new RegExp(
+        `${m.id.slice(0, 8)}\\s+locality\\s+\\d{4}-\\d{2}-\\d{2} 14:00\\s+scheduled\\s+North locality\\s+lead person`,
+      ),
     );
     expect(list.out).toMatch(
-      new RegExp(`${meetingId.slice(0, 8)}\\s+family\\s+\\S+\\s+closed\\s+family ${family.ref}\\s`),
+      new RegExp(`${meetingId.slice(0, 8)}\\s+family\\s+\\S+ \\S+\\s+closed\\s+family ${family.ref}\\s`),
     );
     const rows = json<{ id: string; familyRef: string | null; channel: string }[]>(
       await ok(officer, ['--json', 'meetings', 'list', '--channel', locality.id]),

@@ -2,6 +2,7 @@ import type { MeetingSummary, SecureSession } from '../../../sdk/node.js';
 import type { CliContext } from '../../context.js';
 import { table } from '../../output.js';
 import { channelName, familiesIfAllowed, Names, resolveChannel } from '../../secure.js';
+import { localTime } from './when.js';
 
 export interface ListMeetingsOpts {
   channel?: string;
@@ -12,7 +13,8 @@ type ListedMeeting = MeetingSummary & { familyRef: string | null; channel: strin
 
 /**
  * `meetings list`: the meetings you are invited to, or every meeting of one channel, each with the family
- * it is for or the channel it is in.
+ * it is for or the channel it is in. Times are shown in local time, as `--at` takes them (`--json` keeps the
+ * server's UTC timestamps).
  */
 export async function listMeetings(ctx: CliContext, s: SecureSession, o: ListMeetingsOpts): Promise<void> {
   const rows = o.channel
@@ -23,11 +25,17 @@ export async function listMeetings(ctx: CliContext, s: SecureSession, o: ListMee
   const shown = await whatFor(s, rows);
   ctx.print(shown, () =>
     table(
-      shown.map((r) => ({ ...r, short: r.id.slice(0, 8), chair: names.of(r.chairId), for: forLabel(r) })),
+      shown.map((r) => ({
+        ...r,
+        short: r.id.slice(0, 8),
+        when: localTime(new Date(r.scheduledAt)),
+        chair: names.of(r.chairId),
+        for: forLabel(r),
+      })),
       [
         ['short', 'ID'],
         ['kind', 'KIND'],
-        ['scheduledAt', 'WHEN'],
+        ['when', 'WHEN (LOCAL TIME)'],
         ['status', 'STATUS'],
         ['for', 'FAMILY OR CHANNEL'],
         ['chair', 'CHAIR'],
