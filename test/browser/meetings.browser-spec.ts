@@ -123,7 +123,16 @@ describeBrowser('meetings and actions in the web client', () => {
     // The only conversation the chair chairs is chosen for them; its members load.
     await page.getByRole('checkbox', { name: /alys person/ }).waitFor();
     await expect(page.getByRole('checkbox', { name: /alys person/ }).isChecked()).resolves.toBe(true);
+    // A time in the past is taken for a slip unless the chair says the meeting already happened.
+    await page.getByLabel('Date and time').fill('2020-06-03T10:00');
+    await page.getByRole('button', { name: 'Schedule meeting' }).click();
+    await text(page, 'That time is in the past');
+    await expect(page.getByLabel('Date and time').getAttribute('aria-invalid')).resolves.toBe('true');
     await page.getByLabel('Date and time').fill('2030-06-03T10:00');
+    await page.getByLabel('It already happened: I am recording it afterwards').check();
+    await page.getByRole('button', { name: 'Schedule meeting' }).click();
+    await text(page, 'is still to come: untick');
+    await page.getByLabel('It already happened: I am recording it afterwards').uncheck();
     await page.getByLabel('Place or video link (optional)').fill('Room 2, Town Hall');
     await page.getByLabel('Agenda item 1').fill('Introductions');
     await page.getByRole('button', { name: 'Add another item' }).click();

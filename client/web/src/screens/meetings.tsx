@@ -17,6 +17,9 @@ import { Checkboxes, Radios, Select } from '../ui/choice.js';
 import { Status } from '../ui/status.js';
 import { Button, ErrorSummary, Field, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 
+/** How long ago a start time may be and still count as now: a meeting scheduled as it begins. */
+const PAST_GRACE_MS = 60_000;
+
 /** A meeting in the list, with the name of the conversation it belongs to. */
 interface Row extends MeetingSummary {
   where: string;
@@ -122,6 +125,7 @@ export function ScheduleMeeting() {
   const [kind, setKind] = useState<MeetingKind | null>(null);
   const [when, setWhen] = useState('');
   const [whenError, setWhenError] = useState<string | null>(null);
+  const [happened, setHappened] = useState(false);
   const [place, setPlace] = useState('');
   const [agenda, setAgenda] = useState<{ key: number; title: string }[]>([{ key: 1, title: '' }]);
   const [minuteTaker, setMinuteTaker] = useState('');
@@ -161,7 +165,16 @@ export function ScheduleMeeting() {
       setWhenError('Enter the date and time of the meeting.');
       throw new Error('Enter the date and time of the meeting.');
     }
-    setWhenError(null);
+    // A time in the past is most often a slip (the wrong year or month): it needs "It already happened".
+    const inPast = Date.parse(scheduledAt) < Date.now() - PAST_GRACE_MS;
+    const slip =
+      inPast && !happened
+        ? `That time is in the past (${formatDateTime(scheduledAt)}). Check the date, or tick “It already happened” to record a meeting afterwards.`
+        : !inPast && happened
+          ? `${formatDateTime(scheduledAt)} is still to come: untick “It already happened”.`
+          : null;
+    setWhenError(slip);
+    if (slip) throw new Error(slip);
     if (!channel || !kind) throw new Error('Choose the conversation the meeting belongs to.');
     const items = agenda
       .map((a) => a.title.trim())
@@ -252,6 +265,12 @@ export function ScheduleMeeting() {
                 value={when}
                 error={whenError}
                 onInput={setWhen}
+              />
+              <Checkboxes
+                legend="Recording a past meeting?"
+                values={happened ? ['past'] : []}
+                options={[{ value: 'past', label: 'It already happened: I am recording it afterwards' }]}
+                onChange={(v) => setHappened(v.includes('past'))}
               />
               <Field
                 label="Place or video link (optional)"
