@@ -36,7 +36,9 @@ export interface AuditExportNames {
 }
 
 /** Names for ids from the people and agencies this reader may list (none, if they may list none). */
-export async function auditExportNames(client: Pick<StrongroomClient, 'users' | 'agencies'>): Promise<AuditExportNames> {
+export async function auditExportNames(
+  client: Pick<StrongroomClient, 'users' | 'agencies'>,
+): Promise<AuditExportNames> {
   const [users, agencies] = await Promise.all([client.users().catch(() => []), client.agencies().catch(() => [])]);
   return {
     who: new Map(users.map((u) => [u.id, { email: u.email, name: u.displayName }])),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dayStart, disposalRuleText, holdScopeText, localTimeToIso } from './governance-words.js';
+import { dayStart, disposalRuleText, holdScopeText, localTimeToIso, midSentence } from './governance-words.js';
 
 describe('governance words', () => {
   it('names what a hold covers, the agency by name when known', () => {
@@ -8,8 +8,11 @@ describe('governance words', () => {
     expect(holdScopeText({ scope: 'agency', scopeId: id, recordClass: null }, 'Northshire Police')).toBe(
       'Everything written by Northshire Police',
     );
-    expect(holdScopeText({ scope: 'agency', scopeId: id, recordClass: null })).toBe('Everything written by agency 3f2a9c1e');
+    expect(holdScopeText({ scope: 'agency', scopeId: id, recordClass: null })).toBe(
+      'Everything written by agency 3f2a9c1e',
+    );
     expect(holdScopeText({ scope: 'channel', scopeId: id, recordClass: null })).toBe('Conversation 3f2a9c1e');
+    expect(midSentence('Everything written by Northshire Police')).toBe('everything written by Northshire Police');
     expect(holdScopeText({ scope: 'family', scopeId: id, recordClass: null })).toMatch(/family 3f2a9c1e/);
   });
 

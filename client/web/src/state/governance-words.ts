@@ -23,6 +23,9 @@ export const OUTCOME_LABELS: Record<AuditOutcome, string> = {
 /** The first characters of an id: enough to tell records apart on a screen. */
 export const shortId = (id: string) => id.slice(0, 8);
 
+/** A phrase for the middle of a sentence: its first letter small, names inside it untouched. */
+export const midSentence = (phrase: string) => phrase.charAt(0).toLowerCase() + phrase.slice(1);
+
 /** What a hold covers, in a phrase: the agency by name where it is known. */
 export function holdScopeText(h: Pick<HoldView, 'scope' | 'scopeId' | 'recordClass'>, agencyName?: string): string {
   const id = h.scopeId ? shortId(h.scopeId) : '';
