@@ -47,8 +47,6 @@ export function AdminHolds() {
         need them. Nothing a hold covers expires until it is released; the members of a conversation it covers see that
         it is held, never why.
       </p>
-      <Status>{status}</Status>
-      {isa && <PlaceHold agencies={names?.agency} onPlaced={done} />}
       <section aria-labelledby="holds-in-force">
         <h2 id="holds-in-force">Holds in force</h2>
         <ErrorSummary error={holds.error} />
@@ -60,6 +58,9 @@ export function AdminHolds() {
           <HoldsTable caption="Holds in force, newest first" holds={inForce} names={names!} onReleased={done} />
         )}
       </section>
+      {/* Between the list and the form: in view after a release above or a hold placed below. */}
+      <Status>{status}</Status>
+      {isa && <PlaceHold agencies={names?.agency} onPlaced={done} />}
       {holds.data && released.length > 0 && (
         <section aria-labelledby="holds-released">
           <h2 id="holds-released">Released holds</h2>
