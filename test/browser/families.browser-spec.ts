@@ -238,12 +238,7 @@ describeBrowser('families and administration in the browser', () => {
     await signIn(page, server.url('/'), isa);
     await setUpFirstBrowser(page);
     await nav(page, 'Administration').click();
-    for (const part of [
-      'Agencies and the agreement',
-      'People and invitations',
-      'The audit log',
-      'Sign-in delays',
-    ]) {
+    for (const part of ['Agencies and the agreement', 'People and invitations', 'The audit log', 'Sign-in delays']) {
       await page.getByRole('link', { name: part }).waitFor();
     }
 

@@ -75,7 +75,7 @@ describeBrowser('legal holds, disposal records and audit events, in the browser'
       p.waitForEvent('download'),
       p.getByRole('button', { name: button }).click(),
     ]);
-    return { name: download.suggestedFilename(), text: await readFile((await download.path()), 'utf8') };
+    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
   };
 
   it('an ISA administrator places holds on a family and on an agency through the page; the API has them', async () => {
@@ -260,7 +260,7 @@ describeBrowser('legal holds, disposal records and audit events, in the browser'
     await status(p, /^Showing [\d,]+ events?, newest first/);
     expect(await p.getByRole('button', { name: 'Check the audit log' }).count()).toBe(0);
     expect(await p.getByRole('heading', { name: 'Signed points in the log' }).count()).toBe(0);
-    expect(await p.getByLabel('Their agency').count()).toBe(0);
+    expect(await p.getByLabel('Agency', { exact: true }).count()).toBe(0);
     // Only their agency's part: what the ISA administrator (of their council) did shows, what the police
     // officer did (the ISA administrator sees it) does not.
     const events = p.getByRole('region', { name: 'Events' });

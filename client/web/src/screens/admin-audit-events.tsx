@@ -166,7 +166,8 @@ export function AuditEvents() {
           />
           {!ownAgencyOnly && (
             <Select
-              label="Their agency"
+              label="Agency"
+              hint="Of the person who acted."
               value={form.agencyId}
               options={[{ value: '', label: 'Any' }, ...agencies.map(([value, label]) => ({ value, label }))]}
               onChange={set('agencyId')}
