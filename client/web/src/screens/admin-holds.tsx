@@ -80,6 +80,8 @@ function HoldsTable(props: {
   const isa = app.user.role === 'isa_admin';
   const person = (id: string | null) => (id ? (props.names.who.get(id)?.name ?? `someone (${shortId(id)})`) : '');
   const releasing = isa && props.onReleased;
+  // Readers of holds in force need no "Released" column: it would say "In force" on every row.
+  const releasedColumn = !releasing && props.holds.some((h) => h.releasedAt);
   return (
     <table class="table">
       <caption class="visually-hidden">{props.caption}</caption>
@@ -93,7 +95,7 @@ function HoldsTable(props: {
               <span class="visually-hidden">Release</span>
             </th>
           ) : (
-            <th scope="col">Released</th>
+            releasedColumn && <th scope="col">Released</th>
           )}
         </tr>
       </thead>
@@ -116,18 +118,20 @@ function HoldsTable(props: {
                   <ReleaseHold hold={h} what={what} onReleased={props.onReleased!} />
                 </td>
               ) : (
-                <Td label="Released">
-                  {h.releasedAt ? (
-                    <>
-                      {formatDateTime(h.releasedAt)}
-                      <span class="covers">
-                        by {person(h.releasedBy)}: {h.releaseReason}
-                      </span>
-                    </>
-                  ) : (
-                    'In force'
-                  )}
-                </Td>
+                releasedColumn && (
+                  <Td label="Released">
+                    {h.releasedAt ? (
+                      <>
+                        {formatDateTime(h.releasedAt)}
+                        <span class="covers">
+                          by {person(h.releasedBy)}: {h.releaseReason}
+                        </span>
+                      </>
+                    ) : (
+                      'In force'
+                    )}
+                  </Td>
+                )
               )}
             </tr>
           );
