@@ -145,6 +145,15 @@ export {
 } from './export/record-export.js';
 export { exportFromHtml, renderExportHtml, verifyExportText } from './export/html.js';
 export { anchorsFromJson, anchorsFromTrustStore, isPublicKeyText, mergeAnchors } from './export/anchors.js';
+export { csvCell, csvRow } from './export/csv.js';
+export {
+  AUDIT_EVENT_CSV_HEADER,
+  auditEventCsvRow,
+  auditEventsJson,
+  auditExportNames,
+  disposalsExport,
+  type AuditExportNames,
+} from './export/governance-exports.js';
 export {
   decideReferral,
   rateReferral,

@@ -36,7 +36,7 @@ describeBrowser('signed points in the audit log, in the browser', () => {
     await signIn(page, server.url('/'), isa);
     await setUpFirstBrowser(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-    await page.getByRole('link', { name: 'Check the audit log' }).click();
+    await page.getByRole('link', { name: 'The audit log' }).click();
     await page.getByRole('heading', { level: 2, name: 'Signed points in the log' }).waitFor();
     await page.getByText('Signing key (Ed25519):').waitFor();
 
@@ -141,7 +141,7 @@ describeBrowser('signed points in the audit log, in the browser', () => {
     }
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Administration' }).click();
-    await page.getByRole('link', { name: 'Check the audit log' }).click();
+    await page.getByRole('link', { name: 'The audit log' }).click();
     const forged = page.getByRole('row').filter({ hasText: String(head.seq + 1) });
     await forged.getByText('Its signature does not check: not saved.').waitFor();
     expect(await forged.getByRole('link', { name: /^Save/ }).count()).toBe(0);

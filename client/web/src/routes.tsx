@@ -9,6 +9,8 @@ import { Meetings, ScheduleMeeting } from './screens/meetings.js';
 import { Admin } from './screens/admin.js';
 import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
+import { AdminDisposals } from './screens/admin-disposals.js';
+import { AdminHolds } from './screens/admin-holds.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
@@ -54,6 +56,9 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/users', AdminUsers],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
+  // Legal holds and disposal records (issue 16).
+  ['/admin/holds', AdminHolds],
+  ['/admin/disposals', AdminDisposals],
 ];
 
 export function NotFound() {

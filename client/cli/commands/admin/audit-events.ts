@@ -2,6 +2,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AUDIT_OUTCOMES } from '../../../../contracts/audit.js';
 import {
+  AUDIT_EVENT_CSV_HEADER,
+  auditEventCsvRow,
+  auditEventsJson,
+  auditExportNames,
   StrongroomApiError,
   type AuditEventFilters,
   type AuditEventView,
@@ -10,7 +14,6 @@ import {
 import { resolveAgency } from '../../agencies.js';
 import type { Action } from '../../cli.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { csvRow } from '../../csv.js';
 import { isId } from '../../names.js';
 import { writeNewFile } from '../../new-file.js';
 import { table } from '../../output.js';
@@ -35,27 +38,6 @@ export interface AuditEventsOpts {
   out?: string;
   force?: boolean;
 }
-
-/**
- * The columns of a CSV export: every field of an event as the server sent it, so the export can be
- * checked, then the actor's e-mail address, name and agency's name where this person may list them.
- */
-const CSV_FIELDS = [
-  'seq',
-  'occurredAt',
-  'actorUserId',
-  'actorAgencyId',
-  'action',
-  'targetType',
-  'targetId',
-  'outcome',
-  'requestId',
-  'sourceIp',
-  'details',
-  'prevHash',
-  'hash',
-] as const;
-const CSV_HEADER = [...CSV_FIELDS, 'actorEmail', 'actorName', 'actorAgencyName'];
 
 /**
  * A time as a person types it: a date (`2026-12-01`, the start of that day here, or with `endOfDay` the
@@ -130,20 +112,6 @@ async function filtersOf(client: StrongroomClient, o: AuditEventsOpts): Promise<
   };
 }
 
-interface Names {
-  who: Map<string, { email: string; name: string }>;
-  agency: Map<string, string>;
-}
-
-/** Names for ids, from what this person may list; anything else is shown by the start of its id. */
-async function namesFor(client: StrongroomClient): Promise<Names> {
-  const [users, agencies] = await Promise.all([client.users().catch(() => []), client.agencies().catch(() => [])]);
-  return {
-    who: new Map(users.map((u) => [u.id, { email: u.email, name: u.displayName }])),
-    agency: new Map(agencies.map((a) => [a.id, a.name])),
-  };
-}
-
 const short = (id: string) => id.slice(0, 8);
 const pad = (n: number) => String(n).padStart(2, '0');
 /** A time on this computer's clock, as a person reads it: 2026-12-01 09:30:05. */
@@ -166,17 +134,6 @@ async function newest(client: StrongroomClient, filters: AuditEventFilters, limi
   return out.reverse();
 }
 
-/** One event's CSV cells, in CSV_HEADER's order. */
-function csvCells(e: AuditEventView, names: Names): (string | number | null)[] {
-  const actor = e.actorUserId ? names.who.get(e.actorUserId) : undefined;
-  return [
-    ...CSV_FIELDS.map((c) => (c === 'details' ? JSON.stringify(e.details) : e[c])),
-    actor?.email ?? null,
-    actor?.name ?? null,
-    e.actorAgencyId ? (names.agency.get(e.actorAgencyId) ?? null) : null,
-  ];
-}
-
 /** Writes every matching event to `file` (0600, never over an existing file unless `force`), page by page. */
 async function exportTo(
   ctx: CliContext,
@@ -188,24 +145,17 @@ async function exportTo(
 ): Promise<number> {
   let total = 0;
   await writeNewFile(path.resolve(file), { force, flag: '--out', unwritableIsUsage: true }, async (handle) => {
-    const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-    const names = format === 'csv' ? await namesFor(client) : null;
-    if (names) await handle.write(csvRow(CSV_HEADER));
-    else {
-      await handle.write(
-        `{"kind":"strongroom-audit-events","exportedAt":${JSON.stringify(new Date().toISOString())},` +
-          `"filters":${JSON.stringify(given)},"events":[`,
-      );
-    }
+    const names = format === 'csv' ? await auditExportNames(client) : null;
+    await handle.write(names ? AUDIT_EVENT_CSV_HEADER : auditEventsJson.opening(filters, new Date().toISOString()));
     const pages = client.auditEventsAll(filters, (n) => ctx.progress(`\rExported ${n} events…`));
     for await (const page of pages) {
       const text = names
-        ? page.map((e) => csvRow(csvCells(e, names))).join('')
-        : page.map((e, i) => (total + i ? ',\n' : '\n') + JSON.stringify(e)).join('');
+        ? page.map((e) => auditEventCsvRow(e, names)).join('')
+        : page.map((e, i) => auditEventsJson.event(e, total + i)).join('');
       await handle.write(text);
       total += page.length;
     }
-    if (format === 'json') await handle.write(`\n],"count":${total}}\n`);
+    if (!names) await handle.write(auditEventsJson.closing(total));
   });
   ctx.progress(total ? '\n' : '');
   return total;
@@ -249,7 +199,7 @@ export async function auditEvents(ctx: CliContext, o: AuditEventsOpts): Promise<
     ctx.print(events, '');
     return;
   }
-  const names = await namesFor(client);
+  const names = await auditExportNames(client);
   const rows = events.map((e) => ({
     seq: e.seq,
     when: localTime(e.occurredAt),

@@ -10,7 +10,7 @@ import { resolveAgency } from '../../agencies.js';
 import type { Action } from '../../cli.js';
 import { confirm, withYes, type ConfirmOpts } from '../../confirm.js';
 import { CliUsageError, type CliContext } from '../../context.js';
-import { csvRow } from '../../csv.js';
+import { disposalsExport } from '../../../sdk/node.js';
 import { writeNewFile } from '../../new-file.js';
 import { choose } from '../../names.js';
 import { table } from '../../output.js';
@@ -192,27 +192,13 @@ async function listDisposals(ctx: CliContext, o: { since?: string; until?: strin
   );
 }
 
-const CSV_COLUMNS = [
-  'id',
-  'runAt',
-  'recordClass',
-  'rule',
-  'channelId',
-  'count',
-  'oldestCreatedAt',
-  'newestCreatedAt',
-] as const;
-
 async function exportDisposals(
   ctx: CliContext,
   o: { out: string; format: string; since?: string; until?: string; force?: boolean },
 ): Promise<void> {
   if (o.format !== 'csv' && o.format !== 'json') throw new CliUsageError('--format must be csv or json.');
   const records = await disposalRecords(ctx, o);
-  const text =
-    o.format === 'json'
-      ? JSON.stringify(records, null, 2) + '\n'
-      : [csvRow(CSV_COLUMNS), ...records.map((d) => csvRow(CSV_COLUMNS.map((c) => d[c])))].join('');
+  const text = disposalsExport(records, o.format);
   const file = path.resolve(o.out);
   await writeNewFile(file, { force: o.force === true, flag: '--out', unwritableIsUsage: true }, (h) =>
     h.write(text).then(() => undefined),

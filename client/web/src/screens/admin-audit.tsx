@@ -3,7 +3,8 @@ import type { AuditVerifyReport, ChainBreakReason } from '../../../sdk/browser.j
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, PageTitle, useAction } from '../ui/form.js';
 import { Status } from '../ui/status.js';
-import { AdminPage } from './admin.js';
+import { AdminPage, mayUse } from './admin.js';
+import { AuditEvents } from './admin-audit-events.js';
 import { AuditHeads } from './admin-audit-heads.js';
 
 /** What a break in the chain means, in words. */
@@ -29,11 +30,30 @@ interface Result {
 }
 
 /**
+ * The audit log's page: the ISA team and auditors check the whole chain and its signed points, and
+ * everyone who may read events (an agency administrator, their agency's part) lists, filters and exports them.
+ */
+export function AdminAudit() {
+  return (
+    <AdminPage part="audit" title="The audit log">
+      <PageTitle>The audit log</PageTitle>
+      {mayUse('auditCheck') && (
+        <>
+          <CheckChain />
+          <AuditHeads />
+        </>
+      )}
+      <AuditEvents />
+    </AdminPage>
+  );
+}
+
+/**
  * Checks the audit log's hash chain twice: the server's own check, then this browser recomputes every
  * link from the events themselves, trusting nothing the server concludes. Both must say intact, and end
  * on the same last event, for the log to be trusted.
  */
-export function AdminAudit() {
+function CheckChain() {
   const [progress, setProgress] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const check = useAction(async () => {
@@ -54,8 +74,8 @@ export function AdminAudit() {
   });
   const ok = result && result.server.ok && result.local.ok && result.agree;
   return (
-    <AdminPage part="audit" title="Check the audit log">
-      <PageTitle>Check the audit log</PageTitle>
+    <section aria-labelledby="check-chain-heading">
+      <h2 id="check-chain-heading">Check the audit log</h2>
       <p>
         Every security-relevant act is written to an audit log in which each event is linked to the one before by a
         fingerprint. The check recomputes every link, on the server and again on this computer, so a change, removal or
@@ -74,7 +94,7 @@ export function AdminAudit() {
       </Status>
       {result && (
         <section aria-labelledby="audit-result" class={ok ? 'result-ok' : 'warning-block'}>
-          <h2 id="audit-result">{ok ? 'Intact' : 'The log did not check out'}</h2>
+          <h3 id="audit-result">{ok ? 'Intact' : 'The log did not check out'}</h3>
           <dl class="summary">
             <div>
               <dt>The server’s check</dt>
@@ -102,7 +122,6 @@ export function AdminAudit() {
           )}
         </section>
       )}
-      <AuditHeads />
-    </AdminPage>
+    </section>
   );
 }

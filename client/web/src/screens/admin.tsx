@@ -12,8 +12,15 @@ import { PageTitle } from '../ui/form.js';
 export const ADMIN_PARTS = {
   agencies: ['isa_admin', 'agency_admin', 'auditor'],
   users: ['isa_admin', 'agency_admin'],
-  audit: ['isa_admin', 'auditor'],
+  // The audit log's events (src/audit/audit.controller.ts); checking the whole chain and signed points
+  // (auditCheck) are the ISA team's and auditors' only: an agency administrator reads their agency's part.
+  audit: ['isa_admin', 'auditor', 'agency_admin'],
+  auditCheck: ['isa_admin', 'auditor'],
   signInDelays: ['isa_admin'],
+  // Legal holds and disposal records (src/retention/holds.controller.ts): placing and releasing a hold is
+  // the ISA team's; the screen checks the role for those.
+  holds: ['isa_admin', 'auditor', 'agency_admin'],
+  disposals: ['isa_admin', 'auditor', 'agency_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -66,8 +73,25 @@ export function Admin() {
     {
       part: 'audit',
       href: '/admin/audit',
-      title: 'Check the audit log',
-      text: 'Check that no record of the audit log has been changed, removed or reordered.',
+      title: 'The audit log',
+      text: mayUse('auditCheck')
+        ? 'Who did what, and when: filter and export the events; check that none was changed, removed or reordered.'
+        : 'Who in your agency did what, and when, and what was done to it or its people: filter and export the events.',
+    },
+    {
+      part: 'holds',
+      href: '/admin/holds',
+      title: 'Legal holds',
+      text:
+        app.user.role === 'isa_admin'
+          ? 'Keep records past their retention period while a request, complaint or proceedings need them.'
+          : 'Which records are kept past their retention period, and why.',
+    },
+    {
+      part: 'disposals',
+      href: '/admin/disposals',
+      title: 'Disposal records',
+      text: 'What was removed at the end of its retention period: how many, of what kind, and when. Export them.',
     },
     {
       part: 'signInDelays',

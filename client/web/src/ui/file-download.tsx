@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { fileSizeInWords, safeFileName, type FileReference } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
 import { Button, ErrorSummary, useAction } from './form.js';
+import { saveToFile } from './save-file.js';
 
 /**
  * A button that fetches an encrypted file through the SDK, which decrypts and checks each piece as it
@@ -17,18 +18,7 @@ export function FileDownload({ file }: { file: FileReference }) {
     for await (const piece of app.secure.downloadFile(file, { onProgress: (p) => setDone(p.bytes) })) {
       parts.push(piece as Uint8Array<ArrayBuffer>);
     }
-    const url = URL.createObjectURL(new Blob(parts, { type: file.mediaType || 'application/octet-stream' }));
-    try {
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = safeFileName(file.name);
-      document.body.append(a);
-      a.click();
-      a.remove();
-    } finally {
-      // After the browser has taken the download.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    }
+    saveToFile(new Blob(parts, { type: file.mediaType || 'application/octet-stream' }), safeFileName(file.name));
   });
   const size = fileSizeInWords(file.size);
   return (
