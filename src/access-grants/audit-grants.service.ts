@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type {
-  ApproveGrantRequest,
-  GrantsQuery,
-  GrantView,
-  RequestGrantRequest,
-} from '../../contracts/audit-grants.js';
+import type { ApproveGrantRequest, GrantsQuery, GrantView, RequestGrantRequest } from '../../contracts/audit-grants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, notFound } from '../common/app-error.js';
