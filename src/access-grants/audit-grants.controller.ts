@@ -11,7 +11,7 @@ import {
   type GrantView,
   type RequestGrantRequest,
 } from '../../contracts/audit-grants.js';
-import { ApiDoc, ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiDoc, ApiZodBody, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Auth, type AuthContext, Roles } from '../identity/auth-context.js';
 import { AuditGrantsService } from './audit-grants.service.js';
 
@@ -50,7 +50,11 @@ export class AuditGrantsController {
   @HttpCode(200)
   @ApiDoc('Refuse an audit request', grantView)
   @Roles('isa_admin')
-  refuse(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<GrantView> {
+  refuse(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+  ): Promise<GrantView> {
     return this.grants.refuse(auth, id);
   }
 
@@ -58,7 +62,11 @@ export class AuditGrantsController {
   @HttpCode(200)
   @ApiDoc('End live audit access now: the auditor is removed and the channel gets a new key', grantView)
   @Roles('isa_admin')
-  end(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<GrantView> {
+  end(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+  ): Promise<GrantView> {
     return this.grants.end(auth, id);
   }
 
