@@ -14,6 +14,7 @@ export const ADMIN_PARTS = {
   users: ['isa_admin', 'agency_admin'],
   audit: ['isa_admin', 'auditor'],
   signInDelays: ['isa_admin'],
+  grants: ['isa_admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -68,6 +69,15 @@ export function Admin() {
       href: '/admin/audit',
       title: 'Check the audit log',
       text: 'Check that no record of the audit log has been changed, removed or reordered.',
+    },
+    {
+      part: 'grants',
+      href: '/admin/audit-grants',
+      title: 'Audit access',
+      text:
+        app.user.role === 'isa_admin'
+          ? 'Approve, refuse or end auditors’ time-limited, read-only access to a case.'
+          : 'Ask for time-limited, read-only access to a case, and see your access.',
     },
     {
       part: 'signInDelays',
