@@ -269,7 +269,7 @@ describe('audit grants: time-limited, read-only access for auditors', () => {
     try {
       const carol = await cliPerson(t, w, council, 'carol', homes);
       const made = await cliAs(t, carol, ['--json', 'channels', 'create', '--kind', 'locality_meeting']);
-      expect(made.code).toBe(0);
+      expect(made).toMatchObject({ code: 0, err: '' });
       const channelId = json<{ id: string }>(made).id;
       expect((await cliAs(t, carol, ['send', channelId, 'carol before the audit'])).code).toBe(0);
 

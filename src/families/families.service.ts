@@ -163,7 +163,8 @@ export class FamiliesService {
   async contributable(m: EntityManager, auth: AuthContext, familyId: string): Promise<FamilyRecord> {
     const family = await this.get(m, familyId);
     const member = await this.channels.membership(m, family.channel_id, auth.user.id);
-    if (member.role === 'observer') throw forbidden('observer_read_only', 'Observers can read but not add to the plan.');
+    if (member.role === 'observer')
+      throw forbidden('observer_read_only', 'Observers can read but not add to the plan.');
     return family;
   }
 
