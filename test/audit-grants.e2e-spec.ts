@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerEventPayloads } from '../contracts/realtime.js';
-import { RealtimeConnection, type GrantView, type SecureSession } from '../client/sdk/index.js';
+import { RealtimeConnection, submitReferral, type GrantView, type SecureSession } from '../client/sdk/index.js';
 import { MembershipEnds } from '../src/channels/membership-ends.js';
 import { cli, cliAs, cliPerson, json } from './support/cli.js';
 import { eventually } from './support/eventually.js';
@@ -262,6 +262,29 @@ describe('audit grants: time-limited, read-only access for auditors', () => {
     await refused(audrey.client.family(family.id), 403, 'membership_ended');
     expect(await memberRow(family.channelId, audrey.id)).toBeUndefined();
     await refused(admin.client.endGrant(familyGrant.id), 409, 'grant_not_live');
+  });
+
+  it('a referral is found by its reference; its own sharing rule still decides who joins its channel', async () => {
+    const hubAgency = await w.agency('Compass MASH', { mashHub: true });
+    await w.person(hubAgency, 'mash_worker', 'hub');
+    const teacher = await w.person(await w.agency('Oak Primary', { sector: 'education' }), 'practitioner', 'teacher');
+    const teacherS = await secureSession(teacher.client, 'teacher laptop', t);
+    sessions.push(teacherS);
+    const { receipt, channelId } = await submitReferral(teacherS, {
+      categories: ['neglect'],
+      urgency: 'urgent',
+      familyConsent: 'given',
+      subjects: [{ role: 'child', name: 'A Child', dateOfBirth: '2016-02-03' }],
+      content: { concern: 'Arrives hungry most mornings.' },
+    });
+    const request = await audrey.client.requestGrant({ kind: 'referral', referral: receipt.ref!, purpose });
+    expect(request).toMatchObject({ caseKind: 'referral', caseRef: receipt.ref, channelIds: [channelId] });
+    // The hub has not shared the referral with the auditor's agency: approval is refused, nothing changes,
+    // and the request waits (the hub may share it first, or the administrator refuses it).
+    await refused(admin.client.approveGrant(request.id, { endsAt: inFuture(5 * MINUTE) }), 403, 'no_consent_to_share');
+    expect(await memberRow(channelId, audrey.id)).toBeUndefined();
+    expect((await audrey.client.grants()).find((g) => g.id === request.id)?.status).toBe('requested');
+    await admin.client.refuseGrant(request.id);
   });
 
   it('the CLI: an auditor asks, an administrator approves after a question and ends it; the chair shares older messages', async () => {
