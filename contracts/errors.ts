@@ -145,6 +145,10 @@ export const ERROR_CODES = [
   'no_agency_admin',
   'request_channel',
   'metrics_token_required',
+  // time-limited audit access
+  'grant_decided',
+  'grant_not_live',
+  'own_grant',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

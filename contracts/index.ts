@@ -14,6 +14,7 @@ export * from './agencies.js';
 export * from './audit.js';
 export * from './audit-heads.js';
 export * from './retention.js';
+export * from './audit-grants.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './families.js';

@@ -25,7 +25,8 @@ export interface ServerEventPayloads {
    * to that person's sockets only. Positions only move forward; keep the highest `readSeq` heard.
    */
   'channel.read': ReadPositionView;
-  'member.added': { channelId: string; userId: string; role: string };
+  /** `endsAt`: an observer's (auditor's) end date, shown to every member. */
+  'member.added': { channelId: string; userId: string; role: string; endsAt?: string };
   'member.removed': { channelId: string; userId: string; reason: string };
   'minutes.updated': { channelId: string; meetingId: string };
   /** Also a reminder to the owner, once each: `due_soon` (within two days) and `overdue`. */

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessGrantsModule } from './access-grants/access-grants.module.js';
 import { ActionsModule } from './actions/actions.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
@@ -76,6 +77,7 @@ export class AppModule {
         AttachmentsModule,
         InformationRequestsModule,
         RetentionModule,
+        AccessGrantsModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

@@ -40,6 +40,9 @@ interface Ctx {
   attachmentId: string;
   /** A legal hold in force (on the class of files: nothing this sweep makes expires). */
   holdId: string;
+  /** An auditor, and an audit grant of theirs waiting for a decision (on the family's channel). */
+  auditor: Person;
+  grantId: string;
 }
 const ctx = {} as Ctx;
 
@@ -130,6 +133,7 @@ const PREFIXES = [
   'attachments',
   'holds',
   'disposals',
+  'audit-grants',
   'health',
   'ready',
 ];
@@ -507,6 +511,58 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/channels/:id/holds', auth: true, id: () => ctx.familyChannelId, as: () => ctx.victim },
+  {
+    method: 'POST',
+    path: '/api/audit-grants',
+    auth: true,
+    as: () => ctx.auditor,
+    body: {
+      valid: () => ({ kind: 'channel', channelId: ctx.familyChannelId, purpose: 'Bad-input sweep' }),
+      bad: {
+        kind: ['planet', 5, null, 'CHANNEL'],
+        channelId: ['not-a-uuid', 5, null, ''],
+        purpose: ['', '   ', 5, null, 'x'.repeat(1001)],
+      },
+      required: ['kind', 'purpose', 'channelId'],
+      text: ['purpose'],
+      refused: [{ field: 'channelId', value: UUID, status: 404, code: 'not_found' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/audit-grants/:id/approve',
+    auth: true,
+    id: () => ctx.grantId,
+    unknownIds: [UUID],
+    body: {
+      valid: () => ({ endsAt: new Date(Date.parse(ctx.now) + 86_400_000).toISOString() }),
+      bad: { endsAt: ['', 'tomorrow', 5, null, '2026-13-01T00:00:00Z'] },
+      required: ['endsAt'],
+      text: [],
+      refused: [
+        { field: 'endsAt', value: '2000-01-01T00:00:00Z', code: 'validation_failed', names: 'endsAt' },
+        { field: 'endsAt', value: '2999-01-01T00:00:00Z', code: 'validation_failed', names: 'endsAt' },
+      ],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/audit-grants/:id/refuse',
+    id: () => ctx.grantId,
+    unknownIds: [UUID],
+    auth: true,
+    emptyBody: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/audit-grants/:id/end',
+    id: () => ctx.grantId,
+    unknownIds: [UUID],
+    auth: true,
+    emptyBody: true,
+  },
+  { method: 'GET', path: '/api/audit-grants', auth: true, query: { status: ['', 'live', 'REQUESTED'] } },
+
   {
     method: 'POST',
     path: '/api/meetings',
@@ -1453,6 +1509,7 @@ const TABLES = [
   'channel_members',
   'channel_epochs',
   'key_envelopes',
+  'audit_grants',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -1513,6 +1570,7 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     // Someone to answer information requests to the signed agency. First: signing in with two factors
     // moves the test clock, which would make the sweep's first requests refresh the others' sessions.
     await w.person(ctx.signedAgency, 'agency_admin', 'signed-admin');
+    ctx.auditor = await w.person(ctx.council, 'auditor', 'auditor');
     ctx.admin = await w.person(ctx.council, 'isa_admin');
     ctx.victim = await w.person(ctx.council, 'practitioner', 'victim');
     // The MASH hub, with someone to receive referrals (an account: signing in would move the clock too).
@@ -1543,6 +1601,9 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.familyChannelId = family.channelId;
     ctx.holdId = (
       await ctx.admin.client.placeHold({ scope: 'class', recordClass: 'attachments', reason: 'Bad-input sweep' })
+    ).id;
+    ctx.grantId = (
+      await ctx.auditor.client.requestGrant({ kind: 'channel', channelId: family.channelId, purpose: 'Sweep' })
     ).id;
     const victimS = await secureSession(ctx.victim.client, 'victim laptop');
     await victimS.rotate(family.channelId);

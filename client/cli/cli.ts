@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { API_VERSION } from '../../contracts/api-version.js';
 import { registerActionCommands } from './commands/actions/index.js';
 import { registerAgentCommands } from './commands/agent.js';
+import { registerGrantCommands } from './commands/admin/grants.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
@@ -95,6 +96,7 @@ function buildProgram(io: CliIO): Command {
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   registerHoldCommands(program, action);
+  registerGrantCommands(program, action);
   return program;
 }
 

@@ -26,6 +26,10 @@ import type {
   ChannelHoldView,
   DisposalView,
   HoldView,
+  ApproveGrantRequest,
+  GrantView,
+  GrantsQuery,
+  RequestGrantRequest,
   PlaceHoldRequest,
   ReleaseHoldRequest,
   AddMemberRequest,
@@ -439,6 +443,18 @@ export class StrongroomClient {
   ): Promise<HeadCheckReport> {
     return checkLogAgainstHead(head, this.auditEventsAll(), opts);
   }
+
+  // ── time-limited audit access ──
+  /** An auditor asks for read-only access to a case, for themself (the purpose is kept with the grant). */
+  requestGrant = (input: RequestGrantRequest) => this.http.request<GrantView>('POST', '/audit-grants', input);
+  /** An ISA administrator approves until `endsAt`: the auditor joins the case's channel as an observer. */
+  approveGrant = (id: string, input: ApproveGrantRequest) =>
+    this.http.request<GrantView>('POST', `/audit-grants/${encodeURIComponent(id)}/approve`, input);
+  refuseGrant = (id: string) => this.http.request<GrantView>('POST', `/audit-grants/${encodeURIComponent(id)}/refuse`);
+  /** Ends live audit access now: the auditor is removed and the channel gets a new key. */
+  endGrant = (id: string) => this.http.request<GrantView>('POST', `/audit-grants/${encodeURIComponent(id)}/end`);
+  /** An auditor's own grants, or everyone's for an ISA administrator; newest first. */
+  grants = (q: GrantsQuery = {}) => this.http.request<GrantView[]>('GET', '/audit-grants', undefined, q);
 
   // ── legal holds and disposal records ──
   /** Places a legal hold (ISA administrators): every expiry it covers waits until it is released. */

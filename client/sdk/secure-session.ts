@@ -246,6 +246,17 @@ export class SecureSession {
   }
 
   /**
+   * The chair's or lead worker's part of an approved audit grant (ISA 6.1): gives the auditor's devices
+   * the keys to the older messages of each channel the grant opens, as an explicit, audited history
+   * share. Returns how many keys went, per channel. Only while the auditor is a member (the grant live).
+   */
+  async shareGrantHistory(grant: { auditorId: string; channelIds: string[] }): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const channelId of grant.channelIds) out[channelId] = await this.shareHistory(channelId, grant.auditorId);
+    return out;
+  }
+
+  /**
    * Gives a member's devices the keys the channel's case record needs (family details, minutes, actions,
    * the plan) and no older chat: audited as a record-key share. `addMember` does it for a newcomer.
    */

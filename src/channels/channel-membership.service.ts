@@ -286,7 +286,12 @@ export class ChannelMembershipService implements OnModuleInit {
     });
     this.events.afterCommit(m, () => {
       this.notifier.joinChannel(dto.userId, channelId);
-      this.notifier.toChannel(channelId, 'member.added', { channelId, userId: dto.userId, role: dto.role });
+      this.notifier.toChannel(channelId, 'member.added', {
+        channelId,
+        userId: dto.userId,
+        role: dto.role,
+        ...(dto.endsAt ? { endsAt: new Date(dto.endsAt).toISOString() } : {}),
+      });
       if (dto.endsAt) this.timeLimitedAdded?.();
     });
   }

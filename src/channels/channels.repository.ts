@@ -230,6 +230,17 @@ export class ChannelsRepository {
     return row?.next ?? null;
   }
 
+  /** Brings a time-limited membership's end forward to `at` (never later); false when there is none to end. */
+  async endMembershipAt(m: EntityManager, channelId: string, userId: string, at: Date): Promise<boolean> {
+    const rows = await returningRows(
+      m,
+      `UPDATE channel_members SET ends_at = $3
+        WHERE channel_id = $1 AND user_id = $2 AND ends_at IS NOT NULL AND ends_at > $3 RETURNING user_id`,
+      [channelId, userId, at],
+    );
+    return rows.length > 0;
+  }
+
   /** Ends every membership whose end date has come (recorded as former members); what ended (each row once). */
   deleteEndedMemberships(
     m: EntityManager,

@@ -12,6 +12,7 @@ import { ChannelsRepository } from './channels.repository.js';
 import type { ChannelMember } from './entities/channel-member.entity.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { SharingPolicy } from './sharing-policy.js';
+import { MembershipEnds } from './membership-ends.js';
 
 /**
  * What other modules ask of channels, in one place: membership checks, admission, rotation, the
@@ -27,6 +28,7 @@ export class ChannelsService {
     private readonly epochs: ChannelEpochsService,
     private readonly repo: ChannelsRepository,
     private readonly clock: Clock,
+    private readonly ends: MembershipEnds,
   ) {}
 
   // ── access ──
@@ -120,6 +122,20 @@ export class ChannelsService {
   /** Adds someone inside the caller's transaction, after the caller's own permission checks. */
   admitMember(m: EntityManager, auth: AuthContext, channel: Channel, dto: AddMemberInput): Promise<void> {
     return this.membershipChanges.admitMember(m, auth, channel, dto);
+  }
+
+  /**
+   * Brings a time-limited membership's end forward to now, inside the caller's transaction (an audit grant
+   * ended early): from then on the membership rule refuses it, and `endDueMemberships` after the commit
+   * removes it the same way the end date's own job does. False when there was no such membership.
+   */
+  endMembershipNow(m: EntityManager, channelId: string, userId: string): Promise<boolean> {
+    return this.repo.endMembershipAt(m, channelId, userId, this.clock.now());
+  }
+
+  /** Ends every time-limited membership that is due, now, on this instance (the job's own work). */
+  endDueMemberships(): Promise<void> {
+    return this.ends.run();
   }
 
   /** Removes a user from every channel, inside the caller's transaction (leaver, withdrawn agency). */

@@ -159,6 +159,15 @@ export class FamiliesService {
     return family;
   }
 
+  /** A family its channel's members may add to (progress on the plan): an observer (an auditor) only reads. */
+  async contributable(m: EntityManager, auth: AuthContext, familyId: string): Promise<FamilyRecord> {
+    const family = await this.get(m, familyId);
+    const member = await this.channels.membership(m, family.channel_id, auth.user.id);
+    if (member.role === 'observer')
+      throw forbidden('observer_read_only', 'Observers can read but not add to the plan.');
+    return family;
+  }
+
   /** The lead worker or a chair of the family's channel may change the family's record. */
   async writable(m: EntityManager, auth: AuthContext, familyId: string): Promise<FamilyRecord> {
     const family = await this.get(m, familyId, true);

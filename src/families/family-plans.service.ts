@@ -84,7 +84,7 @@ export class FamilyPlansService {
 
   async progress(auth: AuthContext, familyId: string, dto: PlanProgressInput): Promise<PlanProgressRecordedView> {
     const id = await this.db.transaction(async (m) => {
-      const family = await this.families.readable(m, auth, familyId);
+      const family = await this.families.contributable(m, auth, familyId);
       if (dto.kind === 'family' && family.lead_worker_id !== auth.user.id) {
         throw forbidden('lead_worker_only', 'The lead worker records the family’s own assessment of progress.');
       }

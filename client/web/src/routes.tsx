@@ -11,6 +11,7 @@ import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
 import { AdminDisposals } from './screens/admin-disposals.js';
 import { AdminHolds } from './screens/admin-holds.js';
+import { AdminAuditGrants } from './screens/admin-audit-grants.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
@@ -59,6 +60,7 @@ export const ROUTES: [string, Screen][] = [
   // Legal holds and disposal records (issue 16).
   ['/admin/holds', AdminHolds],
   ['/admin/disposals', AdminDisposals],
+  ['/admin/audit-grants', AdminAuditGrants],
 ];
 
 export function NotFound() {

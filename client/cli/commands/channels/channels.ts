@@ -96,6 +96,15 @@ function renderChannel(
   holds: ChannelHoldView[],
 ): string {
   const notes = members.flatMap((m) => m.trust.notes.map((n) => `${m.displayName} (${m.agencyName}): ${n}.\n`));
+  // An observer with an end date is there on time-limited audit access (ISA 6.1): everyone is told until when.
+  notes.push(
+    ...members
+      .filter((m) => m.role === 'observer' && m.endsAt)
+      .map(
+        (m) =>
+          `Auditor ${m.displayName} (${m.agencyName}) can read this channel, read-only, until ${m.endsAt!.slice(0, 16).replace('T', ' ')} UTC.\n`,
+      ),
+  );
   notes.push(
     ...holds.map((h) => `Kept past its retention: ${HOLD_WORDS[h.scope]} (since ${h.placedAt.slice(0, 10)}).\n`),
   );

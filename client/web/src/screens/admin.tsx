@@ -21,6 +21,7 @@ export const ADMIN_PARTS = {
   // the ISA team's; the screen checks the role for those.
   holds: ['isa_admin', 'auditor', 'agency_admin'],
   disposals: ['isa_admin', 'auditor', 'agency_admin'],
+  grants: ['isa_admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -92,6 +93,15 @@ export function Admin() {
       href: '/admin/disposals',
       title: 'Disposal records',
       text: 'What was removed at the end of its retention period: how many, of what kind, and when. Export them.',
+    },
+    {
+      part: 'grants',
+      href: '/admin/audit-grants',
+      title: 'Audit access',
+      text:
+        app.user.role === 'isa_admin'
+          ? 'Approve, refuse or end auditors’ time-limited, read-only access to a case.'
+          : 'Ask for time-limited, read-only access to a case, and see your access.',
     },
     {
       part: 'signInDelays',

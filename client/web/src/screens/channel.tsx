@@ -544,7 +544,8 @@ function Members(props: { channel: ChannelView; trust: Map<string, PersonTrust> 
           <li key={m.userId}>
             <strong>{m.displayName}</strong>, {m.agencyName}
             {m.role === 'chair' && ' (chair)'}
-            {m.role === 'observer' && (m.endsAt ? ` (observer until ${formatDate(m.endsAt)})` : ' (observer)')}
+            {m.role === 'observer' &&
+              (m.endsAt ? ` (auditor, read-only, until ${formatDate(m.endsAt)})` : ' (observer)')}
             <MemberTrust member={m} trust={props.trust?.get(m.userId) ?? undefined} onAccepted={props.onAccepted} />
           </li>
         ))}
