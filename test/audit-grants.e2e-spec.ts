@@ -264,7 +264,7 @@ describe('audit grants: time-limited, read-only access for auditors', () => {
     await refused(admin.client.endGrant(familyGrant.id), 409, 'grant_not_live');
   });
 
-  it('a referral is found by its reference; its own sharing rule still decides who joins its channel', async () => {
+  it('a referral is found by its reference; the approved grant, not the referral’s sharing, admits the auditor', async () => {
     const hubAgency = await w.agency('Compass MASH', { mashHub: true });
     await w.person(hubAgency, 'mash_worker', 'hub');
     const teacher = await w.person(await w.agency('Oak Primary', { sector: 'education' }), 'practitioner', 'teacher');
@@ -279,12 +279,21 @@ describe('audit grants: time-limited, read-only access for auditors', () => {
     });
     const request = await audrey.client.requestGrant({ kind: 'referral', referral: receipt.ref!, purpose });
     expect(request).toMatchObject({ caseKind: 'referral', caseRef: receipt.ref, channelIds: [channelId] });
-    // The hub has not shared the referral with the auditor's agency: approval is refused, nothing changes,
-    // and the request waits (the hub may share it first, or the administrator refuses it).
-    await refused(admin.client.approveGrant(request.id, { endsAt: inFuture(5 * MINUTE) }), 403, 'no_consent_to_share');
+    // The hub never shared the referral with the auditor's agency, and a practitioner of that agency cannot
+    // be added; the approved grant is the basis instead (ISA 6.1), so the auditor joins, read-only.
+    const approved = await admin.client.approveGrant(request.id, { endsAt: inFuture(5 * MINUTE) });
+    expect(approved.status).toBe('approved');
+    expect(await memberRow(channelId, audrey.id)).toMatchObject({ role: 'observer' });
+    const added = await t.sql(
+      `SELECT details FROM audit_events WHERE action = 'channel.member_added' AND target_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [channelId],
+    );
+    expect(added.rows[0]).toEqual({
+      details: { userId: audrey.id, role: 'observer', basis: 'audit_grant', grantId: request.id },
+    });
+    await refused(audreyS.send(channelId, 'an auditor speaking'), 403, 'observer_read_only');
+    await admin.client.endGrant(request.id);
     expect(await memberRow(channelId, audrey.id)).toBeUndefined();
-    expect((await audrey.client.grants()).find((g) => g.id === request.id)?.status).toBe('requested');
-    await admin.client.refuseGrant(request.id);
   });
 
   it('the CLI: an auditor asks, an administrator approves after a question and ends it; the chair shares older messages', async () => {

@@ -56,11 +56,14 @@ export class AuditGrantsService {
     await this.db.transaction(async (m) => {
       const grant = await this.undecided(m, auth, id);
       const channel = await this.channels.lock(m, grant.channel_id);
-      await this.channels.admitMember(m, auth, channel, {
-        userId: grant.auditor_id,
-        role: 'observer',
-        endsAt: endsAt.toISOString(),
-      });
+      // ISA 6.1 is the basis: the case's own sharing rules (consent, a referral shared) are not asked.
+      await this.channels.admitMember(
+        m,
+        auth,
+        channel,
+        { userId: grant.auditor_id, role: 'observer', endsAt: endsAt.toISOString() },
+        { grantId: id },
+      );
       await this.grants.decide(m, id, { status: 'approved', by: auth.user.id, at: this.clock.now(), endsAt });
       await this.record(m, auth, 'audit_grant.approved', grant, { endsAt: endsAt.toISOString() });
     });

@@ -250,20 +250,36 @@ export class ChannelMembershipService implements OnModuleInit {
    * adding a member, or a family's lead worker being handed over): signed agency, sharing policy,
    * need-to-know visibility, rotation, audit; sockets join after the commit.
    */
-  async admitMember(m: EntityManager, auth: AuthContext, channel: Channel, dto: AddMemberInput): Promise<void> {
+  async admitMember(
+    m: EntityManager,
+    auth: AuthContext,
+    channel: Channel,
+    dto: AddMemberInput,
+    /**
+     * An approved audit grant (ISA 6.1: a quality auditor may have time-limited access to a case other than
+     * their own): the ISA administrator's approval is the basis, so the channel's sharing policies (consent,
+     * a referral shared with the agency) are not asked. Only ever a read-only observer with an end date.
+     */
+    auditGrant?: { grantId: string },
+  ): Promise<void> {
     const channelId = channel.id;
     if (await this.repo.isMember(m, channelId, dto.userId)) {
       throw conflict('already_member', 'That person is already a member.');
     }
     const now = this.clock.now();
     const agencyId = await this.access.assertCanJoin(m, dto.userId, now);
-    const refusal = await this.access.admissionRefusal(m, {
-      channelId,
-      userId: dto.userId,
-      agencyId,
-      decidedBy: auth.user.id,
-    });
-    if (refusal) throw refusal;
+    if (auditGrant) {
+      if (dto.role !== 'observer' || !dto.endsAt)
+        throw new Error('An audit grant admits an observer with an end date.');
+    } else {
+      const refusal = await this.access.admissionRefusal(m, {
+        channelId,
+        userId: dto.userId,
+        agencyId,
+        decidedBy: auth.user.id,
+      });
+      if (refusal) throw refusal;
+    }
     await this.repo.insertMembers(m, [
       {
         channelId,
@@ -281,7 +297,11 @@ export class ChannelMembershipService implements OnModuleInit {
       actor: actorOf(auth),
       action: 'channel.member_added',
       target: { type: 'channel', id: channelId },
-      details: { userId: dto.userId, role: dto.role },
+      details: {
+        userId: dto.userId,
+        role: dto.role,
+        ...(auditGrant ? { basis: 'audit_grant', grantId: auditGrant.grantId } : {}),
+      },
       meta: auth.meta,
     });
     this.events.afterCommit(m, () => {

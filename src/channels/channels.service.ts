@@ -120,8 +120,14 @@ export class ChannelsService {
   }
 
   /** Adds someone inside the caller's transaction, after the caller's own permission checks. */
-  admitMember(m: EntityManager, auth: AuthContext, channel: Channel, dto: AddMemberInput): Promise<void> {
-    return this.membershipChanges.admitMember(m, auth, channel, dto);
+  admitMember(
+    m: EntityManager,
+    auth: AuthContext,
+    channel: Channel,
+    dto: AddMemberInput,
+    auditGrant?: { grantId: string },
+  ): Promise<void> {
+    return this.membershipChanges.admitMember(m, auth, channel, dto, auditGrant);
   }
 
   /**
