@@ -145,6 +145,13 @@ export const ERROR_CODES = [
   'no_agency_admin',
   'request_channel',
   'metrics_token_required',
+  // the subject-access register
+  'received_in_future',
+  'already_extended',
+  'request_not_open',
+  'consult_own_agency',
+  'consultation_exists',
+  'consultation_done',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
