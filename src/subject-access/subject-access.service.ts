@@ -100,7 +100,7 @@ export class SubjectAccessService {
     const memberFamilies = await Promise.all(members.map((x) => this.families.get(m, x.family_id)));
     const byId = new Map([...families, ...memberFamilies].map((f) => [f.id, f]));
     const rows: Omit<SubjectRow, 'request_id'>[] = [];
-    for (const f of byId.values()) {
+    for (const f of [...byId.values()].sort((a, b) => a.ref.localeCompare(b.ref))) {
       rows.push({ family_id: f.id, family_ref: f.ref, member_id: null, member_ref: null });
       for (const x of members.filter((mm) => mm.family_id === f.id)) {
         rows.push({ family_id: f.id, family_ref: f.ref, member_id: x.id, member_ref: x.ref });
