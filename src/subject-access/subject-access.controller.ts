@@ -23,7 +23,7 @@ import {
   type SubjectAccessQuery,
   type SubjectAccessRequestView,
 } from '../../contracts/subject-access.js';
-import { ApiDoc, ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiDoc, ApiZodBody, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Auth, type AuthContext, Roles } from '../identity/auth-context.js';
 import { SubjectAccessService } from './subject-access.service.js';
 
@@ -83,7 +83,11 @@ export class SubjectAccessController {
   @HttpCode(200)
   @ApiDoc('Mark a consultation task asked of your agency done', consultationView)
   @Roles('agency_admin')
-  consultationDone(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<ConsultationView> {
+  consultationDone(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+  ): Promise<ConsultationView> {
     return this.sar.consultationDone(auth, id);
   }
 
