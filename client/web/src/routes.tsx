@@ -10,6 +10,7 @@ import { Admin } from './screens/admin.js';
 import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminSubjectAccess } from './screens/admin-subject-access.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -54,6 +55,7 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/users', AdminUsers],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
+  ['/admin/subject-access', AdminSubjectAccess],
 ];
 
 export function NotFound() {

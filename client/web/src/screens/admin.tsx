@@ -14,6 +14,7 @@ export const ADMIN_PARTS = {
   users: ['isa_admin', 'agency_admin'],
   audit: ['isa_admin', 'auditor'],
   signInDelays: ['isa_admin'],
+  subjectAccess: ['agency_admin', 'isa_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -68,6 +69,12 @@ export function Admin() {
       href: '/admin/audit',
       title: 'Check the audit log',
       text: 'Check that no record of the audit log has been changed, removed or reordered.',
+    },
+    {
+      part: 'subjectAccess',
+      href: '/admin/subject-access',
+      title: 'Requests for information from the public',
+      text: 'Subject access requests: the register, deadlines and extensions, and consultations asked of your agency.',
     },
     {
       part: 'signInDelays',
