@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
-import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
+import type { Person } from '../support/world.js';
+import { checkScreen, setUpFirstBrowser, signIn } from './support/web-app.js';
 
 /**
  * The subject-access register in the browser (issue 16; ISA 10): an agency's data-protection lead records a
@@ -12,8 +13,8 @@ import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/
 describeBrowser('requests for information from the public, in the browser', () => {
   const chromium = useBrowser();
   let server: BrowserServer;
-  let dp: Account & { id: string };
-  let policeDp: Account & { id: string };
+  let dp: Omit<Person, 'client'>;
+  let policeDp: Omit<Person, 'client'>;
   let familyRef = '';
   let page: Page;
 
