@@ -204,7 +204,7 @@ export class SubjectAccessService {
         details: { requestId: id, agencyId: req.agencyId },
         meta: auth.meta,
       });
-      return (await this.consultationViews(m, [(await this.repo.consultation(m, consultationId))!]))[0];
+      return this.consultationView(m, consultationId);
     });
   }
 
@@ -233,7 +233,7 @@ export class SubjectAccessService {
         details: { requestId: c.request_id },
         meta: auth.meta,
       });
-      return (await this.consultationViews(m, [(await this.repo.consultation(m, consultationId))!]))[0];
+      return this.consultationView(m, consultationId);
     });
   }
 
@@ -254,6 +254,10 @@ export class SubjectAccessService {
       });
       return { exportId: req.exportId };
     });
+  }
+
+  private async consultationView(m: EntityManager, id: string): Promise<ConsultationView> {
+    return (await this.consultationViews(m, [(await this.repo.consultation(m, id))!]))[0];
   }
 
   private async view(m: EntityManager, row: RequestRow): Promise<SubjectAccessRequestView> {
