@@ -89,8 +89,9 @@ export class SubjectAccessExporter {
       messages: 0,
       records: 0,
     };
-    const report = (step: SubjectAccessProgress['step'], familyRef: string | null) =>
-      onProgress?.({ ...progress, step, familyRef });
+    // `fetched`: messages of this family's channel read so far, before they are counted in.
+    const report = (step: SubjectAccessProgress['step'], familyRef: string | null, fetched = 0) =>
+      onProgress?.({ ...progress, messages: progress.messages + fetched, step, familyRef });
     for (const f of request.families) {
       report('family', f.ref);
       const named = request.members.filter((m) => m.familyId === f.id).map((m) => m.id);
@@ -127,7 +128,7 @@ export class SubjectAccessExporter {
     f: { id: string; ref: string; channelId: string },
     namedMembers: string[],
     progress: SubjectAccessProgress,
-    report: (step: SubjectAccessProgress['step'], familyRef: string | null) => void,
+    report: (step: SubjectAccessProgress['step'], familyRef: string | null, fetched?: number) => void,
   ): Promise<SubjectAccessFamily> {
     const { client } = this.session;
     const out: SubjectAccessFamily = {
@@ -158,7 +159,7 @@ export class SubjectAccessExporter {
     }
 
     report('messages', f.ref);
-    for (const msg of await this.session.readAll(channelId, 0, () => report('messages', f.ref))) {
+    for (const msg of await this.session.readAll(channelId, 0, (n) => report('messages', f.ref, n))) {
       out.messages.push({
         seq: msg.seq,
         senderUserId: msg.unverified ? null : msg.senderUserId,
