@@ -149,6 +149,13 @@ export const ERROR_CODES = [
   'grant_decided',
   'grant_not_live',
   'own_grant',
+  // the subject-access register
+  'received_in_future',
+  'already_extended',
+  'request_not_open',
+  'consult_own_agency',
+  'consultation_exists',
+  'consultation_done',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -24,3 +24,4 @@ export * from './actions.js';
 export * from './referrals.js';
 export * from './attachments.js';
 export * from './information-requests.js';
+export * from './subject-access.js';

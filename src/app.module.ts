@@ -26,6 +26,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { SubjectAccessModule } from './subject-access/subject-access.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -78,6 +79,7 @@ export class AppModule {
         InformationRequestsModule,
         RetentionModule,
         AccessGrantsModule,
+        SubjectAccessModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

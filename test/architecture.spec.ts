@@ -53,6 +53,7 @@ const OWNERS: Record<string, string[]> = {
   'information-requests': ['information_requests'],
   retention: ['legal_holds', 'disposal_records'],
   'access-grants': ['audit_grants'],
+  'subject-access': ['subject_access_requests', 'subject_access_subjects', 'subject_access_consultations'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

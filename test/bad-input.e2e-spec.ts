@@ -43,6 +43,13 @@ interface Ctx {
   /** An auditor, and an audit grant of theirs waiting for a decision (on the family's channel). */
   auditor: Person;
   grantId: string;
+  /** The council's data-protection lead (agency admin), the family's reference, a request in their register. */
+  dp: Person;
+  familyRef: string;
+  sarId: string;
+  /** The signed agency's admin, and a consultation task asked of that agency. */
+  signedAdmin: Person;
+  consultationId: string;
 }
 const ctx = {} as Ctx;
 
@@ -134,6 +141,7 @@ const PREFIXES = [
   'holds',
   'disposals',
   'audit-grants',
+  'subject-access',
   'health',
   'ready',
 ];
@@ -547,6 +555,27 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'POST',
+    path: '/api/subject-access',
+    auth: true,
+    as: () => ctx.dp,
+    body: {
+      valid: () => ({ receivedOn: ctx.today, requesterType: 'subject', refs: [ctx.familyRef] }),
+      bad: {
+        receivedOn: ['', 'yesterday', '2026-02-30', '2026-1-5', 5, null],
+        requesterType: ['neighbour', '', 5, null, 'SUBJECT'],
+        refs: [[], 'EH-2026-0001', ['Jane Smith'], [''], [5], Array(21).fill('EH-2026-0001'), null],
+      },
+      required: ['receivedOn', 'requesterType', 'refs'],
+      text: [],
+      refused: [
+        { field: 'receivedOn', value: '2999-01-01', code: 'received_in_future', names: 'receivedOn' },
+        { field: 'refs', value: ['EH-2026-9999'], status: 404, code: 'not_found' },
+        { field: 'refs', value: ['EH-2026-9999-M1'], status: 404, code: 'not_found' },
+      ],
+    },
+  },
+  {
+    method: 'POST',
     path: '/api/audit-grants/:id/refuse',
     id: () => ctx.grantId,
     unknownIds: [UUID],
@@ -562,7 +591,85 @@ const ENDPOINTS: Endpoint[] = [
     emptyBody: true,
   },
   { method: 'GET', path: '/api/audit-grants', auth: true, query: { status: ['', 'live', 'REQUESTED'] } },
-
+  {
+    method: 'GET',
+    path: '/api/subject-access',
+    auth: true,
+    query: { overdue: ['', 'yes', 'TRUE'], status: ['pending', '', 'OPEN'] },
+  },
+  { method: 'GET', path: '/api/subject-access/consultations', auth: true, query: { open: ['', 'yes', 'TRUE'] } },
+  {
+    method: 'POST',
+    path: '/api/subject-access/consultations/:id/done',
+    auth: true,
+    id: () => ctx.consultationId,
+    as: () => ctx.signedAdmin,
+    emptyBody: true,
+    unknownIds: [UUID],
+  },
+  { method: 'GET', path: '/api/subject-access/:id', auth: true, id: () => ctx.sarId, unknownIds: [UUID] },
+  {
+    method: 'POST',
+    path: '/api/subject-access/:id/extension',
+    auth: true,
+    id: () => ctx.sarId,
+    as: () => ctx.dp,
+    unknownIds: [UUID],
+    body: {
+      valid: () => ({ months: 2, reason: 'Bad-input sweep' }),
+      bad: { months: [0, 3, 1.5, '1', null, -1], reason: ['', '   ', 5, null, 'x'.repeat(1001)] },
+      required: ['months', 'reason'],
+      text: ['reason'],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/subject-access/:id/status',
+    auth: true,
+    id: () => ctx.sarId,
+    as: () => ctx.dp,
+    unknownIds: [UUID],
+    body: {
+      valid: () => ({ status: 'closed' }),
+      bad: { status: ['open', 'done', '', 5, null] },
+      required: ['status'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/subject-access/:id/consultations',
+    auth: true,
+    id: () => ctx.sarId,
+    as: () => ctx.dp,
+    unknownIds: [UUID],
+    body: {
+      valid: () => ({ agencyId: ctx.suspendedAgency }),
+      bad: { agencyId: ['', 'police', 5, null, '00000000-0000-0000-0000-00000000000g'] },
+      required: ['agencyId'],
+      text: [],
+      refused: [{ field: 'agencyId', value: UUID, status: 404, code: 'not_found' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/subject-access/:id/exports',
+    auth: true,
+    id: () => ctx.sarId,
+    as: () => ctx.dp,
+    unknownIds: [UUID],
+    body: {
+      valid: () => ({ exportId: UUID, families: 1, messages: 2, records: 3 }),
+      bad: {
+        exportId: ['', 'x', 5, null],
+        families: [-1, 1.5, '1', null, 1001],
+        messages: [-1, 1.5, '1', null],
+        records: [-1, 1.5, '1', null],
+      },
+      required: ['exportId', 'families', 'messages', 'records'],
+      text: [],
+    },
+  },
   {
     method: 'POST',
     path: '/api/meetings',
@@ -1505,6 +1612,9 @@ const TABLES = [
   'referral_ref_counters',
   'attachments',
   'attachment_chunks',
+  'subject_access_requests',
+  'subject_access_subjects',
+  'subject_access_consultations',
   'channels',
   'channel_members',
   'channel_epochs',
@@ -1569,8 +1679,9 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.suspendedAgency = await w.agency('Suspended');
     // Someone to answer information requests to the signed agency. First: signing in with two factors
     // moves the test clock, which would make the sweep's first requests refresh the others' sessions.
-    await w.person(ctx.signedAgency, 'agency_admin', 'signed-admin');
+    ctx.signedAdmin = await w.person(ctx.signedAgency, 'agency_admin', 'signed-admin');
     ctx.auditor = await w.person(ctx.council, 'auditor', 'auditor');
+    ctx.dp = await w.person(ctx.council, 'agency_admin', 'dp');
     ctx.admin = await w.person(ctx.council, 'isa_admin');
     ctx.victim = await w.person(ctx.council, 'practitioner', 'victim');
     // The MASH hub, with someone to receive referrals (an account: signing in would move the clock too).
@@ -1599,6 +1710,7 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.familyId = family.id;
     ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
     ctx.familyChannelId = family.channelId;
+    ctx.familyRef = family.ref;
     ctx.holdId = (
       await ctx.admin.client.placeHold({ scope: 'class', recordClass: 'attachments', reason: 'Bad-input sweep' })
     ).id;
@@ -1651,6 +1763,17 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.meetingId = (
       await ctx.victim.client.scheduleMeeting({ channelId: family.channelId, kind: 'family', scheduledAt: ctx.now })
     ).id;
+    ctx.sarId = (
+      await ctx.dp.client.createSubjectAccessRequest({
+        receivedOn: ctx.today,
+        requesterType: 'other',
+        refs: [family.ref],
+      })
+    ).id;
+    ctx.consultationId = (await ctx.dp.client.consultOnSubjectAccess(ctx.sarId, ctx.signedAgency)).id;
+    // Signing in with two factors moved the clock since the signed agency's admin signed in: their session
+    // is refreshed on its next use, which must come before the snapshot, not during the sweep.
+    await ctx.signedAdmin.client.me();
     before = await snapshot();
   });
   afterAll(() => t.close());

@@ -4,6 +4,7 @@ import { registerActionCommands } from './commands/actions/index.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerGrantCommands } from './commands/admin/grants.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
+import { registerSubjectAccessCommands } from './commands/admin/sar.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -97,6 +98,7 @@ function buildProgram(io: CliIO): Command {
   registerAdminCommands(program, action);
   registerHoldCommands(program, action);
   registerGrantCommands(program, action);
+  registerSubjectAccessCommands(program, action);
   return program;
 }
 

@@ -24,6 +24,13 @@ import type {
   AuditHeadsQuery,
   AuditSigningKeyView,
   ChannelHoldView,
+  ConsultationView,
+  CreateSubjectAccessRequest,
+  ExtendSubjectAccessRequest,
+  RecordSubjectAccessExport,
+  SubjectAccessExportRecordedView,
+  SubjectAccessRequestView,
+  SubjectAccessStatus,
   DisposalView,
   HoldView,
   ApproveGrantRequest,
@@ -455,6 +462,34 @@ export class StrongroomClient {
   endGrant = (id: string) => this.http.request<GrantView>('POST', `/audit-grants/${encodeURIComponent(id)}/end`);
   /** An auditor's own grants, or everyone's for an ISA administrator; newest first. */
   grants = (q: GrantsQuery = {}) => this.http.request<GrantView[]>('GET', '/audit-grants', undefined, q);
+  // ── the subject-access register (ISA 10) ──
+  createSubjectAccessRequest = (input: CreateSubjectAccessRequest) =>
+    this.http.request<SubjectAccessRequestView>('POST', '/subject-access', input);
+  /** Your agency's requests (every agency's for an ISA administrator), nearest deadline first. */
+  subjectAccessRequests = (opts: { overdue?: 'true' | 'false'; status?: SubjectAccessStatus } = {}) =>
+    this.http.request<SubjectAccessRequestView[]>('GET', '/subject-access', undefined, opts);
+  subjectAccessRequest = (id: string) =>
+    this.http.request<SubjectAccessRequestView>('GET', `/subject-access/${encodeURIComponent(id)}`);
+  extendSubjectAccessRequest = (id: string, input: ExtendSubjectAccessRequest) =>
+    this.http.request<SubjectAccessRequestView>('POST', `/subject-access/${encodeURIComponent(id)}/extension`, input);
+  setSubjectAccessStatus = (id: string, status: 'answered' | 'closed') =>
+    this.http.request<SubjectAccessRequestView>('POST', `/subject-access/${encodeURIComponent(id)}/status`, { status });
+  consultOnSubjectAccess = (id: string, agencyId: string) =>
+    this.http.request<ConsultationView>('POST', `/subject-access/${encodeURIComponent(id)}/consultations`, {
+      agencyId,
+    });
+  /** Consultation tasks asked of your agency; `{ open: 'false' }` for done ones too. */
+  subjectAccessConsultations = (opts: { open?: 'true' | 'false' } = {}) =>
+    this.http.request<ConsultationView[]>('GET', '/subject-access/consultations', undefined, opts);
+  consultationDone = (id: string) =>
+    this.http.request<ConsultationView>('POST', `/subject-access/consultations/${encodeURIComponent(id)}/done`, {});
+  /** Records (audited, counts only) that a request's subject was gathered into a file on this device. */
+  recordSubjectAccessExport = (id: string, input: RecordSubjectAccessExport) =>
+    this.http.request<SubjectAccessExportRecordedView>(
+      'POST',
+      `/subject-access/${encodeURIComponent(id)}/exports`,
+      input,
+    );
 
   // ── legal holds and disposal records ──
   /** Places a legal hold (ISA administrators): every expiry it covers waits until it is released. */

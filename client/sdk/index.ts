@@ -131,6 +131,13 @@ export { RealtimeConnection, type RealtimeEventMap } from './transport/realtime.
 export type { FieldBinding, MessageContent } from './crypto/channel-crypto.js';
 export { RecordExporter } from './export/build.js';
 export {
+  SUBJECT_ACCESS_EXPORT_FORMAT,
+  SubjectAccessExporter,
+  type SubjectAccessExport,
+  type SubjectAccessFamily,
+  type SubjectAccessProgress,
+} from './export/subject-access-export.js';
+export {
   EXPORT_FORMAT,
   exportSigningBytes,
   signExport,

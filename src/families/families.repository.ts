@@ -106,6 +106,20 @@ export class FamiliesRepository {
     ]);
   }
 
+  /** Families by reference, whatever the case it is written in (a register names a family by its ref). */
+  byRefs(m: EntityManager, refs: string[]): Promise<FamilyRow[]> {
+    return m.query<FamilyRow[]>('SELECT * FROM families WHERE upper(ref) = ANY ($1::text[])', [
+      refs.map((r) => r.toUpperCase()),
+    ]);
+  }
+
+  /** Family members by reference, whatever the case. */
+  membersByRefs(m: EntityManager, refs: string[]): Promise<FamilyMemberRow[]> {
+    return m.query<FamilyMemberRow[]>('SELECT * FROM family_members WHERE upper(ref) = ANY ($1::text[])', [
+      refs.map((r) => r.toUpperCase()),
+    ]);
+  }
+
   async setLeadWorker(m: EntityManager, familyId: string, userId: string): Promise<void> {
     await m.query('UPDATE families SET lead_worker_id = $2 WHERE id = $1', [familyId, userId]);
   }

@@ -178,6 +178,16 @@ export class FamiliesService {
     return family;
   }
 
+  /** Families named by their references (unknown ones are left out: the caller names them). */
+  byRefs(m: EntityManager, refs: string[]): Promise<FamilyRow[]> {
+    return refs.length ? this.repo.byRefs(m, refs) : Promise.resolve([]);
+  }
+
+  /** Family members named by their references (unknown ones are left out). */
+  membersByRefs(m: EntityManager, refs: string[]): Promise<FamilyMemberRow[]> {
+    return refs.length ? this.repo.membersByRefs(m, refs) : Promise.resolve([]);
+  }
+
   members(m: EntityManager, familyId: string): Promise<FamilyMemberRow[]> {
     return this.repo.members(m, familyId);
   }

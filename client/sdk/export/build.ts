@@ -34,7 +34,7 @@ class People {
  * The text of a free-text field. The registry says what a purpose holds, but the bytes came from some
  * member's client: a field that is not `{ text }` is shown as its JSON rather than failing the export.
  */
-const textOf = (doc: TextDocument): string => {
+export const textOf = (doc: TextDocument): string => {
   const v: unknown = doc;
   return typeof v === 'object' && v !== null && typeof (v as Partial<TextDocument>).text === 'string'
     ? doc.text

@@ -13,6 +13,7 @@ import { AdminDisposals } from './screens/admin-disposals.js';
 import { AdminHolds } from './screens/admin-holds.js';
 import { AdminAuditGrants } from './screens/admin-audit-grants.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminSubjectAccess } from './screens/admin-subject-access.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -61,6 +62,7 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/holds', AdminHolds],
   ['/admin/disposals', AdminDisposals],
   ['/admin/audit-grants', AdminAuditGrants],
+  ['/admin/subject-access', AdminSubjectAccess],
 ];
 
 export function NotFound() {

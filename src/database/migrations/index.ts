@@ -24,6 +24,7 @@ import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilter
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
+import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   AuditHeads1766300000000,
   LegalHolds1766400000000,
   AuditGrants1766600000000,
+  SubjectAccess1766800000000,
 ];

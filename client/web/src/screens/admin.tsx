@@ -22,6 +22,7 @@ export const ADMIN_PARTS = {
   holds: ['isa_admin', 'auditor', 'agency_admin'],
   disposals: ['isa_admin', 'auditor', 'agency_admin'],
   grants: ['isa_admin', 'auditor'],
+  subjectAccess: ['agency_admin', 'isa_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -102,6 +103,12 @@ export function Admin() {
         app.user.role === 'isa_admin'
           ? 'Approve, refuse or end auditors’ time-limited, read-only access to a case.'
           : 'Ask for time-limited, read-only access to a case, and see your access.',
+    },
+    {
+      part: 'subjectAccess',
+      href: '/admin/subject-access',
+      title: 'Requests for information from the public',
+      text: 'Subject access requests: the register, deadlines and extensions, and consultations asked of your agency.',
     },
     {
       part: 'signInDelays',

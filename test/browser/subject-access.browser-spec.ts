@@ -1,0 +1,104 @@
+import type { Page } from 'playwright-core';
+import { describeBrowser, useBrowser } from './support/browser.js';
+import { startBrowserServer, type BrowserServer } from './support/server.js';
+import type { Person } from '../support/world.js';
+import { checkScreen, setUpFirstBrowser, signIn } from './support/web-app.js';
+
+/**
+ * The subject-access register in the browser (issue 16; ISA 10): an agency's data-protection lead records a
+ * request by family reference, sees its deadline one calendar month on (overdue when past), extends it once
+ * with a reason, and marks it answered; the agency asked for a consultation sees it and marks it done.
+ * Screens pass axe.
+ */
+describeBrowser('requests for information from the public, in the browser', () => {
+  const chromium = useBrowser();
+  let server: BrowserServer;
+  let dp: Omit<Person, 'client'>;
+  let policeDp: Omit<Person, 'client'>;
+  let familyRef = '';
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'auditor' } });
+    const w = server.world;
+    await w.agreement();
+    const council = await w.agency('Northshire Council');
+    const police = await w.agency('Northshire Police', { sector: 'police' });
+    dp = await w.account(council, 'agency_admin', 'dp', { displayName: 'Dana Price' });
+    policeDp = await w.account(police, 'agency_admin', 'policedp', { displayName: 'Pat Olu' });
+    const lead = await w.person(council, 'practitioner', 'lead');
+    familyRef = (await lead.client.createFamily()).ref;
+  });
+  afterAll(() => server.close());
+
+  const status = () => page.getByRole('status').filter({ hasText: /./ }).first();
+
+  it('records a request by reference, shows its deadline, extends it once with a reason and marks it answered', async () => {
+    page = (await chromium.person('dp')).page;
+    await signIn(page, server.url('/'), dp);
+    await setUpFirstBrowser(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Requests for information from the public' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Register' }).waitFor();
+    await page.getByText('No requests recorded.').waitFor();
+
+    await page.getByLabel('Received on').fill('2026-01-31');
+    await page.getByLabel('Asked by').selectOption('parent_guardian');
+    await page.getByLabel('Family or family member references').fill(familyRef);
+    await page.getByRole('button', { name: 'Record the request' }).click();
+    await status()
+      .filter({ hasText: `Recorded the request about ${familyRef}: due on 28 February 2026.` })
+      .waitFor();
+    const row = page.getByRole('row', { name: new RegExp(familyRef) });
+    await row.getByText('Overdue').waitFor();
+    await checkScreen(page, 'admin-subject-access');
+
+    // A reference the service does not hold is refused by name, and nothing is recorded.
+    await page.getByLabel('Family or family member references').fill('EH-2026-9999');
+    await page.getByRole('button', { name: 'Record the request' }).click();
+    await page.getByText('The reference EH-2026-9999 was not found.').waitFor();
+
+    await row.locator('summary', { hasText: 'Extend the deadline' }).click();
+    await row.getByLabel('By').selectOption('2');
+    await row.getByLabel('Why it needs longer').fill('Records held across several agencies');
+    await checkScreen(page, 'admin-subject-access-extend');
+    await row.getByRole('button', { name: 'Extend the deadline' }).click();
+    await status()
+      .filter({ hasText: `The request about ${familyRef} is now due on 30 April 2026.` })
+      .waitFor();
+    await row.getByText('Extended by 2 months: Records held across several agencies').waitFor();
+    expect(await row.locator('summary', { hasText: 'Extend the deadline' }).count()).toBe(0);
+
+    await row.getByRole('button', { name: /^Mark answered/ }).click();
+    await status()
+      .filter({ hasText: `The request about ${familyRef} is answered.` })
+      .waitFor();
+    await page.getByLabel('Only requests past their deadline').check();
+    await page.getByText('No request is past its deadline.').waitFor();
+  });
+
+  it('the agency asked for a consultation sees the task, due in 5 days, and marks it done', async () => {
+    const w = server.world;
+    const dpPerson = await w.signIn(dp);
+    const r = await dpPerson.client.createSubjectAccessRequest({
+      receivedOn: new Date().toISOString().slice(0, 10),
+      requesterType: 'subject',
+      refs: [familyRef],
+    });
+    const police = (await dpPerson.client.agencies()).find((a) => a.name === 'Northshire Police')!.id;
+    const c = await dpPerson.client.consultOnSubjectAccess(r.id, police);
+
+    const policePage = (await chromium.person('policedp')).page;
+    await signIn(policePage, server.url('/'), policeDp);
+    await setUpFirstBrowser(policePage);
+    await policePage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await policePage.getByRole('link', { name: 'Requests for information from the public' }).click();
+    const section = policePage.getByRole('region', { name: 'Consultations asked of your agency' });
+    const due = new Date(c.dueOn).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+    await section.getByText(`${familyRef}: due ${due}`).waitFor();
+    await checkScreen(policePage, 'admin-subject-access-consultation');
+    await section.getByRole('button', { name: /^Mark done/ }).click();
+    await section.getByText('None open.').waitFor();
+    expect((await dpPerson.client.subjectAccessRequest(r.id)).consultations[0].doneBy).toBe(policeDp.id);
+  });
+});
