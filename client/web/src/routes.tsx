@@ -10,6 +10,7 @@ import { Admin } from './screens/admin.js';
 import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminProgrammeReport, AdminReviewReport } from './screens/admin-reports.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -54,6 +55,9 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/users', AdminUsers],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
+  // Reports (issue 16): the ISA review report and the programme report.
+  ['/admin/reports/review', AdminReviewReport],
+  ['/admin/reports/programme', AdminProgrammeReport],
 ];
 
 export function NotFound() {

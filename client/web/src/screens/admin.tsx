@@ -14,6 +14,8 @@ export const ADMIN_PARTS = {
   users: ['isa_admin', 'agency_admin'],
   audit: ['isa_admin', 'auditor'],
   signInDelays: ['isa_admin'],
+  reviewReport: ['isa_admin', 'auditor'],
+  programmeReport: ['isa_admin', 'agency_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -68,6 +70,18 @@ export function Admin() {
       href: '/admin/audit',
       title: 'Check the audit log',
       text: 'Check that no record of the audit log has been changed, removed or reordered.',
+    },
+    {
+      part: 'reviewReport',
+      href: '/admin/reports/review',
+      title: 'ISA review report',
+      text: 'For the agreement’s review: signatures, withdrawals, retention, overdue work and the audit log’s check.',
+    },
+    {
+      part: 'programmeReport',
+      href: '/admin/reports/programme',
+      title: 'Programme report',
+      text: 'Counts by quarter and agency for evaluating the programme, with every count under 5 hidden.',
     },
     {
       part: 'signInDelays',
