@@ -285,9 +285,8 @@ describe('the programme report', () => {
       rows: [{ category: 'opened', cells: ['withheld', '<5'], total: 9 }],
       totals: { cells: ['withheld', '<5'], total: 9 },
     });
-    expect(all.notAvailable).toEqual([
-      expect.objectContaining({ measure: 'plans_with_outcomes_met', reason: expect.stringContaining('sealed') }),
-    ]);
+    expect(all.notAvailable.map((n) => n.measure)).toEqual(['plans_with_outcomes_met']);
+    expect(all.notAvailable[0].reason).toContain('sealed');
     // Every quarter the period touches is there, empty ones hidden as "<5" (a zero is a small count too).
     expect(all.measures.map((m) => m.quarters.length)).toEqual([5, 5, 5]);
     const referrals = all.measures.find((m) => m.measure === 'referrals_by_decision');

@@ -14,10 +14,13 @@ export function resolvePeriod(q: ReportPeriodQuery, now: Date): { from: Date; to
     throw badRequest('validation_failed', 'The period must start before it ends.', {
       fields: { from: ['must be before `to`'] },
     });
-  if (to.getTime() - from.getTime() > REPORT_MAX_DAYS * DAY)
+  if (to.getTime() - from.getTime() > REPORT_MAX_DAYS * DAY) {
+    // Name the bound the person gave: the other was a default.
+    const field = q.from && !q.to ? 'from' : 'to';
     throw badRequest('validation_failed', 'A report covers at most five years.', {
-      fields: { to: ['a report covers at most five years'] },
+      fields: { [field]: ['a report covers at most five years'] },
     });
+  }
   return { from, to };
 }
 
