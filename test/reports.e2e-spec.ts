@@ -2,29 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { ProgrammeReport, SecureSession } from '../client/sdk/index.js';
 import { AgencyWithdrawalsService } from '../src/agencies/agency-withdrawals.service.js';
 import { ProgrammeReadModel } from '../src/reports/programme.read-model.js';
 import { cli, json } from './support/cli.js';
+import { behindTheTriggersBack, countOf } from './support/db.js';
 import { refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { type Person, totpAt, World } from './support/world.js';
 
 const DAY = 86_400_000;
-
-/** Runs statements as superuser on a connection of its own, with user triggers switched off. */
-async function behindTheTriggersBack(t: TestApp, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: t.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(`BEGIN; SET LOCAL session_replication_role = replica; ${sql}; COMMIT;`);
-  } finally {
-    await c.end();
-  }
-}
 
 const quarterOf = (d: Date) => `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
 
@@ -222,12 +211,8 @@ describe('the ISA review report', () => {
     // Only `from`, after now: the default `to` (now) would make the period run backwards.
     const later = new Date(t.clock.now().getTime() + DAY).toISOString();
     await refused(admin.client.reviewReport({ from: later }), 400, 'validation_failed');
-    const denied = (
-      await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied' AND actor_user_id = $1`, [
-        policeAdmin.id,
-      ])
-    ).rows[0] as { n: number };
-    expect(denied.n).toBeGreaterThan(0);
+    const denied = `SELECT count(*)::int AS n FROM audit_events WHERE action = 'access.denied' AND actor_user_id = $1`;
+    expect(await countOf(t, denied, [policeAdmin.id])).toBeGreaterThan(0);
   });
 });
 
@@ -313,10 +298,9 @@ describe('the programme report', () => {
     expect(families(await admin.client.programmeReport())?.rows).toEqual([
       { category: 'opened', cells: [5, 5], total: 10 },
     ]);
-    const audited = (
-      await t.sql(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.programme_produced'`)
-    ).rows[0] as { n: number };
-    expect(audited.n).toBe(4);
+    expect(
+      await countOf(t, `SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.programme_produced'`),
+    ).toBe(4);
   });
 
   it('counts an action done by its due day as on time and one done after it as late, by the owner’s agency', async () => {

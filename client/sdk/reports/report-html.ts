@@ -1,3 +1,4 @@
+import { esc } from '../export/html.js';
 import type { ProgrammeReport, ReviewReport } from '../types.js';
 import {
   auditWords,
@@ -16,14 +17,6 @@ import {
  * The reports as one self-contained, printable HTML page (no scripts, no fetches): headings in order, tables
  * with captions and header cells, so a screen reader can move through them (`strongroom reports … --html`).
  */
-
-const esc = (s: string | number | null | undefined): string =>
-  String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 /** A table; `header` cells of each row (its first) are row headers. Cells are given as text and escaped here. */
 function table(caption: string, headings: string[], rows: string[][]): string {

@@ -130,24 +130,46 @@ function Table(props: { caption: string; headings: string[]; rows: ComponentChil
 
 const when = (iso: string | null) => (iso ? formatDateTime(iso) : '–');
 
-/** The ISA review report (clause 11), for ISA administrators and auditors. */
-export function AdminReviewReport() {
-  const [report, setReport] = useState<ReviewReport | null>(null);
+/**
+ * A report's page: its introduction, the period, and the report once produced. `body` renders it; the status
+ * line says the period, so a screen reader hears that it is there.
+ */
+function ReportPage<T>(props: {
+  part: 'reviewReport' | 'programmeReport';
+  title: string;
+  /** The report as the button names it: "Produce the …". */
+  what: string;
+  intro: ComponentChildren;
+  load: (p: { from?: string; to?: string }) => Promise<T>;
+  body: (report: T) => ComponentChildren;
+}) {
+  const [report, setReport] = useState<T | null>(null);
   const produce = useAction(async (p: { from?: string; to?: string }) => {
     setReport(null);
-    setReport(await app.secure.client.reviewReport(p));
+    setReport(await props.load(p));
   });
   return (
-    <AdminPage part="reviewReport" title="ISA review report">
-      <PageTitle>ISA review report</PageTitle>
-      <p>
-        For the agreement’s review: who has signed which version, withdrawals, what was removed at the end of its
-        retention, legal holds, overdue work, and a check of the audit log.
-      </p>
+    <AdminPage part={props.part} title={props.title}>
+      <PageTitle>{props.title}</PageTitle>
+      <p>{props.intro}</p>
       <ErrorSummary error={produce.error} />
-      <PeriodForm what="review report" busy={produce.busy} onSubmit={(p) => void produce.run(p)} />
-      {report && <ReviewBody r={report} />}
+      <PeriodForm what={props.what} busy={produce.busy} onSubmit={(p) => void produce.run(p)} />
+      {report && props.body(report)}
     </AdminPage>
+  );
+}
+
+/** The ISA review report (clause 11), for ISA administrators and auditors. */
+export function AdminReviewReport() {
+  return (
+    <ReportPage
+      part="reviewReport"
+      title="ISA review report"
+      what="review report"
+      intro="For the agreement’s review: who has signed which version, withdrawals, what was removed at the end of its retention, legal holds, overdue work, and a check of the audit log."
+      load={(p) => app.secure.client.reviewReport(p)}
+      body={(r) => <ReviewBody r={r} />}
+    />
   );
 }
 
@@ -241,22 +263,17 @@ function Count({ c }: { c: ReportCount }) {
 
 /** The programme report (clause 2.2), for ISA administrators and each agency's data-protection lead. */
 export function AdminProgrammeReport() {
-  const [report, setReport] = useState<ProgrammeReport | null>(null);
-  const produce = useAction(async (p: { from?: string; to?: string }) => {
-    setReport(null);
-    setReport(await app.secure.client.programmeReport(p));
-  });
   return (
-    <AdminPage part="programmeReport" title="Programme report">
-      <PageTitle>Programme report</PageTitle>
-      <p>
-        Counts for evaluating the programme, by quarter and agency.{' '}
-        {app.user.role === 'isa_admin' ? 'Every agency is shown.' : 'Your agency’s counts only.'} {SUPPRESSION_WORDS}
-      </p>
-      <ErrorSummary error={produce.error} />
-      <PeriodForm what="programme report" busy={produce.busy} onSubmit={(p) => void produce.run(p)} />
-      {report && <ProgrammeBody r={report} />}
-    </AdminPage>
+    <ReportPage
+      part="programmeReport"
+      title="Programme report"
+      what="programme report"
+      intro={`Counts for evaluating the programme, by quarter and agency. ${
+        app.user.role === 'isa_admin' ? 'Every agency is shown.' : 'Your agency’s counts only.'
+      } ${SUPPRESSION_WORDS}`}
+      load={(p) => app.secure.client.programmeReport(p)}
+      body={(r) => <ProgrammeBody r={r} />}
+    />
   );
 }
 
