@@ -57,7 +57,7 @@ describe('the ISA review report', () => {
     await t.close();
   });
 
-  it('shows signatures, withdrawals, disposals, holds, overdue actions by agency and the newest signed head', async () => {
+  it('shows signatures, withdrawals, disposals, holds, overdue actions and requests by agency and the newest signed head', async () => {
     // A withdrawal done (notice dated 40 days ago, so it took effect) and one pending.
     const backdated = new Date(t.clock.now().getTime() - 40 * DAY).toISOString();
     await admin.client.giveNotice(leaving, backdated, 'Notice letter received by post');
@@ -72,6 +72,25 @@ describe('the ISA review report', () => {
       description: await aliceS.sealField(channelId, 'action', { text: 'Call the school' }, { recordId: actionId }),
       ownerId: bob.id,
       dueOn: new Date(t.clock.now().getTime() + DAY).toISOString().slice(0, 10),
+    });
+    // An information request asked of the police, due tomorrow, that nobody answers.
+    const family = await alice.client.createFamily();
+    const parent = await alice.client.addFamilyMember(family.id, { role: 'parent' });
+    await alice.client.recordConsent(family.id, parent.id, {
+      kind: 'share',
+      status: 'given',
+      givenBy: 'self',
+      method: 'written',
+      decidedOn: t.clock.now().toISOString().slice(0, 10),
+      formVersion: 'EH consent form v3',
+      agencyIds: [police],
+    });
+    await aliceS.sendInformationRequest({
+      subject: { kind: 'family', familyId: family.id },
+      toAgencyId: police,
+      dueAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+      question: 'Anything known about the household?',
+      why: 'Planning the family’s support',
     });
     // A disposal run (as the expiry job writes one) and a hold in force; then a signed head.
     const runAt = new Date(t.clock.now().getTime() - DAY);
@@ -123,7 +142,7 @@ describe('the ISA review report', () => {
       { id: hold.id, scope: 'agency', scopeId: police, recordClass: null, placedAt: hold.placedAt },
     ]);
     expect(JSON.stringify(report)).not.toContain('Complaint review'); // a hold's reason stays with the hold
-    expect(report.overdue).toEqual([{ agencyId: police, name: 'Police', actions: 1, informationRequests: 0 }]);
+    expect(report.overdue).toEqual([{ agencyId: police, name: 'Police', actions: 1, informationRequests: 1 }]);
     expect(report.audit.verification).toMatchObject({ ok: true, firstBroken: null });
     expect(report.audit.latestHead).toEqual(head);
 
