@@ -25,3 +25,4 @@ export * from './referrals.js';
 export * from './attachments.js';
 export * from './information-requests.js';
 export * from './subject-access.js';
+export * from './reports.js';

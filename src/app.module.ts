@@ -27,6 +27,7 @@ import { ReferralsModule } from './referrals/referrals.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SubjectAccessModule } from './subject-access/subject-access.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -80,6 +81,7 @@ export class AppModule {
         RetentionModule,
         AccessGrantsModule,
         SubjectAccessModule,
+        ReportsModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

@@ -142,6 +142,7 @@ const PREFIXES = [
   'disposals',
   'audit-grants',
   'subject-access',
+  'reports',
   'health',
   'ready',
 ];
@@ -519,6 +520,24 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/channels/:id/holds', auth: true, id: () => ctx.familyChannelId, as: () => ctx.victim },
+  {
+    method: 'GET',
+    path: '/api/reports/review',
+    auth: true,
+    query: {
+      from: ['', 'yesterday', '2026-12-01', '2026-13-01T00:00:00Z'],
+      to: ['', '2026-12-01T09:00:00', '2026-12-01T25:00:00Z'],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/programme',
+    auth: true,
+    query: {
+      from: ['', 'last year', '2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z'],
+      to: ['', '2026-12-01', 'now'],
+    },
+  },
   {
     method: 'POST',
     path: '/api/audit-grants',

@@ -5,6 +5,7 @@ import { registerAgentCommands } from './commands/agent.js';
 import { registerGrantCommands } from './commands/admin/grants.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
 import { registerSubjectAccessCommands } from './commands/admin/sar.js';
+import { registerReportCommands } from './commands/admin/reports.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -99,6 +100,7 @@ function buildProgram(io: CliIO): Command {
   registerHoldCommands(program, action);
   registerGrantCommands(program, action);
   registerSubjectAccessCommands(program, action);
+  registerReportCommands(program, action);
   return program;
 }
 

@@ -39,6 +39,8 @@ import type {
   RequestGrantRequest,
   PlaceHoldRequest,
   ReleaseHoldRequest,
+  ProgrammeReport,
+  ReviewReport,
   AddMemberRequest,
   ChannelDevicesView,
   ChannelSummary,
@@ -511,6 +513,17 @@ export class StrongroomClient {
   /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
   disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
     this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);
+
+  // ── reports ──
+  /** The ISA review report (ISA administrators, auditors): `from` inclusive, `to` exclusive; a year to now by default. */
+  reviewReport = (period: { from?: string; to?: string } = {}) =>
+    this.http.request<ReviewReport>('GET', '/reports/review', undefined, period);
+  /**
+   * The programme report (ISA administrators; an agency administrator gets their agency's counts): counts by
+   * quarter and agency, each under 5 shown as `<5` and its complements `withheld`.
+   */
+  programmeReport = (period: { from?: string; to?: string } = {}) =>
+    this.http.request<ProgrammeReport>('GET', '/reports/programme', undefined, period);
 
   // ── channels (ciphertext only: the crypto is in SecureSession) ──
   createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);

@@ -187,3 +187,17 @@ export {
   type TransferProgress,
   type UploadOptions,
 } from './session/attachments.js';
+export { renderProgrammeReportHtml, renderReviewReportHtml } from './reports/report-html.js';
+export {
+  auditWords,
+  CATEGORY_WORDS,
+  countCell,
+  countWords,
+  DISPOSAL_RULE_WORDS,
+  holdWords,
+  MEASURE_WORDS,
+  NOT_AVAILABLE_WORDS,
+  STATUS_WORDS,
+  SUPPRESSION_WORDS,
+  whenWords,
+} from './reports/report-words.js';

@@ -19,7 +19,8 @@ import {
 
 const DATA_ID = 'strongroom-record';
 
-const esc = (s: string | number | null | undefined): string =>
+/** Text made safe to stand in HTML, in an element or a quoted attribute. */
+export const esc = (s: string | number | null | undefined): string =>
   String(s ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -14,6 +14,7 @@ import { AdminHolds } from './screens/admin-holds.js';
 import { AdminAuditGrants } from './screens/admin-audit-grants.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminSubjectAccess } from './screens/admin-subject-access.js';
+import { AdminProgrammeReport, AdminReviewReport } from './screens/admin-reports.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -63,6 +64,9 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/disposals', AdminDisposals],
   ['/admin/audit-grants', AdminAuditGrants],
   ['/admin/subject-access', AdminSubjectAccess],
+  // Reports (issue 16): the ISA review report and the programme report.
+  ['/admin/reports/review', AdminReviewReport],
+  ['/admin/reports/programme', AdminProgrammeReport],
 ];
 
 export function NotFound() {

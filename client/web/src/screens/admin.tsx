@@ -23,6 +23,8 @@ export const ADMIN_PARTS = {
   disposals: ['isa_admin', 'auditor', 'agency_admin'],
   grants: ['isa_admin', 'auditor'],
   subjectAccess: ['agency_admin', 'isa_admin'],
+  reviewReport: ['isa_admin', 'auditor'],
+  programmeReport: ['isa_admin', 'agency_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -109,6 +111,18 @@ export function Admin() {
       href: '/admin/subject-access',
       title: 'Requests for information from the public',
       text: 'Subject access requests: the register, deadlines and extensions, and consultations asked of your agency.',
+    },
+    {
+      part: 'reviewReport',
+      href: '/admin/reports/review',
+      title: 'ISA review report',
+      text: 'For the agreement’s review: signatures, withdrawals, retention, overdue work and the audit log’s check.',
+    },
+    {
+      part: 'programmeReport',
+      href: '/admin/reports/programme',
+      title: 'Programme report',
+      text: 'Counts by quarter and agency for evaluating the programme, with every count under 5 hidden.',
     },
     {
       part: 'signInDelays',

@@ -1,0 +1,98 @@
+import type { Page } from 'playwright-core';
+import { describeBrowser, useBrowser } from './support/browser.js';
+import { startBrowserServer, type BrowserServer } from './support/server.js';
+import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
+
+/**
+ * The reports in the browser (issue 16): an ISA administrator produces the ISA review report (a hold in force,
+ * a signed point in the audit log) and the programme report (small counts shown as "<5"); an agency's
+ * data-protection lead sees the programme report for their agency only, and is not offered the review.
+ * Screens pass axe.
+ */
+describeBrowser('reports, in the browser', () => {
+  const chromium = useBrowser();
+  let server: BrowserServer;
+  let isa: Account & { id: string };
+  let lead: Account & { id: string };
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startBrowserServer({ env: { MFA_REQUIRED_ROLES: 'auditor' } });
+    const w = server.world;
+    await w.agreement();
+    const council = await w.agency('Northshire Council');
+    const police = await w.agency('Northshire Police', { sector: 'police' });
+    isa = await w.account(council, 'isa_admin', 'isa', { displayName: 'Ian Sands' });
+    lead = await w.account(police, 'agency_admin', 'lead', { displayName: 'Lena Moss' });
+    const admin = await w.person(council, 'isa_admin', 'setup');
+    await admin.client.placeHold({ scope: 'agency', agencyId: police, reason: 'Complaint review CR-88' });
+    await admin.client.signAuditHead();
+    const worker = await w.person(police, 'practitioner', 'pat');
+    await worker.client.createFamily();
+  });
+  afterAll(() => server.close());
+
+  it('an ISA administrator produces the review report: signatories, holds, the audit log’s check', async () => {
+    page = (await chromium.person('isa')).page;
+    await signIn(page, server.url('/'), isa);
+    await setUpFirstBrowser(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'ISA review report' }).click();
+    await page.getByRole('button', { name: 'Produce the review report' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Report from / })
+      .waitFor();
+    const agencies = page.getByRole('table', { name: 'Agencies and the version each signed' });
+    await agencies.getByRole('row', { name: /Northshire Police signed 10\.0/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Legal holds in force' })
+      .getByText('everything written by Northshire Police')
+      .waitFor();
+    expect(await page.getByText('Complaint review CR-88').count()).toBe(0);
+    await page.getByText(/^Intact: all \d+ events check out\.$/).waitFor();
+    await page.getByText(/^Newest signed point: event \d+/).waitFor();
+    await page.getByRole('link', { name: 'Save this report as a web page' }).waitFor();
+    await checkScreen(page, 'admin-review-report');
+  });
+
+  it('the programme report shows a small count as "<5", every quarter, and says what it cannot count', async () => {
+    await page.getByRole('link', { name: 'Administration' }).first().click();
+    await page.getByRole('link', { name: 'Programme report' }).click();
+    await page.getByRole('button', { name: 'Produce the programme report' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Report from / })
+      .waitFor();
+    const families = page.getByRole('region', { name: 'Families supported (family records opened)' });
+    await families.getByRole('columnheader', { name: 'Northshire Police' }).first().waitFor();
+    expect(await families.getByRole('table').count()).toBeGreaterThanOrEqual(4);
+    // One police family this quarter: shown as "<5", read out as "fewer than 5".
+    await families.locator('abbr[title="fewer than 5"]', { hasText: '<5' }).first().waitFor();
+    expect(await families.getByText(/^1$/).count()).toBe(0);
+    await page
+      .getByRole('region', { name: 'Family plans with outcomes met' })
+      .getByText(/^Not available\./)
+      .waitFor();
+    await checkScreen(page, 'admin-programme-report');
+  });
+
+  it('an agency’s data-protection lead sees their agency’s counts only, and is not offered the review', async () => {
+    const leadPage = (await chromium.person('lead')).page;
+    await signIn(leadPage, server.url('/'), lead);
+    await setUpFirstBrowser(leadPage);
+    await leadPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await leadPage.getByRole('link', { name: 'Programme report' }).waitFor();
+    expect(await leadPage.getByRole('link', { name: 'ISA review report' }).count()).toBe(0);
+    await leadPage.getByRole('link', { name: 'Programme report' }).click();
+    await leadPage.getByText('Your agency’s counts only.', { exact: false }).waitFor();
+    await leadPage.getByRole('button', { name: 'Produce the programme report' }).click();
+    await leadPage
+      .getByRole('status')
+      .filter({ hasText: /^Report from / })
+      .waitFor();
+    expect(await leadPage.getByRole('columnheader', { name: 'Northshire Council' }).count()).toBe(0);
+    await leadPage.getByRole('columnheader', { name: 'Northshire Police' }).first().waitFor();
+    await checkScreen(leadPage, 'admin-programme-report-agency');
+  });
+});
