@@ -145,6 +145,9 @@ export const ERROR_CODES = [
   'no_agency_admin',
   'request_channel',
   'metrics_token_required',
+  // leavers and withdrawals: hand-over
+  'not_leaving',
+  'not_held_by_leaver',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

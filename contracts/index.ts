@@ -23,3 +23,4 @@ export * from './actions.js';
 export * from './referrals.js';
 export * from './attachments.js';
 export * from './information-requests.js';
+export * from './notifications.js';

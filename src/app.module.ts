@@ -20,6 +20,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LeaversModule } from './leavers/leavers.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -76,6 +77,7 @@ export class AppModule {
         AttachmentsModule,
         InformationRequestsModule,
         RetentionModule,
+        LeaversModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -172,6 +173,51 @@ export class ActionsService {
       this.afterChange(m, a.channel_id, actionId);
     });
     return this.show(auth, actionId);
+  }
+
+  /** A leaver's open and in-progress actions, whichever channels they were in. */
+  openOwnedBy(m: EntityManager, ownerId: string): Promise<ActionRow[]> {
+    return this.actions.listOpenOwned(m, ownerId);
+  }
+
+  /**
+   * A leaver's open action handed by an administrator (who need not be in its channel) to `ownerId`, who
+   * must be able to take part in the channel now; in the caller's transaction, recorded and audited.
+   * Refused unless `leaverId` owns it and it is still open. Returns its channel.
+   */
+  async handOver(
+    m: EntityManager,
+    auth: AuthContext,
+    actionId: string,
+    leaverId: string,
+    ownerId: string,
+  ): Promise<{ channelId: string }> {
+    const a = await this.get(m, actionId, true);
+    if (a.owner_id !== leaverId || !['open', 'in_progress'].includes(a.status)) {
+      throw conflict('not_held_by_leaver', 'That action is not one of this person’s open actions (any more).');
+    }
+    const agencyId = await this.channels.assertParticipant(m, a.channel_id, ownerId, 'An action’s owner');
+    const now = this.clock.now();
+    await this.actions.setOwner(m, actionId, ownerId, agencyId, now);
+    await this.actions.insertUpdate(m, actionId, {
+      id: randomUUID(),
+      author_id: auth.user.id,
+      kind: 'reassigned',
+      status_from: null,
+      status_to: null,
+      from_user_id: a.owner_id,
+      to_user_id: ownerId,
+      created_at: now,
+    });
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'action.reassigned',
+      target: { type: 'action', id: actionId },
+      details: { from: a.owner_id, to: ownerId, handOver: true },
+      meta: auth.meta,
+    });
+    this.afterChange(m, a.channel_id, actionId);
+    return { channelId: a.channel_id };
   }
 
   async show(auth: AuthContext, actionId: string): Promise<ActionDetailView> {
