@@ -325,17 +325,17 @@ export class StrongroomClient {
   disableUser = (id: string, reason?: string) =>
     this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
   /** A person's open actions and the families they lead, to hand over when they leave (their admins). */
-  handOver = (userId: string) =>
+  leaverHandOver = (userId: string) =>
     this.http.request<HandOverView>('GET', `/users/${encodeURIComponent(userId)}/hand-over`);
   /** Hands one of a leaver's open actions to a colleague in its channel, who is notified. */
-  handOverAction = (userId: string, actionId: string, ownerId: string) =>
+  handOverLeaversAction = (userId: string, actionId: string, ownerId: string) =>
     this.http.request<HandOverView>(
       'POST',
       `/users/${encodeURIComponent(userId)}/hand-over/actions/${encodeURIComponent(actionId)}`,
       { ownerId },
     );
   /** Sets a new lead worker for a family a leaver led, who is notified. */
-  handOverFamily = (userId: string, familyId: string, leadWorkerId: string) =>
+  handOverLeaversFamily = (userId: string, familyId: string, leadWorkerId: string) =>
     this.http.request<HandOverView>(
       'POST',
       `/users/${encodeURIComponent(userId)}/hand-over/families/${encodeURIComponent(familyId)}`,
