@@ -142,7 +142,12 @@ export class HandOverService implements OnModuleInit {
   }
 
   /** Sets a new lead worker for a family a leaver led, who is told; the flag goes with it. */
-  async newLeadWorker(auth: AuthContext, userId: string, familyId: string, leadWorkerId: string): Promise<HandOverView> {
+  async newLeadWorker(
+    auth: AuthContext,
+    userId: string,
+    familyId: string,
+    leadWorkerId: string,
+  ): Promise<HandOverView> {
     await this.db.transaction(async (m) => {
       await this.leaver(m, auth, userId);
       const family = await this.families.handOverFrom(m, auth, familyId, userId, leadWorkerId);
