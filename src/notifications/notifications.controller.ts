@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -11,7 +11,7 @@ import {
   type NotificationView,
   type UnreadCount,
 } from '../../contracts/notifications.js';
-import { ApiDoc, ApiZodQuery, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiDoc, ApiZodQuery, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
 import { Auth, type AuthContext } from '../identity/auth-context.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -41,14 +41,18 @@ export class NotificationsController {
   @Post('read')
   @HttpCode(200)
   @ApiDoc('Mark all your notifications read', notificationsRead)
-  readAll(@Auth() auth: AuthContext): Promise<NotificationsRead> {
+  readAll(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<NotificationsRead> {
     return this.notifications.markRead(auth, null);
   }
 
   @Post(':id/read')
   @HttpCode(200)
   @ApiDoc('Mark one of your notifications read', notificationsRead)
-  read(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<NotificationsRead> {
+  read(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(emptyBodySchema)) _: unknown,
+  ): Promise<NotificationsRead> {
     return this.notifications.markRead(auth, id);
   }
 }
