@@ -10,6 +10,7 @@ import { Admin } from './screens/admin.js';
 import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
+import { AdminHandOver } from './screens/admin-hand-over.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -19,6 +20,7 @@ import { MyReferrals } from './screens/referrals.js';
 import { InformationRequest } from './screens/request.js';
 import { Requests } from './screens/requests.js';
 import { Search } from './screens/search.js';
+import { Notifications } from './screens/notifications.js';
 import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
 
@@ -47,11 +49,14 @@ export const ROUTES: [string, Screen][] = [
   // Information requests between agencies (issue 14): asked from a family's or a referral's page.
   ['/requests', Requests],
   ['/requests/:id', InformationRequest],
+  // Leavers and withdrawals carried through (issue 16): what was handed to the person, what to hand over.
+  ['/notifications', Notifications],
   ['/sessions', Sessions],
   ['/admin', Admin],
   ['/admin/agencies', AdminAgencies],
   ['/admin/agencies/:id', AdminAgency],
   ['/admin/users', AdminUsers],
+  ['/admin/users/:id/hand-over', AdminHandOver],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
 ];
