@@ -65,7 +65,10 @@ describeBrowser('leavers: the hand-over panel and notifications, in the browser'
     await signIn(adminPage, server.url('/'), admin);
     await setUpFirstBrowser(adminPage);
     await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-    await adminPage.getByRole('link', { name: /People/ }).first().click();
+    await adminPage
+      .getByRole('link', { name: /People/ })
+      .first()
+      .click();
     const row = adminPage.getByRole('row').filter({ hasText: 'Lee Moss' });
     await row.getByRole('button', { name: 'Disable Lee Moss’s account' }).click();
     await adminPage.getByRole('button', { name: 'Yes, disable the account' }).click();
@@ -78,7 +81,10 @@ describeBrowser('leavers: the hand-over panel and notifications, in the browser'
     await finder.press('Enter');
     await panel.getByRole('button', { name: 'Choose Cole Hart' }).click();
     await panel.getByRole('button', { name: /^Hand over the action due/ }).click();
-    await panel.getByRole('status').filter({ hasText: /is now Cole Hart’s; they have been told\.$/ }).waitFor();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /is now Cole Hart’s; they have been told\.$/ })
+      .waitFor();
     await panel.getByText('Nothing is left to hand over.').waitFor();
     expect((await server.sql('SELECT owner_id FROM actions WHERE id = $1', [actionId])).rows).toEqual([
       { owner_id: cole.id },

@@ -21,10 +21,9 @@ export function AdminHandOver({ params }: { params: Record<string, string> }) {
  * someone in its conversation, a family to a practitioner as its new lead worker. The new holder is notified;
  * what is not handed over stays listed (nothing is dropped).
  */
-export function HandOverPanel({ userId, headingLevel = 2 }: { userId: string; headingLevel?: 2 | 3 }) {
+export function HandOverPanel({ userId }: { userId: string }) {
   const view = useLoad(() => app.secure.client.leaverHandOver(userId), [userId]);
   const [status, setStatus] = useState<string | null>(null);
-  const H = headingLevel === 2 ? 'h2' : 'h3';
   const done = async (said: string) => {
     setStatus(said);
     await view.reload();
@@ -32,7 +31,9 @@ export function HandOverPanel({ userId, headingLevel = 2 }: { userId: string; he
   const v = view.data;
   return (
     <section class="panel hand-over" aria-labelledby={`hand-over-${userId}`}>
-      <H id={`hand-over-${userId}`}>{v ? `What ${v.user.displayName} leaves to hand over` : 'What they leave to hand over'}</H>
+      <h2 id={`hand-over-${userId}`}>
+        {v ? `What ${v.user.displayName} leaves to hand over` : 'What they leave to hand over'}
+      </h2>
       <ErrorSummary error={view.error} />
       <Status>{status}</Status>
       {v === null ? (
@@ -48,9 +49,7 @@ export function HandOverPanel({ userId, headingLevel = 2 }: { userId: string; he
           {v.actions.length === 0 && v.families.length === 0 && <p>Nothing is left to hand over.</p>}
           {v.actions.length > 0 && (
             <>
-              <p>
-                Open actions ({v.actions.length}). Each goes to a colleague who is in the action’s conversation.
-              </p>
+              <p>Open actions ({v.actions.length}). Each goes to a colleague who is in the action’s conversation.</p>
               <ul class="hand-over-list">
                 {v.actions.map((a) => (
                   <ActionHandOver key={a.id} userId={userId} a={a} onDone={done} disabled={!v.leaving} />
@@ -81,21 +80,21 @@ function ActionHandOver(props: {
   onDone: (said: string) => Promise<void>;
 }) {
   const [to, setTo] = useState<UserDirectoryEntry | null>(null);
-  const label = `Action due ${formatDate(props.a.dueOn)}`;
+  const due = formatDate(props.a.dueOn);
   const hand = useAction(async () => {
     if (!to) throw new Error('Choose who takes the action on.');
     await app.secure.client.handOverLeaversAction(props.userId, props.a.id, to.id);
-    await props.onDone(`${label} is now ${to.displayName}’s; they have been told.`);
+    await props.onDone(`The action due ${due} is now ${to.displayName}’s; they have been told.`);
   });
   return (
     <li>
       <p>
-        <strong>{label}</strong> ({props.a.status === 'in_progress' ? 'in progress' : 'open'})
+        <strong>Action due {due}</strong> ({props.a.status === 'in_progress' ? 'in progress' : 'open'})
       </p>
       <ErrorSummary error={hand.error} />
-      <FindPerson label={`Who takes on the ${label.toLowerCase()}?`} chosen={to} onChoose={setTo} />
+      <FindPerson label={`Who takes on the action due ${due}?`} chosen={to} onChoose={setTo} />
       <Button busy={hand.busy} disabled={props.disabled} onClick={() => void hand.run()}>
-        Hand over<span class="visually-hidden"> the {label.toLowerCase()}</span>
+        Hand over<span class="visually-hidden"> the action due {due}</span>
       </Button>
     </li>
   );
