@@ -127,6 +127,7 @@ function reportStep(ctx: CliContext, s: Step): void {
 
 /** The report after the steps: what is done, what was refused, and what still waits. */
 export function handOverReport(steps: Step[], view: HandOverView): string {
+  if (!steps.length && !view.actions.length && !view.families.length) return describeHandOver(view);
   const done = steps.filter((s) => s.done).length;
   const refused = steps.filter((s) => !s.done);
   let text = steps.length ? `${done} handed over.\n` : '';

@@ -71,7 +71,7 @@ export async function disableUser(ctx: CliContext, opts: DisableUserOpts, who: s
     `Disabling ${who}: they are signed out everywhere at once and leave every channel. Their account cannot be used again.`,
   );
   const result = await client.disableUser(userId, opts.reason);
-  ctx.progress(`${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
+  if (!ctx.json) ctx.io.out(`${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
   // Nothing they held is dropped: their open actions and families are handed over now, or listed for later.
   const { steps, view } = await handOverSteps(ctx, client, userId, opts);
   ctx.print({ ...result, handOver: view, steps }, () => handOverReport(steps, view));
