@@ -117,4 +117,18 @@ describe('CLI: users disable with hand-over, users hand-over, notifications', ()
     expect(refusedStep.out).toContain('user_not_active');
     expect((await chair.client.action(ray.actionId)).ownerId).toBe(ray.id);
   });
+  it('families show marks a family whose lead worker left, until hand-over --family --lead sets a new one', async () => {
+    const lea = await w.signIn(await w.account(police, 'practitioner', 'lea'));
+    const family = await lea.client.createFamily();
+    await lea.client.addMember(family.channelId, { userId: cole.id });
+    expect((await cliAs(t, admin, ['users', 'disable', lea.email, '--yes'])).code).toBe(0);
+    const shown = await cliAs(t, cole, ['families', 'show', family.ref]);
+    expect(shown.out).toContain('has left; waiting for a new lead worker');
+    const set = await cliAs(t, admin, ['users', 'hand-over', lea.email, '--family', family.ref, '--lead', cole.email]);
+    expect(set.code).toBe(0);
+    expect(set.out).toContain('1 handed over.');
+    const after = await cliAs(t, cole, ['families', 'show', family.ref]);
+    expect(after.out).toContain('Lead worker:');
+    expect(after.out).not.toContain('has left');
+  });
 });
