@@ -156,6 +156,9 @@ export const ERROR_CODES = [
   'consult_own_agency',
   'consultation_exists',
   'consultation_done',
+  // leavers and withdrawals: hand-over
+  'not_leaving',
+  'not_held_by_leaver',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -81,6 +81,8 @@ export const familyView = z.object({
   channelId: z.uuid(),
   owningAgencyId: z.uuid(),
   leadWorker: z.object({ userId: z.uuid(), displayName: z.string(), agencyId: z.uuid() }),
+  /** The lead worker has left (disabled, or their agency withdrawn): the family waits for a new one. */
+  leadHandOverNeeded: z.boolean(),
   createdAt: timestamp,
   members: z.array(familyMemberView),
   leadHistory: z.array(leadChangeView),

@@ -26,3 +26,4 @@ export * from './attachments.js';
 export * from './information-requests.js';
 export * from './subject-access.js';
 export * from './reports.js';
+export * from './notifications.js';

@@ -1,6 +1,7 @@
 import type { ReadPositionView } from './channels.js';
 import type { Ack } from './errors.js';
 import type { InformationRequestState } from './information-requests.js';
+import type { NotificationView } from './notifications.js';
 import type { RealtimeMessage, SocketSendInput, StoredMessageView } from './messages.js';
 
 /**
@@ -52,6 +53,8 @@ export interface ServerEventPayloads {
     state: InformationRequestState;
     reminder?: 'overdue';
   };
+  /** A new notification for this person (also in `GET /notifications` until read). */
+  notification: NotificationView;
   /** This socket's session ended (revoked, signed out everywhere, account disabled, agency withdrawn). */
   'session.revoked': { reason: string };
   /**

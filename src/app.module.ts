@@ -21,6 +21,7 @@ import { dataSourceOptions } from './database/data-source.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LeaversModule } from './leavers/leavers.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
         AccessGrantsModule,
         SubjectAccessModule,
         ReportsModule,
+        LeaversModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

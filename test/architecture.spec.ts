@@ -54,6 +54,7 @@ const OWNERS: Record<string, string[]> = {
   retention: ['legal_holds', 'disposal_records'],
   'access-grants': ['audit_grants'],
   'subject-access': ['subject_access_requests', 'subject_access_subjects', 'subject_access_consultations'],
+  notifications: ['notifications'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

@@ -143,6 +143,7 @@ const PREFIXES = [
   'audit-grants',
   'subject-access',
   'reports',
+  'notifications',
   'health',
   'ready',
 ];
@@ -303,6 +304,37 @@ const ENDPOINTS: Endpoint[] = [
       text: ['reason'],
     },
   },
+  { method: 'GET', path: '/api/users/:id/hand-over', id: () => ctx.victim.id, auth: true, unknownIds: [UUID] },
+  {
+    method: 'POST',
+    path: '/api/users/:id/hand-over/actions/:actionId',
+    id: () => ctx.victim.id,
+    params: { actionId: { value: () => ctx.actionId } },
+    auth: true,
+    body: {
+      valid: () => ({ ownerId: ctx.admin.id }),
+      bad: { ownerId: ['nope', 5, null, ''] },
+      required: ['ownerId'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/users/:id/hand-over/families/:familyId',
+    id: () => ctx.victim.id,
+    params: { familyId: { value: () => ctx.familyId } },
+    auth: true,
+    body: {
+      valid: () => ({ leadWorkerId: ctx.admin.id }),
+      bad: { leadWorkerId: ['nope', 5, null, ''] },
+      required: ['leadWorkerId'],
+      text: [],
+    },
+  },
+  { method: 'GET', path: '/api/notifications', auth: true, query: { unread: ['', 'yes', 'TRUE', '1'] } },
+  { method: 'GET', path: '/api/notifications/unread-count', auth: true },
+  { method: 'POST', path: '/api/notifications/read', auth: true, emptyBody: true },
+  { method: 'POST', path: '/api/notifications/:id/read', auth: true, emptyBody: true, id: () => UUID },
   { method: 'GET', path: '/api/users/:id/devices', id: () => ctx.admin.id, auth: true },
   { method: 'GET', path: '/api/sign-in-throttles', auth: true },
   { method: 'DELETE', path: '/api/sign-in-throttles/accounts/:id', id: () => ctx.victim.id, auth: true },
@@ -1594,6 +1626,7 @@ const CASES = ENDPOINTS.flatMap(casesFor);
 
 /** Tables whose rows no refused request may touch (audit_events and rate_limit_hits may grow). */
 const TABLES = [
+  'notifications',
   'agreement_versions',
   'agencies',
   'agency_signatures',

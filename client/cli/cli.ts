@@ -13,6 +13,7 @@ import { registerDeviceCommands } from './commands/device.js';
 import { registerExportCommands } from './commands/export.js';
 import { registerFamilyCommands } from './commands/families/index.js';
 import { registerMeetingCommands } from './commands/meetings/index.js';
+import { registerNotificationCommands } from './commands/notifications.js';
 import { registerReferralCommands } from './commands/referrals/index.js';
 import { registerRequestCommands } from './commands/requests/index.js';
 import { registerServerCommand } from './commands/server.js';
@@ -101,6 +102,7 @@ function buildProgram(io: CliIO): Command {
   registerGrantCommands(program, action);
   registerSubjectAccessCommands(program, action);
   registerReportCommands(program, action);
+  registerNotificationCommands(program, action);
   return program;
 }
 

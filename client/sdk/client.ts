@@ -130,6 +130,10 @@ import type {
   InformationRequestsQuery,
   InformationRequestView,
   ProvideInformationInput,
+  HandOverView,
+  NotificationsRead,
+  NotificationView,
+  UnreadCount,
 } from './types.js';
 
 export type { LoginInput };
@@ -334,6 +338,34 @@ export class StrongroomClient {
     this.http.request<UserDirectoryEntry[]>('GET', '/users/search', undefined, { q: q || undefined, agencyId });
   disableUser = (id: string, reason?: string) =>
     this.http.request<DisabledUser>('POST', `/users/${encodeURIComponent(id)}/disable`, reason ? { reason } : {});
+  /** A person's open actions and the families they lead, to hand over when they leave (their admins). */
+  leaverHandOver = (userId: string) =>
+    this.http.request<HandOverView>('GET', `/users/${encodeURIComponent(userId)}/hand-over`);
+  /** Hands one of a leaver's open actions to a colleague in its channel, who is notified. */
+  handOverLeaversAction = (userId: string, actionId: string, ownerId: string) =>
+    this.http.request<HandOverView>(
+      'POST',
+      `/users/${encodeURIComponent(userId)}/hand-over/actions/${encodeURIComponent(actionId)}`,
+      { ownerId },
+    );
+  /** Sets a new lead worker for a family a leaver led, who is notified. */
+  handOverLeaversFamily = (userId: string, familyId: string, leadWorkerId: string) =>
+    this.http.request<HandOverView>(
+      'POST',
+      `/users/${encodeURIComponent(userId)}/hand-over/families/${encodeURIComponent(familyId)}`,
+      { leadWorkerId },
+    );
+
+  // ── your notifications ──
+  /** Your notifications, newest first; `{ unread: true }` for those not read yet. */
+  notifications = (opts: { unread?: boolean } = {}) =>
+    this.http.request<NotificationView[]>('GET', '/notifications', undefined, {
+      unread: opts.unread ? 'true' : undefined,
+    });
+  unreadNotifications = () => this.http.request<UnreadCount>('GET', '/notifications/unread-count');
+  markNotificationRead = (id: string) =>
+    this.http.request<NotificationsRead>('POST', `/notifications/${encodeURIComponent(id)}/read`);
+  markAllNotificationsRead = () => this.http.request<NotificationsRead>('POST', '/notifications/read');
   /** Accounts and sources whose sign-ins are held back by failed attempts, and until when (ISA admins). */
   signInThrottles = () => this.http.request<SignInThrottlesView>('GET', '/sign-in-throttles');
   /** Forgets the failed sign-ins at an account, so its owner can sign in at once (ISA admins; audited). */

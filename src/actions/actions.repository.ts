@@ -196,6 +196,14 @@ export class ActionsRepository {
     );
   }
 
+  /** `ownerId`'s open and in-progress actions in any channel (a leaver's, to hand over), by due date. */
+  listOpenOwned(m: EntityManager, ownerId: string): Promise<ActionRow[]> {
+    return m.query<ActionRow[]>(
+      `${SELECT_ACTION} WHERE a.owner_id = $1 AND a.status IN ('open','in_progress') ORDER BY a.due_on, a.created_at`,
+      [ownerId],
+    );
+  }
+
   listForChannel(m: EntityManager, channelId: string): Promise<ActionRow[]> {
     return m.query<ActionRow[]>(`${SELECT_ACTION} WHERE a.channel_id = $1 ORDER BY a.due_on, a.created_at`, [
       channelId,

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { SealedField } from '../../contracts/common.js';
 import type {
   ActionDetailView,
   ActionView,
@@ -148,30 +150,70 @@ export class ActionsService {
       }
       if (dto.ownerId === a.owner_id) throw conflict('no_change', 'That person already owns the action.');
       if (dto.reason) await this.channels.assertSealedEpoch(m, a.channel_id, dto.reason.epoch, 'reason');
-      const agencyId = await this.channels.assertParticipant(m, a.channel_id, dto.ownerId, 'An action’s owner');
-      const now = this.clock.now();
-      await this.actions.setOwner(m, actionId, dto.ownerId, agencyId, now);
-      await this.actions.insertUpdate(m, actionId, {
-        id: dto.updateId,
-        author_id: auth.user.id,
-        kind: 'reassigned',
-        status_from: null,
-        status_to: null,
-        from_user_id: a.owner_id,
-        to_user_id: dto.ownerId,
-        note: dto.reason,
-        created_at: now,
-      });
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'action.reassigned',
-        target: { type: 'action', id: actionId },
-        details: { from: a.owner_id, to: dto.ownerId },
-        meta: auth.meta,
-      });
-      this.afterChange(m, a.channel_id, actionId);
+      await this.changeOwner(m, auth, a, dto.ownerId, { id: dto.updateId, note: dto.reason });
     });
     return this.show(auth, actionId);
+  }
+
+  /** A leaver's open and in-progress actions, whichever channels they were in. */
+  openOwnedBy(m: EntityManager, ownerId: string): Promise<ActionRow[]> {
+    return this.actions.listOpenOwned(m, ownerId);
+  }
+
+  /**
+   * A leaver's open action handed by an administrator (who need not be in its channel) to `ownerId`, who
+   * must be able to take part in the channel now; in the caller's transaction, recorded and audited.
+   * Refused unless `leaverId` owns it and it is still open. Returns its channel.
+   */
+  async handOver(
+    m: EntityManager,
+    auth: AuthContext,
+    actionId: string,
+    leaverId: string,
+    ownerId: string,
+  ): Promise<{ channelId: string }> {
+    const a = await this.get(m, actionId, true);
+    if (a.owner_id !== leaverId || !['open', 'in_progress'].includes(a.status)) {
+      throw conflict('not_held_by_leaver', 'That action is not one of this person’s open actions (any more).');
+    }
+    await this.changeOwner(m, auth, a, ownerId, { id: randomUUID() }, { handOver: true });
+    return { channelId: a.channel_id };
+  }
+
+  /**
+   * Gives the action to `ownerId`, who must be able to take part in its channel now, on the record: the
+   * history entry `update` (with its sealed reason, if any), the audit event and the channel's event.
+   */
+  private async changeOwner(
+    m: EntityManager,
+    auth: AuthContext,
+    a: ActionRow,
+    ownerId: string,
+    update: { id: string; note?: SealedField },
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    const agencyId = await this.channels.assertParticipant(m, a.channel_id, ownerId, 'An action’s owner');
+    const now = this.clock.now();
+    await this.actions.setOwner(m, a.id, ownerId, agencyId, now);
+    await this.actions.insertUpdate(m, a.id, {
+      id: update.id,
+      author_id: auth.user.id,
+      kind: 'reassigned',
+      status_from: null,
+      status_to: null,
+      from_user_id: a.owner_id,
+      to_user_id: ownerId,
+      note: update.note,
+      created_at: now,
+    });
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'action.reassigned',
+      target: { type: 'action', id: a.id },
+      details: { from: a.owner_id, to: ownerId, ...details },
+      meta: auth.meta,
+    });
+    this.afterChange(m, a.channel_id, a.id);
   }
 
   async show(auth: AuthContext, actionId: string): Promise<ActionDetailView> {

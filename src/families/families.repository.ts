@@ -120,6 +120,11 @@ export class FamiliesRepository {
     ]);
   }
 
+  /** The families `userId` leads, by reference. */
+  ledBy(m: EntityManager, userId: string): Promise<FamilyRow[]> {
+    return m.query<FamilyRow[]>('SELECT * FROM families WHERE lead_worker_id = $1 ORDER BY ref', [userId]);
+  }
+
   async setLeadWorker(m: EntityManager, familyId: string, userId: string): Promise<void> {
     await m.query('UPDATE families SET lead_worker_id = $2 WHERE id = $1', [familyId, userId]);
   }
@@ -223,12 +228,14 @@ export const toFamilyView = (
   leadDisplayName: string,
   members: FamilyMemberRow[],
   history: LeadChangeRow[],
+  leadHandOverNeeded = false,
 ): FamilyView => ({
   id: family.id,
   ref: family.ref,
   channelId: family.channel_id,
   owningAgencyId: family.owning_agency_id,
   leadWorker: { userId: family.lead_worker_id, displayName: leadDisplayName, agencyId: family.lead_agency_id },
+  leadHandOverNeeded,
   createdAt: family.created_at.toISOString(),
   members: members.map(toFamilyMemberView),
   leadHistory: history.map(toLeadChangeView),

@@ -11,7 +11,7 @@ import type {
 } from '../../contracts/families.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { conflict, forbidden, notFound } from '../common/app-error.js';
+import { AppError, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
@@ -239,43 +239,78 @@ export class FamiliesService {
    * They join the family's channel as chair if they were not in it.
    */
   async handOver(auth: AuthContext, familyId: string, dto: HandOverInput): Promise<FamilyView> {
-    const now = this.clock.now();
     await this.db.transaction(async (m) => {
       const family = await this.writable(m, auth, familyId);
-      if (family.lead_worker_id === dto.userId)
-        throw conflict('already_lead', 'That person is already the lead worker.');
-      const next = await this.users.standing(m, dto.userId);
-      if (!next) throw notFound('User');
-      if (next.role !== 'practitioner' || next.status !== 'active') {
-        throw conflict('lead_worker_role', 'The lead worker must be an active practitioner.');
-      }
-      if (next.agencyId !== family.lead_agency_id) {
-        const refusal = (await this.channels.sharingRefusals(m, family.channel_id, [next.agencyId])).get(next.agencyId);
-        if (refusal) throw refusal;
-      }
-      await this.repo.setLeadWorker(m, familyId, dto.userId);
-      await this.repo.insertLeadChange(m, {
-        familyId,
-        from: family.lead_worker_id,
-        to: dto.userId,
-        changedBy: auth.user.id,
-        changedAt: now,
-      });
-      // The new lead chairs the family's channel; the lead agency (and so who may share) may change.
-      const channel = await this.channels.lock(m, family.channel_id);
-      if (!(await this.channelMembers.makeChair(m, family.channel_id, dto.userId))) {
-        await this.channels.admitMember(m, auth, channel, { userId: dto.userId, role: 'chair' });
-      }
-      await this.channels.markRotation(m, family.channel_id, 'sharing_changed');
-      await this.audit.record(m, {
-        actor: actorOf(auth),
-        action: 'family.lead_changed',
-        target: { type: 'family', id: familyId },
-        details: { from: family.lead_worker_id, to: dto.userId },
-        meta: auth.meta,
-      });
+      await this.changeLead(m, auth, family, dto.userId, {});
     });
     return this.show(auth, familyId);
+  }
+
+  /** The families `userId` leads (a leaver's, to hand over), by reference. */
+  ledBy(m: EntityManager, userId: string): Promise<FamilyRow[]> {
+    return this.repo.ledBy(m, userId);
+  }
+
+  /**
+   * A leaver's family handed to a new lead worker by an administrator (who need not be in its channel),
+   * in the caller's transaction, under the same rules as `handOver`. Refused unless `leaverId` leads it.
+   */
+  async handOverFrom(
+    m: EntityManager,
+    auth: AuthContext,
+    familyId: string,
+    leaverId: string,
+    newLeadId: string,
+  ): Promise<FamilyRecord> {
+    const family = await this.get(m, familyId, true);
+    if (family.lead_worker_id !== leaverId) {
+      throw conflict('not_held_by_leaver', 'That person is not the family’s lead worker (any more).');
+    }
+    await this.changeLead(m, auth, family, newLeadId, { handOver: true });
+    return family;
+  }
+
+  /** Sets the family's new lead worker, who chairs its channel; recorded and audited. */
+  private async changeLead(
+    m: EntityManager,
+    auth: AuthContext,
+    family: FamilyRecord,
+    userId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const familyId = family.id;
+    if (family.lead_worker_id === userId) throw conflict('already_lead', 'That person is already the lead worker.');
+    const next = await this.users.standing(m, userId);
+    if (!next) throw notFound('User');
+    if (next.role !== 'practitioner' || next.status !== 'active') {
+      throw conflict('lead_worker_role', 'The lead worker must be an active practitioner.');
+    }
+    if (next.agencyId !== family.lead_agency_id) {
+      const refusal = (await this.channels.sharingRefusals(m, family.channel_id, [next.agencyId])).get(next.agencyId);
+      if (refusal) throw refusal;
+    }
+    await this.repo.setLeadWorker(m, familyId, userId);
+    await this.repo.insertLeadChange(m, {
+      familyId,
+      from: family.lead_worker_id,
+      to: userId,
+      changedBy: auth.user.id,
+      changedAt: now,
+    });
+    // The new lead chairs the family's channel; the lead agency (and so who may share) may change.
+    const channel = await this.channels.lock(m, family.channel_id);
+    if (!(await this.channelMembers.makeChair(m, family.channel_id, userId))) {
+      await this.channels.admitMember(m, auth, channel, { userId, role: 'chair' });
+    }
+    await this.channels.markRotation(m, family.channel_id, 'sharing_changed');
+    await this.audit.record(m, {
+      actor: actorOf(auth),
+      action: 'family.lead_changed',
+      target: { type: 'family', id: familyId },
+      details: { from: family.lead_worker_id, to: userId, ...details },
+      meta: auth.meta,
+    });
   }
 
   /** The families whose channel the caller is in, by reference. */
@@ -292,6 +327,14 @@ export class FamiliesService {
     const leadName = (await this.users.standing(m, family.lead_worker_id))?.displayName;
     const history = await this.repo.leadHistory(m, familyId);
     const members = await this.repo.members(m, familyId);
-    return toFamilyView(family, leadName ?? '', members, history);
+    // Flagged while the lead worker has left (disabled, or their agency withdrawn) and nobody has taken over.
+    const leadGone = await this.channels.assertCanJoin(m, family.lead_worker_id).then(
+      () => false,
+      (err: unknown) => {
+        if (err instanceof AppError) return true;
+        throw err;
+      },
+    );
+    return toFamilyView(family, leadName ?? '', members, history, leadGone);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Role, UserView } from '../../contracts/identity.js';
 import { RecoveryCode } from './entities/recovery-code.entity.js';
 import { User } from './entities/user.entity.js';
@@ -79,6 +79,24 @@ export class UsersRepository {
     const users = await m
       .getRepository(User)
       .find({ where: roles.map((role) => ({ agencyId, role, status: 'active' as const })), select: { id: true } });
+    return users.map((u) => u.id).sort();
+  }
+
+  /** The active people with one of `roles` in any of `agencyIds` (every agency's admins, say), by id. */
+  async activeIdsWithRoleIn(m: EntityManager, agencyIds: string[], roles: Role[]): Promise<string[]> {
+    if (!agencyIds.length) return [];
+    const users = await m.getRepository(User).find({
+      where: roles.map((role) => ({ agencyId: In(agencyIds), role, status: 'active' as const })),
+      select: { id: true },
+    });
+    return users.map((u) => u.id).sort();
+  }
+
+  /** The active people with one of `roles`, whatever their agency (the ISA team), by id. */
+  async activeIdsWithRoleAnywhere(m: EntityManager, roles: Role[]): Promise<string[]> {
+    const users = await m
+      .getRepository(User)
+      .find({ where: roles.map((role) => ({ role, status: 'active' as const })), select: { id: true } });
     return users.map((u) => u.id).sort();
   }
 

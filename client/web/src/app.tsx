@@ -4,6 +4,7 @@ import { Link, match, usePath } from './router.js';
 import { app } from './state/app.js';
 import { useObservable } from './state/observable.js';
 import { useHubWorker } from './state/referrals.js';
+import { useUnreadNotifications } from './state/notifications.js';
 import { useWaitingRequests } from './state/requests.js';
 import { Attest } from './screens/attest.js';
 import { AcceptInvitation } from './screens/invitation.js';
@@ -56,6 +57,7 @@ function Header({ ready }: { ready: boolean }) {
   const me = useObservable(app.me);
   const hub = useHubWorker(ready);
   const waiting = useWaitingRequests(ready);
+  const unread = useUnreadNotifications(ready);
   return (
     <header class="site-header">
       <div class="brand">
@@ -77,6 +79,15 @@ function Header({ ready }: { ready: boolean }) {
                         <span class="badge nav-badge">
                           {waiting}
                           <span class="visually-hidden"> waiting for your agency’s answer</span>
+                        </span>
+                      </>
+                    )}
+                    {n.href === '/notifications' && unread > 0 && (
+                      <>
+                        {' '}
+                        <span class="badge nav-badge">
+                          {unread}
+                          <span class="visually-hidden"> not read yet</span>
                         </span>
                       </>
                     )}
@@ -113,6 +124,7 @@ const NAV: { href: string; label: string; roles?: string[]; hub?: true }[] = [
   { href: '/requests', label: 'Information requests', roles: ['practitioner', 'mash_worker', 'agency_admin'] },
   { href: '/referrals', label: 'My referrals', roles: ['practitioner', 'mash_worker', 'agency_admin'] },
   { href: '/referrals/queue', label: 'Hub queue', hub: true },
+  { href: '/notifications', label: 'Notifications' },
   { href: '/devices', label: 'Your devices' },
   { href: '/sessions', label: 'Sign-in sessions' },
   { href: '/admin', label: 'Administration', roles: ['isa_admin', 'agency_admin', 'auditor'] },

@@ -15,6 +15,7 @@ import { AdminAuditGrants } from './screens/admin-audit-grants.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminSubjectAccess } from './screens/admin-subject-access.js';
 import { AdminProgrammeReport, AdminReviewReport } from './screens/admin-reports.js';
+import { AdminHandOver } from './screens/admin-hand-over.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
 import { Referral } from './screens/referral.js';
@@ -24,6 +25,7 @@ import { MyReferrals } from './screens/referrals.js';
 import { InformationRequest } from './screens/request.js';
 import { Requests } from './screens/requests.js';
 import { Search } from './screens/search.js';
+import { Notifications } from './screens/notifications.js';
 import { Sessions } from './screens/sessions.js';
 import { PageTitle } from './ui/form.js';
 
@@ -52,11 +54,14 @@ export const ROUTES: [string, Screen][] = [
   // Information requests between agencies (issue 14): asked from a family's or a referral's page.
   ['/requests', Requests],
   ['/requests/:id', InformationRequest],
+  // Leavers and withdrawals carried through (issue 16): what was handed to the person, what to hand over.
+  ['/notifications', Notifications],
   ['/sessions', Sessions],
   ['/admin', Admin],
   ['/admin/agencies', AdminAgencies],
   ['/admin/agencies/:id', AdminAgency],
   ['/admin/users', AdminUsers],
+  ['/admin/users/:id/hand-over', AdminHandOver],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
   // Legal holds and disposal records (issue 16).

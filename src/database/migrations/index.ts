@@ -25,6 +25,7 @@ import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
+import { Notifications1766700000000 } from './1766700000000-Notifications.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   LegalHolds1766400000000,
   AuditGrants1766600000000,
   SubjectAccess1766800000000,
+  Notifications1766700000000,
 ];

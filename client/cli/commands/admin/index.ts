@@ -16,6 +16,7 @@ import { listAgreements, publishAgreement } from './agreements.js';
 import { registerAuditEventsCommand } from './audit-events.js';
 import { auditHeads, auditVerify } from './audit-heads.js';
 import { clearSignInDelay, listSignInDelays } from './sign-in-delays.js';
+import { handOverUser } from './hand-over.js';
 import { createUser, disableUser, listUsers, searchUsers } from './users.js';
 
 /** The ISA signatory register, agreement versions, accounts, sign-in delays and the audit trail. */
@@ -112,10 +113,35 @@ function registerAccounts(program: Command, action: Action): void {
   withYes(
     users
       .command('disable <user>')
-      .description('Off-board a leaver: the account is disabled and every session ends at once')
+      .description(
+        'Off-board a leaver: the account is disabled, every session ends at once, and their open actions and families are handed over',
+      )
       .option('--reason <text>', 'why (recorded)')
-      .addHelpText('after', '\nThe person is named by e-mail address, name or id, as `users list` shows them.'),
+      .option('--reassign-to <colleague>', 'hand every open action to this colleague (e-mail, name or id)')
+      .addHelpText(
+        'after',
+        '\nThe person is named by e-mail address, name or id, as `users list` shows them.\n' +
+          'Afterwards their open actions and the families they lead are listed; at a terminal you are asked,\n' +
+          'for each, which colleague takes it on (blank: later). With --yes or --json nothing is asked: hand\n' +
+          'them over later with `users hand-over`. A colleague must be in the action’s channel.\n' +
+          'Exit code 1 if a hand-over you asked for was refused (the rest is done).',
+      ),
   ).action(action(disableUser));
+  withYes(
+    users
+      .command('hand-over <user>')
+      .description('A leaver’s open actions and the families they lead, and handing them to colleagues (admins)')
+      .option('--reassign-to <colleague>', 'hand every open action to this colleague (e-mail, name or id)')
+      .option('--action <id>', 'one action (with --to)')
+      .option('--to <colleague>', 'who takes that action on')
+      .option('--family <reference>', 'one family the leaver leads, by reference or id (with --lead)')
+      .option('--lead <colleague>', 'its new lead worker (a practitioner)')
+      .addHelpText(
+        'after',
+        '\nWith no choice given, at a terminal, you are asked about each piece in turn (blank: later); with\n' +
+          '--yes or --json only the list is shown. The new holder is notified. Exit code 1 if a hand-over was refused.',
+      ),
+  ).action(action(handOverUser));
 
   const delays = program
     .command('sign-in-delays')

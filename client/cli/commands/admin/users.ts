@@ -1,6 +1,7 @@
 import { USER_SEARCH_LIMIT, USER_SEARCH_MIN_CHARS, type Role } from '../../../../contracts/identity.js';
 import { resolveAgency } from '../../agencies.js';
 import { confirm, type ConfirmOpts } from '../../confirm.js';
+import { handOverReport, handOverSteps, type HandOverOpts } from './hand-over.js';
 import { CliUsageError, type CliContext } from '../../context.js';
 import { table } from '../../output.js';
 import { resolveAccount } from '../../secure.js';
@@ -56,12 +57,12 @@ export async function listUsers(ctx: CliContext, opts: ListUsersOpts): Promise<v
   );
 }
 
-export interface DisableUserOpts extends ConfirmOpts {
+export interface DisableUserOpts extends ConfirmOpts, HandOverOpts {
   reason?: string;
 }
 
 /** `users disable`: off-board a leaver; every session of theirs ends at once. */
-export async function disableUser(ctx: CliContext, opts: DisableUserOpts, who: string): Promise<void> {
+export async function disableUser(ctx: CliContext, opts: DisableUserOpts, who: string): Promise<number> {
   const { client } = await ctx.sessionClient();
   const userId = await resolveAccount(client, who);
   await confirm(
@@ -70,7 +71,11 @@ export async function disableUser(ctx: CliContext, opts: DisableUserOpts, who: s
     `Disabling ${who}: they are signed out everywhere at once and leave every channel. Their account cannot be used again.`,
   );
   const result = await client.disableUser(userId, opts.reason);
-  ctx.print(result, `${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
+  if (!ctx.json) ctx.io.out(`${result.user.email} disabled; ${result.sessionsRevoked} session(s) ended.\n`);
+  // Nothing they held is dropped: their open actions and families are handed over now, or listed for later.
+  const { steps, view } = await handOverSteps(ctx, client, userId, opts);
+  ctx.print({ ...result, handOver: view, steps }, () => handOverReport(steps, view));
+  return steps.some((s) => !s.done) ? 1 : 0;
 }
 
 export interface SearchUsersOpts {

@@ -47,7 +47,11 @@ function renderFamily(f: FamilyView, members: ShownMember[], channelTitle: strin
     fields([
       ['Family', f.ref],
       ['Id', f.id],
-      ['Lead worker', `${f.leadWorker.displayName} (${f.leadWorker.userId})`],
+      [
+        'Lead worker',
+        `${f.leadWorker.displayName} (${f.leadWorker.userId})` +
+          (f.leadHandOverNeeded ? ': has left; waiting for a new lead worker (their agency’s admin sets one)' : ''),
+      ],
       [
         'Channel',
         `${channelTitle ?? 'the family’s own'} (${f.channelId}): named ${f.ref} in commands, as in send ${f.ref}`,

@@ -7,7 +7,9 @@ import { Button, ErrorSummary, Field, formatDate, formatDateTime, PageTitle, Tex
 import { Status, useLoad } from '../ui/status.js';
 import { ROLE_LABELS, USER_STATUS_LABELS } from '../ui/words.js';
 import { Td } from '../ui/table.js';
+import { Link } from '../router.js';
 import { AdminPage } from './admin.js';
+import { HandOverPanel } from './admin-hand-over.js';
 
 /**
  * The roles an agency administrator may give and take away (the server's AGENCY_ADMIN_MANAGED_ROLES):
@@ -32,6 +34,8 @@ export function AdminUsers() {
   const users = useLoad(() => app.secure.client.users(isa ? agencyId : undefined), [agencyId]);
   const [created, setCreated] = useState<CreatedUser | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  // The person just disabled: what they leave is shown at once, to hand over (or later, from their row).
+  const [leaver, setLeaver] = useState<string | null>(null);
   const agencyName = agencies.data?.find((a) => a.id === agencyId)?.name ?? app.me.value?.agency.name ?? '';
   return (
     <AdminPage part="users" title="People and invitations">
@@ -49,6 +53,7 @@ export function AdminUsers() {
         />
       )}
       <Status>{status}</Status>
+      {leaver && <HandOverPanel userId={leaver} />}
       {created && <Invitation created={created} agencyName={agencyName} onClose={() => setCreated(null)} />}
       <h2>People of {agencyName}</h2>
       <ErrorSummary error={users.error} />
@@ -76,6 +81,7 @@ export function AdminUsers() {
                 u={u}
                 onDisabled={(said) => {
                   setStatus(said);
+                  setLeaver(u.id);
                   void users.reload();
                 }}
               />
@@ -117,6 +123,11 @@ function UserRow({ u, onDisabled }: { u: UserView; onDisabled: (said: string) =>
         )}
       </Td>
       <td>
+        {u.status === 'disabled' && (
+          <Link href={`/admin/users/${u.id}/hand-over`}>
+            Hand over<span class="visually-hidden"> {u.displayName}’s work</span>
+          </Link>
+        )}
         {mayDisable && (
           <ConfirmButton
             label={

@@ -143,6 +143,11 @@ export function Family({ params }: { params: Record<string, string> }) {
               : channel.members.some((m) => m.userId === family.leadWorker.userId)
                 ? who(family.leadWorker.userId)
                 : family.leadWorker.displayName}
+            {family.leadHandOverNeeded && (
+              <span class="covers">
+                Has left: the family waits for a new lead worker, set by their agency’s administrator.
+              </span>
+            )}
           </dd>
         </div>
         <div>
