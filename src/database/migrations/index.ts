@@ -14,18 +14,18 @@ import { SignInThrottles1765200000000 } from './1765200000000-SignInThrottles.js
 import { FormerMembers1765300000000 } from './1765300000000-FormerMembers.js';
 import { MembershipEndsIndex1765400000000 } from './1765400000000-MembershipEndsIndex.js';
 import { ReadPositions1765500000000 } from './1765500000000-ReadPositions.js';
-import { ReferralInformationRequests1766000000000 } from './1766000000000-ReferralInformationRequests.js';
-import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { UserNameSearch1765600000000 } from './1765600000000-UserNameSearch.js';
 import { Attachments1765700000000 } from './1765700000000-Attachments.js';
+import { Referrals1765800000000 } from './1765800000000-Referrals.js';
 import { InformationRequests1765900000000 } from './1765900000000-InformationRequests.js';
+import { ReferralInformationRequests1766000000000 } from './1766000000000-ReferralInformationRequests.js';
 import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
 import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilters.js';
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
-import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 import { Notifications1766700000000 } from './1766700000000-Notifications.js';
+import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -55,6 +55,6 @@ export const migrations = [
   AuditHeads1766300000000,
   LegalHolds1766400000000,
   AuditGrants1766600000000,
-  SubjectAccess1766800000000,
   Notifications1766700000000,
+  SubjectAccess1766800000000,
 ];
