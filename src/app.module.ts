@@ -25,6 +25,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { RetentionSchedulesModule } from './retention-schedules/retention-schedules.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -76,6 +77,7 @@ export class AppModule {
         AttachmentsModule,
         InformationRequestsModule,
         RetentionModule,
+        RetentionSchedulesModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

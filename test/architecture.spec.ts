@@ -52,6 +52,7 @@ const OWNERS: Record<string, string[]> = {
   attachments: ['attachments', 'attachment_chunks'],
   'information-requests': ['information_requests'],
   retention: ['legal_holds', 'disposal_records'],
+  'retention-schedules': ['retention_schedules', 'retention_dates'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

@@ -27,6 +27,8 @@ import type {
   HoldView,
   PlaceHoldRequest,
   ReleaseHoldRequest,
+  ScheduleClass,
+  ScheduleView,
   AddMemberRequest,
   ChannelDevicesView,
   ChannelSummary,
@@ -452,6 +454,16 @@ export class StrongroomClient {
   /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
   disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
     this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);
+  /** An agency's retention schedule (your own agency's unless `agencyId` is given). */
+  retentionSchedule = (opts: { agencyId?: string } = {}) =>
+    this.http.request<ScheduleView>('GET', '/retention/schedules', undefined, opts);
+  /** Sets an agency's period for a record class (its data-protection lead, or an ISA administrator). */
+  setRetentionPeriod = (agencyId: string, recordClass: ScheduleClass, days: number) =>
+    this.http.request<ScheduleView>(
+      'PUT',
+      `/retention/schedules/${encodeURIComponent(agencyId)}/${encodeURIComponent(recordClass)}`,
+      { days },
+    );
 
   // ── channels (ciphertext only: the crypto is in SecureSession) ──
   createChannel = (input: CreateChannelRequest) => this.http.request<ChannelView>('POST', '/channels', input);

@@ -23,6 +23,7 @@ import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
 import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilters.js';
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
+import { RetentionSchedules1766500000000 } from './1766500000000-RetentionSchedules.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   AuditEventFilters1766200000000,
   AuditHeads1766300000000,
   LegalHolds1766400000000,
+  RetentionSchedules1766500000000,
 ];
