@@ -77,7 +77,7 @@ export class RetentionSchedulesRepository {
   ): Promise<RetentionDate | null> {
     const [row] = await returningRows<DateRow>(
       m,
-      `UPDATE retention_dates SET closed_at = $3, kept_until = $3 + (days * 86400) * interval '1 second'
+      `UPDATE retention_dates SET closed_at = $3::timestamptz, kept_until = $3::timestamptz + (days * 86400) * interval '1 second'
         WHERE record_class = $1 AND record_id = $2 AND anchor = 'closure' AND closed_at IS NULL
         RETURNING ${DATE_COLUMNS}`,
       [recordClass, recordId, closedAt],
