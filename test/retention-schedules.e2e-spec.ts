@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {
   decideReferral,
   rateReferral,
@@ -7,11 +10,12 @@ import {
   type SecureSession,
 } from '../client/sdk/index.js';
 import { RetentionService } from '../src/retention/retention.service.js';
+import { cli, json } from './support/cli.js';
 import { countOf } from './support/db.js';
 import { fieldsOf, refused } from './support/refused.js';
 import { secureSession } from './support/secure.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { type Person, World } from './support/world.js';
+import { type Person, totpAt, World } from './support/world.js';
 
 const DAY = 86_400_000;
 
@@ -272,5 +276,49 @@ describe('retention schedules by agency and record class', () => {
       closed_at: closedAt,
       kept_until: new Date(closedAt.getTime() + 400 * DAY),
     });
+  });
+
+  it('the CLI: `retention show` and `retention set`, with --json; a period out of bounds or another agency’s schedule refused in plain words', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'sr-retention-cli-'));
+    try {
+      councilLead = await w.signIn(councilLead);
+      t.clock.advance(30_000);
+      const login = await cli(home, t, ['login', '--email', councilLead.email], {
+        STRONGROOM_PASSWORD: councilLead.password,
+        ...(councilLead.totpSecret ? { STRONGROOM_TOTP: await totpAt(councilLead.totpSecret, t) } : {}),
+      });
+      expect(login.code).toBe(0);
+      const show = await cli(home, t, ['retention', 'show']);
+      expect(show.code).toBe(0);
+      expect(show.out).toContain('Retention schedule of Council');
+      expect(show.out).toMatch(/minutes\s+minutes and decisions\s+2555\s+default\s+365–12784\s+closure\s+dated/);
+      const police = await cli(home, t, ['--json', 'retention', 'show', '--agency', 'Police']);
+      expect(json<ScheduleView>(police).agencyName).toBe('Police');
+
+      const set = await cli(home, t, ['retention', 'set', 'consent_records', '800']);
+      expect(set).toMatchObject({ code: 0 });
+      expect(set.out).toContain('Council now keeps consent records for 800 days, from when it is made.');
+      const setJson = await cli(home, t, ['--json', 'retention', 'set', 'actions', '900']);
+      expect(entry(json<ScheduleView>(setJson), 'actions')).toMatchObject({ days: 900, setBy: councilLead.id });
+
+      const rows = await scheduleRows();
+      const tooShort = await cli(home, t, ['retention', 'set', 'minutes', '30']);
+      expect(tooShort.code).toBe(1);
+      expect(tooShort.err).toContain('The period for minutes and decisions must be between 365 and 12784 days');
+      const other = await cli(home, t, ['retention', 'set', 'minutes', '400', '--agency', 'Police']);
+      expect(other.code).toBe(1);
+      expect(other.err).toContain('You can only set your own agency');
+      const badClass = await cli(home, t, ['retention', 'set', 'emails', '400']);
+      expect(badClass.code).toBe(2);
+      expect(badClass.err).toContain('"emails" is not a record class');
+      const badDays = await cli(home, t, ['retention', 'set', 'minutes', 'a year']);
+      expect(badDays.code).toBe(2);
+      expect(badDays.err).toContain('whole number of days');
+      expect(await scheduleRows()).toBe(rows);
+      const help = await cli(home, t, ['retention', 'set', '--help']);
+      expect(help.out).toContain('strongroom retention set messages_direct 60');
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

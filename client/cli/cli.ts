@@ -3,6 +3,7 @@ import { API_VERSION } from '../../contracts/api-version.js';
 import { registerActionCommands } from './commands/actions/index.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
+import { registerRetentionCommands } from './commands/admin/retention.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -95,6 +96,7 @@ function buildProgram(io: CliIO): Command {
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   registerHoldCommands(program, action);
+  registerRetentionCommands(program, action);
   return program;
 }
 
