@@ -9,6 +9,7 @@ import { Meetings, ScheduleMeeting } from './screens/meetings.js';
 import { Admin } from './screens/admin.js';
 import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
+import { AdminRetention } from './screens/admin-retention.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminUsers } from './screens/admin-users.js';
 import { Families, Family } from './screens/families.js';
@@ -54,6 +55,7 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/users', AdminUsers],
   ['/admin/audit', AdminAudit],
   ['/admin/sign-in-delays', AdminSignInDelays],
+  ['/admin/retention', AdminRetention],
 ];
 
 export function NotFound() {
