@@ -9,6 +9,7 @@ import {
   type ScheduleView,
   type SecureSession,
 } from '../client/sdk/index.js';
+import { SCHEDULE_CLASSES } from '../contracts/retention.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { cli, json } from './support/cli.js';
 import { countOf } from './support/db.js';
@@ -78,20 +79,7 @@ describe('retention schedules by agency and record class', () => {
   it('shows each agency’s schedule: every class with its default, bounds, what it counts from and how it is applied', async () => {
     const own = await alice.client.retentionSchedule();
     expect(own).toMatchObject({ agencyId: council, agencyName: 'Council' });
-    expect(own.classes.map((c) => c.recordClass)).toEqual([
-      'messages_direct',
-      'messages_locality_meeting',
-      'messages_family_meeting',
-      'messages_professionals_meeting',
-      'messages_referral',
-      'messages_information_request',
-      'minutes',
-      'actions',
-      'family_plans',
-      'referrals',
-      'information_requests',
-      'consent_records',
-    ]);
+    expect(own.classes.map((c) => c.recordClass)).toEqual(SCHEDULE_CLASSES);
     expect(entry(own, 'messages_direct')).toEqual({
       recordClass: 'messages_direct',
       days: 90,

@@ -15,11 +15,6 @@ import { ApiDoc, ApiZodBody, ApiZodQuery, uuidParam, zodPipe } from '../common/z
 import { Auth, type AuthContext, Roles } from '../identity/auth-context.js';
 import { RetentionSchedulesService } from './retention-schedules.service.js';
 
-const classParam = zodPipe(
-  z.enum(SCHEDULE_CLASSES, { message: 'must be a record class' }),
-  'record class in the address',
-);
-
 /**
  * Retention schedules: anyone signed in reads an agency's schedule (partners know each other's, ISA 7);
  * an agency's data-protection lead sets its own agency's periods, an ISA administrator any agency's.
@@ -50,7 +45,11 @@ export class RetentionSchedulesController {
   set(
     @Auth() auth: AuthContext,
     @Param('agencyId', uuidParam) agencyId: string,
-    @Param('recordClass', classParam) recordClass: ScheduleClass,
+    @Param(
+      'recordClass',
+      zodPipe(z.enum(SCHEDULE_CLASSES, { message: 'must be a record class' }), 'record class in the address'),
+    )
+    recordClass: ScheduleClass,
     @Body(zodPipe(setScheduleRequest)) dto: SetScheduleRequest,
   ): Promise<ScheduleView> {
     return this.schedules.set(auth, agencyId, recordClass, dto.days);
