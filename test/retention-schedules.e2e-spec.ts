@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -308,5 +309,48 @@ describe('retention schedules by agency and record class', () => {
     } finally {
       await rm(home, { recursive: true, force: true });
     }
+  });
+
+  it('dates a meeting’s minutes and decisions from its closure with the period the chair’s agency had when it was scheduled', async () => {
+    t.clock.advance(30_000); // past the time step of the code the CLI signed in with
+    alice = await w.signIn(alice);
+    councilLead = await w.signIn(councilLead);
+    const aliceS = await secureSession(alice.client, 'alice tablet', t);
+    sessions.push(aliceS);
+    await councilLead.client.setRetentionPeriod(council, 'minutes', 4000);
+    const family = await alice.client.createFamily();
+    const meeting = await alice.client.scheduleMeeting({
+      id: randomUUID(),
+      channelId: family.channelId,
+      kind: 'family',
+      scheduledAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+    });
+    await councilLead.client.setRetentionPeriod(council, 'minutes', 5000);
+    const dateOf = async () =>
+      (
+        await t.sql(
+          `SELECT days, anchor, agency_id, closed_at, kept_until FROM retention_dates
+            WHERE record_class = 'minutes' AND record_id = $1`,
+          [meeting.id],
+        )
+      ).rows[0] as { days: number; closed_at: Date | null; kept_until: Date | null };
+    expect(await dateOf()).toEqual({
+      days: 4000,
+      anchor: 'closure',
+      agency_id: council,
+      closed_at: null,
+      kept_until: null,
+    });
+    await alice.client.startMeeting(meeting.id);
+    await aliceS.saveMinutes(meeting.id, { sections: [], familyVoice: '' }, 0);
+    t.clock.advance(2 * DAY);
+    await alice.client.login({ email: alice.email, password: alice.password });
+    const closed = await aliceS.closeMeeting(meeting.id);
+    const closedAt = new Date(closed.closedAt!);
+    expect(await dateOf()).toMatchObject({
+      days: 4000,
+      closed_at: closedAt,
+      kept_until: new Date(closedAt.getTime() + 4000 * DAY),
+    });
   });
 });
