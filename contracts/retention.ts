@@ -103,3 +103,87 @@ export const channelHoldView = z.object({
   placedAt: timestamp,
 });
 export type ChannelHoldView = z.infer<typeof channelHoldView>;
+
+/**
+ * Retention schedules (ISA 7: each party's own schedule). Every record class has a default period and
+ * bounds; an agency's data-protection lead (agency_admin) or an ISA administrator sets the agency's own
+ * period within them. A record takes the period of its owning agency's schedule when it is created, and
+ * keeps it: a later change of schedule applies to records created after it.
+ */
+export const SCHEDULE_CLASSES = [
+  'messages_direct',
+  'messages_locality_meeting',
+  'messages_family_meeting',
+  'messages_professionals_meeting',
+  'messages_referral',
+  'messages_information_request',
+  'minutes',
+  'actions',
+  'family_plans',
+  'referrals',
+  'information_requests',
+  'consent_records',
+] as const;
+export type ScheduleClass = (typeof SCHEDULE_CLASSES)[number];
+
+/** Each class as a person reads it (server messages, CLI and web alike). */
+export const SCHEDULE_CLASS_LABELS: Record<ScheduleClass, string> = {
+  messages_direct: 'direct messages',
+  messages_locality_meeting: 'locality meeting chat',
+  messages_family_meeting: 'family meeting chat',
+  messages_professionals_meeting: 'professionals meeting chat',
+  messages_referral: 'referral chat',
+  messages_information_request: 'information request chat',
+  minutes: 'minutes and decisions',
+  actions: 'actions',
+  family_plans: 'family plans',
+  referrals: 'referrals',
+  information_requests: 'information requests',
+  consent_records: 'consent records',
+};
+
+/** What a period counts from: when the record was written, or when its meeting, referral or request closed. */
+export const RETENTION_ANCHORS = ['creation', 'closure'] as const;
+export type RetentionAnchor = (typeof RETENTION_ANCHORS)[number];
+
+/**
+ * How a class's period is applied today: `deleted` (the expiry job removes it, legal holds respected,
+ * disposal records written); `dated` (the server records the date it is kept until, but nothing deletes it
+ * yet); `not_enforced` (the period is the agency's policy; the server neither dates nor deletes these yet).
+ */
+export const RETENTION_ENFORCEMENT = ['deleted', 'dated', 'not_enforced'] as const;
+export type RetentionEnforcement = (typeof RETENTION_ENFORCEMENT)[number];
+
+export const scheduleQuery = z.strictObject({
+  /** The agency whose schedule to show; your own when left out. */
+  agencyId: z.uuid().optional(),
+});
+export type ScheduleQuery = z.infer<typeof scheduleQuery>;
+
+export const setScheduleRequest = z.strictObject({
+  /** The period in whole days; the class's bounds are checked by the server (400 when outside them). */
+  days: z.number().int().min(1).max(100_000),
+});
+export type SetScheduleRequest = z.infer<typeof setScheduleRequest>;
+
+export const scheduleEntryView = z.object({
+  recordClass: z.enum(SCHEDULE_CLASSES),
+  /** The agency's period: its own setting, or the default. */
+  days: z.number().int(),
+  defaultDays: z.number().int(),
+  minDays: z.number().int(),
+  maxDays: z.number().int(),
+  anchor: z.enum(RETENTION_ANCHORS),
+  enforcement: z.enum(RETENTION_ENFORCEMENT),
+  /** Who set the agency's own period, and when; null while the default applies. */
+  setBy: z.uuid().nullable(),
+  setAt: timestamp.nullable(),
+});
+export type ScheduleEntryView = z.infer<typeof scheduleEntryView>;
+
+export const scheduleView = z.object({
+  agencyId: z.uuid(),
+  agencyName: z.string(),
+  classes: z.array(scheduleEntryView),
+});
+export type ScheduleView = z.infer<typeof scheduleView>;

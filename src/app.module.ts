@@ -29,6 +29,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SubjectAccessModule } from './subject-access/subject-access.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { RetentionSchedulesModule } from './retention-schedules/retention-schedules.module.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -84,6 +85,7 @@ export class AppModule {
         SubjectAccessModule,
         ReportsModule,
         LeaversModule,
+        RetentionSchedulesModule,
         RealtimeModule,
         JobsModule,
         HealthModule,

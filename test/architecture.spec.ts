@@ -55,6 +55,7 @@ const OWNERS: Record<string, string[]> = {
   'access-grants': ['audit_grants'],
   'subject-access': ['subject_access_requests', 'subject_access_subjects', 'subject_access_consultations'],
   notifications: ['notifications'],
+  'retention-schedules': ['retention_schedules', 'retention_dates'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

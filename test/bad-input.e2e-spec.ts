@@ -144,6 +144,7 @@ const PREFIXES = [
   'subject-access',
   'reports',
   'notifications',
+  'retention',
   'health',
   'ready',
 ];
@@ -552,6 +553,24 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   { method: 'GET', path: '/api/channels/:id/holds', auth: true, id: () => ctx.familyChannelId, as: () => ctx.victim },
+  { method: 'GET', path: '/api/retention/schedules', auth: true, query: { agencyId: ['', 'x', '12345'] } },
+  {
+    method: 'PUT',
+    path: '/api/retention/schedules/:agencyId/:recordClass',
+    idParam: 'agencyId',
+    id: () => ctx.council,
+    auth: true,
+    unknownIds: [UUID],
+    params: { recordClass: { value: () => 'messages_direct', bad: ['gossip', 'MESSAGES_DIRECT', 'messages'] } },
+    body: {
+      valid: () => ({ days: 90 }),
+      bad: { days: [0, -1, 1.5, '90', null, 100_001] },
+      // Within what the schema takes, outside the class's bounds (1 to 3650 days for chat).
+      refused: [{ field: 'days', value: 3651, code: 'validation_failed', names: 'days' }],
+      required: ['days'],
+      text: [],
+    },
+  },
   {
     method: 'GET',
     path: '/api/reports/review',
@@ -1672,6 +1691,8 @@ const TABLES = [
   'channel_epochs',
   'key_envelopes',
   'audit_grants',
+  'retention_schedules',
+  'retention_dates',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

@@ -6,6 +6,7 @@ import { registerGrantCommands } from './commands/admin/grants.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
 import { registerSubjectAccessCommands } from './commands/admin/sar.js';
 import { registerReportCommands } from './commands/admin/reports.js';
+import { registerRetentionCommands } from './commands/admin/retention.js';
 import { registerAdminCommands } from './commands/admin/index.js';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerChannelCommands } from './commands/channels/index.js';
@@ -103,6 +104,7 @@ function buildProgram(io: CliIO): Command {
   registerSubjectAccessCommands(program, action);
   registerReportCommands(program, action);
   registerNotificationCommands(program, action);
+  registerRetentionCommands(program, action);
   return program;
 }
 

@@ -41,6 +41,8 @@ import type {
   ReleaseHoldRequest,
   ProgrammeReport,
   ReviewReport,
+  ScheduleClass,
+  ScheduleView,
   AddMemberRequest,
   ChannelDevicesView,
   ChannelSummary,
@@ -545,6 +547,16 @@ export class StrongroomClient {
   /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
   disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
     this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);
+  /** An agency's retention schedule (your own agency's unless `agencyId` is given). */
+  retentionSchedule = (opts: { agencyId?: string } = {}) =>
+    this.http.request<ScheduleView>('GET', '/retention/schedules', undefined, opts);
+  /** Sets an agency's period for a record class (its data-protection lead, or an ISA administrator). */
+  setRetentionPeriod = (agencyId: string, recordClass: ScheduleClass, days: number) =>
+    this.http.request<ScheduleView>(
+      'PUT',
+      `/retention/schedules/${encodeURIComponent(agencyId)}/${encodeURIComponent(recordClass)}`,
+      { days },
+    );
 
   // ── reports ──
   /** The ISA review report (ISA administrators, auditors): `from` inclusive, `to` exclusive; a year to now by default. */

@@ -18,7 +18,9 @@ import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { Notifier } from '../notifications/notifier.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
-import { defaultRetentionDays, newChannelRefusal, requestChannelRefusal } from './channel-rules.js';
+import { newChannelRefusal, requestChannelRefusal } from './channel-rules.js';
+import { messageClass } from '../retention-schedules/schedule-rules.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { ChannelViewsService } from './channel-views.service.js';
 import { ChannelsRepository } from './channels.repository.js';
 import type { Channel } from './entities/channel.entity.js';
@@ -43,6 +45,7 @@ export class ChannelMembershipService implements OnModuleInit {
     private readonly access: ChannelAccessService,
     private readonly epochs: ChannelEpochsService,
     private readonly views: ChannelViewsService,
+    private readonly schedules: RetentionSchedulesService,
   ) {}
 
   onModuleInit(): void {
@@ -67,7 +70,7 @@ export class ChannelMembershipService implements OnModuleInit {
 
   async create(auth: AuthContext, dto: CreateChannelInput): Promise<ChannelView> {
     const others = dto.members.filter((m) => m.userId !== auth.user.id);
-    const retentionDays = dto.retentionDays ?? this.defaultRetention(dto.kind);
+    const retentionDays = dto.retentionDays ?? (await this.scheduledRetention(this.db.manager, auth, dto.kind));
     const refusal = newChannelRefusal(dto.kind, others, retentionDays, {
       min: this.config.RETENTION_MIN_DAYS,
       max: this.config.RETENTION_MAX_DAYS,
@@ -162,7 +165,7 @@ export class ChannelMembershipService implements OnModuleInit {
     auth: AuthContext,
     chairUserId: string = auth.user.id,
   ): Promise<{ channelId: string; joined: () => void }> {
-    const retentionDays = this.defaultRetention('family_meeting');
+    const retentionDays = await this.scheduledRetention(m, auth, 'family_meeting');
     const created = await this.insertChannel(m, auth, 'family_meeting', retentionDays, null, [
       { userId: chairUserId, role: 'chair' },
     ]);
@@ -185,7 +188,14 @@ export class ChannelMembershipService implements OnModuleInit {
       { userId: auth.user.id, role: 'member' },
       ...hubUserIds.filter((id) => id !== auth.user.id).map((userId) => ({ userId, role: 'chair' as const })),
     ];
-    const created = await this.insertChannel(m, auth, 'referral', this.defaultRetention('referral'), null, members);
+    const created = await this.insertChannel(
+      m,
+      auth,
+      'referral',
+      await this.scheduledRetention(m, auth, 'referral'),
+      null,
+      members,
+    );
     return {
       channelId: created.id,
       joined: () => {
@@ -218,12 +228,12 @@ export class ChannelMembershipService implements OnModuleInit {
     return true;
   }
 
-  private defaultRetention(kind: ChannelKind): number {
-    return defaultRetentionDays(kind, {
-      direct: this.config.RETENTION_DAYS_DIRECT,
-      referral: this.config.RETENTION_DAYS_REFERRAL,
-      meeting: this.config.RETENTION_DAYS_MEETING,
-    });
+  /**
+   * A new channel's message retention: the creator's agency's period for that kind of chat at this moment
+   * (its retention schedule, ISA 7). Fixed on the channel: a later change of schedule leaves it as it is.
+   */
+  private scheduledRetention(m: EntityManager, auth: AuthContext, kind: ChannelKind): Promise<number> {
+    return this.schedules.periodFor(m, auth.user.agencyId, messageClass(kind));
   }
 
   async addMember(auth: AuthContext, channelId: string, dto: AddMemberInput): Promise<ChannelView> {

@@ -1,5 +1,4 @@
 import {
-  defaultRetentionDays,
   mayHoldEpochKey,
   membershipRefusal,
   newChannelRefusal,
@@ -132,20 +131,6 @@ describe('mayHoldEpochKey', () => {
     ['another agency refused, not this one', {}, new Map([['ag2', 'refused']]), true],
   ] as const)('%s', (_name, over, refused, expected) => {
     expect(mayHoldEpochKey({ ...signed, ...over }, now, refused)).toBe(expected);
-  });
-});
-
-describe('defaultRetentionDays', () => {
-  const defaults = { direct: 90, referral: 200, meeting: 365 };
-  it.each([
-    ['direct', 90],
-    ['referral', 200],
-    ['locality_meeting', 365],
-    ['family_meeting', 365],
-    ['professionals_meeting', 365],
-    ['information_request', 200],
-  ] as const)('%s: %i days', (kind, days) => {
-    expect(defaultRetentionDays(kind, defaults)).toBe(days);
   });
 });
 

@@ -102,20 +102,6 @@ export function mayHoldEpochKey(
   );
 }
 
-/** Default retention of each kind of channel, in days (RETENTION_DAYS_* in config). */
-export interface RetentionDefaults {
-  direct: number;
-  referral: number;
-  meeting: number;
-}
-
-export function defaultRetentionDays(kind: ChannelKind, defaults: RetentionDefaults): number {
-  if (kind === 'direct') return defaults.direct;
-  // An information request is part of the work on a referral or a family: kept as long as referrals.
-  if (kind === 'referral' || kind === 'information_request') return defaults.referral;
-  return defaults.meeting;
-}
-
 /**
  * Whether a new channel may be created as asked, checked in this order: nobody listed twice, a direct
  * channel names exactly one other person as member, an information request's starts with its maker

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
 import { ChannelListReadModel } from './channel-list.read-model.js';
@@ -16,7 +17,7 @@ import { ChannelsService } from './channels.service.js';
 import { MembershipEnds } from './membership-ends.js';
 
 @Module({
-  imports: [AuditModule, IdentityModule, AgenciesModule],
+  imports: [AuditModule, IdentityModule, AgenciesModule, RetentionSchedulesModule],
   providers: [
     ChannelsRepository,
     ChannelMembersReadModel,

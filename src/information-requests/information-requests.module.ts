@@ -5,6 +5,7 @@ import { ChannelsModule } from '../channels/channels.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 import { FamilySubject } from './family-subject.js';
 import { InformationRequestOverdueService } from './information-request-overdue.service.js';
 import { InformationRequestSubjects } from './information-request-subjects.js';
@@ -18,7 +19,15 @@ import { InformationRequestsService } from './information-requests.service.js';
  * exported so the module that owns a kind of subject (the MASH hub's referrals) registers its provider.
  */
 @Module({
-  imports: [AgenciesModule, AuditModule, ChannelsModule, ConsentModule, FamiliesModule, IdentityModule],
+  imports: [
+    AgenciesModule,
+    AuditModule,
+    ChannelsModule,
+    ConsentModule,
+    FamiliesModule,
+    IdentityModule,
+    RetentionSchedulesModule,
+  ],
   providers: [
     InformationRequestsRepository,
     InformationRequestSubjects,

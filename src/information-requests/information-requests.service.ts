@@ -17,6 +17,7 @@ import { ChannelsRepository } from '../channels/channels.repository.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { UsersRepository } from '../identity/users.repository.js';
@@ -55,6 +56,7 @@ export class InformationRequestsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   /**
@@ -121,6 +123,7 @@ export class InformationRequestsService {
         question: dto.question,
         now,
       });
+      await this.retention.fixAtCreation(m, 'information_requests', dto.id, auth.user.agencyId, now);
       const refusal = await subject.decideAsk(m, {
         requestId: dto.id,
         subjectId,
@@ -239,6 +242,9 @@ export class InformationRequestsService {
         // The row is locked, so only a change made behind the server's back gets here.
         throw stateRefusal(action, (await this.views.get(m, id)).state)!;
       }
+      // Closed or withdrawn, it is over: kept for the period fixed when it was made, from now.
+      const endedAt = change.closedAt ?? change.withdrawnAt;
+      if (endedAt) await this.retention.anchorClosure(m, 'information_requests', id, endedAt);
       const outcome = OUTCOMES[action];
       if (outcome) {
         await this.subjects.of(r.subject_kind).recordOutcome(m, {

@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { conflict } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { sealedBytes } from '../common/sealed.js';
 import { minutesSigningBytes } from '../common/signed-text.js';
@@ -41,6 +42,7 @@ export class MeetingMinutesService {
     private readonly minutes: MinutesRepository,
     private readonly devices: DevicesService,
     private readonly view: MeetingViewService,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   /** A new version of the minutes, from the version the writer started with (a stale base is refused). */
@@ -90,12 +92,15 @@ export class MeetingMinutesService {
         dto.signature,
         'these minutes',
       );
-      await this.meetings.markClosed(m, meetingId, this.clock.now(), {
+      const closedAt = this.clock.now();
+      await this.meetings.markClosed(m, meetingId, closedAt, {
         version: dto.version,
         textHash,
         signature: Buffer.from(dto.signature, 'base64url'),
         deviceId: dto.deviceId,
       });
+      // Its minutes and decisions are kept for the period fixed when it was scheduled, from today.
+      await this.retention.anchorClosure(m, 'minutes', meetingId, closedAt);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'meeting.closed',

@@ -3,6 +3,7 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { FamiliesModule } from '../families/families.module.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 import { MeetingAttendanceService } from './meeting-attendance.service.js';
 import { MeetingEntriesService } from './meeting-entries.service.js';
 import { MeetingInviteesReadModel } from './meeting-invitees.read-model.js';
@@ -14,7 +15,7 @@ import { MeetingsService } from './meetings.service.js';
 import { MinutesRepository } from './minutes.repository.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
+  imports: [AuditModule, ChannelsModule, FamiliesModule, IdentityModule, RetentionSchedulesModule],
   providers: [
     MeetingsRepository,
     MinutesRepository,

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { conflict, forbidden } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { MeetingAttendanceService } from './meeting-attendance.service.js';
 import { MEETING_CHANNEL_KINDS, requireChair, requireStatus } from './meeting-rules.js';
@@ -28,6 +29,7 @@ export class MeetingsService {
     private readonly meetings: MeetingsRepository,
     private readonly attendance: MeetingAttendanceService,
     private readonly view: MeetingViewService,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   async schedule(auth: AuthContext, dto: ScheduleMeetingParsed): Promise<MeetingView> {
@@ -55,6 +57,7 @@ export class MeetingsService {
         await this.channels.assertParticipant(m, dto.channelId, dto.minuteTakerId, 'The minute-taker');
       }
       const meetingId = await this.meetings.insert(m, dto, auth.user.id, now);
+      await this.retention.fixAtCreation(m, 'minutes', meetingId, auth.user.agencyId, now);
       const invitees = [...new Set([auth.user.id, ...(dto.minuteTakerId ? [dto.minuteTakerId] : []), ...dto.invitees])];
       await this.attendance.invite(m, auth, { id: meetingId, channel_id: dto.channelId }, invitees);
       await this.audit.record(m, {

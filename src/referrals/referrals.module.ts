@@ -6,6 +6,7 @@ import { ConsentModule } from '../consent/consent.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { InformationRequestsModule } from '../information-requests/information-requests.module.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 import { ReferralRemindersService } from './referral-reminders.service.js';
 import { ReferralSubject } from './referral-subject.js';
 import { ReferralSharingPolicy } from './referral-sharing.policy.js';
@@ -23,6 +24,7 @@ import { ReferralsService } from './referrals.service.js';
     FamiliesModule,
     IdentityModule,
     InformationRequestsModule,
+    RetentionSchedulesModule,
   ],
   providers: [ReferralsRepository, ReferralsService, ReferralSharingPolicy, ReferralRemindersService, ReferralSubject],
   controllers: [ReferralsController],

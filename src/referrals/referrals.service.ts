@@ -21,6 +21,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { DomainEvents } from '../common/domain-events.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { FamiliesService } from '../families/families.service.js';
@@ -62,6 +63,7 @@ export class ReferralsService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly notifier: Notifier,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   get deadlineHours(): DeadlineHours {
@@ -108,6 +110,8 @@ export class ReferralsService {
         referrerAgencyId: auth.user.agencyId,
         createdAt: now,
       });
+      // The hub keeps the referral record: its period comes from the hub's schedule.
+      await this.retention.fixAtCreation(m, 'referrals', dto.id, hub.id, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'referral.started',
@@ -325,6 +329,7 @@ export class ReferralsService {
   async close(auth: AuthContext, idOrRef: string): Promise<ReferralView> {
     const id = await this.change(auth, idOrRef, 'close', async (m, r, now) => {
       await this.repo.close(m, r.id, auth.user.id, now);
+      await this.retention.anchorClosure(m, 'referrals', r.id, now);
       await this.repo.addEvent(m, r.id, { kind: 'closed', actorUserId: auth.user.id, at: now });
       await this.record(m, auth, r, 'referral.closed', {});
     });

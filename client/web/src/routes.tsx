@@ -12,6 +12,7 @@ import { AdminAudit } from './screens/admin-audit.js';
 import { AdminDisposals } from './screens/admin-disposals.js';
 import { AdminHolds } from './screens/admin-holds.js';
 import { AdminAuditGrants } from './screens/admin-audit-grants.js';
+import { AdminRetention } from './screens/admin-retention.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
 import { AdminSubjectAccess } from './screens/admin-subject-access.js';
 import { AdminProgrammeReport, AdminReviewReport } from './screens/admin-reports.js';
@@ -72,6 +73,7 @@ export const ROUTES: [string, Screen][] = [
   // Reports (issue 16): the ISA review report and the programme report.
   ['/admin/reports/review', AdminReviewReport],
   ['/admin/reports/programme', AdminProgrammeReport],
+  ['/admin/retention', AdminRetention],
 ];
 
 export function NotFound() {

@@ -23,6 +23,7 @@ import { PasswordResets1766100000000 } from './1766100000000-PasswordResets.js';
 import { AuditEventFilters1766200000000 } from './1766200000000-AuditEventFilters.js';
 import { AuditHeads1766300000000 } from './1766300000000-AuditHeads.js';
 import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
+import { RetentionSchedules1766500000000 } from './1766500000000-RetentionSchedules.js';
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
 import { Notifications1766700000000 } from './1766700000000-Notifications.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
@@ -54,6 +55,7 @@ export const migrations = [
   AuditEventFilters1766200000000,
   AuditHeads1766300000000,
   LegalHolds1766400000000,
+  RetentionSchedules1766500000000,
   AuditGrants1766600000000,
   Notifications1766700000000,
   SubjectAccess1766800000000,

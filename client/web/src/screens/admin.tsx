@@ -25,6 +25,7 @@ export const ADMIN_PARTS = {
   subjectAccess: ['agency_admin', 'isa_admin'],
   reviewReport: ['isa_admin', 'auditor'],
   programmeReport: ['isa_admin', 'agency_admin'],
+  retention: ['isa_admin', 'agency_admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -129,6 +130,15 @@ export function Admin() {
       href: '/admin/sign-in-delays',
       title: 'Sign-in delays',
       text: 'Accounts and networks held back after failed sign-ins; let someone back in at once.',
+    },
+    {
+      part: 'retention',
+      href: '/admin/retention',
+      title: 'Retention schedule',
+      text:
+        app.user.role === 'auditor'
+          ? 'How long each agency keeps each kind of record, and from when.'
+          : 'How long each kind of record is kept, and from when; set your agency’s own periods.',
     },
   ];
   return (
