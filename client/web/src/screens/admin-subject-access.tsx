@@ -12,6 +12,7 @@ import { Button, ErrorSummary, Field, formatDate, PageTitle, TextArea, useAction
 import { Status, useLoad } from '../ui/status.js';
 import { Td } from '../ui/table.js';
 import { AdminPage } from './admin.js';
+import { GatherExport } from './subject-access-gather.js';
 
 const REQUESTER_LABELS: Record<RequesterType, string> = {
   subject: 'The person themselves',
@@ -63,6 +64,15 @@ export function AdminSubjectAccess() {
           <input type="checkbox" checked={overdueOnly} onChange={(e) => setOverdueOnly(e.currentTarget.checked)} />
           <span>Only requests past their deadline</span>
         </label>
+        {mine && (
+          <p>
+            <strong>Gather and download</strong> collects, on this device, everything you can read about the families a
+            request names (family members’ details, messages, meetings, plans and actions) into a file. The server
+            cannot: it never holds anything readable, and is told only that a file was made and how many items it holds.
+            The file holds everything you can read about these families, other people included: review it, and remove
+            what the requester may not see, before disclosure.
+          </p>
+        )}
         <ErrorSummary error={requests.error} />
         {requests.data === null ? (
           !requests.error && <p role="status">Loading…</p>
@@ -148,6 +158,7 @@ function RequestActions({ r, onChanged }: { r: SubjectAccessRequestView; onChang
   return (
     <>
       <ErrorSummary error={mark.error} />
+      {r.status === 'open' && <GatherExport r={r} subject={subjectOf(r)} onDone={onChanged} />}
       {r.status === 'open' && (
         <Button variant="secondary" busy={mark.busy} onClick={() => void mark.run('answered')}>
           Mark answered<span class="visually-hidden"> (request about {subjectOf(r)})</span>
