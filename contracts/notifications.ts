@@ -17,6 +17,11 @@ export const NOTIFICATION_KINDS = [
   'lead_worker_left',
   /** A partner agency's withdrawal from the agreement took effect: `agencyId`. */
   'agency_withdrawn',
+  /**
+   * Another agency consults yours on a request for information from the public (ISA 10: within 5 days):
+   * `consultationId`, `agencyId` (the agency asking).
+   */
+  'consultation_requested',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -28,6 +33,7 @@ export const notificationRefs = z.object({
   familyId: z.uuid().optional(),
   channelId: z.uuid().optional(),
   fromUserId: z.uuid().optional(),
+  consultationId: z.uuid().optional(),
 });
 export type NotificationRefs = z.infer<typeof notificationRefs>;
 

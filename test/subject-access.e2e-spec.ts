@@ -362,6 +362,11 @@ describe('subject access requests', () => {
     expect((await dp.client.subjectAccessRequest(r.id)).consultations).toEqual([c]);
     expect(await policeDp.client.subjectAccessConsultations()).toEqual([c]);
     expect(await dp.client.subjectAccessConsultations()).toEqual([]);
+    // The consulted agency's data-protection lead is told (ids only, in their list); the asking side is not.
+    expect((await policeDp.client.notifications()).filter((n) => n.kind === 'consultation_requested')).toEqual([
+      expect.objectContaining({ refs: { consultationId: c.id, agencyId: council }, readAt: null }),
+    ]);
+    expect((await dp.client.notifications()).some((n) => n.kind === 'consultation_requested')).toBe(false);
 
     const before = await state();
     await refused(dp.client.consultOnSubjectAccess(r.id, police), 409, 'consultation_exists');

@@ -19,6 +19,8 @@ import { badRequest, conflict, notFound } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
 import { FamiliesService } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { UsersRepository } from '../identity/users.repository.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { addDays, dayOf, deadlineFor, isPast } from './subject-access-dates.js';
 import {
   type ConsultationRow,
@@ -44,6 +46,8 @@ export class SubjectAccessService {
     private readonly repo: SubjectAccessRepository,
     private readonly families: FamiliesService,
     private readonly agencies: AgenciesRepository,
+    private readonly users: UsersRepository,
+    private readonly notifications: NotificationsService,
   ) {}
 
   private today(): string {
@@ -197,6 +201,13 @@ export class SubjectAccessService {
         at: this.clock.now(),
       });
       if (!consultationId) throw conflict('consultation_exists', 'That agency is consulted on this request already.');
+      // The consulted agency's data-protection leads hear of it at once, and find it in their list.
+      await this.notifications.notify(
+        m,
+        await this.users.activeIdsWithRole(m, req.agencyId, ['agency_admin']),
+        'consultation_requested',
+        { consultationId, agencyId: row.agency_id },
+      );
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'subject_access.consultation_created',

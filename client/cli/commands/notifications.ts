@@ -18,6 +18,8 @@ export function describeNotification(n: NotificationView): string {
       return `The lead worker of family ${r.familyId} has left: it needs a new one (\`strongroom users hand-over ${r.userId}\`).`;
     case 'agency_withdrawn':
       return `A partner agency has withdrawn from the agreement: ${r.agencyId} (see \`strongroom agencies show ${r.agencyId}\`).`;
+    case 'consultation_requested':
+      return `Another agency consults yours on a request for information from the public, due in 5 days (see \`strongroom sar consultations\`).`;
   }
 }
 

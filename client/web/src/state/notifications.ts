@@ -67,5 +67,11 @@ export function notificationWords(n: NotificationView): { text: string; href: st
         href: app.user.role === 'isa_admin' ? `/admin/agencies/${r.agencyId}` : null,
         link: 'See the agency',
       };
+    case 'consultation_requested':
+      return {
+        text: 'Another agency consults yours on a request for information from the public: answer within 5 days.',
+        href: '/admin/subject-access',
+        link: 'See the consultations',
+      };
   }
 }
