@@ -296,6 +296,16 @@ describe('audit grants: time-limited, read-only access for auditors', () => {
     expect(await memberRow(channelId, audrey.id)).toBeUndefined();
   });
 
+  it('an auditor the chair removes from the case has access ended: the grant reads so and cannot be ended again', async () => {
+    const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    const request = await audrey.client.requestGrant({ kind: 'channel', channelId, purpose });
+    expect((await admin.client.approveGrant(request.id, { endsAt: inFuture(DAY) })).status).toBe('approved');
+    await alice.client.removeMember(channelId, audrey.id);
+    expect((await audrey.client.grants()).find((g) => g.id === request.id)?.status).toBe('ended');
+    expect((await admin.client.grants({ status: 'ended' })).map((g) => g.id)).toContain(request.id);
+    await refused(admin.client.endGrant(request.id), 409, 'grant_not_live');
+  });
+
   it('the CLI: an auditor asks, an administrator approves after a question and ends it; the chair shares older messages', async () => {
     const homes: string[] = [];
     try {

@@ -16,7 +16,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The cross-module statements of audit grants (docs/ARCHITECTURE.md, data access): which channel a family
  * or a referral has (the families and referrals modules' tables), and grants listed with their auditor's
  * name (identity's users). An approved grant whose end has passed reads as `expired`: the end itself is
- * carried out on the membership by the channels module's job, so nothing here needs to change the row.
+ * carried out on the membership by the channels module's job, so nothing here needs to change the row. One
+ * whose auditor left the case another way (the chair removed them, or their account was disabled) reads as
+ * `ended`.
  */
 @Injectable()
 export class AuditGrantsReadModel {
@@ -53,7 +55,12 @@ export class AuditGrantsReadModel {
     const rows = await m.query<(GrantRow & { auditor_name: string; shown_status: GrantStatus })[]>(
       `SELECT * FROM (
          SELECT g.*, u.display_name AS auditor_name,
-                CASE WHEN g.status = 'approved' AND g.ends_at <= $1 THEN 'expired' ELSE g.status END AS shown_status
+                CASE WHEN g.status = 'approved' AND g.ends_at <= $1 THEN 'expired'
+                     -- Removed from the case another way (by the chair, or as a leaver): access has ended.
+                     WHEN g.status = 'approved' AND NOT EXISTS (
+                       SELECT 1 FROM channel_members cm WHERE cm.channel_id = g.channel_id AND cm.user_id = g.auditor_id
+                     ) THEN 'ended'
+                     ELSE g.status END AS shown_status
            FROM audit_grants g JOIN users u ON u.id = g.auditor_id
           WHERE ($2::uuid IS NULL OR g.auditor_id = $2) AND ($4::uuid IS NULL OR g.id = $4)) x
         WHERE $3::text IS NULL OR shown_status = $3

@@ -85,9 +85,10 @@ export class AuditGrantsService {
       const grant = await this.grants.lock(m, id);
       if (!grant) throw notFound('The audit grant');
       const now = this.clock.now();
-      if (grant.status !== 'approved' || !grant.ends_at || grant.ends_at <= now) {
+      const [shown] = await this.cases.list(m, now, { id });
+      if (shown.status !== 'approved') {
         throw conflict('grant_not_live', 'This audit access is not live: there is nothing to end.', {
-          status: grant.status,
+          status: shown.status,
         });
       }
       await this.channels.endMembershipNow(m, grant.channel_id, grant.auditor_id);
