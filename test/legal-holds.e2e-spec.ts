@@ -256,6 +256,21 @@ describe('legal holds and disposal records', () => {
       const jsonFile = path.join(home, 'disposals.json');
       expect((await cli(home, t, ['disposals', 'export', '--format', 'json', '--out', jsonFile])).code).toBe(0);
       expect(JSON.parse(await readFile(jsonFile, 'utf8'))).toEqual(all);
+      // One class only, as `disposals list --class` takes it.
+      const filesFile = path.join(home, 'disposals-files.json');
+      const files = await cli(home, t, [
+        'disposals',
+        'export',
+        '--class',
+        'attachments',
+        '--format',
+        'json',
+        '--out',
+        filesFile,
+      ]);
+      expect(files.code).toBe(0);
+      expect(JSON.parse(await readFile(filesFile, 'utf8'))).toEqual(all.filter((d) => d.recordClass === 'attachments'));
+      expect((await cli(home, t, ['disposals', 'export', '--class', 'letters', '--out', filesFile])).code).toBe(2);
     } finally {
       await rm(home, { recursive: true, force: true });
     }

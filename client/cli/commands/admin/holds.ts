@@ -65,6 +65,7 @@ export function registerHoldCommands(program: Command, action: Action): void {
     .option('--format <format>', 'csv or json', 'csv')
     .option('--since <date>', 'runs on or after this date or date-time')
     .option('--until <date>', 'runs before this date or date-time')
+    .option('--class <class>', `only ${RECORD_CLASSES.join(' or ')}`)
     .option('--force', 'replace the file if it exists')
     .action(action(exportDisposals));
 }
@@ -152,6 +153,13 @@ async function scopeWords(ctx: CliContext, h: HoldView): Promise<string> {
   return `${h.scope} ${h.scopeId?.slice(0, 8)}`;
 }
 
+/** Each expiry rule in words; a rule added later shows as its name. */
+const RULE_WORDS: Record<string, string> = {
+  channel_retention: 'retention period',
+  upload_window: 'upload never finished',
+  schedule: 'retention schedule',
+};
+
 async function disposalRecords(
   ctx: CliContext,
   o: { since?: string; until?: string; class?: string },
@@ -175,7 +183,7 @@ async function listDisposals(ctx: CliContext, o: { since?: string; until?: strin
       records.map((d) => ({
         run: d.runAt.slice(0, 16).replace('T', ' '),
         cls: d.recordClass,
-        rule: d.rule === 'channel_retention' ? 'retention period' : 'upload never finished',
+        rule: RULE_WORDS[d.rule] ?? d.rule,
         channel: d.channelId?.slice(0, 8) ?? '',
         count: d.count,
         range: `${d.oldestCreatedAt.slice(0, 10)} to ${d.newestCreatedAt.slice(0, 10)}`,
@@ -194,7 +202,7 @@ async function listDisposals(ctx: CliContext, o: { since?: string; until?: strin
 
 async function exportDisposals(
   ctx: CliContext,
-  o: { out: string; format: string; since?: string; until?: string; force?: boolean },
+  o: { out: string; format: string; since?: string; until?: string; class?: string; force?: boolean },
 ): Promise<void> {
   if (o.format !== 'csv' && o.format !== 'json') throw new CliUsageError('--format must be csv or json.');
   const records = await disposalRecords(ctx, o);
