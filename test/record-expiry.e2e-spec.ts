@@ -379,10 +379,14 @@ describe('dated records expire: minutes, referrals and information requests', ()
     expect(rows).toEqual([{ target_type: 'information_request' }, { target_type: 'referral' }]);
   });
 
-  it('a hold on the family, then on the class of minutes, keeps a due meeting; released, the next run deletes it', async () => {
-    const classHold = await isaAdmin.client.placeHold({ scope: 'class', recordClass: 'minutes', reason: 'Inquiry' });
+  it('a hold on the family, then on the owning agency, then on the class of minutes, keeps a due meeting; released, the next run deletes it', async () => {
+    const agencyHold = await isaAdmin.client.placeHold({ scope: 'agency', agencyId: council, reason: 'Complaint' });
     const familyHold = (await isaAdmin.client.holds()).find((h) => h.scope === 'family')!;
     await isaAdmin.client.releaseHold(familyHold.id, { reason: 'Proceedings ended' });
+    expect((await run()).deleted.minutes).toBe(0);
+    expect(await exists('meetings', ids.h)).toBe(true);
+    const classHold = await isaAdmin.client.placeHold({ scope: 'class', recordClass: 'minutes', reason: 'Inquiry' });
+    await isaAdmin.client.releaseHold(agencyHold.id, { reason: 'Complaint answered' });
     expect((await run()).deleted.minutes).toBe(0);
     expect(await exists('meetings', ids.h)).toBe(true);
     await isaAdmin.client.releaseHold(classHold.id, { reason: 'Inquiry closed' });

@@ -167,6 +167,13 @@ async function disposalRecords(
   });
 }
 
+/** Why records expired, by the rule a disposal record names. */
+const RULE_WORDS: Record<string, string> = {
+  channel_retention: 'retention period',
+  upload_window: 'upload never finished',
+  schedule: 'retention schedule',
+};
+
 async function listDisposals(ctx: CliContext, o: { since?: string; until?: string; class?: string }): Promise<void> {
   const records = await disposalRecords(ctx, o);
   ctx.print(
@@ -175,7 +182,7 @@ async function listDisposals(ctx: CliContext, o: { since?: string; until?: strin
       records.map((d) => ({
         run: d.runAt.slice(0, 16).replace('T', ' '),
         cls: d.recordClass,
-        rule: d.rule === 'channel_retention' ? 'retention period' : 'upload never finished',
+        rule: RULE_WORDS[d.rule] ?? d.rule,
         channel: d.channelId?.slice(0, 8) ?? '',
         count: d.count,
         range: `${d.oldestCreatedAt.slice(0, 10)} to ${d.newestCreatedAt.slice(0, 10)}`,
