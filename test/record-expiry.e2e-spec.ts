@@ -47,7 +47,19 @@ describe('dated records expire: minutes, referrals and information requests', ()
 
   /** Family F: meeting A (due), C (a longer period), B (never closed), an action made at A, a member's details. */
   const f = { id: '', channelId: '' };
-  const ids = { a: '', b: '', c: '', h: '', action: '', member: '', referral: '', request: '' };
+  const ids = {
+    a: '',
+    b: '',
+    c: '',
+    h: '',
+    action: '',
+    member: '',
+    referral: '',
+    request: '',
+    referral2: '',
+    request2: '',
+  };
+  let requestChannel = '';
   const batch: string[] = [];
   let familyH = { id: '', ref: '', channelId: '' };
   let channelHeld = '';
@@ -80,6 +92,7 @@ describe('dated records expire: minutes, referrals and information requests', ()
     await councilLead.client.setRetentionPeriod(council, 'minutes', 365);
     await councilLead.client.setRetentionPeriod(council, 'information_requests', 365);
     await hubLead.client.setRetentionPeriod(hubAgency, 'referrals', 365);
+    await hubLead.client.setRetentionPeriod(hubAgency, 'information_requests', 365);
 
     const closedMeeting = async (channelId: string, opts: { entry?: boolean; amend?: boolean } = {}) => {
       const id = randomUUID();
@@ -194,6 +207,31 @@ describe('dated records expire: minutes, referrals and information requests', ()
     await hub.client.closeReferral(receipt.ref!);
     ids.referral = claimed.id;
 
+    // A second referral the hub asked the police about while screening it; the request is withdrawn, the
+    // referral closed. The request's own channel is held (below): the referral waits for the request.
+    const second = await submitReferral(teacherS, {
+      categories: ['neglect'],
+      urgency: 'standard',
+      familyConsent: 'given',
+      subjects: [{ role: 'child', name: 'B Child', dateOfBirth: '2015-02-03' }],
+      content: { concern: 'Often late.', when: 'This term' },
+    });
+    const screening = await hub.client.claimReferral(second.receipt.ref!);
+    const asked = await hubS.sendInformationRequest({
+      subject: { kind: 'referral', referralId: screening.id },
+      toAgencyId: police,
+      dueAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString(),
+      question: 'Anything known?',
+      why: 'Screening a concern',
+    });
+    await hub.client.withdrawInformationRequest(asked.request.id);
+    await rateReferral(hubS, screening, 'green', 'Low level');
+    await decideReferral(hubS, screening, 'signpost', 'Youth club');
+    await hub.client.closeReferral(second.receipt.ref!);
+    ids.referral2 = screening.id;
+    ids.request2 = asked.request.id;
+    requestChannel = asked.request.channelId;
+
     // Family H: one closed meeting, to be held. Another family's channel: four closed meetings, held too.
     familyH = await alice.client.createFamily();
     await alice.client.addMember(familyH.channelId, { userId: bob.id });
@@ -236,6 +274,7 @@ describe('dated records expire: minutes, referrals and information requests', ()
       channelId: channelHeld,
       reason: 'Complaint review',
     });
+    await isaAdmin.client.placeHold({ scope: 'channel', channelId: requestChannel, reason: 'Complaint review' });
     expect(holdH.scopeId).toBe(familyH.id);
     expect(holdChannel.scopeId).toBe(channelHeld);
     await at(360);
@@ -377,6 +416,16 @@ describe('dated records expire: minutes, referrals and information requests', ()
       [[ids.referral, ids.request]],
     );
     expect(rows).toEqual([{ target_type: 'information_request' }, { target_type: 'referral' }]);
+  });
+
+  it('keeps a closed referral while an information request about it remains; both go once the request’s hold is released', async () => {
+    expect(await exists('information_requests', ids.request2)).toBe(true);
+    expect(await exists('referrals', ids.referral2)).toBe(true);
+    const hold = (await isaAdmin.client.holds()).find((h) => h.scopeId === requestChannel)!;
+    await isaAdmin.client.releaseHold(hold.id, { reason: 'Review finished' });
+    expect((await run()).deleted).toMatchObject({ information_requests: 1, referrals: 1 });
+    expect(await exists('information_requests', ids.request2)).toBe(false);
+    expect(await exists('referrals', ids.referral2)).toBe(false);
   });
 
   it('a hold on the family, then on the owning agency, then on the class of minutes, keeps a due meeting; released, the next run deletes it', async () => {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
 /** The dated classes the record-expiry job deletes (retention_dates rows counted from closure). */
-export const EXPIRING_CLASSES = ['minutes', 'referrals', 'information_requests'] as const;
+// Information requests first: a referral waits for the requests about it, and can then go in the same run.
+export const EXPIRING_CLASSES = ['information_requests', 'referrals', 'minutes'] as const;
 export type ExpiringClass = (typeof EXPIRING_CLASSES)[number];
 
 /** One record deleted: its id, the channel its sealed parts were under, when it was made, and how many parts went. */
