@@ -194,29 +194,26 @@ describe('dated records expire: minutes, referrals and information requests', ()
     await alice.client.withdrawInformationRequest(request.id);
 
     // A referral the hub has decided and closed.
-    const { receipt } = await submitReferral(teacherS, {
-      categories: ['neglect'],
-      urgency: 'standard',
-      familyConsent: 'given',
-      subjects: [{ role: 'child', name: 'A Child', dateOfBirth: '2016-02-03' }],
-      content: { concern: 'Arrives hungry.', when: 'This term' },
-    });
-    const claimed = await hub.client.claimReferral(receipt.ref!);
+    /** A referral from the school, taken on by the hub for screening. */
+    const screened = async (name: string) => {
+      const { receipt } = await submitReferral(teacherS, {
+        categories: ['neglect'],
+        urgency: 'standard',
+        familyConsent: 'given',
+        subjects: [{ role: 'child', name, dateOfBirth: '2016-02-03' }],
+        content: { concern: 'Arrives hungry.', when: 'This term' },
+      });
+      return hub.client.claimReferral(receipt.ref!);
+    };
+    const claimed = await screened('A Child');
     await rateReferral(hubS, claimed, 'green', 'Low level');
     await decideReferral(hubS, claimed, 'signpost', 'Youth club');
-    await hub.client.closeReferral(receipt.ref!);
+    await hub.client.closeReferral(claimed.ref!);
     ids.referral = claimed.id;
 
     // A second referral the hub asked the police about while screening it; the request is withdrawn, the
     // referral closed. The request's own channel is held (below): the referral waits for the request.
-    const second = await submitReferral(teacherS, {
-      categories: ['neglect'],
-      urgency: 'standard',
-      familyConsent: 'given',
-      subjects: [{ role: 'child', name: 'B Child', dateOfBirth: '2015-02-03' }],
-      content: { concern: 'Often late.', when: 'This term' },
-    });
-    const screening = await hub.client.claimReferral(second.receipt.ref!);
+    const screening = await screened('B Child');
     const asked = await hubS.sendInformationRequest({
       subject: { kind: 'referral', referralId: screening.id },
       toAgencyId: police,
@@ -227,7 +224,7 @@ describe('dated records expire: minutes, referrals and information requests', ()
     await hub.client.withdrawInformationRequest(asked.request.id);
     await rateReferral(hubS, screening, 'green', 'Low level');
     await decideReferral(hubS, screening, 'signpost', 'Youth club');
-    await hub.client.closeReferral(second.receipt.ref!);
+    await hub.client.closeReferral(screening.ref!);
     ids.referral2 = screening.id;
     ids.request2 = asked.request.id;
     requestChannel = asked.request.channelId;
