@@ -9,8 +9,12 @@ import { timestamp } from './common.js';
 export const HOLD_SCOPES = ['channel', 'family', 'agency', 'class'] as const;
 export type HoldScope = (typeof HOLD_SCOPES)[number];
 
-/** The record classes that expire today, and so that a hold can cover. */
-export const RECORD_CLASSES = ['messages', 'attachments'] as const;
+/**
+ * The record classes that expire today, and so that a hold can cover: chat and its files by their
+ * channel's period; closed meetings' minutes and decisions, closed referrals and ended information requests
+ * by the date their owning agency's schedule keeps them until.
+ */
+export const RECORD_CLASSES = ['messages', 'attachments', 'minutes', 'referrals', 'information_requests'] as const;
 export type RecordClass = (typeof RECORD_CLASSES)[number];
 
 const reason = z
@@ -83,7 +87,10 @@ export const disposalView = z.object({
   id: z.uuid(),
   runAt: timestamp,
   recordClass: z.enum(RECORD_CLASSES),
-  /** `channel_retention` (the channel's retention period) or `upload_window` (a file never finished). */
+  /**
+   * `channel_retention` (the channel's retention period), `upload_window` (a file never finished) or
+   * `schedule` (a dated record past the date its agency's schedule kept it until).
+   */
   rule: z.string(),
   channelId: z.uuid().nullable(),
   count: z.number().int(),

@@ -92,7 +92,7 @@ describe('retention schedules by agency and record class', () => {
       setBy: null,
       setAt: null,
     });
-    expect(entry(own, 'referrals')).toMatchObject({ anchor: 'closure', enforcement: 'dated', minDays: 365 });
+    expect(entry(own, 'referrals')).toMatchObject({ anchor: 'closure', enforcement: 'deleted', minDays: 365 });
     expect(entry(own, 'consent_records')).toMatchObject({ anchor: 'creation', enforcement: 'not_enforced' });
     // A partner's schedule is readable by anyone signed in (ISA 7: the parties know each other's).
     expect(await bob.client.retentionSchedule({ agencyId: council })).toEqual(own);
@@ -280,7 +280,7 @@ describe('retention schedules by agency and record class', () => {
       const show = await cli(home, t, ['retention', 'show']);
       expect(show.code).toBe(0);
       expect(show.out).toContain('Retention schedule of Council');
-      expect(show.out).toMatch(/minutes\s+minutes and decisions\s+2555\s+default\s+365–12784\s+closure\s+dated/);
+      expect(show.out).toMatch(/minutes\s+minutes and decisions\s+2555\s+default\s+365–12784\s+closure\s+deleted/);
       const police = await cli(home, t, ['--json', 'retention', 'show', '--agency', 'Police']);
       expect(json<ScheduleView>(police).agencyName).toBe('Police');
 

@@ -545,7 +545,7 @@ export class StrongroomClient {
   channelHolds = (channelId: string) =>
     this.http.request<ChannelHoldView[]>('GET', `/channels/${encodeURIComponent(channelId)}/holds`);
   /** Disposal records, oldest first: what expired, under which rule, how many, from when. Never content. */
-  disposals = (opts: { from?: string; to?: string; recordClass?: 'messages' | 'attachments'; limit?: number } = {}) =>
+  disposals = (opts: { from?: string; to?: string; recordClass?: DisposalView['recordClass']; limit?: number } = {}) =>
     this.http.request<DisposalView[]>('GET', '/disposals', undefined, opts);
   /** An agency's retention schedule (your own agency's unless `agencyId` is given). */
   retentionSchedule = (opts: { agencyId?: string } = {}) =>

@@ -31,7 +31,7 @@ describe('classRules', () => {
   it('counts minutes, referrals and information requests from closure, and the rest from creation', () => {
     const fromClosure = SCHEDULE_CLASSES.filter((c) => rules[c].anchor === 'closure');
     expect(fromClosure).toEqual(['minutes', 'referrals', 'information_requests']);
-    expect(fromClosure.every((c) => rules[c].enforcement === 'dated')).toBe(true);
+    expect(fromClosure.every((c) => rules[c].enforcement === 'deleted')).toBe(true);
   });
 
   it('gives every case record a default within its bounds, of one year to 35', () => {

@@ -58,11 +58,11 @@ export function classRules(config: ScheduleConfig): Record<ScheduleClass, ClassR
     messages_referral: chat(config.RETENTION_DAYS_REFERRAL),
     // An information request is part of the work on a referral or a family: kept as long as referrals.
     messages_information_request: chat(config.RETENTION_DAYS_REFERRAL),
-    minutes: record('closure', 'dated'),
+    minutes: record('closure', 'deleted'),
     actions: record('creation', 'not_enforced'),
     family_plans: record('creation', 'not_enforced'),
-    referrals: record('closure', 'dated'),
-    information_requests: record('closure', 'dated'),
+    referrals: record('closure', 'deleted'),
+    information_requests: record('closure', 'deleted'),
     consent_records: record('creation', 'not_enforced'),
   };
 }

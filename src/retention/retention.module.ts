@@ -6,6 +6,8 @@ import { HeldExpiryReadModel } from './held-expiry.read-model.js';
 import { HoldsController } from './holds.controller.js';
 import { DisposalsRepository, HoldsRepository } from './holds.repository.js';
 import { HoldsService } from './holds.service.js';
+import { RecordExpiryReadModel } from './record-expiry.read-model.js';
+import { RecordExpiryService } from './record-expiry.service.js';
 import { RetentionService } from './retention.service.js';
 import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
@@ -18,6 +20,8 @@ import { SpentKeysReadModel } from './spent-keys.read-model.js';
     HoldsRepository,
     DisposalsRepository,
     HoldsService,
+    RecordExpiryReadModel,
+    RecordExpiryService,
   ],
   controllers: [HoldsController],
   exports: [RetentionService],

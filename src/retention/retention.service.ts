@@ -170,7 +170,7 @@ export class RetentionService implements OnModuleInit {
    * their keys protect nothing now. The server's copies go, and each channel's members hear which
    * (`keys.spent`), so their clients drop the keys they hold too. Returns how many copies were destroyed.
    */
-  private async destroySpentEpochs(): Promise<number> {
+  async destroySpentEpochs(): Promise<number> {
     const spent = await this.spentKeys.deleteSpentEnvelopes(this.db.manager);
     let envelopes = 0;
     for (const [channelId, { epochs, copies }] of spent) {

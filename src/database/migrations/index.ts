@@ -26,6 +26,7 @@ import { LegalHolds1766400000000 } from './1766400000000-LegalHolds.js';
 import { RetentionSchedules1766500000000 } from './1766500000000-RetentionSchedules.js';
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
 import { Notifications1766700000000 } from './1766700000000-Notifications.js';
+import { RecordExpiry1767000000000 } from './1767000000000-RecordExpiry.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
@@ -59,4 +60,5 @@ export const migrations = [
   AuditGrants1766600000000,
   Notifications1766700000000,
   SubjectAccess1766800000000,
+  RecordExpiry1767000000000,
 ];

@@ -175,6 +175,13 @@ async function disposalRecords(
   });
 }
 
+/** Why records expired, by the rule a disposal record names. */
+const RULE_WORDS: Record<string, string> = {
+  channel_retention: 'retention period',
+  upload_window: 'upload never finished',
+  schedule: 'retention schedule',
+};
+
 async function listDisposals(ctx: CliContext, o: { since?: string; until?: string; class?: string }): Promise<void> {
   const records = await disposalRecords(ctx, o);
   ctx.print(

@@ -18,6 +18,7 @@ describe('governance words', () => {
 
   it('reads disposal rules as words, and shows an unknown rule as it is', () => {
     expect(disposalRuleText('channel_retention')).toBe('Retention period ended');
+    expect(disposalRuleText('schedule')).toBe('Schedule period ended');
     expect(disposalRuleText('something_new')).toBe('something_new');
   });
 

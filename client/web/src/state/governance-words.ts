@@ -8,11 +8,18 @@ import type { AuditOutcome, DisposalView, HoldView, RecordClass } from '../../..
 export const RECORD_CLASS_LABELS: Record<RecordClass, string> = {
   messages: 'Messages',
   attachments: 'Files',
+  minutes: 'Minutes and decisions',
+  referrals: 'Referrals',
+  information_requests: 'Information requests',
 };
 
 /** Why records expired, by the rule a disposal record names; an unknown rule is shown as it is. */
 export const disposalRuleText = (rule: DisposalView['rule']): string =>
-  ({ channel_retention: 'Retention period ended', upload_window: 'Upload never finished' })[rule] ?? rule;
+  ({
+    channel_retention: 'Retention period ended',
+    upload_window: 'Upload never finished',
+    schedule: 'Schedule period ended',
+  })[rule] ?? rule;
 
 export const OUTCOME_LABELS: Record<AuditOutcome, string> = {
   success: 'Succeeded',
