@@ -153,13 +153,6 @@ async function scopeWords(ctx: CliContext, h: HoldView): Promise<string> {
   return `${h.scope} ${h.scopeId?.slice(0, 8)}`;
 }
 
-/** Each expiry rule in words; a rule added later shows as its name. */
-const RULE_WORDS: Record<string, string> = {
-  channel_retention: 'retention period',
-  upload_window: 'upload never finished',
-  schedule: 'retention schedule',
-};
-
 async function disposalRecords(
   ctx: CliContext,
   o: { since?: string; until?: string; class?: string },
