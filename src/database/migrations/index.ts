@@ -27,6 +27,7 @@ import { RetentionSchedules1766500000000 } from './1766500000000-RetentionSchedu
 import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
 import { Notifications1766700000000 } from './1766700000000-Notifications.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
+import { Localities1767100000000 } from './1767100000000-Localities.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   AuditGrants1766600000000,
   Notifications1766700000000,
   SubjectAccess1766800000000,
+  Localities1767100000000,
 ];
