@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FamilyView, LocalityView } from '../client/sdk/index.js';
+import { cli, cliAs, cliPerson, json } from './support/cli.js';
 import { countOf } from './support/db.js';
 import { fieldsOf, refused } from './support/refused.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
-import { type Person, World } from './support/world.js';
+import { type Person, totpAt, World } from './support/world.js';
 
 /**
  * Localities (ISA 2.2) through the real API on a real database: the ISA team keeps the list (nobody else adds
@@ -118,5 +123,49 @@ describe('localities and a family’s locality', () => {
     const f = await alice.client.createFamily();
     await refused(alice.client.setFamilyLocality(f.id, unknown), 400, 'validation_failed');
     expect((await alice.client.family(f.id)).locality).toBeNull();
+  });
+
+  it('the CLI: `localities add|list`, `families create --locality`, `families set-locality`, and the locality in `families list|show`', async () => {
+    const homes: string[] = [];
+    try {
+      const home = await mkdtemp(path.join(os.tmpdir(), 'sr-localities-cli-'));
+      homes.push(home);
+      admin = await w.signIn(admin);
+      const login = await cli(home, t, ['login', '--email', admin.email], {
+        STRONGROOM_PASSWORD: admin.password,
+        STRONGROOM_TOTP: await totpAt(admin.totpSecret!, t),
+      });
+      expect(login.code).toBe(0);
+      const added = await cli(home, t, ['localities', 'add', 'South']);
+      expect(added).toMatchObject({ code: 0, err: '' });
+      expect(added.out).toMatch(/^Locality "South" added \(id [0-9a-f-]{36}\)\.\n$/);
+      const again = await cli(home, t, ['localities', 'add', 'south']);
+      expect(again.code).toBe(1);
+      expect(again.err).toContain('There is already a locality called "south".');
+      const listed = json<LocalityView[]>(await cli(home, t, ['--json', 'localities', 'list']));
+      expect(listed.map((l) => l.name)).toEqual(['Central', 'North', 'South']);
+
+      const lead = await cliPerson(t, w, council, 'cli-lead', homes);
+      const refusedAdd = await cliAs(t, lead, ['localities', 'add', 'East']);
+      expect(refusedAdd.code).toBe(1);
+      const created = await cliAs(t, lead, ['families', 'create', '--locality', 'north']);
+      expect(created.code).toBe(0);
+      const ref = /Family (EH-\d{4}-\d{4}) opened in the North locality/.exec(created.out)?.[1];
+      expect(ref).toBeDefined();
+      expect((await cliAs(t, lead, ['families', 'list'])).out).toMatch(new RegExp(`${ref}\\s+North\\s+you`));
+      const moved = await cliAs(t, lead, ['families', 'set-locality', ref!, 'South']);
+      expect(moved).toMatchObject({ code: 0, out: `${ref} is now in the South locality.\n` });
+      expect((await cliAs(t, lead, ['families', 'show', ref!])).out).toMatch(/Locality:\s+South/);
+      const shown = json<FamilyView>(await cliAs(t, lead, ['--json', 'families', 'show', ref!]));
+      expect(shown.locality?.name).toBe('South');
+      const unknown = await cliAs(t, lead, ['families', 'set-locality', ref!, 'Atlantis']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.err).toContain('localities list');
+      expect((await cliAs(t, lead, ['families', 'set-locality', ref!, 'none'])).out).toBe(
+        `${ref} now has no locality recorded.\n`,
+      );
+    } finally {
+      for (const h of homes) await rm(h, { recursive: true, force: true });
+    }
   });
 });
