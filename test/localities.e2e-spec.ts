@@ -152,7 +152,7 @@ describe('localities and a family’s locality', () => {
       expect(created.code).toBe(0);
       const ref = /Family (EH-\d{4}-\d{4}) opened in the North locality/.exec(created.out)?.[1];
       expect(ref).toBeDefined();
-      expect((await cliAs(t, lead, ['families', 'list'])).out).toMatch(new RegExp(`${ref}\\s+North\\s+you`));
+      expect((await cliAs(t, lead, ['families', 'list'])).out).toMatch(new RegExp(`${ref}\\s+you\\s+North`));
       const moved = await cliAs(t, lead, ['families', 'set-locality', ref!, 'South']);
       expect(moved).toMatchObject({ code: 0, out: `${ref} is now in the South locality.\n` });
       expect((await cliAs(t, lead, ['families', 'show', ref!])).out).toMatch(/Locality:\s+South/);

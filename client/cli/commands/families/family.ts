@@ -25,8 +25,8 @@ export async function listFamilies(ctx: CliContext): Promise<void> {
       rows.map((r) => ({ ...r, lead: r.youAreLead ? 'you' : r.leadWorkerId, area: localityWords(r.locality) })),
       [
         ['ref', 'REF'],
-        ['area', 'LOCALITY'],
         ['lead', 'LEAD WORKER'],
+        ['area', 'LOCALITY'],
         ['id', 'ID'],
       ],
     ),
