@@ -159,6 +159,8 @@ export const ERROR_CODES = [
   // leavers and withdrawals: hand-over
   'not_leaving',
   'not_held_by_leaver',
+  // localities (the areas of the partnership)
+  'locality_exists',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { familyLocality } from './localities.js';
 import { base64url, dateString, isoDate, objectiveId, sealedField, sealedView, timestamp } from './common.js';
 
 /** Families (by pseudonymous reference), their members and the whole-family plan. */
@@ -10,6 +11,10 @@ export const PROGRESS_KINDS = ['professional', 'family'] as const;
 export type ProgressKind = (typeof PROGRESS_KINDS)[number];
 
 // ── requests ──
+
+/** Opening a family: its locality may be chosen at once (an id from the list of localities). */
+export const createFamilySchema = z.strictObject({ localityId: z.uuid().optional() }).optional();
+export type CreateFamilyInput = z.infer<typeof createFamilySchema>;
 
 export const addFamilyMemberSchema = z.strictObject({
   /** The new record's id, made by the client: its sealed fields are bound to it (docs/protocol.md). */
@@ -80,6 +85,8 @@ export const familyView = z.object({
   /** The family's encrypted channel, where its professionals meet. */
   channelId: z.uuid(),
   owningAgencyId: z.uuid(),
+  /** The locality (area of the partnership) the family is supported in, from the ISA team's list. */
+  locality: familyLocality,
   leadWorker: z.object({ userId: z.uuid(), displayName: z.string(), agencyId: z.uuid() }),
   /** The lead worker has left (disabled, or their agency withdrawn): the family waits for a new one. */
   leadHandOverNeeded: z.boolean(),
@@ -96,6 +103,7 @@ export const familySummary = z.object({
   channelId: z.uuid(),
   leadWorkerId: z.uuid(),
   youAreLead: z.boolean(),
+  locality: familyLocality,
 });
 export type FamilySummary = z.infer<typeof familySummary>;
 

@@ -18,6 +18,7 @@ export * from './audit-grants.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './families.js';
+export * from './localities.js';
 export * from './consent.js';
 export * from './meetings.js';
 export * from './actions.js';

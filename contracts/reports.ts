@@ -112,6 +112,9 @@ export type ReviewReport = z.infer<typeof reviewReport>;
 
 // ── the programme report (clause 2.2) ──
 
+/** The last column of the programme report: families with no locality, and records tied to no family. */
+export const NO_LOCALITY = 'No locality recorded';
+
 /** Counts below this are never shown. */
 export const SUPPRESSION_THRESHOLD = 5;
 /** A count under the threshold. */
@@ -136,7 +139,7 @@ export const PROGRAMME_CATEGORIES = {
   actions_completed: ['on_time', 'late'],
 } as const satisfies Record<ProgrammeMeasure, readonly string[]>;
 
-/** One quarter of one measure: a row per category and a column per group, with the totals of both. */
+/** One quarter of one measure: a row per category and a column per locality, with the totals of both. */
 export const programmeTable = z.object({
   quarter: z.string().regex(/^\d{4}-Q[1-4]$/),
   rows: z.array(z.object({ category: z.string(), cells: z.array(reportCount), total: reportCount })),
@@ -149,12 +152,15 @@ export const programmeReport = z.object({
   generatedAt: timestamp,
   threshold: z.literal(SUPPRESSION_THRESHOLD),
   /**
-   * What the columns are. The server holds no locality for a family (DESIGN §2: a family is only a
-   * pseudonymous reference), so counts are by the agency responsible (docs/operations.md, "Reports").
+   * What the columns are: the localities a family is supported in (the ISA team's list), then families with
+   * no locality recorded and the referrals and actions tied to no family (docs/operations.md, "Reports").
    */
-  groupBy: z.literal('agency'),
-  /** The columns, in order: every agency, or only the caller's own for an agency administrator. */
-  groups: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  groupBy: z.literal('locality'),
+  /**
+   * The columns, in order: every locality on the list by name, then `id: null`, "No locality recorded". An
+   * agency administrator gets the same columns, counting their own agency's records only.
+   */
+  groups: z.array(z.object({ id: z.uuid().nullable(), name: z.string() })),
   measures: z.array(z.object({ measure: z.enum(PROGRAMME_MEASURES), quarters: z.array(programmeTable) })),
   /** Measures the server cannot count, and why. */
   notAvailable: z.array(z.object({ measure: z.string(), reason: z.string() })),

@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LeaversModule } from './leavers/leavers.module.js';
+import { LocalitiesModule } from './localities/localities.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -84,6 +85,7 @@ export class AppModule {
         AccessGrantsModule,
         SubjectAccessModule,
         ReportsModule,
+        LocalitiesModule,
         LeaversModule,
         RetentionSchedulesModule,
         RealtimeModule,

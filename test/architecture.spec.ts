@@ -56,6 +56,7 @@ const OWNERS: Record<string, string[]> = {
   'subject-access': ['subject_access_requests', 'subject_access_subjects', 'subject_access_consultations'],
   notifications: ['notifications'],
   'retention-schedules': ['retention_schedules', 'retention_dates'],
+  localities: ['localities'],
   common: ['rate_limit_hits'],
 };
 const TABLES = new Map(Object.entries(OWNERS).flatMap(([module, tables]) => tables.map((t) => [t, module])));

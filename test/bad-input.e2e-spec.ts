@@ -47,6 +47,8 @@ interface Ctx {
   dp: Person;
   familyRef: string;
   sarId: string;
+  /** A locality on the list (`Sweep Locality`). */
+  localityId: string;
   /** The signed agency's admin, and a consultation task asked of that agency. */
   signedAdmin: Person;
   consultationId: string;
@@ -145,6 +147,7 @@ const PREFIXES = [
   'reports',
   'notifications',
   'retention',
+  'localities',
   'health',
   'ready',
 ];
@@ -1005,7 +1008,20 @@ const ENDPOINTS: Endpoint[] = [
     auth: true,
     emptyBody: true,
   },
-  { method: 'POST', path: '/api/families', auth: true, emptyBody: true },
+  {
+    method: 'POST',
+    path: '/api/families',
+    auth: true,
+    as: () => ctx.victim,
+    body: {
+      valid: () => ({}),
+      bad: { localityId: ['North', 5, null, ''] },
+      required: [],
+      text: [],
+      // A well-formed id of no locality on the list.
+      refused: [{ field: 'localityId', value: UUID, code: 'validation_failed', names: 'localityId' }],
+    },
+  },
   { method: 'GET', path: '/api/families', auth: true },
   { method: 'GET', path: '/api/families/:id', id: () => ctx.familyId, auth: true },
   {
@@ -1030,6 +1046,33 @@ const ENDPOINTS: Endpoint[] = [
       bad: { userId: ['me', 5, null] },
       required: ['userId'],
       text: [],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/families/:id/locality',
+    id: () => ctx.familyId,
+    auth: true,
+    as: () => ctx.victim,
+    body: {
+      valid: () => ({ localityId: ctx.localityId }),
+      bad: { localityId: ['North', 5, '', {}] },
+      required: ['localityId'],
+      text: [],
+      refused: [{ field: 'localityId', value: UUID, code: 'validation_failed', names: 'localityId' }],
+    },
+  },
+  { method: 'GET', path: '/api/localities', auth: true },
+  {
+    method: 'POST',
+    path: '/api/localities',
+    auth: true,
+    body: {
+      valid: () => ({ name: 'Sweep North' }),
+      bad: { name: ['', '   ', 'x'.repeat(81), '<b>North</b>', '-North', 5, null, ['North']] },
+      required: ['name'],
+      text: ['name'],
+      refused: [{ field: 'name', value: 'sweep locality', status: 409, code: 'locality_exists' }],
     },
   },
   { method: 'GET', path: '/api/families/:id/consent', id: () => ctx.familyId, auth: true },
@@ -1693,6 +1736,7 @@ const TABLES = [
   'audit_grants',
   'retention_schedules',
   'retention_dates',
+  'localities',
 ];
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -1784,6 +1828,7 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
     ctx.memberId = (await ctx.victim.client.addFamilyMember(family.id, { role: 'parent' })).id;
     ctx.familyChannelId = family.channelId;
     ctx.familyRef = family.ref;
+    ctx.localityId = (await ctx.admin.client.addLocality('Sweep Locality')).id;
     ctx.holdId = (
       await ctx.admin.client.placeHold({ scope: 'class', recordClass: 'attachments', reason: 'Bad-input sweep' })
     ).id;
@@ -1896,6 +1941,10 @@ describe('bad input on every endpoint: 4xx in the error shape, never a 500 or a 
       label: 'Sweep device',
     });
     await expect(ctx.victim.client.startReferral(UUID)).resolves.toMatchObject({ id: UUID, state: 'draft' });
+    await expect(ctx.admin.client.addLocality('Sweep North')).resolves.toMatchObject({ name: 'Sweep North' });
+    await expect(ctx.victim.client.setFamilyLocality(ctx.familyId, ctx.localityId)).resolves.toMatchObject({
+      locality: { id: ctx.localityId },
+    });
     await expect(
       ctx.victim.client.declareAttachment(ctx.familyChannelId, {
         id: UUID,

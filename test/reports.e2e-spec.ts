@@ -236,9 +236,10 @@ describe('the ISA review report', () => {
 });
 
 /**
- * The programme report (clause 2.2): counts by quarter and agency from metadata only, with small-number
+ * The programme report (clause 2.2): counts by quarter and locality from metadata only, with small-number
  * suppression through the API (a 4 is hidden; a 5 beside it is withheld, so the 4 cannot be had by
- * subtracting from the total). Agency administrators see only their agency's column.
+ * subtracting from the total). Families with no locality have their own column. Agency administrators see
+ * only their own agency's records, split by locality.
  */
 describe('the programme report', () => {
   let t: TestApp;
@@ -251,6 +252,8 @@ describe('the programme report', () => {
   let alice: Person;
   let bob: Person;
   let auditor: Person;
+  let north: string;
+  let south: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -264,6 +267,8 @@ describe('the programme report', () => {
     alice = await w.person(council, 'practitioner', 'alice');
     bob = await w.person(police, 'practitioner', 'bob');
     auditor = await w.person(council, 'auditor');
+    north = (await admin.client.addLocality('North')).id;
+    south = (await admin.client.addLocality('South')).id;
   });
   afterAll(async () => {
     await t.close();
@@ -273,21 +278,27 @@ describe('the programme report', () => {
     const m = r.measures.find((x) => x.measure === 'families_supported');
     return m?.quarters.find((q) => q.quarter === quarterOf(t.clock.now()));
   };
+  const columns = [
+    { id: null as string | null, name: 'North' },
+    { id: null as string | null, name: 'South' },
+    { id: null, name: 'No locality recorded' },
+  ];
 
-  it('shows 5 families but hides 4 as "<5", and withholds the 5 so the 4 is not the total minus it', async () => {
-    for (let i = 0; i < 5; i++) await alice.client.createFamily();
-    for (let i = 0; i < 4; i++) await bob.client.createFamily();
+  it('shows 5 families of a locality but hides 4 of another as "<5", and withholds the 5 so the 4 is not the total minus the rest', async () => {
+    for (let i = 0; i < 5; i++) await alice.client.createFamily({ localityId: north });
+    for (let i = 0; i < 4; i++) await bob.client.createFamily({ localityId: south });
+    for (let i = 0; i < 5; i++) await alice.client.createFamily(); // no locality: a column of their own
     t.clock.advance(60_000); // the period ends now, exclusive
 
     const all = await admin.client.programmeReport();
-    expect(all.groups).toEqual([
-      { id: council, name: 'Council' },
-      { id: police, name: 'Police' },
-    ]);
+    expect(all.groupBy).toBe('locality');
+    columns[0].id = north;
+    columns[1].id = south;
+    expect(all.groups).toEqual(columns);
     expect(families(all)).toEqual({
       quarter: quarterOf(t.clock.now()),
-      rows: [{ category: 'opened', cells: ['withheld', '<5'], total: 9 }],
-      totals: { cells: ['withheld', '<5'], total: 9 },
+      rows: [{ category: 'opened', cells: ['withheld', '<5', 5], total: 14 }],
+      totals: { cells: ['withheld', '<5', 5], total: 14 },
     });
     expect(all.notAvailable.map((n) => n.measure)).toEqual(['plans_with_outcomes_met']);
     expect(all.notAvailable[0].reason).toContain('sealed');
@@ -303,63 +314,112 @@ describe('the programme report', () => {
     ]);
     expect(referrals?.quarters[0].totals.total).toBe('<5');
 
-    // Each agency's data-protection lead sees their own agency only: 5 shown, 4 hidden.
+    // Each agency's data-protection lead sees their own agency's records only, by locality.
     const mine = await councilAdmin.client.programmeReport();
-    expect(mine.groups).toEqual([{ id: council, name: 'Council' }]);
-    expect(families(mine)?.rows).toEqual([{ category: 'opened', cells: [5], total: 5 }]);
+    expect(mine.groups).toEqual(columns);
+    expect(families(mine)?.rows).toEqual([{ category: 'opened', cells: ['withheld', '<5', 5], total: 10 }]);
     const theirs = await policeAdmin.client.programmeReport();
-    expect(theirs.groups).toEqual([{ id: police, name: 'Police' }]);
-    expect(families(theirs)?.rows).toEqual([{ category: 'opened', cells: ['<5'], total: '<5' }]);
+    expect(theirs.groups).toEqual(columns);
+    expect(families(theirs)?.rows).toEqual([{ category: 'opened', cells: ['<5', '<5', '<5'], total: '<5' }]);
 
-    // A fifth police family: both 5s shown.
-    await bob.client.createFamily();
+    // A fifth family in the south: every 5 shown.
+    await bob.client.createFamily({ localityId: south });
     t.clock.advance(60_000);
     expect(families(await admin.client.programmeReport())?.rows).toEqual([
-      { category: 'opened', cells: [5, 5], total: 10 },
+      { category: 'opened', cells: [5, 5, 5], total: 15 },
     ]);
     expect(
       await countOf(t, `SELECT count(*)::int AS n FROM audit_events WHERE action = 'report.programme_produced'`),
     ).toBe(4);
   });
 
-  it('counts an action done by its due day as on time and one done after it as late, by the owner’s agency', async () => {
+  it('counts an action by its family’s locality (none for one outside a family’s record), on time or late, narrowed by the owner’s agency', async () => {
     const s = await secureSession(alice.client, 'alice laptop', t);
     try {
-      const channelId = await s.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
-      const make = async (dueInDays: number) => {
+      const meeting = await s.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+      const family = await alice.client.createFamily({ localityId: north });
+      await s.rotate(family.channelId);
+      const make = async (channelId: string, ownerId: string, dueInDays: number) => {
         const id = randomUUID();
         await alice.client.createAction({
           id,
           channelId,
           description: await s.sealField(channelId, 'action', { text: 'A visit' }, { recordId: id }),
-          ownerId: bob.id,
+          ownerId,
           dueOn: new Date(t.clock.now().getTime() + dueInDays * DAY).toISOString().slice(0, 10),
         });
         return id;
       };
-      const onTime = await make(5);
-      const late = await make(1);
+      const onTime = await make(meeting, bob.id, 5);
+      const late = await make(meeting, bob.id, 1);
+      const forFamily = await make(family.channelId, alice.id, 5);
       await bob.client.updateAction(onTime, { updateId: randomUUID(), status: 'done' });
+      await alice.client.updateAction(forFamily, { updateId: randomUUID(), status: 'done' });
       t.clock.advance(2 * DAY);
       bob = await w.signIn(bob);
       await bob.client.updateAction(late, { updateId: randomUUID(), status: 'done' });
       const from = new Date(t.clock.now().getTime() - 30 * DAY);
       const to = new Date(t.clock.now().getTime() + 1);
-      const rows = await t.app.get(ProgrammeReadModel).actionsCompleted(t.app.get(DataSource).manager, from, to, null);
-      expect(rows.sort((a, b) => a.category.localeCompare(b.category))).toEqual([
-        { quarter: quarterOf(t.clock.now()), agencyId: police, category: 'late', count: 1 },
-        { quarter: quarterOf(t.clock.now()), agencyId: police, category: 'on_time', count: 1 },
+      const m = t.app.get(DataSource).manager;
+      const byCategory = (a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category);
+      const q = quarterOf(t.clock.now());
+      expect((await t.app.get(ProgrammeReadModel).actionsCompleted(m, from, to, null)).sort(byCategory)).toEqual([
+        { quarter: q, localityId: null, category: 'late', count: 1 },
+        expect.objectContaining({ category: 'on_time' }),
+        expect.objectContaining({ category: 'on_time' }),
       ]);
-      // Narrowed to another agency, nothing.
+      expect(await t.app.get(ProgrammeReadModel).actionsCompleted(m, from, to, police)).toEqual(
+        expect.arrayContaining([
+          { quarter: q, localityId: null, category: 'on_time', count: 1 },
+          { quarter: q, localityId: null, category: 'late', count: 1 },
+        ]),
+      );
+      // Narrowed to the council, only the family's action, in the north.
+      expect(await t.app.get(ProgrammeReadModel).actionsCompleted(m, from, to, council)).toEqual([
+        { quarter: q, localityId: north, category: 'on_time', count: 1 },
+      ]);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('counts a decided referral by the locality of the family it opened, and one with no family under no locality', async () => {
+    alice = await w.signIn(alice);
+    const s = await secureSession(bob.client, 'bob laptop', t);
+    try {
+      const family = await alice.client.createFamily({ localityId: south });
+      const now = t.clock.now();
+      // Two decided referrals (as the hub's decision leaves them): one opened the family, one opened none.
+      for (const [n, familyId, decision] of [
+        [1, family.id, 'early_help'],
+        [2, null, 'signpost'],
+      ] as const) {
+        const channelId = await s.createChannel({ kind: 'locality_meeting', members: [] });
+        await t.sql(
+          `INSERT INTO referrals (id, ref, channel_id, hub_agency_id, referrer_user_id, referrer_agency_id, state,
+             content, content_epoch, received_at, deadline_at, decision, decided_at, family_id, created_at)
+           VALUES (gen_random_uuid(), $1, $2, $3, $4, $3, 'decided', '\\x00', 1, $5, $5, $6, $5, $7, $5)`,
+          [`MASH-TEST-${n}`, channelId, police, bob.id, now, decision, familyId],
+        );
+      }
+      const from = new Date(now.getTime() - DAY);
+      const to = new Date(now.getTime() + 1);
+      const rows = await t.app
+        .get(ProgrammeReadModel)
+        .referralsDecided(t.app.get(DataSource).manager, from, to, police);
+      expect(rows.sort((a, b) => a.category.localeCompare(b.category))).toEqual([
+        { quarter: quarterOf(now), localityId: south, category: 'early_help', count: 1 },
+        { quarter: quarterOf(now), localityId: null, category: 'signpost', count: 1 },
+      ]);
       expect(
-        await t.app.get(ProgrammeReadModel).actionsCompleted(t.app.get(DataSource).manager, from, to, council),
+        await t.app.get(ProgrammeReadModel).referralsDecided(t.app.get(DataSource).manager, from, to, council),
       ).toEqual([]);
     } finally {
       s.close();
     }
   });
 
-  it('the CLI: `reports programme` shows an agency administrator their own agency only, and writes a web page', async () => {
+  it('the CLI: `reports programme` shows an agency administrator the columns by locality, and writes a web page', async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'sr-programme-cli-'));
     try {
       councilAdmin = await w.signIn(councilAdmin);
@@ -370,12 +430,15 @@ describe('the programme report', () => {
       expect(login.code).toBe(0);
       const text = await cli(home, t, ['reports', 'programme']);
       expect(text).toMatchObject({ code: 0 });
-      expect(text.out).toContain('COUNCIL');
-      expect(text.out).not.toContain('POLICE');
+      expect(text.out).toContain('by locality');
+      expect(text.out).toMatch(/NORTH +SOUTH +NO LOCALITY RECORDED +ALL/);
       expect(text.out).toContain('Family plans with outcomes met: not available');
       const page = path.join(home, 'programme.html');
       expect((await cli(home, t, ['reports', 'programme', '--html', page])).code).toBe(0);
-      expect(await readFile(page, 'utf8')).toContain('<th scope="col">Council</th>');
+      const html = await readFile(page, 'utf8');
+      expect(html).toContain('<th scope="col">North</th>');
+      expect(html).toContain('<th scope="col">No locality recorded</th>');
+      expect(html).toContain('<th scope="col">All localities</th>');
     } finally {
       await rm(home, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@ import { registerActionCommands } from './commands/actions/index.js';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerGrantCommands } from './commands/admin/grants.js';
 import { registerHoldCommands } from './commands/admin/holds.js';
+import { registerLocalityCommands } from './commands/admin/localities.js';
 import { registerSubjectAccessCommands } from './commands/admin/sar.js';
 import { registerReportCommands } from './commands/admin/reports.js';
 import { registerRetentionCommands } from './commands/admin/retention.js';
@@ -100,6 +101,7 @@ function buildProgram(io: CliIO): Command {
   registerExportCommands(program, action);
   registerAdminCommands(program, action);
   registerHoldCommands(program, action);
+  registerLocalityCommands(program, action);
   registerGrantCommands(program, action);
   registerSubjectAccessCommands(program, action);
   registerReportCommands(program, action);

@@ -66,6 +66,9 @@ import type {
   SignInThrottlesView,
   ClearedSignInThrottle,
   AddFamilyMemberInput,
+  CreateFamilyInput,
+  FamilyLocalityView,
+  LocalityView,
   ExportRecordedView,
   FamilyMemberView,
   FamilySummary,
@@ -645,7 +648,17 @@ export class StrongroomClient {
 
   // ── families and consent ──
   /** Opens a family (new pseudonymous ref and channel) with you as its lead worker. */
-  createFamily = () => this.http.request<FamilyView>('POST', '/families', {});
+  /** Opens a family, in a locality from the list if one is given. */
+  createFamily = (input: CreateFamilyInput = {}) => this.http.request<FamilyView>('POST', '/families', input);
+  /** Places a family in a locality from the list, or (null) records none; the lead worker or their agency's admin. */
+  setFamilyLocality = (familyId: string, localityId: string | null) =>
+    this.http.request<FamilyLocalityView>('POST', `/families/${encodeURIComponent(familyId)}/locality`, {
+      localityId,
+    });
+  /** The ISA team's list of localities (areas of the partnership). */
+  localities = () => this.http.request<LocalityView[]>('GET', '/localities');
+  /** Adds a locality to the list (ISA administrators). */
+  addLocality = (name: string) => this.http.request<LocalityView>('POST', '/localities', { name });
   families = () => this.http.request<FamilySummary[]>('GET', '/families');
   family = (id: string) => this.http.request<FamilyView>('GET', `/families/${encodeURIComponent(id)}`);
   addFamilyMember = (familyId: string, input: WithId<AddFamilyMemberInput>) =>

@@ -199,5 +199,7 @@ export {
   NOT_AVAILABLE_WORDS,
   STATUS_WORDS,
   SUPPRESSION_WORDS,
+  LOCALITY_WORDS,
+  ALL_LOCALITIES,
   whenWords,
 } from './reports/report-words.js';

@@ -8,7 +8,15 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  familyLocalityView,
+  setFamilyLocalitySchema,
+  type FamilyLocalityView,
+  type SetFamilyLocalityInput,
+} from '../../contracts/localities.js';
+import {
   addFamilyMemberSchema,
+  createFamilySchema,
+  type CreateFamilyInput,
   familyMemberView,
   familyPlanView,
   familySummary,
@@ -29,9 +37,10 @@ import {
   type PlanSavedView,
   type SavePlanInput,
 } from '../../contracts/families.js';
-import { ApiDoc, ApiZodBody, emptyBodySchema, uuidParam, zodPipe } from '../common/zod.js';
+import { ApiDoc, ApiZodBody, uuidParam, zodPipe } from '../common/zod.js';
 import { Auth, type AuthContext } from '../identity/auth-context.js';
 import { FamiliesService } from './families.service.js';
+import { FamilyLocalityService } from './family-locality.service.js';
 import { FamilyPlansService } from './family-plans.service.js';
 
 /** Families (pseudonymous), their members and lead worker. Visible to the family channel's members. */
@@ -42,13 +51,15 @@ export class FamiliesController {
   constructor(
     private readonly families: FamiliesService,
     private readonly plans: FamilyPlansService,
+    private readonly locality: FamilyLocalityService,
   ) {}
 
-  /** Opens a family: a new reference, its channel, and the caller as lead worker. */
+  /** Opens a family: a new reference, its channel, and the caller as lead worker; its locality if chosen. */
   @Post()
   @ApiDoc('Open a family with you as its lead worker', familyView, 201)
-  create(@Auth() auth: AuthContext, @Body(zodPipe(emptyBodySchema)) _: unknown): Promise<FamilyView> {
-    return this.families.create(auth);
+  @ApiZodBody(createFamilySchema)
+  create(@Auth() auth: AuthContext, @Body(zodPipe(createFamilySchema)) dto: CreateFamilyInput): Promise<FamilyView> {
+    return this.families.create(auth, dto);
   }
 
   @Get()
@@ -84,6 +95,18 @@ export class FamiliesController {
     @Body(zodPipe(handOverSchema)) dto: HandOverInput,
   ): Promise<FamilyView> {
     return this.families.handOver(auth, id, dto);
+  }
+
+  /** Places the family in a locality from the list (or none): its lead worker or its agency's administrator. */
+  @Post(':id/locality')
+  @ApiDoc('Set the locality a family is supported in', familyLocalityView, 201)
+  @ApiZodBody(setFamilyLocalitySchema)
+  setLocality(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(setFamilyLocalitySchema)) dto: SetFamilyLocalityInput,
+  ): Promise<FamilyLocalityView> {
+    return this.locality.set(auth, id, dto);
   }
 
   /** The whole-family plan (latest version), progress reports and members it does not cover. */

@@ -10,6 +10,7 @@ import type {
 import { onRecordIdTaken } from '../common/db-errors.js';
 import { sealedBytes, sealedView } from '../common/sealed.js';
 import type { SealedField } from '../../contracts/common.js';
+import type { FamilyLocality } from '../../contracts/localities.js';
 
 /** A row of `families`. */
 export interface FamilyRow {
@@ -18,6 +19,8 @@ export interface FamilyRow {
   owning_agency_id: string;
   lead_worker_id: string;
   channel_id: string;
+  /** The locality (from the ISA team's list) the family is supported in; null when none is recorded. */
+  locality_id: string | null;
   created_by: string;
   created_at: Date;
 }
@@ -76,12 +79,21 @@ export class FamiliesRepository {
       createdAt: Date;
       /** Who opened it, when not the lead worker (the hub, deciding on early help). */
       createdBy?: string;
+      localityId?: string | null;
     },
   ): Promise<string> {
     const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO families (ref, owning_agency_id, lead_worker_id, channel_id, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $6, $5) RETURNING id`,
-      [f.ref, f.owningAgencyId, f.leadWorkerId, f.channelId, f.createdAt, f.createdBy ?? f.leadWorkerId],
+      `INSERT INTO families (ref, owning_agency_id, lead_worker_id, channel_id, created_by, created_at, locality_id)
+       VALUES ($1, $2, $3, $4, $6, $5, $7) RETURNING id`,
+      [
+        f.ref,
+        f.owningAgencyId,
+        f.leadWorkerId,
+        f.channelId,
+        f.createdAt,
+        f.createdBy ?? f.leadWorkerId,
+        f.localityId ?? null,
+      ],
     );
     return id;
   }
@@ -123,6 +135,10 @@ export class FamiliesRepository {
   /** The families `userId` leads, by reference. */
   ledBy(m: EntityManager, userId: string): Promise<FamilyRow[]> {
     return m.query<FamilyRow[]>('SELECT * FROM families WHERE lead_worker_id = $1 ORDER BY ref', [userId]);
+  }
+
+  async setLocality(m: EntityManager, familyId: string, localityId: string | null): Promise<void> {
+    await m.query('UPDATE families SET locality_id = $2 WHERE id = $1', [familyId, localityId]);
   }
 
   async setLeadWorker(m: EntityManager, familyId: string, userId: string): Promise<void> {
@@ -228,12 +244,14 @@ export const toFamilyView = (
   leadDisplayName: string,
   members: FamilyMemberRow[],
   history: LeadChangeRow[],
-  leadHandOverNeeded = false,
+  leadHandOverNeeded: boolean,
+  locality: FamilyLocality,
 ): FamilyView => ({
   id: family.id,
   ref: family.ref,
   channelId: family.channel_id,
   owningAgencyId: family.owning_agency_id,
+  locality,
   leadWorker: { userId: family.lead_worker_id, displayName: leadDisplayName, agencyId: family.lead_agency_id },
   leadHandOverNeeded,
   createdAt: family.created_at.toISOString(),
@@ -241,10 +259,15 @@ export const toFamilyView = (
   leadHistory: history.map(toLeadChangeView),
 });
 
-export const toFamilySummary = (r: FamilyRow, userId: string): FamilySummary => ({
+/** A family's locality as shown, from the names of the localities on the list. */
+export const localityOf = (r: FamilyRow, names: Map<string, string>): FamilyLocality =>
+  r.locality_id === null ? null : { id: r.locality_id, name: names.get(r.locality_id) ?? '' };
+
+export const toFamilySummary = (r: FamilyRow, userId: string, names: Map<string, string>): FamilySummary => ({
   id: r.id,
   ref: r.ref,
   channelId: r.channel_id,
   leadWorkerId: r.lead_worker_id,
   youAreLead: r.lead_worker_id === userId,
+  locality: localityOf(r, names),
 });

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { SealedField } from '../../contracts/common.js';
 import type {
   AddFamilyMemberInput,
+  CreateFamilyInput,
   FamilyMemberView,
   FamilySummary,
   FamilyView,
@@ -19,6 +20,7 @@ import {
   FamiliesRepository,
   familyRef,
   memberRef,
+  localityOf,
   toFamilySummary,
   toFamilyView,
   type FamilyMemberRow,
@@ -26,6 +28,7 @@ import {
   type FamilyRow,
 } from './families.repository.js';
 import { UsersRepository } from '../identity/users.repository.js';
+import { LocalitiesService } from '../localities/localities.service.js';
 
 export type { FamilyMemberRow, FamilyRecord } from './families.repository.js';
 
@@ -44,10 +47,11 @@ export class FamiliesService {
     private readonly channelMembers: ChannelsRepository,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
+    private readonly localities: LocalitiesService,
   ) {}
 
-  /** A new family with the caller as its lead worker and the chair of its new channel. */
-  async create(auth: AuthContext): Promise<FamilyView> {
+  /** A new family with the caller as its lead worker and the chair of its new channel, in a locality if chosen. */
+  async create(auth: AuthContext, dto: CreateFamilyInput = {}): Promise<FamilyView> {
     if (auth.user.role !== 'practitioner') {
       throw forbidden(
         'lead_worker_role',
@@ -55,7 +59,9 @@ export class FamiliesService {
       );
     }
     const now = this.clock.now();
+    const localityId = dto?.localityId ?? null;
     const { familyId, joined } = await this.db.transaction(async (m) => {
+      if (localityId) await this.localities.chosen(m, localityId);
       const year = now.getUTCFullYear();
       const ref = familyRef(year, await this.repo.nextRefNumber(m, year));
       const channel = await this.channels.createFamilyChannel(m, auth);
@@ -65,6 +71,7 @@ export class FamiliesService {
         leadWorkerId: auth.user.id,
         channelId: channel.channelId,
         createdAt: now,
+        localityId,
       });
       await this.repo.insertLeadChange(m, {
         familyId: id,
@@ -77,7 +84,7 @@ export class FamiliesService {
         actor: actorOf(auth),
         action: 'family.created',
         target: { type: 'family', id },
-        details: { ref, channelId: channel.channelId },
+        details: { ref, channelId: channel.channelId, localityId },
         meta: auth.meta,
       });
       return { familyId: id, joined: channel.joined };
@@ -318,7 +325,8 @@ export class FamiliesService {
     const m = this.db.manager;
     const channelIds = await this.channelMembers.channelIdsOf(m, auth.user.id);
     const rows = await this.repo.listByChannels(m, channelIds);
-    return rows.map((r) => toFamilySummary(r, auth.user.id));
+    const names = await this.localities.names(m);
+    return rows.map((r) => toFamilySummary(r, auth.user.id, names));
   }
 
   async show(auth: AuthContext, familyId: string): Promise<FamilyView> {
@@ -335,6 +343,7 @@ export class FamiliesService {
         throw err;
       },
     );
-    return toFamilyView(family, leadName ?? '', members, history, leadGone);
+    const locality = localityOf(family, await this.localities.names(m));
+    return toFamilyView(family, leadName ?? '', members, history, leadGone, locality);
   }
 }

@@ -35,7 +35,7 @@ export class ReportsController {
 
   @Get('programme')
   @ApiDoc(
-    'The programme report (clause 2.2): counts by quarter and agency, every count under 5 hidden',
+    'The programme report (clause 2.2): counts by quarter and locality, every count under 5 hidden',
     programmeReport,
   )
   @Roles('isa_admin', 'agency_admin')

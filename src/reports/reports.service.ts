@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
+  NO_LOCALITY,
   PROGRAMME_CATEGORIES,
   PROGRAMME_MEASURES,
   SUPPRESSION_THRESHOLD,
@@ -15,6 +16,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditHeadsService } from '../audit/audit-heads.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
+import { LocalitiesService } from '../localities/localities.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { ProgrammeReadModel, type CountRow } from './programme.read-model.js';
 import { quartersOf, resolvePeriod } from './report-period.js';
@@ -41,6 +43,7 @@ export class ReportsService {
     private readonly agencies: AgenciesService,
     private readonly review: ReviewReadModel,
     private readonly programme: ProgrammeReadModel,
+    private readonly localities: LocalitiesService,
   ) {}
 
   async reviewReport(auth: AuthContext, q: ReportPeriodQuery): Promise<ReviewReport> {
@@ -105,24 +108,24 @@ export class ReportsService {
   }
 
   /**
-   * Counts by quarter and agency, every count under 5 hidden and its complements withheld. An agency
-   * administrator gets their own agency's column only; an ISA administrator every agency's.
+   * Counts by quarter and locality, every count under 5 hidden and its complements withheld. An agency
+   * administrator gets their own agency's records only (split by locality); an ISA administrator every agency's.
    */
   async programmeReport(auth: AuthContext, q: ReportPeriodQuery): Promise<ProgrammeReport> {
     const now = this.clock.now();
     const { from, to } = resolvePeriod(q, now);
     const only = auth.user.role === 'isa_admin' ? null : auth.user.agencyId;
     const m = this.db.manager;
-    const [agencies, families, referrals, actions] = await Promise.all([
-      this.agencies.list(),
+    const [localities, families, referrals, actions] = await Promise.all([
+      this.localities.list(m),
       this.programme.familiesOpened(m, from, to, only),
       this.programme.referralsDecided(m, from, to, only),
       this.programme.actionsCompleted(m, from, to, only),
     ]);
-    const groups = agencies
-      .filter((a) => only === null || a.id === only)
-      .map((a) => ({ id: a.id, name: a.name }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const groups: { id: string | null; name: string }[] = [
+      ...localities.map((l) => ({ id: l.id, name: l.name })),
+      { id: null, name: NO_LOCALITY },
+    ];
     const quarters = quartersOf(from, to);
     const rows: Record<ProgrammeMeasure, CountRow[]> = {
       families_supported: families,
@@ -133,7 +136,7 @@ export class ReportsService {
       period: { from: from.toISOString(), to: to.toISOString() },
       generatedAt: now.toISOString(),
       threshold: SUPPRESSION_THRESHOLD,
-      groupBy: 'agency',
+      groupBy: 'locality',
       groups,
       measures: PROGRAMME_MEASURES.map((measure) => ({
         measure,
@@ -158,11 +161,16 @@ export class ReportsService {
 }
 
 /** One quarter of one measure, suppressed. */
-function table(quarter: string, categories: readonly string[], groups: string[], rows: CountRow[]): ProgrammeTable {
+function table(
+  quarter: string,
+  categories: readonly string[],
+  groups: (string | null)[],
+  rows: CountRow[],
+): ProgrammeTable {
   const counts = categories.map((c) =>
     groups.map((g) =>
       rows
-        .filter((r) => r.quarter === quarter && r.category === c && r.agencyId === g)
+        .filter((r) => r.quarter === quarter && r.category === c && r.localityId === g)
         .reduce((a, r) => a + r.count, 0),
     ),
   );

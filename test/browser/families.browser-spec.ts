@@ -41,6 +41,9 @@ describeBrowser('families and administration in the browser', () => {
     admin = await w.account(council, 'agency_admin', 'dpo', { displayName: 'Dana Price' });
     isa = await w.account(council, 'isa_admin', 'isa', { displayName: 'Ian Sands' });
     owen = await w.account(school, 'practitioner', 'owen', { displayName: 'Owen Price' });
+    const team = await w.person(council, 'isa_admin', 'localities');
+    await team.client.addLocality('North');
+    await team.client.addLocality('South');
   });
   afterAll(() => server.close());
 
@@ -54,8 +57,15 @@ describeBrowser('families and administration in the browser', () => {
     await leadPage.getByRole('heading', { level: 1, name: 'Families' }).waitFor();
     await leadPage.getByText('You are not working with any families yet.').waitFor();
     await check(leadPage, 'families-empty');
+    await leadPage.getByRole('combobox', { name: 'Locality (optional)' }).selectOption({ label: 'North' });
     await leadPage.getByRole('button', { name: 'Open a new family' }).click();
     await leadPage.getByRole('heading', { level: 1, name: /^Family EH-\d{4}-\d{4}$/ }).waitFor({ timeout: 30_000 });
+    // Its locality, chosen on opening, and changed by its lead worker.
+    await leadPage.locator('dl.summary dd', { hasText: /^North$/ }).waitFor();
+    await leadPage.getByRole('combobox', { name: 'Change the locality' }).selectOption({ label: 'South' });
+    await leadPage.getByRole('button', { name: 'Save the locality' }).click();
+    await leadPage.getByRole('status').filter({ hasText: 'The family is now in the South locality.' }).waitFor();
+    await leadPage.locator('dl.summary dd', { hasText: /^South$/ }).waitFor();
     familyUrl = leadPage.url();
 
     await leadPage.locator('summary', { hasText: 'Add a family member' }).click();

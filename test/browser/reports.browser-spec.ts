@@ -5,9 +5,9 @@ import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/
 
 /**
  * The reports in the browser (issue 16): an ISA administrator produces the ISA review report (a hold in force,
- * a signed point in the audit log) and the programme report (small counts shown as "<5"); an agency's
- * data-protection lead sees the programme report for their agency only, and is not offered the review.
- * Screens pass axe.
+ * a signed point in the audit log) and the programme report by locality (small counts shown as "<5"), and adds
+ * a locality to the list; an agency's data-protection lead sees the programme report for their agency's records
+ * only, and is not offered the review. Screens pass axe.
  */
 describeBrowser('reports, in the browser', () => {
   const chromium = useBrowser();
@@ -27,8 +27,10 @@ describeBrowser('reports, in the browser', () => {
     const admin = await w.person(council, 'isa_admin', 'setup');
     await admin.client.placeHold({ scope: 'agency', agencyId: police, reason: 'Complaint review CR-88' });
     await admin.client.signAuditHead();
+    const north = await admin.client.addLocality('North');
+    await admin.client.addLocality('South');
     const worker = await w.person(police, 'practitioner', 'pat');
-    await worker.client.createFamily();
+    await worker.client.createFamily({ localityId: north.id });
   });
   afterAll(() => server.close());
 
@@ -65,9 +67,11 @@ describeBrowser('reports, in the browser', () => {
       .filter({ hasText: /^Report from / })
       .waitFor();
     const families = page.getByRole('region', { name: 'Families supported (family records opened)' });
-    await families.getByRole('columnheader', { name: 'Northshire Police' }).first().waitFor();
+    await families.getByRole('columnheader', { name: 'North', exact: true }).first().waitFor();
+    await families.getByRole('columnheader', { name: 'No locality recorded' }).first().waitFor();
+    await families.getByRole('columnheader', { name: 'All localities' }).first().waitFor();
     expect(await families.getByRole('table').count()).toBeGreaterThanOrEqual(4);
-    // One police family this quarter: shown as "<5", read out as "fewer than 5".
+    // One family in the north this quarter: shown as "<5", read out as "fewer than 5".
     await families.locator('abbr[title="fewer than 5"]', { hasText: '<5' }).first().waitFor();
     expect(await families.getByText(/^1$/).count()).toBe(0);
     await page
@@ -77,7 +81,23 @@ describeBrowser('reports, in the browser', () => {
     await checkScreen(page, 'admin-programme-report');
   });
 
-  it('an agency’s data-protection lead sees their agency’s counts only, and is not offered the review', async () => {
+  it('an ISA administrator adds a locality to the list', async () => {
+    await page.getByRole('link', { name: 'Administration' }).first().click();
+    await page.getByRole('link', { name: 'Localities' }).click();
+    const table = page.getByRole('table', { name: 'Localities, by name' });
+    await table.getByRole('rowheader', { name: 'South' }).waitFor();
+    await page.getByRole('textbox', { name: 'Name' }).fill('Central');
+    await page.getByRole('button', { name: 'Add the locality' }).click();
+    await page.getByRole('status').filter({ hasText: 'Locality Central added.' }).waitFor();
+    await table.getByRole('rowheader', { name: 'Central' }).waitFor();
+    // The same name again is refused in plain words.
+    await page.getByRole('textbox', { name: 'Name' }).fill('central');
+    await page.getByRole('button', { name: 'Add the locality' }).click();
+    await page.getByText('There is already a locality called "central".').first().waitFor();
+    await checkScreen(page, 'admin-localities');
+  });
+
+  it('an agency’s data-protection lead sees their agency’s records only, by locality, and is not offered the review', async () => {
     const leadPage = (await chromium.person('lead')).page;
     await signIn(leadPage, server.url('/'), lead);
     await setUpFirstBrowser(leadPage);
@@ -85,14 +105,14 @@ describeBrowser('reports, in the browser', () => {
     await leadPage.getByRole('link', { name: 'Programme report' }).waitFor();
     expect(await leadPage.getByRole('link', { name: 'ISA review report' }).count()).toBe(0);
     await leadPage.getByRole('link', { name: 'Programme report' }).click();
-    await leadPage.getByText('Your agency’s counts only.', { exact: false }).waitFor();
+    await leadPage.getByText('Your agency’s records only.', { exact: false }).waitFor();
     await leadPage.getByRole('button', { name: 'Produce the programme report' }).click();
     await leadPage
       .getByRole('status')
       .filter({ hasText: /^Report from / })
       .waitFor();
-    expect(await leadPage.getByRole('columnheader', { name: 'Northshire Council' }).count()).toBe(0);
-    await leadPage.getByRole('columnheader', { name: 'Northshire Police' }).first().waitFor();
+    await leadPage.getByRole('columnheader', { name: 'North', exact: true }).first().waitFor();
+    await leadPage.getByRole('columnheader', { name: 'No locality recorded' }).first().waitFor();
     await checkScreen(leadPage, 'admin-programme-report-agency');
   });
 });

@@ -10,6 +10,8 @@ import {
   NOT_AVAILABLE_WORDS,
   STATUS_WORDS,
   SUPPRESSION_WORDS,
+  LOCALITY_WORDS,
+  ALL_LOCALITIES,
   whenWords,
 } from './report-words.js';
 
@@ -117,9 +119,7 @@ export function renderReviewReportHtml(r: ReviewReport): string {
 
 export function renderProgrammeReportHtml(r: ProgrammeReport): string {
   const groups = r.groups.map((g) => g.name);
-  const body: string[] = [
-    `<p>${esc(SUPPRESSION_WORDS)} Counts are by agency: the server holds no locality for a family.</p>`,
-  ];
+  const body: string[] = [`<p>${esc(SUPPRESSION_WORDS)} ${esc(LOCALITY_WORDS)}</p>`];
   for (const m of r.measures) {
     body.push(`<h2>${esc(MEASURE_WORDS[m.measure])}</h2>`);
     for (const q of m.quarters) {
@@ -129,7 +129,7 @@ export function renderProgrammeReportHtml(r: ProgrammeReport): string {
         countCell(row.total),
       ]);
       if (q.rows.length > 1) rows.push(['All', ...q.totals.cells.map(countCell), countCell(q.totals.total)]);
-      body.push(table(`${MEASURE_WORDS[m.measure]}: ${q.quarter}`, ['', ...groups, 'All agencies'], rows));
+      body.push(table(`${MEASURE_WORDS[m.measure]}: ${q.quarter}`, ['', ...groups, ALL_LOCALITIES], rows));
     }
   }
   for (const n of r.notAvailable) {

@@ -71,6 +71,15 @@ export const whenWords = (iso: string | null): string => {
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 };
 
+/** What the programme report's columns are. */
+export const LOCALITY_WORDS =
+  'Counts are by locality: families by the locality they are supported in, referrals by the locality of the ' +
+  'family a decision opened, actions by the locality of the family whose record they are in. Those with none ' +
+  'are under “No locality recorded”.';
+
+/** The programme report's last column: every locality together. */
+export const ALL_LOCALITIES = 'All localities';
+
 export const SUPPRESSION_WORDS =
   'Every count under 5 is shown as “<5”. Where a small count could be worked out by subtracting the others ' +
   'from a total, another count (5 or more) is withheld too.';

@@ -11,6 +11,7 @@ import { AdminAgencies, AdminAgency } from './screens/admin-agencies.js';
 import { AdminAudit } from './screens/admin-audit.js';
 import { AdminDisposals } from './screens/admin-disposals.js';
 import { AdminHolds } from './screens/admin-holds.js';
+import { AdminLocalities } from './screens/admin-localities.js';
 import { AdminAuditGrants } from './screens/admin-audit-grants.js';
 import { AdminRetention } from './screens/admin-retention.js';
 import { AdminSignInDelays } from './screens/admin-sign-in-delays.js';
@@ -67,6 +68,7 @@ export const ROUTES: [string, Screen][] = [
   ['/admin/sign-in-delays', AdminSignInDelays],
   // Legal holds and disposal records (issue 16).
   ['/admin/holds', AdminHolds],
+  ['/admin/localities', AdminLocalities],
   ['/admin/disposals', AdminDisposals],
   ['/admin/audit-grants', AdminAuditGrants],
   ['/admin/subject-access', AdminSubjectAccess],

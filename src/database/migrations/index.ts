@@ -28,6 +28,7 @@ import { AuditGrants1766600000000 } from './1766600000000-AuditGrants.js';
 import { Notifications1766700000000 } from './1766700000000-Notifications.js';
 import { RecordExpiry1767000000000 } from './1767000000000-RecordExpiry.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
+import { Localities1767100000000 } from './1767100000000-Localities.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   Notifications1766700000000,
   SubjectAccess1766800000000,
   RecordExpiry1767000000000,
+  Localities1767100000000,
 ];

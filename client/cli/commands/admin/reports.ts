@@ -13,6 +13,7 @@ import {
   renderReviewReportHtml,
   STATUS_WORDS,
   SUPPRESSION_WORDS,
+  LOCALITY_WORDS,
   whenWords,
 } from '../../../sdk/node.js';
 import type { Action } from '../../cli.js';
@@ -55,7 +56,7 @@ export function registerReportCommands(program: Command, action: Action): void {
     reports
       .command('programme')
       .description(
-        'Counts by quarter and agency for evaluation, every count under 5 hidden (ISA administrators; agency administrators: their agency)',
+        'Counts by quarter and locality for evaluation, every count under 5 hidden (ISA administrators; agency administrators: their agency’s records)',
       ),
   ).action(action(programmeReport));
 }
@@ -172,8 +173,8 @@ function reviewText(r: ReviewReport, file: string | null): string {
 
 function programmeText(r: ProgrammeReport, file: string | null): string {
   const out: string[] = [
-    `Programme report, ${whenWords(r.period.from)} to ${whenWords(r.period.to)}, by agency\n`,
-    `${SUPPRESSION_WORDS}\n`,
+    `Programme report, ${whenWords(r.period.from)} to ${whenWords(r.period.to)}, by locality\n`,
+    `${SUPPRESSION_WORDS}\n${LOCALITY_WORDS}\n`,
   ];
   const columns: [string, string][] = [
     ['what', 'QUARTER'],

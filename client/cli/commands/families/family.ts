@@ -2,14 +2,18 @@ import type { FamilyView, SecureSession } from '../../../sdk/node.js';
 import type { CliContext } from '../../context.js';
 import { fields, table } from '../../output.js';
 import { resolveFamily, resolveUser } from '../../secure.js';
+import { resolveLocality } from '../admin/localities.js';
+import { localityWords } from './locality.js';
 import { memberDetails } from './members.js';
 
-/** `families create`: a new reference and channel, with you as lead worker. */
-export async function createFamily(ctx: CliContext, s: SecureSession): Promise<void> {
-  const f = await s.client.createFamily();
+/** `families create`: a new reference and channel, with you as lead worker, in a locality if given. */
+export async function createFamily(ctx: CliContext, s: SecureSession, o: { locality?: string }): Promise<void> {
+  const localityId = o.locality ? (await resolveLocality(s.client, o.locality)).id : undefined;
+  const f = await s.client.createFamily(localityId ? { localityId } : {});
   ctx.progress('Opening the family channel’s first key…\n');
   await s.rotate(f.channelId);
-  ctx.print(f, `Family ${f.ref} opened (id ${f.id}); you are its lead worker.\n`);
+  const where = f.locality ? ` in the ${f.locality.name} locality` : '';
+  ctx.print(f, `Family ${f.ref} opened${where} (id ${f.id}); you are its lead worker.\n`);
 }
 
 /** `families list`: the families whose channel you are in (no device keys needed). */
@@ -18,10 +22,11 @@ export async function listFamilies(ctx: CliContext): Promise<void> {
   const rows = await client.families();
   ctx.print(rows, () =>
     table(
-      rows.map((r) => ({ ...r, lead: r.youAreLead ? 'you' : r.leadWorkerId })),
+      rows.map((r) => ({ ...r, lead: r.youAreLead ? 'you' : r.leadWorkerId, area: localityWords(r.locality) })),
       [
         ['ref', 'REF'],
         ['lead', 'LEAD WORKER'],
+        ['area', 'LOCALITY'],
         ['id', 'ID'],
       ],
     ),
@@ -47,6 +52,7 @@ function renderFamily(f: FamilyView, members: ShownMember[], channelTitle: strin
     fields([
       ['Family', f.ref],
       ['Id', f.id],
+      ['Locality', localityWords(f.locality)],
       [
         'Lead worker',
         `${f.leadWorker.displayName} (${f.leadWorker.userId})` +

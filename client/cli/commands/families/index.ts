@@ -8,6 +8,7 @@ import { DECISIONS, recordConsent, withdrawConsent } from './consent-record.js';
 import { recordNotice, showConsent } from './consent-show.js';
 import { createFamily, handOverFamily, listFamilies, showFamily } from './family.js';
 import { recordLawfulBasis } from './lawful-basis.js';
+import { setFamilyLocality } from './locality.js';
 import { addFamilyMember } from './members.js';
 
 /** The options `consent record` and `consent withdraw` share. */
@@ -33,6 +34,7 @@ function registerFamilies(program: Command, action: Action): void {
   families
     .command('create')
     .description('Open a family: a new reference and channel, with you as lead worker')
+    .option('--locality <name>', 'the locality it is supported in, as `localities list` shows')
     .action(action(secured(createFamily)));
   families.command('list').description('Families whose channel you are in').action(action(listFamilies));
   families
@@ -50,6 +52,15 @@ function registerFamilies(program: Command, action: Action): void {
     .command('lead <family> <user>')
     .description('Hand the family to another lead worker (recorded; consent re-checked for their agency)')
     .action(action(secured(handOverFamily)));
+  families
+    .command('set-locality <family> <locality>')
+    .description('Set the locality a family is supported in (its lead worker, or its agency’s administrator)')
+    .addHelpText(
+      'after',
+      '\nThe locality by name, as `localities list` shows, or `none`. An agency administrator names the family\n' +
+        'by its id. Example:\n  strongroom families set-locality EH-2026-0001 North',
+    )
+    .action(action(setFamilyLocality));
 }
 
 /** The consent register and lawful bases. */

@@ -13,6 +13,8 @@ import {
   renderReviewReportHtml,
   STATUS_WORDS,
   SUPPRESSION_WORDS,
+  LOCALITY_WORDS,
+  ALL_LOCALITIES,
   type ProgrammeReport,
   type ReportCount,
   type ReviewReport,
@@ -268,8 +270,8 @@ export function AdminProgrammeReport() {
       part="programmeReport"
       title="Programme report"
       what="programme report"
-      intro={`Counts for evaluating the programme, by quarter and agency. ${
-        app.user.role === 'isa_admin' ? 'Every agency is shown.' : 'Your agency’s counts only.'
+      intro={`Counts for evaluating the programme, by quarter and locality. ${
+        app.user.role === 'isa_admin' ? 'Every agency’s records are counted.' : 'Your agency’s records only.'
       } ${SUPPRESSION_WORDS}`}
       load={(p) => app.secure.client.programmeReport(p)}
       body={(r) => <ProgrammeBody r={r} />}
@@ -278,12 +280,11 @@ export function AdminProgrammeReport() {
 }
 
 function ProgrammeBody({ r }: { r: ProgrammeReport }) {
-  const headings = ['', ...r.groups.map((g) => g.name), 'All agencies'];
+  const headings = ['', ...r.groups.map((g) => g.name), ALL_LOCALITIES];
   return (
     <div>
       <p role="status">
-        Report from {when(r.period.from)} to {when(r.period.to)}. Counts are by agency: the server holds no locality for
-        a family.
+        Report from {when(r.period.from)} to {when(r.period.to)}. {LOCALITY_WORDS}
       </p>
       <SavePage html={renderProgrammeReportHtml(r)} name={`programme-report-${r.generatedAt.slice(0, 10)}.html`} />
       {r.measures.map((m) => (

@@ -26,6 +26,8 @@ export const ADMIN_PARTS = {
   reviewReport: ['isa_admin', 'auditor'],
   programmeReport: ['isa_admin', 'agency_admin'],
   retention: ['isa_admin', 'agency_admin', 'auditor'],
+  // The list of localities (src/localities): everyone may read it; adding to it is the ISA team's.
+  localities: ['isa_admin', 'agency_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const mayUse = (part: keyof typeof ADMIN_PARTS) =>
@@ -123,7 +125,16 @@ export function Admin() {
       part: 'programmeReport',
       href: '/admin/reports/programme',
       title: 'Programme report',
-      text: 'Counts by quarter and agency for evaluating the programme, with every count under 5 hidden.',
+      text: 'Counts by quarter and locality for evaluating the programme, with every count under 5 hidden.',
+    },
+    {
+      part: 'localities',
+      href: '/admin/localities',
+      title: 'Localities',
+      text:
+        app.user.role === 'isa_admin'
+          ? 'The areas of the partnership a family is placed in: add one to the list.'
+          : 'The areas of the partnership a family is placed in.',
     },
     {
       part: 'signInDelays',

@@ -10,6 +10,7 @@ import { Td } from '../ui/table.js';
 import { count } from '../ui/words.js';
 import { AddMember, FamilyMembers } from './family-members.js';
 import { ConsentRegister, RecordConsent, RecordLawfulBasis, RecordNotice } from './family-consent.js';
+import { ChangeLocality, localityText, LocalityChoice } from './family-locality.js';
 import { FamilyPlan } from './family-plan.js';
 import { FamilyRequests } from './request-list.js';
 
@@ -32,8 +33,9 @@ export function Families() {
       memberCount: views[i].members.length,
     }));
   }, [changes]);
+  const [localityId, setLocalityId] = useState<string | null>(null);
   const open = useAction(async () => {
-    const f: FamilyView = await app.secure.client.createFamily();
+    const f: FamilyView = await app.secure.client.createFamily(localityId ? { localityId } : {});
     try {
       // The family's conversation needs its first key before anything can be written in it.
       await app.secure.rotate(f.channelId);
@@ -54,6 +56,7 @@ export function Families() {
       {practitioner && (
         <>
           <ErrorSummary error={open.error} />
+          <LocalityChoice value={localityId ?? ''} onChange={setLocalityId} />
           <p>
             <Button busy={open.busy} onClick={() => void open.run()}>
               Open a new family
@@ -73,6 +76,7 @@ export function Families() {
           <thead>
             <tr>
               <th scope="col">Reference</th>
+              <th scope="col">Locality</th>
               <th scope="col">Lead worker</th>
               <th scope="col">Family members</th>
             </tr>
@@ -83,6 +87,7 @@ export function Families() {
                 <th scope="row">
                   <Link href={`/families/${f.id}`}>{f.ref}</Link>
                 </th>
+                <Td label="Locality">{localityText(f.locality)}</Td>
                 <Td label="Lead worker">{f.leadName}</Td>
                 <Td label="Family members">{count(f.memberCount, 'member')}</Td>
               </tr>
@@ -151,6 +156,10 @@ export function Family({ params }: { params: Record<string, string> }) {
           </dd>
         </div>
         <div>
+          <dt>Locality</dt>
+          <dd>{localityText(family.locality)}</dd>
+        </div>
+        <div>
           <dt>Opened</dt>
           <dd>{formatDate(family.createdAt)}</dd>
         </div>
@@ -167,6 +176,9 @@ export function Family({ params }: { params: Record<string, string> }) {
         <p class="warning-text" role="note">
           {r.register.sharing.restriction.message}
         </p>
+      )}
+      {family.leadWorker.userId === app.user.id && (
+        <ChangeLocality family={family} onChanged={(said) => void reload(said)} />
       )}
       <Status>{status}</Status>
       <nav aria-label="On this page" class="page-contents">
