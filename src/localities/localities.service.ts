@@ -26,8 +26,11 @@ export class LocalitiesService {
     return this.repo.list(m);
   }
 
-  /** Adds a locality to the list; a name already on it (in any case) is refused. Audited by id. */
-  async add(auth: AuthContext, dto: AddLocalityInput): Promise<LocalityView> {
+  /**
+   * Adds a locality to the list; a name already on it (in any case) is refused. Audited by id (`auth` null:
+   * the server itself, seeding the demo).
+   */
+  async add(auth: AuthContext | null, dto: AddLocalityInput): Promise<LocalityView> {
     const duplicate = () => conflict('locality_exists', `There is already a locality called "${dto.name}".`);
     return this.db.transaction(async (m) => {
       if (await this.repo.nameTaken(m, dto.name)) throw duplicate();
@@ -36,10 +39,10 @@ export class LocalitiesService {
         .insert(m, dto.name, this.clock.now())
         .catch(onUniqueViolation('localities_name_key', duplicate));
       await this.audit.record(m, {
-        actor: actorOf(auth),
+        actor: auth ? actorOf(auth) : null,
         action: 'locality.added',
         target: { type: 'locality', id: created.id },
-        meta: auth.meta,
+        meta: auth?.meta,
       });
       return created;
     });

@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { newTotpSecret } from '../identity/totp.js';
 import { UsersRepository } from '../identity/users.repository.js';
 import { UsersService } from '../identity/users.service.js';
+import { LocalitiesService } from '../localities/localities.service.js';
 
 export interface DemoAccount {
   email: string;
@@ -126,6 +127,9 @@ export async function seedDemoIfEmpty(app: INestApplication, config: AppConfig):
       });
     }
   }
+  // The county's Early Help localities, each with its Locality Meeting: families are placed in one, and the
+  // programme report counts by them.
+  for (const name of ['North', 'Central', 'South']) await app.get(LocalitiesService).add(null, { name });
   const accounts: DemoAccount[] = [];
   for (const u of USERS) {
     const { user, invitation } = await users.create(null, {
