@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNEL_KINDS } from './channels.js';
 import { timestamp } from './common.js';
 
 /**
@@ -10,11 +11,21 @@ export const HOLD_SCOPES = ['channel', 'family', 'agency', 'class'] as const;
 export type HoldScope = (typeof HOLD_SCOPES)[number];
 
 /**
- * The record classes that expire today, and so that a hold can cover: chat and its files by their
- * channel's period; closed meetings' minutes and decisions, closed referrals and ended information requests
- * by the date their owning agency's schedule keeps them until.
+ * The record classes that expire, and so that a hold can cover: chat and its files by their channel's
+ * period; closed meetings' minutes and decisions, finished actions, replaced versions of a family's plan,
+ * closed referrals, ended information requests and consent records by the date their owning agency's
+ * schedule keeps them until.
  */
-export const RECORD_CLASSES = ['messages', 'attachments', 'minutes', 'referrals', 'information_requests'] as const;
+export const RECORD_CLASSES = [
+  'messages',
+  'attachments',
+  'minutes',
+  'actions',
+  'family_plans',
+  'referrals',
+  'information_requests',
+  'consent_records',
+] as const;
 export type RecordClass = (typeof RECORD_CLASSES)[number];
 
 const reason = z
@@ -93,6 +104,11 @@ export const disposalView = z.object({
    */
   rule: z.string(),
   channelId: z.uuid().nullable(),
+  /**
+   * For messages and files: the kind of channel they were in, so the chat class of the schedule they were
+   * kept under (`direct` is `messages_direct`); null for other classes.
+   */
+  channelKind: z.enum(CHANNEL_KINDS).nullable(),
   count: z.number().int(),
   oldestCreatedAt: timestamp,
   newestCreatedAt: timestamp,
@@ -149,7 +165,10 @@ export const SCHEDULE_CLASS_LABELS: Record<ScheduleClass, string> = {
   consent_records: 'consent records',
 };
 
-/** What a period counts from: when the record was written, or when its meeting, referral or request closed. */
+/**
+ * What a period counts from: when the record was written, or when it closed (a meeting, referral or request
+ * closed; an action done or cancelled; a version of a family's plan replaced by a newer one).
+ */
 export const RETENTION_ANCHORS = ['creation', 'closure'] as const;
 export type RetentionAnchor = (typeof RETENTION_ANCHORS)[number];
 

@@ -98,6 +98,8 @@ describe('legal holds and disposal records', () => {
         recordClass: 'messages',
         rule: 'channel_retention',
         channelId: chB,
+        // The chat class the messages were kept under (locality meeting chat).
+        channelKind: 'locality_meeting',
         count: 2,
         oldestCreatedAt: goes1.createdAt,
         newestCreatedAt: goes2.createdAt,
@@ -240,14 +242,14 @@ describe('legal holds and disposal records', () => {
       expect((await admin.client.holds()).some((h) => h.id === id)).toBe(false);
 
       const disposals = await cli(home, t, ['disposals', 'list', '--class', 'messages']);
-      expect(disposals.out).toMatch(/messages\s+retention period/);
+      expect(disposals.out).toMatch(/messages \(locality meeting chat\)\s+retention period/);
       const csvFile = path.join(home, 'disposals.csv');
       expect((await cli(home, t, ['disposals', 'export', '--out', csvFile])).code).toBe(0);
       const csv = (await readFile(csvFile, 'utf8')).trim().split('\r\n');
-      expect(csv[0]).toBe('id,runAt,recordClass,rule,channelId,count,oldestCreatedAt,newestCreatedAt');
+      expect(csv[0]).toBe('id,runAt,recordClass,rule,channelId,channelKind,count,oldestCreatedAt,newestCreatedAt');
       const all = await admin.client.disposals({ limit: 5000 });
       expect(csv.length - 1).toBe(all.length);
-      expect(csv.slice(1).reduce((n, line) => n + Number(line.split(',')[5]), 0)).toBe(
+      expect(csv.slice(1).reduce((n, line) => n + Number(line.split(',')[6]), 0)).toBe(
         all.reduce((n, d) => n + d.count, 0),
       );
       const again = await cli(home, t, ['disposals', 'export', '--out', csvFile]);

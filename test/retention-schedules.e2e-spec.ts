@@ -93,7 +93,7 @@ describe('retention schedules by agency and record class', () => {
       setAt: null,
     });
     expect(entry(own, 'referrals')).toMatchObject({ anchor: 'closure', enforcement: 'deleted', minDays: 365 });
-    expect(entry(own, 'consent_records')).toMatchObject({ anchor: 'creation', enforcement: 'not_enforced' });
+    expect(entry(own, 'consent_records')).toMatchObject({ anchor: 'creation', enforcement: 'deleted' });
     // A partner's schedule is readable by anyone signed in (ISA 7: the parties know each other's).
     expect(await bob.client.retentionSchedule({ agencyId: council })).toEqual(own);
     await refused(

@@ -7,9 +7,10 @@ import { ActionRemindersService } from './action-reminders.service.js';
 import { ActionsController } from './actions.controller.js';
 import { ActionsRepository } from './actions.repository.js';
 import { ActionsService } from './actions.service.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule, FamiliesModule, MeetingsModule],
+  imports: [AuditModule, ChannelsModule, FamiliesModule, MeetingsModule, RetentionSchedulesModule],
   providers: [ActionsRepository, ActionsService, ActionRemindersService],
   controllers: [ActionsController],
   exports: [ActionsService],

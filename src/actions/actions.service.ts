@@ -19,6 +19,8 @@ import { FamiliesService } from '../families/families.service.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { MeetingsRepository } from '../meetings/meetings.repository.js';
 import { Notifier } from '../notifications/notifier.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
+import { isLive } from './action-rules.js';
 import { ActionsRepository, toActionUpdateView, toActionView, type ActionRow } from './actions.repository.js';
 
 /**
@@ -39,6 +41,7 @@ export class ActionsService {
     private readonly notifier: Notifier,
     private readonly actions: ActionsRepository,
     private readonly meetings: MeetingsRepository,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   private today(): string {
@@ -85,6 +88,8 @@ export class ActionsService {
       await this.channels.assertSealedEpoch(m, dto.channelId, dto.description.epoch, 'description');
       const ownerAgency = await this.channels.assertParticipant(m, dto.channelId, dto.ownerId, 'An action’s owner');
       const actionId = await this.actions.insert(m, dto, ownerAgency, auth.user.id, now);
+      // Its period from the setter's agency's schedule, counted from when it is done or cancelled.
+      await this.retention.fixAtCreation(m, 'actions', actionId, auth.user.agencyId, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'action.created',
@@ -117,6 +122,9 @@ export class ActionsService {
       }
       const now = this.clock.now();
       await this.actions.touch(m, actionId, now, changes ? dto.status : undefined);
+      if (changes && isLive(a.status) && !isLive(dto.status!))
+        await this.retention.anchorClosure(m, 'actions', actionId, now);
+      if (changes && !isLive(a.status) && isLive(dto.status!)) await this.retention.reopen(m, 'actions', actionId);
       await this.actions.insertUpdate(m, actionId, {
         id: dto.updateId,
         author_id: auth.user.id,

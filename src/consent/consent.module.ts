@@ -10,9 +10,10 @@ import { ConsentRepository } from './consent.repository.js';
 import { ConsentService } from './consent.service.js';
 import { LawfulBasesService } from './lawful-bases.service.js';
 import { ConsentSharingPolicy } from './sharing-policy.service.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 
 @Module({
-  imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule, IdentityModule],
+  imports: [AgenciesModule, AuditModule, ChannelsModule, FamiliesModule, IdentityModule, RetentionSchedulesModule],
   providers: [ConsentRepository, ConsentSharingPolicy, ConsentRegisterService, ConsentService, LawfulBasesService],
   controllers: [ConsentController],
   // Information requests about a family record their decisions in the family's register.

@@ -16,6 +16,7 @@ import type {
   SharingOutcome,
 } from '../../contracts/consent.js';
 import { onRecordIdTaken } from '../common/db-errors.js';
+import { returningRows } from '../common/sql.js';
 import { b64, sealedBytes, sealedView } from '../common/sealed.js';
 
 /** A row of `consent_records`, dates as `YYYY-MM-DD`. */
@@ -240,12 +241,13 @@ export class ConsentRepository {
   }
 
   /** One row of `sharing_decisions`: shared on `basis`, or refused when there is none. */
-  async insertDecision(m: EntityManager, d: SharingDecision): Promise<void> {
-    await m.query(
+  async insertDecision(m: EntityManager, d: SharingDecision): Promise<string> {
+    const [row] = await returningRows<{ id: string }>(
+      m,
       `INSERT INTO sharing_decisions
          (family_id, agency_id, what, subject_user_id, outcome, basis, lawful_basis_id, decided_by, decided_at,
           referral_id, information_request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
       [
         d.familyId,
         d.agencyId,
@@ -260,6 +262,7 @@ export class ConsentRepository {
         d.informationRequestId ?? null,
       ],
     );
+    return row.id;
   }
 
   decisions(m: EntityManager, familyId: string): Promise<SharingDecisionRow[]> {

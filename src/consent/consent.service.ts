@@ -13,6 +13,7 @@ import { ConsentRegisterService } from './consent-register.service.js';
 import { ConsentRepository } from './consent.repository.js';
 import { consentGiverRefusal, consentScopeRefusal, todayOf } from './consent.rules.js';
 import { UsersRepository } from '../identity/users.repository.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 
 /**
  * The consent register (ISA 3.3.4–3.3.6, 5.1): consent to record and to share, and fair-processing
@@ -31,6 +32,7 @@ export class ConsentService {
     private readonly registers: ConsentRegisterService,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   async recordConsent(
@@ -84,6 +86,8 @@ export class ConsentService {
         recordedBy: auth.user.id,
         createdAt: now,
       });
+      // Kept for the family's owning agency's period; a member's latest decision of each kind however old.
+      await this.retention.fixAtCreation(m, 'consent_records', dto.id, family.owning_agency_id, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: `consent.${dto.status}`,

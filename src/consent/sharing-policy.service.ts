@@ -9,6 +9,7 @@ import { Clock } from '../common/clock.js';
 import { FamiliesService, type FamilyRecord } from '../families/families.service.js';
 import { ConsentRepository, type SharingDecision } from './consent.repository.js';
 import { basisFor, restrictionOf, sharingRefusal, type SharingState } from './sharing.rules.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 
 /**
  * The rule the consent register drives (sharing.rules.ts), enforced on family channels: who can be
@@ -23,6 +24,7 @@ export class ConsentSharingPolicy implements SharingPolicy, OnModuleInit {
     private readonly families: FamiliesService,
     private readonly repo: ConsentRepository,
     private readonly channels: ChannelsService,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   onModuleInit(): void {
@@ -153,6 +155,12 @@ export class ConsentSharingPolicy implements SharingPolicy, OnModuleInit {
 
   /** One row of `sharing_decisions`, decided now: shared on `basis`, or refused when there is none. */
   async recordDecision(m: EntityManager, d: Omit<SharingDecision, 'decidedAt'>): Promise<void> {
-    await this.repo.insertDecision(m, { ...d, decidedAt: this.clock.now() });
+    const decidedAt = this.clock.now();
+    const id = await this.repo.insertDecision(m, { ...d, decidedAt });
+    // A family's decision is a consent record, kept for the owning agency's period; a referral's goes with it.
+    if (d.familyId) {
+      const family = await this.families.get(m, d.familyId);
+      await this.retention.fixAtCreation(m, 'consent_records', id, family.owning_agency_id, decidedAt);
+    }
   }
 }

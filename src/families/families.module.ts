@@ -9,9 +9,10 @@ import { FamiliesService } from './families.service.js';
 import { FamilyLocalityService } from './family-locality.service.js';
 import { FamilyPlansRepository } from './family-plans.repository.js';
 import { FamilyPlansService } from './family-plans.service.js';
+import { RetentionSchedulesModule } from '../retention-schedules/retention-schedules.module.js';
 
 @Module({
-  imports: [AuditModule, ChannelsModule, IdentityModule, LocalitiesModule],
+  imports: [AuditModule, ChannelsModule, IdentityModule, LocalitiesModule, RetentionSchedulesModule],
   providers: [FamiliesRepository, FamilyPlansRepository, FamiliesService, FamilyPlansService, FamilyLocalityService],
   controllers: [FamiliesController],
   exports: [FamiliesService],

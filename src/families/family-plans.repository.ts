@@ -51,12 +51,19 @@ export class FamilyPlansRepository {
 
   async insertVersion(
     m: EntityManager,
-    v: Omit<SavePlanInput, 'baseVersion'> & { familyId: string; version: number; authorId: string; createdAt: Date },
+    v: Omit<SavePlanInput, 'baseVersion'> & {
+      id: string;
+      familyId: string;
+      version: number;
+      authorId: string;
+      createdAt: Date;
+    },
   ): Promise<void> {
     await m.query(
       `INSERT INTO family_plan_versions
-         (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at, device_id, signature, text_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         (family_id, version, ciphertext, epoch, review_on, covered_member_ids, author_id, created_at, device_id, signature,
+          text_hash, id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         v.familyId,
         v.version,
@@ -69,8 +76,18 @@ export class FamilyPlansRepository {
         v.deviceId,
         Buffer.from(v.signature, 'base64url'),
         Buffer.from(v.textHash, 'base64url'),
+        v.id,
       ],
     );
+  }
+
+  /** The id of a version of a family's plan (its retention date names it); null when there is none. */
+  async versionId(m: EntityManager, familyId: string, version: number): Promise<string | null> {
+    const [row] = await m.query<{ id: string }[]>(
+      'SELECT id FROM family_plan_versions WHERE family_id = $1 AND version = $2',
+      [familyId, version],
+    );
+    return row?.id ?? null;
   }
 
   /** The latest version number; null when the family has no plan yet. */

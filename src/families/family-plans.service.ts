@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -15,6 +16,7 @@ import { Clock } from '../common/clock.js';
 import { sealedBytes } from '../common/sealed.js';
 import { planSigningBytes } from '../common/signed-text.js';
 import { actorOf, type AuthContext } from '../identity/auth-context.js';
+import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { DevicesService } from '../identity/devices.service.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyPlansRepository, toFamilyPlanVersionView, toPlanProgressView } from './family-plans.repository.js';
@@ -36,6 +38,7 @@ export class FamilyPlansService {
     private readonly repo: FamilyPlansRepository,
     private readonly audit: AuditService,
     private readonly devices: DevicesService,
+    private readonly retention: RetentionSchedulesService,
   ) {}
 
   async save(auth: AuthContext, familyId: string, dto: SavePlanInput): Promise<PlanSavedView> {
@@ -58,7 +61,13 @@ export class FamilyPlansService {
         dto.signature,
         'this version of the plan',
       );
+      const id = randomUUID();
+      const now = this.clock.now();
+      // The version it replaces is over from now; the new one takes its period from the owning agency.
+      const replaced = next > 1 ? await this.repo.versionId(m, familyId, next - 1) : null;
+      if (replaced) await this.retention.anchorClosure(m, 'family_plans', replaced, now);
       await this.repo.insertVersion(m, {
+        id,
         familyId,
         version: next,
         plan: dto.plan,
@@ -68,8 +77,9 @@ export class FamilyPlansService {
         deviceId: dto.deviceId,
         signature: dto.signature,
         authorId: auth.user.id,
-        createdAt: this.clock.now(),
+        createdAt: now,
       });
+      await this.retention.fixAtCreation(m, 'family_plans', id, family.owning_agency_id, now);
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'family.plan_saved',

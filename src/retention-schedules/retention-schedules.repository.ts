@@ -85,6 +85,15 @@ export class RetentionSchedulesRepository {
     return row ? toDate(row) : null;
   }
 
+  /** A record counted from closure has opened again (an action reopened): not dated until it closes again. */
+  async reopen(m: EntityManager, recordClass: ScheduleClass, recordId: string): Promise<void> {
+    await m.query(
+      `UPDATE retention_dates SET closed_at = NULL, kept_until = NULL
+        WHERE record_class = $1 AND record_id = $2 AND anchor = 'closure'`,
+      [recordClass, recordId],
+    );
+  }
+
   async date(m: EntityManager, recordClass: ScheduleClass, recordId: string): Promise<RetentionDate | null> {
     const [row] = await m.query<DateRow[]>(
       `SELECT ${DATE_COLUMNS} FROM retention_dates WHERE record_class = $1 AND record_id = $2`,

@@ -107,4 +107,9 @@ export class RetentionSchedulesService {
   ): Promise<RetentionDate | null> {
     return this.repo.close(m, recordClass, recordId, closedAt);
   }
+
+  /** A record counted from closure has opened again: it is kept, undated, until it closes again. */
+  reopen(m: EntityManager, recordClass: ScheduleClass, recordId: string): Promise<void> {
+    return this.repo.reopen(m, recordClass, recordId);
+  }
 }

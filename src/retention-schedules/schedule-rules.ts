@@ -59,11 +59,14 @@ export function classRules(config: ScheduleConfig): Record<ScheduleClass, ClassR
     // An information request is part of the work on a referral or a family: kept as long as referrals.
     messages_information_request: chat(config.RETENTION_DAYS_REFERRAL),
     minutes: record('closure', 'deleted'),
-    actions: record('creation', 'not_enforced'),
-    family_plans: record('creation', 'not_enforced'),
+    // An action counts from when it is done or cancelled; a version of a family's plan from when a newer
+    // version replaces it (the current plan is kept while the family is).
+    actions: record('closure', 'deleted'),
+    family_plans: record('closure', 'deleted'),
     referrals: record('closure', 'deleted'),
     information_requests: record('closure', 'deleted'),
-    consent_records: record('creation', 'not_enforced'),
+    // A member's latest consent of each kind is what sharing rests on: kept however old (record-expiry).
+    consent_records: record('creation', 'deleted'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentState } from '../../contracts/attachments.js';
+import type { ChannelKind } from '../../contracts/channels.js';
 import type { HoldScope, RecordClass } from '../../contracts/retention.js';
 import { returningRows } from '../common/sql.js';
 
@@ -103,6 +104,12 @@ export class HeldExpiryReadModel {
       [idOrRef],
     );
     return row?.id ?? null;
+  }
+
+  /** The kind of a channel (the chat class of its messages and files); null when it is gone. */
+  async channelKind(m: EntityManager, id: string): Promise<ChannelKind | null> {
+    const [row] = await m.query<{ kind: ChannelKind }[]>('SELECT kind FROM channels WHERE id = $1', [id]);
+    return row?.kind ?? null;
   }
 
   async channelExists(m: EntityManager, id: string): Promise<boolean> {

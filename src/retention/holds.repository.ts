@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { DisposalView, HoldScope, HoldView, RecordClass } from '../../contracts/retention.js';
+import type { ChannelKind } from '../../contracts/channels.js';
 import { returningRows } from '../common/sql.js';
 
 interface HoldRow {
@@ -89,6 +90,7 @@ interface DisposalRow {
   record_class: RecordClass;
   rule: string;
   channel_id: string | null;
+  channel_kind: ChannelKind | null;
   count: number;
   oldest_created_at: Date;
   newest_created_at: Date;
@@ -104,15 +106,18 @@ export class DisposalsRepository {
       recordClass: RecordClass;
       rule: string;
       channelId: string | null;
+      /** For chat and its files: the kind of channel, which is the schedule class they were kept under. */
+      channelKind?: ChannelKind | null;
       count: number;
       oldest: Date;
       newest: Date;
     },
   ): Promise<void> {
     await m.query(
-      `INSERT INTO disposal_records (run_at, record_class, rule, channel_id, count, oldest_created_at, newest_created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [d.runAt, d.recordClass, d.rule, d.channelId, d.count, d.oldest, d.newest],
+      `INSERT INTO disposal_records
+         (run_at, record_class, rule, channel_id, channel_kind, count, oldest_created_at, newest_created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [d.runAt, d.recordClass, d.rule, d.channelId, d.channelKind ?? null, d.count, d.oldest, d.newest],
     );
   }
 
@@ -121,7 +126,7 @@ export class DisposalsRepository {
     q: { from?: string; to?: string; recordClass?: RecordClass; limit: number },
   ): Promise<DisposalView[]> {
     const rows = await m.query<DisposalRow[]>(
-      `SELECT id, run_at, record_class, rule, channel_id, count, oldest_created_at, newest_created_at
+      `SELECT id, run_at, record_class, rule, channel_id, channel_kind, count, oldest_created_at, newest_created_at
          FROM disposal_records
         WHERE ($1::timestamptz IS NULL OR run_at >= $1) AND ($2::timestamptz IS NULL OR run_at < $2)
           AND ($3::text IS NULL OR record_class = $3)
@@ -134,6 +139,7 @@ export class DisposalsRepository {
       recordClass: r.record_class,
       rule: r.rule,
       channelId: r.channel_id,
+      channelKind: r.channel_kind,
       count: r.count,
       oldestCreatedAt: r.oldest_created_at.toISOString(),
       newestCreatedAt: r.newest_created_at.toISOString(),

@@ -6,26 +6,42 @@ import { Clock } from '../common/clock.js';
 import { JobRegistry } from '../common/jobs.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { DisposalsRepository } from './holds.repository.js';
-import { EXPIRING_CLASSES, RecordExpiryReadModel, type ExpiredRecord } from './record-expiry.read-model.js';
+import {
+  classOfKind,
+  EXPIRING_KINDS,
+  RecordExpiryReadModel,
+  type ExpiredRecord,
+  type ExpiringKind,
+} from './record-expiry.read-model.js';
 import { RetentionService } from './retention.service.js';
 
 export interface RecordExpiryReport {
-  /** Records deleted, by class. */
-  deleted: Record<(typeof EXPIRING_CLASSES)[number], number>;
+  /** Records deleted, by kind. */
+  deleted: Record<ExpiringKind, number>;
   envelopesDeleted: number;
   batches: number;
 }
 
-/** What each class's record is called in the audit log. */
-const TARGET = { minutes: 'meeting', referrals: 'referral', information_requests: 'information_request' } as const;
+/** What each kind of record is called in the audit log. */
+const TARGET: Record<ExpiringKind, string> = {
+  minutes: 'meeting',
+  referrals: 'referral',
+  information_requests: 'information_request',
+  actions: 'action',
+  family_plans: 'family_plan_version',
+  consent_records: 'consent_record',
+  sharing_decisions: 'sharing_decision',
+};
 
 /** At most this many records are claimed by one expiry transaction (a record's parts go with it). */
 const RECORD_CLAIM = 100;
 
 /**
  * Expiry of dated records (issue 16; ISA 7): a closed meeting (its minutes, amendments, entries and
- * attendance), a closed referral (its subjects, ratings, shares and timeline) and a closed or withdrawn
- * information request are deleted once the date their owning agency's schedule keeps them until has passed,
+ * attendance), a closed referral (its subjects, ratings, shares and timeline), a closed or withdrawn
+ * information request, a done or cancelled action (its updates), a version of a family's plan replaced by a
+ * newer one (the progress reports made while it was current), and a superseded consent record or a family's
+ * sharing decision are deleted once the date their owning agency's schedule keeps them until has passed,
  * unless a legal hold covers them. Bounded batches claimed with FOR UPDATE SKIP LOCKED
  * (src/retention/record-expiry.read-model.ts), so instances share the work and each record goes once. Each
  * batch writes, in its own transaction, an audit event per record (ids and counts) and a disposal record per
@@ -52,22 +68,23 @@ export class RecordExpiryService implements OnModuleInit {
 
   async expireRecords(now: Date = this.clock.now()): Promise<RecordExpiryReport> {
     const report: RecordExpiryReport = {
-      deleted: { minutes: 0, referrals: 0, information_requests: 0 },
+      deleted: Object.fromEntries(EXPIRING_KINDS.map((k) => [k, 0])) as Record<ExpiringKind, number>,
       envelopesDeleted: 0,
       batches: 0,
     };
     const limit = Math.min(RECORD_CLAIM, this.config.EXPIRY_BATCH_SIZE);
-    for (const cls of EXPIRING_CLASSES) {
+    for (const kind of EXPIRING_KINDS) {
+      const cls = classOfKind(kind);
       for (;;) {
         const gone = await this.db.transaction(async (m) => {
-          const records = await this.expiry.deleteExpired(m, cls, now, limit);
+          const records = await this.expiry.deleteExpired(m, kind, now, limit);
           const byChannel = new Map<string, ExpiredRecord[]>();
           for (const r of records) {
             byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
             await this.audit.record(m, {
               actor: null,
               action: 'retention.record_expired',
-              target: { type: TARGET[cls], id: r.id },
+              target: { type: TARGET[kind], id: r.id },
               details: { recordClass: cls, rule: 'schedule', channelId: r.channelId, ...r.parts },
             });
           }
@@ -87,7 +104,7 @@ export class RecordExpiryService implements OnModuleInit {
         });
         if (!gone) break;
         report.batches++;
-        report.deleted[cls] += gone;
+        report.deleted[kind] += gone;
         if (gone < limit) break;
       }
     }

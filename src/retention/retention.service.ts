@@ -159,6 +159,7 @@ export class RetentionService implements OnModuleInit {
       recordClass,
       rule,
       channelId,
+      channelKind: await this.expiry.channelKind(m, channelId),
       count: written.length,
       oldest: new Date(Math.min(...times)),
       newest: new Date(Math.max(...times)),

@@ -140,7 +140,7 @@ describeBrowser('legal holds, disposal records and audit events, in the browser'
     const row = page
       .getByRole('region', { name: /^Disposal records/ })
       .getByRole('row')
-      .filter({ hasText: 'Messages' });
+      .filter({ hasText: 'Messages (locality meeting chat)' });
     await row
       .filter({ hasText: 'Retention period ended' })
       .filter({ hasText: expired[0].channelId!.slice(0, 8) })
@@ -151,8 +151,8 @@ describeBrowser('legal holds, disposal records and audit events, in the browser'
     expect(csv.name).toMatch(/^strongroom-disposals-\d{4}-\d{2}-\d{2}\.csv$/);
     const d = expired[0];
     expect(csv.text).toBe(
-      'id,runAt,recordClass,rule,channelId,count,oldestCreatedAt,newestCreatedAt\r\n' +
-        `${d.id},${d.runAt},messages,channel_retention,${d.channelId},2,${d.oldestCreatedAt},${d.newestCreatedAt}\r\n`,
+      'id,runAt,recordClass,rule,channelId,channelKind,count,oldestCreatedAt,newestCreatedAt\r\n' +
+        `${d.id},${d.runAt},messages,channel_retention,${d.channelId},${d.channelKind},2,${d.oldestCreatedAt},${d.newestCreatedAt}\r\n`,
     );
     const json = await downloaded(page, 'Download as JSON');
     expect(json.name).toMatch(/\.json$/);

@@ -79,6 +79,7 @@ const DISPOSAL_COLUMNS = [
   'recordClass',
   'rule',
   'channelId',
+  'channelKind',
   'count',
   'oldestCreatedAt',
   'newestCreatedAt',

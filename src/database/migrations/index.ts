@@ -29,6 +29,7 @@ import { Notifications1766700000000 } from './1766700000000-Notifications.js';
 import { RecordExpiry1767000000000 } from './1767000000000-RecordExpiry.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 import { Localities1767100000000 } from './1767100000000-Localities.js';
+import { CaseRecordExpiry1767200000000 } from './1767200000000-CaseRecordExpiry.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   SubjectAccess1766800000000,
   RecordExpiry1767000000000,
   Localities1767100000000,
+  CaseRecordExpiry1767200000000,
 ];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   RECORD_CLASSES,
+  SCHEDULE_CLASS_LABELS,
   type DisposalView,
   type HoldView,
   type PlaceHoldRequest,
@@ -182,7 +183,7 @@ async function listDisposals(ctx: CliContext, o: { since?: string; until?: strin
     table(
       records.map((d) => ({
         run: d.runAt.slice(0, 16).replace('T', ' '),
-        cls: d.recordClass,
+        cls: d.channelKind ? `${d.recordClass} (${SCHEDULE_CLASS_LABELS[`messages_${d.channelKind}`]})` : d.recordClass,
         rule: RULE_WORDS[d.rule] ?? d.rule,
         channel: d.channelId?.slice(0, 8) ?? '',
         count: d.count,

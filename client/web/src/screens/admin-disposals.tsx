@@ -2,7 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { RECORD_CLASSES, type RecordClass } from '../../../../contracts/retention.js';
 import { disposalsExport, type DisposalView } from '../../../sdk/browser.js';
 import { app } from '../state/app.js';
-import { dayStart, disposalRuleText, RECORD_CLASS_LABELS, shortId } from '../state/governance-words.js';
+import {
+  dayStart,
+  disposalClassText,
+  disposalRuleText,
+  RECORD_CLASS_LABELS,
+  shortId,
+} from '../state/governance-words.js';
 import { Select } from '../ui/choice.js';
 import { Button, ErrorSummary, Field, formatDate, formatDateTime, PageTitle, useAction } from '../ui/form.js';
 import { dayStamp, saveToFile } from '../ui/save-file.js';
@@ -147,7 +153,7 @@ function DisposalsTable({ records }: { records: DisposalView[] }) {
         {records.map((d) => (
           <tr key={d.id}>
             <Td label="Run">{formatDateTime(d.runAt)}</Td>
-            <Td label="Class">{RECORD_CLASS_LABELS[d.recordClass]}</Td>
+            <Td label="Class">{disposalClassText(d)}</Td>
             <Td label="Why">{disposalRuleText(d.rule)}</Td>
             <Td label="Conversation">{d.channelId ? shortId(d.channelId) : 'None'}</Td>
             <Td label="How many">{n(d.count)}</Td>

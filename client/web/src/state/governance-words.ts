@@ -1,3 +1,4 @@
+import { SCHEDULE_CLASS_LABELS } from '../../../../contracts/retention.js';
 import type { AuditOutcome, DisposalView, HoldView, RecordClass } from '../../../sdk/browser.js';
 
 /**
@@ -9,9 +10,18 @@ export const RECORD_CLASS_LABELS: Record<RecordClass, string> = {
   messages: 'Messages',
   attachments: 'Files',
   minutes: 'Minutes and decisions',
+  actions: 'Actions',
+  family_plans: 'Family plans',
   referrals: 'Referrals',
   information_requests: 'Information requests',
+  consent_records: 'Consent records',
 };
+
+/** A disposal record's class, with the chat class its messages or files were kept under when it names one. */
+export const disposalClassText = (d: Pick<DisposalView, 'recordClass' | 'channelKind'>): string =>
+  d.channelKind
+    ? `${RECORD_CLASS_LABELS[d.recordClass]} (${SCHEDULE_CLASS_LABELS[`messages_${d.channelKind}`]})`
+    : RECORD_CLASS_LABELS[d.recordClass];
 
 /** Why records expired, by the rule a disposal record names; an unknown rule is shown as it is. */
 export const disposalRuleText = (rule: DisposalView['rule']): string =>
