@@ -28,10 +28,11 @@ describe('classRules', () => {
     });
   });
 
-  it('counts minutes, referrals and information requests from closure, and the rest from creation', () => {
+  it('counts minutes, actions, plan versions, referrals and information requests from closure, the rest from creation', () => {
     const fromClosure = SCHEDULE_CLASSES.filter((c) => rules[c].anchor === 'closure');
-    expect(fromClosure).toEqual(['minutes', 'referrals', 'information_requests']);
-    expect(fromClosure.every((c) => rules[c].enforcement === 'deleted')).toBe(true);
+    expect(fromClosure).toEqual(['minutes', 'actions', 'family_plans', 'referrals', 'information_requests']);
+    // Every class is applied: the expiry jobs delete each one.
+    expect(SCHEDULE_CLASSES.every((c) => rules[c].enforcement === 'deleted')).toBe(true);
   });
 
   it('gives every case record a default within its bounds, of one year to 35', () => {
