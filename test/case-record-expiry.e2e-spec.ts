@@ -94,38 +94,26 @@ describe('the case record expires: actions, plan versions, consent records and s
 
     // The child's consent to share with the police, then withdrawn; consent to record, the only one.
     const child = await alice.client.addFamilyMember(f.id, { role: 'child' });
-    const consent = {
-      givenBy: 'parent' as const,
-      method: 'written' as const,
-      formVersion: 'v3',
-      decidedOn: new Date(t0).toISOString().slice(0, 10),
+    /** One decision of the child's (given by a parent, in writing); returns its id. */
+    const consent = async (kind: 'share' | 'record', status: 'given' | 'withdrawn', agencyIds: string[] = []) => {
+      const id = randomUUID();
+      await alice.client.recordConsent(f.id, child.id, {
+        id,
+        kind,
+        status,
+        agencyIds,
+        givenBy: 'parent',
+        method: 'written',
+        formVersion: 'v3',
+        decidedOn: new Date(t0).toISOString().slice(0, 10),
+      });
+      return id;
     };
-    ids.consentGiven = randomUUID();
-    await alice.client.recordConsent(f.id, child.id, {
-      id: ids.consentGiven,
-      ...consent,
-      kind: 'share',
-      status: 'given',
-      agencyIds: [police],
-    });
-    ids.consentToRecord = randomUUID();
-    await alice.client.recordConsent(f.id, child.id, {
-      id: ids.consentToRecord,
-      ...consent,
-      kind: 'record',
-      status: 'given',
-      agencyIds: [],
-    });
+    ids.consentGiven = await consent('share', 'given', [police]);
+    ids.consentToRecord = await consent('record', 'given');
     // Sharing with the police on that consent: a decision recorded about the family.
     await alice.client.addMember(f.channelId, { userId: officer.id });
-    ids.consentWithdrawn = randomUUID();
-    await alice.client.recordConsent(f.id, child.id, {
-      id: ids.consentWithdrawn,
-      ...consent,
-      kind: 'share',
-      status: 'withdrawn',
-      agencyIds: [],
-    });
+    ids.consentWithdrawn = await consent('share', 'withdrawn');
 
     // The plan: version 1 with a progress report, replaced by version 2 with one of its own.
     const objective = newObjectiveId();

@@ -265,6 +265,12 @@ export const configSchema = z.object({
       )
       .optional(),
   ),
+  /**
+   * The cost of a password hash: scrypt's N is 2 to this power (15: OWASP's minimum, 32 MiB per hash, about
+   * 100 ms). Below 15 only with NODE_ENV=test, where the suite makes thousands of accounts and sign-ins and
+   * the hash's strength is not what is under test; a stored hash keeps the cost it was made with.
+   */
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
   /** A head is signed once this many events were added since the last one… */
   AUDIT_HEAD_EVERY_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** …or this many minutes passed with at least one new event, whichever comes first. */
@@ -287,6 +293,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.PASSWORD_SCRYPT_LOG_N < 15 && parsed.data.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'Invalid configuration:\n  PASSWORD_SCRYPT_LOG_N: must be at least 15 outside tests (NODE_ENV=test)',
+    );
   }
   return parsed.data;
 }

@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     expect(msg).toContain('DATABASE_URL');
   });
 
+  it('keeps password hashes at OWASP’s cost or more, except in tests', () => {
+    expect(loadConfig({}).PASSWORD_SCRYPT_LOG_N).toBe(15);
+    for (const NODE_ENV of ['production', 'development']) {
+      expect(() => loadConfig({ NODE_ENV, PASSWORD_SCRYPT_LOG_N: '11' })).toThrow(/PASSWORD_SCRYPT_LOG_N.*at least 15/);
+    }
+    expect(loadConfig({ NODE_ENV: 'test', PASSWORD_SCRYPT_LOG_N: '11' }).PASSWORD_SCRYPT_LOG_N).toBe(11);
+    expect(() => loadConfig({ NODE_ENV: 'test', PASSWORD_SCRYPT_LOG_N: '9' })).toThrow(ConfigError);
+  });
+
   it('parses lists and booleans', () => {
     const c = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', SEED_DEMO: 'false' });
     expect(c.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);

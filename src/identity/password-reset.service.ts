@@ -207,7 +207,7 @@ export class PasswordResetService {
     const factor = await this.secondFactor(m, user, dto, meta, now);
     if (!factor.ok) return factor;
     await this.users.update(m, user.id, {
-      passwordHash: await hashPassword(dto.newPassword),
+      passwordHash: await hashPassword(dto.newPassword, this.config.PASSWORD_SCRYPT_LOG_N),
       mfaLastTimeStep: factor.value,
     });
     await this.resets.spendOpen(m, user.id, now);

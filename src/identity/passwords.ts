@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../contracts/identity.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
-// scrypt with N=2^15, r=8, p=1 (OWASP's minimum recommendation); 64 MiB of memory per hash.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+// scrypt with N=2^15 by default (PASSWORD_SCRYPT_LOG_N; OWASP's minimum recommendation), r=8, p=1: 32 MiB
+// of memory per hash.
+const params = (logN: number) => ({ N: 2 ** logN, r: 8, p: 1 }) as const;
 const KEY_LEN = 32;
 
 function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
@@ -16,10 +18,11 @@ function scrypt(password: string, salt: Buffer, opts: ScryptOptions): Promise<Bu
 }
 
 /** `scrypt$N$r$p$salt$key`, salt and key base64url. Parameters are stored so they can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, logN = 15): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const p = params(logN);
+  const key = await scrypt(password, salt, p);
+  return ['scrypt', p.N, p.r, p.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /**
@@ -29,9 +32,17 @@ export async function hashPassword(password: string): Promise<string> {
  */
 @Injectable()
 export class PasswordVerifier {
+  /** A fixed hash at the cost new ones are made with, checked when there is no stored hash. */
+  private readonly dummyHash: string;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'PASSWORD_SCRYPT_LOG_N'>) {
+    const p = params(config.PASSWORD_SCRYPT_LOG_N);
+    this.dummyHash = `scrypt$${p.N}$${p.r}$${p.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LEN).toString('base64url')}`;
+  }
+
   async verify(password: string, stored: string | null): Promise<boolean> {
     // With no stored hash, the same work against a fixed dummy hash of the same parameters.
-    const parts = (stored ?? DUMMY_HASH).split('$');
+    const parts = (stored ?? this.dummyHash).split('$');
     if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
     const [, n, r, p, salt, key] = parts;
     const expected = Buffer.from(key, 'base64url');
@@ -48,8 +59,6 @@ export class PasswordVerifier {
     return scrypt(password, salt, params);
   }
 }
-
-const DUMMY_HASH = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LEN).toString('base64url')}`;
 
 /** Why a password is unacceptable, or an empty list. Length and the common-password list (NCSC/ASVS). */
 export function passwordProblems(password: string, context: { email?: string } = {}): string[] {

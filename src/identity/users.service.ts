@@ -150,7 +150,10 @@ export class UsersService {
       if (problems.length) {
         throw badRequest('weak_password', 'Choose a different password.', { fields: { password: problems } });
       }
-      await this.users.update(m, user.id, { passwordHash: await hashPassword(dto.password), status: 'active' });
+      await this.users.update(m, user.id, {
+        passwordHash: await hashPassword(dto.password, this.config.PASSWORD_SCRYPT_LOG_N),
+        status: 'active',
+      });
       await this.invitations.markUsed(m, invitation.id, now);
       await this.audit.record(m, {
         actor: { userId: user.id, agencyId: user.agencyId },
