@@ -10,6 +10,13 @@ export type FamilyMemberRole = (typeof FAMILY_MEMBER_ROLES)[number];
 export const PROGRESS_KINDS = ['professional', 'family'] as const;
 export type ProgressKind = (typeof PROGRESS_KINDS)[number];
 
+/**
+ * What a review of the plan found: `met` (the plan's outcomes were met), `partly_met` or `not_met`. Plain
+ * metadata, like the review date, so the programme report can count plans with outcomes met.
+ */
+export const PLAN_REVIEW_OUTCOMES = ['met', 'partly_met', 'not_met'] as const;
+export type PlanReviewOutcome = (typeof PLAN_REVIEW_OUTCOMES)[number];
+
 // ── requests ──
 
 /** Opening a family: its locality may be chosen at once (an id from the list of localities). */
@@ -55,6 +62,22 @@ export const planProgressSchema = z.strictObject({
   report: sealedField,
 });
 export type PlanProgressInput = z.infer<typeof planProgressSchema>;
+
+export const planReviewSchema = z.strictObject({
+  /**
+   * The review's id, made by the client: its note is bound to it, and a retry after a lost answer is
+   * recognised (the same review again answers with the one stored; a different one under the id is refused).
+   */
+  id: z.uuid(),
+  /** The version of the plan reviewed: the current one (a stale one is refused, 409 `plan_conflict`). */
+  planVersion: z.number().int().min(1).max(1_000_000),
+  outcome: z.enum(PLAN_REVIEW_OUTCOMES),
+  /** The day of the review: not in the future, not before the plan's first version. */
+  reviewedOn: isoDate,
+  /** Why, sealed by the client under the family's channel (optional). */
+  note: sealedField.optional(),
+});
+export type PlanReviewInput = z.infer<typeof planReviewSchema>;
 
 // ── responses ──
 
@@ -142,6 +165,18 @@ export const planProgressView = z.object({
 });
 export type PlanProgressView = z.infer<typeof planProgressView>;
 
+/** A review of the plan: which version, when, what it found (in clear), and why (sealed, optional). */
+export const planReviewView = z.object({
+  id: z.uuid(),
+  planVersion: z.number().int(),
+  outcome: z.enum(PLAN_REVIEW_OUTCOMES),
+  reviewedOn: dateString,
+  note: sealedView.nullable(),
+  reviewedBy: z.uuid(),
+  createdAt: timestamp,
+});
+export type PlanReviewView = z.infer<typeof planReviewView>;
+
 export const familyPlanView = z.object({
   familyId: z.uuid(),
   /** Null until the first version is saved. */
@@ -149,5 +184,7 @@ export const familyPlanView = z.object({
   /** Family members the plan does not cover (yet): a prompt, since relevance is a judgement. */
   uncoveredMembers: z.array(z.object({ memberId: z.uuid(), memberRef: z.string(), role: z.enum(FAMILY_MEMBER_ROLES) })),
   progress: z.array(planProgressView),
+  /** Reviews of the plan, oldest first (by the day reviewed). */
+  reviews: z.array(planReviewView),
 });
 export type FamilyPlanView = z.infer<typeof familyPlanView>;

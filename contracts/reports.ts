@@ -4,6 +4,7 @@ import { auditVerifyReport } from './audit.js';
 import { auditHeadView } from './audit-heads.js';
 import { dateString, timestamp } from './common.js';
 import { HOLD_SCOPES, RECORD_CLASSES } from './retention.js';
+import { PLAN_REVIEW_OUTCOMES } from './families.js';
 import { REFERRAL_DECISIONS } from './referrals.js';
 
 /**
@@ -129,12 +130,19 @@ export const reportCount = z.union([
 ]);
 export type ReportCount = z.infer<typeof reportCount>;
 
-export const PROGRAMME_MEASURES = ['families_supported', 'referrals_by_decision', 'actions_completed'] as const;
+export const PROGRAMME_MEASURES = [
+  'families_supported',
+  'plans_with_outcomes_met',
+  'referrals_by_decision',
+  'actions_completed',
+] as const;
 export type ProgrammeMeasure = (typeof PROGRAMME_MEASURES)[number];
 
 /** The categories (rows) of each measure. */
 export const PROGRAMME_CATEGORIES = {
   families_supported: ['opened'],
+  /** Families by what their plan's latest review in the quarter found. */
+  plans_with_outcomes_met: PLAN_REVIEW_OUTCOMES,
   referrals_by_decision: REFERRAL_DECISIONS,
   actions_completed: ['on_time', 'late'],
 } as const satisfies Record<ProgrammeMeasure, readonly string[]>;

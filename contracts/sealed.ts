@@ -94,6 +94,8 @@ export interface SealedDocuments {
   'action-note': TextDocument;
   'family-plan': PlanDocument;
   'plan-progress': TextDocument;
+  /** Why a review of the plan found what it found. */
+  'plan-review': TextDocument;
   'referral-subject': FamilyMemberDetails;
   referral: ReferralDocument;
   'referral-rating': TextDocument;
@@ -121,6 +123,7 @@ export const SEALED_PURPOSES = [
   'action-note',
   'family-plan',
   'plan-progress',
+  'plan-review',
   'referral-subject',
   'referral',
   'referral-rating',

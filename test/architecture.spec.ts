@@ -30,6 +30,7 @@ const OWNERS: Record<string, string[]> = {
     'family_ref_counters',
     'family_plan_versions',
     'family_plan_progress',
+    'family_plan_reviews',
   ],
   consent: ['consent_records', 'fair_processing_notices', 'lawful_bases', 'sharing_decisions'],
   meetings: [

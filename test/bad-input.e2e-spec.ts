@@ -1119,6 +1119,31 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'POST',
+    path: '/api/families/:id/plan/reviews',
+    id: () => ctx.familyId,
+    auth: true,
+    body: {
+      // The family has no plan in this sweep: a valid body is refused (409 `no_plan`), nothing stored.
+      valid: () => ({
+        id: UUID,
+        planVersion: 1,
+        outcome: 'met',
+        reviewedOn: ctx.today,
+        note: { epoch: 1, ciphertext: b64(60) },
+      }),
+      bad: {
+        id: ['not-a-uuid', 7, null],
+        planVersion: [0, -1, 'one', 1.5],
+        outcome: ['done', 'MET', 5, null],
+        reviewedOn: ['2020-02-30', 'yesterday', 20260101],
+        note: SEALED_BAD,
+      },
+      required: ['id', 'planVersion', 'outcome', 'reviewedOn'],
+      text: [],
+    },
+  },
+  {
+    method: 'POST',
     path: '/api/families/:id/plan/exports',
     id: () => ctx.familyId,
     auth: true,
@@ -1716,6 +1741,7 @@ const TABLES = [
   'action_updates',
   'family_plan_versions',
   'family_plan_progress',
+  'family_plan_reviews',
   'family_ref_counters',
   'information_requests',
   'referrals',

@@ -40,6 +40,7 @@ describe('the case record expires: actions, plan versions, consent records and s
     heldDone: '',
     plan1: '',
     plan2: '',
+    review1: '',
     progress1: '',
     progress2: '',
     consentGiven: '',
@@ -131,6 +132,15 @@ describe('the case record expires: actions, plan versions, consent records and s
     };
     await aliceS.savePlan(f, { baseVersion: 0, document, reviewOn, coveredMemberIds: [child.id] });
     ids.progress1 = await progress('Two missed days');
+    // Version 1 is reviewed (its note sealed): the review goes with the version it reviewed.
+    ids.review1 = randomUUID();
+    await alice.client.recordPlanReview(f.id, {
+      id: ids.review1,
+      planVersion: 1,
+      outcome: 'partly_met',
+      reviewedOn: new Date(t0).toISOString().slice(0, 10),
+      note: await aliceS.sealField(f.channelId, 'plan-review', { text: 'Better' }, { recordId: ids.review1 }),
+    });
     t.clock.advance(60_000);
     await aliceS.savePlan(f, { baseVersion: 1, document, reviewOn, coveredMemberIds: [child.id] });
     ids.progress2 = await progress('No missed days');
@@ -264,6 +274,7 @@ describe('the case record expires: actions, plan versions, consent records and s
     expect(await exists('actions', ids.heldDone)).toBe(false);
     expect(await exists('family_plan_versions', ids.plan1)).toBe(false);
     expect(await exists('family_plan_progress', ids.progress1)).toBe(false);
+    expect(await exists('family_plan_reviews', ids.review1)).toBe(false);
     expect(await exists('consent_records', ids.consentGiven)).toBe(false);
     expect(await bothFamilies()).toBe(0);
 

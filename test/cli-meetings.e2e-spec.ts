@@ -456,6 +456,26 @@ describe('the strongroom CLI for meetings, minutes, actions, the plan and export
     expect(shown.out).toMatch(/1\s+the family\s+\S+\s+Easier now/);
     expect(shown.out).toMatch(/1\s+you\s+\S+\s+No missed days/);
 
+    // A review of the plan, its note encrypted here; the officer (neither lead worker nor chair) may not.
+    const day = t.clock.now().toISOString().slice(0, 10);
+    const review = ['plan', 'review', family.ref, '--on', day];
+    const reviewed = await ok(lead, [...review, '--outcome', 'partly_met', '--note', 'Housing still open']);
+    expect(reviewed.out).toContain(`(version 2) on ${day}: the plan’s outcomes were partly met`);
+    const notLeadReview = await as(officer, [...review, '--outcome', 'met']);
+    expect(notLeadReview.code).toBe(1);
+    expect(notLeadReview.err).toContain('lead_worker_only');
+    const badOutcome = await as(lead, [...review, '--outcome', 'done']);
+    expect(badOutcome.code).toBe(2);
+    expect(badOutcome.err).toContain('--outcome is one of met, partly_met, not_met');
+    expect(json<{ outcome: string }>(await ok(lead, ['--json', ...review, '--outcome', 'met']))).toMatchObject({
+      outcome: 'met',
+      planVersion: 2,
+    });
+    const withReviews = await ok(officer, ['plan', 'show', family.ref]);
+    expect(withReviews.out).toMatch(
+      new RegExp(`${day}\\s+2\\s+partly met\\s+lead person \\(Council\\)\\s+Housing still open`),
+    );
+
     const out = await tempDir('plan-export');
     const made = json<{ files: string[] }>(
       await ok(officer, ['--json', 'export', 'plan', family.ref, '--out', out, '--format', 'json']),

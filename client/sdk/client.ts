@@ -75,6 +75,8 @@ import type {
   FamilyView,
   PlanProgressInput,
   PlanProgressRecordedView,
+  PlanReviewInput,
+  PlanReviewView,
   PlanSavedView,
   RecordLawfulBasisInput,
   RecordNoticeInput,
@@ -798,6 +800,12 @@ export class StrongroomClient {
       `/families/${encodeURIComponent(familyId)}/plan/progress`,
       withId(input),
     );
+  /**
+   * Records a review of the plan (lead worker or chair): the current version, the day, what it found; a note, if
+   * any, sealed first (`'plan-review'`, bound to the review's id). Send the same id again to retry safely.
+   */
+  recordPlanReview = (familyId: string, input: PlanReviewInput) =>
+    this.http.request<PlanReviewView>('POST', `/families/${encodeURIComponent(familyId)}/plan/reviews`, input);
   /** Records (audited) that this user exported the family's plan to their case record. */
   recordPlanExport = (familyId: string, exportId: string) =>
     this.http.request<ExportRecordedView>('POST', `/families/${encodeURIComponent(familyId)}/plan/exports`, {

@@ -24,6 +24,8 @@ import {
   handOverSchema,
   planProgressRecordedView,
   planProgressSchema,
+  planReviewSchema,
+  planReviewView,
   planSavedView,
   savePlanSchema,
   type AddFamilyMemberInput,
@@ -34,6 +36,8 @@ import {
   type HandOverInput,
   type PlanProgressInput,
   type PlanProgressRecordedView,
+  type PlanReviewInput,
+  type PlanReviewView,
   type PlanSavedView,
   type SavePlanInput,
 } from '../../contracts/families.js';
@@ -111,7 +115,7 @@ export class FamiliesController {
 
   /** The whole-family plan (latest version), progress reports and members it does not cover. */
   @Get(':id/plan')
-  @ApiDoc('The whole-family plan, its progress and the members it does not cover', familyPlanView)
+  @ApiDoc('The whole-family plan, its progress and reviews, and the members it does not cover', familyPlanView)
   plan(@Auth() auth: AuthContext, @Param('id', uuidParam) id: string): Promise<FamilyPlanView> {
     return this.plans.show(auth, id);
   }
@@ -136,6 +140,18 @@ export class FamiliesController {
     @Body(zodPipe(planProgressSchema)) dto: PlanProgressInput,
   ): Promise<PlanProgressRecordedView> {
     return this.plans.progress(auth, id, dto);
+  }
+
+  /** Records a review of the plan and what it found (lead worker or chair); listed in the plan's view. */
+  @Post(':id/plan/reviews')
+  @ApiDoc('Record a review of the whole-family plan: met, partly met or not met', planReviewView, 201)
+  @ApiZodBody(planReviewSchema)
+  planReview(
+    @Auth() auth: AuthContext,
+    @Param('id', uuidParam) id: string,
+    @Body(zodPipe(planReviewSchema)) dto: PlanReviewInput,
+  ): Promise<PlanReviewView> {
+    return this.plans.review(auth, id, dto);
   }
 
   /** Records that the caller exported the plan to their agency's case record (audited). */

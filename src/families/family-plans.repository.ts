@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SealedField } from '../../contracts/common.js';
-import type { FamilyPlanVersionView, PlanProgressView, ProgressKind, SavePlanInput } from '../../contracts/families.js';
+import type {
+  FamilyPlanVersionView,
+  PlanProgressView,
+  PlanReviewOutcome,
+  PlanReviewView,
+  ProgressKind,
+  SavePlanInput,
+} from '../../contracts/families.js';
 import { onRecordIdTaken } from '../common/db-errors.js';
 import { b64, sealedBytes } from '../common/sealed.js';
 import { nextVersion } from '../common/versions.js';
@@ -31,7 +38,26 @@ export interface PlanProgressRow {
   created_at: Date;
 }
 
-/** The whole-family plan's versions and progress reports: every query on `family_plan_versions` and `family_plan_progress`. */
+/** A row of `family_plan_reviews`, its day as `YYYY-MM-DD`. */
+export interface PlanReviewRow {
+  id: string;
+  family_id: string;
+  plan_version: number;
+  outcome: PlanReviewOutcome;
+  reviewed_on: string;
+  note_ciphertext: Buffer | null;
+  note_epoch: number | null;
+  reviewed_by: string;
+  created_at: Date;
+}
+
+const REVIEW_COLUMNS = `id, family_id, plan_version, outcome, to_char(reviewed_on, 'YYYY-MM-DD') AS reviewed_on,
+  note_ciphertext, note_epoch, reviewed_by, created_at`;
+
+/**
+ * The whole-family plan's versions, progress reports and reviews: every query on `family_plan_versions`,
+ * `family_plan_progress` and `family_plan_reviews`.
+ */
 @Injectable()
 export class FamilyPlansRepository {
   /**
@@ -139,6 +165,63 @@ export class FamilyPlansRepository {
     return id;
   }
 
+  /** The day (UTC, `YYYY-MM-DD`) the plan's first version was saved; null when it has none. */
+  async firstSavedOn(m: EntityManager, familyId: string): Promise<string | null> {
+    const [row] = await m.query<{ day: string | null }[]>(
+      `SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM family_plan_versions
+        WHERE family_id = $1`,
+      [familyId],
+    );
+    return row?.day ?? null;
+  }
+
+  /** A review, unless its id is taken (then null: the caller compares with the stored one). */
+  async insertReview(
+    m: EntityManager,
+    r: {
+      id: string;
+      familyId: string;
+      planVersion: number;
+      outcome: PlanReviewOutcome;
+      reviewedOn: string;
+      note: SealedField | undefined;
+      reviewedBy: string;
+      createdAt: Date;
+    },
+  ): Promise<PlanReviewRow | null> {
+    const [row] = await m.query<PlanReviewRow[]>(
+      `INSERT INTO family_plan_reviews
+         (id, family_id, plan_version, outcome, reviewed_on, note_ciphertext, note_epoch, reviewed_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING ${REVIEW_COLUMNS}`,
+      [
+        r.id,
+        r.familyId,
+        r.planVersion,
+        r.outcome,
+        r.reviewedOn,
+        r.note ? sealedBytes(r.note) : null,
+        r.note?.epoch ?? null,
+        r.reviewedBy,
+        r.createdAt,
+      ],
+    );
+    return row ?? null;
+  }
+
+  async review(m: EntityManager, id: string): Promise<PlanReviewRow | null> {
+    const [row] = await m.query<PlanReviewRow[]>(`SELECT ${REVIEW_COLUMNS} FROM family_plan_reviews WHERE id = $1`, [
+      id,
+    ]);
+    return row ?? null;
+  }
+
+  reviews(m: EntityManager, familyId: string): Promise<PlanReviewRow[]> {
+    return m.query<PlanReviewRow[]>(
+      `SELECT ${REVIEW_COLUMNS} FROM family_plan_reviews WHERE family_id = $1 ORDER BY reviewed_on, seq`,
+      [familyId],
+    );
+  }
+
   progress(m: EntityManager, familyId: string): Promise<PlanProgressRow[]> {
     return m.query<PlanProgressRow[]>('SELECT * FROM family_plan_progress WHERE family_id = $1 ORDER BY seq', [
       familyId,
@@ -168,4 +251,14 @@ export const toPlanProgressView = (p: PlanProgressRow): PlanProgressView => ({
   report: { epoch: p.epoch, ciphertext: b64(p.ciphertext) },
   authorId: p.author_id,
   createdAt: p.created_at.toISOString(),
+});
+
+export const toPlanReviewView = (r: PlanReviewRow): PlanReviewView => ({
+  id: r.id,
+  planVersion: r.plan_version,
+  outcome: r.outcome,
+  reviewedOn: r.reviewed_on,
+  note: r.note_ciphertext && r.note_epoch !== null ? { epoch: r.note_epoch, ciphertext: b64(r.note_ciphertext) } : null,
+  reviewedBy: r.reviewed_by,
+  createdAt: r.created_at.toISOString(),
 });

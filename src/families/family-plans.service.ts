@@ -7,6 +7,8 @@ import type {
   FamilyPlanView,
   PlanProgressInput,
   PlanProgressRecordedView,
+  PlanReviewInput,
+  PlanReviewView,
   PlanSavedView,
   SavePlanInput,
 } from '../../contracts/families.js';
@@ -19,7 +21,13 @@ import { actorOf, type AuthContext } from '../identity/auth-context.js';
 import { RetentionSchedulesService } from '../retention-schedules/retention-schedules.service.js';
 import { DevicesService } from '../identity/devices.service.js';
 import { FamiliesService } from './families.service.js';
-import { FamilyPlansRepository, toFamilyPlanVersionView, toPlanProgressView } from './family-plans.repository.js';
+import {
+  FamilyPlansRepository,
+  toFamilyPlanVersionView,
+  toPlanProgressView,
+  toPlanReviewView,
+  type PlanReviewRow,
+} from './family-plans.repository.js';
 
 /**
  * The whole-family plan (ISA 3.3.11): one per family, versioned like minutes. The lead worker (or the
@@ -123,6 +131,69 @@ export class FamilyPlansService {
     return { id };
   }
 
+  /**
+   * Records a review of the plan (the lead worker or the chair): the version reviewed, which must be the
+   * current one, the day, not in the future nor before the plan was first written, and what it found, in
+   * clear (the programme report counts it); why is an optional note, sealed. The client makes the id: the
+   * same review sent again answers with the one stored, a different one under that id is refused.
+   */
+  async review(auth: AuthContext, familyId: string, dto: PlanReviewInput): Promise<PlanReviewView> {
+    return this.db.transaction(async (m) => {
+      const family = await this.families.writable(m, auth, familyId);
+      const retried = await this.repo.review(m, dto.id);
+      if (retried) return sameReview(retried, familyId, auth.user.id, dto);
+      const current = await this.repo.latestVersion(m, familyId);
+      if (!current) throw conflict('no_plan', 'Write the family’s plan before recording a review of it.');
+      if (dto.planVersion !== current) {
+        throw conflict(
+          'plan_conflict',
+          `You reviewed version ${dto.planVersion} of the plan, but version ${current} is the current one: ` +
+            'read it and record the review of that version.',
+          { currentVersion: current },
+        );
+      }
+      const today = this.clock.now().toISOString().slice(0, 10);
+      if (dto.reviewedOn > today) {
+        throw badRequest('validation_failed', 'A review cannot be recorded for a day that has not come yet.', {
+          fields: { reviewedOn: [`must be today (${today}) or earlier`] },
+        });
+      }
+      const first = await this.repo.firstSavedOn(m, familyId);
+      if (first && dto.reviewedOn < first) {
+        throw badRequest('validation_failed', 'A review cannot be from before the plan was first written.', {
+          fields: { reviewedOn: [`must be ${first} or later`] },
+        });
+      }
+      if (dto.note) await this.families.assertSealedFor(m, family, dto.note, 'note');
+      const row = await this.repo.insertReview(m, {
+        id: dto.id,
+        familyId,
+        planVersion: dto.planVersion,
+        outcome: dto.outcome,
+        reviewedOn: dto.reviewedOn,
+        note: dto.note,
+        reviewedBy: auth.user.id,
+        createdAt: this.clock.now(),
+      });
+      // Taken since the look above: a concurrent retry of the same review, or a different one.
+      if (!row) return sameReview((await this.repo.review(m, dto.id))!, familyId, auth.user.id, dto);
+      await this.audit.record(m, {
+        actor: actorOf(auth),
+        action: 'family.plan_reviewed',
+        target: { type: 'family', id: familyId },
+        details: {
+          reviewId: row.id,
+          planVersion: row.plan_version,
+          outcome: row.outcome,
+          reviewedOn: row.reviewed_on,
+          withNote: !!dto.note,
+        },
+        meta: auth.meta,
+      });
+      return toPlanReviewView(row);
+    });
+  }
+
   /** Records that a member exported the plan (made and signed on their device) to their case record. */
   async recordExport(auth: AuthContext, familyId: string, dto: RecordExportInput): Promise<ExportRecordedView> {
     return this.db.transaction(async (m) => {
@@ -155,6 +226,22 @@ export class FamilyPlansService {
         .filter((x) => !latest?.covered_member_ids.includes(x.id))
         .map((x) => ({ memberId: x.id, memberRef: x.ref, role: x.role })),
       progress: progress.map(toPlanProgressView),
+      reviews: (await this.repo.reviews(m, familyId)).map(toPlanReviewView),
     };
   }
+}
+
+/** A retried review: the stored one when it is the same review by the same person, else 409 `record_exists`. */
+function sameReview(stored: PlanReviewRow, familyId: string, userId: string, dto: PlanReviewInput): PlanReviewView {
+  const view = toPlanReviewView(stored);
+  const same =
+    stored.family_id === familyId &&
+    stored.reviewed_by === userId &&
+    view.planVersion === dto.planVersion &&
+    view.outcome === dto.outcome &&
+    view.reviewedOn === dto.reviewedOn &&
+    (view.note?.epoch ?? null) === (dto.note?.epoch ?? null) &&
+    (view.note ? sealedBytes(dto.note!).equals(stored.note_ciphertext!) : !dto.note);
+  if (same) return view;
+  throw conflict('record_exists', 'A different review already has this id: nothing changed. Make a new id.');
 }

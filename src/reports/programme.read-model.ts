@@ -17,7 +17,8 @@ const quarterOf = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YY
  * because evaluation counts families, referrals and actions (with their status history) by quarter and locality
  * in one pass each, and wants sums, not rows. It counts only metadata the server enforces rules with or is told
  * as plain metadata (when a family record was opened, by which agency and in which locality, a referral's
- * decision code and the family it opened, an action's channel, due day and when it was marked done); never
+ * decision code and the family it opened, an action's channel, due day and when it was marked done, the outcome a
+ * plan review recorded in clear); never
  * content, which the server cannot read. A referral or action tied to no family, or to a family with no
  * locality, counts under no locality. `agencyId` narrows to one agency's records.
  */
@@ -68,6 +69,28 @@ export class ProgrammeReadModel {
               CASE WHEN (done_at AT TIME ZONE 'UTC')::date <= due_on THEN 'on_time' ELSE 'late' END AS category,
               count(*)::int AS count
          FROM done WHERE done_at >= $1 AND done_at < $2
+        GROUP BY 1, 2, 3`,
+      [from, to, agencyId],
+    );
+  }
+
+  /**
+   * Families whose plan was reviewed in [from, to) (by the day of the review, UTC), by what their latest review
+   * in each quarter found (`met`, `partly_met`, `not_met`) and their locality: one count per family per quarter.
+   * The outcome is plain metadata the reviewer records beside the sealed plan; narrowed to the owning agency.
+   */
+  async planReviews(m: EntityManager, from: Date, to: Date, agencyId: string | null): Promise<CountRow[]> {
+    const quarter = `to_char(r.reviewed_on, 'YYYY-"Q"Q')`;
+    return this.counts(
+      m,
+      `WITH latest AS (
+         SELECT DISTINCT ON (r.family_id, ${quarter}) r.family_id, ${quarter} AS quarter, r.outcome
+           FROM family_plan_reviews r JOIN families f ON f.id = r.family_id
+          WHERE (r.reviewed_on::timestamp AT TIME ZONE 'UTC') >= $1 AND (r.reviewed_on::timestamp AT TIME ZONE 'UTC') < $2
+            AND ($3::uuid IS NULL OR f.owning_agency_id = $3)
+          ORDER BY r.family_id, ${quarter}, r.reviewed_on DESC, r.seq DESC)
+       SELECT l.quarter, f.locality_id, l.outcome AS category, count(*)::int AS count
+         FROM latest l JOIN families f ON f.id = l.family_id
         GROUP BY 1, 2, 3`,
       [from, to, agencyId],
     );

@@ -23,12 +23,6 @@ import { quartersOf, resolvePeriod } from './report-period.js';
 import { ReviewReadModel } from './review.read-model.js';
 import { suppressTable } from './suppression.js';
 
-/** Why the programme report has no count of plans with outcomes met (docs/operations.md, "Reports"). */
-export const PLAN_OUTCOMES_NOT_AVAILABLE =
-  'Whether a family plan’s outcomes were met is written inside the plan, which is sealed on the devices of the ' +
-  'family’s professionals; the server cannot read it and so cannot count it. Count it from the plans in the ' +
-  'family record, with a professional who can open them.';
-
 /**
  * The ISA review report (clause 11) and the programme report (clause 2.2). Each is built from metadata only,
  * and producing one is audited with its period (ids and dates, never the figures).
@@ -116,9 +110,10 @@ export class ReportsService {
     const { from, to } = resolvePeriod(q, now);
     const only = auth.user.role === 'isa_admin' ? null : auth.user.agencyId;
     const m = this.db.manager;
-    const [localities, families, referrals, actions] = await Promise.all([
+    const [localities, families, reviews, referrals, actions] = await Promise.all([
       this.localities.list(m),
       this.programme.familiesOpened(m, from, to, only),
+      this.programme.planReviews(m, from, to, only),
       this.programme.referralsDecided(m, from, to, only),
       this.programme.actionsCompleted(m, from, to, only),
     ]);
@@ -129,6 +124,7 @@ export class ReportsService {
     const quarters = quartersOf(from, to);
     const rows: Record<ProgrammeMeasure, CountRow[]> = {
       families_supported: families,
+      plans_with_outcomes_met: reviews,
       referrals_by_decision: referrals,
       actions_completed: actions,
     };
@@ -149,7 +145,7 @@ export class ReportsService {
           ),
         ),
       })),
-      notAvailable: [{ measure: 'plans_with_outcomes_met', reason: PLAN_OUTCOMES_NOT_AVAILABLE }],
+      notAvailable: [],
     };
     await this.audited(auth, 'report.programme_produced', report.period);
     return report;

@@ -120,7 +120,14 @@ const KINDS: Record<ExpiringKind, KindSql> = {
     // Replaced by a newer version: the current plan is never over while the family is recorded.
     over: 'EXISTS (SELECT 1 FROM family_plan_versions n WHERE n.family_id = x.family_id AND n.version > x.version)',
     family: 'x.family_id = h.scope_id',
-    parts: [{ name: 'family_plan_progress', sql: count('family_plan_progress', WHILE_CURRENT) }],
+    // Reviews of the version go with it (a foreign key, ON DELETE CASCADE); counted here for the evidence.
+    parts: [
+      { name: 'family_plan_progress', sql: count('family_plan_progress', WHILE_CURRENT) },
+      {
+        name: 'family_plan_reviews',
+        sql: count('family_plan_reviews', 'p.family_id = x.family_id AND p.plan_version = x.version'),
+      },
+    ],
     alsoDelete: `DELETE FROM family_plan_progress p USING family_plan_versions x WHERE x.id = ANY($1) AND ${WHILE_CURRENT}`,
   },
   consent_records: {

@@ -133,6 +133,18 @@ describeBrowser('families and administration in the browser', () => {
     await progress.getByLabel('Report').fill('No missed days this month');
     await progress.getByRole('button', { name: 'Record progress' }).click();
     await leadPage.getByRole('row').filter({ hasText: 'No missed days this month' }).waitFor();
+
+    // The lead worker records a review: what it found in clear, the note (with the marker) sealed here.
+    await leadPage.locator('summary', { hasText: 'Record a review' }).click();
+    const review = leadPage.getByRole('form', { name: 'Record a review' });
+    await review.getByRole('radio', { name: 'Partly met' }).check();
+    await review.getByLabel('Note (optional)').fill(`School is better; housing still open ${MARKER}`);
+    await review.getByRole('button', { name: 'Record the review' }).click();
+    await leadPage
+      .getByRole('row')
+      .filter({ hasText: 'Outcomes partly met' })
+      .filter({ hasText: 'housing still open' })
+      .waitFor();
     await check(leadPage, 'family');
 
     // Someone with the database's keys moves the review date: the page says the signature does not hold.

@@ -6,12 +6,16 @@ import type { AgencyStatus, ProgrammeReport, ReportCount, ReviewReport } from '.
  */
 export const MEASURE_WORDS: Record<ProgrammeReport['measures'][number]['measure'], string> = {
   families_supported: 'Families supported (family records opened)',
+  plans_with_outcomes_met: 'Family plans with outcomes met (each family’s latest plan review in the quarter)',
   referrals_by_decision: 'Referrals to the MASH hub, by decision',
   actions_completed: 'Actions completed, on time or late',
 };
 
 export const CATEGORY_WORDS: Record<string, string> = {
   opened: 'Family records opened',
+  met: 'Outcomes met',
+  partly_met: 'Outcomes partly met',
+  not_met: 'Outcomes not met',
   no_further_action: 'No further action',
   early_help: 'Early help',
   social_care_assessment: 'Social care assessment',
@@ -21,9 +25,8 @@ export const CATEGORY_WORDS: Record<string, string> = {
   late: 'Done after the due date',
 };
 
-export const NOT_AVAILABLE_WORDS: Record<string, string> = {
-  plans_with_outcomes_met: 'Family plans with outcomes met',
-};
+/** Measures a report may list as not available (none at present), by name. */
+export const NOT_AVAILABLE_WORDS: Record<string, string> = {};
 
 export const STATUS_WORDS: Record<AgencyStatus, string> = {
   registered: 'registered, not signed',
@@ -73,9 +76,9 @@ export const whenWords = (iso: string | null): string => {
 
 /** What the programme report's columns are. */
 export const LOCALITY_WORDS =
-  'Counts are by locality: families by the locality they are supported in, referrals by the locality of the ' +
-  'family a decision opened, actions by the locality of the family whose record they are in. Those with none ' +
-  'are under “No locality recorded”.';
+  'Counts are by locality: families (and their plan reviews) by the locality they are supported in, referrals ' +
+  'by the locality of the family a decision opened, actions by the locality of the family whose record they are ' +
+  'in. Those with none are under “No locality recorded”.';
 
 /** The programme report's last column: every locality together. */
 export const ALL_LOCALITIES = 'All localities';

@@ -4,6 +4,7 @@ import type { Action } from '../../cli.js';
 import { secured } from '../../secure.js';
 import { addAction } from './add.js';
 import { editPlan, reportProgress } from './plan-edit.js';
+import { reviewPlan } from './plan-review.js';
 import { showPlan } from './plan-show.js';
 import { listActions, myActions, showAction } from './show.js';
 import { reassignAction, updateAction } from './update.js';
@@ -95,4 +96,19 @@ function registerPlan(program: Command, action: Action): void {
     .requiredOption('--report <text>', 'the progress report')
     .option('--family', 'this is the family’s own view (lead worker only)')
     .action(action(secured(reportProgress)));
+  plan
+    .command('review <family>')
+    .description('Record a review of the plan (lead worker or chair): were its outcomes met?')
+    .requiredOption('--outcome <outcome>', 'met, partly_met or not_met')
+    .option('--on <YYYY-MM-DD>', 'the day of the review: today or earlier (default today)')
+    .option('--note <text>', 'why (encrypted here; only the family’s professionals can read it)')
+    .addHelpText(
+      'after',
+      '\nThe review is of the current version of the plan (as `plan show` shows it): if someone saves a new\n' +
+        'version first, it is refused; read the new one and record the review again.\n' +
+        'The outcome and the day are seen by the server: the programme report counts families whose plan\n' +
+        'outcomes were met, partly met or not met, by quarter and locality. The note is not.\n' +
+        'Example: strongroom plan review EH-2026-0001 --outcome met --note "Attendance back to normal"',
+    )
+    .action(action(secured(reviewPlan)));
 }

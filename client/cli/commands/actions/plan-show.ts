@@ -6,6 +6,8 @@ import { mapInOrder, Names, openText, resolveFamily } from '../../secure.js';
 
 /** A progress report with its text decrypted here. */
 type ShownProgress = FamilyPlanView['progress'][number] & { text: string };
+/** A review of the plan with its note decrypted here (empty without one). */
+type ShownReview = FamilyPlanView['reviews'][number] & { text: string };
 
 /**
  * `plan show`: the plan decrypted here, who signed it, who it covers, and progress reports. Exits 6
@@ -27,8 +29,12 @@ export async function showPlan(ctx: CliContext, s: SecureSession, _o: unknown, w
     ...p,
     text: await openText(s, f.channelId, 'plan-progress', p.report, { recordId: p.id }),
   }));
-  ctx.print({ ...view, document: doc, signedByAuthor: !warning, warning, progress }, () =>
-    renderPlan(f, view, doc, progress, names, warning),
+  const reviews = await mapInOrder(view.reviews, async (r) => ({
+    ...r,
+    text: r.note ? await openText(s, f.channelId, 'plan-review', r.note, { recordId: r.id }) : '',
+  }));
+  ctx.print({ ...view, document: doc, signedByAuthor: !warning, warning, progress, reviews }, () =>
+    renderPlan(f, view, doc, progress, reviews, names, warning),
   );
   if (!warning) return;
   ctx.io.err(`Warning: ${warning}\n`);
@@ -40,6 +46,7 @@ function renderPlan(
   view: FamilyPlanView,
   doc: PlanDocument,
   progress: ShownProgress[],
+  reviews: ShownReview[],
   names: Names,
   warning: string | null,
 ): string {
@@ -80,6 +87,17 @@ function renderPlan(
         ['from', 'FROM'],
         ['createdAt', 'WHEN'],
         ['text', 'REPORT'],
+      ],
+    ) +
+    '\nReviews:\n' +
+    table(
+      reviews.map((r) => ({ ...r, by: names.of(r.reviewedBy), outcome: r.outcome.replace('_', ' ') })),
+      [
+        ['reviewedOn', 'DAY'],
+        ['planVersion', 'VERSION'],
+        ['outcome', 'OUTCOME'],
+        ['by', 'BY'],
+        ['text', 'NOTE'],
       ],
     )
   );

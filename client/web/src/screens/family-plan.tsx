@@ -4,6 +4,7 @@ import {
   type CheckedPlan,
   type FamilyPlanView,
   type PlanDocument,
+  type PlanReviewOutcome,
   type ProgressKind,
   type TextDocument,
 } from '../../../sdk/browser.js';
@@ -25,6 +26,32 @@ interface ShownPlan {
   /** Set when the latest version could not be opened at all. */
   failed: string | null;
   progress: (FamilyPlanView['progress'][number] & { text: string })[];
+  /** Reviews, each note opened here ('' without one). */
+  reviews: (FamilyPlanView['reviews'][number] & { text: string })[];
+}
+
+/** What a review found, in words. */
+const OUTCOME_LABELS: Record<PlanReviewOutcome, string> = {
+  met: 'Outcomes met',
+  partly_met: 'Outcomes partly met',
+  not_met: 'Outcomes not met',
+};
+
+/** A sealed text opened here, or why not. */
+async function openText(
+  family: { channelId: string },
+  purpose: 'plan-progress' | 'plan-review',
+  field: { epoch: number; ciphertext: string },
+  recordId: string,
+): Promise<string> {
+  try {
+    const doc: Partial<TextDocument> | null = await app.secure.openField(family.channelId, purpose, field, {
+      recordId,
+    });
+    return typeof doc?.text === 'string' ? doc.text : '(written in a form this page cannot show)';
+  } catch {
+    return '(cannot be read on this device)';
+  }
 }
 
 async function loadPlan(family: { id: string; channelId: string }): Promise<ShownPlan> {
@@ -40,19 +67,12 @@ async function loadPlan(family: { id: string; channelId: string }): Promise<Show
     }
   }
   const progress = [];
-  for (const p of view.progress) {
-    let text: string;
-    try {
-      const doc: Partial<TextDocument> | null = await s.openField(family.channelId, 'plan-progress', p.report, {
-        recordId: p.id,
-      });
-      text = typeof doc?.text === 'string' ? doc.text : '(written in a form this page cannot show)';
-    } catch {
-      text = '(cannot be read on this device)';
-    }
-    progress.push({ ...p, text });
+  for (const p of view.progress) progress.push({ ...p, text: await openText(family, 'plan-progress', p.report, p.id) });
+  const reviews = [];
+  for (const r of view.reviews) {
+    reviews.push({ ...r, text: r.note ? await openText(family, 'plan-review', r.note, r.id) : '' });
   }
-  return { view, checked, failed, progress };
+  return { view, checked, failed, progress, reviews };
 }
 
 /**
@@ -212,6 +232,41 @@ export function FamilyPlan({
             </table>
           )}
         </>
+      )}
+      {version && (
+        <>
+          <h3>Reviews</h3>
+          {p.reviews.length === 0 ? (
+            <p>No review recorded yet.</p>
+          ) : (
+            <table class="table">
+              <caption class="visually-hidden">Reviews of the plan, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Note</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.reviews.map((r) => (
+                  <tr key={r.id}>
+                    <th scope="row">{formatDay(r.reviewedOn)}</th>
+                    <Td label="Version">{r.planVersion}</Td>
+                    <Td label="Outcome">{OUTCOME_LABELS[r.outcome]}</Td>
+                    <Td label="By">{who(r.reviewedBy)}</Td>
+                    <td class="prose">{r.text || 'None'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+      {canChange && version && (
+        <RecordReview family={family} version={version.version} onDone={(said) => void saved(said)} />
       )}
       {canReport && version && p.checked && objectives.length > 0 && (
         <ReportProgress
@@ -427,6 +482,74 @@ function ReportProgress({
         <TextArea label="Report" hint="Encrypted on this device." value={report} onInput={setReport} required />
         <Button type="submit" busy={send.busy}>
           Record progress
+        </Button>
+      </form>
+    </details>
+  );
+}
+
+/** A review of the current version of the plan (lead worker or chair): what it found, the day, and why (sealed). */
+function RecordReview({
+  family,
+  version,
+  onDone,
+}: {
+  family: { id: string; channelId: string };
+  version: number;
+  onDone: (said: string) => void;
+}) {
+  const today = new Date().toISOString().slice(0, 10);
+  const [outcome, setOutcome] = useState<PlanReviewOutcome | ''>('');
+  const [reviewedOn, setReviewedOn] = useState(today);
+  const [note, setNote] = useState('');
+  const send = useAction(async () => {
+    if (!outcome) throw new Error('Choose what the review found: were the plan’s outcomes met?');
+    const id = crypto.randomUUID();
+    const s = app.secure;
+    const text = note.trim();
+    await s.sealedWrite(async () =>
+      s.client.recordPlanReview(family.id, {
+        id,
+        planVersion: version,
+        outcome,
+        reviewedOn,
+        ...(text ? { note: await s.sealField(family.channelId, 'plan-review', { text }, { recordId: id }) } : {}),
+      }),
+    );
+    setOutcome('');
+    setNote('');
+    onDone(`Review of version ${version} recorded: ${OUTCOME_LABELS[outcome].toLowerCase()}.`);
+  });
+  return (
+    <details class="panel">
+      <summary>Record a review</summary>
+      <form
+        aria-label="Record a review"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send.run();
+        }}
+      >
+        <p class="hint">
+          A review of version {version} of the plan. What it found and the day are seen by the server, which counts them
+          (never who the family is) in the programme report; the note is encrypted on this device.
+        </p>
+        <ErrorSummary error={send.error} />
+        <Radios
+          legend="Were the plan’s outcomes met?"
+          name="outcome"
+          value={outcome}
+          options={[
+            { value: 'met', label: 'Met' },
+            { value: 'partly_met', label: 'Partly met' },
+            { value: 'not_met', label: 'Not met' },
+          ]}
+          onChange={setOutcome}
+        />
+        <Field label="Day of the review" type="date" value={reviewedOn} onInput={setReviewedOn} max={today} required />
+        <TextArea label="Note (optional)" hint="Why: encrypted on this device." value={note} onInput={setNote} />
+        <Button type="submit" busy={send.busy}>
+          Record the review
         </Button>
       </form>
     </details>
