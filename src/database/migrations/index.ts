@@ -30,6 +30,7 @@ import { RecordExpiry1767000000000 } from './1767000000000-RecordExpiry.js';
 import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 import { Localities1767100000000 } from './1767100000000-Localities.js';
 import { CaseRecordExpiry1767200000000 } from './1767200000000-CaseRecordExpiry.js';
+import { MessagesDistributionKey1767400000000 } from './1767400000000-MessagesDistributionKey.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   RecordExpiry1767000000000,
   Localities1767100000000,
   CaseRecordExpiry1767200000000,
+  MessagesDistributionKey1767400000000,
 ];
