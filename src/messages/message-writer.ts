@@ -296,9 +296,9 @@ export class MessageWriter implements BeforeApplicationShutdown {
       batch.map((p) => p.channelId),
     );
     const facts = await this.batchReads.facts(m, batch.map(sendKey));
-    const stored = await this.messages.findByIds(
+    const stored = await this.messages.findByKeys(
       m,
-      facts.flatMap((f) => (f.existingId ? [f.existingId] : [])),
+      facts.flatMap((f, i) => (f.existingId ? [{ channelId: batch[i].channelId, id: f.existingId }] : [])),
     );
     const existing = new Map(stored.map((x) => [x.id, x]));
 
@@ -308,14 +308,14 @@ export class MessageWriter implements BeforeApplicationShutdown {
     const sharing = await this.sharingRefusals(m, batch, channels, who);
 
     // 3. Decide each send in arrival order; sequence numbers follow that order per channel.
-    const accepted = new Map<string, Message>(); // device:clientMessageId
+    const accepted = new Map<string, Message>(); // channel:device:clientMessageId
     const lastN = new Map<string, number>(); // channel:device → the counter of its last message, this batch included
     const rows: Message[] = [];
     const outcomes = batch.map((p, i): Outcome => {
       const f = facts[i];
       const w = who[i];
       const channel = channels.get(p.channelId) ?? null;
-      const key = `${p.dto.senderDeviceId}:${p.dto.clientMessageId}`;
+      const key = `${p.channelId}:${p.dto.senderDeviceId}:${p.dto.clientMessageId}`;
       const decision = decideSend(
         {
           now,
@@ -358,7 +358,7 @@ export class MessageWriter implements BeforeApplicationShutdown {
     // 4. Every accepted row in one INSERT, then every channel's counters in one UPDATE.
     if (rows.length) {
       // A row missing here was stored by a concurrent transaction (the same client message id sent to
-      // another channel at the same moment): roll back and decide the batch again with it in view.
+      // the same channel at the same moment, by another instance): roll back and decide the batch again.
       if ((await this.messages.insertMany(m, rows)) !== rows.length) throw new BatchRaced();
       const bumped = [...new Set(rows.map((r) => r.channelId))].map((id) => channels.get(id)!);
       const added = (c: Channel) => rows.filter((r) => r.channelId === c.id).length;

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { returningRows } from '../common/sql.js';
 import { Message } from './entities/message.entity.js';
 
 /** Every query on `messages`. The group commit's cross-table check is SendBatchReadModel. */
 @Injectable()
 export class MessagesRepository {
-  async findByIds(m: EntityManager, ids: string[]): Promise<Message[]> {
-    return ids.length ? m.getRepository(Message).findBy({ id: In(ids) }) : [];
+  /** Messages by their keys: each with its channel, the table's distribution key (docs/capacity.md). */
+  async findByKeys(m: EntityManager, keys: { channelId: string; id: string }[]): Promise<Message[]> {
+    return keys.length ? m.getRepository(Message).findBy(keys.map(({ channelId, id }) => ({ channelId, id }))) : [];
   }
 
   /** Messages after `after`, oldest first, never one that has expired (even before the job deletes it). */
@@ -66,8 +67,10 @@ export class MessagesRepository {
   }
 
   /** A tombstone: the ciphertext, nonce and signature go, the sequence number stays. */
-  async tombstone(m: EntityManager, id: string, deletedAt: Date): Promise<void> {
-    await m.getRepository(Message).update({ id }, { deletedAt, nonce: null, ciphertext: null, signature: null });
+  async tombstone(m: EntityManager, channelId: string, id: string, deletedAt: Date): Promise<void> {
+    await m
+      .getRepository(Message)
+      .update({ channelId, id }, { deletedAt, nonce: null, ciphertext: null, signature: null });
   }
 
   /**

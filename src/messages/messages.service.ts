@@ -86,7 +86,7 @@ export class MessagesService {
       if (message.senderUserId !== auth.user.id)
         throw forbidden('not_your_message', 'Only the sender can delete a message.');
       if (message.deletedAt) return;
-      await this.messages.tombstone(m, message.id, this.clock.now());
+      await this.messages.tombstone(m, channelId, message.id, this.clock.now());
       await this.audit.record(m, {
         actor: actorOf(auth),
         action: 'message.deleted',

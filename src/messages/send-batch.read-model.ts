@@ -76,7 +76,8 @@ export class SendBatchReadModel {
          LEFT JOIN channel_members cm ON cm.channel_id = i.channel_id AND cm.user_id = i.user_id
          LEFT JOIN devices d ON d.id = i.device_id AND d.user_id = i.user_id AND d.revoked_at IS NULL
          LEFT JOIN channel_epochs e ON e.channel_id = i.channel_id AND e.epoch = i.epoch
-         LEFT JOIN messages x ON x.sender_device_id = i.device_id AND x.client_message_id = i.client_message_id
+         LEFT JOIN messages x ON x.channel_id = i.channel_id AND x.sender_device_id = i.device_id
+                             AND x.client_message_id = i.client_message_id
         ORDER BY i.ord`,
       [
         sends.map((s) => s.channelId),

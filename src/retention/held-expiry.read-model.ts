@@ -44,8 +44,10 @@ export class HeldExpiryReadModel {
   async deleteExpiredMessages(m: EntityManager, now: Date, limit: number): Promise<ExpiredMessageRow[]> {
     const rows = await returningRows<{ channel_id: string; seq: string; epoch: number; created_at: Date }>(
       m,
-      `DELETE FROM messages WHERE id IN (
-         SELECT x.id FROM messages x WHERE x.expires_at <= $1 AND NOT ${held('sender_user_id', 'messages')}
+      // Across every channel by design (docs/capacity.md: on a database sharded by channel, each shard runs it).
+      `/* every channel: message expiry */
+       DELETE FROM messages WHERE (channel_id, id) IN (
+         SELECT x.channel_id, x.id FROM messages x WHERE x.expires_at <= $1 AND NOT ${held('sender_user_id', 'messages')}
           ORDER BY x.expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING channel_id, seq, epoch, created_at`,
       [now, limit],

@@ -31,6 +31,7 @@ import { SubjectAccess1766800000000 } from './1766800000000-SubjectAccess.js';
 import { Localities1767100000000 } from './1767100000000-Localities.js';
 import { CaseRecordExpiry1767200000000 } from './1767200000000-CaseRecordExpiry.js';
 import { PlanReviews1767300000000 } from './1767300000000-PlanReviews.js';
+import { MessagesDistributionKey1767400000000 } from './1767400000000-MessagesDistributionKey.js';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works compiled and under jest. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   Localities1767100000000,
   CaseRecordExpiry1767200000000,
   PlanReviews1767300000000,
+  MessagesDistributionKey1767400000000,
 ];

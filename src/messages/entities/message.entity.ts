@@ -1,10 +1,13 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A message as the server holds it: ciphertext, the header fields in clear, and its place in the channel. */
+/**
+ * A message as the server holds it: ciphertext, the header fields in clear, and its place in the channel.
+ * Its key begins with its channel, the table's distribution key (docs/capacity.md): every query names it.
+ */
 @Entity('messages')
 export class Message {
+  @PrimaryColumn('uuid') channelId: string;
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid') channelId: string;
   @Column('bigint') seq: string;
   @Column('integer') epoch: number;
   @Column('uuid') senderUserId: string;
