@@ -92,6 +92,29 @@ describe('real time over socket.io: delivery, catch-up, two instances, cut-offs'
     stop();
   });
 
+  it('does not send a message back to the socket it came over; the sender’s own subscription, other device and the members get it', async () => {
+    const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    const alicePhone = await onSecondInstance(alice, 'alice phone on instance B');
+    await aliceS.rotate(channelId); // her phone joins the key period
+    const rt = await aliceS.connect();
+    const echoed: number[] = [];
+    const offEcho = rt.on('message.new', (p) => {
+      if (p.channelId === channelId) echoed.push(p.message.seq);
+    });
+    const [own, phone, bobs]: DecryptedMessage[][] = [[], [], []];
+    const stops = [
+      await aliceS.subscribe(channelId, (m) => own.push(m)),
+      await alicePhone.subscribe(channelId, (m) => phone.push(m)),
+      await bobS.subscribe(channelId, (m) => bobs.push(m)),
+    ];
+    for (const text of ['one', 'two']) await aliceS.send(channelId, text);
+    for (const got of [own, phone, bobs]) await eventually(() => expect(texts(got)).toEqual(['one', 'two']));
+    // Bob's socket on this instance heard both in the same pass that skipped hers: nothing is on its way.
+    expect(echoed).toEqual([]);
+    offEcho();
+    for (const stop of stops) stop();
+  });
+
   it('a client that misses packets or reconnects catches up by sequence number: nothing lost, nothing twice', async () => {
     const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
     const carolP = await w.person(police, 'practitioner', 'carol');

@@ -618,6 +618,15 @@ export class SecureSession {
   }
 
   /**
+   * Calls `handler` with each message this session sends, once acknowledged: the server does not send a
+   * message back to the socket it came over (its acknowledgement carries it), so a screen that follows
+   * channels' `message.new` events listens here too for its own. Returns a function that stops it.
+   */
+  onOwnSend(handler: (p: { channelId: string; message: RealtimeMessage }) => void): () => void {
+    return this.messages.onOwnSend(handler);
+  }
+
+  /**
    * Closes the socket, if one is open, and ends the subscriptions that listened on it (they stop trying
    * to catch up); sends go over HTTP until the next `connect`.
    */

@@ -26,8 +26,10 @@ import { decideSend, sizeRefusal, type SignatureCheck } from './send-decision.js
  * session token and is authenticated again inside the transaction that stores it, together with
  * every other send in the batch (one query for all of them).
  */
+/** Who sends: an HTTP request already authenticated, or a socket (its session token, checked in the batch). */
 export type Sender =
-  { kind: 'authenticated'; auth: AuthContext } | { kind: 'token'; token: string; userId: string; meta: RequestMeta };
+  | { kind: 'authenticated'; auth: AuthContext }
+  | { kind: 'token'; token: string; userId: string; meta: RequestMeta; socketId?: string };
 
 export interface SendResult {
   message: StoredMessageView;
@@ -250,14 +252,15 @@ export class MessageWriter implements BeforeApplicationShutdown {
         return;
       }
     }
-    const fresh: NewMessage[] = [];
+    const fresh: { item: NewMessage; senderSocketId?: string }[] = [];
     batch.forEach((p, i) => {
       const o = outcomes[i];
       if (!o.ok) return p.reject(o.error);
       p.resolve(o.result);
       if (!o.result.duplicate) {
         const { deleted: _deleted, ...message } = o.result.message;
-        fresh.push({ channelId: p.channelId, message });
+        const senderSocketId = p.sender.kind === 'token' ? p.sender.socketId : undefined;
+        fresh.push({ item: { channelId: p.channelId, message }, senderSocketId });
       }
     });
     this.notifier.newMessages(fresh);

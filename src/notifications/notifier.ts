@@ -73,22 +73,36 @@ export class Notifier {
     this.safely(() => this.nsp?.serverSideEmit(ACCESS_CHANGED, userIds));
   }
 
-  /** This instance's sockets in the channel's room that may hear it now, as a broadcast operator. */
-  private localAudience(channelId: string) {
+  /**
+   * This instance's sockets in the channel's room that may hear it now (and not `also`), as a broadcast
+   * operator.
+   */
+  private localAudience(channelId: string, also: string[] = []) {
     const nsp = this.nsp!;
     const room = channelRoom(channelId);
-    const excluded = this.rule?.excluded(channelId, nsp.adapter.rooms.get(room) ?? []) ?? [];
+    const excluded = [...(this.rule?.excluded(channelId, nsp.adapter.rooms.get(room) ?? []) ?? []), ...also];
     return excluded.length ? nsp.local.to(room).except(excluded) : nsp.local.to(room);
   }
 
   /**
    * Messages one group commit stored: this instance's sockets hear at once, and the other instances
    * get the whole batch in one publication (one NOTIFY, or one Redis message) rather than one each.
+   * The socket a message came over is not sent it back: its acknowledgement carries the stored message
+   * (the SDK hands it to its own subscriptions). The sender's other devices and sockets hear it as anyone.
    */
-  newMessages(items: NewMessage[]): void {
-    if (!this.nsp || !items.length) return;
-    this.safely(() => this.deliverLocally(items));
-    this.safely(() => this.nsp?.serverSideEmit(NEW_MESSAGES, items));
+  newMessages(sent: { item: NewMessage; senderSocketId?: string }[]): void {
+    if (!this.nsp || !sent.length) return;
+    this.safely(() => {
+      for (const { item, senderSocketId } of sent) {
+        this.localAudience(item.channelId, senderSocketId ? [senderSocketId] : []).emit('message.new', item);
+      }
+    });
+    this.safely(() =>
+      this.nsp?.serverSideEmit(
+        NEW_MESSAGES,
+        sent.map((s) => s.item),
+      ),
+    );
   }
 
   private deliverLocally(items: NewMessage[]): void {

@@ -169,7 +169,8 @@ export class RealtimeGateway implements OnGatewayInit, BeforeApplicationShutdown
     return this.handle(socket, async () => {
       const { channelId, ...dto } = parseOrThrow(socketSendSchema, body, 'message');
       const { token, userId } = socket.data as SocketData;
-      const sender = { kind: 'token' as const, token, userId, meta: socketMeta(socket) };
+      // The socket is named so that it is not sent its own message back: the acknowledgement carries it.
+      const sender = { kind: 'token' as const, token, userId, meta: socketMeta(socket), socketId: socket.id };
       return (await this.writer.submit(sender, channelId, dto)).message;
     });
   }

@@ -83,6 +83,12 @@ export class MessageStream {
   private readonly orders = new Map<string, { after: number; check: OrderCheck }>();
   /** Stops each live subscription (and its catch-up tries) when the socket they listen on is closed. */
   private readonly subscriptions = new Set<AbortController>();
+  /**
+   * The live subscriptions' handlers of a new message, which this device's own acknowledged sends are
+   * handed to: the server does not send a message back to the socket it came over (the acknowledgement
+   * carries it), nor, over HTTP, to any socket of this client's.
+   */
+  private readonly ownSends = new Set<(p: { channelId: string; message: RealtimeMessage }) => void>();
 
   constructor(
     private readonly client: StrongroomClient,
@@ -194,6 +200,8 @@ export class MessageStream {
           seen: stored.n === null ? order.seen : stored.seen,
         });
         this.chains.set(channelId, { n: stored.n ?? order.n, link });
+        const { deleted: _deleted, ...message } = stored;
+        for (const handler of this.ownSends) handler({ channelId, message });
         return stored;
       } catch (err) {
         // Not acknowledged: it may still have been stored, so the next send asks the server first.
@@ -533,24 +541,26 @@ export class MessageStream {
         }
       }
     };
+    const onNew = (p: { channelId: string; message: RealtimeMessage }) => {
+      if (p.channelId !== channelId || stop.signal.aborted) return;
+      enqueue(async () => {
+        if (p.message.seq <= last) return;
+        if (p.message.seq !== last + 1) return catchUp();
+        let d: DecryptedMessage;
+        try {
+          d = await this.decryptInOrder(channelId, last, p.message);
+        } catch (err) {
+          if (!isTransient(err)) throw err;
+          // Not readable yet for want of the network: fetched again with whatever follows it.
+          return catchUp();
+        }
+        this.cache.remember(d);
+        deliver(d);
+      });
+    };
     const offs = [
-      rt.on('message.new', (p) => {
-        if (p.channelId !== channelId) return;
-        enqueue(async () => {
-          if (p.message.seq <= last) return;
-          if (p.message.seq !== last + 1) return catchUp();
-          let d: DecryptedMessage;
-          try {
-            d = await this.decryptInOrder(channelId, last, p.message);
-          } catch (err) {
-            if (!isTransient(err)) throw err;
-            // Not readable yet for want of the network: fetched again with whatever follows it.
-            return catchUp();
-          }
-          this.cache.remember(d);
-          deliver(d);
-        });
-      }),
+      this.onOwnSend(onNew),
+      rt.on('message.new', onNew),
       rt.on('message.expired', (p) => {
         if (p.channelId === channelId) opts.onExpired?.(p.seqs);
       }),
@@ -565,6 +575,16 @@ export class MessageStream {
       this.subscriptions.delete(stop);
       offs.forEach((off) => off());
     };
+  }
+
+  /**
+   * Calls `handler` with each message this device sends, once the server acknowledged it (as a socket's
+   * `message.new` would carry it): the server does not echo a message to the socket it came over. Returns
+   * a function that stops it.
+   */
+  onOwnSend(handler: (p: { channelId: string; message: RealtimeMessage }) => void): () => void {
+    this.ownSends.add(handler);
+    return () => void this.ownSends.delete(handler);
   }
 
   /**

@@ -54,6 +54,8 @@ export class Inbox {
         if (message.senderUserId === this.secure.userId) return;
         void this.newMessage(channelId, message);
       }),
+      // The server does not echo one's own sends to the socket they came over: the session hands them here.
+      this.secure.onOwnSend(soon),
       rt.on('message.deleted', soon),
       rt.on('message.expired', soon),
       rt.on('member.added', soon),
