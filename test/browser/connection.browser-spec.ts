@@ -96,7 +96,7 @@ describeBrowser('a lost connection in the browser', () => {
     });
     try {
       const notice = gracePage
-        .getByRole('region', { name: 'Notifications' })
+        .getByRole('region', { name: 'Status messages' })
         .getByText('Strongroom has been updated on the server. Reload this page to use the new version.');
       // Two screens that each ask the server for something: one notice, however many answers said so.
       const nav = gracePage.getByRole('navigation', { name: 'Main' });

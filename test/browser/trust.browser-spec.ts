@@ -157,7 +157,7 @@ describeBrowser('safety numbers and a changed identity in the browser', () => {
     await sent.getByText(/^Not sent to Sam Patel: Strongroom did not trust their device/).waitFor();
     // The SDK's own warning, in plain words with his name.
     await gracePage
-      .getByRole('region', { name: 'Notifications' })
+      .getByRole('region', { name: 'Status messages' })
       .getByText(/^Sam Patel’s identity has changed since you last talked\./)
       .first()
       .waitFor();
@@ -177,7 +177,7 @@ describeBrowser('safety numbers and a changed identity in the browser', () => {
     await warning.getByRole('button', { name: 'The new numbers match: accept Sam Patel’s new identity' }).click();
     await waitUntil(async () => (await warning.count()) === 0);
     // The notices that warned about him go too: they no longer hold.
-    const notices = gracePage.getByRole('region', { name: 'Notifications' });
+    const notices = gracePage.getByRole('region', { name: 'Status messages' });
     await waitUntil(async () => (await notices.getByText(/Sam Patel’s identity has changed/).count()) === 0);
     const entry = member(gracePage, 'Sam Patel');
     await entry.getByText(`You checked this number on ${today()}.`).waitFor();

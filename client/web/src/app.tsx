@@ -161,11 +161,11 @@ function ConnectionBanner() {
   );
 }
 
-/** In-page notifications, announced politely to screen readers. */
+/** In-page notices, announced politely to screen readers; named apart from the Notifications page the nav links to. */
 function Notices() {
   const notices = useObservable(app.notices);
   return (
-    <section class="notices" aria-label="Notifications" aria-live="polite">
+    <section class="notices" aria-label="Status messages" aria-live="polite">
       {notices.map((n) => (
         <div class="notice-item" key={n.id}>
           {n.href ? <Link href={n.href}>{n.text}</Link> : <span>{n.text}</span>}
