@@ -24,22 +24,30 @@ export type LoadTask =
     }
   | {
       /**
-       * One step of a sustained-rate ramp: one sender sends `payloads` in order at `rate` for `seconds`
-       * (what is not sent by then is not sent), each message timed from when it was due, not from when
-       * the sender got round to it, to its arrival at every receiver; waits at most `deadlineMs` after
-       * the last message was due.
+       * Opens a sustained-rate ramp: connects one sender and the receivers and keeps them connected on
+       * this thread for the `step`s that follow, until `leave`. The sockets stay open and warm between
+       * steps, as they would for a sender whose rate rises.
        */
-      kind: 'step';
+      kind: 'join';
       url: string;
       event: string;
       shape: 'strongroom' | 'relay';
       receiverTokens: (string | undefined)[];
       senderToken?: string;
+    }
+  | {
+      /**
+       * One step of the ramp: the sender sends `payloads` in order at `rate` for `seconds` (what is not
+       * sent by then is not sent), each message timed from when it was due, not from when the sender got
+       * round to it, to its arrival at every receiver; waits at most `deadlineMs` after the last was due.
+       */
+      kind: 'step';
       payloads: Payload[];
       rate: number;
       seconds: number;
       deadlineMs: number;
     }
+  | { kind: 'leave' }
   | {
       /** One socket sending `payloads` at `rate`, timing each send to its acknowledgement. */
       kind: 'acks';
@@ -73,6 +81,8 @@ export type Payload = { clientMessageId: string } | { id: string };
 export type LoadResult =
   | { kind: 'sends'; ms: number; failed: number }
   | { kind: 'latency'; latencies: number[] }
+  | { kind: 'join' }
+  | { kind: 'leave' }
   | {
       kind: 'step';
       /** Messages sent in the step's time, of `payloads.length`. */
@@ -175,31 +185,56 @@ async function paced(count: number, rate: number, seconds: number, t0: number, s
   return i;
 }
 
-async function step(task: Extract<LoadTask, { kind: 'step' }>): Promise<LoadResult> {
-  const index = new Map(task.payloads.map((p, i) => [idOf(p), i]));
-  const dueAt = (t0: number, i: number) => t0 + (i * 1000) / task.rate;
-  let t0 = Infinity;
-  const latencies: number[] = [];
+/** The ramp's open sockets (between `join` and `leave`), and what the current step listens for. */
+let ramp: {
+  event: string;
+  receivers: Socket[];
+  sender: Socket;
+  /** Called with each arrival's id and time; replaced by each step, so a late straggler is ignored. */
+  arrived: (id: string, t: number) => void;
+} | null = null;
+
+async function join(task: Extract<LoadTask, { kind: 'join' }>): Promise<LoadResult> {
   const receivers = await Promise.all(task.receiverTokens.map((t) => connect(task.url, t)));
-  for (const r of receivers)
-    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) => {
-      const i = index.get(arrivedId(task.shape, p));
-      if (i !== undefined) latencies.push(now() - dueAt(t0, i));
-    });
   const sender = await connect(task.url, task.senderToken);
+  const open = { event: task.event, receivers, sender, arrived: (_id: string, _t: number) => undefined };
+  for (const r of receivers)
+    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) =>
+      open.arrived(arrivedId(task.shape, p), now()),
+    );
+  ramp = open;
+  return { kind: 'join' };
+}
+
+function leave(): LoadResult {
+  for (const s of [...(ramp?.receivers ?? []), ...(ramp ? [ramp.sender] : [])]) s.close();
+  ramp = null;
+  return { kind: 'leave' };
+}
+
+async function step(task: Extract<LoadTask, { kind: 'step' }>): Promise<LoadResult> {
+  if (!ramp) throw new Error('A step needs the ramp joined first.');
+  const { event, receivers, sender } = ramp;
+  const index = new Map(task.payloads.map((p, i) => [idOf(p), i]));
+  const latencies: number[] = [];
+  const t0 = now();
+  const dueAt = (i: number) => t0 + (i * 1000) / task.rate;
+  ramp.arrived = (id, t) => {
+    const i = index.get(id);
+    if (i !== undefined) latencies.push(t - dueAt(i));
+  };
   let refused = 0;
   let acknowledged = 0;
-  t0 = now();
   const sent = await paced(task.payloads.length, task.rate, task.seconds, t0, (i) =>
-    sender.emit(task.event, task.payloads[i], (res?: { ok?: boolean }) => {
+    sender.emit(event, task.payloads[i], (res?: { ok?: boolean }) => {
       acknowledged++;
       if (res?.ok === false) refused++;
     }),
   );
   const expected = sent * receivers.length;
-  const deadline = dueAt(t0, sent - 1) + task.deadlineMs;
+  const deadline = dueAt(sent - 1) + task.deadlineMs;
   while (now() < deadline && (latencies.length < expected || acknowledged < sent)) await sleep(20);
-  for (const s of [...receivers, sender]) s.close();
+  ramp.arrived = () => undefined;
   const onTime = latencies.filter((l) => l <= task.deadlineMs);
   const all = [...onTime, ...Array<number>(Math.max(0, expected - onTime.length)).fill(Infinity)];
   return {
@@ -279,8 +314,12 @@ const run = (task: LoadTask): Promise<LoadResult> => {
       return sends(task);
     case 'latency':
       return latency(task);
+    case 'join':
+      return join(task);
     case 'step':
       return step(task);
+    case 'leave':
+      return Promise.resolve(leave());
     case 'acks':
       return acks(task);
     case 'flood':

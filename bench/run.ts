@@ -27,7 +27,7 @@ import type { StrongroomClient } from '../client/sdk/client.js';
 import { sodium } from '../client/sdk/crypto/sodium.js';
 import type { SecureSession } from '../client/sdk/index.js';
 import type { InsertResult } from './insert-reference.js';
-import type { LoadResult, LoadTask } from './load-worker.js';
+import type { LoadResult, LoadTask, Payload } from './load-worker.js';
 import { measureInserts, startRelay } from './references.js';
 import { startBench, type Bench } from './setup.js';
 import { median, now, pct, round } from './stats.js';
@@ -37,23 +37,38 @@ import { webFirstLoad } from './web.js';
 
 const log = (s: string) => void process.stderr.write(s);
 
-/** Runs one task on a fresh client thread (bench/load-worker.ts). */
-async function onClientThread<K extends LoadTask['kind']>(
-  task: Extract<LoadTask, { kind: K }>,
-): Promise<Extract<LoadResult, { kind: K }>> {
+type Result<K extends LoadTask['kind']> = Extract<LoadResult, { kind: K }>;
+
+/**
+ * A client thread (bench/load-worker.ts) that runs tasks one after another; kept across tasks when they
+ * share its state (the sustained ramp's open sockets).
+ */
+function clientThread() {
   const worker = new Worker(new URL('./load-worker.mjs', import.meta.url));
+  return {
+    run<K extends LoadTask['kind']>(task: Extract<LoadTask, { kind: K }>): Promise<Result<K>> {
+      return new Promise((resolve, reject) => {
+        const fail = (err: Error) => reject(err);
+        worker.once('error', fail);
+        worker.once('message', (m: { ok: true; result: Result<K> } | { ok: false; error: string }) => {
+          worker.off('error', fail);
+          if (m.ok) resolve(m.result);
+          else reject(new Error(m.error));
+        });
+        worker.postMessage(task);
+      });
+    },
+    close: () => worker.terminate(),
+  };
+}
+
+/** Runs one task on a fresh client thread. */
+async function onClientThread<K extends LoadTask['kind']>(task: Extract<LoadTask, { kind: K }>): Promise<Result<K>> {
+  const thread = clientThread();
   try {
-    return await new Promise((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once(
-        'message',
-        (m: { ok: true; result: Extract<LoadResult, { kind: K }> } | { ok: false; error: string }) =>
-          m.ok ? resolve(m.result) : reject(new Error(m.error)),
-      );
-      worker.postMessage(task);
-    });
+    return await thread.run(task);
   } finally {
-    await worker.terminate();
+    await thread.close();
   }
 }
 
@@ -238,7 +253,8 @@ async function latency(
       p99Ratio: round(pct(lat, 99) / relay.p99),
       // Issue 17: 3 × (relay p99 + single-row commit p99 at one connection), and below the XMPP peer.
       targetP99BoundMs: bound,
-      target: size === 20 ? `p99 <= 3 × (relay p99 + commit p99 ${commitP99ms ?? '?'} ms) and < ${XMPP_PEER.p99Ms} ms` : '-',
+      target:
+        size === 20 ? `p99 <= 3 × (relay p99 + commit p99 ${commitP99ms ?? '?'} ms) and < ${XMPP_PEER.p99Ms} ms` : '-',
     });
   }
   return { results, commitP99ms, rotationEndToEndMs: rotation };
@@ -264,7 +280,8 @@ async function bareRelay(size: number, rate: number, seconds: number) {
 }
 
 /** The relay's messages: an id and a 300-character body. */
-const relayPayloads = (count: number) => Array.from({ length: count }, () => ({ id: randomUUID(), body: 'x'.repeat(300) }));
+const relayPayloads = (count: number) =>
+  Array.from({ length: count }, () => ({ id: randomUUID(), body: 'x'.repeat(300) }));
 
 // ── 3. catch-up of 10,000 messages ──────────────────────────────────────────────────────────────────
 async function catchUp(b: Bench) {
@@ -501,42 +518,46 @@ async function fileRoundTrip(b: Bench) {
  */
 const EPOCH_MAX_MESSAGES = 500;
 
-async function strongroomStep(b: Bench, sender: Member, members: Member[], rate: number) {
-  const total = rate * RAMP.stepSeconds;
+/** A step's messages to `members`: sealed and chained as any other, spread over channels of one epoch each. */
+async function strongroomPayloads(sender: Member, members: Member[], count: number) {
   const channels = [];
-  for (let k = 0; k < Math.ceil(total / EPOCH_MAX_MESSAGES); k++)
+  for (let k = 0; k < Math.ceil(count / EPOCH_MAX_MESSAGES); k++)
     channels.push(await channelWith(sender.session, members));
   const payloads = [];
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < count; i++) {
     const c = channels[i % channels.length];
     payloads.push(await payload(sender.session, c.channelId, c.epoch, c.key, `sustained ${i} `.padEnd(200, '.')));
   }
-  return onClientThread({
-    kind: 'step',
-    url: `${b.baseUrl}/rt`,
-    event: 'message.send',
-    shape: 'strongroom',
-    receiverTokens: members.map((m) => m.session.client.token!),
-    senderToken: sender.session.client.token!,
-    payloads,
-    rate,
-    seconds: RAMP.stepSeconds,
-    deadlineMs: RAMP.deadlineMs,
-  });
+  return payloads;
 }
 
-function relayStep(url: string, receivers: number, rate: number) {
-  return onClientThread({
-    kind: 'step',
-    url,
-    event: 'send',
-    shape: 'relay',
-    receiverTokens: Array.from({ length: receivers }, () => undefined),
-    payloads: relayPayloads(rate * RAMP.stepSeconds),
-    rate,
-    seconds: RAMP.stepSeconds,
-    deadlineMs: RAMP.deadlineMs,
-  });
+/**
+ * One ramp on one client thread: its sockets join once and stay open across the steps; each step's
+ * messages are made (on this thread, between steps) just before it runs.
+ */
+async function rampThrough(
+  label: string,
+  join: Extract<LoadTask, { kind: 'join' }>,
+  messages: (count: number) => Promise<Payload[]>,
+): Promise<RampResult> {
+  const thread = clientThread();
+  try {
+    await thread.run(join);
+    return await ramp(
+      label,
+      async (rate, seconds) =>
+        thread.run({
+          kind: 'step',
+          payloads: await messages(rate * seconds),
+          rate,
+          seconds,
+          deadlineMs: RAMP.deadlineMs,
+        }),
+      log,
+    );
+  } finally {
+    await thread.close();
+  }
 }
 
 /**
@@ -559,23 +580,44 @@ async function sustainedRates(b: Bench, people: (count: number) => Promise<Membe
   const out: { members: number; strongroom: RampResult; relay: RampResult; ratio: number | null }[] = [];
   for (const size of sizes) {
     const members = await people(size - 1);
-    const strongroom = await ramp(`${size} members`, (rate) => strongroomStep(b, sender, members, rate), log);
+    const strongroom = await rampThrough(
+      `${size} members`,
+      {
+        kind: 'join',
+        url: `${b.baseUrl}/rt`,
+        event: 'message.send',
+        shape: 'strongroom',
+        receiverTokens: members.map((m) => m.session.client.token!),
+        senderToken: sender.session.client.token!,
+      },
+      (count) => strongroomPayloads(sender, members, count),
+    );
     await settle(b);
-    const relay = await startRelay();
-    let relayRamp: RampResult;
+    const relayServer = await startRelay();
+    let relay: RampResult;
     try {
-      relayRamp = await ramp(`${size} members, bare relay`, (rate) => relayStep(relay.url, size - 1, rate), log);
+      relay = await rampThrough(
+        `${size} members, bare relay`,
+        {
+          kind: 'join',
+          url: relayServer.url,
+          event: 'send',
+          shape: 'relay',
+          receiverTokens: Array.from({ length: size - 1 }, () => undefined),
+        },
+        (count) => Promise.resolve(relayPayloads(count)),
+      );
     } finally {
-      await relay.close();
+      await relayServer.close();
     }
     const ratio =
-      strongroom.lastPassingRate && relayRamp.lastPassingRate
-        ? round(strongroom.lastPassingRate / relayRamp.lastPassingRate)
+      strongroom.lastPassingRate && relay.lastPassingRate
+        ? round(strongroom.lastPassingRate / relay.lastPassingRate)
         : null;
-    out.push({ members: size, strongroom, relay: relayRamp, ratio });
+    out.push({ members: size, strongroom, relay, ratio });
   }
   return {
-    rule: `one sender from ${RAMP.startRate} msg/s, ×${RAMP.factor} every ${RAMP.stepSeconds} s; a step passes with ≥ ${RAMP.minSentShare * 100} % sent, nothing refused, every arrival within ${RAMP.deadlineMs / 1000} s of due, p99 ≤ ${RAMP.maxP99Ms} ms; cap ${RAMP.capRate} msg/s`,
+    rule: `one sender from ${RAMP.startRate} msg/s (after ${RAMP.warmupSeconds} s unjudged), ×${RAMP.factor} every ${RAMP.stepSeconds} s; a step passes with ≥ ${RAMP.minSentShare * 100} % sent, nothing refused, every arrival within ${RAMP.deadlineMs / 1000} s of due, p99 ≤ ${RAMP.maxP99Ms} ms; cap ${RAMP.capRate} msg/s`,
     results: out,
   };
 }
@@ -663,7 +705,9 @@ function printSends(out: Out, sends: ReturnType<typeof compareSends>) {
 }
 
 function printLatency(out: Out, lat: Awaited<ReturnType<typeof latency>>) {
-  out('2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n');
+  out(
+    '2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n',
+  );
   for (const r of lat.results) {
     const target =
       r.members === 20
@@ -681,9 +725,15 @@ function printLatency(out: Out, lat: Awaited<ReturnType<typeof latency>>) {
 }
 
 function printSustained(out: Out, sustained: Awaited<ReturnType<typeof sustainedRates>>) {
-  const describe = (r: RampResult) =>
-    `${r.lastPassingRate ?? 'none'} msg/s passed; ` +
-    (r.firstFailing ? `${r.firstFailing.rate} failed: ${r.firstFailing.why}` : `cap reached`);
+  const describe = (r: RampResult) => {
+    const failing = r.firstFailing;
+    // Steps that passed only when run again: said, so a lucky repeat is visible.
+    const repeated = r.steps.filter((x) => !x.passed && x.rate !== failing?.rate).map((x) => x.rate);
+    const again = repeated.length ? ` (passed on a second run: ${repeated.join(', ')})` : '';
+    if (!failing) return `${r.lastPassingRate} msg/s passed, the cap${again}`;
+    const runs = r.steps.filter((x) => x.rate === failing.rate).map((x) => x.why);
+    return `${r.lastPassingRate ?? 'no rate'} passed${again}; ${failing.rate} msg/s failed ${runs.length === 1 ? 'once' : `${runs.length} times`} (${runs.join('; then ')})`;
+  };
   out(`8. max sustained rate (${sustained.rule}):\n`);
   for (const r of sustained.results) {
     out(`   ${r.members} members, Strongroom: ${describe(r.strongroom)}\n`);
@@ -694,7 +744,9 @@ function printSustained(out: Out, sustained: Awaited<ReturnType<typeof sustained
 function printTargets(out: Out, targets: TargetVerdict[]) {
   out('\nTargets (issue 17):\n');
   for (const t of targets)
-    out(`   ${t.met === null ? 'not measured' : t.met ? 'met         ' : 'NOT met     '}  ${t.target}${t.measured ? `: ${t.measured}` : ''}\n`);
+    out(
+      `   ${t.met === null ? 'not measured' : t.met ? 'met         ' : 'NOT met     '}  ${t.target}${t.measured ? `: ${t.measured}` : ''}\n`,
+    );
 }
 
 async function main() {

@@ -3,6 +3,11 @@
  * fails. A step passes when at least 95 % of its messages were sent in its time, none was refused,
  * every message reached every member within 5 s of being due, and the p99 from due to arrival is at
  * most 100 ms. The same ramp drives Strongroom and the bare relay, so the two figures compare.
+ *
+ * A failed step is run once more at the same rate before the ramp stops: with a 100 ms p99 over 5 s,
+ * one pause of a tenth of a second anywhere on the machine (another process, a collection) fails a
+ * step, and on a shared machine that says more about the neighbours than about the server. Both
+ * attempts are reported.
  */
 import type { LoadResult } from './load-worker.js';
 import { round } from './stats.js';
@@ -11,8 +16,12 @@ export const RAMP = {
   startRate: 50,
   factor: 1.5,
   stepSeconds: 5,
+  /** Before the first step, unjudged: a cold client thread and cold code paths take about half a second. */
+  warmupSeconds: 2,
   /** Steps above this rate are not run: the bare relay reaches it on a quiet machine, nothing needs more. */
   capRate: 20_000,
+  /** Times a failed step is run again at the same rate before the ramp stops. */
+  repeatsOfAFailedStep: 1,
   /** Sent in the step's time, of what its rate asks for. */
   minSentShare: 0.95,
   deadlineMs: 5000,
@@ -23,6 +32,8 @@ export type StepResult = Extract<LoadResult, { kind: 'step' }>;
 
 export interface StepOutcome {
   rate: number;
+  /** 1 for a step's first run, 2 for its repeat after a failure. */
+  attempt: number;
   sentShare: number;
   refused: number;
   unacknowledged: number;
@@ -39,7 +50,7 @@ export interface StepOutcome {
 export interface RampResult {
   /** The highest rate that passed; null when the first step failed. */
   lastPassingRate: number | null;
-  /** The first step that failed; null when every step up to the cap passed. */
+  /** The step that stopped the ramp (its repeat, which failed too); null when every step up to the cap passed. */
   firstFailing: StepOutcome | null;
   steps: StepOutcome[];
 }
@@ -54,7 +65,7 @@ export function rampRates(): number[] {
 const finite = (x: number) => (Number.isFinite(x) ? round(x) : null);
 
 /** A step's verdict against the rules above, with every reason it failed. */
-export function judgeStep(rate: number, r: StepResult): StepOutcome {
+export function judgeStep(rate: number, attempt: number, r: StepResult): StepOutcome {
   const target = rate * RAMP.stepSeconds;
   const sentShare = r.sent / target;
   const onTimeShare = r.expected ? r.onTime / r.expected : 0;
@@ -70,6 +81,7 @@ export function judgeStep(rate: number, r: StepResult): StepOutcome {
     why.push(`p99 ${Number.isFinite(r.p99ms) ? `${round(r.p99ms)} ms` : 'past the deadline'} > ${RAMP.maxP99Ms} ms`);
   return {
     rate,
+    attempt,
     sentShare: round(sentShare, 3),
     refused: r.refused,
     unacknowledged: r.unacknowledged,
@@ -83,22 +95,27 @@ export function judgeStep(rate: number, r: StepResult): StepOutcome {
 
 /**
  * Runs steps at rising rates until one fails or the cap is passed. `runStep` makes the step's
- * messages and sends them (bench/load-worker.ts `step`), each step on fresh connections.
+ * messages and sends them (bench/load-worker.ts `step`) on connections kept open across the steps.
  */
 export async function ramp(
   label: string,
-  runStep: (rate: number) => Promise<StepResult>,
+  runStep: (rate: number, seconds: number) => Promise<StepResult>,
   log: (s: string) => void,
 ): Promise<RampResult> {
+  log(`[8] sustained rate, ${label}: warming up at ${RAMP.startRate} msg/s for ${RAMP.warmupSeconds} s…\n`);
+  await runStep(RAMP.startRate, RAMP.warmupSeconds);
   const steps: StepOutcome[] = [];
+  let lastPassingRate: number | null = null;
   for (const rate of rampRates()) {
-    log(`[8] sustained rate, ${label}: ${rate} msg/s for ${RAMP.stepSeconds} s…\n`);
-    const outcome = judgeStep(rate, await runStep(rate));
-    steps.push(outcome);
-    if (!outcome.passed) {
+    for (let attempt = 1; ; attempt++) {
+      log(`[8] sustained rate, ${label}: ${rate} msg/s for ${RAMP.stepSeconds} s${attempt > 1 ? ', again' : ''}…\n`);
+      const outcome = judgeStep(rate, attempt, await runStep(rate, RAMP.stepSeconds));
+      steps.push(outcome);
+      if (outcome.passed) break;
       log(`    failed: ${outcome.why}\n`);
-      return { lastPassingRate: steps.at(-2)?.rate ?? null, firstFailing: outcome, steps };
+      if (attempt > RAMP.repeatsOfAFailedStep) return { lastPassingRate, firstFailing: outcome, steps };
     }
+    lastPassingRate = rate;
   }
-  return { lastPassingRate: steps.at(-1)?.rate ?? null, firstFailing: null, steps };
+  return { lastPassingRate, firstFailing: null, steps };
 }
