@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 import { MemoryTrustStore, SecureSession, StrongroomClient, type StoredDevice } from '../client/sdk/index.js';
+import { now, pct } from './stats.js';
 
 export type LoadTask =
   | { kind: 'sends'; url: string; event: string; jobs: { token?: string; payloads: unknown[] }[] }
@@ -18,9 +19,35 @@ export type LoadTask =
       shape: 'strongroom' | 'relay';
       receiverTokens: (string | undefined)[];
       senderToken?: string;
-      payloads: ({ clientMessageId: string } | { id: string })[];
+      payloads: Payload[];
       rate: number;
     }
+  | {
+      /**
+       * Opens a sustained-rate ramp: connects one sender and the receivers and keeps them connected on
+       * this thread for the `step`s that follow, until `leave`. The sockets stay open and warm between
+       * steps, as they would for a sender whose rate rises.
+       */
+      kind: 'join';
+      url: string;
+      event: string;
+      shape: 'strongroom' | 'relay';
+      receiverTokens: (string | undefined)[];
+      senderToken?: string;
+    }
+  | {
+      /**
+       * One step of the ramp: the sender sends `payloads` in order at `rate` for `seconds` (what is not
+       * sent by then is not sent), each message timed from when it was due, not from when the sender got
+       * round to it, to its arrival at every receiver; waits at most `deadlineMs` after the last was due.
+       */
+      kind: 'step';
+      payloads: Payload[];
+      rate: number;
+      seconds: number;
+      deadlineMs: number;
+    }
+  | { kind: 'leave' }
   | {
       /** One socket sending `payloads` at `rate`, timing each send to its acknowledgement. */
       kind: 'acks';
@@ -48,14 +75,32 @@ export type LoadTask =
       size: number;
     };
 
+/** A message as the bench sends it: Strongroom's carries a `clientMessageId`, the bare relay's an `id`. */
+export type Payload = { clientMessageId: string } | { id: string };
+
 export type LoadResult =
   | { kind: 'sends'; ms: number; failed: number }
   | { kind: 'latency'; latencies: number[] }
+  | { kind: 'join' }
+  | { kind: 'leave' }
+  | {
+      kind: 'step';
+      /** Messages sent in the step's time, of `payloads.length`. */
+      sent: number;
+      /** Sends the server acknowledged with a refusal, and sends with no acknowledgement by the deadline. */
+      refused: number;
+      unacknowledged: number;
+      /** Arrivals expected (sent × receivers) and arrivals within `deadlineMs` of being due. */
+      expected: number;
+      onTime: number;
+      /** Over every expected arrival, one missing or later than the deadline counting as Infinity. */
+      p50ms: number;
+      p99ms: number;
+    }
   | { kind: 'acks'; latencies: number[]; failed: number }
   | { kind: 'flood'; sent: number; limited: number; cut: boolean }
   | { kind: 'files'; uploadMs: number; downloadMs: number; same: boolean };
 
-const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 async function connect(url: string, token: string | undefined): Promise<Socket> {
@@ -66,6 +111,12 @@ async function connect(url: string, token: string | undefined): Promise<Socket> 
   });
   return s;
 }
+
+const idOf = (p: Payload) => ('id' in p ? p.id : p.clientMessageId);
+
+/** The id a `message.new` event carries, in either shape. */
+const arrivedId = (shape: 'strongroom' | 'relay', p: { id?: string; message?: { clientMessageId: string } }) =>
+  shape === 'relay' ? p.id! : p.message!.clientMessageId;
 
 async function ack(s: Socket, event: string, payload: unknown): Promise<boolean> {
   const res = (await s.timeout(30_000).emitWithAck(event, payload)) as { ok?: boolean } | undefined;
@@ -92,14 +143,13 @@ async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<Lo
   for (const r of receivers) {
     r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) => {
       const t = now();
-      const id = task.shape === 'relay' ? p.id! : p.message!.clientMessageId;
+      const id = arrivedId(task.shape, p);
       const list = arrivals.get(id) ?? [];
       list.push(t);
       arrivals.set(id, list);
     });
   }
   const sender = await connect(task.url, task.senderToken);
-  const idOf = (p: { clientMessageId: string } | { id: string }) => ('id' in p ? p.id : p.clientMessageId);
   const sent = new Map<string, number>();
   const acks: Promise<unknown>[] = [];
   const t0 = now();
@@ -115,6 +165,88 @@ async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<Lo
   for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) latencies.push(a - t);
   for (const s of [...receivers, sender]) s.close();
   return { kind: 'latency', latencies };
+}
+
+/**
+ * Sends `count` messages at `rate` from `t0`, for at most `seconds`: when the sender falls behind it
+ * catches up in a burst rather than sleeping (a timer cannot fire more often than every millisecond,
+ * which would cap the rate at about 1,000 a second). Returns how many it sent.
+ */
+async function paced(count: number, rate: number, seconds: number, t0: number, send: (i: number) => void) {
+  const until = t0 + seconds * 1000;
+  let i = 0;
+  while (i < count && now() < until) {
+    const due = Math.min(count, Math.floor(((now() - t0) * rate) / 1000) + 1);
+    while (i < due) send(i++);
+    const wait = t0 + (i * 1000) / rate - now();
+    // Yield either way, so the receivers' arrivals on this thread are timed when they come.
+    await (wait > 1 ? sleep(wait) : new Promise((r) => setImmediate(r)));
+  }
+  return i;
+}
+
+/** The ramp's open sockets (between `join` and `leave`), and what the current step listens for. */
+let ramp: {
+  event: string;
+  receivers: Socket[];
+  sender: Socket;
+  /** Called with each arrival's id and time; replaced by each step, so a late straggler is ignored. */
+  arrived: (id: string, t: number) => void;
+} | null = null;
+
+async function join(task: Extract<LoadTask, { kind: 'join' }>): Promise<LoadResult> {
+  const receivers = await Promise.all(task.receiverTokens.map((t) => connect(task.url, t)));
+  const sender = await connect(task.url, task.senderToken);
+  const open = { event: task.event, receivers, sender, arrived: (_id: string, _t: number) => undefined };
+  for (const r of receivers)
+    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) =>
+      open.arrived(arrivedId(task.shape, p), now()),
+    );
+  ramp = open;
+  return { kind: 'join' };
+}
+
+function leave(): LoadResult {
+  for (const s of [...(ramp?.receivers ?? []), ...(ramp ? [ramp.sender] : [])]) s.close();
+  ramp = null;
+  return { kind: 'leave' };
+}
+
+async function step(task: Extract<LoadTask, { kind: 'step' }>): Promise<LoadResult> {
+  if (!ramp) throw new Error('A step needs the ramp joined first.');
+  const { event, receivers, sender } = ramp;
+  const index = new Map(task.payloads.map((p, i) => [idOf(p), i]));
+  const latencies: number[] = [];
+  const t0 = now();
+  const dueAt = (i: number) => t0 + (i * 1000) / task.rate;
+  ramp.arrived = (id, t) => {
+    const i = index.get(id);
+    if (i !== undefined) latencies.push(t - dueAt(i));
+  };
+  let refused = 0;
+  let acknowledged = 0;
+  const sent = await paced(task.payloads.length, task.rate, task.seconds, t0, (i) =>
+    sender.emit(event, task.payloads[i], (res?: { ok?: boolean }) => {
+      acknowledged++;
+      if (res?.ok === false) refused++;
+    }),
+  );
+  const expected = sent * receivers.length;
+  const deadline = dueAt(sent - 1) + task.deadlineMs;
+  while (now() < deadline && (latencies.length < expected || acknowledged < sent)) await sleep(20);
+  ramp.arrived = () => undefined;
+  const onTime = latencies.filter((l) => l <= task.deadlineMs);
+  const all = [...onTime, ...Array<number>(Math.max(0, expected - onTime.length)).fill(Infinity)];
+  return {
+    kind: 'step',
+    sent,
+    refused,
+    unacknowledged: sent - acknowledged,
+    expected,
+    onTime: onTime.length,
+    p50ms: pct(all, 50),
+    p99ms: pct(all, 99),
+  };
 }
 
 async function acks(task: Extract<LoadTask, { kind: 'acks' }>): Promise<LoadResult> {
@@ -182,6 +314,12 @@ const run = (task: LoadTask): Promise<LoadResult> => {
       return sends(task);
     case 'latency':
       return latency(task);
+    case 'join':
+      return join(task);
+    case 'step':
+      return step(task);
+    case 'leave':
+      return Promise.resolve(leave());
     case 'acks':
       return acks(task);
     case 'flood':
