@@ -104,8 +104,9 @@ export async function startInstance(
     // Likewise no command-line package: test/cli-package.e2e-spec.ts names its build (dist/cli).
     CLI_PACKAGE_DIR: path.join(os.tmpdir(), 'strongroom-tests-without-cli-package'),
     // Password hashes at 2^11 instead of 2^15: the suite makes thousands of accounts and sign-ins, and the
-    // hash's strength is not under test (src/identity/passwords.spec.ts checks the default cost).
-    PASSWORD_SCRYPT_LOG_N: '11',
+    // hash's strength is not under test (src/identity/passwords.spec.ts checks the default cost). Only in
+    // NODE_ENV=test, the one setting that allows it: a test of production or development keeps the default.
+    ...((env.NODE_ENV ?? 'test') === 'test' ? { PASSWORD_SCRYPT_LOG_N: '11' } : {}),
     // A fixed key for the audit log's signed heads, for tests only (every instance of a test signs alike).
     AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
     ...env,
