@@ -12,6 +12,7 @@ import type {
 import { onRecordIdTaken } from '../common/db-errors.js';
 import { b64, sealedBytes } from '../common/sealed.js';
 import { nextVersion } from '../common/versions.js';
+import { returningRows } from '../common/sql.js';
 
 /** The latest row of `family_plan_versions`, its review date as `YYYY-MM-DD`. */
 export interface PlanVersionRow {
@@ -189,7 +190,8 @@ export class FamilyPlansRepository {
       createdAt: Date;
     },
   ): Promise<PlanReviewRow | null> {
-    const [row] = await m.query<PlanReviewRow[]>(
+    const [row] = await returningRows<PlanReviewRow>(
+      m,
       `INSERT INTO family_plan_reviews
          (id, family_id, plan_version, outcome, reviewed_on, note_ciphertext, note_epoch, reviewed_by, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING ${REVIEW_COLUMNS}`,
