@@ -40,17 +40,45 @@ const held = (author: string, cls: string) => `EXISTS (
  */
 @Injectable()
 export class HeldExpiryReadModel {
-  /** Deletes up to `limit` messages past their expiry that no hold covers; returns what went. */
-  async deleteExpiredMessages(m: EntityManager, now: Date, limit: number): Promise<ExpiredMessageRow[]> {
-    const rows = await returningRows<{ channel_id: string; seq: string; epoch: number; created_at: Date }>(
-      m,
+  /**
+   * Channels with messages past their expiry that no hold covers, those with the longest-expired first:
+   * found among the `scan` oldest such messages (so the query reads a bounded stretch of the expiry
+   * index, however many have expired), at most `limit` channels.
+   */
+  async channelsWithExpired(m: EntityManager, now: Date, scan: number, limit: number): Promise<string[]> {
+    const rows = await m.query<{ channel_id: string }[]>(
       // Across every channel by design (docs/capacity.md: on a database sharded by channel, each shard runs it).
       `/* every channel: message expiry */
-       DELETE FROM messages WHERE (channel_id, id) IN (
-         SELECT x.channel_id, x.id FROM messages x WHERE x.expires_at <= $1 AND NOT ${held('sender_user_id', 'messages')}
-          ORDER BY x.expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       SELECT e.channel_id FROM (
+         SELECT x.channel_id, x.expires_at FROM messages x WHERE x.expires_at <= $1 AND NOT ${held('sender_user_id', 'messages')}
+          ORDER BY x.expires_at LIMIT $2) e
+        GROUP BY e.channel_id ORDER BY min(e.expires_at) LIMIT $3`,
+      [now, scan, limit],
+    );
+    return rows.map((r) => r.channel_id);
+  }
+
+  /**
+   * Deletes up to `limit` of one channel's messages past their expiry that no hold covers, oldest first;
+   * returns what went. Rows another transaction is deleting are skipped (two instances share the work).
+   */
+  async deleteExpiredMessages(
+    m: EntityManager,
+    channelId: string,
+    now: Date,
+    limit: number,
+  ): Promise<ExpiredMessageRow[]> {
+    const rows = await returningRows<{ channel_id: string; seq: string; epoch: number; created_at: Date }>(
+      m,
+      // The rows are chosen once, in a materialised CTE: as `id IN (SELECT … LIMIT … SKIP LOCKED)` the
+      // planner may run the subquery again and delete more than the limit (seen: 4 of a batch of 3).
+      `WITH doomed AS MATERIALIZED (
+         SELECT x.id FROM messages x
+          WHERE x.channel_id = $1 AND x.expires_at <= $2 AND NOT ${held('sender_user_id', 'messages')}
+          ORDER BY x.seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+       DELETE FROM messages WHERE channel_id = $1 AND id IN (SELECT id FROM doomed)
        RETURNING channel_id, seq, epoch, created_at`,
-      [now, limit],
+      [channelId, now, limit],
     );
     return rows.map((r) => ({ channelId: r.channel_id, seq: Number(r.seq), epoch: r.epoch, createdAt: r.created_at }));
   }

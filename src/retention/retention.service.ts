@@ -9,7 +9,7 @@ import { ATTACHMENT_STORE, type AttachmentStore } from '../attachments/attachmen
 import { AttachmentsRepository } from '../attachments/attachments.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.schema.js';
 import { Notifier } from '../notifications/notifier.js';
-import { HeldExpiryReadModel, type ExpiredMessageRow } from './held-expiry.read-model.js';
+import { HeldExpiryReadModel } from './held-expiry.read-model.js';
 import { DisposalsRepository } from './holds.repository.js';
 import { SpentKeysReadModel } from './spent-keys.read-model.js';
 
@@ -26,6 +26,8 @@ export interface AttachmentExpiryReport {
   batches: number;
 }
 
+/** Channels taken from one look at the expiry index; the job looks again until none is left. */
+const CHANNELS_PER_PASS = 100;
 /** At most this many attachments are claimed by one expiry transaction (their chunks go EXPIRY_BATCH_SIZE at a time). */
 const ATTACHMENT_CLAIM = 50;
 
@@ -62,30 +64,34 @@ export class RetentionService implements OnModuleInit {
 
   async expireMessages(now: Date = this.clock.now()): Promise<ExpiryReport> {
     const report: ExpiryReport = { messagesDeleted: 0, envelopesDeleted: 0, batches: 0 };
+    const batch = this.config.EXPIRY_BATCH_SIZE;
     for (;;) {
-      const expired = await this.db.transaction(async (m) => {
-        const rows = await this.expiry.deleteExpiredMessages(m, now, this.config.EXPIRY_BATCH_SIZE);
-        const byChannel = new Map<string, ExpiredMessageRow[]>();
-        for (const r of rows) byChannel.set(r.channelId, [...(byChannel.get(r.channelId) ?? []), r]);
-        for (const [channelId, gone] of byChannel) {
-          await this.recordDisposal(
-            m,
-            now,
-            'messages',
-            'channel_retention',
-            channelId,
-            gone.map((r) => r.createdAt),
-          );
+      // Channel by channel: each transaction deletes up to a batch of one channel's messages and records
+      // that disposal once (one audit event, one disposal record), rather than one of each for every
+      // channel a batch of the longest-expired messages happened to touch.
+      const channels = await this.expiry.channelsWithExpired(this.db.manager, now, 10 * batch, CHANNELS_PER_PASS);
+      if (!channels.length) break;
+      const before = report.messagesDeleted;
+      for (const channelId of channels) {
+        for (;;) {
+          const gone = await this.db.transaction(async (m) => {
+            const rows = await this.expiry.deleteExpiredMessages(m, channelId, now, batch);
+            if (rows.length) {
+              const written = rows.map((r) => r.createdAt);
+              await this.recordDisposal(m, now, 'messages', 'channel_retention', channelId, written);
+            }
+            return rows;
+          });
+          if (!gone.length) break;
+          report.batches++;
+          report.messagesDeleted += gone.length;
+          const seqs = gone.map((r) => r.seq).sort((a, b) => a - b);
+          this.notifier.toChannel(channelId, 'message.expired', { channelId, seqs });
+          if (gone.length < batch) break;
         }
-        return byChannel;
-      });
-      if (expired.size === 0) break;
-      report.batches++;
-      for (const [channelId, gone] of expired) {
-        report.messagesDeleted += gone.length;
-        const seqs = gone.map((r) => r.seq).sort((a, b) => a - b);
-        this.notifier.toChannel(channelId, 'message.expired', { channelId, seqs });
       }
+      // Everything found was being deleted by another instance meanwhile: its run finishes it.
+      if (report.messagesDeleted === before) break;
     }
     report.envelopesDeleted = await this.destroySpentEpochs();
     if (report.messagesDeleted) this.logger.log(report, 'Expired messages deleted');
