@@ -25,9 +25,9 @@ function messageAliases(sql: string): string[] {
   return aliases;
 }
 
-/** Whether the statement pins rows of `alias` to channels: an equality on its channel_id (or an INSERT naming it). */
+/** Whether the statement pins rows of `alias` to channels: an equality on its channel_id (or an INSERT naming it, on its own or in a WITH). */
 function namesChannel(sql: string, alias: string): boolean {
-  if (/^\s*INSERT\s+INTO\s+"?messages"?\s*\([^)]*\bchannel_id\b/i.test(sql)) return true;
+  if (/\bINSERT\s+INTO\s+"?messages"?\s*\([^)]*\bchannel_id\b/i.test(sql)) return true;
   const column = alias === 'messages' ? `(?:"?messages"?\\.)?"?channel_id"?` : `"?${alias}"?\\."?channel_id"?`;
   return new RegExp(`${column}\\s*(?:=|IN\\s*\\()|=\\s*(?:ANY\\s*\\(\\s*)?${column}`, 'i').test(sql);
 }

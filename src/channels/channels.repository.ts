@@ -64,14 +64,10 @@ export const toEpochKeyView = (r: EpochKeyRow): EpochKeyView => ({
 
 /**
  * Every read and write of the channels module's own tables: channels, channel_members, channel_epochs
- * and key_envelopes. Queries that join other modules' tables are in channel-members.read-model.ts.
+ * and key_envelopes. Queries that join other modules' tables are in channel-members.read-model.ts. One
+ * write is elsewhere on purpose: the sequence counters a batch of sends moves on, in the same statement
+ * as its rows (MessagesRepository.insertBatch, one round trip less per batch).
  */
-/** A channel's counters after a batch of sends: its new last sequence number and how many messages it added. */
-export interface SequenceAdvance {
-  channelId: string;
-  lastSeq: string;
-  added: number;
-}
 
 @Injectable()
 export class ChannelsRepository {
@@ -369,16 +365,6 @@ export class ChannelsRepository {
       [channelId, deviceId, fromEpoch],
     );
     return rows.map(toEpochKeyView);
-  }
-
-  /** Every channel's counters a batch of sends advanced, in one statement (the batch holds their locks). */
-  async advanceSequences(m: EntityManager, advances: SequenceAdvance[]): Promise<void> {
-    await m.query(
-      `UPDATE channels c SET last_seq = u.last_seq, epoch_message_count = c.epoch_message_count + u.n
-         FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS u (id, last_seq, n)
-        WHERE c.id = u.id`,
-      [advances.map((a) => a.channelId), advances.map((a) => a.lastSeq), advances.map((a) => a.added)],
-    );
   }
 
   /** The highest sequence number given out in a channel. */

@@ -12,7 +12,6 @@ import type { Channel } from '../channels/entities/channel.entity.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { AuthService } from '../identity/auth.service.js';
 import { Notifier, type NewMessage } from '../notifications/notifier.js';
-import { ChannelsRepository } from '../channels/channels.repository.js';
 import { Message } from './entities/message.entity.js';
 import { MessageSignatures } from './message-signatures.js';
 import { messageView } from './message.mapper.js';
@@ -111,7 +110,6 @@ export class MessageWriter implements BeforeApplicationShutdown {
     private readonly signatures: MessageSignatures,
     private readonly batchReads: SendBatchReadModel,
     private readonly messages: MessagesRepository,
-    private readonly channelsRepo: ChannelsRepository,
     private readonly metrics: Metrics,
   ) {}
 
@@ -358,17 +356,14 @@ export class MessageWriter implements BeforeApplicationShutdown {
       return { ok: true, result: { message: messageView(message), duplicate: false } };
     });
 
-    // 4. Every accepted row in one INSERT, then every channel's counters in one UPDATE.
+    // 4. Every accepted row and every channel's counters in one statement.
     if (rows.length) {
+      const added = new Map<string, number>();
+      for (const r of rows) added.set(r.channelId, (added.get(r.channelId) ?? 0) + 1);
+      const advances = [...added].map(([id, n]) => ({ channelId: id, lastSeq: channels.get(id)!.lastSeq, added: n }));
       // A row missing here was stored by a concurrent transaction (the same client message id sent to
       // the same channel at the same moment, by another instance): roll back and decide the batch again.
-      if ((await this.messages.insertMany(m, rows)) !== rows.length) throw new BatchRaced();
-      const bumped = [...new Set(rows.map((r) => r.channelId))].map((id) => channels.get(id)!);
-      const added = (c: Channel) => rows.filter((r) => r.channelId === c.id).length;
-      await this.channelsRepo.advanceSequences(
-        m,
-        bumped.map((c) => ({ channelId: c.id, lastSeq: c.lastSeq, added: added(c) })),
-      );
+      if ((await this.messages.insertBatch(m, rows, advances)) !== rows.length) throw new BatchRaced();
     }
     return outcomes;
   }

@@ -3,6 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { returningRows } from '../common/sql.js';
 import { Message } from './entities/message.entity.js';
 
+/** A channel's counters after a batch: its new last sequence number and how many messages the batch added. */
+export interface SequenceAdvance {
+  channelId: string;
+  lastSeq: string;
+  added: number;
+}
+
 /** Every query on `messages`. The group commit's cross-table check is SendBatchReadModel. */
 @Injectable()
 export class MessagesRepository {
@@ -74,21 +81,32 @@ export class MessagesRepository {
   }
 
   /**
-   * Every row in one INSERT. Returns how many were stored: fewer than given means a concurrent
-   * transaction stored one of them first (the same device and clientMessageId), and the caller must
-   * decide again with it in view.
+   * The group commit's one write: every accepted row in one INSERT, and in the same statement each
+   * channel's sequence counter and epoch count moved on (`channels` is written here, not through its
+   * repository, to save the batch a round trip; the channels locked by SendBatchReadModel.lockChannels
+   * are the only rows it touches). Returns how many rows were stored: fewer than given means a
+   * concurrent transaction stored one of them first (the same device and clientMessageId), and the
+   * caller must roll back and decide again with it in view.
    */
-  async insertMany(m: EntityManager, rows: Message[]): Promise<number> {
-    const inserted = await returningRows<{ id: string }>(
+  async insertBatch(m: EntityManager, rows: Message[], advances: SequenceAdvance[]): Promise<number> {
+    const [{ stored }] = await returningRows<{ stored: number }>(
       m,
-      `INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
-                             nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at,
-                             seen_seq, seen_link)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
-                            $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
-                            $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
+                               nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at,
+                               seen_seq, seen_link)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
+                              $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
+                              $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       ), advanced AS (
+         UPDATE channels c SET last_seq = u.last_seq, epoch_message_count = c.epoch_message_count + u.added
+           FROM unnest($18::uuid[], $19::bigint[], $20::int[]) AS u (id, last_seq, added)
+          WHERE c.id = u.id
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS stored`,
       [
         rows.map((r) => r.id),
         rows.map((r) => r.channelId),
@@ -107,8 +125,11 @@ export class MessagesRepository {
         rows.map((r) => r.sentAt),
         rows.map((r) => r.seenSeq),
         rows.map((r) => r.seenLink),
+        advances.map((a) => a.channelId),
+        advances.map((a) => a.lastSeq),
+        advances.map((a) => a.added),
       ],
     );
-    return inserted.length;
+    return stored;
   }
 }
