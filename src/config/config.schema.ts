@@ -121,6 +121,12 @@ export const configSchema = z.object({
     .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies')
     .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
     .default(0),
+  /**
+   * Without REDIS_URL: how often each instance tells the others through PostgreSQL that it is alive
+   * (socket.io's PostgreSQL adapter; an instance silent for twice this long is taken to be gone). An
+   * instance that has heard of no other for two intervals stops publishing new messages to nobody.
+   */
+  REALTIME_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** Redis for socket.io fan-out between instances; without it the PostgreSQL adapter is used. */
   REDIS_URL: z
     .string()

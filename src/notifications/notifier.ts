@@ -47,10 +47,13 @@ export class Notifier {
   private readonly logger = new Logger(Notifier.name);
   private nsp: RtNamespace | null = null;
   private rule: DeliveryRule | null = null;
+  /** When bind ran (performance.now()): an instance is not taken to be alone before it has heard its peers. */
+  private boundAt = 0;
 
   /** Called by the gateway once the `/rt` namespace exists. */
   bind(nsp: RtNamespace): void {
     this.nsp = nsp;
+    this.boundAt = performance.now();
     nsp.on(NEW_MESSAGES, (items: NewMessage[]) => this.safely(() => this.deliverLocally(items)));
     nsp.on(CHANNEL_EVENT, (e: { channelId: string; event: ServerEventName; payload: unknown }) =>
       this.safely(() => this.toChannelLocally(e.channelId, e.event, e.payload)),
@@ -97,12 +100,33 @@ export class Notifier {
         this.localAudience(item.channelId, senderSocketId ? [senderSocketId] : []).emit('message.new', item);
       }
     });
+    if (this.alone()) return;
     this.safely(() =>
       this.nsp?.serverSideEmit(
         NEW_MESSAGES,
         sent.map((s) => s.item),
       ),
     );
+  }
+
+  /**
+   * Whether no other instance is listening, so that a batch of new messages need not be published (the
+   * hot path: with the PostgreSQL adapter each publication is a NOTIFY, and over 8 KB a row of
+   * socket_io_attachments besides, read back by this very instance). The PostgreSQL adapter
+   * (socket.io-adapter's ClusterAdapterWithHeartbeat) keeps in `nodesMap` the instances it has heard
+   * from in the last heartbeat timeout. An instance that starts announces itself at once, so those
+   * already running know it before it serves a socket; it learns of them from their answer, or at the
+   * latest from their next heartbeat, so it never counts itself alone in its first two heartbeat
+   * intervals. Any other adapter (Redis, or one without the field) is never taken to be alone. A
+   * notification missed all the same only delays: clients catch up by sequence number. Rarer events
+   * (access changes, cuts, channel events) are always published.
+   */
+  private alone(): boolean {
+    const adapter = this.nsp?.adapter as { nodesMap?: unknown; _opts?: { heartbeatInterval?: unknown } } | undefined;
+    const nodes = adapter?.nodesMap;
+    if (!(nodes instanceof Map) || nodes.size > 0) return false;
+    const interval = adapter?._opts?.heartbeatInterval;
+    return performance.now() - this.boundAt > 2 * (typeof interval === 'number' ? interval : 5000) + 500;
   }
 
   private deliverLocally(items: NewMessage[]): void {

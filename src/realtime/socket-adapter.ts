@@ -62,7 +62,12 @@ export class StrongroomIoAdapter extends IoAdapter {
       this.closing && args.length === 0 ? new Promise(() => undefined) : connect(...args)) as typeof pool.connect;
     // That never-released client would also make `end()` wait for ever: give it a moment, then go on closing.
     this.closers.push(() => Promise.race([pool.end(), new Promise((r) => setTimeout(r, 2000).unref())]));
-    this.factory = createPostgresAdapter(pool, { tableName: 'socket_io_attachments', errorHandler });
+    this.factory = createPostgresAdapter(pool, {
+      tableName: 'socket_io_attachments',
+      errorHandler,
+      heartbeatInterval: this.config.REALTIME_HEARTBEAT_MS,
+      heartbeatTimeout: 2 * this.config.REALTIME_HEARTBEAT_MS,
+    });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
