@@ -28,11 +28,14 @@ import { sodium } from '../client/sdk/crypto/sodium.js';
 import type { SecureSession } from '../client/sdk/index.js';
 import type { InsertResult } from './insert-reference.js';
 import type { LoadResult, LoadTask, Payload } from './load-worker.js';
+import { profiled } from './profile.js';
 import { measureInserts, startRelay } from './references.js';
 import { startBench, type Bench } from './setup.js';
 import { median, now, pct, round } from './stats.js';
 import { ramp, RAMP, type RampResult } from './sustained-rate.js';
 import { targetVerdicts, XMPP_PEER, type TargetVerdict } from './targets.js';
+import { expiryDuringSends, type ExpiryResult } from './expiry-during-sends.js';
+import { idleSockets, type IdleResult } from './idle-sockets.js';
 import { webFirstLoad } from './web.js';
 
 const log = (s: string) => void process.stderr.write(s);
@@ -116,7 +119,7 @@ async function serverSends(b: Bench, reader: { id: string }, senderCounts: numbe
     const per = Math.ceil(perRun / count);
     log(`[1] persisted sends: ${count} senders × ${per} messages…\n`);
     const senders = await makePeople(b, count, (i) => `sender${count}-${i}`);
-    const jobs = [];
+    const jobs: { token: string; payloads: Payload[] }[] = [];
     for (const s of senders) {
       const c = await channelWith(s.session, [reader]);
       const payloads = [];
@@ -124,7 +127,9 @@ async function serverSends(b: Bench, reader: { id: string }, senderCounts: numbe
         payloads.push(await payload(s.session, c.channelId, c.epoch, c.key, `bench message ${i} `.padEnd(200, '.')));
       jobs.push({ token: s.session.client.token!, payloads });
     }
-    const { ms, failed } = await onClientThread({ kind: 'sends', url: `${b.baseUrl}/rt`, event: 'message.send', jobs });
+    const { ms, failed } = await profiled(`sends-${count}`, () =>
+      onClientThread({ kind: 'sends', url: `${b.baseUrl}/rt`, event: 'message.send', jobs }),
+    );
     if (failed) log(`  ${failed} sends were refused\n`);
 
     runs.push({ senders: count, messagesEach: per, serverSendsPerSecond: round((count * per) / (ms / 1000), 0) });
@@ -239,19 +244,21 @@ async function latency(
     const epoch = (await sender.session.client.channel(c.channelId)).currentEpoch;
     const key = await sender.session.keyFor(c.channelId, epoch);
     const total = rate * seconds;
-    const payloads = [];
+    const payloads: Payload[] = [];
     for (let i = 0; i < total; i++)
       payloads.push(await payload(sender.session, c.channelId, epoch, key, `latency ${i} `.padEnd(200, '.')));
-    const { latencies: lat } = await onClientThread({
-      kind: 'latency',
-      url: `${b.baseUrl}/rt`,
-      event: 'message.send',
-      shape: 'strongroom',
-      receiverTokens: members.map((m) => m.session.client.token!),
-      senderToken: sender.session.client.token!,
-      payloads,
-      rate,
-    });
+    const { latencies: lat } = await profiled(`latency-${size}`, () =>
+      onClientThread({
+        kind: 'latency',
+        url: `${b.baseUrl}/rt`,
+        event: 'message.send',
+        shape: 'strongroom',
+        receiverTokens: members.map((m) => m.session.client.token!),
+        senderToken: sender.session.client.token!,
+        payloads,
+        rate,
+      }),
+    );
     const delivered = lat.length / (total * members.length);
     const relay = await bareRelay(size, rate, seconds);
     const bound = size === 20 && commitP99ms !== null ? round(3 * (relay.p99 + commitP99ms)) : null;
@@ -637,8 +644,49 @@ async function sustainedRates(b: Bench, people: (count: number) => Promise<Membe
   };
 }
 
-const PARTS = ['sends', 'latency', 'catchup', 'rotation', 'flood', 'web', 'files', 'sustained'] as const;
+const PARTS = [
+  'sends',
+  'latency',
+  'catchup',
+  'rotation',
+  'flood',
+  'web',
+  'files',
+  'sustained',
+  'idle',
+  'expiry',
+] as const;
 type Part = (typeof PARTS)[number];
+
+// ── 10. expiry while people send ───────────────────────────────────────────────────────────────────
+async function expiryPart(b: Bench, people: (count: number) => Promise<Member[]>) {
+  const owner = await b.person('expiry-owner');
+  const sender = await b.person('expiry-sender');
+  const members = await people(1);
+  const thread = clientThread();
+  try {
+    return await expiryDuringSends(
+      b,
+      owner,
+      {
+        payloads: (count) => strongroomPayloads(sender, members, count),
+        acks: (payloads, rate) =>
+          thread.run({
+            kind: 'acks',
+            url: `${b.baseUrl}/rt`,
+            event: 'message.send',
+            token: sender.session.client.token!,
+            payloads,
+            rate,
+          }),
+      },
+      log,
+      { rows: Number(process.env.BENCH_EXPIRED_ROWS ?? 1_000_000), rate: 100, seconds: 10 },
+    );
+  } finally {
+    await thread.close();
+  }
+}
 
 // ── 5. one socket flooding: another person's send latency, against the same with nobody flooding ─────
 async function floodIsolation(b: Bench) {
@@ -756,6 +804,27 @@ function printSustained(out: Out, sustained: Awaited<ReturnType<typeof sustained
   }
 }
 
+function printIdle(out: Out, r: IdleResult) {
+  const side = (x: IdleResult['strongroom']) =>
+    `${x.connected} connected (${x.refused} refused${x.firstRefusal ? `: ${x.firstRefusal}` : ''}) in ${x.connectMs} ms, ${x.bytesPerSocket} bytes each (heap and outside it; process RSS ${x.rssBytesPerSocket})`;
+  out(`9. ${r.sockets} idle sockets (${r.people} people × ${r.socketsPerPerson} sessions):\n`);
+  out(`   Strongroom, authenticated: ${side(r.strongroom)}\n`);
+  out(`   bare socket.io:            ${side(r.relay)}\n`);
+  out(`   ratio ${r.ratio ?? '-'} (target <= 2)\n`);
+}
+
+function printExpiry(out: Out, r: ExpiryResult) {
+  out(
+    `10. sends at ${r.rate} msg/s for ${r.seconds} s while the expiry job deletes ${r.expiredRows.toLocaleString('en-GB')} expired messages (written in ${r.fillMs} ms):\n`,
+  );
+  out(
+    `   send-to-acknowledgement p50/p99: idle ${r.idleP50ms}/${r.idleP99ms} ms, during expiry ${r.duringP50ms}/${r.duringP99ms} ms; p99 ratio ${r.p99Ratio} (target <= 2); refused or lost: ${r.failedSends}\n`,
+  );
+  out(
+    `   expiry: ${r.messagesDeleted.toLocaleString('en-GB')} deleted in ${r.expiryMs} ms (${r.expiryRowsPerSecond}/s, ${r.expiryBatches} batches)${r.expiryOutlastedSends ? ', still running when the measured sends ended' : ', ended before the measured sends did'}\n`,
+  );
+}
+
 function printTargets(out: Out, targets: TargetVerdict[]) {
   out('\nTargets (issue 17):\n');
   for (const t of targets)
@@ -787,10 +856,16 @@ async function main() {
     const web = want.has('web') ? await webFirstLoad(b.baseUrl, log) : null;
     const files = want.has('files') ? await fileRoundTrip(b) : null;
     const sustained = want.has('sustained') ? await sustainedRates(b, pool, [20, 100]) : null;
+    // Smaller sizes for a quick look (BENCH_IDLE_SOCKETS, BENCH_EXPIRED_ROWS); the targets are for the defaults.
+    const idleCount = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
+    const idle = want.has('idle') ? await idleSockets(b, await pool(100), idleCount, collector(), log) : null;
+    const expiry = want.has('expiry') ? await expiryPart(b, pool) : null;
     const targets = targetVerdicts({
       sends: sends?.runs ?? null,
       latency20: lat?.results.find((r) => r.members === 20 && r.rate === 200) ?? null,
       sustained20: sustained?.results.find((r) => r.members === 20)?.strongroom ?? null,
+      expiry,
+      idle,
     });
     const report = {
       startedAt: started.toISOString(),
@@ -807,6 +882,8 @@ async function main() {
       web,
       files,
       sustained,
+      idle,
+      expiry,
       targets,
     };
     const dir = path.join(process.cwd(), 'bench', 'results');
@@ -841,6 +918,8 @@ async function main() {
         `7. a ${files.fileMiB} MiB encrypted file: up ${files.uploadMs} ms (${files.uploadMiBps} MiB/s), down ${files.downloadMs} ms (${files.downloadMiBps} MiB/s), intact: ${files.intact}; server's live heap and buffers grew at most ${files.serverPeakGrowthMiB} MiB over ${files.serverBaselineMiB} MiB, ratio to the file ${files.growthToFileRatio} (target ${files.target})\n`,
       );
     if (sustained) printSustained(out, sustained);
+    if (idle) printIdle(out, idle);
+    if (expiry) printExpiry(out, expiry);
     if (targets.some((t) => t.met !== null)) printTargets(out, targets);
     out(`\nSaved ${path.relative(process.cwd(), file)}\n`);
   } finally {

@@ -25,6 +25,8 @@ export interface Bench {
   agencyId: string;
   /** A signed-in person with a registered device, ready to use channels. */
   person(prefix: string): Promise<{ id: string; session: SecureSession }>;
+  /** The server's own message-expiry job, run now (the bench's instance runs no jobs by itself). */
+  expireMessages(): Promise<{ messagesDeleted: number; batches: number }>;
   /** Another instance on the same database, with these settings over the defaults (not the bench's). */
   instance(env: Record<string, string>): Promise<{ baseUrl: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startBench(log: (s: string) => void): Promise<Bench> {
   };
   const { AgenciesService } = (await import(dist('src/agencies/agencies.service.js'))) as Record<string, unknown>;
   const { UsersService } = (await import(dist('src/identity/users.service.js'))) as Record<string, unknown>;
+  const { RetentionService } = (await import(dist('src/retention/retention.service.js'))) as Record<string, unknown>;
 
   let adminUrl = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | null = null;
@@ -122,6 +125,10 @@ export async function startBench(log: (s: string) => void): Promise<Bench> {
       const { stored } = await enrolFirstDevice(client, `${prefix} bench device`);
       return { id: user.id, session: new SecureSession(client, stored, new MemoryTrustStore()) };
     },
+    expireMessages: () =>
+      app
+        .get<{ expireMessages(): Promise<{ messagesDeleted: number; batches: number }> }>(RetentionService)
+        .expireMessages(),
     async instance(env: Record<string, string>) {
       const other = await createApp({ config: loadConfig({ ...base, ...env }), databaseUrl });
       await other.listen(0, '127.0.0.1');

@@ -20,6 +20,10 @@ export interface TargetInputs {
   latency20: { p99ms: number; targetP99BoundMs: number | null } | null;
   /** The last rate that passed the sustained ramp to 20 members (null: none passed). */
   sustained20: { lastPassingRate: number | null } | null;
+  /** Send p99 idle and during a bulk expiry. */
+  expiry: { idleP99ms: number; duringP99ms: number } | null;
+  /** Memory per idle socket, Strongroom's and a bare socket.io server's. */
+  idle: { strongroom: { bytesPerSocket: number }; relay: { bytesPerSocket: number } } | null;
 }
 
 const verdict = (target: string, measured: string | null, met: boolean | null): TargetVerdict => ({
@@ -61,6 +65,26 @@ export function targetVerdicts(x: TargetInputs): TargetVerdict[] {
     r
       ? verdict(rateTarget, `${r.lastPassingRate ?? 0} msg/s`, (r.lastPassingRate ?? 0) >= rateGoal)
       : verdict(rateTarget, null, null),
+  );
+
+  const expiryTarget = 'send p99 during bulk expiry ≤ 2 × idle';
+  const e = x.expiry;
+  out.push(
+    e
+      ? verdict(expiryTarget, `${e.duringP99ms} ms vs ${e.idleP99ms} ms idle`, e.duringP99ms <= 2 * e.idleP99ms)
+      : verdict(expiryTarget, null, null),
+  );
+
+  const idleTarget = 'memory per idle socket ≤ 2 × bare socket.io';
+  const i = x.idle;
+  out.push(
+    i
+      ? verdict(
+          idleTarget,
+          `${i.strongroom.bytesPerSocket} vs ${i.relay.bytesPerSocket} bytes`,
+          i.strongroom.bytesPerSocket <= 2 * i.relay.bytesPerSocket,
+        )
+      : verdict(idleTarget, null, null),
   );
   return out;
 }
