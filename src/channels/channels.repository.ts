@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EpochKeyView } from '../../contracts/channels.js';
 import { b64 } from '../common/sealed.js';
-import { returningRows } from '../common/sql.js';
+import { returningRows, type SqlPart } from '../common/sql.js';
 import { ChannelEpoch } from './entities/channel-epoch.entity.js';
 import { ChannelMember } from './entities/channel-member.entity.js';
 import { Channel } from './entities/channel.entity.js';
@@ -62,16 +62,39 @@ export const toEpochKeyView = (r: EpochKeyRow): EpochKeyView => ({
   firstSeq: Number(r.first_seq),
 });
 
+/** A channel's counters after a batch: its new last sequence number and how many messages the batch added. */
+export interface SequenceAdvance {
+  channelId: string;
+  lastSeq: string;
+  added: number;
+}
+
 /**
  * Every read and write of the channels module's own tables: channels, channel_members, channel_epochs
  * and key_envelopes. Queries that join other modules' tables are in channel-members.read-model.ts. One
- * write is elsewhere on purpose: the sequence counters a batch of sends moves on, in the same statement
- * as its rows (MessagesRepository.insertBatch, one round trip less per batch).
+ * write runs in another owner's statement: the sequence counters a batch of sends moves on, handed
+ * over as SQL (counterAdvance) for MessagesRepository.insertBatch to run with the batch's rows, one
+ * round trip less per batch.
  */
 
 @Injectable()
 export class ChannelsRepository {
   // ── channels ──
+
+  /**
+   * The counters a batch of sends moves on, as the part of the batch's INSERT statement that updates
+   * them (MessagesRepository.insertBatch): each channel's new last sequence number and how many messages
+   * the batch added to its current epoch. Only channels the batch has locked FOR UPDATE.
+   */
+  counterAdvance(advances: SequenceAdvance[]): SqlPart {
+    return {
+      sql: `UPDATE channels c SET last_seq = u.last_seq, epoch_message_count = c.epoch_message_count + u.added
+              FROM unnest($1::uuid[], $2::bigint[], $3::int[]) AS u (id, last_seq, added)
+             WHERE c.id = u.id
+            RETURNING 1`,
+      params: [advances.map((a) => a.channelId), advances.map((a) => a.lastSeq), advances.map((a) => a.added)],
+    };
+  }
 
   findDirect(m: EntityManager, directPair: string): Promise<Channel | null> {
     return m.getRepository(Channel).findOneBy({ directPair });

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AddMemberInput, MemberDeviceView } from '../../contracts/channels.js';
 import type { AppError } from '../common/app-error.js';
+import type { SqlPart } from '../common/sql.js';
 import { Clock } from '../common/clock.js';
 import type { AuthContext } from '../identity/auth-context.js';
 import { ChannelAccessService } from './channel-access.service.js';
 import { ChannelEpochsService } from './channel-epochs.service.js';
 import { ChannelMembershipService } from './channel-membership.service.js';
 import { membershipRefusal, type RotationState } from './channel-rules.js';
-import { ChannelsRepository } from './channels.repository.js';
+import { ChannelsRepository, type SequenceAdvance } from './channels.repository.js';
 import type { ChannelMember } from './entities/channel-member.entity.js';
 import type { Channel } from './entities/channel.entity.js';
 import type { SharingPolicy } from './sharing-policy.js';
@@ -150,6 +151,14 @@ export class ChannelsService {
   }
 
   // ── epochs ──
+
+  /**
+   * The update of the channels' counters after a batch of sends, for the messages module to run in the
+   * same statement as the batch's rows (channels the caller has locked FOR UPDATE).
+   */
+  counterAdvance(advances: SequenceAdvance[]): SqlPart {
+    return this.repo.counterAdvance(advances);
+  }
 
   /** Marks a channel for key rotation: sends on the current epoch are refused until a new one opens. */
   markRotation(m: EntityManager, channelId: string, reason: string): Promise<void> {

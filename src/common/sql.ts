@@ -14,3 +14,18 @@ export async function returningRows<T>(m: EntityManager, sql: string, params: un
     if (!m.queryRunner) await runner.release();
   }
 }
+
+/**
+ * One owner's part of a statement another owner runs, so that two modules' writes go in one round trip
+ * while each table's SQL stays with its module: a data-modifying CTE body whose placeholders are
+ * numbered from $1, and its parameters.
+ */
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+/** The SQL with each placeholder $n moved on by `by`, to follow `by` parameters of the statement it joins. */
+export function renumbered(sql: string, by: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+}

@@ -363,7 +363,8 @@ export class MessageWriter implements BeforeApplicationShutdown {
       const advances = [...added].map(([id, n]) => ({ channelId: id, lastSeq: channels.get(id)!.lastSeq, added: n }));
       // A row missing here was stored by a concurrent transaction (the same client message id sent to
       // the same channel at the same moment, by another instance): roll back and decide the batch again.
-      if ((await this.messages.insertBatch(m, rows, advances)) !== rows.length) throw new BatchRaced();
+      const stored = await this.messages.insertBatch(m, rows, this.channels.counterAdvance(advances));
+      if (stored !== rows.length) throw new BatchRaced();
     }
     return outcomes;
   }

@@ -1,16 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { returningRows } from '../common/sql.js';
+import { renumbered, returningRows, type SqlPart } from '../common/sql.js';
 import { Message } from './entities/message.entity.js';
 
-/** A channel's counters after a batch: its new last sequence number and how many messages the batch added. */
-export interface SequenceAdvance {
-  channelId: string;
-  lastSeq: string;
-  added: number;
-}
-
-/** Every query on `messages`. The group commit's cross-table check is SendBatchReadModel. */
 @Injectable()
 export class MessagesRepository {
   /** Messages by their keys: each with its channel, the table's distribution key (docs/capacity.md). */
@@ -81,14 +73,13 @@ export class MessagesRepository {
   }
 
   /**
-   * The group commit's one write: every accepted row in one INSERT, and in the same statement each
-   * channel's sequence counter and epoch count moved on (`channels` is written here, not through its
-   * repository, to save the batch a round trip; the channels locked by SendBatchReadModel.lockChannels
-   * are the only rows it touches). Returns how many rows were stored: fewer than given means a
-   * concurrent transaction stored one of them first (the same device and clientMessageId), and the
-   * caller must roll back and decide again with it in view.
+   * The group commit's one write: every accepted row in one INSERT, and in the same statement the
+   * part another owner hands over (the channels' sequence counters, ChannelsRepository.counterAdvance),
+   * one round trip for both. Returns how many rows were stored: fewer than given means a concurrent
+   * transaction stored one of them first (the same device and clientMessageId), and the caller must
+   * roll back and decide again with it in view.
    */
-  async insertBatch(m: EntityManager, rows: Message[], advances: SequenceAdvance[]): Promise<number> {
+  async insertBatch(m: EntityManager, rows: Message[], alongside: SqlPart): Promise<number> {
     const [{ stored }] = await returningRows<{ stored: number }>(
       m,
       `WITH inserted AS (
@@ -100,11 +91,8 @@ export class MessagesRepository {
                               $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])
          ON CONFLICT DO NOTHING
          RETURNING 1
-       ), advanced AS (
-         UPDATE channels c SET last_seq = u.last_seq, epoch_message_count = c.epoch_message_count + u.added
-           FROM unnest($18::uuid[], $19::bigint[], $20::int[]) AS u (id, last_seq, added)
-          WHERE c.id = u.id
-         RETURNING 1
+       ), alongside AS (
+         ${renumbered(alongside.sql, 17)}
        )
        SELECT (SELECT count(*) FROM inserted)::int AS stored`,
       [
@@ -125,9 +113,7 @@ export class MessagesRepository {
         rows.map((r) => r.sentAt),
         rows.map((r) => r.seenSeq),
         rows.map((r) => r.seenLink),
-        advances.map((a) => a.channelId),
-        advances.map((a) => a.lastSeq),
-        advances.map((a) => a.added),
+        ...alongside.params,
       ],
     );
     return stored;
