@@ -23,6 +23,10 @@ const common = {
 module.exports = {
   // A global option in Jest (projects ignore it): integration tests drive a real server and database.
   testTimeout: 60000,
+  // Two test files at once even on two cores (Jest's default there is one): an integration file spends
+  // much of its time waiting on PostgreSQL, its server and the CLI processes it runs, and each has its
+  // own database and free ports (test/support/test-app.ts), so files never share state.
+  maxWorkers: Math.max(2, Math.min(4, require('node:os').availableParallelism() - 1)),
   projects: [
     {
       ...common,
