@@ -40,6 +40,8 @@ export async function startRelay(): Promise<{ url: string; close(): Promise<void
       io.to('room').emit('message.new', p);
       ack();
     });
+    // The sends part's ceiling: a socket.io server that does nothing with a send but acknowledge it.
+    s.on('ack', (_p: unknown, ack: (r: { ok: true }) => void) => ack({ ok: true }));
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   return {

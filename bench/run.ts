@@ -132,7 +132,21 @@ async function serverSends(b: Bench, reader: { id: string }, senderCounts: numbe
     );
     if (failed) log(`  ${failed} sends were refused\n`);
 
-    runs.push({ senders: count, messagesEach: per, serverSendsPerSecond: round((count * per) / (ms / 1000), 0) });
+    // The same payloads, senders and socket.io client to a server that only acknowledges: what any
+    // socket.io server can answer on this machine with these clients, before it does any work at all.
+    const relay = await startRelay();
+    const ackOnly = await onClientThread({
+      kind: 'sends',
+      url: relay.url,
+      event: 'ack',
+      jobs: jobs.map((j) => ({ payloads: j.payloads })),
+    }).finally(() => relay.close());
+    runs.push({
+      senders: count,
+      messagesEach: per,
+      serverSendsPerSecond: round((count * per) / (ms / 1000), 0),
+      ackOnlyPerSecond: round((count * per) / (ackOnly.ms / 1000), 0),
+    });
     for (const s of senders) s.session.close();
   }
   return runs;
@@ -198,6 +212,7 @@ function compareSends(runs: Awaited<ReturnType<typeof serverSends>>, inserts: In
         ratio: round(r.serverSendsPerSecond / single.rowsPerSecond),
         tenRowBatchRowsPerSecond: batch.rowsPerSecond,
         batchRatio: round(r.serverSendsPerSecond / batch.rowsPerSecond),
+        ackOnlyRatio: round(r.serverSendsPerSecond / r.ackOnlyPerSecond),
       };
     }),
     target: '>= 1.0 × single-row INSERTs at the same concurrency',
@@ -763,7 +778,7 @@ function printSends(out: Out, sends: ReturnType<typeof compareSends>) {
   );
   for (const r of sends.runs)
     out(
-      `   ${String(r.senders).padEnd(3)} senders: server ${r.serverSendsPerSecond}/s; single-row INSERTs ${r.singleRowInsertsPerSecond}/s, ratio ${r.ratio} (target >= 1.0); 10-row batches ${r.tenRowBatchRowsPerSecond} rows/s, ratio ${r.batchRatio}\n`,
+      `   ${String(r.senders).padEnd(3)} senders: server ${r.serverSendsPerSecond}/s; single-row INSERTs ${r.singleRowInsertsPerSecond}/s, ratio ${r.ratio} (target >= 1.0); 10-row batches ${r.tenRowBatchRowsPerSecond} rows/s, ratio ${r.batchRatio}; a socket.io server that only acknowledges ${r.ackOnlyPerSecond}/s, ratio ${r.ackOnlyRatio}\n`,
     );
 }
 

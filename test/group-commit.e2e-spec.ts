@@ -1,10 +1,11 @@
 import type { SocketSendInput } from '../contracts/messages.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
-import type { RealtimeConnection, SecureSession } from '../client/sdk/index.js';
+import type { SecureSession } from '../client/sdk/index.js';
 import { countOf, firstRow } from './support/db.js';
 import { refused } from './support/refused.js';
 import { seal, sealRun, secureSession } from './support/secure.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
+import { RealtimeConnection } from '../client/sdk/transport/realtime.js';
 import { World, type Person } from './support/world.js';
 import { eventually } from './support/eventually.js';
 
@@ -164,5 +165,37 @@ describe('group commit: concurrent sends stored together, each with its own verd
     // Within a channel it is still a retry key: the same id for something else is refused there.
     const c = await seal(secure.alice, first, 'something else', { clientMessageId: a.clientMessageId });
     await refused(send('alice', first, c), 409, 'client_message_id_reused');
+  });
+
+  it('the same send through two instances at the same moment, twenty times over: stored once each, both answered with that copy, no number skipped', async () => {
+    const second = await startInstance(t.databaseUrl, t.clock, { SEND_BATCH_CONCURRENCY: '1' });
+    const onB = new RealtimeConnection(second.baseUrl, people.alice.client.token!, { reconnection: false });
+    try {
+      await onB.connect();
+      const channelId = await meeting();
+      // Twenty messages, each sent through both instances at once (a client retrying on another instance
+      // after a lost acknowledgement). The second to arrive waits for the channel's lock and then reads the
+      // first's row: it answers with that copy. Were the two ever to pass each other, the retry key's unique
+      // index would fail the second batch whole, and decided again it is the same answer. (Without both, this
+      // fails: two rows, or an error.)
+      const payloads = await sealRun(
+        secure.alice,
+        channelId,
+        Array.from({ length: 20 }, (_, i) => `twice ${i}`),
+      );
+      const answers = [];
+      for (const p of payloads) {
+        const payload = { channelId, ...p } as SocketSendInput;
+        answers.push(await Promise.all([send('alice', channelId, p), onB.request('message.send', payload)]));
+      }
+      for (const [a, b] of answers) expect(b).toEqual(a);
+      expect(answers.map(([a]) => a.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(20);
+      const { rows } = await t.sql('SELECT last_seq, epoch_message_count FROM channels WHERE id = $1', [channelId]);
+      expect(rows[0]).toEqual({ last_seq: '20', epoch_message_count: 20 });
+    } finally {
+      onB.close();
+      await second.app.close();
+    }
   });
 });

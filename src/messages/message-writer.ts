@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { RoundTrips } from '../common/sql.js';
 import type { SendMessageInput, StoredMessageView } from '../../contracts/messages.js';
 import { AppError, conflict } from '../common/app-error.js';
 import { Clock } from '../common/clock.js';
@@ -50,9 +51,6 @@ interface Pending {
 
 type Outcome = { ok: true; result: SendResult } | { ok: false; error: unknown };
 
-/** Another transaction stored a row this batch counted on storing: run the batch again. */
-class BatchRaced extends Error {}
-
 const sendKey = (p: Pending): SendKey => ({
   channelId: p.channelId,
   userId: p.userId,
@@ -67,7 +65,11 @@ const sendKey = (p: Pending): SendKey => ({
  */
 const chainOf = (p: Pending): string => `${p.userId}:${p.channelId}:${p.dto.senderDeviceId}`;
 
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization failure, deadlock
+/**
+ * Serialization failure, deadlock, and a unique violation: another transaction (another instance) stored
+ * the same device's clientMessageId in the channel first; decided again, the send is that one's retry.
+ */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
 
 /** How long a stopping instance waits for the sends it has taken (inside main.ts's 5 s grace). */
 const DRAIN_MS = 3000;
@@ -233,12 +235,11 @@ export class MessageWriter implements BeforeApplicationShutdown {
     let outcomes: Outcome[] | null = null;
     for (let attempt = 1; !outcomes; attempt++) {
       try {
-        outcomes = await this.db.transaction((m) => this.store(m, batch, verdicts, senders));
+        outcomes = await this.store(batch, verdicts, senders);
       } catch (err) {
         const retryable =
-          err instanceof BatchRaced ||
-          (err instanceof QueryFailedError &&
-            RETRYABLE_SQLSTATES.has(String((err.driverError as { code?: unknown }).code)));
+          err instanceof QueryFailedError &&
+          RETRYABLE_SQLSTATES.has(String((err.driverError as { code?: unknown }).code));
         if (retryable && attempt < 5) continue;
         if (batch.length > 1) {
           // One send's trouble must not fail the others: store each on its own.
@@ -280,23 +281,48 @@ export class MessageWriter implements BeforeApplicationShutdown {
   }
 
   /**
-   * One transaction for the whole batch: authenticated senders → read model → the pure decision per
-   * send → one INSERT. Refusals are outcomes, not exceptions, so the rest commits.
+   * One transaction for the whole batch, in two round trips (RoundTrips): `BEGIN`, the channels' locks
+   * and the read model's one query; then, after the pure decision per send, one INSERT with the
+   * channels' counters, and `COMMIT`. Refusals are outcomes, not exceptions, so the rest commits. A third
+   * round trip only when a send is a retry of a stored message (its stored copy) or goes to a family's
+   * channel (whether its agency may share).
    */
   private async store(
-    m: EntityManager,
     batch: Pending[],
     verdicts: SignatureCheck[],
     senders: Promise<(AuthContext | AppError)[]>,
   ): Promise<Outcome[]> {
+    const tx = await RoundTrips.open(this.db);
+    let failed = false;
+    try {
+      const [, locked, read] = await tx.send([
+        'BEGIN',
+        this.batchReads.lockChannels(batch.map((p) => p.channelId)),
+        this.batchReads.facts(batch.map(sendKey)),
+      ]);
+      return await this.decide(tx, batch, verdicts, senders, locked, read);
+    } catch (err) {
+      failed = true; // whichever round trip failed, nothing of the batch is committed: ROLLBACK (harmless if none is open)
+      throw err;
+    } finally {
+      await tx.close(failed);
+    }
+  }
+
+  private async decide(
+    tx: RoundTrips,
+    batch: Pending[],
+    verdicts: SignatureCheck[],
+    senders: Promise<(AuthContext | AppError)[]>,
+    locked: Record<string, unknown>[],
+    read: Record<string, unknown>[],
+  ): Promise<Outcome[]> {
     const now = this.clock.now();
-    // 1. Lock the channels (in id order, fresh rows), then membership, device, epoch recipients and
-    // earlier copies for every send at once: the read model's one set-based query.
-    const channels = await this.batchReads.lockChannels(
-      m,
-      batch.map((p) => p.channelId),
-    );
-    const facts = await this.batchReads.facts(m, batch.map(sendKey));
+    const m = tx.manager;
+    // 1. The channels locked (in id order, fresh rows), then membership, device, epoch recipients and
+    // earlier copies for every send at once, read after the locks were granted.
+    const channels = this.batchReads.lockedChannels(locked);
+    const facts = this.batchReads.factsOf(read);
     const stored = await this.messages.findByKeys(
       m,
       facts.flatMap((f, i) => (f.existingId ? [{ channelId: batch[i].channelId, id: f.existingId }] : [])),
@@ -356,16 +382,17 @@ export class MessageWriter implements BeforeApplicationShutdown {
       return { ok: true, result: { message: messageView(message), duplicate: false } };
     });
 
-    // 4. Every accepted row and every channel's counters in one statement.
-    if (rows.length) {
-      const added = new Map<string, number>();
-      for (const r of rows) added.set(r.channelId, (added.get(r.channelId) ?? 0) + 1);
-      const advances = [...added].map(([id, n]) => ({ channelId: id, lastSeq: channels.get(id)!.lastSeq, added: n }));
-      // A row missing here was stored by a concurrent transaction (the same client message id sent to
-      // the same channel at the same moment, by another instance): roll back and decide the batch again.
-      const stored = await this.messages.insertBatch(m, rows, this.channels.counterAdvance(advances));
-      if (stored !== rows.length) throw new BatchRaced();
+    // 4. Every accepted row and every channel's counters in one statement, and the COMMIT, in one round
+    // trip. A row a concurrent transaction stored first (the same client message id sent to the same
+    // channel at the same moment, by another instance) fails it all: decided again, it is a retry.
+    if (!rows.length) {
+      await tx.send(['COMMIT']);
+      return outcomes;
     }
+    const added = new Map<string, number>();
+    for (const r of rows) added.set(r.channelId, (added.get(r.channelId) ?? 0) + 1);
+    const advances = [...added].map(([id, n]) => ({ channelId: id, lastSeq: channels.get(id)!.lastSeq, added: n }));
+    await tx.send([this.messages.insertBatch(rows, this.channels.counterAdvance(advances)), 'COMMIT']);
     return outcomes;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { renumbered, returningRows, type SqlPart } from '../common/sql.js';
+import { renumbered, type SqlPart } from '../common/sql.js';
 import { Message } from './entities/message.entity.js';
 
 @Injectable()
@@ -73,29 +73,24 @@ export class MessagesRepository {
   }
 
   /**
-   * The group commit's one write: every accepted row in one INSERT, and in the same statement the
-   * part another owner hands over (the channels' sequence counters, ChannelsRepository.counterAdvance),
-   * one round trip for both. Returns how many rows were stored: fewer than given means a concurrent
-   * transaction stored one of them first (the same device and clientMessageId), and the caller must
-   * roll back and decide again with it in view.
+   * The group commit's one write: every accepted row in one INSERT and, in the same statement, the part
+   * another owner hands over (the channels' sequence counters, ChannelsRepository.counterAdvance), sent
+   * with the COMMIT in the batch's last round trip (RoundTrips). A row another transaction stored first
+   * (the same device and clientMessageId in the channel) fails the whole statement with a unique
+   * violation, so nothing of the batch commits and the caller decides it again with that row in view.
    */
-  async insertBatch(m: EntityManager, rows: Message[], alongside: SqlPart): Promise<number> {
-    const [{ stored }] = await returningRows<{ stored: number }>(
-      m,
-      `WITH inserted AS (
-         INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
-                               nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at,
-                               seen_seq, seen_link)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
-                              $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
-                              $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])
-         ON CONFLICT DO NOTHING
-         RETURNING 1
-       ), alongside AS (
+  insertBatch(rows: Message[], alongside: SqlPart): SqlPart {
+    return {
+      sql: `WITH alongside AS (
          ${renumbered(alongside.sql, 17)}
        )
-       SELECT (SELECT count(*) FROM inserted)::int AS stored`,
-      [
+       INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id,
+                             nonce, ciphertext, signature, created_at, expires_at, n, prev, sent_at,
+                             seen_seq, seen_link)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[], $5::uuid[], $6::uuid[], $7::uuid[],
+                            $8::bytea[], $9::bytea[], $10::bytea[], $11::timestamptz[], $12::timestamptz[],
+                            $13::int[], $14::bytea[], $15::timestamptz[], $16::bigint[], $17::bytea[])`,
+      params: [
         rows.map((r) => r.id),
         rows.map((r) => r.channelId),
         rows.map((r) => r.seq),
@@ -115,7 +110,6 @@ export class MessagesRepository {
         rows.map((r) => r.seenLink),
         ...alongside.params,
       ],
-    );
-    return stored;
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { SqlPart } from '../common/sql.js';
 import type { MemberRole } from '../../contracts/channels.js';
 import { hydrate, selectColumns } from '../common/hydrate.js';
 import { Channel } from '../channels/entities/channel.entity.js';
@@ -54,20 +55,28 @@ export class SendBatchReadModel {
 
   /**
    * Locks the batch's channels FOR UPDATE, in id order so that concurrent batches never deadlock, and
-   * returns their fresh rows (the sequence counters the batch will advance). A missing id has no entry.
+   * returns their fresh rows (the sequence counters the batch will advance): a statement for the batch's
+   * first round trip (RoundTrips), whose rows `lockedChannels` reads.
    */
-  async lockChannels(m: EntityManager, channelIds: string[]): Promise<Map<string, Channel>> {
-    const ids = [...new Set(channelIds)].sort();
+  lockChannels(channelIds: string[]): SqlPart {
     this.lockSql ??= `SELECT ${selectColumns(this.db, Channel, 'c')} FROM channels c
                         WHERE c.id = ANY ($1::uuid[]) ORDER BY c.id FOR UPDATE`;
-    const locked = await m.query<Record<string, unknown>[]>(this.lockSql, [ids]);
-    return new Map(locked.map((row) => hydrate(this.db, Channel, 'c', row)).map((c) => [c.id, c]));
+    return { sql: this.lockSql, params: [[...new Set(channelIds)].sort()] };
   }
 
-  /** Membership, device, epoch recipients and earlier copies, for every send at once, in `sends` order. */
-  async facts(m: EntityManager, sends: SendKey[]): Promise<SendFactsRow[]> {
-    const rows = await m.query<FactsRow[]>(
-      `SELECT i.ord::int AS ord, cm.role, cm.ends_at, d.id IS NOT NULL AS device_active,
+  /** The locked channels by id (a missing id has no entry). */
+  lockedChannels(rows: Record<string, unknown>[]): Map<string, Channel> {
+    return new Map(rows.map((row) => hydrate(this.db, Channel, 'c', row)).map((c) => [c.id, c]));
+  }
+
+  /**
+   * Membership, device, epoch recipients and earlier copies, for every send at once: a statement for the
+   * batch's first round trip, after the lock (it then reads what was committed before the lock was
+   * granted). `factsOf` reads its rows, in `sends` order.
+   */
+  facts(sends: SendKey[]): SqlPart {
+    return {
+      sql: `SELECT i.ord::int AS ord, cm.role, cm.ends_at, d.id IS NOT NULL AS device_active,
               COALESCE(i.device_id = ANY (e.recipient_device_ids), false) AS in_epoch, x.id AS existing_id,
               COALESCE((SELECT max(l.n) FROM messages l
                          WHERE l.channel_id = i.channel_id AND l.sender_device_id = i.device_id), 0)::int AS last_n
@@ -79,15 +88,18 @@ export class SendBatchReadModel {
          LEFT JOIN messages x ON x.channel_id = i.channel_id AND x.sender_device_id = i.device_id
                              AND x.client_message_id = i.client_message_id
         ORDER BY i.ord`,
-      [
+      params: [
         sends.map((s) => s.channelId),
         sends.map((s) => s.userId),
         sends.map((s) => s.deviceId),
         sends.map((s) => s.epoch),
         sends.map((s) => s.clientMessageId),
       ],
-    );
-    return rows.map((r) => ({
+    };
+  }
+
+  factsOf(rows: Record<string, unknown>[]): SendFactsRow[] {
+    return (rows as unknown as FactsRow[]).map((r) => ({
       member: r.role ? { role: r.role, endsAt: r.ends_at } : null,
       deviceActive: r.device_active,
       inEpoch: r.in_epoch,
