@@ -72,6 +72,9 @@ describe('RoundTrips: several statements in one round trip, parameters as litera
   it('refuses what has no safe literal rather than guessing', () => {
     expect(() => literal(Number.NaN)).toThrow(TypeError);
     expect(() => literal(Infinity)).toThrow(TypeError);
+    expect(() => literal("a'\0'; DROP TABLE round_trip_probe; --")).toThrow(TypeError); // the text would end at the NUL
+    expect(() => literal(['fine', 'not\0fine'])).toThrow(TypeError);
+    expect(() => literal(10n)).toThrow(TypeError);
     expect(() => literal({ toString: () => "1'); DROP TABLE x; --" })).toThrow(TypeError);
     expect(() => inlined({ sql: 'SELECT $2::int', params: [1] })).toThrow(RangeError);
     // A placeholder's text inside a value is not read as a placeholder again.

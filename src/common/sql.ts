@@ -38,7 +38,11 @@ export function renumbered(sql: string, by: number): string {
  */
 export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'string') {
+    // A query's text ends at its first NUL byte on the wire: no such text can be written in.
+    if (value.includes('\0')) throw new TypeError('A NUL character cannot be written into SQL text');
+    return pg.escapeLiteral(value);
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`Not a finite number for SQL: ${value}`);
     return String(value);
