@@ -221,6 +221,11 @@ export class MessageWriter implements BeforeApplicationShutdown {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
+    // Socket senders are authenticated on another connection (no locks) while the signatures are checked
+    // and then while the transaction takes its locks. The locks wait for the signatures: a slow check
+    // must not hold a channel for everyone else's sends (test/send-order.e2e-spec.ts).
+    const senders = this.authenticate(batch);
+    senders.catch(() => undefined); // awaited inside the transaction; this only marks it handled meanwhile
     let verdicts: SignatureCheck[];
     try {
       verdicts = await Promise.all(batch.map((p) => p.signatureCheck));
@@ -229,9 +234,6 @@ export class MessageWriter implements BeforeApplicationShutdown {
       for (const p of batch) p.reject(err);
       return;
     }
-    // Socket senders are authenticated on another connection while the transaction takes its locks.
-    const senders = this.authenticate(batch);
-    senders.catch(() => undefined); // awaited inside the transaction; this only marks it handled meanwhile
     let outcomes: Outcome[] | null = null;
     for (let attempt = 1; !outcomes; attempt++) {
       try {
