@@ -1,7 +1,9 @@
 import type { SocketSendInput } from '../contracts/messages.js';
 import { generateDeviceKeys } from '../client/sdk/crypto/device-keys.js';
 import type { SecureSession } from '../client/sdk/index.js';
-import { countOf, firstRow } from './support/db.js';
+import pg from 'pg';
+import { MessagesRepository } from '../src/messages/messages.repository.js';
+import { behindTheTriggersBack, countOf, firstRow } from './support/db.js';
 import { refused } from './support/refused.js';
 import { seal, sealRun, secureSession } from './support/secure.js';
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
@@ -197,5 +199,70 @@ describe('group commit: concurrent sends stored together, each with its own verd
       onB.close();
       await second.app.close();
     }
+  });
+
+  it('a member removed while their send waits for the channel is refused: the batch reads membership after the lock', async () => {
+    const channelId = await meeting();
+    const p = await seal(secure.bob, channelId, 'sent as I am being removed');
+    // Another transaction (a removal, here by hand) holds the channel while Bob's send arrives.
+    const holder = new pg.Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM channels WHERE id = $1 FOR UPDATE', [channelId]);
+      const sending = send('bob', channelId, p);
+      sending.catch(() => undefined); // awaited below
+      await eventually(async () =>
+        expect(
+          await countOf(
+            t,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          ),
+        ).toBe(1),
+      );
+      await holder.query('DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2', [
+        channelId,
+        people.bob.id,
+      ]);
+      await holder.query('COMMIT');
+      await refused(sending, 403, 'not_a_member');
+    } finally {
+      await holder.end();
+    }
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(0);
+  });
+
+  it('a copy stored behind the channel lock’s back fails the batch whole, which is decided again: answered with that copy', async () => {
+    const channelId = await meeting();
+    const p = await seal(secure.alice, channelId, 'stored twice at once?');
+    // Someone able to write to the database (or a transaction that skipped the lock) stores the same send
+    // after the batch has read, before it writes. The batch's INSERT meets the retry key's unique index.
+    const repo = t.app.get(MessagesRepository);
+    const findByKeys = repo.findByKeys.bind(repo);
+    let planted = false;
+    repo.findByKeys = async (m, keys) => {
+      if (!planted) {
+        planted = true;
+        const hex = (b64: string) => `'\\x${Buffer.from(b64, 'base64url').toString('hex')}'::bytea`;
+        await behindTheTriggersBack(
+          t,
+          `INSERT INTO messages (id, channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id, nonce,
+                                 ciphertext, signature, created_at, expires_at, n, prev, sent_at)
+           VALUES (gen_random_uuid(), '${channelId}', 1000, ${p.epoch}, '${people.alice.id}', '${p.senderDeviceId}',
+                   '${p.clientMessageId}', ${hex(p.nonce)}, ${hex(p.ciphertext)}, ${hex(p.signature)}, now(),
+                   now() + interval '30 days', ${p.n}, NULL, '${p.sentAt}')`,
+        );
+      }
+      return findByKeys(m, keys);
+    };
+    try {
+      const answer = await send('alice', channelId, p);
+      expect(planted).toBe(true);
+      expect(answer).toMatchObject({ seq: 1000, clientMessageId: p.clientMessageId });
+    } finally {
+      repo.findByKeys = findByKeys;
+    }
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(1);
+    expect(await firstRow(t, 'SELECT last_seq FROM channels WHERE id = $1', [channelId])).toEqual({ last_seq: '0' });
   });
 });
