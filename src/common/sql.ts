@@ -26,9 +26,13 @@ export interface SqlPart {
   params: unknown[];
 }
 
+/** Each placeholder `$n` in `sql` replaced by what `to(n)` gives (read once: a replacement is not rescanned). */
+const eachPlaceholder = (sql: string, to: (n: number) => string): string =>
+  sql.replace(/\$(\d+)/g, (_, n: string) => to(Number(n)));
+
 /** The SQL with each placeholder $n moved on by `by`, to follow `by` parameters of the statement it joins. */
 export function renumbered(sql: string, by: number): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+  return eachPlaceholder(sql, (n) => `$${n + by}`);
 }
 
 /**
@@ -56,10 +60,9 @@ export function literal(value: unknown): string {
 
 /** The part as one statement's text, its parameters written in as literals (`literal`). */
 export function inlined(part: SqlPart): string {
-  return part.sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const i = Number(n) - 1;
-    if (i >= part.params.length) throw new RangeError(`$${n} has no parameter`);
-    return literal(part.params[i]);
+  return eachPlaceholder(part.sql, (n) => {
+    if (n > part.params.length) throw new RangeError(`$${n} has no parameter`);
+    return literal(part.params[n - 1]);
   });
 }
 
