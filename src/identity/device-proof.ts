@@ -46,14 +46,3 @@ export function verifyEd25519(publicKey: Buffer | KeyObject, message: Buffer, si
     return false;
   }
 }
-
-/** `verifyEd25519` on libuv's thread pool, off the event loop: for the hot path of every message sent. */
-export function verifyEd25519Async(publicKey: KeyObject, message: Buffer, signature: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(null, message, publicKey, signature, (err, ok) => resolve(!err && ok));
-    } catch {
-      resolve(false);
-    }
-  });
-}

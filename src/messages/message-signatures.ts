@@ -1,23 +1,24 @@
-import type { KeyObject } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SendMessageInput } from '../../contracts/messages.js';
 import { messageSigningBytes } from '../channels/channel-proofs.js';
-import { ed25519PublicKey, verifyEd25519Async } from '../identity/device-proof.js';
 import { DevicesRepository } from '../identity/devices.repository.js';
 import type { SignatureCheck } from './send-decision.js';
+import { SignatureWorker } from './signature-worker.js';
 
 const KEY_CACHE_LIMIT = 10_000;
 
 /**
- * Checks a message's signature outside any transaction and off the event loop, while the send waits
- * in the queue. The verdict is only revealed by decideSend, after the membership checks.
+ * Checks a message's signature outside any transaction and off the event loop (SignatureWorker: the sends
+ * of one turn of the event loop in one job), while the send waits in the queue. The verdict is only
+ * revealed by decideSend, after the membership checks.
  */
 @Injectable()
-export class MessageSignatures {
-  /** Device id → owner and Ed25519 key. Both are fixed for a device's life; revocation is checked per batch. */
-  private readonly signingKeys = new Map<string, { userId: string; key: KeyObject }>();
+export class MessageSignatures implements OnApplicationShutdown {
+  /** Device id → owner and raw Ed25519 key. Both are fixed for a device's life; revocation is checked per batch. */
+  private readonly signingKeys = new Map<string, { userId: string; key: Buffer }>();
+  private readonly worker = new SignatureWorker();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -49,15 +50,20 @@ export class MessageSignatures {
       nonce,
       ciphertext,
     );
-    return (await verifyEd25519Async(key.key, signed, signature)) ? 'ok' : 'bad';
+    return (await this.worker.verify({ publicKey: key.key, message: signed, signature })) ? 'ok' : 'bad';
   }
 
-  private async signingKey(deviceId: string): Promise<{ userId: string; key: KeyObject } | null> {
+  /** After the writer has drained (beforeApplicationShutdown): nothing is waiting for a signature any more. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
+  private async signingKey(deviceId: string): Promise<{ userId: string; key: Buffer } | null> {
     const cached = this.signingKeys.get(deviceId);
     if (cached) return cached;
     const row = await this.devices.byId(this.db.manager, deviceId);
     if (!row) return null;
-    const entry = { userId: row.userId, key: ed25519PublicKey(row.ed25519PublicKey) };
+    const entry = { userId: row.userId, key: row.ed25519PublicKey };
     if (this.signingKeys.size >= KEY_CACHE_LIMIT) this.signingKeys.delete(this.signingKeys.keys().next().value!);
     this.signingKeys.set(deviceId, entry);
     return entry;
