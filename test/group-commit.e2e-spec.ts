@@ -265,4 +265,27 @@ describe('group commit: concurrent sends stored together, each with its own verd
     expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(1);
     expect(await firstRow(t, 'SELECT last_seq FROM channels WHERE id = $1', [channelId])).toEqual({ last_seq: '0' });
   });
+
+  it('a send over the socket in any other shape is refused in its acknowledgement and stores nothing; one with no acknowledgement asked for is still stored', async () => {
+    const channelId = await meeting();
+    const raw = sockets.alice.socket as unknown as {
+      emit: (event: string, ...args: unknown[]) => void;
+    };
+    const answer = (...args: unknown[]) =>
+      new Promise<{ ok: boolean; status?: number; error?: { code: string } }>((resolve) =>
+        raw.emit('message.send', ...args, resolve),
+      );
+    const payload = { channelId, ...(await seal(secure.alice, channelId, 'sent right')) };
+    for (const args of [[], ['not a message'], [payload, payload], [null], [[payload]]]) {
+      const a = await answer(...args);
+      expect(a).toMatchObject({ ok: false, status: 400, error: { code: 'validation_failed' } });
+    }
+    expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(0);
+
+    // Fire and forget: nothing to answer, the send is taken all the same.
+    raw.emit('message.send', payload);
+    await eventually(async () =>
+      expect(await countOf(t, 'SELECT count(*)::int AS n FROM messages WHERE channel_id = $1', [channelId])).toBe(1),
+    );
+  });
 });
