@@ -31,7 +31,7 @@ import type { LoadResult, LoadTask, Payload } from './load-worker.js';
 import { profiled } from './profile.js';
 import { measureInserts, startRelay } from './references.js';
 import { startBench, type Bench } from './setup.js';
-import { median, now, pct, round } from './stats.js';
+import { cpuPer, machineCpu, median, now, pct, round } from './stats.js';
 import { ramp, RAMP, type RampResult } from './sustained-rate.js';
 import { targetVerdicts, XMPP_PEER, type TargetVerdict } from './targets.js';
 import { expiryDuringSends, type ExpiryResult } from './expiry-during-sends.js';
@@ -127,25 +127,32 @@ async function serverSends(b: Bench, reader: { id: string }, senderCounts: numbe
         payloads.push(await payload(s.session, c.channelId, c.epoch, c.key, `bench message ${i} `.padEnd(200, '.')));
       jobs.push({ token: s.session.client.token!, payloads });
     }
+    const cpuBefore = machineCpu();
     const { ms, failed } = await profiled(`sends-${count}`, () =>
       onClientThread({ kind: 'sends', url: `${b.baseUrl}/rt`, event: 'message.send', jobs }),
     );
+    const serverCpu = cpuPer(cpuBefore, machineCpu(), count * per);
     if (failed) log(`  ${failed} sends were refused\n`);
 
     // The same payloads, senders and socket.io client to a server that only acknowledges: what any
     // socket.io server can answer on this machine with these clients, before it does any work at all.
     const relay = await startRelay();
+    const ackCpuBefore = machineCpu();
     const ackOnly = await onClientThread({
       kind: 'sends',
       url: relay.url,
       event: 'ack',
       jobs: jobs.map((j) => ({ payloads: j.payloads })),
     }).finally(() => relay.close());
+    const ackOnlyCpu = cpuPer(ackCpuBefore, machineCpu(), count * per);
     runs.push({
       senders: count,
       messagesEach: per,
       serverSendsPerSecond: round((count * per) / (ms / 1000), 0),
       ackOnlyPerSecond: round((count * per) / (ackOnly.ms / 1000), 0),
+      // The machine's CPU per send (server, database and clients together) and the share left idle.
+      serverCpu,
+      ackOnlyCpu,
     });
     for (const s of senders) s.session.close();
   }
@@ -779,6 +786,12 @@ function printSends(out: Out, sends: ReturnType<typeof compareSends>) {
   for (const r of sends.runs)
     out(
       `   ${String(r.senders).padEnd(3)} senders: server ${r.serverSendsPerSecond}/s; single-row INSERTs ${r.singleRowInsertsPerSecond}/s, ratio ${r.ratio} (target >= 1.0); 10-row batches ${r.tenRowBatchRowsPerSecond} rows/s, ratio ${r.batchRatio}; a socket.io server that only acknowledges ${r.ackOnlyPerSecond}/s, ratio ${r.ackOnlyRatio}\n`,
+    );
+  const cpu = (c: { cpuMsEach: number; idleShare: number } | null) =>
+    c ? `${c.cpuMsEach} ms (machine ${Math.round(c.idleShare * 100)} % idle meanwhile)` : 'not measured here';
+  for (const r of sends.runs)
+    out(
+      `   ${String(r.senders).padEnd(3)} senders: CPU per send, every process on the machine: server ${cpu(r.serverCpu)}; the socket.io server that only acknowledges ${cpu(r.ackOnlyCpu)}\n`,
     );
 }
 
