@@ -104,7 +104,13 @@ export class SignatureWorker {
     const id = this.nextId++;
     this.inFlight.set(id, job);
     this.jobsSent++;
-    worker.postMessage({ id, checks: job.checks });
+    try {
+      worker.postMessage({ id, checks: job.checks });
+    } catch {
+      // The worker is going (its exit will be heard): this job is checked here now, not left waiting.
+      this.inFlight.delete(id);
+      job.resolve(onThisThread(job.checks));
+    }
   }
 
   private started(): Worker | null {
