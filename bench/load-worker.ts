@@ -118,6 +118,20 @@ const idOf = (p: Payload) => ('id' in p ? p.id : p.clientMessageId);
 const arrivedId = (shape: 'strongroom' | 'relay', p: { id?: string; message?: { clientMessageId: string } }) =>
   shape === 'relay' ? p.id! : p.message!.clientMessageId;
 
+/**
+ * Calls `arrived` with the id of each message a socket hears: one per `message.new`, and each of a
+ * `messages.new` (Strongroom's frame of several stored together), with the time the frame came.
+ */
+function onArrivals(r: Socket, shape: 'strongroom' | 'relay', arrived: (id: string, t: number) => void): void {
+  r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) =>
+    arrived(arrivedId(shape, p), now()),
+  );
+  r.on('messages.new', (p: { messages: { clientMessageId: string }[] }) => {
+    const t = now();
+    for (const m of p.messages) arrived(m.clientMessageId, t);
+  });
+}
+
 async function ack(s: Socket, event: string, payload: unknown): Promise<boolean> {
   const res = (await s.timeout(30_000).emitWithAck(event, payload)) as { ok?: boolean } | undefined;
   return res?.ok !== false;
@@ -141,9 +155,7 @@ async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<Lo
   const arrivals = new Map<string, number[]>();
   const receivers = await Promise.all(task.receiverTokens.map((t) => connect(task.url, t)));
   for (const r of receivers) {
-    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) => {
-      const t = now();
-      const id = arrivedId(task.shape, p);
+    onArrivals(r, task.shape, (id, t) => {
       const list = arrivals.get(id) ?? [];
       list.push(t);
       arrivals.set(id, list);
@@ -198,10 +210,7 @@ async function join(task: Extract<LoadTask, { kind: 'join' }>): Promise<LoadResu
   const receivers = await Promise.all(task.receiverTokens.map((t) => connect(task.url, t)));
   const sender = await connect(task.url, task.senderToken);
   const open = { event: task.event, receivers, sender, arrived: (_id: string, _t: number) => undefined };
-  for (const r of receivers)
-    r.on('message.new', (p: { id?: string; message?: { clientMessageId: string } }) =>
-      open.arrived(arrivedId(task.shape, p), now()),
-    );
+  for (const r of receivers) onArrivals(r, task.shape, (id, t) => open.arrived(id, t));
   ramp = open;
   return { kind: 'join' };
 }

@@ -12,6 +12,12 @@ import type { RealtimeMessage, SocketSendInput, StoredMessageView } from './mess
  */
 export interface ServerEventPayloads {
   'message.new': { channelId: string; message: RealtimeMessage };
+  /**
+   * Several messages of one channel stored together, in sequence order: the same as one `message.new`
+   * for each, in one frame (the SDK's `RealtimeConnection` hands them to `message.new` listeners one by
+   * one). Sent instead of `message.new` whenever one commit stored more than one for the same listeners.
+   */
+  'messages.new': { channelId: string; messages: RealtimeMessage[] };
   /** A message was deleted by its sender: its place in the sequence stays, its content is gone. */
   'message.deleted': { channelId: string; seq: number };
   'message.expired': { channelId: string; seqs: number[] };

@@ -26,7 +26,7 @@ interface Listener {
 async function listen(baseUrl: string, token: string): Promise<Listener> {
   const rt = new RealtimeConnection(baseUrl, token, { reconnection: false });
   const l: Listener = { rt, messages: [], added: [], removed: [] };
-  rt.socket.on('message.new', (m) => l.messages.push(m.message.seq));
+  rt.on('message.new', (m) => l.messages.push(m.message.seq)); // and each of a messages.new
   rt.socket.on('member.added', (e) => l.added.push(e));
   rt.socket.on('member.removed', (e) => l.removed.push(e));
   await rt.connect();

@@ -21,7 +21,7 @@ interface Listener {
 async function listen(baseUrl: string, token: string): Promise<Listener> {
   const rt = new RealtimeConnection(baseUrl, token, { reconnection: false });
   const l: Listener = { rt, messages: [], removed: [], revoked: [], disconnects: [] };
-  rt.socket.on('message.new', (m) => l.messages.push(m.message.seq));
+  rt.on('message.new', (m) => l.messages.push(m.message.seq)); // and each of a messages.new
   rt.socket.on('member.removed', (e) => l.removed.push(e));
   rt.socket.on('session.revoked', (e) => l.revoked.push(e.reason));
   rt.onDisconnect((r) => l.disconnects.push(r));

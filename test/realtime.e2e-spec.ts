@@ -8,7 +8,7 @@ import {
 } from '../client/sdk/index.js';
 import { AgenciesService } from '../src/agencies/agencies.service.js';
 import { RetentionService } from '../src/retention/retention.service.js';
-import { secureSession } from './support/secure.js';
+import { sealRun, secureSession } from './support/secure.js';
 import { startInstance, startTestApp, type TestApp } from './support/test-app.js';
 import { World, type Person } from './support/world.js';
 
@@ -112,6 +112,46 @@ describe('real time over socket.io: delivery, catch-up, two instances, cut-offs'
     // Bob's socket on this instance heard both in the same pass that skipped hers: nothing is on its way.
     expect(echoed).toEqual([]);
     offEcho();
+    for (const stop of stops) stop();
+  });
+
+  it('messages stored together reach each listener in one frame, in order; the SDK hands each to its subscribers as if it came alone', async () => {
+    const bobOnB = await onSecondInstance(bob, 'bob phone on instance B'); // hears them through the adapter
+    const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    await aliceS.send(channelId, 'the key is in place');
+    const bobRt = await bobS.connect();
+    // Bob's socket as it is on the wire: every frame of new messages, and the sequence numbers in each.
+    const frames: { event: string; seqs: number[] }[] = [];
+    const onOne = (p: { channelId: string; message: { seq: number } }) => {
+      if (p.channelId === channelId) frames.push({ event: 'message.new', seqs: [p.message.seq] });
+    };
+    const onSeveral = (p: { channelId: string; messages: { seq: number }[] }) => {
+      if (p.channelId === channelId) frames.push({ event: 'messages.new', seqs: p.messages.map((m) => m.seq) });
+    };
+    bobRt.socket.on('message.new', onOne);
+    bobRt.socket.on('messages.new', onSeveral);
+    const [got, gotOnB]: DecryptedMessage[][] = [[], []];
+    const stops = [
+      await bobS.subscribe(channelId, (m) => got.push(m)),
+      await bobOnB.subscribe(channelId, (m) => gotOnB.push(m)),
+    ];
+    const bodies = Array.from({ length: 20 }, (_, i) => `together ${i}`);
+    const payloads = await sealRun(aliceS, channelId, bodies);
+    const aliceRt = await aliceS.connect();
+    // Fired without waiting: while the first is being stored the rest queue, and go in the next batch.
+    const acks = await Promise.all(payloads.map((p) => aliceRt.request('message.send', { channelId, ...p })));
+    const seqs = acks.map((a) => a.seq);
+    // A subscription starts after the channel's last message.
+    for (const g of [got, gotOnB]) await eventually(() => expect(texts(g)).toEqual(bodies));
+    expect([...got, ...gotOnB].every((m) => !m.error)).toBe(true);
+    const heard = frames.flatMap((f) => f.seqs);
+    expect(heard.slice(-20)).toEqual(seqs); // each once, in sequence order
+    const several = frames.filter((f) => f.event === 'messages.new');
+    expect(several.length).toBeGreaterThan(0);
+    expect(several.every((f) => f.seqs.length > 1)).toBe(true);
+    expect(frames.length).toBeLessThan(20);
+    bobRt.socket.off('message.new', onOne);
+    bobRt.socket.off('messages.new', onSeveral);
     for (const stop of stops) stop();
   });
 

@@ -1,4 +1,4 @@
-import { Notifier } from './notifier.js';
+import { FRAME_CIPHERTEXT_MAX, framesOf, Notifier, type NewMessage } from './notifier.js';
 import { sessionRoom, userRoom } from './realtime-events.js';
 
 /**
@@ -75,5 +75,43 @@ describe('cutting sockets whose session ended', () => {
     notifier.disconnectSessions([], 'logout');
     await settle();
     expect([nsp.heard, nsp.published]).toEqual([[], []]);
+  });
+});
+
+describe('framing a commit’s new messages', () => {
+  const msg = (channelId: string, seq: number, ciphertext = 'x'.repeat(22)): NewMessage =>
+    ({ channelId, message: { seq, ciphertext } }) as unknown as NewMessage;
+  const shape = (frames: ReturnType<typeof framesOf<string | undefined>>) =>
+    frames.map((f) => `${f.channelId}:${String(f.key)}:${f.messages.map((m) => m.seq).join(',')}`);
+
+  it('puts a channel’s messages for the same listeners in one frame, channels apart, in sequence order', () => {
+    const sent = [msg('a', 1), msg('b', 7), msg('a', 2), msg('a', 3), msg('b', 8)].map((item) => ({
+      item,
+      key: 'socket-1',
+    }));
+    expect(shape(framesOf(sent))).toEqual(['a:socket-1:1,2,3', 'b:socket-1:7,8']);
+  });
+
+  it('starts a new frame where the socket to leave out changes, so no listener hears a later message first', () => {
+    const sent = [
+      { item: msg('a', 1), key: 's1' },
+      { item: msg('a', 2), key: 's1' },
+      { item: msg('a', 3), key: 's2' },
+      { item: msg('a', 4), key: 's1' },
+      { item: msg('a', 5), key: undefined },
+    ];
+    expect(shape(framesOf(sent))).toEqual(['a:s1:1,2', 'a:s2:3', 'a:s1:4', 'a:undefined:5']);
+  });
+
+  it('cuts a run whose ciphertext would pass the frame’s limit, keeping every message once and in order', () => {
+    const big = 'x'.repeat(FRAME_CIPHERTEXT_MAX / 2);
+    const sent = [1, 2, 3, 4, 5].map((seq) => ({ item: msg('a', seq, big), key: 's1' }));
+    expect(shape(framesOf(sent))).toEqual(['a:s1:1,2', 'a:s1:3,4', 'a:s1:5']);
+    const huge = [{ item: msg('a', 9, 'x'.repeat(FRAME_CIPHERTEXT_MAX + 1)), key: 's1' }];
+    expect(shape(framesOf(huge))).toEqual(['a:s1:9']); // one larger than the limit still goes, alone
+  });
+
+  it('is nothing for nothing', () => {
+    expect(framesOf([])).toEqual([]);
   });
 });

@@ -10,6 +10,44 @@ import { channelRoom, sessionRoom, userRoom } from './realtime-events.js';
 
 export type NewMessage = ServerEventPayloads['message.new'];
 
+/**
+ * At most this much ciphertext (base64url characters) in one `messages.new` frame; a larger run goes in
+ * several. A batch holds at most SEND_BATCH_MAX messages, each at most MESSAGE_MAX_BYTES.
+ */
+export const FRAME_CIPHERTEXT_MAX = 256 * 1024;
+
+/** One frame of new messages: a channel's messages in sequence order, for the same listeners. */
+export interface NewMessagesFrame<K> {
+  channelId: string;
+  /** Who must not hear it (the socket the messages came over), the same for all of them. */
+  key: K;
+  messages: NewMessage['message'][];
+}
+
+/**
+ * The frames that carry a commit's new messages: each channel's messages, in the order given (sequence
+ * order), in runs that share `key`, each cut at FRAME_CIPHERTEXT_MAX. One frame to each listener instead of
+ * one per message: the fan-out to a channel's members is most of a send's cost once many are sent at once.
+ * A channel's frames come out in its sequence order, so a listener never hears a later message first.
+ */
+export function framesOf<K>(sent: readonly { item: NewMessage; key: K }[]): NewMessagesFrame<K>[] {
+  const frames: NewMessagesFrame<K>[] = [];
+  const open = new Map<string, { frame: NewMessagesFrame<K>; size: number }>();
+  for (const { item, key } of sent) {
+    const size = item.message.ciphertext.length;
+    const current = open.get(item.channelId);
+    if (current && current.frame.key === key && current.size + size <= FRAME_CIPHERTEXT_MAX) {
+      current.frame.messages.push(item.message);
+      current.size += size;
+      continue;
+    }
+    const frame = { channelId: item.channelId, key, messages: [item.message] };
+    frames.push(frame);
+    open.set(item.channelId, { frame, size });
+  }
+  return frames;
+}
+
 /** The instance-to-instance event that carries a batch of new messages (never sent to a client). */
 const NEW_MESSAGES = 'strongroom:new-messages';
 /** Any other event for a channel's members, delivered by each instance to its own sockets. */
@@ -88,16 +126,17 @@ export class Notifier {
   }
 
   /**
-   * Messages one group commit stored: this instance's sockets hear at once, and the other instances
-   * get the whole batch in one publication (one NOTIFY, or one Redis message) rather than one each.
+   * Messages one group commit stored: this instance's sockets hear at once, a channel's several in one
+   * `messages.new` frame (framesOf), and the other instances get the whole batch in one publication (one
+   * NOTIFY, or one Redis message) rather than one each.
    * The socket a message came over is not sent it back: its acknowledgement carries the stored message
    * (the SDK hands it to its own subscriptions). The sender's other devices and sockets hear it as anyone.
    */
   newMessages(sent: { item: NewMessage; senderSocketId?: string }[]): void {
     if (!this.nsp || !sent.length) return;
     this.safely(() => {
-      for (const { item, senderSocketId } of sent) {
-        this.localAudience(item.channelId, senderSocketId ? [senderSocketId] : []).emit('message.new', item);
+      for (const frame of framesOf(sent.map((s) => ({ item: s.item, key: s.senderSocketId })))) {
+        this.emitNew(frame.channelId, frame.messages, frame.key ? [frame.key] : []);
       }
     });
     if (this.alone()) return;
@@ -131,7 +170,16 @@ export class Notifier {
 
   private deliverLocally(items: NewMessage[]): void {
     if (!this.nsp) return;
-    for (const item of items) this.localAudience(item.channelId).emit('message.new', item);
+    for (const frame of framesOf(items.map((item) => ({ item, key: null })))) {
+      this.emitNew(frame.channelId, frame.messages);
+    }
+  }
+
+  /** One frame of a channel's new messages to this instance's sockets that may hear it (not `also`). */
+  private emitNew(channelId: string, messages: NewMessage['message'][], also: string[] = []): void {
+    const audience = this.localAudience(channelId, also);
+    if (messages.length === 1) audience.emit('message.new', { channelId, message: messages[0] });
+    else audience.emit('messages.new', { channelId, messages });
   }
 
   /** An event for a channel's members, on every instance, to the sockets that may hear the channel now. */

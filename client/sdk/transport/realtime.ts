@@ -124,11 +124,24 @@ export class RealtimeConnection {
     });
   }
 
+  /**
+   * Listens for one event. A `message.new` listener also hears each message of a `messages.new` (several
+   * of a channel stored together, in one frame), one by one in sequence order, as if each had come alone.
+   */
   on<E extends RealtimeEvent>(event: E, handler: (payload: RealtimeEventMap[E]) => void): () => void {
     // socket.io types a listener per event name; a generic E needs the cast back to that listener.
     const h = handler as unknown as ServerToClientEvents[E];
     this.socket.on(event, h as never);
-    return () => void this.socket.off(event, h as never);
+    if (event !== 'message.new') return () => void this.socket.off(event, h as never);
+    const one = handler as (p: RealtimeEventMap['message.new']) => void;
+    const several = ({ channelId, messages }: RealtimeEventMap['messages.new']) => {
+      for (const message of messages) one({ channelId, message });
+    };
+    this.socket.on('messages.new', several);
+    return () => {
+      this.socket.off(event, h as never);
+      this.socket.off('messages.new', several);
+    };
   }
 
   onConnect(handler: () => void): () => void {
