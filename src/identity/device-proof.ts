@@ -32,8 +32,12 @@ export function deviceSignatureBytes(d: {
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-/** A raw 32-byte Ed25519 public key as a Node key object (build once, verify many times). */
+/**
+ * A raw 32-byte Ed25519 public key as a Node key object (build once, verify many times). Throws for any
+ * other length: the DER parser would take a longer one's first 32 bytes and ignore the rest.
+ */
 export function ed25519PublicKey(raw: Buffer): KeyObject {
+  if (raw.length !== 32) throw new RangeError(`an Ed25519 public key is 32 bytes, not ${raw.length}`);
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 

@@ -1,8 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SendMessageInput } from '../../contracts/messages.js';
 import { messageSigningBytes } from '../channels/channel-proofs.js';
+import { ed25519PublicKey } from '../identity/device-proof.js';
 import { DevicesRepository } from '../identity/devices.repository.js';
 import type { SignatureCheck } from './send-decision.js';
 import { SignatureWorker } from './signature-worker.js';
@@ -16,8 +18,11 @@ const KEY_CACHE_LIMIT = 10_000;
  */
 @Injectable()
 export class MessageSignatures implements OnApplicationShutdown {
-  /** Device id → owner and raw Ed25519 key. Both are fixed for a device's life; revocation is checked per batch. */
-  private readonly signingKeys = new Map<string, { userId: string; key: Buffer }>();
+  /**
+   * Device id → owner and Ed25519 key (null when what is stored is not a valid key: every signature is
+   * refused). Both are fixed for a device's life; revocation is checked per batch.
+   */
+  private readonly signingKeys = new Map<string, { userId: string; key: KeyObject | null }>();
   private readonly worker = new SignatureWorker();
 
   constructor(
@@ -35,6 +40,7 @@ export class MessageSignatures implements OnApplicationShutdown {
   ): Promise<SignatureCheck> {
     const key = await this.signingKey(dto.senderDeviceId);
     if (!key || key.userId !== userId) return 'not_your_device';
+    if (!key.key) return 'bad';
     const signed = messageSigningBytes(
       {
         channelId,
@@ -58,14 +64,22 @@ export class MessageSignatures implements OnApplicationShutdown {
     await this.worker.close();
   }
 
-  private async signingKey(deviceId: string): Promise<{ userId: string; key: Buffer } | null> {
+  private async signingKey(deviceId: string): Promise<{ userId: string; key: KeyObject | null } | null> {
     const cached = this.signingKeys.get(deviceId);
     if (cached) return cached;
     const row = await this.devices.byId(this.db.manager, deviceId);
     if (!row) return null;
-    const entry = { userId: row.userId, key: row.ed25519PublicKey };
+    const entry = { userId: row.userId, key: keyOrNull(row.ed25519PublicKey) };
     if (this.signingKeys.size >= KEY_CACHE_LIMIT) this.signingKeys.delete(this.signingKeys.keys().next().value!);
     this.signingKeys.set(deviceId, entry);
     return entry;
+  }
+}
+
+function keyOrNull(raw: Buffer): KeyObject | null {
+  try {
+    return ed25519PublicKey(raw);
+  } catch {
+    return null;
   }
 }

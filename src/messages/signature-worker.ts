@@ -1,9 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { verifyEd25519 } from '../identity/device-proof.js';
 
-/** One check: a raw 32-byte Ed25519 public key, the signed bytes, the signature. */
+/**
+ * One check: the signer's Ed25519 public key (a KeyObject, which a worker receives as a clone of the same
+ * key, so it is built once, on this thread), the signed bytes, the signature.
+ */
 export interface Ed25519Check {
-  publicKey: Buffer;
+  publicKey: KeyObject;
   message: Buffer;
   signature: Buffer;
 }
@@ -26,27 +30,14 @@ const MAX_LOSSES = 3;
 /**
  * The worker's whole program, plain CommonJS (an `eval` worker: nothing to build or resolve, the same in
  * dist, tsx and jest). Each message is a job of checks; it answers with one verdict per check, in order.
- * Keys are built once per public key (a few hundred distinct devices at most between evictions).
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-const keys = new Map();
-function keyOf(raw) {
-  const id = Buffer.from(raw).toString('base64');
-  let key = keys.get(id);
-  if (!key) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-    if (keys.size >= ${10_000}) keys.delete(keys.keys().next().value);
-    keys.set(id, key);
-  }
-  return key;
-}
+const { verify } = require('node:crypto');
 parentPort.on('message', ({ id, checks }) => {
   const verdicts = checks.map((c) => {
     try {
-      return verify(null, c.message, keyOf(c.publicKey), c.signature);
+      return verify(null, c.message, c.publicKey, c.signature);
     } catch {
       return false;
     }
