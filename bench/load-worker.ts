@@ -21,6 +21,8 @@ export type LoadTask =
       senderToken?: string;
       payloads: Payload[];
       rate: number;
+      /** The first this many payloads warm up (sent at the same rate, their arrivals not counted). */
+      warmUp?: number;
     }
   | {
       /**
@@ -174,7 +176,8 @@ async function latency(task: Extract<LoadTask, { kind: 'latency' }>): Promise<Lo
   await Promise.all(acks);
   await sleep(1000);
   const latencies: number[] = [];
-  for (const [id, t] of sent) for (const a of arrivals.get(id) ?? []) latencies.push(a - t);
+  const counted = new Set(task.payloads.slice(task.warmUp ?? 0).map(idOf));
+  for (const [id, t] of sent) if (counted.has(id)) for (const a of arrivals.get(id) ?? []) latencies.push(a - t);
   for (const s of [...receivers, sender]) s.close();
   return { kind: 'latency', latencies };
 }

@@ -240,6 +240,14 @@ function memberPool(b: Bench): (count: number) => Promise<Member[]> {
 }
 
 /**
+ * Each latency run, the server's and the relay's, first sends for this long at the same rate without
+ * counting it: the figures are for a running server, not for its first sends (a new connection to
+ * PostgreSQL, the first plans, the signature worker starting), which once held a backlog of up to 17
+ * sends behind a 20 ms batch in the first run of all.
+ */
+const WARM_UP_SECONDS = 0.5; // with 2 s counted at 200 msg/s: 500 messages, as many as one key may carry
+
+/**
  * `commitP99ms` is the INSERT reference's single-row commit p99 at one connection: the 20-member
  * target is 3 × (relay p99 + that), since a send must at least be relayed and committed.
  */
@@ -256,7 +264,7 @@ async function latency(
   const sender = await b.person('latency-sender');
   const rotation: Record<number, number> = {};
   for (const size of sizes) {
-    log(`[2] latency: ${size} members at ${rate} msg/s for ${seconds}s…\n`);
+    log(`[2] latency: ${size} members at ${rate} msg/s for ${seconds}s after ${WARM_UP_SECONDS}s not counted…\n`);
     const members = await people(size - 1);
     const c = await channelWith(sender.session, members);
     // End-to-end rotation cost for this many devices, while we are here (informative).
@@ -266,8 +274,9 @@ async function latency(
     const epoch = (await sender.session.client.channel(c.channelId)).currentEpoch;
     const key = await sender.session.keyFor(c.channelId, epoch);
     const total = rate * seconds;
+    const warmUp = Math.round(rate * WARM_UP_SECONDS);
     const payloads: Payload[] = [];
-    for (let i = 0; i < total; i++)
+    for (let i = 0; i < warmUp + total; i++)
       payloads.push(await payload(sender.session, c.channelId, epoch, key, `latency ${i} `.padEnd(200, '.')));
     const { latencies: lat } = await profiled(`latency-${size}`, () =>
       onClientThread({
@@ -279,6 +288,7 @@ async function latency(
         senderToken: sender.session.client.token!,
         payloads,
         rate,
+        warmUp,
       }),
     );
     const delivered = lat.length / (total * members.length);
@@ -312,8 +322,9 @@ async function bareRelay(size: number, rate: number, seconds: number) {
       event: 'send',
       shape: 'relay',
       receiverTokens: Array.from({ length: size - 1 }, () => undefined),
-      payloads: relayPayloads(rate * seconds),
+      payloads: relayPayloads(rate * (WARM_UP_SECONDS + seconds)),
       rate,
+      warmUp: Math.round(rate * WARM_UP_SECONDS),
     });
     return { p50: pct(lat, 50), p99: pct(lat, 99) };
   } finally {
@@ -797,7 +808,7 @@ function printSends(out: Out, sends: ReturnType<typeof compareSends>) {
 
 function printLatency(out: Out, lat: Awaited<ReturnType<typeof latency>>) {
   out(
-    '2. send-to-receive latency (ms):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n',
+    `2. send-to-receive latency (ms; after ${WARM_UP_SECONDS} s at the same rate not counted):\n   members  rate  p50     p99     relay p50  relay p99  p99 ratio  delivered\n`,
   );
   for (const r of lat.results) {
     const target =
