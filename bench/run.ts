@@ -344,7 +344,7 @@ async function catchUp(b: Bench) {
   const reader = await b.person('catchup-reader');
   const c = await channelWith(writer.session, [reader]);
   const { rows: ids } = await b.pool.query<{ id: string }>('SELECT id FROM users WHERE id = $1', [writer.id]);
-  const rows: unknown[][] = [];
+  const rows: (string | number | null)[][] = [];
   for (let i = 1; i <= COUNT; i++) {
     const p = await payload(writer.session, c.channelId, c.epoch, c.key, `catch-up message ${i}`);
     rows.push([
@@ -357,19 +357,25 @@ async function catchUp(b: Bench) {
       p.nonce,
       p.ciphertext,
       p.signature,
+      p.n,
+      p.prev,
+      p.sentAt,
     ]);
   }
+  // Bytes go as base64 text and are decoded by PostgreSQL: nonce, ciphertext, signature and the chain link.
+  const bytes = new Set([6, 7, 8, 10]);
+  const width = rows[0].length;
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     const values = chunk.map(
       (_, j) =>
-        `($${j * 9 + 1}, $${j * 9 + 2}, $${j * 9 + 3}, $${j * 9 + 4}, $${j * 9 + 5}, $${j * 9 + 6}, decode($${j * 9 + 7}, 'base64'), decode($${j * 9 + 8}, 'base64'), decode($${j * 9 + 9}, 'base64'), now(), now() + interval '30 days')`,
+        `(${Array.from({ length: width }, (_, k) => (bytes.has(k) ? `decode($${j * width + k + 1}, 'base64')` : `$${j * width + k + 1}`)).join(', ')}, now(), now() + interval '30 days')`,
     );
     const params = chunk.flatMap((r) =>
-      r.map((v, k) => (k >= 6 ? Buffer.from(String(v), 'base64url').toString('base64') : v)),
+      r.map((v, k) => (bytes.has(k) && v !== null ? Buffer.from(String(v), 'base64url').toString('base64') : v)),
     );
     await b.pool.query(
-      `INSERT INTO messages (channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id, nonce, ciphertext, signature, created_at, expires_at) VALUES ${values.join(',')}`,
+      `INSERT INTO messages (channel_id, seq, epoch, sender_user_id, sender_device_id, client_message_id, nonce, ciphertext, signature, n, prev, sent_at, created_at, expires_at) VALUES ${values.join(',')}`,
       params,
     );
   }
