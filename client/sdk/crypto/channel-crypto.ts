@@ -327,11 +327,19 @@ export async function decryptMessage(
   epochKey: Uint8Array,
   senderEd25519PublicKey: string,
 ): Promise<MessageContent> {
+  const ok = await messageSignatureValid(m, senderEd25519PublicKey);
+  if (!ok) throw new DecryptError('The sender signature does not verify.');
+  return openMessage(m, epochKey);
+}
+
+/**
+ * Decrypts a message whose sender's signature the caller has just checked (`messageSignatureValid`), so
+ * that it is not checked twice; anything else must use `decryptMessage`. Throws DecryptError.
+ */
+export async function openMessage(m: SealedMessage, epochKey: Uint8Array): Promise<MessageContent> {
   const s = await sodium();
   const nonce = fromB64(s, m.nonce);
   const ciphertext = fromB64(s, m.ciphertext);
-  const ok = await messageSignatureValid(m, senderEd25519PublicKey);
-  if (!ok) throw new DecryptError('The sender signature does not verify.');
   let plaintext: Uint8Array;
   try {
     plaintext = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, headerBytes(m.header), nonce, epochKey);
