@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -36,7 +37,7 @@ import { ramp, RAMP, type RampResult } from './sustained-rate.js';
 import { targetVerdicts, XMPP_PEER, type TargetVerdict } from './targets.js';
 import { expiryDuringSends, type ExpiryResult } from './expiry-during-sends.js';
 import { idleSockets, type IdleResult } from './idle-sockets.js';
-import { webFirstLoad } from './web.js';
+import { buildWebClient, CHROMIUM, webFirstLoad } from './web.js';
 
 const log = (s: string) => void process.stderr.write(s);
 
@@ -881,6 +882,7 @@ function printTargets(out: Out, targets: TargetVerdict[]) {
 async function main() {
   const want = partsWanted(process.argv.slice(2));
   const started = new Date();
+  if (want.has('web') && existsSync(CHROMIUM)) buildWebClient();
   const b = await startBench(log);
   try {
     const reader = await b.person('reader');

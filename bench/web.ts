@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const LOADS = 7;
 
 export interface WebLoadResult {
@@ -123,13 +123,20 @@ async function timeToInteractive(url: string, selector: string): Promise<number[
   }
 }
 
+/**
+ * Builds the web client into `dist/web`. Before the server starts: it serves the web client only if it
+ * found one built when it started.
+ */
+export function buildWebClient(): void {
+  execFileSync(process.execPath, [path.join(process.cwd(), 'client', 'web', 'build.mjs')], { stdio: 'ignore' });
+}
+
 export async function webFirstLoad(appUrl: string, log: (s: string) => void): Promise<WebLoadResult | null> {
   if (!existsSync(CHROMIUM)) {
     log(`[6/6] web first load: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`);
     return null;
   }
   log(`[6/6] web first load: the app shell and a bare Vite + Preact page, ${LOADS - 1} cold loads each…\n`);
-  execFileSync(process.execPath, [path.join(process.cwd(), 'client', 'web', 'build.mjs')], { stdio: 'ignore' });
   const appDir = path.join(process.cwd(), 'dist', 'web');
   const bare = await buildBarePage();
   const served = await serveStatic(bare.dir);
