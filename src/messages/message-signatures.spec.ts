@@ -38,33 +38,26 @@ describe('MessageSignatures', () => {
     return signatures;
   };
   afterEach(() => signatures.onApplicationShutdown());
+  /** The verdict for this message, signed with `sig`, from the device `s` was made to read. */
+  const verdict = (s: MessageSignatures, sig = signature) => s.check(userId, channelId, dto, nonce, ciphertext, sig);
 
   it('is ok for the device’s own signature, and bad with one bit changed', async () => {
     const s = storing({ userId, ed25519PublicKey: raw });
-    expect(await s.check(userId, channelId, dto, nonce, ciphertext, signature)).toBe('ok');
+    expect(await verdict(s)).toBe('ok');
     const flipped = Buffer.from(signature);
     flipped[0] ^= 1;
-    expect(await s.check(userId, channelId, dto, nonce, ciphertext, flipped)).toBe('bad');
+    expect(await verdict(s, flipped)).toBe('bad');
   });
 
   it('is not_your_device for another person’s device or one that does not exist', async () => {
-    expect(
-      await storing({ userId: randomUUID(), ed25519PublicKey: raw }).check(
-        userId,
-        channelId,
-        dto,
-        nonce,
-        ciphertext,
-        signature,
-      ),
-    ).toBe('not_your_device');
-    expect(await storing(null).check(userId, channelId, dto, nonce, ciphertext, signature)).toBe('not_your_device');
+    expect(await verdict(storing({ userId: randomUUID(), ed25519PublicKey: raw }))).toBe('not_your_device');
+    expect(await verdict(storing(null))).toBe('not_your_device');
   });
 
   it('refuses every signature when the stored key is not an Ed25519 key at all', async () => {
     for (const stored of [raw.subarray(1), Buffer.alloc(0), Buffer.concat([raw, Buffer.from([0])])]) {
       const s = storing({ userId, ed25519PublicKey: stored });
-      expect(await s.check(userId, channelId, dto, nonce, ciphertext, signature)).toBe('bad');
+      expect(await verdict(s)).toBe('bad');
       await s.onApplicationShutdown();
     }
   });
