@@ -122,14 +122,23 @@ async function sessionsFor(b: Bench, people: Person[], perPerson: number): Promi
   return tokens;
 }
 
+/**
+ * The part's own `peopleCount` people, made for it: a socket joins the room of every channel its person
+ * is in, so people who had been through the other parts (the sustained part alone puts each of twenty
+ * in about two hundred channels) would make a socket cost what those parts left behind, not what this
+ * part says it measures.
+ */
 export async function idleSockets(
   b: Bench,
-  people: Person[],
+  peopleCount: number,
   count: number,
   gc: () => void,
   log: (s: string) => void,
 ): Promise<IdleResult> {
-  const perPerson = Math.ceil(count / people.length);
+  const perPerson = Math.ceil(count / peopleCount);
+  log(`[9] idle sockets: making ${peopleCount} people with devices…\n`);
+  const people: Person[] = [];
+  for (let i = 0; i < peopleCount; i++) people.push(await b.person(`idle${i}`));
   log(`[9] idle sockets: ${people.length} people × ${perPerson} sessions, each person in a channel of ten…\n`);
   for (let i = 0; i + 1 < people.length; i += 10) {
     const group = people.slice(i, i + 10);

@@ -905,7 +905,7 @@ async function main() {
     const sustained = want.has('sustained') ? await sustainedRates(b, pool, [20, 100]) : null;
     // Smaller sizes for a quick look (BENCH_IDLE_SOCKETS, BENCH_EXPIRED_ROWS); the targets are for the defaults.
     const idleCount = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
-    const idle = want.has('idle') ? await idleSockets(b, await pool(100), idleCount, collector(), log) : null;
+    const idle = want.has('idle') ? await idleSockets(b, 100, idleCount, collector(), log) : null;
     const expiry = want.has('expiry') ? await expiryPart(b, pool) : null;
     const targets = targetVerdicts({
       sends: sends?.runs ?? null,
