@@ -98,6 +98,9 @@ export type LoadResult =
       /** Over every expected arrival, one missing or later than the deadline counting as Infinity. */
       p50ms: number;
       p99ms: number;
+      /** From due to the server's acknowledgement, over the sends acknowledged: the sender's wait, alone. */
+      ackP50ms: number;
+      ackP99ms: number;
     }
   | { kind: 'acks'; latencies: number[]; failed: number }
   | { kind: 'flood'; sent: number; limited: number; cut: boolean }
@@ -237,8 +240,10 @@ async function step(task: Extract<LoadTask, { kind: 'step' }>): Promise<LoadResu
   };
   let refused = 0;
   let acknowledged = 0;
+  const ackLatencies: number[] = [];
   const sent = await paced(task.payloads.length, task.rate, task.seconds, t0, (i) =>
     sender.emit(event, task.payloads[i], (res?: { ok?: boolean }) => {
+      ackLatencies.push(now() - dueAt(i));
       acknowledged++;
       if (res?.ok === false) refused++;
     }),
@@ -258,6 +263,8 @@ async function step(task: Extract<LoadTask, { kind: 'step' }>): Promise<LoadResu
     onTime: onTime.length,
     p50ms: pct(all, 50),
     p99ms: pct(all, 99),
+    ackP50ms: pct(ackLatencies, 50),
+    ackP99ms: pct(ackLatencies, 99),
   };
 }
 

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
@@ -33,7 +34,7 @@ import { profiled } from './profile.js';
 import { measureInserts, startRelay } from './references.js';
 import { startBench, type Bench } from './setup.js';
 import { cpuPer, machineCpu, median, now, pct, round } from './stats.js';
-import { ramp, RAMP, type RampResult } from './sustained-rate.js';
+import { ramp, RAMP, type RampResult, type StepOutcome } from './sustained-rate.js';
 import { targetVerdicts, XMPP_PEER, type TargetVerdict } from './targets.js';
 import { expiryDuringSends, type ExpiryResult } from './expiry-during-sends.js';
 import { idleSockets, type IdleResult } from './idle-sockets.js';
@@ -605,14 +606,18 @@ async function rampThrough(
     await thread.run(join);
     return await ramp(
       label,
-      async (rate, seconds) =>
-        thread.run({
-          kind: 'step',
-          payloads: await messages(rate * seconds),
-          rate,
-          seconds,
-          deadlineMs: RAMP.deadlineMs,
-        }),
+      async (rate, seconds) => {
+        const payloads = await messages(rate * seconds);
+        // The server (or the relay) runs on this thread: how busy it was while the step ran.
+        const before = performance.eventLoopUtilization();
+        const cpuBefore = machineCpu();
+        const r = await thread.run({ kind: 'step', payloads, rate, seconds, deadlineMs: RAMP.deadlineMs });
+        return {
+          ...r,
+          serverBusy: performance.eventLoopUtilization(before).utilization,
+          machineIdle: cpuPer(cpuBefore, machineCpu(), 1)?.idleShare ?? null,
+        };
+      },
       log,
     );
   } finally {
@@ -839,9 +844,14 @@ function printSustained(out: Out, sustained: Awaited<ReturnType<typeof sustained
     // Steps that passed only when run again: said, so a lucky repeat is visible.
     const repeated = r.steps.filter((x) => !x.passed && x.rate !== failing?.rate).map((x) => x.rate);
     const again = repeated.length ? ` (passed on a second run: ${repeated.join(', ')})` : '';
-    if (!failing) return `${r.lastPassingRate} msg/s passed, the cap${again}`;
-    const runs = r.steps.filter((x) => x.rate === failing.rate).map((x) => x.why);
-    return `${r.lastPassingRate ?? 'no rate'} passed${again}; ${failing.rate} msg/s failed ${runs.length === 1 ? 'once' : `${runs.length} times`} (${runs.join('; then ')})`;
+    // Where the time went: the server's thread near fully busy, or the sends waiting with it not.
+    const load = (x: StepOutcome) =>
+      `server's thread busy ${Math.round(x.serverBusy * 100)} %, machine ${x.machineIdle === null ? '?' : Math.round(x.machineIdle * 100)} % idle, acknowledged within ${x.ackP99ms ?? '-'} ms at p99`;
+    const passed = r.steps.find((x) => x.passed && x.rate === r.lastPassingRate);
+    const atPassed = passed ? ` (${load(passed)})` : '';
+    if (!failing) return `${r.lastPassingRate} msg/s passed, the cap${again}${atPassed}`;
+    const runs = r.steps.filter((x) => x.rate === failing.rate).map((x) => `${x.why}; ${load(x)}`);
+    return `${r.lastPassingRate ?? 'no rate'} passed${again}${atPassed}; ${failing.rate} msg/s failed ${runs.length === 1 ? 'once' : `${runs.length} times`} (${runs.join('; then ')})`;
   };
   out(`8. max sustained rate (${sustained.rule}):\n`);
   for (const r of sustained.results) {

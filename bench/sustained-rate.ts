@@ -28,7 +28,13 @@ export const RAMP = {
   maxP99Ms: 100,
 } as const;
 
-export type StepResult = Extract<LoadResult, { kind: 'step' }>;
+/**
+ * A step as the client thread measured it, with how busy the server's thread was meanwhile (its event
+ * loop's utilisation, 0 to 1): near 1, the server's own thread is what holds the rate back; well under,
+ * its sends were waiting on something else (the database, the machine's other threads). `machineIdle`:
+ * the share of every core left idle meanwhile (null where /proc/stat cannot be read).
+ */
+export type StepResult = Extract<LoadResult, { kind: 'step' }> & { serverBusy: number; machineIdle: number | null };
 
 export interface StepOutcome {
   rate: number;
@@ -42,6 +48,13 @@ export interface StepOutcome {
   /** Null when more than half (for p50) or 1 % (for p99) of the arrivals were missing or past the deadline. */
   p50ms: number | null;
   p99ms: number | null;
+  /** From due to acknowledgement, over the sends acknowledged (null: none was). */
+  ackP50ms: number | null;
+  ackP99ms: number | null;
+  /** Share of the step the server's thread was busy (its event loop's utilisation). */
+  serverBusy: number;
+  /** Share of the machine's cores left idle during the step (null: not known here). */
+  machineIdle: number | null;
   passed: boolean;
   /** Why the step failed, in words; null when it passed. */
   why: string | null;
@@ -88,6 +101,10 @@ export function judgeStep(rate: number, attempt: number, r: StepResult): StepOut
     onTimeShare: round(onTimeShare, 4),
     p50ms: finite(r.p50ms),
     p99ms: finite(r.p99ms),
+    ackP50ms: finite(r.ackP50ms),
+    ackP99ms: finite(r.ackP99ms),
+    serverBusy: round(r.serverBusy),
+    machineIdle: r.machineIdle,
     passed: why.length === 0,
     why: why.length ? why.join('; ') : null,
   };
