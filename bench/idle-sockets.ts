@@ -124,8 +124,8 @@ async function sessionsFor(b: Bench, people: Person[], perPerson: number): Promi
 
 /**
  * The part's own `peopleCount` people, made for it: a socket joins the room of every channel its person
- * is in, so people who had been through the other parts (the sustained part alone puts each of twenty
- * in about two hundred channels) would make a socket cost what those parts left behind, not what this
+ * is in, so people who had been through the other parts (the sustained ramps alone put each of nineteen
+ * in about 160 channels) would make a socket cost what those parts left behind, not what this
  * part says it measures.
  */
 export async function idleSockets(
