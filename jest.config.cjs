@@ -51,6 +51,8 @@ module.exports = {
       // unless STRONGROOM_REQUIRE_BROWSER=1 (test/browser/support/global-setup.ts).
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      // Node's, and tells a test's afterEach whether it failed: a failure then reports each page's state.
+      testEnvironment: '<rootDir>/test/browser/support/environment.ts',
       globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

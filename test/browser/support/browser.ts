@@ -1,4 +1,6 @@
 import { chromium, type Browser, type BrowserContextOptions } from 'playwright-core';
+import path from 'node:path';
+import { root } from '../../support/server-process.js';
 import { CHROMIUM_ENV } from './global-setup.js';
 import { describeProblems, openPerson, type Person } from './person.js';
 
@@ -8,6 +10,12 @@ import { describeProblems, openPerson, type Person } from './person.js';
  * run talks only to the servers the tests start.
  */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** The flag the browser tests' environment (environment.ts) sets while the current test has failed. */
+const TEST_FAILED = '__strongroomTestFailed';
+
+/** Where a failed test's screenshots go (git ignores test-results/). */
+const FAILURES_DIR = path.join(root, 'test-results', 'failures');
 
 /** The Chromium the global setup found for this run, or null (the browser tests are then skipped). */
 export const chromiumForRun = (): string | null => process.env[CHROMIUM_ENV] || null;
@@ -36,7 +44,8 @@ export interface BrowserUnderTest {
 /**
  * Call once at the top of a `describeBrowser` block: launches the file's Chromium before its tests and
  * closes it after them, and after every test fails it if any person's pages had a CSP violation or an
- * uncaught error during it (listed, with the console errors for context). A test that provokes one on
+ * uncaught error during it (listed, with the console errors for context). After a test that failed, it
+ * logs what each person's pages showed then, with screenshots in test-results/failures/. A test that provokes one on
  * purpose takes it with `person.takeProblems()`.
  */
 export function useBrowser(): BrowserUnderTest {
@@ -47,6 +56,13 @@ export function useBrowser(): BrowserUnderTest {
   });
   afterEach(async () => {
     const open = people.filter((p) => browser?.contexts().includes(p.context));
+    if ((globalThis as Record<string, unknown>)[TEST_FAILED]) {
+      // The test has failed already: what each page showed says why, where a timeout alone does not.
+      const test = (expect.getState().currentTestName ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+      const states = [];
+      for (const p of open) states.push(await p.describeState(path.join(FAILURES_DIR, `${test}-${p.name}`)));
+      if (states.length) console.error(`When the test failed:\n\n${states.join('\n\n')}`);
+    }
     const reports = [];
     for (const p of open) reports.push(describeProblems(p.name, await p.takeProblems()));
     const failed = reports.filter(Boolean);

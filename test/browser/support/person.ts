@@ -1,4 +1,6 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Request } from 'playwright-core';
 
 /** What went wrong in a person's pages since it was last looked at. */
 export interface BrowserProblems {
@@ -32,6 +34,12 @@ export interface Person {
   takeProblems(): Promise<BrowserProblems>;
   /** Throws, listing them, if a CSP violation or an uncaught error happened since the last look. */
   expectNoProblems(): Promise<void>;
+  /**
+   * What this person's pages show now, for a failed test's report: each page's address and visible
+   * text, the requests still waiting for an answer, the last ones that failed, and the console's
+   * errors; with a screenshot of each page saved as `<shot>-<n>.png` when `shot` is given.
+   */
+  describeState(shot?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -92,6 +100,23 @@ export async function openPerson(browser: Browser, name: string, options: Browse
     [REPORT_CSP],
   );
 
+  // Requests in flight (to say which one a stuck page waits for) and the last that failed or were refused.
+  const pending = new Map<Request, number>();
+  const failures: string[] = [];
+  const failure = (line: string) => {
+    failures.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (failures.length > 15) failures.shift();
+  };
+  context.on('request', (r) => pending.set(r, Date.now()));
+  context.on('requestfinished', (r) => pending.delete(r));
+  context.on('requestfailed', (r) => {
+    pending.delete(r);
+    failure(`${r.method()} ${r.url()}: ${r.failure()?.errorText ?? 'failed'}`);
+  });
+  context.on('response', (r) => {
+    if (r.status() >= 400) failure(`${r.request().method()} ${r.url()}: ${r.status()}`);
+  });
+
   const watch = (page: Page) => {
     page.on('pageerror', (err) => problems.pageErrors.push(`${page.url()}: ${err.stack ?? err.message}`));
     page.on('console', (msg) => {
@@ -121,6 +146,35 @@ export async function openPerson(browser: Browser, name: string, options: Browse
     expectNoProblems: async () => {
       const report = describeProblems(name, await takeProblems());
       if (report) throw new Error(report);
+    },
+    describeState: async (shot) => {
+      const lines = [`${name}'s browser:`];
+      for (const [i, p] of context.pages().entries()) {
+        const text = await p
+          .evaluate(() => document.body?.innerText ?? '')
+          .catch((err: unknown) => `(unreadable: ${String(err)})`);
+        lines.push(`  page ${i + 1} at ${p.url()}:`, `    ${text.replace(/\s+/g, ' ').trim().slice(0, 1500)}`);
+        if (shot) {
+          const file = `${shot}-${i + 1}.png`;
+          await mkdir(path.dirname(file), { recursive: true });
+          const saved = await p.screenshot({ path: file, fullPage: true }).then(
+            () => true,
+            () => false,
+          );
+          if (saved) lines.push(`    (screenshot: ${file})`);
+        }
+      }
+      const now = Date.now();
+      const waiting = [...pending].map(([r, at]) => `${r.method()} ${r.url()} (${Math.round((now - at) / 1000)} s)`);
+      const section = (title: string, items: string[]) =>
+        items.length ? [`  ${title}:`, ...items.map((x) => `    - ${x}`)] : [];
+      lines.push(
+        ...section('requests waiting for an answer', waiting),
+        ...section('last requests that failed or were refused', failures),
+        ...section('uncaught errors', problems.pageErrors),
+        ...section('console errors', problems.consoleErrors.slice(-15)),
+      );
+      return lines.join('\n');
     },
     close: () => context.close(),
   };
