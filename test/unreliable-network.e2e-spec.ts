@@ -54,9 +54,12 @@ describe('sends and subscriptions through an unreliable network', () => {
     return s;
   }
 
-  /** Another session of the same device (as a fresh process would have), with its own retry policy. */
-  function sameDevice(s: SecureSession, giveUpAfterMs: number): SecureSession {
-    const again = new SecureSession(s.client, s.device, new MemoryTrustStore(), () => t.clock.now(), {
+  /**
+   * Another session of the same device (as a fresh process would have), with its own retry policy, on
+   * the same client or another (one with a shorter time limit, say).
+   */
+  function sameDevice(s: SecureSession, giveUpAfterMs: number, client = s.client): SecureSession {
+    const again = new SecureSession(client, s.device, new MemoryTrustStore(), () => t.clock.now(), {
       retry: { giveUpAfterMs, firstDelayMs: 50, maxDelayMs: 200 },
     });
     sessions.push(again);
@@ -291,5 +294,33 @@ describe('sends and subscriptions through an unreliable network', () => {
     // …nor as unreadable.
     toBob.rule = firstN(1, 'refuse', 'GET', keyFetches);
     await expect(readFresh(0)).rejects.toBeInstanceOf(StrongroomNetworkError);
+  });
+
+  it('a request the network swallows, or whose answer stops half-way, is given up at the client’s time limit and tried again; with no time left, the error says the server gave no answer', async () => {
+    const channelId = await aliceS.createChannel({ kind: 'locality_meeting', members: [{ userId: bob.id }] });
+    await aliceS.send(channelId, 'read me');
+    const pageFetches = new RegExp(`^/api/channels/${channelId}/messages\\?`);
+    const keyFetches = new RegExp(`^/api/channels/${channelId}/keys\\?`);
+    // Bob's device on a client that waits two seconds for an answer, not the default minute.
+    const impatient = new StrongroomClient(toBob.url, bob.client.token, { requestTimeoutMs: 2000 });
+
+    // The page of messages is never answered; the key's answer stops after its headers. Both are tried again.
+    const pages = firstN(1, 'silence', 'GET', pageFetches);
+    const keys = firstN(1, 'stall-reply', 'GET', keyFetches);
+    toBob.rule = (r) => (pages(r) === 'silence' ? 'silence' : keys(r));
+    const page = await sameDevice(bobS, 30_000, impatient).read(channelId);
+    expect(texts(page.messages)).toEqual(['read me']);
+    expect(page.messages.filter((m) => m.error || m.unverified)).toEqual([]);
+    expect(toBob.seen.filter((r) => r.action !== 'pass').map((r) => r.action)).toEqual(['silence', 'stall-reply']);
+    expect(toBob.requests('GET', pageFetches)).toHaveLength(2);
+    expect(toBob.requests('GET', keyFetches)).toHaveLength(2);
+
+    // No time left to try again: the read fails as unreachable, and says why.
+    toBob.rule = firstN(1, 'silence', 'GET', pageFetches);
+    const err = (await sameDevice(bobS, 0, impatient)
+      .read(channelId)
+      .catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(StrongroomNetworkError);
+    expect(err.message).toContain('no answer within 2 seconds');
   });
 });

@@ -159,6 +159,11 @@ export interface ClientOptions {
    * (it still serves this client, but the client should be updated): the CLI prints a warning.
    */
   onNewerServer?: (serverVersion: number, clientVersion: number) => void;
+  /**
+   * How long one request may take, its answer included, before it is given up as unreachable (and, where
+   * the SDK retries, tried again): 60 seconds unless given; 0 for no limit.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** The refusals that mean the session itself is over (not, say, a wrong password at step-up). */
@@ -187,7 +192,7 @@ export class StrongroomClient {
    * `new StrongroomClient(location.origin, null, { session: 'cookie' })`.
    */
   constructor(serverUrl: string, token?: string | null, options: ClientOptions = {}) {
-    this.http = new HttpTransport(serverUrl, options.session ?? 'bearer');
+    this.http = new HttpTransport(serverUrl, options.session ?? 'bearer', options.requestTimeoutMs);
     if (this.http.session === 'cookie' && token) {
       throw new Error('A client with a cookie session holds no token: the browser keeps the session.');
     }

@@ -9,10 +9,12 @@ export interface SeenRequest {
 
 /**
  * What the proxy does with a request: let it through; cut the connection before the server sees it
- * (the client gets a network error); or let the server have it and cut the connection when the answer
- * comes (the server acted, the client never hears: a lost acknowledgement).
+ * (the client gets a network error); let the server have it and cut the connection when the answer
+ * comes (the server acted, the client never hears: a lost acknowledgement); hold it, the connection
+ * open, and never answer (a network gone silent rather than away: nothing fails, nothing arrives); or
+ * let its answer begin and then go silent, the connection open (`stall-reply`).
  */
-export type ProxyAction = 'pass' | 'refuse' | 'lose-reply';
+export type ProxyAction = 'pass' | 'refuse' | 'lose-reply' | 'silence' | 'stall-reply';
 
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/1\.1\r\n/;
 
@@ -83,7 +85,8 @@ export class FlakyProxy {
       return;
     }
     const upstream = net.connect(Number(this.target.port), this.target.hostname);
-    let loseReply = false;
+    let reply: ProxyAction = 'pass';
+    let silent = false;
     const end = () => {
       client.destroy();
       upstream.destroy();
@@ -96,17 +99,25 @@ export class FlakyProxy {
       s.on('end', end);
     }
     client.on('data', (chunk: Buffer) => {
+      if (silent) return;
       const request = REQUEST_LINE.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 4096)));
       if (request) {
         const action = this.rule({ method: request[1], path: request[2] });
         this.seen.push({ method: request[1], path: request[2], action });
         if (action === 'refuse') return end();
-        loseReply = action === 'lose-reply';
+        if (action === 'silence') return void (silent = true);
+        reply = action;
       }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (loseReply) return end(); // the server has answered: the answer never arrives
+      if (silent) return;
+      if (reply === 'lose-reply') return end(); // the server has answered: the answer never arrives
+      // The answer's first bytes (its status and headers, with part of its body or none), then nothing.
+      if (reply === 'stall-reply') {
+        silent = true;
+        return void client.write(chunk.subarray(0, Math.max(1, chunk.indexOf('\r\n\r\n') + 4)));
+      }
       client.write(chunk);
     });
   }

@@ -31,6 +31,14 @@ export class StrongroomNetworkError extends Error {
   }
 }
 
+/**
+ * How long one request may take, its whole answer included, before the client gives up on it as it would
+ * on a dropped connection: long enough for the slowest answer the server gives (a large piece of a file
+ * on a slow link), short enough that a network gone silent, which neither fails nor answers, is noticed
+ * and the request tried again rather than waited on for ever.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 /** Methods that change nothing: the only ones a cookie session may send without its CSRF token. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -53,6 +61,8 @@ export class HttpTransport {
   constructor(
     readonly baseUrl: string,
     readonly session: SessionKind = 'bearer',
+    /** How long one request may take, answer included, before it counts as unreachable; 0: no limit. */
+    readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -65,8 +75,14 @@ export class HttpTransport {
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), query);
-    const text = await res.text();
+    const text = await this.send(
+      method,
+      path,
+      headers,
+      (res) => res.text(),
+      body === undefined ? undefined : JSON.stringify(body),
+      query,
+    );
     return (text ? safeJson(text) : undefined) as T;
   }
 
@@ -76,36 +92,36 @@ export class HttpTransport {
    */
   async sendBytes<T>(method: string, path: string, bytes: Uint8Array): Promise<T> {
     const headers = { accept: 'application/json', 'content-type': 'application/octet-stream' };
-    // A copy over exactly these bytes: a view into a larger buffer would send all of it in some runtimes.
     const body = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    const res = await this.send(method, path, headers, body as Uint8Array<ArrayBuffer>);
-    const text = await res.text();
+    const text = await this.send(method, path, headers, (res) => res.text(), body as Uint8Array<ArrayBuffer>);
     return (text ? safeJson(text) : undefined) as T;
   }
 
   /** Fetches bytes (a piece of an encrypted file); a refusal is thrown as for JSON requests. */
   async fetchBytes(path: string): Promise<Uint8Array> {
-    const res = await this.send('GET', path, { accept: 'application/octet-stream, application/json' });
-    try {
-      return new Uint8Array(await res.arrayBuffer());
-    } catch (err) {
-      // The connection dropped while the body was arriving: as unreachable as a failed fetch.
-      throw new StrongroomNetworkError(this.baseUrl, err);
-    }
+    const headers = { accept: 'application/octet-stream, application/json' };
+    return this.send('GET', path, headers, async (res) => new Uint8Array(await res.arrayBuffer()));
   }
 
-  /** One request with this session's credentials; a non-2xx answer is thrown as a `StrongroomApiError`. */
-  private async send(
+  /**
+   * One request with this session's credentials, its answer read by `read`; a non-2xx answer is thrown
+   * as a `StrongroomApiError`. A request that fails on the way, or whose answer does not arrive whole
+   * within `timeoutMs` (a network that went silent rather than away), is a `StrongroomNetworkError`:
+   * the kind the SDK tries again.
+   */
+  private async send<T>(
     method: string,
     path: string,
     headers: Record<string, string>,
+    read: (res: Response) => Promise<T>,
     body?: BodyInit,
     query?: Record<string, string | number | undefined>,
-  ): Promise<Response> {
+  ): Promise<T> {
     const url = new URL(`${this.baseUrl}/api${path}`);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     headers[API_VERSION_HEADER] = String(API_VERSION);
-    const init: RequestInit = { method, headers, body };
+    const aborter = new AbortController();
+    const init: RequestInit = { method, headers, body, signal: aborter.signal };
     if (this.session === 'cookie') {
       if (this.csrfToken && !SAFE_METHODS.has(method.toUpperCase())) headers[CSRF_HEADER] = this.csrfToken;
       // fetch's default too, said outright: the cookie goes to this page's own site and nowhere else.
@@ -113,17 +129,40 @@ export class HttpTransport {
     } else if (this.token) {
       headers.authorization = `Bearer ${this.token}`;
     }
-    let res: Response;
+    const seconds = Math.max(1, Math.round(this.timeoutMs / 1000));
+    const limit = `no answer within ${seconds} second${seconds === 1 ? '' : 's'}`;
+    const timer = this.timeoutMs > 0 ? setTimeout(() => aborter.abort(new Error(limit)), this.timeoutMs) : undefined;
+    // In Node, a timer alone does not keep a command running (the request itself does).
+    (timer as { unref?: () => void } | undefined)?.unref?.();
+    const unreachable = (err: unknown) =>
+      new StrongroomNetworkError(this.baseUrl, aborter.signal.aborted ? aborter.signal.reason : err);
     try {
-      res = await fetch(url, init);
-    } catch (err) {
-      throw new StrongroomNetworkError(this.baseUrl, err);
+      let res: Response;
+      try {
+        res = await fetch(url, init);
+      } catch (err) {
+        throw unreachable(err);
+      }
+      this.noteServerVersion(res.headers.get(API_VERSION_HEADER));
+      if (!res.ok) {
+        const text = await res.text().catch(() => '');
+        const e = (text ? (safeJson(text) as ApiErrorBody | undefined) : undefined)?.error;
+        throw new StrongroomApiError(
+          res.status,
+          e?.code ?? 'http_error',
+          e?.message ?? `HTTP ${res.status}`,
+          e?.details,
+        );
+      }
+      try {
+        return await read(res);
+      } catch (err) {
+        // The connection dropped, or went silent, while the answer was arriving: as unreachable as a failed fetch.
+        throw unreachable(err);
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    this.noteServerVersion(res.headers.get(API_VERSION_HEADER));
-    if (res.ok) return res;
-    const text = await res.text().catch(() => '');
-    const e = (text ? (safeJson(text) as ApiErrorBody | undefined) : undefined)?.error;
-    throw new StrongroomApiError(res.status, e?.code ?? 'http_error', e?.message ?? `HTTP ${res.status}`, e?.details);
   }
 
   private noteServerVersion(header: string | null): void {
