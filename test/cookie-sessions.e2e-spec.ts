@@ -602,7 +602,9 @@ describe('cookie sessions for the web client', () => {
         await cli.login({ email: alice.email, password: alice.password });
         await cli.createChannel({ kind: 'locality_meeting' });
         const init = browser.requests[browser.requests.length - 1];
-        expect(Object.keys(init)).toEqual(['method', 'headers', 'body']);
+        // The signal is the client's time limit on the request (docs/protocol.md), not a credential.
+        expect(Object.keys(init)).toEqual(['method', 'headers', 'body', 'signal']);
+        expect(init.signal).toBeInstanceOf(AbortSignal);
         expect(init.headers).toEqual({
           accept: 'application/json',
           'content-type': 'application/json',
