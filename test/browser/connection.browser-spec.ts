@@ -3,7 +3,7 @@ import { API_VERSION, API_VERSION_HEADER } from '../../contracts/api-version.js'
 import { describeBrowser, useBrowser } from './support/browser.js';
 import { cuttableLink, type CuttableLink } from './support/cuttable-link.js';
 import { startBrowserServer, type BrowserServer } from './support/server.js';
-import { checkScreen, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
+import { checkScreen, PASSPHRASE, setUpFirstBrowser, signIn, type Account } from './support/web-app.js';
 
 /**
  * A lost connection (issue 13): Sam's browser reaches the server through a link the test cuts, as a
@@ -112,5 +112,37 @@ describeBrowser('a lost connection in the browser', () => {
     } finally {
       await gracePage.unroute('**/api/**');
     }
+  });
+
+  it('a conversation whose messages could not be opened says so, and opens on “Try again” without a reload', async () => {
+    // The server turns the page of messages away (as a busy one would), then lets it through.
+    const pageOfMessages = /\/api\/channels\/[^/]+\/messages\?/;
+    await samPage.route(pageOfMessages, (route) =>
+      route.fulfill({
+        status: 429,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'rate_limited', message: 'The server is busy. Wait a moment and try again.' },
+        }),
+      }),
+    );
+    try {
+      await samPage.reload();
+      await samPage.getByLabel('Passphrase for this browser').fill(PASSPHRASE);
+      await samPage.getByRole('button', { name: 'Unlock' }).click();
+      await samPage.getByText('The server is busy. Wait a moment and try again.').waitFor();
+      await samPage.getByText('The messages could not be opened.').waitFor();
+      expect(await samPage.getByRole('status').filter({ hasText: 'Opening messages' }).count()).toBe(0);
+      expect(await samPage.getByLabel('Message', { exact: true }).count()).toBe(0);
+      await checkScreen(samPage, 'conversation-not-opened');
+    } finally {
+      await samPage.unroute(pageOfMessages);
+    }
+    await samPage.evaluate(() => Object.assign(window, { sameVisit: true }));
+    await samPage.getByRole('button', { name: 'Try again' }).click();
+    await log(samPage).getByText('Are you there?').waitFor();
+    await samPage.getByLabel('Message', { exact: true }).waitFor();
+    expect(await samPage.getByText('The messages could not be opened.').count()).toBe(0);
+    expect(await samPage.evaluate(() => 'sameVisit' in window)).toBe(true);
   });
 });

@@ -54,6 +54,8 @@ export function Channel({ params }: { params: Record<string, string> }) {
   const [progress, setProgress] = useState(0);
   const [gone, setGone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Opening the conversation again after it failed (the server unreachable for the retry policy's time).
+  const [attempt, setAttempt] = useState(0);
   const [outgoing, setOutgoing] = useState<Outgoing[]>([]);
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
 
@@ -175,7 +177,7 @@ export function Channel({ params }: { params: Record<string, string> }) {
       for (const stop of stops) stop();
       if (app.inbox.open === channelId) app.inbox.open = null;
     };
-  }, [channelId]);
+  }, [channelId, attempt]);
 
   // What is on screen is read: the list's unread count follows, here and on the person's other devices.
   useEffect(() => {
@@ -234,7 +236,21 @@ export function Channel({ params }: { params: Record<string, string> }) {
         {channel && <LegalHoldNote channelId={channelId} />}
         <ErrorSummary error={error} />
         {channel && <TrustAlerts members={channel.members} trust={trust} channelId={channelId} onAccepted={reread} />}
-        {messages === null ? (
+        {messages === null && error ? (
+          <p>
+            The messages could not be opened.{' '}
+            <Button
+              variant="secondary"
+              onClick={() => {
+                setError(null);
+                setProgress(0);
+                setAttempt((n) => n + 1);
+              }}
+            >
+              Try again
+            </Button>
+          </p>
+        ) : messages === null ? (
           <p role="status">Opening messages{progress ? ` (${progress} so far)` : ''}…</p>
         ) : (
           <MessageList
