@@ -92,6 +92,7 @@ export class HttpTransport {
    */
   async sendBytes<T>(method: string, path: string, bytes: Uint8Array): Promise<T> {
     const headers = { accept: 'application/json', 'content-type': 'application/octet-stream' };
+    // A copy over exactly these bytes: a view into a larger buffer would send all of it in some runtimes.
     const body = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
     const text = await this.send(method, path, headers, (res) => res.text(), body as Uint8Array<ArrayBuffer>);
     return (text ? safeJson(text) : undefined) as T;

@@ -44,9 +44,9 @@ export interface BrowserUnderTest {
 /**
  * Call once at the top of a `describeBrowser` block: launches the file's Chromium before its tests and
  * closes it after them, and after every test fails it if any person's pages had a CSP violation or an
- * uncaught error during it (listed, with the console errors for context). After a test that failed, it
- * logs what each person's pages showed then, with screenshots in test-results/failures/. A test that provokes one on
- * purpose takes it with `person.takeProblems()`.
+ * uncaught error during it (listed, with the console errors for context). A test that provokes one on
+ * purpose takes it with `person.takeProblems()`. After a test that failed, it logs what each person's
+ * pages showed then, with screenshots in test-results/failures/.
  */
 export function useBrowser(): BrowserUnderTest {
   let browser: Browser | undefined;

@@ -43,11 +43,13 @@ export interface Person {
   close(): Promise<void>;
 }
 
+/** A titled list in a person's report, or nothing when it is empty. */
+const section = (title: string, items: string[]): string[] =>
+  items.length ? [`  ${title}:`, ...items.map((i) => `    - ${i}`)] : [];
+
 /** The problems as a readable list, or '' when none of them fails a test. */
 export function describeProblems(who: string, p: BrowserProblems): string {
   if (!p.csp.length && !p.pageErrors.length) return '';
-  const section = (title: string, items: string[]) =>
-    items.length ? [`  ${title}:`, ...items.map((i) => `    - ${i}`)] : [];
   return [
     `${who}'s browser:`,
     ...section('Content-Security-Policy violations', p.csp),
@@ -166,8 +168,6 @@ export async function openPerson(browser: Browser, name: string, options: Browse
       }
       const now = Date.now();
       const waiting = [...pending].map(([r, at]) => `${r.method()} ${r.url()} (${Math.round((now - at) / 1000)} s)`);
-      const section = (title: string, items: string[]) =>
-        items.length ? [`  ${title}:`, ...items.map((x) => `    - ${x}`)] : [];
       lines.push(
         ...section('requests waiting for an answer', waiting),
         ...section('last requests that failed or were refused', failures),
